@@ -1,0 +1,40 @@
+/*
+ * fail — the one place where ccsim stops on a bug.
+ *
+ * Every failed assertion and every GSL error ends in sim_fail(), so a single breakpoint catches
+ * all of them. A failure report names the source location and, when a simulation is running on
+ * the calling thread's behalf, the caller may add the simulated time, replication and event to
+ * the message. sim_fail() prints one line to stderr and aborts; it never returns.
+ *
+ * SIM_ASSERT stays in release builds (cheap preconditions). SIM_DEBUG_ASSERT is compiled only
+ * when CCSIM_DEBUG is defined (walks over heaps or lists).
+ */
+#ifndef CCSIM_SIM_FAIL_H
+#define CCSIM_SIM_FAIL_H
+
+#include <stdnoreturn.h>
+
+/* Prints "ccsim: internal error at FILE:LINE: message" and aborts. Cannot return. */
+noreturn void sim_fail(const char *file, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Routes GSL's error handler to sim_fail(). Inputs are validated before they reach GSL, so a
+ * GSL error is a ccsim bug. Safe to call more than once. */
+void sim_fail_install_gsl_handler(void);
+
+#define SIM_ASSERT(cond, ...)                                                                      \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            sim_fail(__FILE__, __LINE__, __VA_ARGS__);                                             \
+        }                                                                                          \
+    } while (0)
+
+#ifdef CCSIM_DEBUG
+#define SIM_DEBUG_ASSERT(cond, ...) SIM_ASSERT(cond, __VA_ARGS__)
+#else
+#define SIM_DEBUG_ASSERT(cond, ...)                                                                \
+    do {                                                                                           \
+    } while (0)
+#endif
+
+#endif

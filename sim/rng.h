@@ -1,0 +1,68 @@
+/*
+ * rng — every random number in ccsim comes from here.
+ *
+ * Generator. ccsim's own GSL generator type, xoshiro256** (Blackman and Vigna, 2018): 32 bytes
+ * of state, period 2^256 - 1, seeded from a full 64-bit value through splitmix64. It is a
+ * gsl_rng_type, so every gsl_ran_* and gsl_cdf_* works on it unchanged. Its output is pinned by
+ * golden values in tests/test_rng.c; changing it changes every published result.
+ *
+ * Seeding scheme. A generator is never seeded by hand. Its 64-bit seed is derived as
+ *
+ *     h0 = fmix64(scenario_seed)
+ *     h1 = fmix64(h0 + GOLDEN + replication)
+ *     h2 = fmix64(h1 + GOLDEN + stream)
+ *     seed = fmix64(h2 + GOLDEN + key)
+ *
+ * where fmix64 is MurmurHash3's 64-bit finaliser and GOLDEN = 0x9e3779b97f4a7c15. `stream` is
+ * a purpose from enum stream_id; `key` separates instances of one purpose: the station index
+ * for service times, the source index for arrivals, the client's arrival index for a client's
+ * own substream (common random numbers: the n-th client of replication r sees the same numbers
+ * in every scenario of a comparison). Thread ids, completion order and the clock never enter.
+ *
+ * Substreams. struct rng_sub embeds the generator state, so a client can own its stream
+ * without any allocation; rng_sub_init() is O(1).
+ *
+ * enum stream_id is append-only with explicit values: renumbering changes every result.
+ */
+#ifndef CCSIM_SIM_RNG_H
+#define CCSIM_SIM_RNG_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+enum stream_id {
+    STREAM_ARRIVALS = 1, /* interarrival times, key = arrival source */
+    STREAM_SERVICE = 2,  /* service times, key = station */
+    STREAM_ROUTING = 3,  /* routing decisions, key = station */
+    STREAM_PATIENCE = 4, /* abandonment patience, key = station */
+    STREAM_CLIENT = 5,   /* a client's own substream, key = client arrival index */
+};
+
+/* ccsim's generator type (xoshiro256**, 64-bit seed). */
+extern const gsl_rng_type *const rng_xoshiro256;
+
+/* MurmurHash3's 64-bit finaliser: a bijection with full avalanche. */
+uint64_t rng_mix64(uint64_t x);
+
+/* The derived seed for (scenario seed, replication, stream, key); see the scheme above. */
+uint64_t rng_seed_derive(uint64_t scenario_seed, uint64_t replication, enum stream_id stream,
+                         uint64_t key);
+
+/* Allocates a generator of ccsim's type seeded with seed. Free with gsl_rng_free(). */
+gsl_rng *rng_create(uint64_t seed);
+
+/* Re-seeds r (which must be of ccsim's type) in place. O(1), no allocation. */
+void rng_reseed(gsl_rng *r, uint64_t seed);
+
+/* A generator that carries its own state: embed it in a struct, no allocation. Use &sub->r with
+ * any gsl_ran_* function. A struct rng_sub must not be copied after rng_sub_init(): r.state
+ * points into it. */
+struct rng_sub {
+    gsl_rng r;
+    uint64_t state[4];
+};
+
+void rng_sub_init(struct rng_sub *sub, uint64_t seed);
+
+#endif
