@@ -1,0 +1,95 @@
+#include "analysis/csv.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "analysis/ci.h"
+
+void csv_number(FILE *out, double x)
+{
+    if (isnan(x)) {
+        fputs("NA", out);
+    } else {
+        fprintf(out, "%.10g", x);
+    }
+}
+
+static int close_checked(FILE *f)
+{
+    int bad = ferror(f);
+
+    if (fclose(f) != 0 || bad) {
+        return errno ? -errno : -EIO;
+    }
+    return 0;
+}
+
+int csv_write_summary(const char *path, const struct scenario *sc,
+                      const struct experiment_result *res)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f) {
+        return -errno;
+    }
+    fputs("metric,mean,sd,ci_low,ci_high,n\n", f);
+    for (int m = 0; m < res->n_metrics; m++) {
+        struct ci c;
+        ci_t(res->metrics + m, (size_t)res->replications, (size_t)res->n_metrics, CSV_CI_LEVEL,
+             &c);
+        fprintf(f, "%s,", scenario_metric_name(sc, m));
+        csv_number(f, c.mean);
+        fputc(',', f);
+        csv_number(f, c.sd);
+        fputc(',', f);
+        csv_number(f, c.lo);
+        fputc(',', f);
+        csv_number(f, c.hi);
+        fprintf(f, ",%ld\n", c.n);
+    }
+    return close_checked(f);
+}
+
+int csv_write_replications(const char *path, const struct scenario *sc,
+                           const struct experiment_result *res)
+{
+    FILE *f = fopen(path, "w");
+
+    if (!f) {
+        return -errno;
+    }
+    fputs("replication", f);
+    for (int m = 0; m < res->n_metrics; m++) {
+        fprintf(f, ",%s", scenario_metric_name(sc, m));
+    }
+    fputc('\n', f);
+    for (long r = 0; r < res->replications; r++) {
+        fprintf(f, "%ld", r);
+        for (int m = 0; m < res->n_metrics; m++) {
+            fputc(',', f);
+            csv_number(f, res->metrics[(size_t)r * (size_t)res->n_metrics + (size_t)m]);
+        }
+        fputc('\n', f);
+    }
+    return close_checked(f);
+}
+
+void csv_print_table(FILE *out, const struct scenario *sc, const struct experiment_result *res)
+{
+    int width = 6;
+
+    for (int m = 0; m < res->n_metrics; m++) {
+        int len = (int)strlen(scenario_metric_name(sc, m));
+        width = len > width ? len : width;
+    }
+    fprintf(out, "%-*s  %12s  %12s  %27s  %4s\n", width, "metric", "mean", "sd",
+            "95% confidence interval", "n");
+    for (int m = 0; m < res->n_metrics; m++) {
+        struct ci c;
+        ci_t(res->metrics + m, (size_t)res->replications, (size_t)res->n_metrics, CSV_CI_LEVEL,
+             &c);
+        fprintf(out, "%-*s  %12.6g  %12.6g  [%12.6g, %12.6g]  %4ld\n", width,
+                scenario_metric_name(sc, m), c.mean, c.sd, c.lo, c.hi, c.n);
+    }
+}

@@ -1,0 +1,141 @@
+#include "models/model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/netq.h"
+#include "sim/xalloc.h"
+
+const struct model_ops *const model_registry[] = {
+    &netq_ops,
+    NULL,
+};
+
+static const char *const model_names[] = {"network", NULL};
+
+enum { K_MODEL, K_HORIZON, K_WARMUP, K_REPLICATIONS, K_SEED };
+
+static const struct cfg_key scenario_keys[] = {
+    [K_MODEL] = {.name = "model",
+                 .type = CFG_CHOICE,
+                 .is_required = true,
+                 .choices = model_names,
+                 .help = "which model the scenario describes"},
+    [K_HORIZON] = {.name = "horizon",
+                   .type = CFG_REAL,
+                   .is_required = true,
+                   .lo = 0.0,
+                   .hi = HUGE_VAL,
+                   .flags = CFG_LO_OPEN,
+                   .unit = "time units",
+                   .help = "simulated length of each replication, warm-up included"},
+    [K_WARMUP] = {.name = "warmup",
+                  .type = CFG_REAL,
+                  .lo = 0.0,
+                  .hi = HUGE_VAL,
+                  .def = 0.0,
+                  .unit = "time units",
+                  .help = "statistics are discarded before this time; must be below horizon"},
+    [K_REPLICATIONS] = {.name = "replications",
+                        .type = CFG_INT,
+                        .lo = 2,
+                        .hi = 1000000,
+                        .def = 10,
+                        .help = "independent replications (at least 2 for an interval)"},
+    [K_SEED] = {.name = "seed",
+                .type = CFG_INT,
+                .lo = 0,
+                .hi = 9.2233720368547758e18,
+                .def = 1,
+                .help = "scenario seed; every random stream is derived from it"},
+};
+
+const struct cfg_table scenario_table = {
+    .path = "",
+    .help = "keys every scenario holds at its top level",
+    .keys = scenario_keys,
+    .n_keys = sizeof scenario_keys / sizeof scenario_keys[0],
+};
+
+/* Unknown-key check at the root against the shared keys plus the model's own. */
+static void check_root_keys(struct cfg *c, const config_setting_t *root,
+                            const struct model_ops *ops)
+{
+    size_t n_model = ops && ops->root_table ? ops->root_table->n_keys : 0;
+    size_t n = scenario_table.n_keys + n_model;
+    struct cfg_key *keys = xcalloc(n, sizeof *keys);
+
+    memcpy(keys, scenario_keys, sizeof scenario_keys);
+    if (n_model) {
+        memcpy(keys + scenario_table.n_keys, ops->root_table->keys, n_model * sizeof *keys);
+    }
+    struct cfg_table t = {.path = "", .keys = keys, .n_keys = n};
+    cfg_check_keys(c, root, &t);
+    free(keys);
+}
+
+struct scenario *scenario_load(struct cfg *c)
+{
+    const config_setting_t *root = cfg_root(c);
+    int model = -1;
+    long long reps = 10, seed = 1;
+    double horizon = 0, warmup = 0;
+    bool ok = true;
+
+    ok &= cfg_get_choice(c, root, &scenario_keys[K_MODEL], &model);
+    const struct model_ops *ops = model >= 0 ? model_registry[model] : NULL;
+    check_root_keys(c, root, ops);
+    ok &= cfg_get_real(c, root, &scenario_keys[K_HORIZON], &horizon);
+    ok &= cfg_get_real(c, root, &scenario_keys[K_WARMUP], &warmup);
+    ok &= cfg_get_int(c, root, &scenario_keys[K_REPLICATIONS], &reps);
+    ok &= cfg_get_int(c, root, &scenario_keys[K_SEED], &seed);
+    if (ok && !(warmup < horizon)) {
+        const config_setting_t *w = config_setting_get_member(root, "warmup");
+        if (w) {
+            cfg_error(c, w, "warm-up %g is not shorter than the horizon %g (0 <= warmup < horizon)",
+                      warmup, horizon);
+        } else {
+            cfg_error_key(c, root, "warmup", "warm-up %g is not shorter than the horizon %g", warmup,
+                          horizon);
+        }
+        ok = false;
+    }
+    void *params = ops ? ops->load(c, root) : NULL;
+    if (!ok || !params || cfg_n_problems(c) > 0) {
+        if (params) {
+            ops->destroy(params);
+        }
+        return NULL;
+    }
+    struct scenario *s = xcalloc(1, sizeof *s);
+    s->ops = ops;
+    s->params = params;
+    s->horizon = horizon;
+    s->warmup = warmup;
+    s->replications = (long)reps;
+    s->seed = (uint64_t)seed;
+    s->n_metrics = ops->n_metrics(params);
+    return s;
+}
+
+void scenario_destroy(struct scenario *s)
+{
+    if (!s) {
+        return;
+    }
+    s->ops->destroy(s->params);
+    free(s);
+}
+
+int scenario_run(const struct scenario *s, uint64_t seed, unsigned replication,
+                 struct model_run *out)
+{
+    for (int i = 0; i < s->n_metrics; i++) {
+        out->metrics[i] = NAN;
+    }
+    out->n_events = 0;
+    out->n_entities = 0;
+    out->err[0] = '\0';
+    return s->ops->run(s->params, seed, replication, s->warmup, s->horizon, out);
+}

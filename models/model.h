@@ -1,0 +1,76 @@
+/*
+ * model — the narrow interface between a model and the experiments that run it.
+ *
+ * A scenario file names its model (`model = "network";`). scenario_load() reads the keys every
+ * scenario shares (horizon, warm-up, replications, seed), finds the model by name and lets it
+ * read its own keys, collecting every problem in the cfg's diagnostics. The loaded scenario is
+ * immutable and may be shared by threads: model_run() reads it and writes only into its own
+ * struct model_run, so replications may run side by side in any order with identical results.
+ *
+ * A model publishes a fixed list of named metrics (per replication, after warm-up); analysis/
+ * sees nothing else of it.
+ *
+ * Ownership: scenario_load() returns a struct scenario the caller frees with scenario_destroy().
+ */
+#ifndef CCSIM_MODELS_MODEL_H
+#define CCSIM_MODELS_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/cfg.h"
+
+/* What one replication produced. metrics has room for the scenario's n_metrics values. */
+struct model_run {
+    double *metrics;     /* per metric; NaN where undefined (no customers, say) */
+    uint64_t n_events;   /* events executed, warm-up included */
+    uint64_t n_entities; /* customers or clients that completed after warm-up */
+    char err[256];       /* why the run failed, when model_run() returns nonzero */
+};
+
+struct model_ops {
+    const char *name;
+    /* The model's keys at the root of a scenario (its top-level groups). */
+    const struct cfg_table *root_table;
+    /* Reads the model's part of the scenario; NULL after recording problems in c. */
+    void *(*load)(struct cfg *c, const config_setting_t *root);
+    void (*destroy)(void *params);
+    /* Metric names, fixed once loaded. */
+    int (*n_metrics)(const void *params);
+    const char *(*metric_name)(const void *params, int i);
+    /* Runs one replication; returns 0, or nonzero with out->err set. */
+    int (*run)(const void *params, uint64_t seed, unsigned replication, double warmup,
+               double horizon, struct model_run *out);
+};
+
+struct scenario {
+    const struct model_ops *ops;
+    void *params;     /* the model's own, owned */
+    double horizon;   /* end of each replication, in the model's time unit */
+    double warmup;    /* statistics are reset at this time */
+    long replications;
+    uint64_t seed;
+    int n_metrics;
+};
+
+/* The keys every scenario shares, for docs. */
+extern const struct cfg_table scenario_table;
+
+/* Reads a loaded cfg into a scenario; NULL when c has recorded problems (all of them). */
+struct scenario *scenario_load(struct cfg *c);
+void scenario_destroy(struct scenario *s);
+
+static inline const char *scenario_metric_name(const struct scenario *s, int i)
+{
+    return s->ops->metric_name(s->params, i);
+}
+
+/* Runs replication r of s with the scenario seed; see struct model_run. */
+int scenario_run(const struct scenario *s, uint64_t seed, unsigned replication,
+                 struct model_run *out);
+
+/* The model registry: NULL-terminated. */
+extern const struct model_ops *const model_registry[];
+
+#endif
