@@ -50,7 +50,7 @@ const struct cfg_table netq_network_table = {
     .n_keys = 2,
 };
 
-enum { A_TO, A_INTERARRIVAL, A_PRIORITY };
+enum { A_TO, A_INTERARRIVAL, A_PRIORITY, A_NAME };
 static const struct cfg_key arrival_keys[] = {
     [A_TO] = {.name = "to",
               .type = CFG_STRING,
@@ -68,13 +68,17 @@ static const struct cfg_key arrival_keys[] = {
                     .def = 0.0,
                     .help = "priority of its customers at priority stations (lower is served "
                             "first)"},
+    [A_NAME] = {.name = "name",
+                .type = CFG_STRING,
+                .help = "optional class name; adds NAME.sojourn and NAME.throughput (entry to "
+                        "exit) for this stream's customers"},
 };
 
 const struct cfg_table netq_arrival_table = {
     .path = "network.arrivals[]",
     .help = "an open arrival stream",
     .keys = arrival_keys,
-    .n_keys = 3,
+    .n_keys = 4,
 };
 
 static const char *const discipline_names[] = {"fifo", "priority", NULL};
@@ -167,6 +171,7 @@ struct nq_station {
 };
 
 struct nq_source {
+    char *name; /* NULL when unnamed */
     int to;
     double priority;
     struct dist interarrival;
@@ -190,6 +195,8 @@ static const char *const station_metric_names[N_STATION_METRICS] = {
 };
 
 enum { SYS_SOJOURN, SYS_IN_SYSTEM, SYS_THROUGHPUT, N_SYSTEM_METRICS };
+enum { CLASS_SOJOURN, CLASS_THROUGHPUT, N_CLASS_METRICS };
+static const char *const class_metric_names[N_CLASS_METRICS] = {"sojourn", "throughput"};
 static const char *const system_metric_names[N_SYSTEM_METRICS] = {"sojourn", "in_system",
                                                                   "throughput"};
 
@@ -200,7 +207,7 @@ struct nq_params {
     struct nq_source *src;
     int n_metrics;
     char **metric_names;
-    int *metric_station; /* station of metric i, -1 for system metrics */
+    int *metric_station; /* station of metric i, -1 for system, -2 - s for stream s */
     int *metric_kind;    /* enum station_metric, or the system metric */
 };
 
@@ -222,6 +229,7 @@ static void params_destroy(void *vp)
     }
     for (int i = 0; i < p->n_sources; i++) {
         dist_fini(&p->src[i].interarrival);
+        free(p->src[i].name);
     }
     for (int i = 0; i < p->n_metrics; i++) {
         free(p->metric_names[i]);
@@ -460,6 +468,28 @@ static bool load_source(struct cfg *c, const config_setting_t *s, struct nq_para
         ok = false;
     }
     ok &= cfg_get_real(c, s, &arrival_keys[A_PRIORITY], &src->priority);
+    const char *name = NULL;
+    if (cfg_get_string(c, s, &arrival_keys[A_NAME], &name) && name) {
+        const config_setting_t *ns = config_setting_get_member(s, "name");
+        bool taken = find_station(p, name) >= 0;
+        for (int i = 0; i < idx && !taken; i++) {
+            taken = p->src[i].name && strcmp(p->src[i].name, name) == 0;
+        }
+        if (!valid_name(name)) {
+            cfg_error(c, ns, "\"%s\" is not a usable class name (letters, digits, '_' and '-'; "
+                             "not \"exit\" or \"system\")",
+                      name);
+            ok = false;
+        } else if (taken) {
+            cfg_error(c, ns, "\"%s\" names a station or another stream already (unique names)",
+                      name);
+            ok = false;
+        } else {
+            src->name = xstrdup(name);
+        }
+    } else if (config_setting_get_member(s, "name") && !name) {
+        ok = false;
+    }
     return ok;
 }
 
@@ -478,7 +508,8 @@ static void add_metric(struct nq_params *p, int station, int kind, const char *p
 
 static void build_metrics(struct nq_params *p)
 {
-    size_t most = (size_t)p->n_stations * N_STATION_METRICS + N_SYSTEM_METRICS;
+    size_t most = (size_t)p->n_stations * N_STATION_METRICS + N_SYSTEM_METRICS +
+                  (size_t)p->n_sources * N_CLASS_METRICS;
 
     p->metric_names = xcalloc(most, sizeof *p->metric_names);
     p->metric_station = xcalloc(most, sizeof *p->metric_station);
@@ -493,6 +524,11 @@ static void build_metrics(struct nq_params *p)
     }
     for (int k = 0; k < N_SYSTEM_METRICS; k++) {
         add_metric(p, -1, k, "system", system_metric_names[k]);
+    }
+    for (int i = 0; i < p->n_sources; i++) {
+        for (int k = 0; p->src[i].name && k < N_CLASS_METRICS; k++) {
+            add_metric(p, -2 - i, k, p->src[i].name, class_metric_names[k]);
+        }
     }
 }
 
@@ -569,6 +605,7 @@ struct nq_customer {
     double t_station; /* entered the current station */
     double priority;
     int station;
+    int source;
     uint32_t next_free;
     uint64_t queue_handle; /* while waiting */
     uint64_t renege_ev;    /* pending abandonment, while waiting */
@@ -603,6 +640,7 @@ struct nq_run {
     struct twavg in_network_tw;
     struct tally network_sojourn;
     uint64_t exits;
+    struct tally *class_sojourn; /* per source */
     bool failed;
     char *err;
     size_t err_len;
@@ -719,6 +757,7 @@ static void end_service(struct sim *sim, void *obj, uint64_t arg)
     serve_waiting(srt);
     if (next == EXIT_STATION) {
         tally_add(&run->network_sojourn, sim->now - cu->t_system);
+        tally_add(&run->class_sojourn[cu->source], sim->now - cu->t_system);
         run->exits++;
         free_customer(run, id);
     } else {
@@ -773,6 +812,7 @@ static void arrival(struct sim *sim, void *obj, uint64_t arg)
     uint32_t id = new_customer(run);
     run->cust[id].t_system = sim->now;
     run->cust[id].priority = src->priority;
+    run->cust[id].source = (int)arg;
     enter_station(run, id, src->to);
 }
 
@@ -791,6 +831,9 @@ static void reset_stats(struct nq_run *run)
     }
     twavg_reset(&run->in_network_tw, now);
     tally_reset(&run->network_sojourn);
+    for (int i = 0; i < run->p->n_sources; i++) {
+        tally_reset(&run->class_sojourn[i]);
+    }
     run->exits = 0;
 }
 
@@ -806,6 +849,11 @@ static void collect(const struct nq_run *run, double span, double *m)
 
     for (int i = 0; i < p->n_metrics; i++) {
         int k = p->metric_kind[i];
+        if (p->metric_station[i] <= -2) {
+            const struct tally *t = &run->class_sojourn[-2 - p->metric_station[i]];
+            m[i] = k == CLASS_SOJOURN ? tally_mean(t) : (double)tally_count(t) / span;
+            continue;
+        }
         if (p->metric_station[i] < 0) {
             m[i] = k == SYS_SOJOURN     ? tally_mean(&run->network_sojourn)
                    : k == SYS_IN_SYSTEM ? twavg_mean(&run->in_network_tw, now)
@@ -853,6 +901,7 @@ static int netq_run(const void *vp, uint64_t seed, unsigned replication, double 
     sim_init(&run.sim, replication);
     run.st = xcalloc((size_t)p->n_stations, sizeof *run.st);
     run.arrival_rng = xcalloc((size_t)p->n_sources, sizeof *run.arrival_rng);
+    run.class_sojourn = xcalloc((size_t)p->n_sources, sizeof *run.class_sojourn);
     run.free_head = NO_CUSTOMER;
     twavg_init(&run.in_network_tw, 0.0, 0.0);
     tally_init(&run.network_sojourn, 0, NULL);
@@ -872,6 +921,7 @@ static int netq_run(const void *vp, uint64_t seed, unsigned replication, double 
         srt->patience_rng = rng_create(rng_seed_derive(seed, replication, STREAM_PATIENCE, i));
     }
     for (int i = 0; i < p->n_sources; i++) {
+        tally_init(&run.class_sojourn[i], 0, NULL);
         run.arrival_rng[i] = rng_create(rng_seed_derive(seed, replication, STREAM_ARRIVALS, i));
         sim_schedule(&run.sim, dist_draw(&p->src[i].interarrival, run.arrival_rng[i]), arrival,
                      &run, (uint64_t)i);
@@ -900,6 +950,7 @@ static int netq_run(const void *vp, uint64_t seed, unsigned replication, double 
         gsl_rng_free(run.arrival_rng[i]);
     }
     free(run.arrival_rng);
+    free(run.class_sojourn);
     free(run.st);
     free(run.cust);
     sim_fini(&run.sim);

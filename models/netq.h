@@ -14,7 +14,8 @@
  * (fraction of arrivals refused), s.throughput (service completions per time unit), and
  * s.abandoned (fraction of arrivals that left the queue) for stations with patience. For the
  * whole network: system.sojourn (entry to exit, customers who left after warm-up),
- * system.in_system (time average) and system.throughput.
+ * system.in_system (time average) and system.throughput. For each arrival stream given a
+ * name N (a customer class): N.sojourn and N.throughput, entry to exit.
  *
  * Random streams: arrivals of source i from (STREAM_ARRIVALS, i); at station j service times
  * from (STREAM_SERVICE, j), routing from (STREAM_ROUTING, j), patience from
