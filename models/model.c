@@ -58,17 +58,25 @@ const struct cfg_table scenario_table = {
     .n_keys = sizeof scenario_keys / sizeof scenario_keys[0],
 };
 
-/* Unknown-key check at the root against the shared keys plus the model's own. */
+/* Unknown-key check at the root against the shared keys plus the model's own, or every model's
+ * when the model is not known (so that a bad model name is not followed by noise). */
 static void check_root_keys(struct cfg *c, const config_setting_t *root,
                             const struct model_ops *ops)
 {
-    size_t n_model = ops && ops->root_table ? ops->root_table->n_keys : 0;
-    size_t n = scenario_table.n_keys + n_model;
-    struct cfg_key *keys = xcalloc(n, sizeof *keys);
+    size_t n = scenario_table.n_keys;
 
+    for (int i = 0; model_registry[i]; i++) {
+        n += model_registry[i]->root_table->n_keys;
+    }
+    struct cfg_key *keys = xcalloc(n, sizeof *keys);
     memcpy(keys, scenario_keys, sizeof scenario_keys);
-    if (n_model) {
-        memcpy(keys + scenario_table.n_keys, ops->root_table->keys, n_model * sizeof *keys);
+    n = scenario_table.n_keys;
+    for (int i = 0; model_registry[i]; i++) {
+        const struct cfg_table *t = model_registry[i]->root_table;
+        if (!ops || ops == model_registry[i]) {
+            memcpy(keys + n, t->keys, t->n_keys * sizeof *keys);
+            n += t->n_keys;
+        }
     }
     struct cfg_table t = {.path = "", .keys = keys, .n_keys = n};
     cfg_check_keys(c, root, &t);

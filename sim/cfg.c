@@ -311,14 +311,14 @@ void cfg_allowed(const struct cfg_key *k, char *buf, size_t n)
     const char *sep = k->unit ? " " : "";
 
     if (has_lo && has_hi && !lo_open && !hi_open) {
-        snprintf(buf, n, "%s %g..%g%s%s", tn, k->lo, k->hi, sep, unit);
+        snprintf(buf, n, "%s %.15g..%.15g%s%s", tn, k->lo, k->hi, sep, unit);
     } else if (has_lo && has_hi) {
-        snprintf(buf, n, "%s %s %g and %s %g%s%s", tn, lo_open ? ">" : ">=", k->lo,
+        snprintf(buf, n, "%s %s %.15g and %s %.15g%s%s", tn, lo_open ? ">" : ">=", k->lo,
                  hi_open ? "<" : "<=", k->hi, sep, unit);
     } else if (has_lo) {
-        snprintf(buf, n, "%s %s %g%s%s", tn, lo_open ? ">" : ">=", k->lo, sep, unit);
+        snprintf(buf, n, "%s %s %.15g%s%s", tn, lo_open ? ">" : ">=", k->lo, sep, unit);
     } else if (has_hi) {
-        snprintf(buf, n, "%s %s %g%s%s", tn, hi_open ? "<" : "<=", k->hi, sep, unit);
+        snprintf(buf, n, "%s %s %.15g%s%s", tn, hi_open ? "<" : "<=", k->hi, sep, unit);
     } else {
         snprintf(buf, n, "%s%s%s", tn, sep, unit);
     }
@@ -373,7 +373,7 @@ static bool out_of_range(struct cfg *c, const config_setting_t *s, const struct 
     char allowed[512];
 
     cfg_allowed(k, allowed, sizeof allowed);
-    cfg_error(c, s, "%g is out of range (%s)", v, allowed);
+    cfg_error(c, s, "%.15g is out of range (%s)", v, allowed);
     return false;
 }
 

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Same scenario and seed give byte-identical results folders, run to run and for any -j.
+set -u
+CCSIM=${CCSIM:-build/ccsim}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+scn=scenarios/verify/jackson.cfg
+"$CCSIM" run "$scn" -q -r 6 -o "$tmp/a" || fail=1
+"$CCSIM" run "$scn" -q -r 6 -o "$tmp/b" || fail=1
+"$CCSIM" run "$scn" -q -r 6 -j 2 -o "$tmp/c" || fail=1
+"$CCSIM" run "$scn" -q -r 6 -j 5 -o "$tmp/d" || fail=1
+for d in b c d; do
+    for f in summary.csv replications.csv; do
+        if ! cmp "$tmp/a/$f" "$tmp/$d/$f"; then
+            echo "FAIL: $f differs between run a and run $d"
+            fail=1
+        fi
+    done
+done
+# A different seed must change the results (the seed is really used).
+"$CCSIM" run "$scn" -q -r 6 -s 99 -o "$tmp/e" || fail=1
+if cmp -s "$tmp/a/replications.csv" "$tmp/e/replications.csv"; then
+    echo "FAIL: seed 99 gave the same replications as the scenario seed"
+    fail=1
+fi
+# The first replications do not depend on how many replications were asked for.
+"$CCSIM" run "$scn" -q -r 3 -o "$tmp/f" || fail=1
+head -n 4 "$tmp/a/replications.csv" >"$tmp/a3"
+if ! cmp "$tmp/a3" "$tmp/f/replications.csv"; then
+    echo "FAIL: replication r depends on the number of replications"
+    fail=1
+fi
+exit $fail

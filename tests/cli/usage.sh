@@ -1,0 +1,69 @@
+#!/bin/sh
+# The command line: help, version, bad options (exit 2, a clear message), results folders that
+# exist already (refused without --force, replaced with it), and the summary table.
+set -u
+CCSIM=${CCSIM:-build/ccsim}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+scn=scenarios/verify/mm1.cfg
+
+expect() { # expect STATUS PATTERN -- command...
+    want=$1
+    pat=$2
+    shift 3
+    "$@" >"$tmp/out" 2>&1
+    rc=$?
+    if [ "$rc" -ne "$want" ]; then
+        echo "FAIL: '$*' exited $rc, expected $want"
+        cat "$tmp/out"
+        fail=1
+    elif ! grep -q -- "$pat" "$tmp/out"; then
+        echo "FAIL: '$*' did not print '$pat':"
+        cat "$tmp/out"
+        fail=1
+    fi
+}
+
+expect 0 "usage: ccsim" -- "$CCSIM" --help
+expect 0 "usage: ccsim run" -- "$CCSIM" run --help
+expect 0 "^ccsim [0-9]" -- "$CCSIM" --version
+expect 2 "usage: ccsim" -- "$CCSIM"
+expect 2 "unknown command 'walk'" -- "$CCSIM" walk
+expect 2 "run: no scenario file given" -- "$CCSIM" run
+expect 2 "unknown option '--fast'" -- "$CCSIM" run "$scn" --fast
+expect 2 "\-r: 'ten' is not a whole number (integer 2..1000000)" -- "$CCSIM" run "$scn" -r ten
+expect 2 "\-r: 1 is out of range (integer 2..1000000)" -- "$CCSIM" run "$scn" -r 1
+expect 2 "\-j: 0 is out of range (integer 1..256)" -- "$CCSIM" run "$scn" -j 0
+expect 2 "\-o: needs a folder name" -- "$CCSIM" run "$scn" -o
+expect 2 "missing.cfg: cannot read the scenario: No such file or directory" -- \
+    "$CCSIM" run "$tmp/missing.cfg"
+expect 2 "the folder $tmp/nowhere does not exist" -- "$CCSIM" run "$scn" -o "$tmp/nowhere/out"
+
+# The table: a header and one row per metric with a 95% interval.
+expect 0 "q.utilisation" -- "$CCSIM" run "$scn" -q -r 3 --replications=3
+expect 0 "95% confidence interval" -- "$CCSIM" run "$scn" -q -r 3
+
+# Results folders: created complete, refused when present, replaced with --force.
+"$CCSIM" run "$scn" -q -r 3 -o "$tmp/res" || fail=1
+[ "$(head -n 1 "$tmp/res/summary.csv")" = "metric,mean,sd,ci_low,ci_high,n" ] || {
+    echo "FAIL: summary.csv header"
+    fail=1
+}
+[ "$(wc -l <"$tmp/res/replications.csv")" -eq 4 ] || {
+    echo "FAIL: replications.csv should have a header and 3 rows"
+    fail=1
+}
+expect 2 "exists already; choose another folder or add --force" -- \
+    "$CCSIM" run "$scn" -q -r 3 -o "$tmp/res"
+cp "$tmp/res/summary.csv" "$tmp/summary.before"
+"$CCSIM" run "$scn" -q -r 4 -o "$tmp/res" --force || fail=1
+if cmp -s "$tmp/summary.before" "$tmp/res/summary.csv"; then
+    echo "FAIL: --force did not replace the folder"
+    fail=1
+fi
+if ls -a "$tmp" | grep -q partial; then
+    echo "FAIL: a partial folder was left behind"
+    fail=1
+fi
+exit $fail
