@@ -339,8 +339,9 @@ double dist_draw(const struct dist *d, gsl_rng *r)
     case DIST_FIXED:
         return d->p[0];
     case DIST_EXPONENTIAL:
-        /* Inversion: -mean * ln(1 - u), u in [0, 1). */
-        return -d->p[0] * log1p(-gsl_rng_uniform(r));
+        /* Inversion: -mean * ln(1 - u), u in [0, 1). u is a multiple of 2^-53, so 1 - u is
+         * exact and log() loses nothing against the slower log1p(). */
+        return -d->p[0] * log(1.0 - gsl_rng_uniform(r));
     case DIST_UNIFORM:
         return d->p[0] + (d->p[1] - d->p[0]) * gsl_rng_uniform(r);
     case DIST_TRIANGULAR: {
@@ -361,7 +362,7 @@ double dist_draw(const struct dist *d, gsl_rng *r)
         return gsl_ran_gamma(r, d->a, d->b);
     case DIST_WEIBULL:
         /* Inversion: scale * (-ln(1 - u))^(1/shape). */
-        return d->p[1] * pow(-log1p(-gsl_rng_uniform(r)), 1.0 / d->p[0]);
+        return d->p[1] * pow(-log(1.0 - gsl_rng_uniform(r)), 1.0 / d->p[0]);
     case DIST_EMPIRICAL:
         return draw_empirical(d, gsl_rng_uniform(r));
     }
