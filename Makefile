@@ -98,7 +98,7 @@ check:
 
 valgrind: $(BUILD)/ccsim
 	$(Q)valgrind -q --error-exitcode=1 --leak-check=full $(BUILD)/ccsim run \
-	    scenarios/verify/mm1.cfg -r 2 -q --set horizon=2000 >/dev/null
+	    scenarios/verify/mm1.cfg -r 2 -q >/dev/null
 
 bench: OPT := -O2 -g
 bench: $(BENCH_BIN) $(BUILD)/ccsim
