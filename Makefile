@@ -19,7 +19,7 @@ WARN += -Werror
 endif
 
 GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-STD := -std=c17 -D_POSIX_C_SOURCE=200809L
+STD := -std=c17 -D_XOPEN_SOURCE=700
 OPT ?= -O2 -g
 CPPFLAGS += -I. -DCCSIM_VERSION='"$(VERSION)"' -DCCSIM_GIT_REV='"$(GIT_REV)"'
 CFLAGS_ALL = $(STD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP

@@ -12,15 +12,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analysis/csv.h"
 #include "analysis/experiment.h"
+#include "analysis/manifest.h"
 #include "analysis/outdir.h"
 #include "analysis/progress.h"
+#include "analysis/reference.h"
 #include "models/model.h"
 #include "sim/cfg.h"
 #include "sim/fail.h"
+#include "sim/xalloc.h"
 
 #define EXIT_RUN_FAILED 1
 #define EXIT_USAGE 2
@@ -29,40 +33,67 @@ static const char usage_main[] =
     "usage: ccsim <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run SCENARIO.cfg    run the replications of a scenario and summarise them\n"
+    "  run SCENARIO.cfg      run the replications of a scenario and summarise them\n"
+    "  check SCENARIO.cfg    validate a scenario and show every resolved value and its origin\n"
+    "  keys                  print the reference of every scenario key (Markdown)\n"
     "\n"
     "options:\n"
-    "  -h, --help          show this help (ccsim run --help: the options of run)\n"
-    "  --version           show the version\n"
+    "  -h, --help            show this help (ccsim run --help: the options of run)\n"
+    "  --version             show the version\n"
     "\n"
     "Exit status: 0 done, 1 failed while running, 2 bad command line or scenario.\n";
 
 static const char usage_run[] =
-    "usage: ccsim run SCENARIO.cfg [-o DIR] [-r REPS] [-s SEED] [-j THREADS] [-q] [--force]\n"
+    "usage: ccsim run SCENARIO.cfg [-o DIR] [--set KEY=VALUE]... [-r REPS] [-s SEED]\n"
+    "                 [-j THREADS] [-q] [--force]\n"
     "\n"
     "Runs the scenario's replications and prints a summary table (mean, sd, 95% confidence\n"
-    "interval across replications), or writes it to a results folder with -o.\n"
+    "interval across replications), or writes a results folder with -o.\n"
     "\n"
     "options:\n"
-    "  -o, --output DIR        write DIR/summary.csv and DIR/replications.csv; DIR must not\n"
-    "                          exist (see --force); it appears complete or not at all\n"
+    "  -o, --output DIR        write the results folder DIR: summary.csv, replications.csv,\n"
+    "                          scenario.resolved.cfg, manifest.json; DIR must not exist (see\n"
+    "                          --force); it appears complete or not at all\n"
+    "      --set KEY=VALUE     override a scenario key (dotted path, e.g.\n"
+    "                          network.stations[0].servers=12); repeatable\n"
     "  -r, --replications N    replications, overriding the scenario (2..1000000)\n"
     "  -s, --seed N            scenario seed, overriding the scenario (integer >= 0)\n"
     "  -j, --threads N         run replications on N threads (1..256); results do not depend\n"
     "                          on N\n"
     "  -q, --quiet             no progress bar (it is shown only on a terminal anyway)\n"
-    "      --force             replace DIR if it exists\n"
+    "      --force             replace DIR if it exists, once the new results are complete\n"
     "  -h, --help              show this help\n";
 
+static const char usage_check[] =
+    "usage: ccsim check SCENARIO.cfg [--set KEY=VALUE]... [-r REPS] [-s SEED]\n"
+    "\n"
+    "Validates the scenario without running it. When it is valid, prints every resolved value\n"
+    "(after base files, @include and overrides) with its unit and where it came from: file and\n"
+    "line, a command-line option, or a built-in default with its published source. Every\n"
+    "problem is reported otherwise.\n"
+    "\n"
+    "options:\n"
+    "      --set KEY=VALUE     override a scenario key; repeatable\n"
+    "  -r, --replications N    replications, overriding the scenario\n"
+    "  -s, --seed N            scenario seed, overriding the scenario\n"
+    "  -h, --help              show this help\n";
+
+#define MAX_SETS 256
+
 struct run_opts {
+    const char *cmd; /* "run" or "check" */
     const char *scenario;
     const char *outdir;
+    const char *sets[MAX_SETS];
+    int n_sets;
     long long reps; /* -1: from the scenario */
     long long seed; /* -1: from the scenario */
     long long threads;
     bool is_quiet;
     bool force;
 };
+
+static const char *usage_cmd = "run";
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -74,7 +105,7 @@ static int usage_error(const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n(see 'ccsim run --help')\n");
+    fprintf(stderr, "\n(see 'ccsim %s --help')\n", usage_cmd);
     return EXIT_USAGE;
 }
 
@@ -128,6 +159,9 @@ static bool take_value(int argc, char **argv, int *i, const char *shrt, const ch
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
+    bool is_run = strcmp(o->cmd, "run") == 0;
+
+    usage_cmd = o->cmd;
     o->reps = -1;
     o->seed = -1;
     o->threads = 1;
@@ -137,13 +171,21 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
         bool missing;
 
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(usage_run, stdout);
+            fputs(is_run ? usage_run : usage_check, stdout);
             exit(0);
-        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+        } else if (is_run && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->is_quiet = true;
-        } else if (strcmp(a, "--force") == 0) {
+        } else if (is_run && strcmp(a, "--force") == 0) {
             o->force = true;
-        } else if (take_value(argc, argv, &i, "-o", "--output", &v, &missing)) {
+        } else if (take_value(argc, argv, &i, "", "--set", &v, &missing)) {
+            if (missing) {
+                return usage_error("%s: needs KEY=VALUE", a);
+            }
+            if (o->n_sets >= MAX_SETS) {
+                return usage_error("--set: at most %d overrides", MAX_SETS);
+            }
+            o->sets[o->n_sets++] = v;
+        } else if (is_run && take_value(argc, argv, &i, "-o", "--output", &v, &missing)) {
             if (missing) {
                 return usage_error("%s: needs a folder name", a);
             }
@@ -162,7 +204,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             if (!parse_count("-s", v, 0, LLONG_MAX, &o->seed)) {
                 return EXIT_USAGE;
             }
-        } else if (take_value(argc, argv, &i, "-j", "--threads", &v, &missing)) {
+        } else if (is_run && take_value(argc, argv, &i, "-j", "--threads", &v, &missing)) {
             if (missing) {
                 return usage_error("%s: needs a number", a);
             }
@@ -178,9 +220,46 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
         }
     }
     if (!o->scenario) {
-        return usage_error("%s", "run: no scenario file given");
+        return usage_error("%s: no scenario file given", o->cmd);
     }
     return 0;
+}
+
+/* Loads the scenario with the command line's overrides applied; prints every problem and
+ * returns NULL when there is one. c is initialised here and finalised by the caller. */
+static struct scenario *load_scenario(const struct run_opts *o, struct cfg *c)
+{
+    struct scenario *sc = NULL;
+
+    cfg_init(c);
+    if (cfg_load_file(c, o->scenario)) {
+        char assign[64], option[64];
+        if (o->reps >= 0) {
+            snprintf(assign, sizeof assign, "replications=%lld", o->reps);
+            snprintf(option, sizeof option, "-r %lld", o->reps);
+            cfg_set_as(c, assign, option);
+        }
+        if (o->seed >= 0) {
+            snprintf(assign, sizeof assign, "seed=%lld", o->seed);
+            snprintf(option, sizeof option, "-s %lld", o->seed);
+            cfg_set_as(c, assign, option);
+        }
+        for (int i = 0; i < o->n_sets; i++) {
+            cfg_set(c, o->sets[i]);
+        }
+        sc = scenario_load(c);
+        if (sc && cfg_n_problems(c) > 0) {
+            scenario_destroy(sc);
+            sc = NULL;
+        }
+    }
+    if (!sc) {
+        diag_print(&c->diag, stderr);
+        int n = cfg_n_problems(c);
+        fprintf(stderr, "ccsim: %d problem%s in %s; nothing was run\n", n, n == 1 ? "" : "s",
+                o->scenario);
+    }
+    return sc;
 }
 
 static void on_signal(int sig)
@@ -190,30 +269,39 @@ static void on_signal(int sig)
     raise(sig);
 }
 
-static int write_results(const struct run_opts *o, const struct scenario *sc,
-                         const struct experiment_result *res)
+static int write_results(struct outdir *od, const struct run_opts *o, const struct cfg *c,
+                         const struct scenario *sc, const struct experiment_result *res,
+                         const struct manifest *m)
 {
-    struct outdir od;
-    char err[1024], path[4096];
+    char err[1024], path[4096], header[4096];
     int rc;
 
-    if (outdir_begin(&od, o->outdir, o->force, err, sizeof err) != 0) {
-        fprintf(stderr, "ccsim: %s\n", err);
-        return EXIT_RUN_FAILED;
-    }
-    rc = csv_write_summary(outdir_file(&od, "summary.csv", path, sizeof path), sc, res);
+    rc = csv_write_summary(outdir_file(od, "summary.csv", path, sizeof path), sc, res);
     if (rc == 0) {
-        rc = csv_write_replications(outdir_file(&od, "replications.csv", path, sizeof path), sc,
+        rc = csv_write_replications(outdir_file(od, "replications.csv", path, sizeof path), sc,
                                     res);
+    }
+    if (rc == 0) {
+        FILE *f = fopen(outdir_file(od, "scenario.resolved.cfg", path, sizeof path), "w");
+        snprintf(header, sizeof header,
+                 "The scenario %s as ccsim %s ran it: base files, @include and command-line\n"
+                 "overrides resolved, every default filled in. Each value's origin follows it.\n"
+                 "Run it again with: ccsim run scenario.resolved.cfg\n",
+                 o->scenario, CCSIM_VERSION);
+        rc = f ? cfg_write(c, f, header) : -errno;
+        if (f && fclose(f) != 0 && rc == 0) {
+            rc = -errno;
+        }
+    }
+    if (rc == 0) {
+        rc = manifest_write(outdir_file(od, "manifest.json", path, sizeof path), m);
     }
     if (rc != 0) {
         fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
-        outdir_abort(&od);
         return EXIT_RUN_FAILED;
     }
-    if (outdir_commit(&od, err, sizeof err) != 0) {
+    if (outdir_commit(od, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        outdir_abort(&od);
         return EXIT_RUN_FAILED;
     }
     return 0;
@@ -221,8 +309,9 @@ static int write_results(const struct run_opts *o, const struct scenario *sc,
 
 static int cmd_run(int argc, char **argv)
 {
-    struct run_opts o = {0};
+    struct run_opts o = {.cmd = "run"};
     struct cfg c;
+    struct outdir od;
     char err[1024];
     int rc = parse_run(argc, argv, &o);
 
@@ -233,32 +322,54 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "ccsim: %s\n", err);
         return EXIT_USAGE;
     }
-    cfg_init(&c);
-    struct scenario *sc = cfg_load_file(&c, o.scenario) ? scenario_load(&c) : NULL;
+    struct scenario *sc = load_scenario(&o, &c);
     if (!sc) {
-        diag_print(&c.diag, stderr);
-        int n = cfg_n_problems(&c);
-        fprintf(stderr, "ccsim: %d problem%s in %s; nothing was run\n", n, n == 1 ? "" : "s",
-                o.scenario);
         cfg_fini(&c);
         return EXIT_USAGE;
     }
 
     struct experiment_spec spec = {
         .sc = sc,
-        .replications = o.reps > 0 ? o.reps : sc->replications,
-        .seed = o.seed >= 0 ? (uint64_t)o.seed : sc->seed,
+        .replications = sc->replications,
+        .seed = sc->seed,
         .threads = (int)o.threads,
         .show_progress = !o.is_quiet && progress_wanted(),
     };
-    struct experiment_result res;
+    struct manifest m = {
+        .argc = argc,
+        .argv = argv,
+        .scenario = o.scenario,
+        .model = sc->ops->name,
+        .seed = spec.seed,
+        .replications = spec.replications,
+        .threads = spec.threads,
+        .started = time(NULL),
+    };
+    /* The partial folder exists from here: an interrupted run removes it (signal handler) or,
+     * if killed outright, leaves it for the next run beside it to remove. */
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
+    if (o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        scenario_destroy(sc);
+        cfg_fini(&c);
+        return EXIT_RUN_FAILED;
+    }
+    struct experiment_result res;
     if (experiment_run(&spec, &res) != 0) {
         fprintf(stderr, "ccsim: %s: %s\n", o.scenario, res.err);
         rc = EXIT_RUN_FAILED;
+        if (o.outdir) {
+            outdir_abort(&od);
+        }
     } else if (o.outdir) {
-        rc = write_results(&o, sc, &res);
+        m.finished = time(NULL);
+        m.wall_seconds = res.wall_seconds;
+        m.n_events = res.n_events;
+        rc = write_results(&od, &o, &c, sc, &res, &m);
+        if (rc != 0) {
+            outdir_abort(&od);
+        }
     } else {
         csv_print_table(stdout, sc, &res);
     }
@@ -266,6 +377,117 @@ static int cmd_run(int argc, char **argv)
     scenario_destroy(sc);
     cfg_fini(&c);
     return rc;
+}
+
+/* ---- check -------------------------------------------------------------------------------- */
+
+struct row {
+    char *key, *value, *unit, *from;
+};
+
+struct rows {
+    struct row *v;
+    size_t n, cap;
+};
+
+static void add_row(void *ctx, const config_setting_t *s, const char *path,
+                    const struct cfg_origin *o)
+{
+    struct rows *rows = ctx;
+    char value[512], from[1024];
+
+    if (rows->n == rows->cap) {
+        rows->cap = rows->cap ? 2 * rows->cap : 64;
+        rows->v = xrealloc(rows->v, rows->cap * sizeof *rows->v);
+    }
+    cfg_format_value(s, value, sizeof value);
+    switch (o->kind) {
+    case CFG_FROM_FILE:
+        snprintf(from, sizeof from, "%s:%d", o->file, o->line);
+        break;
+    case CFG_FROM_SET:
+        snprintf(from, sizeof from, "%s", o->file);
+        break;
+    case CFG_FROM_DEFAULT:
+        if (o->key && o->key->source) {
+            snprintf(from, sizeof from, "default (%s)", o->key->source);
+        } else {
+            snprintf(from, sizeof from, "default");
+        }
+        break;
+    }
+    struct row *r = &rows->v[rows->n++];
+    r->key = xstrdup(path);
+    r->value = xstrdup(value);
+    /* A distribution's parameters carry the unit of the quantity it describes. */
+    const char *unit = o->key ? o->key->unit : NULL;
+    int type = config_setting_type(s);
+    if (!unit && config_setting_parent(s) &&
+        (type == CONFIG_TYPE_FLOAT || type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64)) {
+        const struct cfg_origin *po = config_setting_get_hook(config_setting_parent(s));
+        unit = po && po->key ? po->key->unit : NULL;
+    }
+    r->unit = xstrdup(unit ? unit : "");
+    r->from = xstrdup(from);
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    struct run_opts o = {.cmd = "check"};
+    struct cfg c;
+    int rc = parse_run(argc, argv, &o);
+
+    if (rc != 0) {
+        return rc;
+    }
+    struct scenario *sc = load_scenario(&o, &c);
+    if (!sc) {
+        cfg_fini(&c);
+        return EXIT_USAGE;
+    }
+    struct rows rows = {0};
+    cfg_walk(&c, add_row, &rows);
+    int wk = 3, wv = 5, wu = 4;
+    for (size_t i = 0; i < rows.n; i++) {
+        int k = (int)strlen(rows.v[i].key), v = (int)strlen(rows.v[i].value),
+            u = (int)strlen(rows.v[i].unit);
+        wk = k > wk ? k : wk;
+        wv = v > wv && v <= 32 ? v : wv;
+        wu = u > wu ? u : wu;
+    }
+    printf("%s: valid; model \"%s\", %ld replications, seed %llu, %d metrics\n\n", o.scenario,
+           sc->ops->name, sc->replications, (unsigned long long)sc->seed, sc->n_metrics);
+    printf("%-*s  %-*s  %-*s  %s\n", wk, "key", wv, "value", wu, "unit", "from");
+    for (size_t i = 0; i < rows.n; i++) {
+        struct row *r = &rows.v[i];
+        printf("%-*s  %-*s  %-*s  %s\n", wk, r->key, wv, r->value, wu, r->unit, r->from);
+        free(r->key);
+        free(r->value);
+        free(r->unit);
+        free(r->from);
+    }
+    free(rows.v);
+    scenario_destroy(sc);
+    cfg_fini(&c);
+    return 0;
+}
+
+static int cmd_keys(int argc, char **argv)
+{
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            puts("usage: ccsim keys\n\nPrints the reference of every scenario key (Markdown), as "
+                 "in docs/scenarios.md.");
+            return 0;
+        }
+        usage_cmd = "keys";
+        return usage_error("keys: unexpected argument '%s'", argv[i]);
+    }
+    if (reference_write_markdown(stdout) != 0) {
+        fprintf(stderr, "ccsim: keys: cannot write: %s\n", strerror(errno));
+        return EXIT_RUN_FAILED;
+    }
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -286,6 +508,12 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0) {
         return cmd_run(argc, argv);
+    }
+    if (strcmp(cmd, "check") == 0) {
+        return cmd_check(argc, argv);
+    }
+    if (strcmp(cmd, "keys") == 0) {
+        return cmd_keys(argc, argv);
     }
     fprintf(stderr, "ccsim: unknown command '%s'\n%s", cmd, usage_main);
     return EXIT_USAGE;

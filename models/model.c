@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "models/netq.h"
+#include "sim/dist.h"
+#include "sim/schedule.h"
 #include "sim/xalloc.h"
 
 const struct model_ops *const model_registry[] = {
@@ -14,7 +16,9 @@ const struct model_ops *const model_registry[] = {
 
 static const char *const model_names[] = {"network", NULL};
 
-enum { K_MODEL, K_HORIZON, K_WARMUP, K_REPLICATIONS, K_SEED };
+const struct cfg_table *const shared_tables[] = {&dist_table, &schedule_table, NULL};
+
+enum { K_MODEL, K_HORIZON, K_WARMUP, K_REPLICATIONS, K_SEED, K_BASE };
 
 static const struct cfg_key scenario_keys[] = {
     [K_MODEL] = {.name = "model",
@@ -49,6 +53,11 @@ static const struct cfg_key scenario_keys[] = {
                 .hi = 9.2233720368547758e18,
                 .def = 1,
                 .help = "scenario seed; every random stream is derived from it"},
+    [K_BASE] = {.name = "base",
+                .type = CFG_STRING,
+                .help = "a scenario file this one starts from, relative to this file; keys "
+                        "given here override it (groups merge key by key, other values "
+                        "replace)"},
 };
 
 const struct cfg_table scenario_table = {

@@ -31,8 +31,11 @@ struct model_run {
 
 struct model_ops {
     const char *name;
+    const char *help; /* one line, for docs */
     /* The model's keys at the root of a scenario (its top-level groups). */
     const struct cfg_table *root_table;
+    /* Every table the model declares, root first, NULL-terminated (for docs). */
+    const struct cfg_table *const *tables;
     /* Reads the model's part of the scenario; NULL after recording problems in c. */
     void *(*load)(struct cfg *c, const config_setting_t *root);
     void (*destroy)(void *params);
@@ -56,6 +59,8 @@ struct scenario {
 
 /* The keys every scenario shares, for docs. */
 extern const struct cfg_table scenario_table;
+/* Kernel groups any model may use (distributions, schedules), NULL-terminated, for docs. */
+extern const struct cfg_table *const shared_tables[];
 
 /* Reads a loaded cfg into a scenario; NULL when c has recorded problems (all of them). */
 struct scenario *scenario_load(struct cfg *c);

@@ -308,13 +308,18 @@ static bool load_station(struct cfg *c, const config_setting_t *s, struct nq_par
     } else {
         ok = false;
     }
-    if (cfg_get_int(c, s, &station_keys[S_SERVERS], &v)) {
-        st->servers = (int)v;
-    } else {
-        ok = false;
+    /* servers is read (and its default filled in) only without a schedule. */
+    bool has_servers = config_setting_get_member(s, "servers") != NULL;
+    bool has_schedule = config_setting_get_member(s, "schedule") != NULL;
+    if (!has_schedule || has_servers) {
+        if (cfg_get_int(c, s, &station_keys[S_SERVERS], &v)) {
+            st->servers = (int)v;
+        } else {
+            ok = false;
+        }
     }
     if (cfg_get_group(c, s, &station_keys[S_SCHEDULE], &g) && g) {
-        if (config_setting_get_member(s, "servers")) {
+        if (has_servers) {
             cfg_error(c, config_setting_get_member(s, "servers"),
                       "given together with a schedule (one or the other)");
             ok = false;
@@ -957,9 +962,16 @@ static int netq_run(const void *vp, uint64_t seed, unsigned replication, double 
     return run.failed ? 1 : 0;
 }
 
+static const struct cfg_table *const netq_tables[] = {
+    &netq_root_table, &netq_network_table, &netq_arrival_table,
+    &netq_station_table, &netq_route_table, NULL,
+};
+
 const struct model_ops netq_ops = {
     .name = "network",
+    .help = "an open queueing network, checked against queueing theory",
     .root_table = &netq_root_table,
+    .tables = netq_tables,
     .load = netq_load,
     .destroy = params_destroy,
     .n_metrics = netq_n_metrics,

@@ -1,13 +1,51 @@
 #include "sim/cfg.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <stddef.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/xalloc.h"
+
+/* ---- arena: origins and interned file names, freed together ------------------------------ */
+
+struct cfg_block {
+    struct cfg_block *next;
+    size_t used, size;
+    max_align_t data[];
+};
+
+static void *arena_alloc(struct cfg *c, size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    struct cfg_block *b = c->arena;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > 16384 ? n : 16384;
+        b = xmalloc(sizeof *b + size);
+        b->next = c->arena;
+        b->used = 0;
+        b->size = size;
+        c->arena = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static const char *arena_strdup(struct cfg *c, const char *text)
+{
+    size_t n = strlen(text) + 1;
+    char *p = arena_alloc(c, n);
+    memcpy(p, text, n);
+    return p;
+}
 
 void cfg_init(struct cfg *c)
 {
@@ -15,6 +53,7 @@ void cfg_init(struct cfg *c)
     c->path = NULL;
     c->is_loaded = false;
     diag_init(&c->diag);
+    c->arena = NULL;
 }
 
 void cfg_fini(struct cfg *c)
@@ -24,16 +63,60 @@ void cfg_fini(struct cfg *c)
     c->path = NULL;
     c->is_loaded = false;
     diag_fini(&c->diag);
+    while (c->arena) {
+        struct cfg_block *next = c->arena->next;
+        free(c->arena);
+        c->arena = next;
+    }
 }
 
-static void record_parse_error(struct cfg *c)
+/* ---- origins ------------------------------------------------------------------------------ */
+
+void cfg_origin_of(const struct cfg *c, const config_setting_t *s, struct cfg_origin *out)
 {
-    const char *file = config_error_file(&c->lc);
-    const char *text = config_error_text(&c->lc);
-    int line = config_error_line(&c->lc);
+    const struct cfg_origin *o = config_setting_get_hook(s);
+
+    if (o) {
+        *out = *o;
+        return;
+    }
+    const char *f = config_setting_source_file(s);
+    int line = (int)config_setting_source_line(s);
+    *out = (struct cfg_origin){
+        .kind = CFG_FROM_FILE,
+        .file = f ? f : c->path,
+        .line = line > 0 ? line : 1, /* the root has line 0: report it at line 1 */
+        .key = NULL,
+    };
+}
+
+/* The origin record of s, created from its file position when it has none yet. */
+static struct cfg_origin *origin_for(struct cfg *c, config_setting_t *s)
+{
+    struct cfg_origin *o = config_setting_get_hook(s);
+
+    if (!o) {
+        struct cfg_origin tmp;
+        cfg_origin_of(c, s, &tmp);
+        o = arena_alloc(c, sizeof *o);
+        *o = tmp;
+        /* The file name may belong to a parsed tree that is freed before this one. */
+        o->file = arena_strdup(c, tmp.file ? tmp.file : "");
+        config_setting_set_hook(s, o);
+    }
+    return o;
+}
+
+/* ---- loading ------------------------------------------------------------------------------ */
+
+static void record_parse_error(struct cfg *c, const config_t *lc, const char *path)
+{
+    const char *file = config_error_file(lc);
+    const char *text = config_error_text(lc);
+    int line = config_error_line(lc);
 
     if (!file) {
-        file = c->path;
+        file = path;
     }
     if (text && strcmp(text, "syntax error") == 0) {
         diag_add(&c->diag, file, line, NULL,
@@ -44,43 +127,303 @@ static void record_parse_error(struct cfg *c)
     }
 }
 
+/* The folder of path, "." for a bare file name. */
+static void dir_of(const char *path, char *buf, size_t n)
+{
+    const char *slash = strrchr(path, '/');
+
+    if (!slash) {
+        snprintf(buf, n, ".");
+    } else if (slash == path) {
+        snprintf(buf, n, "/");
+    } else {
+        snprintf(buf, n, "%.*s", (int)(slash - path), path);
+    }
+}
+
+/* name resolved against dir unless absolute. */
+static void join_path(const char *dir, const char *name, char *buf, size_t n)
+{
+    if (name[0] == '/' || !dir || strcmp(dir, ".") == 0) {
+        snprintf(buf, n, "%s", name);
+    } else {
+        snprintf(buf, n, "%s/%s", dir, name);
+    }
+}
+
+/* Checks that path names a readable regular file of acceptable size; else explains in why. */
+static bool file_ok(const char *path, char *why, size_t n)
+{
+    struct stat st;
+
+    if (stat(path, &st) != 0) {
+        snprintf(why, n, "%s", strerror(errno));
+        return false;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(why, n, "is a folder, not a file");
+        return false;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, n, "not a regular file");
+        return false;
+    }
+    if (st.st_size > CFG_MAX_FILE_SIZE) {
+        snprintf(why, n, "larger than %ld bytes", CFG_MAX_FILE_SIZE);
+        return false;
+    }
+    if (access(path, R_OK) != 0) {
+        snprintf(why, n, "%s", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+/* Reads a whole small file; NULL with why set. */
+static char *slurp(const char *path, char *why, size_t n)
+{
+    struct stat st;
+
+    if (!file_ok(path, why, n)) {
+        return NULL;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f || fstat(fileno(f), &st) != 0) {
+        snprintf(why, n, "%s", strerror(errno));
+        if (f) {
+            fclose(f);
+        }
+        return NULL;
+    }
+    size_t size = st.st_size > 0 && st.st_size <= CFG_MAX_FILE_SIZE ? (size_t)st.st_size : 0;
+    char *text = xmalloc(size + 1);
+    size_t len = fread(text, 1, size, f);
+    bool bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        snprintf(why, n, "read error");
+        free(text);
+        return NULL;
+    }
+    text[len] = '\0';
+    return text;
+}
+
+/* Before libconfig follows an @include, checks that every included file (and every file they
+ * include, up to CFG_MAX_DEPTH) is a readable regular file: libconfig would otherwise read a
+ * device or a folder, or stop with a bare "cannot open include file". */
+static bool check_includes(struct cfg *c, const char *file, const char *text, const char *dir,
+                           int depth)
+{
+    bool ok = true;
+    int line = 1;
+
+    for (const char *p = text; *p; line++) {
+        const char *eol = strchr(p, '\n');
+        const char *q = p;
+        while (*q == ' ' || *q == '\t') {
+            q++;
+        }
+        if (strncmp(q, "@include", 8) == 0) {
+            q += 8;
+            while (*q == ' ' || *q == '\t') {
+                q++;
+            }
+            const char *close = *q == '"' ? strchr(q + 1, '"') : NULL;
+            if (close && (!eol || close < eol)) {
+                char name[1024], path[2048], why[256];
+                snprintf(name, sizeof name, "%.*s", (int)(close - q - 1), q + 1);
+                join_path(dir, name, path, sizeof path);
+                char *inc = NULL;
+                if (depth >= CFG_MAX_DEPTH) {
+                    diag_add(&c->diag, file, line, NULL,
+                             "@include \"%s\": included files nest too deep (at most %d levels)",
+                             name, CFG_MAX_DEPTH);
+                    ok = false;
+                } else if (!(inc = slurp(path, why, sizeof why))) {
+                    diag_add(&c->diag, file, line, NULL,
+                             "@include \"%s\": cannot read %s: %s (a file relative to %s)", name,
+                             path, why, dir ? dir : "the working folder");
+                    ok = false;
+                } else {
+                    ok &= check_includes(c, path, inc, dir, depth + 1);
+                }
+                free(inc);
+            }
+        }
+        if (!eol) {
+            break;
+        }
+        p = eol + 1;
+    }
+    return ok;
+}
+
+/* Deep copy of src as a new member (name) or element (name NULL) of parent, keeping origins,
+ * or giving every copied setting the origin force when it is not NULL. */
+static void copy_setting(struct cfg *c, config_setting_t *parent, const char *name,
+                         config_setting_t *src, const struct cfg_origin *force)
+{
+    int type = config_setting_type(src);
+    config_setting_t *d = config_setting_add(parent, name, type);
+
+    if (!d) {
+        return; /* cannot happen for names libconfig parsed; nothing sensible to add */
+    }
+    struct cfg_origin *o = arena_alloc(c, sizeof *o);
+    *o = force ? *force : *origin_for(c, src);
+    config_setting_set_hook(d, o);
+    config_setting_set_format(d, config_setting_get_format(src));
+    switch (type) {
+    case CONFIG_TYPE_INT:
+        config_setting_set_int(d, config_setting_get_int(src));
+        break;
+    case CONFIG_TYPE_INT64:
+        config_setting_set_int64(d, config_setting_get_int64(src));
+        break;
+    case CONFIG_TYPE_FLOAT:
+        config_setting_set_float(d, config_setting_get_float(src));
+        break;
+    case CONFIG_TYPE_STRING:
+        config_setting_set_string(d, config_setting_get_string(src));
+        break;
+    case CONFIG_TYPE_BOOL:
+        config_setting_set_bool(d, config_setting_get_bool(src));
+        break;
+    case CONFIG_TYPE_GROUP:
+    case CONFIG_TYPE_LIST:
+    case CONFIG_TYPE_ARRAY:
+        for (int i = 0; i < config_setting_length(src); i++) {
+            config_setting_t *e = config_setting_get_elem(src, (unsigned)i);
+            copy_setting(c, d, type == CONFIG_TYPE_GROUP ? config_setting_name(e) : NULL, e,
+                         force);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Fills dst (a file's tree) with what base has and dst lacks: groups merge key by key, any
+ * other value in dst replaces the base's whole. */
+static void underlay(struct cfg *c, config_setting_t *dst, config_setting_t *base)
+{
+    for (int i = 0; i < config_setting_length(base); i++) {
+        config_setting_t *b = config_setting_get_elem(base, (unsigned)i);
+        const char *name = config_setting_name(b);
+        config_setting_t *d = config_setting_get_member(dst, name);
+        if (!d) {
+            copy_setting(c, dst, name, b, NULL);
+        } else if (config_setting_is_group(d) && config_setting_is_group(b)) {
+            underlay(c, d, b);
+        }
+    }
+}
+
+struct chain {
+    char real[CFG_MAX_DEPTH][PATH_MAX];
+    int n;
+};
+
+/* Parses path into lc (initialised by the caller) and resolves its base, recursively. */
+static bool load_layer(struct cfg *c, config_t *lc, const char *path, struct chain *chain)
+{
+    char why[256], dir[PATH_MAX];
+
+    char *text = slurp(path, why, sizeof why);
+    if (!text) {
+        diag_add(&c->diag, path, 0, NULL, "cannot read the scenario: %s", why);
+        return false;
+    }
+    dir_of(path, dir, sizeof dir);
+    bool ok = check_includes(c, path, text, dir, 1);
+    free(text);
+    if (!ok) {
+        return false;
+    }
+    config_set_include_dir(lc, dir);
+    if (config_read_file(lc, path) != CONFIG_TRUE) {
+        record_parse_error(c, lc, path);
+        return false;
+    }
+
+    config_setting_t *root = config_root_setting(lc);
+    config_setting_t *bs = config_setting_get_member(root, "base");
+    if (!bs) {
+        return true;
+    }
+    if (config_setting_type(bs) != CONFIG_TYPE_STRING) {
+        cfg_error(c, bs, "not a file name (a string: the scenario this one starts from)");
+        return false;
+    }
+    char bpath[PATH_MAX + 1024], breal[PATH_MAX];
+    join_path(dir, config_setting_get_string(bs), bpath, sizeof bpath);
+    bool readable = file_ok(bpath, why, sizeof why);
+    if (readable && !realpath(bpath, breal)) {
+        snprintf(why, sizeof why, "%s", strerror(errno));
+        readable = false;
+    }
+    if (!readable) {
+        cfg_error(c, bs, "cannot read %s: %s (a scenario file, relative to %s)", bpath, why, dir);
+        return false;
+    }
+    for (int i = 0; i < chain->n; i++) {
+        if (strcmp(chain->real[i], breal) == 0) {
+            cfg_error(c, bs, "%s leads back to a file that starts from it (base files must not "
+                             "form a cycle)",
+                      bpath);
+            return false;
+        }
+    }
+    if (chain->n >= CFG_MAX_DEPTH) {
+        cfg_error(c, bs, "base files nest too deep (at most %d levels)", CFG_MAX_DEPTH);
+        return false;
+    }
+    snprintf(chain->real[chain->n++], PATH_MAX, "%s", breal);
+
+    config_t blc;
+    config_init(&blc);
+    ok = load_layer(c, &blc, bpath, chain);
+    chain->n--;
+    if (ok) {
+        config_setting_t *broot = config_root_setting(&blc);
+        config_setting_remove(root, "base");
+        underlay(c, root, broot);
+    }
+    config_destroy(&blc);
+    return ok;
+}
+
 bool cfg_load_file(struct cfg *c, const char *path)
 {
+    struct chain *chain = xcalloc(1, sizeof *chain);
+
     free(c->path);
     c->path = xstrdup(path);
-
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        diag_add(&c->diag, path, 0, NULL, "cannot read the scenario: %s", strerror(errno));
-        return false;
+    if (!realpath(path, chain->real[0])) {
+        snprintf(chain->real[0], PATH_MAX, "%s", path);
     }
-    fclose(f);
-
-    /* @include resolves relative to the including file's folder. */
-    char *dir = xstrdup(path);
-    char *slash = strrchr(dir, '/');
-    if (slash) {
-        *slash = '\0';
-        config_set_include_dir(&c->lc, dir);
-    } else {
-        config_set_include_dir(&c->lc, ".");
-    }
-    free(dir);
-
-    if (config_read_file(&c->lc, path) != CONFIG_TRUE) {
-        record_parse_error(c);
-        return false;
-    }
-    c->is_loaded = true;
-    return true;
+    chain->n = 1;
+    bool ok = load_layer(c, &c->lc, path, chain);
+    free(chain);
+    c->is_loaded = ok;
+    return ok;
 }
 
 bool cfg_load_string(struct cfg *c, const char *name, const char *text)
 {
     free(c->path);
     c->path = xstrdup(name);
+    if (!check_includes(c, name, text, NULL, 1)) {
+        return false;
+    }
     if (config_read_string(&c->lc, text) != CONFIG_TRUE) {
-        record_parse_error(c);
+        record_parse_error(c, &c->lc, name);
+        return false;
+    }
+    const config_setting_t *bs = config_setting_get_member(config_root_setting(&c->lc), "base");
+    if (bs) {
+        cfg_error(c, bs, "base is followed only in scenario files (load from a file)");
         return false;
     }
     c->is_loaded = true;
@@ -119,33 +462,20 @@ void cfg_path(const config_setting_t *s, char *buf, size_t n)
     }
 }
 
-static const char *setting_file(const struct cfg *c, const config_setting_t *s)
-{
-    const char *f = config_setting_source_file(s);
-
-    return f ? f : c->path;
-}
-
-/* libconfig gives the root group line 0; a problem there belongs to the file as a whole, which
- * we report at line 1 so that every message carries a line. */
-static int setting_line(const config_setting_t *s)
-{
-    int line = (int)config_setting_source_line(s);
-
-    return line > 0 ? line : 1;
-}
-
 void cfg_error(struct cfg *c, const config_setting_t *s, const char *fmt, ...)
 {
     char path[512];
     char text[768];
     va_list ap;
 
+    struct cfg_origin o;
+
+    cfg_origin_of(c, s, &o);
     cfg_path(s, path, sizeof path);
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    diag_add(&c->diag, setting_file(c, s), setting_line(s), path[0] ? path : NULL, "%s", text);
+    diag_add(&c->diag, o.file, o.line, path[0] ? path : NULL, "%s", text);
 }
 
 void cfg_error_key(struct cfg *c, const config_setting_t *group, const char *name,
@@ -156,12 +486,15 @@ void cfg_error_key(struct cfg *c, const config_setting_t *group, const char *nam
     char text[768];
     va_list ap;
 
+    struct cfg_origin o;
+
+    cfg_origin_of(c, group, &o);
     cfg_path(group, path, sizeof path);
     snprintf(key, sizeof key, "%s%s%s", path, path[0] ? "." : "", name);
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    diag_add(&c->diag, setting_file(c, group), setting_line(group), key, "%s", text);
+    diag_add(&c->diag, o.file, o.line, key, "%s", text);
 }
 
 int cfg_edit_distance(const char *a, const char *b)
@@ -324,18 +657,72 @@ void cfg_allowed(const struct cfg_key *k, char *buf, size_t n)
     }
 }
 
-/* Finds group.key; records "missing" for an absent required key. *s is NULL when absent. */
+/* Finds group.key; records "missing" for an absent required key. *s is NULL when absent. A
+ * present setting is noted as read by k. */
 static bool lookup(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
                    const config_setting_t **s)
 {
     *s = group ? config_setting_get_member(group, k->name) : NULL;
-    if (*s || !k->is_required) {
+    if (*s) {
+        /* The tree is the cfg's own; origins are bookkeeping beside the values. */
+        origin_for(c, (config_setting_t *)*s)->key = k;
+        return true;
+    }
+    if (!k->is_required) {
         return true;
     }
     char allowed[512];
     cfg_allowed(k, allowed, sizeof allowed);
     cfg_error_key(c, group, k->name, "missing required key (%s)", allowed);
     return false;
+}
+
+/* Adds k's default to group, so that the resolved tree shows every value the model used. */
+static void fill_default(struct cfg *c, const config_setting_t *group, const struct cfg_key *k)
+{
+    config_setting_t *g = (config_setting_t *)group;
+    config_setting_t *d = NULL;
+
+    if (!g || !config_setting_is_group(g) || config_setting_get_member(g, k->name)) {
+        return;
+    }
+    switch (k->type) {
+    case CFG_REAL:
+        if ((d = config_setting_add(g, k->name, CONFIG_TYPE_FLOAT))) {
+            config_setting_set_float(d, k->def);
+        }
+        break;
+    case CFG_INT:
+        if (fabs(k->def) < 2147483647.0) {
+            if ((d = config_setting_add(g, k->name, CONFIG_TYPE_INT))) {
+                config_setting_set_int(d, (int)k->def);
+            }
+        } else if ((d = config_setting_add(g, k->name, CONFIG_TYPE_INT64))) {
+            config_setting_set_int64(d, (long long)k->def);
+        }
+        break;
+    case CFG_BOOL:
+        if ((d = config_setting_add(g, k->name, CONFIG_TYPE_BOOL))) {
+            config_setting_set_bool(d, k->def != 0.0);
+        }
+        break;
+    case CFG_STRING:
+    case CFG_CHOICE:
+        if (k->def_str && (d = config_setting_add(g, k->name, CONFIG_TYPE_STRING))) {
+            config_setting_set_string(d, k->def_str);
+        }
+        break;
+    case CFG_GROUP:
+    case CFG_LIST:
+        break;
+    }
+    if (d) {
+        struct cfg_origin *o = arena_alloc(c, sizeof *o);
+        cfg_origin_of(c, group, o);
+        o->kind = CFG_FROM_DEFAULT;
+        o->key = k;
+        config_setting_set_hook(d, o);
+    }
 }
 
 static bool wrong_type(struct cfg *c, const config_setting_t *s, const struct cfg_key *k)
@@ -408,6 +795,7 @@ bool cfg_get_real(struct cfg *c, const config_setting_t *group, const struct cfg
     }
     if (!s) {
         *out = k->def;
+        fill_default(c, group, k);
         return true;
     }
     int t = config_setting_type(s);
@@ -436,6 +824,7 @@ bool cfg_get_int(struct cfg *c, const config_setting_t *group, const struct cfg_
     }
     if (!s) {
         *out = (long long)k->def;
+        fill_default(c, group, k);
         return true;
     }
     int t = config_setting_type(s);
@@ -466,6 +855,7 @@ bool cfg_get_bool(struct cfg *c, const config_setting_t *group, const struct cfg
     }
     if (!s) {
         *out = k->def != 0.0;
+        fill_default(c, group, k);
         return true;
     }
     if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
@@ -485,6 +875,7 @@ bool cfg_get_string(struct cfg *c, const config_setting_t *group, const struct c
     }
     if (!s) {
         *out = k->def_str;
+        fill_default(c, group, k);
         return true;
     }
     if (config_setting_type(s) != CONFIG_TYPE_STRING) {
@@ -551,4 +942,193 @@ bool cfg_get_list(struct cfg *c, const config_setting_t *group, const struct cfg
     }
     *out = s;
     return true;
+}
+
+/* ---- command-line overrides --------------------------------------------------------------- */
+
+/* Parses VALUE of --set into a one-key tree; a bare word that is not scenario syntax is taken
+ * as a string. Returns the setting (owned by lc) or NULL. */
+static config_setting_t *parse_set_value(config_t *lc, const char *value)
+{
+    size_t n = strlen(value);
+    char *text = xmalloc(n + 16);
+
+    snprintf(text, n + 16, "v = %s;", value);
+    bool ok = config_read_string(lc, text) == CONFIG_TRUE;
+    if (!ok && n > 0 && strcspn(value, "\"{}()[];=,:#/\\\n") == n) {
+        config_destroy(lc);
+        config_init(lc);
+        config_setting_t *v = config_setting_add(config_root_setting(lc), "v",
+                                                 CONFIG_TYPE_STRING);
+        if (v) {
+            config_setting_set_string(v, value);
+            ok = true;
+        }
+    }
+    free(text);
+    return ok ? config_setting_get_member(config_root_setting(lc), "v") : NULL;
+}
+
+/* Whether name can be a scenario key. */
+static bool is_key_name(const char *name, size_t n)
+{
+    if (n == 0 || !(isalpha((unsigned char)name[0]) || name[0] == '*')) {
+        return false;
+    }
+    for (size_t i = 1; i < n; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        if (!(isalnum(ch) || ch == '_' || ch == '-' || ch == '*')) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool cfg_set(struct cfg *c, const char *assignment)
+{
+    return cfg_set_as(c, assignment, NULL);
+}
+
+bool cfg_set_as(struct cfg *c, const char *assignment, const char *option)
+{
+    char opt[1024];
+    const char *eq = strchr(assignment, '=');
+
+    if (option) {
+        snprintf(opt, sizeof opt, "%s", option);
+    } else {
+        snprintf(opt, sizeof opt, "--set %s", assignment);
+    }
+    const char *where = arena_strdup(c, opt);
+    const struct cfg_origin from_set = {.kind = CFG_FROM_SET, .file = where, .line = 0};
+    if (!c->is_loaded) {
+        diag_add(&c->diag, where, 0, NULL, "no scenario loaded");
+        return false;
+    }
+    if (!eq || eq == assignment) {
+        diag_add(&c->diag, where, 0, NULL, "not KEY=VALUE (for example hospital.beds=18)");
+        return false;
+    }
+
+    config_t vlc;
+    config_init(&vlc);
+    config_setting_t *value = parse_set_value(&vlc, eq + 1);
+    if (!value) {
+        diag_add(&c->diag, where, 0, NULL,
+                 "cannot read the value '%s' (a number, \"text\", a bare word, true or false, "
+                 "[list], or { group })",
+                 eq + 1);
+        config_destroy(&vlc);
+        return false;
+    }
+
+    /* Walk the path: name (.name | [index])* */
+    config_setting_t *cur = config_root_setting(&c->lc);
+    const char *p = assignment;
+    char key[512] = "";
+    bool ok = true;
+    while (ok && p < eq) {
+        bool is_index = *p == '[';
+        char part[256];
+        long idx = -1;
+        size_t len;
+        if (is_index) {
+            char *end;
+            errno = 0;
+            idx = strtol(p + 1, &end, 10);
+            if (end == p + 1 || *end != ']' || end > eq || errno || idx < 0) {
+                diag_add(&c->diag, where, 0, NULL, "bad list index in the key (name[0].key)");
+                ok = false;
+                break;
+            }
+            len = (size_t)(end + 1 - p);
+        } else {
+            len = strcspn(p, ".[=");
+            if (!is_key_name(p, len) || len >= sizeof part) {
+                diag_add(&c->diag, where, 0, NULL,
+                         "'%.*s' is not a key name (letters, digits, '_' and '-', starting with "
+                         "a letter)",
+                         (int)len, p);
+                ok = false;
+                break;
+            }
+        }
+        snprintf(part, sizeof part, "%.*s", (int)len, p);
+        const char *next = p + len;
+        bool is_last = next == eq;
+        size_t kl = strlen(key);
+        snprintf(key + kl, sizeof key - kl, "%s%s", (!is_index && kl) ? "." : "", part);
+
+        if (is_index) {
+            if (!config_setting_is_list(cur) && !config_setting_is_array(cur)) {
+                diag_add(&c->diag, where, 0, key, "not a list, so it has no elements");
+                ok = false;
+            } else if (idx >= config_setting_length(cur)) {
+                diag_add(&c->diag, where, 0, key, "no such element (the list has %d)",
+                         config_setting_length(cur));
+                ok = false;
+            } else if (is_last) {
+                config_setting_t *e = config_setting_get_elem(cur, (unsigned)idx);
+                if (config_setting_is_aggregate(e) || config_setting_type(value) !=
+                                                          config_setting_type(e)) {
+                    diag_add(&c->diag, where, 0, key,
+                             "a list element can be replaced only by a value of its own type "
+                             "(set the keys inside it instead)");
+                    ok = false;
+                } else {
+                    /* Same scalar type: rebuild the list with the new element. */
+                    config_setting_t *list = cur;
+                    int n = config_setting_length(list);
+                    config_t tmp;
+                    config_init(&tmp);
+                    config_setting_t *keep = config_setting_add(config_root_setting(&tmp), "l",
+                                                                config_setting_type(list));
+                    for (int i = 0; i < n; i++) {
+                        copy_setting(c, keep, NULL,
+                                     i == idx ? value
+                                              : config_setting_get_elem(list, (unsigned)i),
+                                     i == idx ? &from_set : NULL);
+                    }
+                    while (config_setting_length(list) > 0) {
+                        config_setting_remove_elem(list, 0);
+                    }
+                    for (int i = 0; i < n; i++) {
+                        copy_setting(c, list, NULL, config_setting_get_elem(keep, (unsigned)i),
+                                     NULL);
+                    }
+                    config_destroy(&tmp);
+                }
+            } else {
+                cur = config_setting_get_elem(cur, (unsigned)idx);
+            }
+        } else {
+            if (!config_setting_is_group(cur)) {
+                diag_add(&c->diag, where, 0, key, "its parent is not a group, so it has no keys");
+                ok = false;
+            } else if (is_last) {
+                config_setting_remove(cur, part);
+                copy_setting(c, cur, part, value, &from_set);
+            } else {
+                config_setting_t *m = config_setting_get_member(cur, part);
+                if (!m) {
+                    m = config_setting_add(cur, part, CONFIG_TYPE_GROUP);
+                    if (!m) {
+                        diag_add(&c->diag, where, 0, key, "cannot be created here");
+                        ok = false;
+                        break;
+                    }
+                    struct cfg_origin *o = arena_alloc(c, sizeof *o);
+                    *o = from_set;
+                    config_setting_set_hook(m, o);
+                }
+                cur = m;
+            }
+        }
+        p = next;
+        if (*p == '.') {
+            p++;
+        }
+    }
+    config_destroy(&vlc);
+    return ok;
 }

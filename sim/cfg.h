@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include <libconfig.h>
 
@@ -63,21 +64,78 @@ struct cfg_table {
     size_t n_keys;
 };
 
+/* Where a setting's value came from. Every setting of the resolved tree has one. */
+enum cfg_origin_kind {
+    CFG_FROM_FILE,    /* a scenario file (the one given, a base, or an @include) */
+    CFG_FROM_SET,     /* a --set option: file holds "--set KEY=VALUE", line is 0 */
+    CFG_FROM_DEFAULT, /* a declared default, filled in when the key was read */
+};
+
+struct cfg_origin {
+    enum cfg_origin_kind kind;
+    const char *file;          /* file name, or the --set option */
+    int line;                  /* 0 when not from a file */
+    const struct cfg_key *key; /* the declaration the value was read by, NULL if never read */
+};
+
+struct cfg_block; /* arena for origins and interned strings, owned by the cfg */
+
 struct cfg {
     config_t lc;
-    char *path;       /* file name as given by the user, for messages */
-    bool is_loaded;   /* lc holds a parsed tree */
-    struct diag diag; /* every problem found so far */
+    char *path;              /* file name as given by the user, for messages */
+    bool is_loaded;          /* lc holds a parsed tree */
+    struct diag diag;        /* every problem found so far */
+    struct cfg_block *arena; /* origins and file names, freed by cfg_fini() */
 };
 
 void cfg_init(struct cfg *c);
 void cfg_fini(struct cfg *c);
 
-/* Parses a file; @include paths resolve relative to the file's folder. On failure (missing or
- * unreadable file, syntax error) records the problem and returns false. */
+/* Largest scenario, base or included file accepted, in bytes. */
+#define CFG_MAX_FILE_SIZE (16L * 1024 * 1024)
+/* Deepest chain of base files and of @include files. */
+#define CFG_MAX_DEPTH 16
+
+/* Parses a file and resolves it into one tree. @include paths resolve relative to the including
+ * file's folder. A root key `base = "other.cfg";` (relative to the file's folder) makes the
+ * file start from other.cfg: groups merge key by key, any other value (number, string, list)
+ * replaces the base's whole; a base may have a base; a cycle is reported. Every included or
+ * base file must be a readable regular file of at most CFG_MAX_FILE_SIZE bytes. On failure
+ * (missing or unreadable file, syntax error, bad base) records every problem and returns
+ * false. */
 bool cfg_load_file(struct cfg *c, const char *path);
-/* Parses text as if it were the file called name (used by tests and --set). */
+/* Parses text as if it were the file called name (tests, fuzzing). @include resolves relative
+ * to the working folder; base is not followed from text (a problem is recorded). */
 bool cfg_load_string(struct cfg *c, const char *name, const char *text);
+
+/* Applies one command-line override "KEY=VALUE" to the loaded tree. KEY is a dotted path with
+ * list indices (coordination.caseload_limit, network.stations[0].servers); missing groups
+ * along the path are created, list elements must exist. VALUE is in scenario syntax (12,
+ * 0.5, "text", true, [1, 2], { ... }); a bare word is taken as a string. The value replaces
+ * what was there and is validated like any other, with messages that name the option. Returns
+ * false after recording the problem. */
+bool cfg_set(struct cfg *c, const char *assignment);
+/* As cfg_set(), naming the option as given (e.g. "-r 20" for replications=20) in messages and
+ * origins; option NULL means "--set KEY=VALUE". */
+bool cfg_set_as(struct cfg *c, const char *assignment, const char *option);
+
+/* Where s came from (never fails: settings without a recorded origin are from their file). */
+void cfg_origin_of(const struct cfg *c, const config_setting_t *s, struct cfg_origin *out);
+
+/* Formats a scalar or an array of scalars in scenario syntax ("12", "0.5", "\"fifo\"",
+ * "[1.0, 2.0]"); reals are written with the fewest digits that read back to the same double.
+ * Groups and lists are written as "{ ... }" and "( ... )". */
+void cfg_format_value(const config_setting_t *s, char *buf, size_t n);
+
+/* Visits every scalar and array of the resolved tree in file order (depth first). */
+typedef void cfg_visit_fn(void *ctx, const config_setting_t *s, const char *path,
+                          const struct cfg_origin *origin);
+void cfg_walk(const struct cfg *c, cfg_visit_fn *fn, void *ctx);
+
+/* Writes the resolved tree as a scenario file that loads to the same values: every key that was
+ * set or defaulted, with a comment giving its origin. header (may be NULL) is written first,
+ * each line as a comment. Returns 0 or -errno. */
+int cfg_write(const struct cfg *c, FILE *out, const char *header);
 
 /* The root group; the cfg must be loaded. */
 const config_setting_t *cfg_root(const struct cfg *c);
@@ -104,9 +162,11 @@ bool cfg_check_keys(struct cfg *c, const config_setting_t *group, const struct c
 /* Looks up a declaration by name in a table; NULL if absent. */
 const struct cfg_key *cfg_table_key(const struct cfg_table *table, const char *name);
 
-/* Typed getters. Each reads group.key as declared by k. Present and valid: stores the value and
- * returns true. Absent and optional: stores the default and returns true. Otherwise records the
- * problem and returns false, leaving *out unchanged. */
+/* Typed getters. Each reads group.key as declared by k. Present and valid: stores the value,
+ * notes k as the setting's declaration (for check and docs) and returns true. Absent and
+ * optional: stores the default, adds it to the tree (origin CFG_FROM_DEFAULT, so the resolved
+ * scenario shows it) and returns true. Otherwise records the problem and returns false, leaving
+ * *out unchanged. */
 bool cfg_get_real(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
                   double *out);
 bool cfg_get_int(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,

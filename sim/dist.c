@@ -31,8 +31,8 @@ static const char *const kind_params[][4] = {
 
 #define R(name_, lo_, flags_, help_)                                                               \
     {                                                                                              \
-        .name = name_, .type = CFG_REAL, .lo = lo_, .hi = HUGE_VAL, .flags = flags_,               \
-        .help = help_                                                                              \
+        .name = name_, .type = CFG_REAL, .is_required = true, .lo = lo_, .hi = HUGE_VAL,           \
+        .flags = flags_, .help = help_                                                             \
     }
 
 static const struct cfg_key dist_keys[] = {
@@ -275,10 +275,10 @@ bool dist_load(struct cfg *c, const config_setting_t *s, struct dist *d)
     }
 
     for (int i = 0; i < 4 && kind_params[kind][i]; i++) {
+        /* The parameters are declared required: they are read only for the forms they apply
+         * to. */
         const struct cfg_key *k = cfg_table_key(&dist_table, kind_params[kind][i]);
-        struct cfg_key req = *k;
-        req.is_required = true;
-        if (!cfg_get_real(c, s, &req, &d->p[i])) {
+        if (!cfg_get_real(c, s, k, &d->p[i])) {
             ok = false;
         }
     }
@@ -337,6 +337,9 @@ double dist_draw(const struct dist *d, gsl_rng *r)
 {
     switch (d->kind) {
     case DIST_FIXED:
+        /* Spend the one uniform every other inversion form spends, so that a stream shared by
+         * several quantities stays in step when a scenario makes one of them fixed. */
+        (void)gsl_rng_uniform(r);
         return d->p[0];
     case DIST_EXPONENTIAL:
         /* Inversion: -mean * ln(1 - u), u in [0, 1). u is a multiple of 2^-53, so 1 - u is
