@@ -52,7 +52,7 @@ TEST_SUPPORT := $(BUILD)/tests/support.o
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps test check bench verify clean install uninstall format format-check \
+.PHONY: all deps test check bench verify clean install uninstall format format-check docs \
         hdrcheck layers valgrind
 
 all: $(BUILD)/ccsim
@@ -98,7 +98,7 @@ check:
 
 valgrind: $(BUILD)/ccsim
 	$(Q)valgrind -q --error-exitcode=1 --leak-check=full $(BUILD)/ccsim run \
-	    scenarios/verify/mm1.cfg -r 2 -q >/dev/null
+	    scenarios/verify/mm1.cfg -r 2 -q --set horizon=5000 >/dev/null
 
 bench: OPT := -O2 -g
 bench: $(BENCH_BIN) $(BUILD)/ccsim
@@ -134,3 +134,11 @@ layers:
 	$(Q)sh tests/layers.sh
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_BIN:=.d) $(BUILD)/tests/support.d
+
+# Fuzzing the scenario loader (libFuzzer): `make fuzz` (see tests/fuzz/README.md).
+-include tests/fuzz/fuzz.mk
+
+# The scenario-key reference, generated from the declarations in the code.
+docs: $(BUILD)/ccsim
+	$(Q)$(BUILD)/ccsim keys >docs/scenarios.md.tmp && mv docs/scenarios.md.tmp docs/scenarios.md
+	@echo "docs: docs/scenarios.md regenerated"

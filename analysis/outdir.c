@@ -93,32 +93,32 @@ static int remove_tree(const char *path)
     return rmdir(path) == 0 ? 0 : -errno;
 }
 
-/* Removes ".BASE.ccsim-partial-PID" folders in dir whose process no longer exists. */
-static void clean_stale(const char *dir, const char *base)
+/* Removes every ".NAME.ccsim-partial-PID" folder in dir whose process no longer exists: the
+ * debris of runs killed outright, whatever folder they were writing. */
+static void clean_stale(const char *dir)
 {
     DIR *d = opendir(dir);
-    size_t plen = strlen(base) + strlen(PARTIAL_TAG) + 1;
-    char *prefix = xmalloc(plen + 1);
 
-    snprintf(prefix, plen + 1, ".%s%s", base, PARTIAL_TAG);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strncmp(e->d_name, prefix, strlen(prefix)) != 0) {
-                continue;
-            }
-            long pid = strtol(e->d_name + strlen(prefix), NULL, 10);
-            if (pid > 0 && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
-                size_t n = strlen(dir) + strlen(e->d_name) + 2;
-                char *p = xmalloc(n);
-                snprintf(p, n, "%s/%s", dir, e->d_name);
-                remove_tree(p);
-                free(p);
-            }
-        }
-        closedir(d);
+    if (!d) {
+        return;
     }
-    free(prefix);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        const char *tag = e->d_name[0] == '.' ? strstr(e->d_name + 1, PARTIAL_TAG) : NULL;
+        if (!tag) {
+            continue;
+        }
+        char *end;
+        long pid = strtol(tag + strlen(PARTIAL_TAG), &end, 10);
+        if (pid > 0 && *end == '\0' && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+            size_t n = strlen(dir) + strlen(e->d_name) + 2;
+            char *p = xmalloc(n);
+            snprintf(p, n, "%s/%s", dir, e->d_name);
+            remove_tree(p);
+            free(p);
+        }
+    }
+    closedir(d);
 }
 
 int outdir_check(const char *dest, bool force, char *err, size_t err_len)
@@ -154,7 +154,7 @@ int outdir_begin(struct outdir *o, const char *dest, bool force, char *err, size
         return rc;
     }
     split(dest, &dir, &base);
-    clean_stale(dir, base);
+    clean_stale(dir);
     size_t n = strlen(dir) + strlen(base) + strlen(PARTIAL_TAG) + 32;
     o->tmp = xmalloc(n);
     snprintf(o->tmp, n, "%s/.%s%s%ld", dir, base, PARTIAL_TAG, (long)getpid());

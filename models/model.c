@@ -18,7 +18,7 @@ static const char *const model_names[] = {"network", NULL};
 
 const struct cfg_table *const shared_tables[] = {&dist_table, &schedule_table, NULL};
 
-enum { K_MODEL, K_HORIZON, K_WARMUP, K_REPLICATIONS, K_SEED, K_BASE };
+enum { K_MODEL, K_HORIZON, K_WARMUP, K_REPLICATIONS, K_SEED, K_BASE, K_SET };
 
 static const struct cfg_key scenario_keys[] = {
     [K_MODEL] = {.name = "model",
@@ -58,6 +58,10 @@ static const struct cfg_key scenario_keys[] = {
                 .help = "a scenario file this one starts from, relative to this file; keys "
                         "given here override it (groups merge key by key, other values "
                         "replace)"},
+    [K_SET] = {.name = "set",
+               .type = CFG_LIST,
+               .help = "overrides applied after the base and this file, in order, each "
+                       "\"KEY=VALUE\" as for --set (to change one key inside a list)"},
 };
 
 const struct cfg_table scenario_table = {

@@ -109,14 +109,22 @@ static struct cfg_origin *origin_for(struct cfg *c, config_setting_t *s)
 
 /* ---- loading ------------------------------------------------------------------------------ */
 
-static void record_parse_error(struct cfg *c, const config_t *lc, const char *path)
+static void join_path(const char *dir, const char *name, char *buf, size_t n);
+
+/* dir: the include folder, to name an included file by its path from the working folder. */
+static void record_parse_error(struct cfg *c, const config_t *lc, const char *path,
+                               const char *dir)
 {
     const char *file = config_error_file(lc);
     const char *text = config_error_text(lc);
     int line = config_error_line(lc);
+    char full[PATH_MAX];
 
     if (!file) {
         file = path;
+    } else if (dir && strcmp(file, path) != 0) {
+        join_path(dir, file, full, sizeof full);
+        file = full;
     }
     if (text && strcmp(text, "syntax error") == 0) {
         diag_add(&c->diag, file, line, NULL,
@@ -141,13 +149,55 @@ static void dir_of(const char *path, char *buf, size_t n)
     }
 }
 
-/* name resolved against dir unless absolute. */
+/* Removes "." components and "name/.." pairs from a path, in place, so that messages show
+ * scenarios/base.cfg rather than tests/../scenarios/./base.cfg. */
+static void tidy_path(char *path)
+{
+    char *parts[256];
+    int n = 0;
+    bool is_abs = path[0] == '/';
+    char *save = NULL;
+
+    for (char *t = strtok_r(path, "/", &save); t && n < 256; t = strtok_r(NULL, "/", &save)) {
+        if (strcmp(t, ".") == 0) {
+            continue;
+        }
+        if (strcmp(t, "..") == 0 && n > 0 && strcmp(parts[n - 1], "..") != 0) {
+            n--;
+            continue;
+        }
+        if (strcmp(t, "..") == 0 && n == 0 && is_abs) {
+            continue;
+        }
+        parts[n++] = t;
+    }
+    char out[PATH_MAX];
+    size_t len = 0;
+    out[0] = '\0';
+    if (is_abs) {
+        out[len++] = '/';
+        out[len] = '\0';
+    }
+    for (int i = 0; i < n && len < sizeof out; i++) {
+        int w = snprintf(out + len, sizeof out - len, "%s%s", i ? "/" : "", parts[i]);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    if (len == 0) {
+        snprintf(out, sizeof out, ".");
+    }
+    memcpy(path, out, strlen(out) + 1);
+}
+
+/* name resolved against dir unless absolute, tidied. */
 static void join_path(const char *dir, const char *name, char *buf, size_t n)
 {
     if (name[0] == '/' || !dir || strcmp(dir, ".") == 0) {
         snprintf(buf, n, "%s", name);
     } else {
         snprintf(buf, n, "%s/%s", dir, name);
+    }
+    if (buf[0]) {
+        tidy_path(buf); /* never lengthens a non-empty path */
     }
 }
 
@@ -320,8 +370,62 @@ static void underlay(struct cfg *c, config_setting_t *dst, config_setting_t *bas
     }
 }
 
+static bool set_in(struct cfg *c, config_t *lc, const char *assignment, const char *label);
+
+/* Applies the root list `set = ["KEY=VALUE", ...]` of a file, in order, then removes it. */
+static bool apply_file_sets(struct cfg *c, config_t *lc)
+{
+    config_setting_t *root = config_root_setting(lc);
+    config_setting_t *list = config_setting_get_member(root, "set");
+    bool ok = true;
+
+    if (!list) {
+        return true;
+    }
+    if (!config_setting_is_list(list) && !config_setting_is_array(list)) {
+        cfg_error(c, list, "not a list of overrides (a list of strings such as "
+                           "[\"network.stations[0].servers=3\"])");
+        return false;
+    }
+    for (int i = 0; i < config_setting_length(list); i++) {
+        config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+        if (config_setting_type(e) != CONFIG_TYPE_STRING) {
+            cfg_error(c, e, "not an override (a string \"KEY=VALUE\")");
+            ok = false;
+            continue;
+        }
+        struct cfg_origin o;
+        char label[PATH_MAX + 32];
+        cfg_origin_of(c, e, &o);
+        snprintf(label, sizeof label, "%s:%d", o.file, o.line);
+        ok &= set_in(c, lc, config_setting_get_string(e), label);
+    }
+    config_setting_remove(root, "set");
+    return ok;
+}
+
+/* libconfig names a setting from an @include file by the path as written in the directive;
+ * give such settings an origin with the path from the working folder, as for every other. */
+static void name_included(struct cfg *c, config_setting_t *s, const char *path, const char *dir)
+{
+    const char *f = config_setting_source_file(s);
+
+    if (f && strcmp(f, path) != 0 && !config_setting_get_hook(s)) {
+        char full[PATH_MAX];
+        join_path(dir, f, full, sizeof full);
+        struct cfg_origin *o = origin_for(c, s);
+        o->file = arena_strdup(c, full);
+    }
+    if (config_setting_is_aggregate(s)) {
+        for (int i = 0; i < config_setting_length(s); i++) {
+            name_included(c, config_setting_get_elem(s, (unsigned)i), path, dir);
+        }
+    }
+}
+
 struct chain {
-    char real[CFG_MAX_DEPTH][PATH_MAX];
+    char real[CFG_MAX_DEPTH][PATH_MAX];  /* canonical paths, to detect a cycle */
+    char shown[CFG_MAX_DEPTH][PATH_MAX]; /* as written, to report it */
     int n;
 };
 
@@ -343,14 +447,15 @@ static bool load_layer(struct cfg *c, config_t *lc, const char *path, struct cha
     }
     config_set_include_dir(lc, dir);
     if (config_read_file(lc, path) != CONFIG_TRUE) {
-        record_parse_error(c, lc, path);
+        record_parse_error(c, lc, path, dir);
         return false;
     }
+    name_included(c, config_root_setting(lc), path, dir);
 
     config_setting_t *root = config_root_setting(lc);
     config_setting_t *bs = config_setting_get_member(root, "base");
     if (!bs) {
-        return true;
+        return apply_file_sets(c, lc);
     }
     if (config_setting_type(bs) != CONFIG_TYPE_STRING) {
         cfg_error(c, bs, "not a file name (a string: the scenario this one starts from)");
@@ -369,9 +474,19 @@ static bool load_layer(struct cfg *c, config_t *lc, const char *path, struct cha
     }
     for (int i = 0; i < chain->n; i++) {
         if (strcmp(chain->real[i], breal) == 0) {
-            cfg_error(c, bs, "%s leads back to a file that starts from it (base files must not "
-                             "form a cycle)",
-                      bpath);
+            char cycle[2048] = "";
+            size_t len = 0;
+            for (int j = i; j < chain->n && len < sizeof cycle; j++) {
+                int w = snprintf(cycle + len, sizeof cycle - len, "%s -> ", chain->shown[j]);
+                len += w > 0 ? (size_t)w : 0;
+            }
+            if (len < sizeof cycle) {
+                snprintf(cycle + len, sizeof cycle - len, "%.*s", (int)(sizeof cycle - len - 1),
+                         bpath);
+            }
+            cfg_error(c, bs, "base files form a cycle: %s (each base must lead to a scenario "
+                             "without base)",
+                      cycle);
             return false;
         }
     }
@@ -379,7 +494,8 @@ static bool load_layer(struct cfg *c, config_t *lc, const char *path, struct cha
         cfg_error(c, bs, "base files nest too deep (at most %d levels)", CFG_MAX_DEPTH);
         return false;
     }
-    snprintf(chain->real[chain->n++], PATH_MAX, "%s", breal);
+    snprintf(chain->real[chain->n], PATH_MAX, "%s", breal);
+    snprintf(chain->shown[chain->n++], PATH_MAX, "%.*s", PATH_MAX - 1, bpath);
 
     config_t blc;
     config_init(&blc);
@@ -391,7 +507,7 @@ static bool load_layer(struct cfg *c, config_t *lc, const char *path, struct cha
         underlay(c, root, broot);
     }
     config_destroy(&blc);
-    return ok;
+    return ok && apply_file_sets(c, lc);
 }
 
 bool cfg_load_file(struct cfg *c, const char *path)
@@ -403,6 +519,7 @@ bool cfg_load_file(struct cfg *c, const char *path)
     if (!realpath(path, chain->real[0])) {
         snprintf(chain->real[0], PATH_MAX, "%s", path);
     }
+    snprintf(chain->shown[0], PATH_MAX, "%s", path);
     chain->n = 1;
     bool ok = load_layer(c, &c->lc, path, chain);
     free(chain);
@@ -418,7 +535,7 @@ bool cfg_load_string(struct cfg *c, const char *name, const char *text)
         return false;
     }
     if (config_read_string(&c->lc, text) != CONFIG_TRUE) {
-        record_parse_error(c, &c->lc, name);
+        record_parse_error(c, &c->lc, name, NULL);
         return false;
     }
     const config_setting_t *bs = config_setting_get_member(config_root_setting(&c->lc), "base");
@@ -426,8 +543,8 @@ bool cfg_load_string(struct cfg *c, const char *name, const char *text)
         cfg_error(c, bs, "base is followed only in scenario files (load from a file)");
         return false;
     }
-    c->is_loaded = true;
-    return true;
+    c->is_loaded = apply_file_sets(c, &c->lc);
+    return c->is_loaded;
 }
 
 const config_setting_t *cfg_root(const struct cfg *c)
@@ -992,19 +1109,25 @@ bool cfg_set(struct cfg *c, const char *assignment)
 bool cfg_set_as(struct cfg *c, const char *assignment, const char *option)
 {
     char opt[1024];
-    const char *eq = strchr(assignment, '=');
 
     if (option) {
         snprintf(opt, sizeof opt, "%s", option);
     } else {
         snprintf(opt, sizeof opt, "--set %s", assignment);
     }
-    const char *where = arena_strdup(c, opt);
-    const struct cfg_origin from_set = {.kind = CFG_FROM_SET, .file = where, .line = 0};
     if (!c->is_loaded) {
-        diag_add(&c->diag, where, 0, NULL, "no scenario loaded");
+        diag_add(&c->diag, opt, 0, NULL, "no scenario loaded");
         return false;
     }
+    return set_in(c, &c->lc, assignment, opt);
+}
+
+/* Applies KEY=VALUE to the tree lc; label names the option in messages and origins. */
+static bool set_in(struct cfg *c, config_t *lc, const char *assignment, const char *label)
+{
+    const char *eq = strchr(assignment, '=');
+    const char *where = arena_strdup(c, label);
+    const struct cfg_origin from_set = {.kind = CFG_FROM_SET, .file = where, .line = 0};
     if (!eq || eq == assignment) {
         diag_add(&c->diag, where, 0, NULL, "not KEY=VALUE (for example hospital.beds=18)");
         return false;
@@ -1023,7 +1146,7 @@ bool cfg_set_as(struct cfg *c, const char *assignment, const char *option)
     }
 
     /* Walk the path: name (.name | [index])* */
-    config_setting_t *cur = config_root_setting(&c->lc);
+    config_setting_t *cur = config_root_setting(lc);
     const char *p = assignment;
     char key[512] = "";
     bool ok = true;

@@ -99,7 +99,9 @@ void cfg_fini(struct cfg *c);
 /* Parses a file and resolves it into one tree. @include paths resolve relative to the including
  * file's folder. A root key `base = "other.cfg";` (relative to the file's folder) makes the
  * file start from other.cfg: groups merge key by key, any other value (number, string, list)
- * replaces the base's whole; a base may have a base; a cycle is reported. Every included or
+ * replaces the base's whole; a base may have a base; a cycle is reported. A root list
+ * `set = ["KEY=VALUE", ...];` is applied next, in order, as by cfg_set() (so that a variant can
+ * change one key inside a list), with origins at its lines. Every included or
  * base file must be a readable regular file of at most CFG_MAX_FILE_SIZE bytes. On failure
  * (missing or unreadable file, syntax error, bad base) records every problem and returns
  * false. */

@@ -134,14 +134,18 @@ int schedule_value_at(const struct schedule *sch, double t)
 
 double schedule_next_change(const struct schedule *sch, double t)
 {
-    double cycle = floor(t / sch->period) * sch->period;
-    double x = t - cycle;
+    /* The phase comes from fmod(), which is exact, as in schedule_value_at(), so that both find
+     * the same piece in force at t. */
+    double x = fmod(t, sch->period);
+    double cycle = t - x;
     int i = piece(sch, x);
     double next = i + 1 < sch->n ? cycle + sch->at[i + 1] : cycle + sch->period;
 
-    /* Rounding at a cycle boundary can leave next == t; step to the following piece. */
-    if (!(next > t)) {
-        next = schedule_next_change(sch, nextafter(t, HUGE_VAL));
+    /* The sum can round to t itself or to just below the boundary, where schedule_value_at()
+     * still finds piece i and a pool woken there would miss the change. Step up to the first
+     * time after t at which another piece is in force: a few units in the last place. */
+    while (!(next > t) || (sch->n > 1 && piece(sch, fmod(next, sch->period)) == i)) {
+        next = nextafter(next, HUGE_VAL);
     }
     return next;
 }

@@ -144,7 +144,7 @@ double tally_quantile(const struct tally *t, int i)
     if (t->n == 0) {
         return NAN;
     }
-    if (t->n < 5) {
+    if (t->n <= 5) {
         /* Nearest-rank quantile of the sorted observations held in the markers. */
         int r = (int)ceil(q->p * (double)t->n) - 1;
         return q->q[r < 0 ? 0 : r];
