@@ -94,7 +94,8 @@ test: $(BUILD)/ccsim $(TEST_BIN)
 	$(Q)BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
 
 check:
-	$(Q)$(MAKE) --no-print-directory SANITIZE=1 test
+	$(Q)LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	    $(MAKE) --no-print-directory SANITIZE=1 test
 
 valgrind: $(BUILD)/ccsim
 	$(Q)valgrind -q --error-exitcode=1 --leak-check=full $(BUILD)/ccsim run \
