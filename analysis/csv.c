@@ -51,6 +51,33 @@ int csv_write_summary(const char *path, const struct scenario *sc,
     return close_checked(f);
 }
 
+int csv_write_timeseries(const char *path, const struct scenario *sc,
+                         const struct experiment_result *res)
+{
+    FILE *f = fopen(path, "w");
+    size_t per_rep = (size_t)res->n_series * (size_t)res->n_points;
+
+    if (!f) {
+        return -errno;
+    }
+    fputs("week,metric,mean,ci_low,ci_high\n", f);
+    for (int k = 0; k < res->n_points; k++) {
+        for (int s = 0; s < res->n_series; s++) {
+            struct ci c;
+            ci_t(res->series + (size_t)s * (size_t)res->n_points + (size_t)k,
+                 (size_t)res->replications, per_rep, CSV_CI_LEVEL, &c);
+            fprintf(f, "%d,%s,", k + 1, scenario_series_name(sc, s));
+            csv_number(f, c.mean);
+            fputc(',', f);
+            csv_number(f, c.lo);
+            fputc(',', f);
+            csv_number(f, c.hi);
+            fputc('\n', f);
+        }
+    }
+    return close_checked(f);
+}
+
 int csv_write_replications(const char *path, const struct scenario *sc,
                            const struct experiment_result *res)
 {

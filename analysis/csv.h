@@ -22,6 +22,10 @@ int csv_write_summary(const char *path, const struct scenario *sc,
                       const struct experiment_result *res);
 int csv_write_replications(const char *path, const struct scenario *sc,
                            const struct experiment_result *res);
+/* timeseries.csv: "week,metric,mean,ci_low,ci_high", week-major (weeks from 1), for models
+ * that publish series. */
+int csv_write_timeseries(const char *path, const struct scenario *sc,
+                         const struct experiment_result *res);
 /* The summary as an aligned table, for a terminal. */
 void csv_print_table(FILE *out, const struct scenario *sc, const struct experiment_result *res);
 /* Writes x with "%.10g", or "NA" when x is NaN. */

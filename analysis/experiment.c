@@ -33,7 +33,11 @@ static void *worker(void *arg)
         if (r < 0) {
             break;
         }
-        struct model_run out = {.metrics = sh->res->metrics + (size_t)r * (size_t)nm};
+        size_t per = (size_t)sc->n_series * (size_t)sc->n_points;
+        struct model_run out = {
+            .metrics = sh->res->metrics + (size_t)r * (size_t)nm,
+            .series = sh->res->series ? sh->res->series + (size_t)r * per : NULL,
+        };
         int rc = scenario_run(sc, sh->spec->seed, (unsigned)r, &out);
         sh->events[r] = out.n_events;
         sh->entities[r] = out.n_entities;
@@ -63,6 +67,12 @@ int experiment_run(const struct experiment_spec *spec, struct experiment_result 
     res->replications = reps;
     res->n_metrics = nm;
     res->metrics = xcalloc((size_t)reps * (size_t)nm, sizeof *res->metrics);
+    res->n_series = spec->sc->n_series;
+    res->n_points = spec->sc->n_points;
+    if (res->n_series > 0 && res->n_points > 0) {
+        res->series = xcalloc((size_t)reps * (size_t)res->n_series * (size_t)res->n_points,
+                              sizeof *res->series);
+    }
     sh.events = xcalloc((size_t)reps, sizeof *sh.events);
     sh.entities = xcalloc((size_t)reps, sizeof *sh.entities);
     sh.errs = xcalloc((size_t)reps, sizeof *sh.errs);
@@ -114,4 +124,6 @@ void experiment_result_fini(struct experiment_result *res)
 {
     free(res->metrics);
     res->metrics = NULL;
+    free(res->series);
+    res->series = NULL;
 }

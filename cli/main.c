@@ -281,6 +281,9 @@ static int write_results(struct outdir *od, const struct run_opts *o, const stru
         rc = csv_write_replications(outdir_file(od, "replications.csv", path, sizeof path), sc,
                                     res);
     }
+    if (rc == 0 && res->series) {
+        rc = csv_write_timeseries(outdir_file(od, "timeseries.csv", path, sizeof path), sc, res);
+    }
     if (rc == 0) {
         FILE *f = fopen(outdir_file(od, "scenario.resolved.cfg", path, sizeof path), "w");
         snprintf(header, sizeof header,
@@ -409,8 +412,8 @@ static void add_row(void *ctx, const config_setting_t *s, const char *path,
         snprintf(from, sizeof from, "%s", o->file);
         break;
     case CFG_FROM_DEFAULT:
-        if (o->key && o->key->source) {
-            snprintf(from, sizeof from, "default (%s)", o->key->source);
+        if (o->source || (o->key && o->key->source)) {
+            snprintf(from, sizeof from, "default (%s)", o->source ? o->source : o->key->source);
         } else {
             snprintf(from, sizeof from, "default");
         }

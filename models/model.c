@@ -9,12 +9,15 @@
 #include "sim/schedule.h"
 #include "sim/xalloc.h"
 
+extern const struct model_ops care_ops;
+
 const struct model_ops *const model_registry[] = {
     &netq_ops,
+    &care_ops,
     NULL,
 };
 
-static const char *const model_names[] = {"network", NULL};
+static const char *const model_names[] = {"network", "care", NULL};
 
 const struct cfg_table *const shared_tables[] = {&dist_table, &schedule_table, NULL};
 
@@ -137,6 +140,10 @@ struct scenario *scenario_load(struct cfg *c)
     s->replications = (long)reps;
     s->seed = (uint64_t)seed;
     s->n_metrics = ops->n_metrics(params);
+    if (ops->n_series && ops->series_period > 0) {
+        s->n_series = ops->n_series(params);
+        s->n_points = (int)floor(horizon / ops->series_period);
+    }
     return s;
 }
 
@@ -154,6 +161,11 @@ int scenario_run(const struct scenario *s, uint64_t seed, unsigned replication,
 {
     for (int i = 0; i < s->n_metrics; i++) {
         out->metrics[i] = NAN;
+    }
+    if (out->series) {
+        for (size_t i = 0; i < (size_t)s->n_series * (size_t)s->n_points; i++) {
+            out->series[i] = NAN;
+        }
     }
     out->n_events = 0;
     out->n_entities = 0;

@@ -24,6 +24,7 @@
 /* What one replication produced. metrics has room for the scenario's n_metrics values. */
 struct model_run {
     double *metrics;     /* per metric; NaN where undefined (no customers, say) */
+    double *series;      /* [s * n_points + k]: series s at point k; NULL when none */
     uint64_t n_events;   /* events executed, warm-up included */
     uint64_t n_entities; /* customers or clients that completed after warm-up */
     char err[256];       /* why the run failed, when model_run() returns nonzero */
@@ -42,6 +43,11 @@ struct model_ops {
     /* Metric names, fixed once loaded. */
     int (*n_metrics)(const void *params);
     const char *(*metric_name)(const void *params, int i);
+    /* Time series (optional: n_series NULL for none): point k is the value over or at the end
+     * of period k (k = 0 .. floor(horizon / period) - 1), from time 0, warm-up included. */
+    int (*n_series)(const void *params);
+    const char *(*series_name)(const void *params, int i);
+    double series_period;
     /* Runs one replication; returns 0, or nonzero with out->err set. */
     int (*run)(const void *params, uint64_t seed, unsigned replication, double warmup,
                double horizon, struct model_run *out);
@@ -55,6 +61,8 @@ struct scenario {
     long replications;
     uint64_t seed;
     int n_metrics;
+    int n_series; /* 0 when the model has none */
+    int n_points; /* points per series */
 };
 
 /* The keys every scenario shares, for docs. */
@@ -69,6 +77,11 @@ void scenario_destroy(struct scenario *s);
 static inline const char *scenario_metric_name(const struct scenario *s, int i)
 {
     return s->ops->metric_name(s->params, i);
+}
+
+static inline const char *scenario_series_name(const struct scenario *s, int i)
+{
+    return s->ops->series_name(s->params, i);
 }
 
 /* Runs replication r of s with the scenario seed; see struct model_run. */

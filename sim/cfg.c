@@ -87,6 +87,7 @@ void cfg_origin_of(const struct cfg *c, const config_setting_t *s, struct cfg_or
         .file = f ? f : c->path,
         .line = line > 0 ? line : 1, /* the root has line 0: report it at line 1 */
         .key = NULL,
+        .source = NULL,
     };
 }
 
@@ -794,8 +795,23 @@ static bool lookup(struct cfg *c, const config_setting_t *group, const struct cf
     return false;
 }
 
+static void fill_value(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
+                       double v, const char *text, const char *source);
+
 /* Adds k's default to group, so that the resolved tree shows every value the model used. */
 static void fill_default(struct cfg *c, const config_setting_t *group, const struct cfg_key *k)
+{
+    fill_value(c, group, k, k->def, k->def_str, NULL);
+}
+
+void cfg_fill(struct cfg *c, const config_setting_t *group, const struct cfg_key *k, double v,
+              const char *text, const char *source)
+{
+    fill_value(c, group, k, v, text, source);
+}
+
+static void fill_value(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
+                       double v, const char *text, const char *source)
 {
     config_setting_t *g = (config_setting_t *)group;
     config_setting_t *d = NULL;
@@ -806,27 +822,27 @@ static void fill_default(struct cfg *c, const config_setting_t *group, const str
     switch (k->type) {
     case CFG_REAL:
         if ((d = config_setting_add(g, k->name, CONFIG_TYPE_FLOAT))) {
-            config_setting_set_float(d, k->def);
+            config_setting_set_float(d, v);
         }
         break;
     case CFG_INT:
-        if (fabs(k->def) < 2147483647.0) {
+        if (fabs(v) < 2147483647.0) {
             if ((d = config_setting_add(g, k->name, CONFIG_TYPE_INT))) {
-                config_setting_set_int(d, (int)k->def);
+                config_setting_set_int(d, (int)v);
             }
         } else if ((d = config_setting_add(g, k->name, CONFIG_TYPE_INT64))) {
-            config_setting_set_int64(d, (long long)k->def);
+            config_setting_set_int64(d, (long long)v);
         }
         break;
     case CFG_BOOL:
         if ((d = config_setting_add(g, k->name, CONFIG_TYPE_BOOL))) {
-            config_setting_set_bool(d, k->def != 0.0);
+            config_setting_set_bool(d, v != 0.0);
         }
         break;
     case CFG_STRING:
     case CFG_CHOICE:
-        if (k->def_str && (d = config_setting_add(g, k->name, CONFIG_TYPE_STRING))) {
-            config_setting_set_string(d, k->def_str);
+        if (text && (d = config_setting_add(g, k->name, CONFIG_TYPE_STRING))) {
+            config_setting_set_string(d, text);
         }
         break;
     case CFG_GROUP:
@@ -838,6 +854,7 @@ static void fill_default(struct cfg *c, const config_setting_t *group, const str
         cfg_origin_of(c, group, o);
         o->kind = CFG_FROM_DEFAULT;
         o->key = k;
+        o->source = source;
         config_setting_set_hook(d, o);
     }
 }
@@ -859,7 +876,8 @@ static bool wrong_type(struct cfg *c, const config_setting_t *s, const struct cf
 
 static bool in_range(const struct cfg_key *k, double v)
 {
-    if (isnan(v)) {
+    /* Not finite: 1e999 reads as inf, which no scenario file can hold (fuzz finding). */
+    if (!isfinite(v)) {
         return false;
     }
     if (k->flags & CFG_LO_OPEN ? !(v > k->lo) : !(v >= k->lo)) {
@@ -1177,6 +1195,17 @@ static bool set_in(struct cfg *c, config_t *lc, const char *assignment, const ch
             }
         }
         snprintf(part, sizeof part, "%.*s", (int)len, p);
+        /* base and set act only while a file loads: set, they would be ignored, but written to
+         * the resolved file that then loads differently; a set entry could also free the list it
+         * is read from (fuzz findings). */
+        if (!is_index && cur == config_root_setting(lc) &&
+            (strcmp(part, "base") == 0 || strcmp(part, "set") == 0)) {
+            diag_add(&c->diag, where, 0, part,
+                     "cannot be overridden (it is read when a file is loaded; give it in the "
+                     "scenario file)");
+            ok = false;
+            break;
+        }
         const char *next = p + len;
         bool is_last = next == eq;
         size_t kl = strlen(key);

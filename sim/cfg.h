@@ -76,6 +76,7 @@ struct cfg_origin {
     const char *file;          /* file name, or the --set option */
     int line;                  /* 0 when not from a file */
     const struct cfg_key *key; /* the declaration the value was read by, NULL if never read */
+    const char *source;        /* published source of a default, overriding key->source */
 };
 
 struct cfg_block; /* arena for origins and interned strings, owned by the cfg */
@@ -164,7 +165,8 @@ bool cfg_check_keys(struct cfg *c, const config_setting_t *group, const struct c
 /* Looks up a declaration by name in a table; NULL if absent. */
 const struct cfg_key *cfg_table_key(const struct cfg_table *table, const char *name);
 
-/* Typed getters. Each reads group.key as declared by k. Present and valid: stores the value,
+/* Typed getters. Each reads group.key as declared by k, which must be static: the tree keeps a
+ * pointer to it for `check` and the resolved scenario. Present and valid: stores the value,
  * notes k as the setting's declaration (for check and docs) and returns true. Absent and
  * optional: stores the default, adds it to the tree (origin CFG_FROM_DEFAULT, so the resolved
  * scenario shows it) and returns true. Otherwise records the problem and returns false, leaving
@@ -186,6 +188,13 @@ bool cfg_get_group(struct cfg *c, const config_setting_t *group, const struct cf
                    const config_setting_t **out);
 bool cfg_get_list(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
                   const config_setting_t **out);
+
+/* Fills group.key with a default of its own (a preset's value with its published source),
+ * unless the key is present: later reads see it as a default (CFG_FROM_DEFAULT) whose source
+ * is `source`. k must be a CFG_REAL, CFG_INT, CFG_BOOL, CFG_STRING or CFG_CHOICE key; the
+ * number is used for the first three, text for the others. source is borrowed (static). */
+void cfg_fill(struct cfg *c, const config_setting_t *group, const struct cfg_key *k, double v,
+              const char *text, const char *source);
 
 /* Reads a setting that must be a number (integer or real) into *out, or records the problem. */
 bool cfg_number(struct cfg *c, const config_setting_t *s, double *out);

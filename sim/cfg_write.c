@@ -144,10 +144,11 @@ static void origin_comment(const struct cfg *c, const config_setting_t *s, char 
     case CFG_FROM_SET:
         snprintf(buf, n, "%s", o.file);
         break;
-    case CFG_FROM_DEFAULT:
-        snprintf(buf, n, "default%s%s", o.key && o.key->source ? ": " : "",
-                 o.key && o.key->source ? o.key->source : "");
+    case CFG_FROM_DEFAULT: {
+        const char *src = o.source ? o.source : o.key ? o.key->source : NULL;
+        snprintf(buf, n, "default%s%s", src ? ": " : "", src ? src : "");
         break;
+    }
     }
     /* A comment ends at the line's end. */
     for (char *p = buf; *p; p++) {

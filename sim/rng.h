@@ -37,6 +37,8 @@ enum stream_id {
     STREAM_ROUTING = 3,  /* routing decisions, key = station */
     STREAM_PATIENCE = 4, /* abandonment patience, key = station */
     STREAM_CLIENT = 5,   /* a client's own substream, key = client arrival index */
+    STREAM_CLIENT_RISK = 6, /* a client's risk process (care model), key = client index */
+    STREAM_CLIENT_CARE = 7, /* a client's contacts and care (care model), key = client index */
 };
 
 /* ccsim's generator type (xoshiro256**, 64-bit seed). */

@@ -1,0 +1,635 @@
+/*
+ * care_coord — triage, assessment and care coordination.
+ *
+ * Triage: a referral goes to the front-door model; a model that does not accept the client
+ * (severity outside its range, too few admissions in the year before) passes it to its
+ * fallback, and so on; a client no model accepts is signposted away, its needs unmet for a
+ * signposted period.
+ *
+ * Assessment: one FIFO waiting list served by the assessment team as a single line whose
+ * speed is the team's weekly assessment hours (filled posts x hours x (1 - admin) x
+ * (1 - sickness)); an assessment of L hours takes L x 7 / weekly hours days. Clients may give
+ * up after a patience draw.
+ *
+ * Coordination: each model has caseload units, one per filled post (individual caseloads) or
+ * one for the team, each with a client limit and weekly contact hours. A client waits (FIFO)
+ * for a free slot, then holds it for the episode: until step-down (episode length), loss of
+ * contact (disengagement hazard x engagement), or the end of the run. Contacts fall due every
+ * 7 / contact_rate days; one takes contact_minutes of its unit's hours for the week. When the
+ * week's hours are spent the contact waits for the next week; one that cannot happen within a
+ * contact interval of its due time is missed. A client misses a contact that happens with
+ * probability dna x engagement. An attended contact during deterioration detects it with the
+ * model's probability, and links unmet needs. So the achieved contact rate is an outcome.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "models/care.h"
+#include "sim/xalloc.h"
+
+/* ---- scenario keys ------------------------------------------------------------------------ */
+
+enum { A_ASSESSORS, A_VACANCY, A_SICKNESS, A_HOURS, A_ADMIN, A_LENGTH, A_PATIENCE, N_AKEYS };
+
+static const struct cfg_key assess_keys[N_AKEYS] = {
+    [A_ASSESSORS] = {.name = "assessors",
+                     .type = CFG_INT,
+                     .is_required = true,
+                     .lo = 0,
+                     .hi = 10000,
+                     .unit = "posts",
+                     .help = "funded assessor posts"},
+    [A_VACANCY] = {.name = "vacancy_rate",
+                   .type = CFG_REAL,
+                   .lo = 0.0,
+                   .hi = 1.0,
+                   .def = 0.0,
+                   .help = "share of assessor posts unfilled"},
+    [A_SICKNESS] = {.name = "sickness",
+                    .type = CFG_REAL,
+                    .lo = 0.0,
+                    .hi = 1.0,
+                    .def = 0.045,
+                    .help = "share of hours lost to sickness absence",
+                    .source = "NHS staff sickness absence about 4.5% (assumption)"},
+    [A_HOURS] = {.name = "hours_per_week",
+                 .type = CFG_REAL,
+                 .lo = 1.0,
+                 .hi = 80.0,
+                 .def = 37.5,
+                 .unit = "hours",
+                 .help = "contracted hours of one post"},
+    [A_ADMIN] = {.name = "admin_share",
+                 .type = CFG_REAL,
+                 .lo = 0.0,
+                 .hi = 1.0,
+                 .flags = CFG_HI_OPEN,
+                 .def = 0.5,
+                 .help = "share of hours not spent assessing",
+                 .source = "derived (assumption)"},
+    [A_LENGTH] = {.name = "length",
+                  .type = CFG_GROUP,
+                  .is_required = true,
+                  .unit = "hours",
+                  .help = "assessment time per client, write-up included (distribution)"},
+    [A_PATIENCE] = {.name = "patience",
+                    .type = CFG_GROUP,
+                    .unit = "days",
+                    .help = "how long a client waits for assessment before giving up "
+                            "(distribution); none: waits indefinitely"},
+};
+
+const struct cfg_table care_assess_table = {
+    .path = "assessment",
+    .help = "the assessment team and its waiting list",
+    .keys = assess_keys,
+    .n_keys = N_AKEYS,
+};
+
+enum { C_FRONT, C_MODELS, C_SIGNPOST, N_CKEYS };
+
+static const struct cfg_key coord_keys[N_CKEYS] = {
+    [C_FRONT] = {.name = "front_door",
+                 .type = CFG_STRING,
+                 .is_required = true,
+                 .help = "the model every referral is first offered to (its fallbacks take "
+                         "the rest)"},
+    [C_MODELS] = {.name = "models",
+                  .type = CFG_LIST,
+                  .is_required = true,
+                  .help = "the coordination models in the region (see coordination.models[])"},
+    [C_SIGNPOST] = {.name = "signposted_days",
+                    .type = CFG_REAL,
+                    .lo = 0.0,
+                    .hi = 36525.0,
+                    .def = 365.0,
+                    .unit = "days",
+                    .help = "how long a signposted client's needs count as unmet",
+                    .source = "derived (assumption)"},
+};
+
+const struct cfg_table care_coord_table = {
+    .path = "coordination",
+    .help = "triage and the coordination models",
+    .keys = coord_keys,
+    .n_keys = N_CKEYS,
+};
+
+bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
+{
+    static const struct cfg_key ag = {.name = "assessment", .type = CFG_GROUP, .is_required = true};
+    static const struct cfg_key cg = {.name = "coordination", .type = CFG_GROUP, .is_required = true};
+    const config_setting_t *a = NULL, *g = NULL, *l = NULL, *d = NULL;
+    bool ok = true;
+    long long v;
+
+    if (cfg_get_group(c, root, &ag, &a) && a) {
+        ok &= cfg_check_keys(c, a, &care_assess_table);
+        if (cfg_get_int(c, a, &assess_keys[A_ASSESSORS], &v)) {
+            p->assessors = (int)v;
+        } else {
+            ok = false;
+        }
+        ok &= cfg_get_real(c, a, &assess_keys[A_VACANCY], &p->assess_vacancy);
+        ok &= cfg_get_real(c, a, &assess_keys[A_SICKNESS], &p->assess_sickness);
+        ok &= cfg_get_real(c, a, &assess_keys[A_HOURS], &p->assess_hours);
+        ok &= cfg_get_real(c, a, &assess_keys[A_ADMIN], &p->assess_admin);
+        if (cfg_get_group(c, a, &assess_keys[A_LENGTH], &d) && d) {
+            ok &= dist_load(c, d, &p->assess_length);
+        } else {
+            ok = false;
+        }
+        d = NULL;
+        if (cfg_get_group(c, a, &assess_keys[A_PATIENCE], &d) && d) {
+            p->has_assess_patience = dist_load(c, d, &p->assess_patience);
+            ok &= p->has_assess_patience;
+        } else if (!d && config_setting_get_member(a, "patience")) {
+            ok = false;
+        }
+        p->assess_hours_each = p->assess_hours * (1.0 - p->assess_admin) *
+                               (1.0 - p->assess_sickness);
+    } else {
+        ok = false;
+    }
+
+    if (!cfg_get_group(c, root, &cg, &g) || !g) {
+        return false;
+    }
+    ok &= cfg_check_keys(c, g, &care_coord_table);
+    double sp = 365.0;
+    ok &= cfg_get_real(c, g, &coord_keys[C_SIGNPOST], &sp);
+    dist_set(&p->signposted_period, DIST_FIXED, sp, 0, 0);
+    if (!cfg_get_list(c, g, &coord_keys[C_MODELS], &l) || !l) {
+        return false;
+    }
+    int n = config_setting_length(l);
+    if (n < 1 || n > CARE_MAX_MODELS) {
+        cfg_error(c, l, "%d models (1 to %d)", n, CARE_MAX_MODELS);
+        return false;
+    }
+    const char *fallback[CARE_MAX_MODELS] = {0};
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+        ok &= care_model_load(c, e, p, &p->model[i]);
+        p->n_models = i + 1;
+        if (config_setting_is_group(e)) {
+            fallback[i] = care_model_fallback_name(c, e);
+        }
+        for (int k = 0; k < i; k++) {
+            if (strcmp(p->model[k].name, p->model[i].name) == 0) {
+                cfg_error(c, config_setting_get_member(e, "name"),
+                          "a model named \"%s\" exists already (unique names)", p->model[i].name);
+                ok = false;
+            }
+        }
+    }
+    /* Names: the front door and the fallbacks. */
+    char names[1024] = "";
+    size_t len = 0;
+    for (int i = 0; i < n && len < sizeof names; i++) {
+        int w = snprintf(names + len, sizeof names - len, "%s\"%s\"", i ? ", " : "",
+                         p->model[i].name);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    const char *front = NULL;
+    p->front_door = -1;
+    if (cfg_get_string(c, g, &coord_keys[C_FRONT], &front) && front) {
+        for (int i = 0; i < n; i++) {
+            if (strcmp(front, p->model[i].name) == 0) {
+                p->front_door = i;
+            }
+        }
+        if (p->front_door < 0) {
+            cfg_error(c, config_setting_get_member(g, "front_door"), "no model named \"%s\" (%s)",
+                      front, names);
+            ok = false;
+        }
+    } else {
+        ok = false;
+    }
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+        p->model[i].fallback = CARE_SIGNPOST;
+        if (!fallback[i] || strcmp(fallback[i], "signpost") == 0) {
+            continue;
+        }
+        int found = -1;
+        for (int k = 0; k < n; k++) {
+            if (strcmp(fallback[i], p->model[k].name) == 0) {
+                found = k;
+            }
+        }
+        if (found < 0) {
+            cfg_error(c, config_setting_get_member(e, "fallback"),
+                      "no model named \"%s\" (\"signpost\" or %s)", fallback[i], names);
+            ok = false;
+        } else if (found == i) {
+            cfg_error(c, config_setting_get_member(e, "fallback"),
+                      "a model cannot fall back to itself (another model or \"signpost\")");
+            ok = false;
+        } else {
+            p->model[i].fallback = found;
+        }
+    }
+    /* Fallback chains must end: walk each for at most n steps. */
+    for (int i = 0; ok && i < n; i++) {
+        int m = i;
+        for (int steps = 0; m != CARE_SIGNPOST && steps <= n; steps++) {
+            m = p->model[m].fallback;
+        }
+        if (m != CARE_SIGNPOST) {
+            cfg_error(c, config_setting_get_elem(l, (unsigned)i),
+                      "the fallbacks from \"%s\" form a cycle (each chain must end at "
+                      "\"signpost\")",
+                      p->model[i].name);
+            ok = false;
+            break;
+        }
+    }
+    return ok;
+}
+
+/* ---- runtime ------------------------------------------------------------------------------ */
+
+static double assess_team_hours(const struct care_params *p)
+{
+    int filled = (int)floor(p->assessors * (1.0 - p->assess_vacancy) + 0.5);
+    return filled * p->assess_hours_each;
+}
+
+void care_coord_init(struct care_run *run)
+{
+    const struct care_params *p = run->p;
+    int n_units = 0;
+
+    for (int m = 0; m < p->n_models; m++) {
+        n_units += p->model[m].caseload == CASELOAD_TEAM ? (p->model[m].filled > 0) :
+                                                           p->model[m].filled;
+    }
+    run->unit = xcalloc((size_t)(n_units ? n_units : 1), sizeof *run->unit);
+    run->n_units = n_units;
+    int u = 0;
+    for (int m = 0; m < p->n_models; m++) {
+        const struct care_model *md = &p->model[m];
+        struct care_model_rt *rt = &run->model[m];
+        double hours = md->hours_per_week * (1.0 - md->admin_share) * (1.0 - md->sickness);
+        rt->first_unit = u;
+        if (md->caseload == CASELOAD_TEAM) {
+            if (md->filled > 0) {
+                run->unit[u++] = (struct care_unit){.model = m,
+                                                    .limit = md->filled * md->caseload_limit,
+                                                    .week_hours = md->filled * hours,
+                                                    .week = -1};
+            }
+        } else {
+            for (int k = 0; k < md->filled; k++) {
+                run->unit[u++] = (struct care_unit){
+                    .model = m, .limit = md->caseload_limit, .week_hours = hours, .week = -1};
+            }
+        }
+        rt->n_units = u - rt->first_unit;
+        queue_init(&rt->waiting, QUEUE_FIFO, 0, 0.0);
+        twavg_init(&rt->caseload_tw, 0.0, 0.0);
+        tally_init(&rt->wait, 0, NULL);
+    }
+    queue_init(&run->assess_wait, QUEUE_FIFO, 0, 0.0);
+    double p90 = 0.9;
+    tally_init(&run->wait_assess, 1, &p90);
+    tally_init(&run->wait_coord, 0, NULL);
+}
+
+void care_coord_fini(struct care_run *run)
+{
+    for (int m = 0; m < run->p->n_models; m++) {
+        queue_fini(&run->model[m].waiting);
+    }
+    queue_fini(&run->assess_wait);
+    free(run->unit);
+}
+
+static bool eligible(const struct care_model *m, const struct care_client *c)
+{
+    return c->severity >= m->min_severity && c->severity <= m->max_severity &&
+           c->prior_admissions >= m->min_prior_admissions;
+}
+
+static void try_assess(struct care_run *run);
+static void try_allocate(struct care_run *run, int model);
+
+static void gave_up(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t id = (uint32_t)arg;
+    struct care_client *c = &run->cl[id];
+    struct queue_entry e;
+    (void)sim;
+
+    c->ev_wait = 0;
+    bool after = care_counts_after_warmup(run);
+    if (c->stage == STAGE_WAIT_ASSESS) {
+        queue_remove(&run->assess_wait, run->sim.now, c->q_wait, &e);
+        if (after) {
+            run->n.abandoned_assess++;
+        }
+    } else if (c->stage == STAGE_WAIT_COORD) {
+        queue_remove(&run->model[c->model].waiting, run->sim.now, c->q_wait, &e);
+        if (after) {
+            run->n.abandoned_coord++;
+        }
+    } else {
+        return;
+    }
+    c->q_wait = 0;
+    care_set_stage(run, id, STAGE_DISENGAGED);
+}
+
+static void wait_with_patience(struct care_run *run, uint32_t id, const struct dist *patience)
+{
+    struct care_client *c = &run->cl[id];
+    if (patience) {
+        c->ev_wait = sim_schedule(&run->sim, dist_draw(patience, &c->care.r), gave_up, run, id);
+    }
+}
+
+void care_triage(struct care_run *run, uint32_t id)
+{
+    const struct care_params *p = run->p;
+    struct care_client *c = &run->cl[id];
+    int m = p->front_door;
+
+    for (int steps = 0; m != CARE_SIGNPOST && steps <= p->n_models; steps++) {
+        if (eligible(&p->model[m], c)) {
+            break;
+        }
+        m = p->model[m].fallback;
+    }
+    if (m == CARE_SIGNPOST) {
+        c->model = -1;
+        c->signpost_until = run->sim.now + dist_draw(&p->signposted_period, &c->care.r);
+        if (care_counts_after_warmup(run)) {
+            run->n.signposted++;
+        }
+        care_set_stage(run, id, STAGE_SIGNPOSTED);
+        return;
+    }
+    c->model = (int8_t)m;
+    if (care_counts_after_warmup(run)) {
+        run->model[m].assigned++;
+    }
+    care_set_stage(run, id, STAGE_WAIT_ASSESS);
+    c->q_wait = queue_push(&run->assess_wait, run->sim.now, id, 0.0);
+    wait_with_patience(run, id, p->has_assess_patience ? &p->assess_patience : NULL);
+    try_assess(run);
+}
+
+static void assessed(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t id = (uint32_t)arg;
+    struct care_client *c = &run->cl[id];
+    const struct care_model *md = &run->p->model[c->model];
+
+    run->assess_busy = false;
+    care_set_stage(run, id, STAGE_WAIT_COORD);
+    c->q_wait = queue_push(&run->model[c->model].waiting, sim->now, id, 0.0);
+    wait_with_patience(run, id, md->has_patience ? &md->patience : NULL);
+    try_allocate(run, c->model);
+    try_assess(run);
+}
+
+static void try_assess(struct care_run *run)
+{
+    const struct care_params *p = run->p;
+    double team = assess_team_hours(p);
+    struct queue_entry e;
+
+    if (run->assess_busy || team <= 0 || !queue_pop(&run->assess_wait, run->sim.now, &e)) {
+        return;
+    }
+    uint32_t id = (uint32_t)e.item;
+    struct care_client *c = &run->cl[id];
+    if (c->ev_wait) {
+        sim_cancel(&run->sim, c->ev_wait);
+        c->ev_wait = 0;
+    }
+    c->q_wait = 0;
+    if (care_counts_after_warmup(run)) {
+        tally_add(&run->wait_assess, run->sim.now - c->t_referred);
+    }
+    care_set_stage(run, id, STAGE_ASSESSING);
+    run->assess_busy = true;
+    double hours = dist_draw(&p->assess_length, &c->care.r);
+    sim_schedule(&run->sim, hours * 7.0 / team, assessed, run, id);
+}
+
+/* ---- coordination ------------------------------------------------------------------------- */
+
+static void contact(struct sim *sim, void *obj, uint64_t arg);
+static void episode_end(struct sim *sim, void *obj, uint64_t arg);
+static void disengage(struct sim *sim, void *obj, uint64_t arg);
+
+static int free_unit(const struct care_run *run, int model)
+{
+    const struct care_model_rt *rt = &run->model[model];
+    int best = -1;
+    for (int u = rt->first_unit; u < rt->first_unit + rt->n_units; u++) {
+        const struct care_unit *un = &run->unit[u];
+        if (un->clients < un->limit && (best < 0 || un->clients < run->unit[best].clients)) {
+            best = u;
+        }
+    }
+    return best;
+}
+
+static double interval(const struct care_model *md)
+{
+    return 7.0 / md->contact_rate;
+}
+
+static void start_coordination(struct care_run *run, uint32_t id, int u)
+{
+    struct care_client *c = &run->cl[id];
+    const struct care_model *md = &run->p->model[c->model];
+    struct care_model_rt *rt = &run->model[c->model];
+    double now = run->sim.now;
+    bool after = care_counts_after_warmup(run);
+
+    if (c->ev_wait) {
+        sim_cancel(&run->sim, c->ev_wait);
+        c->ev_wait = 0;
+    }
+    c->q_wait = 0;
+    if (after) {
+        double w = now - c->t_stage;
+        tally_add(&run->wait_coord, w);
+        tally_add(&rt->wait, w);
+        rt->starts++;
+    }
+    run->unit[u].clients++;
+    c->unit = (int16_t)u;
+    c->t_coord_start = now;
+    care_set_stage(run, id, STAGE_COORDINATED);
+    twavg_add(&rt->caseload_tw, now, 1.0);
+
+    gsl_rng *r = &c->care.r;
+    c->contact_due = now + gsl_rng_uniform(r) * interval(md);
+    c->ev_contact = sim_schedule_at(&run->sim, c->contact_due, contact, run, id);
+    c->ev_end = sim_schedule(&run->sim, dist_draw(&md->episode, r), episode_end, run, id);
+    double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
+    if (hazard > 0) {
+        c->ev_disengage = sim_schedule(&run->sim, gsl_ran_exponential(r, 1.0 / hazard), disengage,
+                                       run, id);
+    }
+    care_link_needs(run, id, true);
+    care_risk_redraw(run, id); /* a coordinator now knows the client */
+}
+
+static void try_allocate(struct care_run *run, int model)
+{
+    struct queue_entry e;
+    int u;
+
+    while ((u = free_unit(run, model)) >= 0 &&
+           queue_pop(&run->model[model].waiting, run->sim.now, &e)) {
+        start_coordination(run, (uint32_t)e.item, u);
+    }
+}
+
+void care_leave_coordination(struct care_run *run, uint32_t id, enum care_stage to)
+{
+    struct care_client *c = &run->cl[id];
+    int model = c->model;
+
+    if (c->stage != STAGE_COORDINATED) {
+        return;
+    }
+    sim_cancel(&run->sim, c->ev_contact);
+    sim_cancel(&run->sim, c->ev_end);
+    sim_cancel(&run->sim, c->ev_disengage);
+    c->ev_contact = c->ev_end = c->ev_disengage = 0;
+    run->unit[c->unit].clients--;
+    c->unit = -1;
+    twavg_add(&run->model[model].caseload_tw, run->sim.now, -1.0);
+    care_services_drop(run, id);
+    care_set_stage(run, id, to);
+    care_risk_redraw(run, id);
+    try_allocate(run, model);
+}
+
+static void episode_end(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t id = (uint32_t)arg;
+    (void)sim;
+
+    run->cl[id].ev_end = 0;
+    if (care_counts_after_warmup(run)) {
+        run->n.stepped_down++;
+    }
+    care_leave_coordination(run, id, STAGE_DISCHARGED);
+}
+
+static void disengage(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t id = (uint32_t)arg;
+    (void)sim;
+
+    run->cl[id].ev_disengage = 0;
+    if (care_counts_after_warmup(run)) {
+        run->n.disengaged++;
+        run->model[run->cl[id].model].disengaged++;
+    }
+    care_leave_coordination(run, id, STAGE_DISENGAGED);
+}
+
+static void contact(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t id = (uint32_t)arg;
+    struct care_client *c = &run->cl[id];
+    const struct care_model *md = &run->p->model[c->model];
+    struct care_model_rt *rt = &run->model[c->model];
+    struct care_unit *un = &run->unit[c->unit];
+    double now = sim->now;
+    bool after = care_counts_after_warmup(run);
+
+    c->ev_contact = 0;
+    if (c->in_hospital) {
+        /* Contacts pause during an admission; the next falls due an interval later. */
+        c->contact_due = now + interval(md);
+        c->ev_contact = sim_schedule_at(sim, c->contact_due, contact, run, id);
+        return;
+    }
+    long week = (long)floor(now / 7.0);
+    if (un->week != week) {
+        un->week = week;
+        un->left = un->week_hours;
+    }
+    double hours = md->contact_minutes / 60.0;
+    if (un->left + 1e-9 < hours) {
+        if (now + 7.0 - fmod(now, 7.0) < c->contact_due + interval(md)) {
+            /* Delayed to the start of next week, when the hours are renewed. */
+            c->ev_contact = sim_schedule_at(sim, (double)(week + 1) * 7.0, contact, run, id);
+            if (after) {
+                rt->delayed++;
+            }
+            return;
+        }
+        /* No room within an interval of its due time: missed. */
+        if (after) {
+            run->n.due++;
+            run->n.missed++;
+            rt->due++;
+            rt->missed++;
+        }
+    } else {
+        un->left -= hours;
+        if (after) {
+            run->n.due++;
+            rt->due++;
+            run->n.contact_hours_used += hours;
+            rt->hours_used += hours;
+        }
+        double dna = fmin(1.0, md->dna * c->engagement);
+        if (gsl_rng_uniform(&c->care.r) < dna) {
+            if (after) {
+                run->n.missed++;
+                rt->missed++;
+            }
+        } else {
+            if (after) {
+                run->n.contacts++;
+                rt->contacts++;
+            }
+            if (c->risk == RISK_DETERIORATING && gsl_rng_uniform(&c->care.r) < md->detect) {
+                care_detected(run, id);
+            }
+            care_link_needs(run, id, false);
+        }
+    }
+    c->contact_due = now + interval(md);
+    c->ev_contact = sim_schedule_at(sim, c->contact_due, contact, run, id);
+}
+
+bool care_team_covers(const struct care_run *run, int model, double t)
+{
+    if (model < 0) {
+        return false;
+    }
+    const struct care_model *md = &run->p->model[model];
+    switch (md->crisis_cover) {
+    case COVER_24H:
+        return true;
+    case COVER_OFFICE: {
+        double day = fmod(t, 7.0);
+        double hour = (day - floor(day)) * 24.0;
+        return day < 5.0 && hour >= run->p->office_start && hour < run->p->office_end;
+    }
+    case COVER_NONE:
+        break;
+    }
+    return false;
+}

@@ -1,0 +1,662 @@
+/*
+ * care_crisis — risk, crises, the crisis team, the ED and the beds.
+ *
+ * Risk: each client outside hospital moves stable -> deteriorating at a rate set by severity,
+ * the individual risk multiplier, unmet needs (x (1 + unmet_need_factor per unmet need)) and
+ * a post-discharge window (x post_discharge_factor, whose excess a follow-up within 7 days
+ * scales by followup_effect). From deteriorating the client recovers on its own or reaches a
+ * crisis, unless a contact detects the deterioration and the response resolves it. Every rate
+ * change redraws the pending transition (exact: the process is Markov).
+ *
+ * Crisis: answered by the client's own team when its crisis cover includes the moment; else by
+ * the crisis team when it is taking cases (hours) and has a free place; else at the ED. Both
+ * teams admit with probability crisis_team.p_admit; the ED with ed.p_admit by severity, times
+ * ed.known_factor when a coordinator knows the client. An admission needs a bed: without one
+ * the client boards in the ED (FIFO for beds) and goes out of area after the boarding limit.
+ * Stays are drawn from hospital.length_of_stay. A client who is not (or no longer) in the
+ * service is re-referred after a crisis.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "models/care.h"
+
+enum {
+    K_DETERIORATION,
+    K_CRISIS,
+    K_RECOVERY,
+    K_UNMET,
+    K_POST_DAYS,
+    K_POST_FACTOR,
+    K_FOLLOWUP_EFFECT,
+    N_RISK
+};
+
+static const struct cfg_key risk_keys[N_RISK] = {
+    [K_DETERIORATION] = {.name = "deterioration",
+                         .type = CFG_LIST,
+                         .is_required = true,
+                         .unit = "per client-year",
+                         .help = "rate of stable -> deteriorating by severity [low, moderate, "
+                                 "high, complex], for a client with every need met"},
+    [K_CRISIS] = {.name = "crisis_rate",
+                  .type = CFG_REAL,
+                  .lo = 0.0,
+                  .hi = 3650.0,
+                  .flags = CFG_LO_OPEN,
+                  .def = 18.0,
+                  .unit = "per year",
+                  .help = "rate of deteriorating -> crisis (about 3 weeks on average)",
+                  .source = "derived; calibration parameter (no published estimate)"},
+    [K_RECOVERY] = {.name = "recovery_rate",
+                    .type = CFG_REAL,
+                    .lo = 0.0,
+                    .hi = 3650.0,
+                    .def = 12.0,
+                    .unit = "per year",
+                    .help = "rate of deteriorating -> stable without help",
+                    .source = "derived; calibration parameter (no published estimate)"},
+    [K_UNMET] = {.name = "unmet_need_factor",
+                 .type = CFG_REAL,
+                 .lo = 0.0,
+                 .hi = 10.0,
+                 .def = 0.15,
+                 .help = "extra deterioration rate per unmet need (x (1 + f x unmet))",
+                 .source = "derived (assumption)"},
+    [K_POST_DAYS] = {.name = "post_discharge_days",
+                     .type = CFG_REAL,
+                     .lo = 0.0,
+                     .hi = 3650.0,
+                     .def = 30.0,
+                     .unit = "days",
+                     .help = "length of the high-risk window after a discharge",
+                     .source = "early post-discharge risk (Chung et al. 2017, 2019)"},
+    [K_POST_FACTOR] = {.name = "post_discharge_factor",
+                       .type = CFG_REAL,
+                       .lo = 1.0,
+                       .hi = 100.0,
+                       .def = 3.0,
+                       .help = "deterioration rate multiplier in that window",
+                       .source = "derived from post-discharge relapse (CORE: 38% readmitted in "
+                                 "a year)"},
+    [K_FOLLOWUP_EFFECT] = {.name = "followup_effect",
+                           .type = CFG_REAL,
+                           .lo = 0.0,
+                           .hi = 1.0,
+                           .def = 0.5,
+                           .help = "share of the window's excess risk left after a follow-up "
+                                   "within 7 days",
+                           .source = "enhanced aftercare protective (Psychiatr Serv 2012); size "
+                                     "derived"},
+};
+
+const struct cfg_table care_risk_table = {
+    .path = "risk",
+    .help = "the stable -> deteriorating -> crisis process",
+    .keys = risk_keys,
+    .n_keys = N_RISK,
+};
+
+enum { T_PLACES, T_HOURS, T_EPISODE, T_ADMIT, N_CRT };
+
+static const struct cfg_key crt_keys[N_CRT] = {
+    [T_PLACES] = {.name = "places",
+                  .type = CFG_INT,
+                  .is_required = true,
+                  .lo = 0,
+                  .hi = 100000,
+                  .unit = "clients",
+                  .help = "clients the crisis team can hold at once (0: no crisis team)"},
+    [T_HOURS] = {.name = "hours",
+                 .type = CFG_GROUP,
+                 .help = "when the team takes new cases: a schedule over a week in days, value "
+                         "1 open, 0 closed; default 24 hours, 7 days"},
+    [T_EPISODE] = {.name = "episode",
+                   .type = CFG_GROUP,
+                   .is_required = true,
+                   .unit = "days",
+                   .help = "length of a crisis-team episode (distribution)"},
+    [T_ADMIT] = {.name = "p_admit",
+                 .type = CFG_REAL,
+                 .lo = 0.0,
+                 .hi = 1.0,
+                 .def = 0.25,
+                 .help = "probability a crisis handled by a crisis or home-treatment team ends in "
+                         "admission",
+                 .source = "Johnson et al. 2005 OR 0.19 on a 0.45 baseline, shrunk toward Glover "
+                           "et al. 2006"},
+};
+
+const struct cfg_table care_crt_table = {
+    .path = "crisis_team",
+    .help = "the crisis resolution team",
+    .keys = crt_keys,
+    .n_keys = N_CRT,
+};
+
+enum { E_ADMIT, E_KNOWN, N_ED };
+
+static const struct cfg_key ed_keys[N_ED] = {
+    [E_ADMIT] = {.name = "p_admit",
+                 .type = CFG_LIST,
+                 .is_required = true,
+                 .help = "probability a crisis at the ED ends in admission, by severity [low, "
+                         "moderate, high, complex]"},
+    [E_KNOWN] = {.name = "known_factor",
+                 .type = CFG_REAL,
+                 .lo = 0.0,
+                 .hi = 10.0,
+                 .def = 0.8,
+                 .help = "multiplier on p_admit when a coordinator knows the client",
+                 .source = "derived (assumption)"},
+};
+
+const struct cfg_table care_ed_table = {
+    .path = "ed",
+    .help = "the emergency department",
+    .keys = ed_keys,
+    .n_keys = N_ED,
+};
+
+enum { H_BEDS, H_LOS, H_BOARD, H_FOLLOWUP, N_HOSP };
+
+static const struct cfg_key hosp_keys[N_HOSP] = {
+    [H_BEDS] = {.name = "beds",
+                .type = CFG_INT,
+                .is_required = true,
+                .lo = 0,
+                .hi = 1000000,
+                .unit = "beds",
+                .help = "local adult acute beds"},
+    [H_LOS] = {.name = "length_of_stay",
+               .type = CFG_GROUP,
+               .is_required = true,
+               .unit = "days",
+               .help = "length of an inpatient stay (distribution)"},
+    [H_BOARD] = {.name = "boarding_limit_hours",
+                 .type = CFG_REAL,
+                 .lo = 0.0,
+                 .hi = 10000.0,
+                 .def = 24.0,
+                 .unit = "hours",
+                 .help = "longest wait in the ED for a local bed before an out-of-area placement",
+                 .source = "derived (assumption); ED boarding about 18 h (Nicks & Manthey 2012)"},
+    [H_FOLLOWUP] = {.name = "followup_uncoordinated",
+                    .type = CFG_REAL,
+                    .lo = 0.0,
+                    .hi = 1.0,
+                    .def = 0.5,
+                    .help = "probability of follow-up within 7 days for a client no coordinator "
+                            "holds",
+                    .source = "derived (assumption)"},
+};
+
+const struct cfg_table care_hospital_table = {
+    .path = "hospital",
+    .help = "psychiatric inpatient beds",
+    .keys = hosp_keys,
+    .n_keys = N_HOSP,
+};
+
+enum { X_BED, X_OAP, X_ED, X_CRT, X_POST, N_COST };
+
+static const struct cfg_key cost_keys[N_COST] = {
+    [X_BED] = {.name = "bed_day", .type = CFG_REAL, .is_required = true, .lo = 0, .hi = 1e7,
+               .unit = "currency", .help = "cost of a local bed-day"},
+    [X_OAP] = {.name = "out_of_area_bed_day", .type = CFG_REAL, .lo = 0, .hi = 1e7, .def = -1,
+               .unit = "currency", .help = "cost of an out-of-area bed-day (default: bed_day)"},
+    [X_ED] = {.name = "ed_visit", .type = CFG_REAL, .is_required = true, .lo = 0, .hi = 1e7,
+              .unit = "currency", .help = "cost of an ED visit"},
+    [X_CRT] = {.name = "crisis_team_contact", .type = CFG_REAL, .is_required = true, .lo = 0,
+               .hi = 1e7, .unit = "currency", .help = "cost of a crisis-team episode"},
+    [X_POST] = {.name = "coordinator_post", .type = CFG_REAL, .is_required = true, .lo = 0,
+                .hi = 1e9, .unit = "currency per year", .help = "cost of a filled post"},
+};
+
+const struct cfg_table care_cost_table = {
+    .path = "costs",
+    .help = "unit costs; when given, costs per 100 clients per year are reported",
+    .keys = cost_keys,
+    .n_keys = N_COST,
+};
+
+static bool read4(struct cfg *c, const config_setting_t *l, double lo, double hi, double *out)
+{
+    if (config_setting_length(l) != CARE_N_SEVERITY) {
+        cfg_error(c, l, "%d values (low, moderate, high, complex: exactly 4)",
+                  config_setting_length(l));
+        return false;
+    }
+    bool ok = true;
+    for (int i = 0; i < CARE_N_SEVERITY; i++) {
+        const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+        if (!cfg_number(c, e, &out[i])) {
+            ok = false;
+        } else if (!(out[i] >= lo && out[i] <= hi)) {
+            cfg_error(c, e, "%g is out of range (real %g..%g)", out[i], lo, hi);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
+{
+    static const struct cfg_key rk = {.name = "risk", .type = CFG_GROUP, .is_required = true};
+    static const struct cfg_key tk = {.name = "crisis_team", .type = CFG_GROUP, .is_required = true};
+    static const struct cfg_key ek = {.name = "ed", .type = CFG_GROUP, .is_required = true};
+    static const struct cfg_key hk = {.name = "hospital", .type = CFG_GROUP, .is_required = true};
+    static const struct cfg_key xk = {.name = "costs", .type = CFG_GROUP};
+    const config_setting_t *g = NULL, *l = NULL, *d = NULL;
+    bool ok = true;
+    long long v;
+    double per_year;
+
+    if (cfg_get_group(c, root, &rk, &g) && g) {
+        ok &= cfg_check_keys(c, g, &care_risk_table);
+        if (cfg_get_list(c, g, &risk_keys[K_DETERIORATION], &l) && l) {
+            if (read4(c, l, 0.0, 365.0, p->deteriorate)) {
+                for (int i = 0; i < CARE_N_SEVERITY; i++) {
+                    p->deteriorate[i] /= CARE_DAYS_PER_YEAR;
+                }
+            } else {
+                ok = false;
+            }
+        } else {
+            ok = false;
+        }
+        ok &= cfg_get_real(c, g, &risk_keys[K_CRISIS], &per_year);
+        p->crisis_rate = per_year / CARE_DAYS_PER_YEAR;
+        ok &= cfg_get_real(c, g, &risk_keys[K_RECOVERY], &per_year);
+        p->recovery_rate = per_year / CARE_DAYS_PER_YEAR;
+        ok &= cfg_get_real(c, g, &risk_keys[K_UNMET], &p->unmet_factor);
+        ok &= cfg_get_real(c, g, &risk_keys[K_POST_DAYS], &p->post_discharge_days);
+        ok &= cfg_get_real(c, g, &risk_keys[K_POST_FACTOR], &p->post_discharge_factor);
+        ok &= cfg_get_real(c, g, &risk_keys[K_FOLLOWUP_EFFECT], &p->followup_effect);
+    } else {
+        ok = false;
+    }
+
+    g = NULL;
+    if (cfg_get_group(c, root, &tk, &g) && g) {
+        ok &= cfg_check_keys(c, g, &care_crt_table);
+        if (cfg_get_int(c, g, &crt_keys[T_PLACES], &v)) {
+            p->crt_places = (int)v;
+        } else {
+            ok = false;
+        }
+        d = NULL;
+        if (cfg_get_group(c, g, &crt_keys[T_HOURS], &d) && d) {
+            p->has_crt_hours = schedule_load(c, d, 0, 1, &p->crt_hours);
+            ok &= p->has_crt_hours;
+        } else if (!d && config_setting_get_member(g, "hours")) {
+            ok = false;
+        }
+        d = NULL;
+        if (cfg_get_group(c, g, &crt_keys[T_EPISODE], &d) && d) {
+            ok &= dist_load(c, d, &p->crt_episode);
+        } else {
+            ok = false;
+        }
+        ok &= cfg_get_real(c, g, &crt_keys[T_ADMIT], &p->crt_p_admit);
+    } else {
+        ok = false;
+    }
+
+    g = NULL;
+    if (cfg_get_group(c, root, &ek, &g) && g) {
+        ok &= cfg_check_keys(c, g, &care_ed_table);
+        if (cfg_get_list(c, g, &ed_keys[E_ADMIT], &l) && l) {
+            ok &= read4(c, l, 0.0, 1.0, p->ed_p_admit);
+        } else {
+            ok = false;
+        }
+        ok &= cfg_get_real(c, g, &ed_keys[E_KNOWN], &p->ed_known_factor);
+    } else {
+        ok = false;
+    }
+
+    g = NULL;
+    if (cfg_get_group(c, root, &hk, &g) && g) {
+        ok &= cfg_check_keys(c, g, &care_hospital_table);
+        if (cfg_get_int(c, g, &hosp_keys[H_BEDS], &v)) {
+            p->beds = (int)v;
+        } else {
+            ok = false;
+        }
+        d = NULL;
+        if (cfg_get_group(c, g, &hosp_keys[H_LOS], &d) && d) {
+            ok &= dist_load(c, d, &p->los);
+        } else {
+            ok = false;
+        }
+        ok &= cfg_get_real(c, g, &hosp_keys[H_BOARD], &p->boarding_limit_hours);
+        ok &= cfg_get_real(c, g, &hosp_keys[H_FOLLOWUP], &p->followup_uncoordinated);
+    } else {
+        ok = false;
+    }
+
+    g = NULL;
+    if (cfg_get_group(c, root, &xk, &g) && g) {
+        ok &= cfg_check_keys(c, g, &care_cost_table);
+        ok &= cfg_get_real(c, g, &cost_keys[X_BED], &p->cost_bed_day);
+        ok &= cfg_get_real(c, g, &cost_keys[X_OAP], &p->cost_oap_day);
+        ok &= cfg_get_real(c, g, &cost_keys[X_ED], &p->cost_ed_visit);
+        ok &= cfg_get_real(c, g, &cost_keys[X_CRT], &p->cost_crt_contact);
+        ok &= cfg_get_real(c, g, &cost_keys[X_POST], &p->cost_post_year);
+        if (p->cost_oap_day < 0) {
+            p->cost_oap_day = p->cost_bed_day;
+        }
+        p->has_costs = true;
+    }
+    p->office_start = 9.0;
+    p->office_end = 17.0;
+    return ok;
+}
+
+/* ---- runtime ------------------------------------------------------------------------------ */
+
+void care_crisis_init(struct care_run *run)
+{
+    queue_init(&run->bed_wait, QUEUE_FIFO, 0, 0.0);
+    twavg_init(&run->beds_tw, 0.0, 0.0);
+    twavg_init(&run->oap_tw, 0.0, 0.0);
+    double p90 = 0.9;
+    tally_init(&run->boarding, 1, &p90);
+}
+
+void care_crisis_fini(struct care_run *run)
+{
+    queue_fini(&run->bed_wait);
+}
+
+static void risk_event(struct sim *sim, void *obj, uint64_t arg);
+
+void care_risk_stop(struct care_run *run, uint32_t id)
+{
+    struct care_client *c = &run->cl[id];
+    if (c->ev_risk) {
+        sim_cancel(&run->sim, c->ev_risk);
+        c->ev_risk = 0;
+    }
+}
+
+void care_risk_redraw(struct care_run *run, uint32_t id)
+{
+    const struct care_params *p = run->p;
+    struct care_client *c = &run->cl[id];
+    double now = run->sim.now;
+
+    care_risk_stop(run, id);
+    if (c->in_hospital || c->in_crt) {
+        return;
+    }
+    double rate;
+    if (c->risk == RISK_STABLE) {
+        rate = p->deteriorate[c->severity] * c->frailty * (1.0 + p->unmet_factor * c->unmet_contrib);
+        if (now < c->post_until) {
+            double excess = p->post_discharge_factor - 1.0;
+            rate *= 1.0 + (c->followed_up ? excess * p->followup_effect : excess);
+        }
+    } else {
+        rate = p->crisis_rate + p->recovery_rate;
+    }
+    if (rate > 0) {
+        c->ev_risk = sim_schedule(&run->sim, gsl_ran_exponential(&c->proc.r, 1.0 / rate),
+                                  risk_event, run, id);
+    }
+}
+
+static void post_window_end(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    (void)sim;
+    run->cl[arg].ev_post = 0;
+    care_risk_redraw(run, (uint32_t)arg);
+}
+
+static void admit(struct care_run *run, uint32_t id, bool via_ed);
+
+static bool in_service(const struct care_client *c)
+{
+    return c->stage == STAGE_WAIT_ASSESS || c->stage == STAGE_ASSESSING ||
+           c->stage == STAGE_WAIT_COORD || c->stage == STAGE_COORDINATED;
+}
+
+static bool crt_taking(const struct care_run *run, double t)
+{
+    const struct care_params *p = run->p;
+    if (run->crt_busy >= p->crt_places) {
+        return false;
+    }
+    return !p->has_crt_hours || schedule_value_at(&p->crt_hours, t) > 0;
+}
+
+static void crt_end(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t id = (uint32_t)arg;
+    (void)sim;
+    run->crt_busy--;
+    run->cl[id].in_crt = false;
+    care_risk_redraw(run, id);
+}
+
+static void crisis(struct care_run *run, uint32_t id)
+{
+    const struct care_params *p = run->p;
+    struct care_client *c = &run->cl[id];
+    double now = run->sim.now;
+    bool after = care_counts_after_warmup(run);
+    bool coordinated = c->stage == STAGE_COORDINATED;
+    gsl_rng *r = &c->proc.r;
+
+    c->risk = RISK_STABLE;
+    run->week_crises++;
+    if (after) {
+        run->n.crises++;
+        if (coordinated) {
+            run->model[c->model].crises++;
+        }
+    }
+    if (!in_service(c)) {
+        care_rerefer(run, id);
+        coordinated = false;
+    }
+    if (coordinated && care_team_covers(run, c->model, now)) {
+        if (after) {
+            run->n.team_responses++;
+        }
+        if (gsl_rng_uniform(r) < p->crt_p_admit) {
+            admit(run, id, false);
+        } else {
+            care_risk_redraw(run, id);
+        }
+        return;
+    }
+    if (crt_taking(run, now)) {
+        if (after) {
+            run->n.crt_contacts++;
+        }
+        if (gsl_rng_uniform(r) < p->crt_p_admit) {
+            admit(run, id, false);
+            return;
+        }
+        run->crt_busy++;
+        c->in_crt = true;
+        care_risk_stop(run, id);
+        sim_schedule(&run->sim, dist_draw(&p->crt_episode, r), crt_end, run, id);
+        return;
+    }
+    if (after) {
+        run->n.ed_visits++;
+    }
+    double pa = p->ed_p_admit[c->severity] * (coordinated ? p->ed_known_factor : 1.0);
+    if (gsl_rng_uniform(r) < pa) {
+        admit(run, id, true);
+    } else {
+        care_risk_redraw(run, id);
+    }
+}
+
+static void risk_event(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t id = (uint32_t)arg;
+    struct care_client *c = &run->cl[id];
+    const struct care_params *p = run->p;
+    (void)sim;
+
+    c->ev_risk = 0;
+    if (c->risk == RISK_STABLE) {
+        c->risk = RISK_DETERIORATING;
+        care_risk_redraw(run, id);
+        return;
+    }
+    double total = p->crisis_rate + p->recovery_rate;
+    if (gsl_rng_uniform(&c->proc.r) * total < p->crisis_rate) {
+        crisis(run, id);
+    } else {
+        c->risk = RISK_STABLE;
+        care_risk_redraw(run, id);
+    }
+}
+
+void care_detected(struct care_run *run, uint32_t id)
+{
+    struct care_client *c = &run->cl[id];
+    const struct care_model *md = &run->p->model[c->model];
+
+    if (gsl_rng_uniform(&c->care.r) < md->resolve) {
+        c->risk = RISK_STABLE;
+        care_risk_redraw(run, id);
+    }
+}
+
+/* ---- beds --------------------------------------------------------------------------------- */
+
+static void discharge(struct sim *sim, void *obj, uint64_t arg);
+
+static void start_stay(struct care_run *run, uint32_t id, bool local)
+{
+    struct care_client *c = &run->cl[id];
+    double now = run->sim.now;
+
+    c->boarding = false;
+    c->t_admitted = now;
+    if (local) {
+        run->beds_busy++;
+        twavg_set(&run->beds_tw, now, run->beds_busy);
+    } else {
+        c->out_of_area = true;
+        run->oap_now++;
+        twavg_set(&run->oap_tw, now, run->oap_now);
+        if (care_counts_after_warmup(run)) {
+            run->n.oap++;
+        }
+    }
+    sim_schedule(&run->sim, dist_draw(&run->p->los, &c->care.r), discharge, run, id);
+}
+
+static void boarding_limit(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t id = (uint32_t)arg;
+    struct care_client *c = &run->cl[id];
+    struct queue_entry e;
+
+    c->ev_board = 0;
+    queue_remove(&run->bed_wait, sim->now, c->q_bed, &e);
+    c->q_bed = 0;
+    if (care_counts_after_warmup(run) && c->via_ed) {
+        tally_add(&run->boarding, (sim->now - e.t_enter) * 24.0);
+    }
+    start_stay(run, id, false);
+}
+
+static void admit(struct care_run *run, uint32_t id, bool via_ed)
+{
+    struct care_client *c = &run->cl[id];
+    double now = run->sim.now;
+    bool after = care_counts_after_warmup(run);
+
+    care_risk_stop(run, id);
+    c->risk = RISK_STABLE;
+    c->admissions++;
+    c->via_ed = via_ed;
+    c->adm_model_plus1 = c->stage == STAGE_COORDINATED ? (uint8_t)(c->model + 1) : 0;
+    if (after) {
+        run->n.admissions++;
+        if (now - c->t_discharge <= 30.0) {
+            run->n.readmissions_30d++;
+        }
+        if (c->adm_model_plus1) {
+            run->model[c->model].admissions++;
+        }
+    }
+    care_set_hospital(run, id, true);
+    if (run->beds_busy < run->p->beds) {
+        if (after && via_ed) {
+            tally_add(&run->boarding, 0.0);
+        }
+        start_stay(run, id, true);
+        return;
+    }
+    c->boarding = true;
+    c->q_bed = queue_push(&run->bed_wait, now, id, 0.0);
+    c->ev_board = sim_schedule(&run->sim, run->p->boarding_limit_hours / 24.0, boarding_limit,
+                               run, id);
+}
+
+static void discharge(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t id = (uint32_t)arg;
+    struct care_client *c = &run->cl[id];
+    const struct care_params *p = run->p;
+    double now = sim->now;
+    bool after = care_counts_after_warmup(run);
+
+    if (c->adm_model_plus1 && after) {
+        run->model[c->adm_model_plus1 - 1].bed_days += now - fmax(c->t_admitted, run->warmup);
+    }
+    if (c->out_of_area) {
+        c->out_of_area = false;
+        run->oap_now--;
+        twavg_set(&run->oap_tw, now, run->oap_now);
+    } else {
+        run->beds_busy--;
+        twavg_set(&run->beds_tw, now, run->beds_busy);
+        struct queue_entry e;
+        if (queue_pop(&run->bed_wait, now, &e)) {
+            uint32_t next = (uint32_t)e.item;
+            struct care_client *b = &run->cl[next];
+            sim_cancel(sim, b->ev_board);
+            b->ev_board = 0;
+            b->q_bed = 0;
+            if (after && b->via_ed) {
+                tally_add(&run->boarding, (now - e.t_enter) * 24.0);
+            }
+            start_stay(run, next, true);
+        }
+    }
+    care_set_hospital(run, id, false);
+    double pf = c->stage == STAGE_COORDINATED ? p->model[c->model].followup_7d
+                                              : p->followup_uncoordinated;
+    c->followed_up = gsl_rng_uniform(&c->care.r) < pf;
+    if (after) {
+        run->n.discharges++;
+        run->n.followups += c->followed_up;
+    }
+    c->t_discharge = now;
+    c->post_until = now + p->post_discharge_days;
+    if (c->ev_post) {
+        sim_cancel(sim, c->ev_post);
+    }
+    c->ev_post = p->post_discharge_days > 0
+                     ? sim_schedule(sim, p->post_discharge_days, post_window_end, run, id)
+                     : 0;
+    care_risk_redraw(run, id);
+}

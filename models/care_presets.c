@@ -1,0 +1,590 @@
+/*
+ * care_presets — coordination models as data: the keys of a coordination model and the
+ * published defaults of each preset.
+ *
+ * A scenario names a preset and overrides any key:
+ *     { name = "act"; preset = "act"; posts = 12; caseload_limit = 8; }
+ * The preset's values are filled in as defaults carrying their own source, so `ccsim check`
+ * shows where every number came from. A model with every key given needs no preset at all; a
+ * new coordination model is a new block in a scenario, never new C code.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "models/care.h"
+#include "sim/xalloc.h"
+
+const char *const care_severity_names[] = {"low", "moderate", "high", "complex", NULL};
+static const char *const caseload_names[] = {"individual", "team", NULL};
+static const char *const cover_names[] = {"none", "office", "24h", NULL};
+static const char *const preset_names[] = {
+    "standard_care", "broker", "clinical_cm",        "strengths",
+    "icm",           "act",    "collaborative_care", "crisis_home_treatment",
+    "none",          NULL,
+};
+
+enum {
+    K_NAME,
+    K_PRESET,
+    K_POSTS,
+    K_VACANCY,
+    K_SICKNESS,
+    K_HOURS,
+    K_ADMIN,
+    K_LIMIT,
+    K_CASELOAD,
+    K_RATE,
+    K_MINUTES,
+    K_DNA,
+    K_DETECT,
+    K_RESOLVE,
+    K_IN_HOUSE,
+    K_LINKAGE,
+    K_LINKAGE_DAYS,
+    K_DISENGAGE,
+    K_COVER,
+    K_FOLLOWUP,
+    K_EPISODE,
+    K_EPISODE_SD,
+    K_MIN_SEV,
+    K_MAX_SEV,
+    K_MIN_PRIOR,
+    K_FALLBACK,
+    K_PATIENCE,
+    N_KEYS,
+};
+
+#define REAL01(name_, help_)                                                                       \
+    {                                                                                              \
+        .name = name_, .type = CFG_REAL, .is_required = true, .lo = 0.0, .hi = 1.0, .help = help_  \
+    }
+
+static const struct cfg_key model_keys[N_KEYS] = {
+    [K_NAME] = {.name = "name",
+                .type = CFG_STRING,
+                .is_required = true,
+                .help = "the model's name in this scenario (metrics are prefixed with it)"},
+    [K_PRESET] = {.name = "preset",
+                  .type = CFG_CHOICE,
+                  .choices = preset_names,
+                  .def_str = "standard_care",
+                  .help = "published defaults to start from; \"none\" to give every key"},
+    [K_POSTS] = {.name = "posts",
+                 .type = CFG_INT,
+                 .is_required = true,
+                 .lo = 1,
+                 .hi = 10000,
+                 .unit = "posts",
+                 .help = "funded coordinator posts (full-time equivalents)"},
+    [K_VACANCY] = REAL01("vacancy_rate", "share of posts unfilled"),
+    [K_SICKNESS] = REAL01("sickness", "share of filled hours lost to sickness absence"),
+    [K_HOURS] = {.name = "hours_per_week",
+                 .type = CFG_REAL,
+                 .is_required = true,
+                 .lo = 1.0,
+                 .hi = 80.0,
+                 .unit = "hours",
+                 .help = "contracted hours of one post"},
+    [K_ADMIN] = {.name = "admin_share",
+                 .type = CFG_REAL,
+                 .is_required = true,
+                 .lo = 0.0,
+                 .hi = 1.0,
+                 .flags = CFG_HI_OPEN,
+                 .help = "share of hours spent on administration, not contacts"},
+    [K_LIMIT] = {.name = "caseload_limit",
+                 .type = CFG_INT,
+                 .is_required = true,
+                 .lo = 1,
+                 .hi = 1000,
+                 .unit = "clients per post",
+                 .help = "most clients per filled post"},
+    [K_CASELOAD] = {.name = "caseload",
+                    .type = CFG_CHOICE,
+                    .is_required = true,
+                    .choices = caseload_names,
+                    .help = "individual caseloads, or one shared team caseload"},
+    [K_RATE] = {.name = "contact_rate",
+                .type = CFG_REAL,
+                .is_required = true,
+                .lo = 0.0,
+                .hi = 14.0,
+                .flags = CFG_LO_OPEN,
+                .unit = "contacts per client per week",
+                .help = "target contact rate"},
+    [K_MINUTES] = {.name = "contact_minutes",
+                   .type = CFG_REAL,
+                   .is_required = true,
+                   .lo = 1.0,
+                   .hi = 480.0,
+                   .unit = "minutes",
+                   .help = "length of a contact, travel and notes included"},
+    [K_DNA] = REAL01("dna", "probability that the client misses a contact (did not attend)"),
+    [K_DETECT] = REAL01("detect", "probability that a contact during deterioration detects it"),
+    [K_RESOLVE] = REAL01("resolve", "probability that the response to a detected deterioration "
+                                    "averts the crisis"),
+    [K_IN_HOUSE] = {.name = "in_house",
+                    .type = CFG_STRING,
+                    .is_required = true,
+                    .help = "services the team provides itself, comma-separated (no wait for a "
+                            "place); other needs are met by referral"},
+    [K_LINKAGE] = REAL01("linkage", "probability that a contact refers an unmet need to its "
+                                    "service"),
+    [K_LINKAGE_DAYS] = {.name = "linkage_days",
+                        .type = CFG_REAL,
+                        .is_required = true,
+                        .lo = 0.0,
+                        .hi = 365.0,
+                        .unit = "days",
+                        .help = "mean delay from the decision until the need is met in house, "
+                                "or the referral reaches the service"},
+    [K_DISENGAGE] = {.name = "disengagement",
+                     .type = CFG_REAL,
+                     .is_required = true,
+                     .lo = 0.0,
+                     .hi = 12.0,
+                     .unit = "per client-year",
+                     .help = "hazard of losing contact while coordinated"},
+    [K_COVER] = {.name = "crisis_cover",
+                 .type = CFG_CHOICE,
+                 .is_required = true,
+                 .choices = cover_names,
+                 .help = "when the team itself answers its clients' crises (office: 9-17 "
+                         "Monday to Friday)"},
+    [K_FOLLOWUP] = REAL01("followup_7d", "probability of a follow-up within 7 days of a "
+                                         "discharge from hospital"),
+    [K_EPISODE] = {.name = "episode_days",
+                   .type = CFG_REAL,
+                   .is_required = true,
+                   .lo = 1.0,
+                   .hi = 36525.0,
+                   .unit = "days",
+                   .help = "mean length of coordination until step-down (lognormal)"},
+    [K_EPISODE_SD] = {.name = "episode_sd_days",
+                      .type = CFG_REAL,
+                      .is_required = true,
+                      .lo = 0.0,
+                      .hi = 36525.0,
+                      .flags = CFG_LO_OPEN,
+                      .unit = "days",
+                      .help = "standard deviation of the episode length"},
+    [K_MIN_SEV] = {.name = "min_severity",
+                   .type = CFG_CHOICE,
+                   .is_required = true,
+                   .choices = care_severity_names,
+                   .help = "eligibility: lowest severity accepted"},
+    [K_MAX_SEV] = {.name = "max_severity",
+                   .type = CFG_CHOICE,
+                   .choices = care_severity_names,
+                   .def_str = "complex",
+                   .help = "eligibility: highest severity accepted"},
+    [K_MIN_PRIOR] = {.name = "min_prior_admissions",
+                     .type = CFG_INT,
+                     .is_required = true,
+                     .lo = 0,
+                     .hi = 100,
+                     .unit = "admissions",
+                     .help = "eligibility: fewest admissions in the year before referral"},
+    [K_FALLBACK] = {.name = "fallback",
+                    .type = CFG_STRING,
+                    .def_str = "signpost",
+                    .help = "where clients this model does not accept go: another model's name, "
+                            "or \"signpost\" (away, needs unmet)"},
+    [K_PATIENCE] = {.name = "patience",
+                    .type = CFG_GROUP,
+                    .unit = "days",
+                    .help = "how long a client waits for a coordinator before giving up "
+                            "(distribution); none: waits indefinitely"},
+};
+
+const struct cfg_table care_models_table = {
+    .path = "coordination.models[]",
+    .help = "a coordination model: a preset of published defaults, any key overridden",
+    .keys = model_keys,
+    .n_keys = N_KEYS,
+};
+
+/* ---- presets ------------------------------------------------------------------------------ */
+
+struct preset_value {
+    int key;
+    double v;
+    const char *text;
+    const char *source;
+};
+
+#define V(k, x, src) {k, x, NULL, src}
+#define T(k, s, src) {k, 0, s, src}
+#define END {-1, 0, NULL, NULL}
+
+/* Shared by every preset unless it says otherwise. */
+#define SRC_HOURS "full-time post (assumption)"
+#define SRC_SICK "NHS staff sickness absence about 4.5% (assumption)"
+#define SRC_DERIVED "derived; calibration parameter (no published estimate)"
+
+static const struct preset_value standard_care[] = {
+    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
+    V(K_SICKNESS, 0.045, SRC_SICK),
+    V(K_HOURS, 37.5, SRC_HOURS),
+    V(K_ADMIN, 0.50, "Hannigan et al. 2018; COCAPP, Simpson et al. 2016 (0.4-0.55 derived)"),
+    V(K_LIMIT, 30, "Greenwood et al. 2000; UK700 standard arm 30-35; REACT CMHT 1:35"),
+    T(K_CASELOAD, "individual", "CMHT care coordination (Greenwood et al. 2000)"),
+    V(K_RATE, 0.35, "48 contacts per FTE-month (Burns et al. 2007) over a caseload of 30"),
+    V(K_MINUTES, 60, "about 21 min per client-week; FACT evaluation table, CMHT 26 min/week"),
+    V(K_DNA, 0.20, "Mitchell & Selmes 2007: about 20% of psychiatric appointments missed"),
+    V(K_DETECT, 0.5, SRC_DERIVED),
+    V(K_RESOLVE, 0.5, SRC_DERIVED),
+    T(K_IN_HOUSE, "psychiatry, therapy", "CMHT: psychiatry and some psychology in the team"),
+    V(K_LINKAGE, 0.5, SRC_DERIVED),
+    V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
+    V(K_DISENGAGE, 0.18, "24% lost contact in 18 months in standard care (intensive community "
+                         "support trial, control arm)"),
+    T(K_COVER, "office", "CMHT office hours; crisis team covers the rest"),
+    V(K_FOLLOWUP, 0.95, "CPA follow-up within 7 days 96.6-97.2% (Department of Health)"),
+    V(K_EPISODE, 540, "derived (assumption): about 18 months of coordination"),
+    V(K_EPISODE_SD, 360, "derived (assumption)"),
+    T(K_MIN_SEV, "moderate", "moderate to complex SMI (CMHT eligibility)"),
+    V(K_MIN_PRIOR, 0, "no history required"),
+    END,
+};
+
+static const struct preset_value broker[] = {
+    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
+    V(K_SICKNESS, 0.045, SRC_SICK),
+    V(K_HOURS, 37.5, SRC_HOURS),
+    V(K_ADMIN, 0.55, "Liu et al. 2007: more time on ancillary tasks than contact (derived)"),
+    V(K_LIMIT, 40, "brokerage caseloads larger than clinical ones (Mueser et al. 1998); 30-50 "
+                   "derived"),
+    T(K_CASELOAD, "individual", "broker case management"),
+    V(K_RATE, 0.25, "linkage-focused work, half by telephone (derived)"),
+    V(K_MINUTES, 25, "short, half-telephone contacts (derived)"),
+    V(K_DNA, 0.25, "derived from Mitchell & Selmes 2007 (20%) for less assertive contact"),
+    V(K_DETECT, 0.3, SRC_DERIVED),
+    V(K_RESOLVE, 0.3, "refers to crisis services rather than treating (derived)"),
+    T(K_IN_HOUSE, "", "none: every need by referral"),
+    V(K_LINKAGE, 0.7, "referral is the core task (derived)"),
+    V(K_LINKAGE_DAYS, 7, "fast referral (derived)"),
+    V(K_DISENGAGE, 0.126, "0.18 x 0.7: case management lost to follow-up RR 0.7 (Marshall et "
+                          "al., Cochrane CD000050)"),
+    T(K_COVER, "office", "office hours"),
+    V(K_FOLLOWUP, 0.70, "derived (US-style follow-up rates are lower than CPA's)"),
+    V(K_EPISODE, 540, "derived (assumption)"),
+    V(K_EPISODE_SD, 360, "derived (assumption)"),
+    T(K_MIN_SEV, "moderate", "moderate to complex SMI"),
+    V(K_MIN_PRIOR, 0, "no history required"),
+    END,
+};
+
+static const struct preset_value clinical_cm[] = {
+    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
+    V(K_SICKNESS, 0.045, SRC_SICK),
+    V(K_HOURS, 37.5, SRC_HOURS),
+    V(K_ADMIN, 0.45, "derived (assumption)"),
+    V(K_LIMIT, 20, "Issakidis et al. 1999: clinical case management up to 30; 20 derived"),
+    T(K_CASELOAD, "individual", "clinical case management"),
+    V(K_RATE, 0.5, "48 contacts per FTE-month (Burns et al. 2007) over a caseload of 20, "
+                   "derived"),
+    V(K_MINUTES, 45, "derived (assumption)"),
+    V(K_DNA, 0.18, "derived from Mitchell & Selmes 2007"),
+    V(K_DETECT, 0.5, SRC_DERIVED),
+    V(K_RESOLVE, 0.4, "more but shorter admissions (Ziguras & Stuart 2000), derived"),
+    T(K_IN_HOUSE, "psychiatry", "clinical case manager provides treatment"),
+    V(K_LINKAGE, 0.5, SRC_DERIVED),
+    V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
+    V(K_DISENGAGE, 0.126, "0.18 x 0.7: case management lost to follow-up RR 0.7 (Marshall et "
+                          "al.)"),
+    T(K_COVER, "office", "office hours"),
+    V(K_FOLLOWUP, 0.90, "derived (assumption)"),
+    V(K_EPISODE, 540, "derived (assumption)"),
+    V(K_EPISODE_SD, 360, "derived (assumption)"),
+    T(K_MIN_SEV, "moderate", "moderate to complex SMI"),
+    V(K_MIN_PRIOR, 0, "no history required"),
+    END,
+};
+
+static const struct preset_value strengths[] = {
+    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
+    V(K_SICKNESS, 0.045, SRC_SICK),
+    V(K_HOURS, 37.5, SRC_HOURS),
+    V(K_ADMIN, 0.45, "derived (assumption)"),
+    V(K_LIMIT, 22, "strengths-based caseloads about 20-25"),
+    T(K_CASELOAD, "individual", "strengths-based case management"),
+    V(K_RATE, 0.4, "standard-care contact rate, derived"),
+    V(K_MINUTES, 60, "derived (assumption)"),
+    V(K_DNA, 0.18, "derived from Mitchell & Selmes 2007"),
+    V(K_DETECT, 0.5, SRC_DERIVED),
+    V(K_RESOLVE, 0.5, SRC_DERIVED),
+    T(K_IN_HOUSE, "", "needs met by referral and community resources"),
+    V(K_LINKAGE, 0.8, "fewer unmet needs (Gelkopf et al. 2016; Bjorkman et al. 2002), derived"),
+    V(K_LINKAGE_DAYS, 10, "derived (assumption)"),
+    V(K_DISENGAGE, 0.144, "0.18 x 0.8, derived"),
+    T(K_COVER, "office", "office hours"),
+    V(K_FOLLOWUP, 0.90, "derived (assumption)"),
+    V(K_EPISODE, 540, "derived (assumption)"),
+    V(K_EPISODE_SD, 360, "derived (assumption)"),
+    T(K_MIN_SEV, "moderate", "moderate to complex SMI"),
+    V(K_MIN_PRIOR, 0, "no history required"),
+    END,
+};
+
+static const struct preset_value icm[] = {
+    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
+    V(K_SICKNESS, 0.045, SRC_SICK),
+    V(K_HOURS, 37.5, SRC_HOURS),
+    V(K_ADMIN, 0.45, "derived (assumption)"),
+    V(K_LIMIT, 12, "Cochrane ICM definition <= 20 (Dieterich et al. 2017); UK700 10-15; REACT "
+                   "1:12"),
+    T(K_CASELOAD, "individual", "intensive case management"),
+    V(K_RATE, 0.9, "48 contacts per FTE-month (Burns et al. 2007) over a caseload of 12"),
+    V(K_MINUTES, 50, "about 45 min per client-week (derived)"),
+    V(K_DNA, 0.15, "derived: in-vivo outreach, better engagement (REACT)"),
+    V(K_DETECT, 0.6, SRC_DERIVED),
+    V(K_RESOLVE, 0.6, "home visits and extra contacts (derived)"),
+    T(K_IN_HOUSE, "psychiatry", "ICM team psychiatry"),
+    V(K_LINKAGE, 0.6, "referral with accompanying (derived)"),
+    V(K_LINKAGE_DAYS, 10, "derived (assumption)"),
+    V(K_DISENGAGE, 0.09, "0.18 x 0.5: ICM not remaining in contact RR about 0.43-0.68 "
+                         "(Dieterich et al.)"),
+    T(K_COVER, "office", "extended office hours"),
+    V(K_FOLLOWUP, 0.95, "derived (assumption)"),
+    V(K_EPISODE, 730, "derived (assumption)"),
+    V(K_EPISODE_SD, 365, "derived (assumption)"),
+    T(K_MIN_SEV, "high", "high-use SMI (REACT, UK700 eligibility)"),
+    V(K_MIN_PRIOR, 1, "high prior hospital use (Burns et al. 2007 BMJ)"),
+    END,
+};
+
+static const struct preset_value act[] = {
+    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
+    V(K_SICKNESS, 0.045, SRC_SICK),
+    V(K_HOURS, 37.5, SRC_HOURS),
+    V(K_ADMIN, 0.40, "derived (assumption)"),
+    V(K_LIMIT, 10, "DACTS small-caseload anchor 10:1; Stein & Santos 8-12"),
+    T(K_CASELOAD, "team", "ACT: shared team caseload (Phillips et al. 2001)"),
+    V(K_RATE, 1.5, "about 65 min per client-week face to face under ACT (FACT evaluation)"),
+    V(K_MINUTES, 45, "1.5 contacts x 45 min = 68 min per client-week (derived)"),
+    V(K_DNA, 0.10, "derived: in-vivo, assertive contact"),
+    V(K_DETECT, 0.7, SRC_DERIVED),
+    V(K_RESOLVE, 0.7, "team intensifies daily contact, home treatment (derived)"),
+    T(K_IN_HOUSE, "psychiatry, substance_use, housing, employment",
+      "ACT principles: services provided directly, not brokered (Phillips et al. 2001)"),
+    V(K_LINKAGE, 0.8, "in-house services (derived)"),
+    V(K_LINKAGE_DAYS, 7, "derived (assumption)"),
+    V(K_DISENGAGE, 0.09, "0.18 x 0.5: ACT lost to follow-up RR 0.6 (0.5-0.7) (Marshall & "
+                         "Lockwood)"),
+    T(K_COVER, "24h", "ACT principles: 24-hour availability"),
+    V(K_FOLLOWUP, 0.98, "derived (assumption)"),
+    V(K_EPISODE, 1095, "no time limit in ACT; 3 years derived"),
+    V(K_EPISODE_SD, 540, "derived (assumption)"),
+    T(K_MIN_SEV, "high", "high-use SMI with difficulty engaging (REACT)"),
+    V(K_MIN_PRIOR, 1, "REACT eligibility: repeated admissions"),
+    END,
+};
+
+static const struct preset_value collaborative_care[] = {
+    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
+    V(K_SICKNESS, 0.045, SRC_SICK),
+    V(K_HOURS, 37.5, SRC_HOURS),
+    V(K_ADMIN, 0.55, "Liu et al. 2007: ancillary tasks exceed direct contact"),
+    V(K_LIMIT, 80, "AIMS Center caseload guidance 60-120 per care manager"),
+    T(K_CASELOAD, "individual", "care manager in primary care"),
+    V(K_RATE, 0.35, "follow-up every 2-4 weeks by telephone (AIMS, Liu et al. 2007)"),
+    V(K_MINUTES, 30, "Liu et al. 2007: follow-up call 51-60 min total incl. ancillary tasks"),
+    V(K_DNA, 0.10, "failed call attempts (Liu et al. 2007), derived"),
+    V(K_DETECT, 0.4, SRC_DERIVED),
+    V(K_RESOLVE, 0.5, SRC_DERIVED),
+    T(K_IN_HOUSE, "therapy", "care manager delivers brief psychological care"),
+    V(K_LINKAGE, 0.5, SRC_DERIVED),
+    V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
+    V(K_DISENGAGE, 0.18, "derived (assumption)"),
+    T(K_COVER, "none", "primary care"),
+    V(K_FOLLOWUP, 0.70, "derived (assumption)"),
+    V(K_EPISODE, 365, "IMPACT: up to 12 months of care management"),
+    V(K_EPISODE_SD, 90, "derived (assumption)"),
+    T(K_MIN_SEV, "low", "depression and anxiety in primary care"),
+    V(K_MIN_PRIOR, 0, "no history required"),
+    END,
+};
+
+static const struct preset_value crisis_home_treatment[] = {
+    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
+    V(K_SICKNESS, 0.045, SRC_SICK),
+    V(K_HOURS, 37.5, SRC_HOURS),
+    V(K_ADMIN, 0.30, "derived (assumption)"),
+    V(K_LIMIT, 6, "derived (assumption): daily visits"),
+    T(K_CASELOAD, "team", "crisis resolution team"),
+    V(K_RATE, 7.0, "daily home visits (derived)"),
+    V(K_MINUTES, 45, "derived (assumption)"),
+    V(K_DNA, 0.05, "derived (assumption)"),
+    V(K_DETECT, 0.9, SRC_DERIVED),
+    V(K_RESOLVE, 0.7, "admission avoided in about 55% of home-care episodes (Joy et al. 2006), "
+                      "derived"),
+    T(K_IN_HOUSE, "psychiatry", "crisis team psychiatry"),
+    V(K_LINKAGE, 0.3, SRC_DERIVED),
+    V(K_LINKAGE_DAYS, 7, "derived (assumption)"),
+    V(K_DISENGAGE, 0.18, "derived (assumption)"),
+    T(K_COVER, "24h", "24-hour crisis resolution teams (Glover et al. 2006)"),
+    V(K_FOLLOWUP, 0.95, "derived (assumption)"),
+    V(K_EPISODE, 25, "crisis episode about 3-4 weeks"),
+    V(K_EPISODE_SD, 10, "derived (assumption)"),
+    T(K_MIN_SEV, "high", "crisis severe enough for admission to be considered (Johnson 2005)"),
+    V(K_MIN_PRIOR, 0, "no history required"),
+    END,
+};
+
+static const struct preset_value *const presets[] = {
+    standard_care, broker, clinical_cm, strengths, icm, act, collaborative_care,
+    crisis_home_treatment, NULL,
+};
+
+#undef V
+#undef T
+#undef END
+
+/* Parses the comma-separated service list of in_house against the scenario's services. */
+static bool parse_in_house(struct cfg *c, const config_setting_t *s, const char *text,
+                           const struct care_params *p, struct care_model *m)
+{
+    bool ok = true;
+    char name[128];
+
+    for (const char *q = text; *q;) {
+        while (*q == ' ' || *q == ',') {
+            q++;
+        }
+        size_t len = strcspn(q, ", ");
+        if (len == 0) {
+            break;
+        }
+        snprintf(name, sizeof name, "%.*s", (int)len, q);
+        int found = -1;
+        for (int i = 0; i < p->n_services; i++) {
+            if (strcmp(p->service[i].name, name) == 0) {
+                found = i;
+            }
+        }
+        if (found < 0) {
+            char list[1024] = "";
+            size_t n = 0;
+            for (int i = 0; i < p->n_services && n < sizeof list; i++) {
+                int w = snprintf(list + n, sizeof list - n, "%s\"%s\"", i ? ", " : "",
+                                 p->service[i].name);
+                n += w > 0 ? (size_t)w : 0;
+            }
+            const config_setting_t *e = config_setting_get_member(s, "in_house");
+            if (e) {
+                cfg_error(c, e, "no service named \"%s\" (%s)", name, list);
+            } else {
+                cfg_error_key(c, s, "in_house", "no service named \"%s\" (%s)", name, list);
+            }
+            ok = false;
+        } else {
+            m->in_house[found] = true;
+        }
+        q += len;
+    }
+    return ok;
+}
+
+bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care_params *p,
+                     struct care_model *m)
+{
+    bool ok = true;
+    int preset = 0;
+    long long v;
+
+    memset(m, 0, sizeof *m);
+    if (!config_setting_is_group(s)) {
+        cfg_error(c, s, "not a coordination model (a group { name = ...; preset = ...; })");
+        return false;
+    }
+    ok &= cfg_check_keys(c, s, &care_models_table);
+    ok &= cfg_get_choice(c, s, &model_keys[K_PRESET], &preset);
+    if (ok && preset >= 0 && presets[preset]) {
+        for (const struct preset_value *pv = presets[preset]; pv->key >= 0; pv++) {
+            cfg_fill(c, s, &model_keys[pv->key], pv->v, pv->text, pv->source);
+        }
+    }
+    m->preset = preset >= 0 ? preset_names[preset] : "none";
+
+    const char *name = NULL, *in_house = NULL;
+    int choice;
+    ok &= cfg_get_string(c, s, &model_keys[K_NAME], &name);
+    m->name = name ? xstrdup(name) : xstrdup("?");
+    if (cfg_get_int(c, s, &model_keys[K_POSTS], &v)) {
+        m->posts = (int)v;
+    } else {
+        ok = false;
+    }
+    ok &= cfg_get_real(c, s, &model_keys[K_VACANCY], &m->vacancy_rate);
+    ok &= cfg_get_real(c, s, &model_keys[K_SICKNESS], &m->sickness);
+    ok &= cfg_get_real(c, s, &model_keys[K_HOURS], &m->hours_per_week);
+    ok &= cfg_get_real(c, s, &model_keys[K_ADMIN], &m->admin_share);
+    if (cfg_get_int(c, s, &model_keys[K_LIMIT], &v)) {
+        m->caseload_limit = (int)v;
+    } else {
+        ok = false;
+    }
+    if (cfg_get_choice(c, s, &model_keys[K_CASELOAD], &choice)) {
+        m->caseload = choice == 1 ? CASELOAD_TEAM : CASELOAD_INDIVIDUAL;
+    } else {
+        ok = false;
+    }
+    ok &= cfg_get_real(c, s, &model_keys[K_RATE], &m->contact_rate);
+    ok &= cfg_get_real(c, s, &model_keys[K_MINUTES], &m->contact_minutes);
+    ok &= cfg_get_real(c, s, &model_keys[K_DNA], &m->dna);
+    ok &= cfg_get_real(c, s, &model_keys[K_DETECT], &m->detect);
+    ok &= cfg_get_real(c, s, &model_keys[K_RESOLVE], &m->resolve);
+    if (cfg_get_string(c, s, &model_keys[K_IN_HOUSE], &in_house) && in_house) {
+        ok &= parse_in_house(c, s, in_house, p, m);
+    } else {
+        ok = false;
+    }
+    ok &= cfg_get_real(c, s, &model_keys[K_LINKAGE], &m->linkage);
+    ok &= cfg_get_real(c, s, &model_keys[K_LINKAGE_DAYS], &m->linkage_days);
+    ok &= cfg_get_real(c, s, &model_keys[K_DISENGAGE], &m->disengagement);
+    if (cfg_get_choice(c, s, &model_keys[K_COVER], &choice)) {
+        m->crisis_cover = (enum care_cover)choice;
+    } else {
+        ok = false;
+    }
+    ok &= cfg_get_real(c, s, &model_keys[K_FOLLOWUP], &m->followup_7d);
+    double ep = 0, ep_sd = 0;
+    ok &= cfg_get_real(c, s, &model_keys[K_EPISODE], &ep);
+    ok &= cfg_get_real(c, s, &model_keys[K_EPISODE_SD], &ep_sd);
+    if (ok) {
+        dist_set(&m->episode, DIST_LOGNORMAL, ep, ep_sd, 0.0);
+    }
+    int lo = 0, hi = 3;
+    ok &= cfg_get_choice(c, s, &model_keys[K_MIN_SEV], &lo);
+    ok &= cfg_get_choice(c, s, &model_keys[K_MAX_SEV], &hi);
+    m->min_severity = lo;
+    m->max_severity = hi;
+    if (ok && hi < lo) {
+        cfg_error(c, config_setting_get_member(s, "max_severity"),
+                  "\"%s\" is below min_severity \"%s\" (max_severity >= min_severity)",
+                  care_severity_names[hi], care_severity_names[lo]);
+        ok = false;
+    }
+    if (cfg_get_int(c, s, &model_keys[K_MIN_PRIOR], &v)) {
+        m->min_prior_admissions = (int)v;
+    } else {
+        ok = false;
+    }
+    const config_setting_t *g = NULL;
+    if (cfg_get_group(c, s, &model_keys[K_PATIENCE], &g) && g) {
+        m->has_patience = dist_load(c, g, &m->patience);
+        ok &= m->has_patience;
+    } else if (!g && config_setting_get_member(s, "patience")) {
+        ok = false;
+    }
+    m->filled = (int)floor(m->posts * (1.0 - m->vacancy_rate) + 0.5);
+    return ok;
+}
+
+const char *care_model_fallback_name(struct cfg *c, const config_setting_t *s)
+{
+    const char *f = NULL;
+    cfg_get_string(c, s, &model_keys[K_FALLBACK], &f);
+    return f;
+}

@@ -1,0 +1,509 @@
+/*
+ * care_referral — referrals into the service and the clients they bring.
+ *
+ * Referrals arrive as a Poisson process whose rate follows a weekly profile and optional step
+ * changes (rate x factor from a given day), simulated by thinning against the highest rate.
+ * Only the arrival times come from the arrivals stream; everything about a client (referral
+ * source, severity, needs, individual risk, engagement, admissions in the year before) comes
+ * from the client's own substreams, keyed by its referral index, so the n-th client is the
+ * same person in every scenario of a comparison.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
+
+#include "models/care.h"
+#include "sim/xalloc.h"
+
+enum {
+    R_RATE,
+    R_PROFILE,
+    R_STEPS,
+    R_SOURCES,
+    R_SEVERITY,
+    R_PRIOR,
+    R_RISK_SD,
+    R_ENGAGE_SD,
+    R_NEEDS,
+    R_POPULATION,
+    N_RKEYS
+};
+
+static const struct cfg_key referral_keys[N_RKEYS] = {
+    [R_RATE] = {.name = "rate",
+                .type = CFG_REAL,
+                .is_required = true,
+                .lo = 0.0,
+                .hi = 1e5,
+                .flags = CFG_LO_OPEN,
+                .unit = "referrals per day",
+                .help = "mean referral rate over a week"},
+    [R_PROFILE] = {.name = "weekly_profile",
+                   .type = CFG_LIST,
+                   .help = "7 relative rates, Monday to Sunday (normalised to mean 1); default "
+                           "flat"},
+    [R_STEPS] = {.name = "steps",
+                 .type = CFG_LIST,
+                 .help = "step changes: ( { from = DAY; factor = X; } ... ), each multiplying "
+                         "the rate from that day on"},
+    [R_SOURCES] = {.name = "sources",
+                   .type = CFG_LIST,
+                   .help = "referral sources: ( { name = \"gp\"; share = 0.6; } ... ), shares "
+                           "summing to 1; default one source \"referral\""},
+    [R_SEVERITY] = {.name = "severity",
+                    .type = CFG_LIST,
+                    .is_required = true,
+                    .help = "shares of low, moderate, high and complex severity, summing to 1"},
+    [R_PRIOR] = {.name = "prior_admissions",
+                 .type = CFG_LIST,
+                 .is_required = true,
+                 .unit = "admissions",
+                 .help = "mean admissions in the year before referral, by severity "
+                         "(times the client's individual risk)"},
+    [R_RISK_SD] = {.name = "risk_sd",
+                   .type = CFG_REAL,
+                   .lo = 0.0,
+                   .hi = 5.0,
+                   .def = 0.5,
+                   .help = "sd of the individual risk multiplier (lognormal, mean 1)",
+                   .source = "derived (assumption): heterogeneity of crisis risk"},
+    [R_ENGAGE_SD] = {.name = "engagement_sd",
+                     .type = CFG_REAL,
+                     .lo = 0.0,
+                     .hi = 5.0,
+                     .def = 0.3,
+                     .help = "sd of the individual engagement multiplier on missed contacts and "
+                             "disengagement (lognormal, mean 1)",
+                     .source = "derived (assumption)"},
+    [R_NEEDS] = {.name = "needs",
+                 .type = CFG_LIST,
+                 .is_required = true,
+                 .help = "( { name = \"housing\"; p = [low, moderate, high, complex]; service = "
+                         "\"housing\"; } ... ): who has each need, and the service that meets "
+                         "it"},
+    [R_POPULATION] = {.name = "population",
+                      .type = CFG_REAL,
+                      .lo = 1.0,
+                      .hi = 1e9,
+                      .def = 250000.0,
+                      .unit = "adults",
+                      .help = "adults in the region (for reporting beside the rates)"},
+};
+
+const struct cfg_table care_referral_table = {
+    .path = "referrals",
+    .help = "who is referred, when, and with what",
+    .keys = referral_keys,
+    .n_keys = N_RKEYS,
+};
+
+static const struct cfg_key step_keys[] = {
+    {.name = "from",
+     .type = CFG_REAL,
+     .is_required = true,
+     .lo = 0.0,
+     .hi = HUGE_VAL,
+     .unit = "days",
+     .help = "day the change takes effect"},
+    {.name = "factor",
+     .type = CFG_REAL,
+     .is_required = true,
+     .lo = 0.0,
+     .hi = 100.0,
+     .help = "multiplier on the referral rate from that day"},
+};
+
+const struct cfg_table care_step_table = {
+    .path = "referrals.steps[]",
+    .help = "a step change in the referral rate",
+    .keys = step_keys,
+    .n_keys = 2,
+};
+
+static const struct cfg_key source_keys[] = {
+    {.name = "name", .type = CFG_STRING, .is_required = true, .help = "referral source"},
+    {.name = "share",
+     .type = CFG_REAL,
+     .is_required = true,
+     .lo = 0.0,
+     .hi = 1.0,
+     .help = "share of referrals from this source"},
+};
+
+const struct cfg_table care_source_table = {
+    .path = "referrals.sources[]",
+    .help = "a referral source",
+    .keys = source_keys,
+    .n_keys = 2,
+};
+
+static const struct cfg_key need_keys[] = {
+    {.name = "name", .type = CFG_STRING, .is_required = true, .help = "the need"},
+    {.name = "p",
+     .type = CFG_LIST,
+     .is_required = true,
+     .help = "probability of the need by severity: [low, moderate, high, complex]"},
+    {.name = "service",
+     .type = CFG_STRING,
+     .is_required = true,
+     .help = "name of the service (in services) that meets it"},
+};
+
+const struct cfg_table care_need_table = {
+    .path = "referrals.needs[]",
+    .help = "a need clients may have",
+    .keys = need_keys,
+    .n_keys = 3,
+};
+
+/* Reads a list of n numbers in [lo, hi] into out. */
+static bool read_numbers(struct cfg *c, const config_setting_t *list, int n, double lo, double hi,
+                         double *out, const char *what)
+{
+    if (config_setting_length(list) != n) {
+        cfg_error(c, list, "%d values (%s: exactly %d)", config_setting_length(list), what, n);
+        return false;
+    }
+    bool ok = true;
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(list, (unsigned)i);
+        if (!cfg_number(c, e, &out[i])) {
+            ok = false;
+        } else if (!(out[i] >= lo && out[i] <= hi)) {
+            cfg_error(c, e, "%g is out of range (real %g..%g)", out[i], lo, hi);
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* Shares that must sum to 1: converts to cumulative. */
+static bool shares_to_cum(struct cfg *c, const config_setting_t *s, double *v, int n)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+        sum += v[i];
+        v[i] = sum;
+    }
+    if (fabs(sum - 1.0) > 1e-6) {
+        cfg_error(c, s, "shares sum to %g (they must sum to 1)", sum);
+        return false;
+    }
+    v[n - 1] = 1.0;
+    return true;
+}
+
+bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
+{
+    static const struct cfg_key group_key = {.name = "referrals", .type = CFG_GROUP, .is_required = true};
+    const config_setting_t *g = NULL, *l;
+    bool ok = true;
+
+    if (!cfg_get_group(c, root, &group_key, &g) || !g) {
+        return false;
+    }
+    ok &= cfg_check_keys(c, g, &care_referral_table);
+    ok &= cfg_get_real(c, g, &referral_keys[R_RATE], &p->referral_rate);
+    ok &= cfg_get_real(c, g, &referral_keys[R_RISK_SD], &p->risk_sd);
+    ok &= cfg_get_real(c, g, &referral_keys[R_ENGAGE_SD], &p->engagement_sd);
+    ok &= cfg_get_real(c, g, &referral_keys[R_POPULATION], &p->population);
+
+    for (int i = 0; i < 7; i++) {
+        p->weekly_profile[i] = 1.0;
+    }
+    if (cfg_get_list(c, g, &referral_keys[R_PROFILE], &l) && l) {
+        if (read_numbers(c, l, 7, 0.0, 1e3, p->weekly_profile, "Monday to Sunday")) {
+            double sum = 0;
+            for (int i = 0; i < 7; i++) {
+                sum += p->weekly_profile[i];
+            }
+            if (!(sum > 0)) {
+                cfg_error(c, l, "every day is 0 (at least one day above 0)");
+                ok = false;
+            } else {
+                for (int i = 0; i < 7; i++) {
+                    p->weekly_profile[i] *= 7.0 / sum;
+                }
+            }
+        } else {
+            ok = false;
+        }
+    } else if (l == NULL && config_setting_get_member(g, "weekly_profile")) {
+        ok = false;
+    }
+    p->profile_max = 0;
+    for (int i = 0; i < 7; i++) {
+        p->profile_max = fmax(p->profile_max, p->weekly_profile[i]);
+    }
+
+    if (cfg_get_list(c, g, &referral_keys[R_STEPS], &l) && l) {
+        int n = config_setting_length(l);
+        if (n > CARE_MAX_STEPS) {
+            cfg_error(c, l, "%d steps (at most %d)", n, CARE_MAX_STEPS);
+            ok = false;
+            n = 0;
+        }
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+            if (!config_setting_is_group(e)) {
+                cfg_error(c, e, "not a step (a group { from = DAY; factor = X; })");
+                ok = false;
+                continue;
+            }
+            ok &= cfg_check_keys(c, e, &care_step_table);
+            ok &= cfg_get_real(c, e, &step_keys[0], &p->step_from[i]);
+            ok &= cfg_get_real(c, e, &step_keys[1], &p->step_factor[i]);
+            if (i > 0 && !(p->step_from[i] > p->step_from[i - 1])) {
+                cfg_error(c, e, "from %g does not come after %g (steps in increasing order)",
+                          p->step_from[i], p->step_from[i - 1]);
+                ok = false;
+            }
+        }
+        p->n_steps = n;
+    } else if (!l && config_setting_get_member(g, "steps")) {
+        ok = false;
+    }
+
+    p->n_sources = 1;
+    p->source_name[0] = xstrdup("referral");
+    p->source_cum[0] = 1.0;
+    if (cfg_get_list(c, g, &referral_keys[R_SOURCES], &l) && l) {
+        int n = config_setting_length(l);
+        if (n < 1 || n > CARE_MAX_SOURCES) {
+            cfg_error(c, l, "%d sources (1 to %d)", n, CARE_MAX_SOURCES);
+            ok = false;
+        } else {
+            free(p->source_name[0]);
+            p->n_sources = 0;
+            bool good = true;
+            for (int i = 0; i < n; i++) {
+                const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+                const char *name = NULL;
+                double share = 0;
+                if (!config_setting_is_group(e)) {
+                    cfg_error(c, e, "not a source (a group { name = ...; share = ...; })");
+                    good = false;
+                    continue;
+                }
+                good &= cfg_check_keys(c, e, &care_source_table);
+                good &= cfg_get_string(c, e, &source_keys[0], &name);
+                good &= cfg_get_real(c, e, &source_keys[1], &share);
+                p->source_name[p->n_sources] = xstrdup(name ? name : "?");
+                p->source_cum[p->n_sources++] = share;
+            }
+            if (good) {
+                good = shares_to_cum(c, l, p->source_cum, p->n_sources);
+            }
+            ok &= good;
+        }
+    } else if (!l && config_setting_get_member(g, "sources")) {
+        ok = false;
+    }
+
+    if (cfg_get_list(c, g, &referral_keys[R_SEVERITY], &l) && l) {
+        if (read_numbers(c, l, CARE_N_SEVERITY, 0.0, 1.0, p->severity_cum,
+                         "low, moderate, high, complex")) {
+            ok &= shares_to_cum(c, l, p->severity_cum, CARE_N_SEVERITY);
+        } else {
+            ok = false;
+        }
+    } else {
+        ok = false;
+    }
+    if (cfg_get_list(c, g, &referral_keys[R_PRIOR], &l) && l) {
+        ok &= read_numbers(c, l, CARE_N_SEVERITY, 0.0, 100.0, p->prior_admissions,
+                           "low, moderate, high, complex");
+    } else {
+        ok = false;
+    }
+
+    if (cfg_get_list(c, g, &referral_keys[R_NEEDS], &l) && l) {
+        int n = config_setting_length(l);
+        if (n > CARE_MAX_NEEDS) {
+            cfg_error(c, l, "%d needs (at most %d)", n, CARE_MAX_NEEDS);
+            ok = false;
+            n = 0;
+        }
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+            struct care_need *nd = &p->need[i];
+            const char *name = NULL, *svc = NULL;
+            const config_setting_t *pl = NULL;
+            if (!config_setting_is_group(e)) {
+                cfg_error(c, e, "not a need (a group { name = ...; p = [...]; service = ...; })");
+                ok = false;
+                continue;
+            }
+            ok &= cfg_check_keys(c, e, &care_need_table);
+            ok &= cfg_get_string(c, e, &need_keys[0], &name);
+            nd->name = xstrdup(name ? name : "?");
+            if (cfg_get_list(c, e, &need_keys[1], &pl) && pl) {
+                ok &= read_numbers(c, pl, CARE_N_SEVERITY, 0.0, 1.0, nd->p,
+                                   "low, moderate, high, complex");
+            } else {
+                ok = false;
+            }
+            nd->service = -1;
+            if (cfg_get_string(c, e, &need_keys[2], &svc) && svc) {
+                for (int k = 0; k < p->n_services; k++) {
+                    if (strcmp(p->service[k].name, svc) == 0) {
+                        nd->service = k;
+                    }
+                }
+                if (nd->service < 0) {
+                    char list[1024] = "";
+                    size_t len = 0;
+                    for (int k = 0; k < p->n_services && len < sizeof list; k++) {
+                        int w = snprintf(list + len, sizeof list - len, "%s\"%s\"", k ? ", " : "",
+                                         p->service[k].name);
+                        len += w > 0 ? (size_t)w : 0;
+                    }
+                    cfg_error(c, config_setting_get_member(e, "service"),
+                              "no service named \"%s\" (%s)", svc, list);
+                    ok = false;
+                }
+            } else {
+                ok = false;
+            }
+            for (int k = 0; k < i; k++) {
+                if (nd->name && p->need[k].name && strcmp(nd->name, p->need[k].name) == 0) {
+                    cfg_error(c, config_setting_get_member(e, "name"),
+                              "a need named \"%s\" exists already (unique names)", nd->name);
+                    ok = false;
+                }
+            }
+        }
+        p->n_needs = n;
+    } else {
+        ok = false;
+    }
+    return ok;
+}
+
+/* ---- the referral process ----------------------------------------------------------------- */
+
+static double rate_at(const struct care_params *p, double t)
+{
+    int day = (int)fmod(floor(t), 7.0);
+    double r = p->referral_rate * p->weekly_profile[day];
+    for (int i = 0; i < p->n_steps && t >= p->step_from[i]; i++) {
+        r *= p->step_factor[i];
+    }
+    return r;
+}
+
+static double rate_max(const struct care_params *p)
+{
+    double f = 1.0, best = 1.0;
+    for (int i = 0; i < p->n_steps; i++) {
+        f *= p->step_factor[i];
+        best = fmax(best, f);
+    }
+    return p->referral_rate * p->profile_max * best;
+}
+
+static void grow_clients(struct care_run *run)
+{
+    uint32_t cap = run->cap_clients ? run->cap_clients * 2 : 4096;
+    run->cl = xreallocarray(run->cl, cap, sizeof *run->cl);
+    /* rng_sub points into itself: re-point every moved substream. */
+    for (uint32_t i = 0; i < run->n_clients; i++) {
+        run->cl[i].attr.r.state = run->cl[i].attr.state;
+        run->cl[i].proc.r.state = run->cl[i].proc.state;
+        run->cl[i].care.r.state = run->cl[i].care.state;
+    }
+    run->cap_clients = cap;
+}
+
+/* Draws everything about the new client from its own substreams. */
+static uint32_t new_client(struct care_run *run)
+{
+    const struct care_params *p = run->p;
+
+    if (run->n_clients == run->cap_clients) {
+        grow_clients(run);
+    }
+    uint32_t id = run->n_clients++;
+    struct care_client *c = &run->cl[id];
+    memset(c, 0, sizeof *c);
+    rng_sub_init(&c->attr, rng_seed_derive(run->seed, run->replication, STREAM_CLIENT, id));
+    rng_sub_init(&c->proc, rng_seed_derive(run->seed, run->replication, STREAM_CLIENT_RISK, id));
+    rng_sub_init(&c->care, rng_seed_derive(run->seed, run->replication, STREAM_CLIENT_CARE, id));
+    gsl_rng *r = &c->attr.r;
+
+    double u = gsl_rng_uniform(r);
+    c->source = 0;
+    while (c->source + 1 < p->n_sources && u > p->source_cum[c->source]) {
+        c->source++;
+    }
+    u = gsl_rng_uniform(r);
+    c->severity = 0;
+    while (c->severity + 1 < CARE_N_SEVERITY && u > p->severity_cum[c->severity]) {
+        c->severity++;
+    }
+    /* Lognormal multipliers with mean 1: sigma^2 = log(1 + sd^2), mu = -sigma^2 / 2. */
+    double s2 = log1p(p->risk_sd * p->risk_sd);
+    c->frailty = exp(-0.5 * s2 + sqrt(s2) * gsl_ran_ugaussian(r));
+    double e2 = log1p(p->engagement_sd * p->engagement_sd);
+    c->engagement = exp(-0.5 * e2 + sqrt(e2) * gsl_ran_ugaussian(r));
+    for (int i = 0; i < p->n_needs; i++) {
+        if (gsl_rng_uniform(r) < p->need[i].p[c->severity]) {
+            c->needs |= (uint16_t)(1u << i);
+        }
+    }
+    unsigned prior = gsl_ran_poisson(r, p->prior_admissions[c->severity] * c->frailty);
+    c->prior_admissions = (uint16_t)(prior > 1000 ? 1000 : prior);
+    c->t_discharge = -HUGE_VAL;
+    c->model = -1;
+    c->unit = -1;
+    c->stage = N_STAGES; /* none yet: care_set_stage() counts it in */
+    return id;
+}
+
+static void referral(struct sim *sim, void *obj, uint64_t arg);
+
+static void schedule_next(struct care_run *run)
+{
+    double m = rate_max(run->p);
+    sim_schedule(&run->sim, gsl_ran_exponential(run->arrivals, 1.0 / m), referral, run, 0);
+}
+
+static void referral(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    (void)arg;
+
+    /* Thinning: accept with probability rate(t) / max rate. */
+    if (gsl_rng_uniform(run->arrivals) * rate_max(run->p) <= rate_at(run->p, sim->now)) {
+        uint32_t id = new_client(run);
+        run->cl[id].t_referred = sim->now;
+        if (care_counts_after_warmup(run)) {
+            run->n.referrals++;
+        }
+        care_triage(run, id);
+        care_risk_redraw(run, id);
+    }
+    schedule_next(run);
+}
+
+void care_referral_start(struct care_run *run)
+{
+    schedule_next(run);
+}
+
+void care_rerefer(struct care_run *run, uint32_t id)
+{
+    struct care_client *c = &run->cl[id];
+    c->t_referred = run->sim.now;
+    /* Eligibility now looks at the admissions of the past year in the simulation. */
+    c->prior_admissions = (uint16_t)(c->admissions > 1000 ? 1000 : c->admissions);
+    c->admissions = 0;
+    c->met = 0;
+    if (care_counts_after_warmup(run)) {
+        run->n.referrals++;
+        run->n.rereferrals++;
+    }
+    care_triage(run, id);
+}

@@ -1,0 +1,358 @@
+/*
+ * care_services — needs, and the services that meet them.
+ *
+ * Each need is met by one service. When coordination starts, and at every attended contact,
+ * the coordinator acts on each need still unmet and not yet on its way: a need the team meets
+ * in house is met after the linkage delay (exponential, mean linkage_days), with no wait for a
+ * place; any other is referred with the model's linkage probability and, after the linkage
+ * delay, joins the service's waiting list. A service takes clients from its list (FIFO) while
+ * it has a free place, on its intake days and outside its closures; the need is met when the
+ * client starts, and the place is held for the service length. A met need lowers the client's
+ * crisis risk (care_crisis.c) and stops counting as unmet need. Leaving coordination withdraws
+ * the needs still on their way.
+ */
+#include <math.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "models/care.h"
+#include "sim/xalloc.h"
+
+enum { S_NAME, S_PLACES, S_LENGTH, S_INTAKE, S_CLOSURES, N_SKEYS };
+
+static const struct cfg_key service_keys[N_SKEYS] = {
+    [S_NAME] = {.name = "name", .type = CFG_STRING, .is_required = true, .help = "the service"},
+    [S_PLACES] = {.name = "places",
+                  .type = CFG_INT,
+                  .is_required = true,
+                  .lo = 0,
+                  .hi = 1000000,
+                  .unit = "clients",
+                  .help = "clients the service can take at once"},
+    [S_LENGTH] = {.name = "length",
+                  .type = CFG_GROUP,
+                  .is_required = true,
+                  .unit = "days",
+                  .help = "how long a client holds a place (distribution)"},
+    [S_INTAKE] = {.name = "intake_days",
+                  .type = CFG_LIST,
+                  .help = "7 flags, Monday to Sunday: 1 on days the service takes new clients; "
+                          "default Monday to Friday"},
+    [S_CLOSURES] = {.name = "closures",
+                    .type = CFG_LIST,
+                    .help = "periods without intake: ( { from = DAY; to = DAY; } ... )"},
+};
+
+const struct cfg_table care_service_table = {
+    .path = "services[]",
+    .help = "a service that meets a need",
+    .keys = service_keys,
+    .n_keys = N_SKEYS,
+};
+
+static const struct cfg_key closure_keys[] = {
+    {.name = "from",
+     .type = CFG_REAL,
+     .is_required = true,
+     .lo = 0.0,
+     .hi = HUGE_VAL,
+     .unit = "days",
+     .help = "first day of the closure"},
+    {.name = "to",
+     .type = CFG_REAL,
+     .is_required = true,
+     .lo = 0.0,
+     .hi = HUGE_VAL,
+     .unit = "days",
+     .help = "day intake resumes"},
+};
+
+const struct cfg_table care_closure_table = {
+    .path = "services[].closures[]",
+    .help = "a period in which a service takes no new clients",
+    .keys = closure_keys,
+    .n_keys = 2,
+};
+
+bool care_services_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
+{
+    static const struct cfg_key lk = {.name = "services", .type = CFG_LIST, .is_required = true};
+    const config_setting_t *l = NULL;
+    bool ok = true;
+
+    if (!cfg_get_list(c, root, &lk, &l) || !l) {
+        return false;
+    }
+    int n = config_setting_length(l);
+    if (n < 1 || n > CARE_MAX_SERVICES) {
+        cfg_error(c, l, "%d services (1 to %d)", n, CARE_MAX_SERVICES);
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+        struct care_service *sv = &p->service[i];
+        const char *name = NULL;
+        const config_setting_t *g = NULL;
+        long long v;
+
+        p->n_services = i + 1;
+        sv->name = NULL;
+        if (!config_setting_is_group(e)) {
+            cfg_error(c, e, "not a service (a group { name = ...; places = ...; length = ...; })");
+            ok = false;
+            sv->name = xstrdup("?");
+            continue;
+        }
+        ok &= cfg_check_keys(c, e, &care_service_table);
+        ok &= cfg_get_string(c, e, &service_keys[S_NAME], &name);
+        sv->name = xstrdup(name ? name : "?");
+        for (int k = 0; k < i; k++) {
+            if (strcmp(p->service[k].name, sv->name) == 0) {
+                cfg_error(c, config_setting_get_member(e, "name"),
+                          "a service named \"%s\" exists already (unique names)", sv->name);
+                ok = false;
+            }
+        }
+        if (cfg_get_int(c, e, &service_keys[S_PLACES], &v)) {
+            sv->places = (int)v;
+        } else {
+            ok = false;
+        }
+        if (cfg_get_group(c, e, &service_keys[S_LENGTH], &g) && g) {
+            ok &= dist_load(c, g, &sv->length);
+        } else {
+            ok = false;
+        }
+        for (int d = 0; d < 7; d++) {
+            sv->open_day[d] = d < 5;
+        }
+        const config_setting_t *il = NULL;
+        if (cfg_get_list(c, e, &service_keys[S_INTAKE], &il) && il) {
+            if (config_setting_length(il) != 7) {
+                cfg_error(c, il, "%d values (Monday to Sunday: exactly 7)",
+                          config_setting_length(il));
+                ok = false;
+            } else {
+                bool any = false;
+                for (int d = 0; d < 7; d++) {
+                    const config_setting_t *x = config_setting_get_elem(il, (unsigned)d);
+                    double f;
+                    if (!cfg_number(c, x, &f)) {
+                        ok = false;
+                    } else if (f != 0.0 && f != 1.0) {
+                        cfg_error(c, x, "%g is not 0 or 1 (1 = takes new clients)", f);
+                        ok = false;
+                    } else {
+                        sv->open_day[d] = f == 1.0;
+                        any |= sv->open_day[d];
+                    }
+                }
+                if (ok && !any) {
+                    cfg_error(c, il, "no intake day (at least one 1)");
+                    ok = false;
+                }
+            }
+        } else if (!il && config_setting_get_member(e, "intake_days")) {
+            ok = false;
+        }
+        const config_setting_t *cl = NULL;
+        if (cfg_get_list(c, e, &service_keys[S_CLOSURES], &cl) && cl) {
+            int nc = config_setting_length(cl);
+            if (nc > CARE_MAX_CLOSURES) {
+                cfg_error(c, cl, "%d closures (at most %d)", nc, CARE_MAX_CLOSURES);
+                ok = false;
+                nc = 0;
+            }
+            for (int k = 0; k < nc; k++) {
+                const config_setting_t *x = config_setting_get_elem(cl, (unsigned)k);
+                if (!config_setting_is_group(x)) {
+                    cfg_error(c, x, "not a closure (a group { from = DAY; to = DAY; })");
+                    ok = false;
+                    continue;
+                }
+                ok &= cfg_check_keys(c, x, &care_closure_table);
+                bool got = cfg_get_real(c, x, &closure_keys[0], &sv->closed_from[k]);
+                got &= cfg_get_real(c, x, &closure_keys[1], &sv->closed_to[k]);
+                if (got && !(sv->closed_to[k] > sv->closed_from[k])) {
+                    cfg_error(c, config_setting_get_member(x, "to"),
+                              "%g is not after from %g (to > from)", sv->closed_to[k],
+                              sv->closed_from[k]);
+                    got = false;
+                }
+                ok &= got;
+            }
+            sv->n_closures = nc;
+        } else if (!cl && config_setting_get_member(e, "closures")) {
+            ok = false;
+        }
+    }
+    return ok;
+}
+
+/* ---- runtime ------------------------------------------------------------------------------ */
+
+#define ITEM(id, need) ((uint64_t)(id) | ((uint64_t)(need) << 32))
+
+void care_services_init(struct care_run *run)
+{
+    for (int s = 0; s < run->p->n_services; s++) {
+        struct care_service_rt *rt = &run->service[s];
+        queue_init(&rt->waiting, QUEUE_FIFO, 0, 0.0);
+        twavg_init(&rt->busy_tw, 0.0, 0.0);
+    }
+}
+
+void care_services_fini(struct care_run *run)
+{
+    for (int s = 0; s < run->p->n_services; s++) {
+        queue_fini(&run->service[s].waiting);
+    }
+}
+
+/* Whether service s takes new clients at t; else *next is when it may next. */
+static bool open_at(const struct care_service *sv, double t, double *next)
+{
+    for (int k = 0; k < sv->n_closures; k++) {
+        if (t >= sv->closed_from[k] && t < sv->closed_to[k]) {
+            *next = sv->closed_to[k];
+            return false;
+        }
+    }
+    int day = (int)fmod(floor(t), 7.0);
+    if (!sv->open_day[day]) {
+        *next = floor(t) + 1.0;
+        return false;
+    }
+    return true;
+}
+
+static void need_met(struct care_run *run, uint32_t id, int need)
+{
+    struct care_client *c = &run->cl[id];
+    double now = run->sim.now;
+
+    c->met |= (uint16_t)(1u << need);
+    c->delayed &= (uint16_t) ~(1u << need);
+    c->queued &= (uint16_t) ~(1u << need);
+    c->ev_need[need] = 0;
+    if (c->t_coord_start >= run->warmup && c->t_coord_start <= run->horizon - 30.0 &&
+        now - c->t_coord_start <= 30.0) {
+        run->n.needs_30d_num++;
+    }
+    care_unmet_update(run, id);
+    care_risk_redraw(run, id);
+}
+
+static void service_end(struct sim *sim, void *obj, uint64_t arg);
+static void service_wake(struct sim *sim, void *obj, uint64_t arg);
+
+static void try_start(struct care_run *run, int s)
+{
+    const struct care_service *sv = &run->p->service[s];
+    struct care_service_rt *rt = &run->service[s];
+    double now = run->sim.now, next;
+    struct queue_entry e;
+
+    while (rt->busy < sv->places && queue_length(&rt->waiting) > 0) {
+        if (!open_at(sv, now, &next)) {
+            if (!rt->wake) {
+                rt->wake = sim_schedule_at(&run->sim, next, service_wake, run, (uint64_t)s);
+            }
+            return;
+        }
+        queue_pop(&rt->waiting, now, &e);
+        uint32_t id = (uint32_t)(e.item & 0xffffffffu);
+        int need = (int)(e.item >> 32);
+        rt->busy++;
+        twavg_set(&rt->busy_tw, now, rt->busy);
+        if (care_counts_after_warmup(run)) {
+            rt->started++;
+        }
+        need_met(run, id, need);
+        sim_schedule(&run->sim, dist_draw(&sv->length, &run->cl[id].care.r), service_end, run,
+                     (uint64_t)s);
+    }
+}
+
+static void service_wake(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    (void)sim;
+    run->service[arg].wake = 0;
+    try_start(run, (int)arg);
+}
+
+static void service_end(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    struct care_service_rt *rt = &run->service[arg];
+
+    rt->busy--;
+    twavg_set(&rt->busy_tw, sim->now, rt->busy);
+    try_start(run, (int)arg);
+}
+
+static void linkage_done(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t id = (uint32_t)(arg & 0xffffffffu);
+    int need = (int)(arg >> 32);
+    struct care_client *c = &run->cl[id];
+    const struct care_model *md = &run->p->model[c->model];
+    int s = run->p->need[need].service;
+    (void)sim;
+
+    c->ev_need[need] = 0;
+    if (md->in_house[s]) {
+        need_met(run, id, need);
+        return;
+    }
+    c->delayed &= (uint16_t) ~(1u << need);
+    c->queued |= (uint16_t)(1u << need);
+    c->ev_need[need] = queue_push(&run->service[s].waiting, run->sim.now, ITEM(id, need), 0.0);
+    try_start(run, s);
+}
+
+void care_link_needs(struct care_run *run, uint32_t id, bool at_start)
+{
+    struct care_client *c = &run->cl[id];
+    const struct care_params *p = run->p;
+    const struct care_model *md = &p->model[c->model];
+    uint16_t todo = c->needs & (uint16_t) ~(c->met | c->delayed | c->queued);
+
+    if (at_start && c->t_coord_start >= run->warmup && c->t_coord_start <= run->horizon - 30.0) {
+        run->n.needs_30d_den += (uint64_t)__builtin_popcount(c->needs & (uint16_t)~c->met);
+    }
+    for (int i = 0; todo && i < p->n_needs; i++) {
+        if (!(todo & (1u << i))) {
+            continue;
+        }
+        bool in_house = md->in_house[p->need[i].service];
+        if (!in_house && gsl_rng_uniform(&c->care.r) >= md->linkage) {
+            continue;
+        }
+        double delay = md->linkage_days > 0 ? gsl_ran_exponential(&c->care.r, md->linkage_days)
+                                            : 0.0;
+        c->delayed |= (uint16_t)(1u << i);
+        c->ev_need[i] = sim_schedule(&run->sim, delay, linkage_done, run, ITEM(id, i));
+    }
+}
+
+void care_services_drop(struct care_run *run, uint32_t id)
+{
+    struct care_client *c = &run->cl[id];
+    struct queue_entry e;
+
+    for (int i = 0; i < run->p->n_needs; i++) {
+        if (c->delayed & (1u << i)) {
+            sim_cancel(&run->sim, c->ev_need[i]);
+        } else if (c->queued & (1u << i)) {
+            queue_remove(&run->service[run->p->need[i].service].waiting, run->sim.now,
+                         c->ev_need[i], &e);
+        }
+        c->ev_need[i] = 0;
+    }
+    c->delayed = 0;
+    c->queued = 0;
+}
