@@ -95,6 +95,16 @@ static void signpost_over(struct sim *sim, void *obj, uint64_t arg)
     care_risk_redraw(run, (uint32_t)arg);
 }
 
+static void follow_over(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    struct care_client *c = &run->cl[arg];
+    (void)sim;
+    c->ev_follow = 0;
+    c->dormant = true;
+    care_risk_redraw(run, (uint32_t)arg);
+}
+
 void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
 {
     struct care_client *c = &run->cl[id];
@@ -113,6 +123,17 @@ void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
     }
     if (stage == STAGE_SIGNPOSTED && c->signpost_until > now) {
         c->ev_end = sim_schedule_at(&run->sim, c->signpost_until, signpost_over, run, id);
+    }
+    /* Out of the service: followed for follow_days; back in: followed while in. */
+    if (c->ev_follow) {
+        sim_cancel(&run->sim, c->ev_follow);
+        c->ev_follow = 0;
+    }
+    c->dormant = false;
+    if (!is) {
+        double until = stage == STAGE_SIGNPOSTED ? fmax(c->signpost_until, now) : now;
+        c->ev_follow = sim_schedule_at(&run->sim, until + run->p->follow_days, follow_over, run,
+                                       id);
     }
     care_unmet_update(run, id);
 }

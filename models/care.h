@@ -134,6 +134,8 @@ struct care_params {
     double crisis_rate, recovery_rate;   /* per day, from deteriorating */
     double unmet_factor;
     double post_discharge_days, post_discharge_factor, followup_effect;
+    double recovered_factor; /* after step-down */
+    double follow_days;      /* how long clients out of the service stay at risk in the model */
 
     /* crisis team, ED, hospital */
     int crt_places;
@@ -194,6 +196,7 @@ struct care_client {
     bool followed_up;       /* the last discharge was followed up within 7 days */
     bool in_crt;            /* under the crisis team */
     bool out_of_area;       /* admitted to a bed outside the region */
+    bool dormant;           /* out of the service beyond follow_days: no longer at risk */
     bool via_ed;            /* the current admission came through the ED */
     uint8_t unmet_contrib;  /* unmet needs counted in run->unmet_now */
     uint8_t adm_model_plus1; /* coordination model at admission + 1, 0 if none */
@@ -207,7 +210,7 @@ struct care_client {
     uint32_t admissions;
     uint16_t delayed;       /* bit i: need i is on its way (linkage delay) */
     uint16_t queued;        /* bit i: need i waits for a place at its service */
-    uint64_t ev_risk, ev_contact, ev_end, ev_disengage, ev_wait, ev_board, ev_post;
+    uint64_t ev_risk, ev_contact, ev_end, ev_disengage, ev_wait, ev_board, ev_post, ev_follow;
     uint64_t q_wait;        /* handle in the assessment or coordination waiting list */
     uint64_t q_bed;         /* handle in the queue for beds, while boarding */
     uint64_t ev_need[CARE_MAX_NEEDS]; /* linkage event, or service waiting-list handle */

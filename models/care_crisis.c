@@ -31,6 +31,8 @@ enum {
     K_POST_DAYS,
     K_POST_FACTOR,
     K_FOLLOWUP_EFFECT,
+    K_RECOVERED,
+    K_FOLLOW,
     N_RISK
 };
 
@@ -90,6 +92,26 @@ static const struct cfg_key risk_keys[N_RISK] = {
                                    "within 7 days",
                            .source = "enhanced aftercare protective (Psychiatr Serv 2012); size "
                                      "derived"},
+    [K_RECOVERED] = {.name = "recovered_factor",
+                     .type = CFG_REAL,
+                     .lo = 0.0,
+                     .hi = 10.0,
+                     .def = 0.5,
+                     .help = "deterioration rate multiplier after step-down from coordination "
+                             "(recovered)",
+                     .source = "derived (assumption): relapse after recovery below the "
+                               "in-episode rate"},
+    [K_FOLLOW] = {.name = "follow_days",
+                  .type = CFG_REAL,
+                  .lo = 0.0,
+                  .hi = 36525.0,
+                  .def = 730.0,
+                  .unit = "days",
+                  .help = "how long a client out of the service (stepped down, disengaged, "
+                          "signposted) is followed for a crisis that brings it back; after that "
+                          "the client leaves the model (moved, recovered for good, or "
+                          "re-referred as a new client)",
+                  .source = "model boundary (assumption)"},
 };
 
 const struct cfg_table care_risk_table = {
@@ -275,6 +297,8 @@ bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_p
         ok &= cfg_get_real(c, g, &risk_keys[K_POST_DAYS], &p->post_discharge_days);
         ok &= cfg_get_real(c, g, &risk_keys[K_POST_FACTOR], &p->post_discharge_factor);
         ok &= cfg_get_real(c, g, &risk_keys[K_FOLLOWUP_EFFECT], &p->followup_effect);
+        ok &= cfg_get_real(c, g, &risk_keys[K_RECOVERED], &p->recovered_factor);
+        ok &= cfg_get_real(c, g, &risk_keys[K_FOLLOW], &p->follow_days);
     } else {
         ok = false;
     }
@@ -390,12 +414,15 @@ void care_risk_redraw(struct care_run *run, uint32_t id)
     double now = run->sim.now;
 
     care_risk_stop(run, id);
-    if (c->in_hospital || c->in_crt) {
+    if (c->in_hospital || c->in_crt || c->dormant) {
         return;
     }
     double rate;
     if (c->risk == RISK_STABLE) {
         rate = p->deteriorate[c->severity] * c->frailty * (1.0 + p->unmet_factor * c->unmet_contrib);
+        if (c->stage == STAGE_DISCHARGED) {
+            rate *= p->recovered_factor;
+        }
         if (now < c->post_until) {
             double excess = p->post_discharge_factor - 1.0;
             rate *= 1.0 + (c->followed_up ? excess * p->followup_effect : excess);
