@@ -1,0 +1,267 @@
+/*
+ * The care-coordination model: conservation, reproducibility and mechanisms.
+ *
+ * Every mechanism test runs the baseline region twice with one change, on the same clients and
+ * random numbers (common random numbers: same seed, client-keyed substreams), and asserts the
+ * direction of the effect with a paired 99% confidence interval over the replications that
+ * excludes zero. The baseline's own horizon is used (3 years of warm-up, 5 observed): the
+ * pathway takes that long to fill.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_cdf.h>
+
+#include "analysis/experiment.h"
+#include "models/care.h"
+#include "models/model.h"
+#include "sim/cfg.h"
+#include "support.h"
+
+#define BASELINE "scenarios/care/baseline.cfg"
+#define REPS 10
+
+struct result {
+    struct scenario *sc;
+    struct cfg cfg;
+    struct experiment_result res;
+};
+
+/* Loads the baseline with the overrides (NULL-terminated) and runs REPS replications. */
+static void run_with(struct result *r, const char *const *sets)
+{
+    cfg_init(&r->cfg);
+    assert_true(cfg_load_file(&r->cfg, BASELINE));
+    for (int i = 0; sets && sets[i]; i++) {
+        assert_true(cfg_set(&r->cfg, sets[i]));
+    }
+    r->sc = scenario_load(&r->cfg);
+    if (!r->sc) {
+        diag_print(&r->cfg.diag, stderr);
+    }
+    assert_non_null(r->sc);
+    struct experiment_spec spec = {.sc = r->sc, .replications = REPS, .seed = 11, .threads = 2};
+    assert_int_equal(experiment_run(&spec, &r->res), 0);
+}
+
+static void result_fini(struct result *r)
+{
+    experiment_result_fini(&r->res);
+    scenario_destroy(r->sc);
+    cfg_fini(&r->cfg);
+}
+
+static int metric_index(const struct result *r, const char *name)
+{
+    for (int m = 0; m < r->sc->n_metrics; m++) {
+        if (strcmp(scenario_metric_name(r->sc, m), name) == 0) {
+            return m;
+        }
+    }
+    fail_msg("no metric %s", name);
+    return -1;
+}
+
+static double value(const struct result *r, long rep, const char *name)
+{
+    return r->res.metrics[rep * r->sc->n_metrics + metric_index(r, name)];
+}
+
+static double mean(const struct result *r, const char *name)
+{
+    double s = 0;
+    for (long i = 0; i < REPS; i++) {
+        s += value(r, i, name);
+    }
+    return s / REPS;
+}
+
+/* Asserts that b - a is positive (sign +1) or negative (-1) with 99% confidence, paired. */
+static void assert_paired(const struct result *a, const struct result *b, const char *name,
+                          int sign)
+{
+    double d[REPS], m = 0, v = 0;
+    for (long i = 0; i < REPS; i++) {
+        d[i] = value(b, i, name) - value(a, i, name);
+        m += d[i] / REPS;
+    }
+    for (long i = 0; i < REPS; i++) {
+        v += (d[i] - m) * (d[i] - m) / (REPS - 1);
+    }
+    double half = gsl_cdf_tdist_Qinv(0.005, REPS - 1) * sqrt(v / REPS);
+    printf("  %-40s %12.4g -> %12.4g  diff %10.4g +- %.3g\n", name, mean(a, name), mean(b, name),
+           m, half);
+    if (sign > 0) {
+        assert_true(m - half > 0);
+    } else {
+        assert_true(m + half < 0);
+    }
+}
+
+/* Every replication ends with the audit passing (a failure would fail experiment_run). */
+static void test_baseline_runs_and_audits(void **state)
+{
+    (void)state;
+    struct result r;
+    run_with(&r, NULL);
+    assert_true(mean(&r, "caseload") > 100);
+    assert_true(mean(&r, "crises") > 0);
+    /* Sanity of the outcome scales. */
+    assert_inside(mean(&r, "bed_occupancy"), 0.0, 1.0);
+    assert_inside(mean(&r, "missed_contacts_pct"), 0.0, 100.0);
+    assert_inside(mean(&r, "followup_7d_pct"), 0.0, 100.0);
+    result_fini(&r);
+}
+
+/* The audit catches a client that a bug moved behind the counters' back. */
+static void test_audit_catches_a_lost_client(void **state)
+{
+    (void)state;
+    struct cfg c;
+    cfg_init(&c);
+    assert_true(cfg_load_file(&c, BASELINE));
+    assert_true(cfg_set(&c, "horizon=400.0"));
+    assert_true(cfg_set(&c, "warmup=100.0"));
+    struct scenario *sc = scenario_load(&c);
+    assert_non_null(sc);
+    ((struct care_params *)sc->params)->fault_lose_client = true;
+    double *metrics = calloc((size_t)sc->n_metrics, sizeof *metrics);
+    struct model_run out = {.metrics = metrics};
+    assert_int_not_equal(scenario_run(sc, 1, 0, &out), 0);
+    printf("  %s\n", out.err);
+    assert_non_null(strstr(out.err, "conservation audit"));
+    free(metrics);
+    scenario_destroy(sc);
+    cfg_fini(&c);
+}
+
+/* Same scenario, seed and replication: identical metrics; and the first replications do not
+ * depend on how many were run. */
+static void test_reproducible(void **state)
+{
+    (void)state;
+    struct result a, b;
+    run_with(&a, NULL);
+    run_with(&b, NULL);
+    assert_memory_equal(a.res.metrics, b.res.metrics,
+                        sizeof(double) * (size_t)REPS * (size_t)a.sc->n_metrics);
+    result_fini(&a);
+    result_fini(&b);
+}
+
+static void test_more_coordinators_shorten_the_wait(void **state)
+{
+    (void)state;
+    struct result a, b;
+    const char *const fewer[] = {"coordination.models[0].posts=34", NULL};
+    const char *const more[] = {"coordination.models[0].posts=42", NULL};
+    run_with(&a, fewer);
+    run_with(&b, more);
+    assert_paired(&a, &b, "wait_coordination_days", -1);
+    assert_paired(&a, &b, "waiting_coordination", -1);
+    result_fini(&a);
+    result_fini(&b);
+}
+
+/* The same clients coordinated (slots to spare in both), each coordinator holding 15 or 60:
+ * at 60 the weekly hours cannot give the target contact rate. */
+static void test_lower_caseload_more_contacts_fewer_crises(void **state)
+{
+    (void)state;
+    struct result a, b;
+    const char *const high[] = {"coordination.models[0].caseload_limit=60",
+                                "coordination.models[0].posts=25", NULL};
+    const char *const low[] = {"coordination.models[0].caseload_limit=15",
+                               "coordination.models[0].posts=100", NULL};
+    run_with(&a, high);
+    run_with(&b, low);
+    assert_paired(&a, &b, "standard.contacts_per_client_week", +1);
+    assert_paired(&a, &b, "standard.crises", -1);
+    result_fini(&a);
+    result_fini(&b);
+}
+
+static void test_fewer_beds_more_boarding_and_out_of_area(void **state)
+{
+    (void)state;
+    struct result a, b;
+    const char *const beds[] = {"hospital.beds=50", NULL};
+    const char *const fewer[] = {"hospital.beds=42", NULL};
+    run_with(&a, beds);
+    run_with(&b, fewer);
+    assert_paired(&a, &b, "ed_boarding_hours", +1);
+    assert_paired(&a, &b, "out_of_area_placements", +1);
+    assert_paired(&a, &b, "bed_occupancy", +1);
+    result_fini(&a);
+    result_fini(&b);
+}
+
+static void test_service_closure_raises_unmet_need(void **state)
+{
+    (void)state;
+    struct result a, b;
+    /* Housing closed to new clients for the whole observed period. */
+    const char *const closed[] = {"services[2].closures=({from=1096.0;to=2922.0;})", NULL};
+    run_with(&a, NULL);
+    run_with(&b, closed);
+    assert_paired(&a, &b, "unmet_need_days", +1);
+    assert_paired(&a, &b, "housing.waiting", +1);
+    result_fini(&a);
+    result_fini(&b);
+}
+
+/* With no crisis-team hours and no team cover, every crisis goes to the ED. */
+static void test_no_crisis_team_hours_all_to_ed(void **state)
+{
+    (void)state;
+    struct result r;
+    const char *const none[] = {"crisis_team.hours={period=7.0;at=[0.0];value=[0];}",
+                                "coordination.models[0].crisis_cover=none", NULL};
+    run_with(&r, none);
+    for (long i = 0; i < REPS; i++) {
+        assert_true(value(&r, i, "crises") > 0);
+        assert_close(value(&r, i, "ed_visits"), value(&r, i, "crises"), 1e-12, 0);
+        assert_close(value(&r, i, "crisis_team_contacts"), 0.0, 0, 0);
+        assert_close(value(&r, i, "team_crisis_responses"), 0.0, 0, 0);
+    }
+    result_fini(&r);
+}
+
+/* A 24-hour crisis team takes crises the office-hours one sends to the ED. */
+static void test_24h_crisis_team_fewer_ed_visits(void **state)
+{
+    (void)state;
+    struct result a, b;
+    const char *const office[] = {
+        "crisis_team.hours={period=7.0;at=[0.0,0.375,0.7083,1.0,1.375,1.7083,2.0,2.375,2.7083,"
+        "3.0,3.375,3.7083,4.0,4.375,4.7083,5.0];value=[0,1,0,0,1,0,0,1,0,0,1,0,0,1,0,0];}",
+        NULL};
+    run_with(&a, office);
+    run_with(&b, NULL);
+    assert_paired(&a, &b, "ed_visits", -1);
+    assert_paired(&a, &b, "crisis_team_contacts", +1);
+    result_fini(&a);
+    result_fini(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_baseline_runs_and_audits),
+        cmocka_unit_test(test_audit_catches_a_lost_client),
+        cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_more_coordinators_shorten_the_wait),
+        cmocka_unit_test(test_lower_caseload_more_contacts_fewer_crises),
+        cmocka_unit_test(test_fewer_beds_more_boarding_and_out_of_area),
+        cmocka_unit_test(test_service_closure_raises_unmet_need),
+        cmocka_unit_test(test_no_crisis_team_hours_all_to_ed),
+        cmocka_unit_test(test_24h_crisis_team_fewer_ed_visits),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
