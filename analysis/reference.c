@@ -29,7 +29,11 @@ static void default_text(const struct cfg_key *k, char *buf, size_t n)
     switch (k->type) {
     case CFG_REAL:
     case CFG_INT:
-        snprintf(buf, n, "`%.15g`", k->def);
+        if (k->def_str) { /* derived from other keys */
+            snprintf(buf, n, "%s", k->def_str);
+        } else {
+            snprintf(buf, n, "`%.15g`", k->def);
+        }
         break;
     case CFG_BOOL:
         snprintf(buf, n, "`%s`", k->def != 0.0 ? "true" : "false");

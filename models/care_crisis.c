@@ -227,8 +227,9 @@ enum { X_BED, X_OAP, X_ED, X_CRT, X_POST, N_COST };
 static const struct cfg_key cost_keys[N_COST] = {
     [X_BED] = {.name = "bed_day", .type = CFG_REAL, .is_required = true, .lo = 0, .hi = 1e7,
                .unit = "currency", .help = "cost of a local bed-day"},
-    [X_OAP] = {.name = "out_of_area_bed_day", .type = CFG_REAL, .lo = 0, .hi = 1e7, .def = -1,
-               .unit = "currency", .help = "cost of an out-of-area bed-day (default: bed_day)"},
+    [X_OAP] = {.name = "out_of_area_bed_day", .type = CFG_REAL, .lo = 0, .hi = 1e7,
+               .def_str = "bed_day", .unit = "currency",
+               .help = "cost of an out-of-area bed-day (default: the bed_day cost)"},
     [X_ED] = {.name = "ed_visit", .type = CFG_REAL, .is_required = true, .lo = 0, .hi = 1e7,
               .unit = "currency", .help = "cost of an ED visit"},
     [X_CRT] = {.name = "crisis_team_contact", .type = CFG_REAL, .is_required = true, .lo = 0,
@@ -365,14 +366,17 @@ bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_p
     g = NULL;
     if (cfg_get_group(c, root, &xk, &g) && g) {
         ok &= cfg_check_keys(c, g, &care_cost_table);
-        ok &= cfg_get_real(c, g, &cost_keys[X_BED], &p->cost_bed_day);
+        bool has_bed = cfg_get_real(c, g, &cost_keys[X_BED], &p->cost_bed_day);
+        ok &= has_bed;
+        if (has_bed) {
+            /* Absent, it is bed_day: fill that in rather than the -1 default, which is out of
+             * its own range and made the resolved scenario fail to load (fuzz finding). */
+            cfg_fill(c, g, &cost_keys[X_OAP], p->cost_bed_day, NULL, "same as bed_day");
+        }
         ok &= cfg_get_real(c, g, &cost_keys[X_OAP], &p->cost_oap_day);
         ok &= cfg_get_real(c, g, &cost_keys[X_ED], &p->cost_ed_visit);
         ok &= cfg_get_real(c, g, &cost_keys[X_CRT], &p->cost_crt_contact);
         ok &= cfg_get_real(c, g, &cost_keys[X_POST], &p->cost_post_year);
-        if (p->cost_oap_day < 0) {
-            p->cost_oap_day = p->cost_bed_day;
-        }
         p->has_costs = true;
     }
     p->office_start = 9.0;

@@ -49,7 +49,9 @@ struct cfg_key {
     double lo, hi;               /* allowed range (REAL, INT); use -HUGE_VAL/HUGE_VAL for none */
     unsigned flags;              /* CFG_LO_OPEN, CFG_HI_OPEN */
     double def;                  /* default for REAL, INT, BOOL (0 or 1) when not required */
-    const char *def_str;         /* default for STRING and CHOICE, NULL for none */
+    const char *def_str;         /* default for STRING and CHOICE, NULL for none; for a REAL or
+                                  * INT whose default is derived from other keys, the text docs
+                                  * show (the code fills the value with cfg_fill()) */
     const char *const *choices;  /* NULL-terminated, for CHOICE */
     const char *unit;            /* unit of the value, or NULL */
     const char *help;            /* one line for docs and check */
