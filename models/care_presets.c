@@ -503,8 +503,10 @@ bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care
         return false;
     }
     ok &= cfg_check_keys(c, s, &care_models_table);
-    ok &= cfg_get_choice(c, s, &model_keys[K_PRESET], &preset);
-    if (ok && preset >= 0 && presets[preset]) {
+    bool has_preset = cfg_get_choice(c, s, &model_keys[K_PRESET], &preset);
+    ok &= has_preset;
+    /* Filled even when other keys are wrong, so that only the real mistakes are reported. */
+    if (has_preset && preset >= 0 && presets[preset]) {
         for (const struct preset_value *pv = presets[preset]; pv->key >= 0; pv++) {
             cfg_fill(c, s, &model_keys[pv->key], pv->v, pv->text, pv->source);
         }

@@ -31,4 +31,27 @@ if ! cmp "$tmp/a3" "$tmp/f/replications.csv"; then
     echo "FAIL: replication r depends on the number of replications"
     fail=1
 fi
+# The care model: the same for any -j, time series included, and its resolved scenario
+# reproduces the folder.
+care=scenarios/care/baseline.cfg
+"$CCSIM" run "$care" -q -r 3 -j 1 -o "$tmp/c1" || fail=1
+"$CCSIM" run "$care" -q -r 3 -j 2 -o "$tmp/c2" || fail=1
+"$CCSIM" run "$tmp/c1/scenario.resolved.cfg" -q -j 2 -o "$tmp/c3" || fail=1
+for d in c2 c3; do
+    for f in summary.csv replications.csv timeseries.csv; do
+        if ! cmp "$tmp/c1/$f" "$tmp/$d/$f"; then
+            echo "FAIL: care $f differs between c1 and $d"
+            fail=1
+        fi
+    done
+done
+[ "$(head -n 1 "$tmp/c1/timeseries.csv")" = "week,metric,mean,ci_low,ci_high" ] || {
+    echo "FAIL: timeseries.csv header"
+    fail=1
+}
+# 417 weeks in 2922 days, 5 series each, and the header.
+[ "$(wc -l <"$tmp/c1/timeseries.csv")" -eq $((417 * 5 + 1)) ] || {
+    echo "FAIL: timeseries.csv has $(wc -l <"$tmp/c1/timeseries.csv") lines"
+    fail=1
+}
 exit $fail
