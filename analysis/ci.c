@@ -33,6 +33,59 @@ void ci_t(const double *x, size_t count, size_t stride, double level, struct ci 
     out->hi = mean + half;
 }
 
+void ci_paired(const double *x, size_t stride_x, const double *y, size_t stride_y, size_t count,
+               double level, struct ci *out)
+{
+    double mean = 0.0, m2 = 0.0;
+    long n = 0;
+
+    for (size_t i = 0; i < count; i++) {
+        double v = y[i * stride_y] - x[i * stride_x];
+        if (isnan(v)) {
+            continue;
+        }
+        n++;
+        double d = v - mean;
+        mean += d / (double)n;
+        m2 += d * (v - mean);
+    }
+    out->n = n;
+    out->mean = n > 0 ? mean : NAN;
+    if (n < 2) {
+        out->sd = out->lo = out->hi = NAN;
+        return;
+    }
+    out->sd = sqrt(m2 / (double)(n - 1));
+    double half = gsl_cdf_tdist_Pinv(1.0 - (1.0 - level) / 2.0, (double)(n - 1)) * out->sd /
+                  sqrt((double)n);
+    out->lo = mean - half;
+    out->hi = mean + half;
+}
+
+void ci_welch(const double *x, size_t stride_x, const double *y, size_t stride_y, size_t count,
+              double level, struct ci *out)
+{
+    struct ci a, b;
+
+    ci_t(x, count, stride_x, level, &a);
+    ci_t(y, count, stride_y, level, &b);
+    out->n = a.n < b.n ? a.n : b.n;
+    out->mean = b.mean - a.mean;
+    if (a.n < 2 || b.n < 2) {
+        out->sd = out->lo = out->hi = NAN;
+        return;
+    }
+    double va = a.sd * a.sd / (double)a.n, vb = b.sd * b.sd / (double)b.n;
+    double se = sqrt(va + vb);
+    /* Welch-Satterthwaite degrees of freedom; identical samples give se 0 and df NaN. */
+    double df = (va + vb) * (va + vb) /
+                (va * va / (double)(a.n - 1) + vb * vb / (double)(b.n - 1));
+    double t = se > 0 ? gsl_cdf_tdist_Pinv(1.0 - (1.0 - level) / 2.0, df) : 0.0;
+    out->sd = se;
+    out->lo = out->mean - t * se;
+    out->hi = out->mean + t * se;
+}
+
 double ci_relative_halfwidth(const struct ci *c)
 {
     double half = (c->hi - c->lo) / 2.0;

@@ -23,6 +23,16 @@ struct ci {
  * Cannot fail. */
 void ci_t(const double *x, size_t count, size_t stride, double level, struct ci *out);
 
+/* The paired t interval of the differences y[i] - x[i] (pairs where both are numbers): the
+ * interval for "y minus x" when replication i of both ran on the same random numbers. */
+void ci_paired(const double *x, size_t stride_x, const double *y, size_t stride_y, size_t count,
+               double level, struct ci *out);
+
+/* The unpaired (Welch) interval for mean(y) - mean(x), treating the samples as independent;
+ * sd is the standard error of the difference. For comparison with ci_paired(). */
+void ci_welch(const double *x, size_t stride_x, const double *y, size_t stride_y, size_t count,
+              double level, struct ci *out);
+
 /* Half-width of the interval relative to |mean|; infinite when the mean is 0. */
 double ci_relative_halfwidth(const struct ci *c);
 

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/compare.h"
 #include "analysis/csv.h"
 #include "analysis/experiment.h"
 #include "analysis/manifest.h"
@@ -35,6 +36,7 @@ static const char usage_main[] =
     "commands:\n"
     "  run SCENARIO.cfg      run the replications of a scenario and summarise them\n"
     "  check SCENARIO.cfg    validate a scenario and show every resolved value and its origin\n"
+    "  compare A.cfg B.cfg   the same clients under each scenario; paired differences\n"
     "  keys                  print the reference of every scenario key (Markdown)\n"
     "\n"
     "options:\n"
@@ -64,6 +66,21 @@ static const char usage_run[] =
     "      --force             replace DIR if it exists, once the new results are complete\n"
     "  -h, --help              show this help\n";
 
+static const char usage_compare[] =
+    "usage: ccsim compare A.cfg B.cfg [C.cfg ...] [-o DIR] [--set KEY=VALUE]... [-r REPS]\n"
+    "                     [-s SEED] [-j THREADS] [-q] [--force]\n"
+    "\n"
+    "Runs every scenario on the same clients with the same random numbers and reports, for each\n"
+    "metric, each scenario's mean and its difference from the first scenario with a 95%\n"
+    "confidence interval from the paired replications. Replications and seed are the first\n"
+    "scenario's unless given; --set applies to every scenario.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR        write DIR/comparison.csv (metric,scenario,mean,ci_low,ci_high,\n"
+    "                          diff,diff_ci_low,diff_ci_high), each scenario's\n"
+    "                          NAME.replications.csv and NAME.resolved.cfg, and manifest.json\n"
+    "  (the other options as for run)\n";
+
 static const char usage_check[] =
     "usage: ccsim check SCENARIO.cfg [--set KEY=VALUE]... [-r REPS] [-s SEED]\n"
     "\n"
@@ -80,9 +97,13 @@ static const char usage_check[] =
 
 #define MAX_SETS 256
 
+#define MAX_SCENARIOS 16
+
 struct run_opts {
-    const char *cmd; /* "run" or "check" */
-    const char *scenario;
+    const char *cmd; /* "run", "check" or "compare" */
+    const char *scenario; /* the first */
+    const char *scenarios[MAX_SCENARIOS];
+    int n_scenarios;
     const char *outdir;
     const char *sets[MAX_SETS];
     int n_sets;
@@ -159,7 +180,8 @@ static bool take_value(int argc, char **argv, int *i, const char *shrt, const ch
 
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
-    bool is_run = strcmp(o->cmd, "run") == 0;
+    bool is_compare = strcmp(o->cmd, "compare") == 0;
+    bool is_run = strcmp(o->cmd, "run") == 0 || is_compare;
 
     usage_cmd = o->cmd;
     o->reps = -1;
@@ -171,7 +193,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
         bool missing;
 
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(is_run ? usage_run : usage_check, stdout);
+            fputs(is_compare ? usage_compare : is_run ? usage_run : usage_check, stdout);
             exit(0);
         } else if (is_run && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->is_quiet = true;
@@ -213,26 +235,34 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             }
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option '%s'", a);
-        } else if (o->scenario) {
+        } else if (o->scenario && !is_compare) {
             return usage_error("one scenario at a time ('%s' is extra)", a);
+        } else if (o->n_scenarios >= MAX_SCENARIOS) {
+            return usage_error("at most %d scenarios", MAX_SCENARIOS);
         } else {
-            o->scenario = a;
+            if (!o->scenario) {
+                o->scenario = a;
+            }
+            o->scenarios[o->n_scenarios++] = a;
         }
     }
     if (!o->scenario) {
         return usage_error("%s: no scenario file given", o->cmd);
+    }
+    if (is_compare && o->n_scenarios < 2) {
+        return usage_error("compare: at least two scenarios (the first is the reference)");
     }
     return 0;
 }
 
 /* Loads the scenario with the command line's overrides applied; prints every problem and
  * returns NULL when there is one. c is initialised here and finalised by the caller. */
-static struct scenario *load_scenario(const struct run_opts *o, struct cfg *c)
+static struct scenario *load_scenario(const struct run_opts *o, const char *path, struct cfg *c)
 {
     struct scenario *sc = NULL;
 
     cfg_init(c);
-    if (cfg_load_file(c, o->scenario)) {
+    if (cfg_load_file(c, path)) {
         char assign[64], option[64];
         if (o->reps >= 0) {
             snprintf(assign, sizeof assign, "replications=%lld", o->reps);
@@ -257,7 +287,7 @@ static struct scenario *load_scenario(const struct run_opts *o, struct cfg *c)
         diag_print(&c->diag, stderr);
         int n = cfg_n_problems(c);
         fprintf(stderr, "ccsim: %d problem%s in %s; nothing was run\n", n, n == 1 ? "" : "s",
-                o->scenario);
+                path);
     }
     return sc;
 }
@@ -269,11 +299,32 @@ static void on_signal(int sig)
     raise(sig);
 }
 
+/* scenario.resolved.cfg: the scenario as run, loadable again. Returns 0 or -errno. */
+static int write_resolved(const char *path, const struct cfg *c, const char *scenario)
+{
+    char header[4096];
+    FILE *f = fopen(path, "w");
+
+    if (!f) {
+        return -errno;
+    }
+    snprintf(header, sizeof header,
+             "The scenario %s as ccsim %s ran it: base files, @include and command-line\n"
+             "overrides resolved, every default filled in. Each value's origin follows it.\n"
+             "Run it again with: ccsim run <this file>\n",
+             scenario, CCSIM_VERSION);
+    int rc = cfg_write(c, f, header);
+    if (fclose(f) != 0 && rc == 0) {
+        rc = -errno;
+    }
+    return rc;
+}
+
 static int write_results(struct outdir *od, const struct run_opts *o, const struct cfg *c,
                          const struct scenario *sc, const struct experiment_result *res,
                          const struct manifest *m)
 {
-    char err[1024], path[4096], header[4096];
+    char err[1024], path[4096];
     int rc;
 
     rc = csv_write_summary(outdir_file(od, "summary.csv", path, sizeof path), sc, res);
@@ -285,16 +336,8 @@ static int write_results(struct outdir *od, const struct run_opts *o, const stru
         rc = csv_write_timeseries(outdir_file(od, "timeseries.csv", path, sizeof path), sc, res);
     }
     if (rc == 0) {
-        FILE *f = fopen(outdir_file(od, "scenario.resolved.cfg", path, sizeof path), "w");
-        snprintf(header, sizeof header,
-                 "The scenario %s as ccsim %s ran it: base files, @include and command-line\n"
-                 "overrides resolved, every default filled in. Each value's origin follows it.\n"
-                 "Run it again with: ccsim run scenario.resolved.cfg\n",
-                 o->scenario, CCSIM_VERSION);
-        rc = f ? cfg_write(c, f, header) : -errno;
-        if (f && fclose(f) != 0 && rc == 0) {
-            rc = -errno;
-        }
+        rc = write_resolved(outdir_file(od, "scenario.resolved.cfg", path, sizeof path), c,
+                            o->scenario);
     }
     if (rc == 0) {
         rc = manifest_write(outdir_file(od, "manifest.json", path, sizeof path), m);
@@ -325,7 +368,7 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "ccsim: %s\n", err);
         return EXIT_USAGE;
     }
-    struct scenario *sc = load_scenario(&o, &c);
+    struct scenario *sc = load_scenario(&o, o.scenario, &c);
     if (!sc) {
         cfg_fini(&c);
         return EXIT_USAGE;
@@ -434,6 +477,134 @@ static void add_row(void *ctx, const config_setting_t *s, const char *path,
     r->from = xstrdup(from);
 }
 
+/* The name a scenario goes by in a comparison: its file name without folder and ".cfg". */
+static void scenario_label(const char *path, char *buf, size_t n)
+{
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    size_t len = strlen(base);
+    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0) {
+        len -= 4;
+    }
+    snprintf(buf, n, "%.*s", (int)len, base);
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+    struct run_opts o = {.cmd = "compare"};
+    struct cfg c[MAX_SCENARIOS];
+    struct compare_entry e[MAX_SCENARIOS];
+    char names[MAX_SCENARIOS][256], err[1024], path[4096], file[512];
+    struct outdir od;
+    int rc = parse_run(argc, argv, &o), n_loaded = 0;
+
+    if (rc != 0) {
+        return rc;
+    }
+    if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        return EXIT_USAGE;
+    }
+    memset(e, 0, sizeof e);
+    for (int i = 0; i < o.n_scenarios; i++) {
+        scenario_label(o.scenarios[i], names[i], sizeof names[i]);
+        for (int k = 0; k < i; k++) {
+            if (strcmp(names[k], names[i]) == 0) {
+                fprintf(stderr, "ccsim: compare: two scenarios are named '%s' (%s and %s); "
+                                "rename one\n",
+                        names[i], o.scenarios[k], o.scenarios[i]);
+                rc = EXIT_USAGE;
+            }
+        }
+        e[i].name = names[i];
+        e[i].sc = load_scenario(&o, o.scenarios[i], &c[i]);
+        n_loaded = i + 1;
+        if (!e[i].sc) {
+            rc = EXIT_USAGE;
+        }
+    }
+    /* Every scenario runs the first one's replications and seed: common random numbers. */
+    long reps = rc == 0 ? e[0].sc->replications : 0;
+    uint64_t seed = rc == 0 ? e[0].sc->seed : 0;
+    struct manifest m = {
+        .argc = argc,
+        .argv = argv,
+        .scenario = o.scenario,
+        .model = rc == 0 ? e[0].sc->ops->name : "",
+        .seed = seed,
+        .replications = reps,
+        .threads = (int)o.threads,
+        .started = time(NULL),
+    };
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    if (rc == 0 && o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        rc = EXIT_RUN_FAILED;
+    }
+    bool has_dir = rc == 0 && o.outdir;
+    int n_run = 0;
+    for (int i = 0; rc == 0 && i < o.n_scenarios; i++) {
+        struct experiment_spec spec = {
+            .sc = e[i].sc,
+            .replications = reps,
+            .seed = seed,
+            .threads = (int)o.threads,
+            .show_progress = !o.is_quiet && progress_wanted(),
+        };
+        if (spec.show_progress) {
+            fprintf(stderr, "%s:\n", names[i]);
+        }
+        n_run = i + 1;
+        if (experiment_run(&spec, &e[i].res) != 0) {
+            fprintf(stderr, "ccsim: %s: %s\n", o.scenarios[i], e[i].res.err);
+            rc = EXIT_RUN_FAILED;
+        }
+        m.n_events += e[i].res.n_events;
+        m.wall_seconds += e[i].res.wall_seconds;
+    }
+    if (rc == 0 && has_dir) {
+        m.finished = time(NULL);
+        rc = compare_write_csv(outdir_file(&od, "comparison.csv", path, sizeof path), e,
+                               o.n_scenarios);
+        for (int i = 0; rc == 0 && i < o.n_scenarios; i++) {
+            snprintf(file, sizeof file, "%.255s.replications.csv", names[i]);
+            rc = csv_write_replications(outdir_file(&od, file, path, sizeof path), e[i].sc,
+                                        &e[i].res);
+            if (rc == 0) {
+                snprintf(file, sizeof file, "%.255s.resolved.cfg", names[i]);
+                rc = write_resolved(outdir_file(&od, file, path, sizeof path), &c[i],
+                                    o.scenarios[i]);
+            }
+        }
+        if (rc == 0) {
+            rc = manifest_write(outdir_file(&od, "manifest.json", path, sizeof path), &m);
+        }
+        if (rc != 0) {
+            fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
+            rc = EXIT_RUN_FAILED;
+        } else if (outdir_commit(&od, err, sizeof err) != 0) {
+            fprintf(stderr, "ccsim: %s\n", err);
+            rc = EXIT_RUN_FAILED;
+        }
+        if (rc != 0) {
+            outdir_abort(&od);
+        }
+    } else if (rc == 0) {
+        compare_print_table(stdout, e, o.n_scenarios);
+    } else if (has_dir) {
+        outdir_abort(&od);
+    }
+    for (int i = 0; i < n_run; i++) {
+        experiment_result_fini(&e[i].res);
+    }
+    for (int i = 0; i < n_loaded; i++) {
+        scenario_destroy((struct scenario *)e[i].sc);
+        cfg_fini(&c[i]);
+    }
+    return rc;
+}
+
 static int cmd_check(int argc, char **argv)
 {
     struct run_opts o = {.cmd = "check"};
@@ -443,7 +614,7 @@ static int cmd_check(int argc, char **argv)
     if (rc != 0) {
         return rc;
     }
-    struct scenario *sc = load_scenario(&o, &c);
+    struct scenario *sc = load_scenario(&o, o.scenario, &c);
     if (!sc) {
         cfg_fini(&c);
         return EXIT_USAGE;
@@ -514,6 +685,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "check") == 0) {
         return cmd_check(argc, argv);
+    }
+    if (strcmp(cmd, "compare") == 0) {
+        return cmd_compare(argc, argv);
     }
     if (strcmp(cmd, "keys") == 0) {
         return cmd_keys(argc, argv);

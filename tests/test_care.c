@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <gsl/gsl_cdf.h>
 
+#include "analysis/ci.h"
 #include "analysis/experiment.h"
 #include "models/care.h"
 #include "models/model.h"
@@ -250,6 +251,42 @@ static void test_24h_crisis_team_fewer_ed_visits(void **state)
     result_fini(&b);
 }
 
+/* Common random numbers: on the same runs, the paired interval of a difference is much
+ * narrower than the unpaired one. */
+static void test_paired_much_narrower_than_unpaired(void **state)
+{
+    (void)state;
+    struct result a, b;
+    const char *const fewer[] = {"hospital.beds=45", NULL};
+    run_with(&a, NULL);
+    run_with(&b, fewer);
+    const char *names[] = {"crises", "ed_visits", "admissions", "bed_days",
+                           "wait_coordination_days", "unmet_need_days", "caseload",
+                           "standard.contacts_per_client_week"};
+    enum { N = sizeof names / sizeof names[0] };
+    double ratio[N];
+    for (size_t i = 0; i < N; i++) {
+        int ma = metric_index(&a, names[i]), mb = metric_index(&b, names[i]);
+        size_t sa = (size_t)a.sc->n_metrics, sb = (size_t)b.sc->n_metrics;
+        struct ci p, w;
+        ci_paired(a.res.metrics + ma, sa, b.res.metrics + mb, sb, REPS, 0.95, &p);
+        ci_welch(a.res.metrics + ma, sa, b.res.metrics + mb, sb, REPS, 0.95, &w);
+        printf("  %-26s paired +-%-10.4g unpaired +-%-10.4g ratio %.3f\n", names[i],
+               (p.hi - p.lo) / 2, (w.hi - w.lo) / 2, (p.hi - p.lo) / (w.hi - w.lo));
+        ratio[i] = (p.hi - p.lo) / (w.hi - w.lo);
+        assert_true(ratio[i] < 1.0);
+    }
+    /* Much narrower: at most a third of the width for most metrics (beds move admissions
+     * and bed-days themselves, which keeps their ratios higher). */
+    int narrow = 0;
+    for (size_t i = 0; i < N; i++) {
+        narrow += ratio[i] < 1.0 / 3.0;
+    }
+    assert_true(narrow >= N - 2);
+    result_fini(&a);
+    result_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_service_closure_raises_unmet_need),
         cmocka_unit_test(test_no_crisis_team_hours_all_to_ed),
         cmocka_unit_test(test_24h_crisis_team_fewer_ed_visits),
+        cmocka_unit_test(test_paired_much_narrower_than_unpaired),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
