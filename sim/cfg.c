@@ -74,6 +74,12 @@ void cfg_fini(struct cfg *c)
 
 void cfg_origin_of(const struct cfg *c, const config_setting_t *s, struct cfg_origin *out)
 {
+    if (!s) {
+        /* A problem reported at a setting that is absent (cfg_error() at a missing member, or
+         * cfg_error_key() in a missing group): the file, without a line (fuzz finding). */
+        *out = (struct cfg_origin){.kind = CFG_FROM_FILE, .file = c->path};
+        return;
+    }
     const struct cfg_origin *o = config_setting_get_hook(s);
 
     if (o) {
@@ -604,10 +610,13 @@ void cfg_error_key(struct cfg *c, const config_setting_t *group, const char *nam
     char text[768];
     va_list ap;
 
-    struct cfg_origin o;
+    struct cfg_origin o = {.kind = CFG_FROM_FILE, .file = c->path, .line = 1};
 
-    cfg_origin_of(c, group, &o);
-    cfg_path(group, path, sizeof path);
+    path[0] = '\0';
+    if (group) { /* NULL: the key's group itself is absent; report at the file */
+        cfg_origin_of(c, group, &o);
+        cfg_path(group, path, sizeof path);
+    }
     snprintf(key, sizeof key, "%s%s%s", path, path[0] ? "." : "", name);
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
