@@ -1,10 +1,12 @@
 #include "analysis/experiment.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/ci.h"
 #include "analysis/progress.h"
 #include "sim/xalloc.h"
 
@@ -58,24 +60,34 @@ static void *worker(void *arg)
 
 int experiment_run(const struct experiment_spec *spec, struct experiment_result *res)
 {
-    long reps = spec->replications;
-    int nm = spec->sc->n_metrics;
-    int threads = spec->threads < 1 ? 1 : spec->threads;
-    struct shared sh = {.spec = spec, .res = res, .first_fail = -1};
-
     memset(res, 0, sizeof *res);
-    res->replications = reps;
-    res->n_metrics = nm;
-    res->metrics = xcalloc((size_t)reps * (size_t)nm, sizeof *res->metrics);
+    res->n_metrics = spec->sc->n_metrics;
     res->n_series = spec->sc->n_series;
     res->n_points = spec->sc->n_points;
-    if (res->n_series > 0 && res->n_points > 0) {
-        res->series = xcalloc((size_t)reps * (size_t)res->n_series * (size_t)res->n_points,
-                              sizeof *res->series);
+    return experiment_extend(spec, res, spec->replications);
+}
+
+int experiment_extend(const struct experiment_spec *spec, struct experiment_result *res,
+                      long total)
+{
+    long first = res->replications;
+    long reps = total - first;
+    int nm = spec->sc->n_metrics;
+    int threads = spec->threads < 1 ? 1 : spec->threads;
+    struct shared sh = {.spec = spec, .res = res, .first_fail = -1, .next = first};
+    size_t per = (size_t)res->n_series * (size_t)res->n_points;
+
+    if (reps <= 0) {
+        return 0;
     }
-    sh.events = xcalloc((size_t)reps, sizeof *sh.events);
-    sh.entities = xcalloc((size_t)reps, sizeof *sh.entities);
-    sh.errs = xcalloc((size_t)reps, sizeof *sh.errs);
+    res->replications = total;
+    res->metrics = xreallocarray(res->metrics, (size_t)total * (size_t)nm, sizeof *res->metrics);
+    if (per > 0) {
+        res->series = xreallocarray(res->series, (size_t)total * per, sizeof *res->series);
+    }
+    sh.events = xcalloc((size_t)total, sizeof *sh.events);
+    sh.entities = xcalloc((size_t)total, sizeof *sh.entities);
+    sh.errs = xcalloc((size_t)total, sizeof *sh.errs);
     pthread_mutex_init(&sh.lock, NULL);
     progress_init(&sh.progress, spec->show_progress, reps, "replications");
 
@@ -102,11 +114,11 @@ int experiment_run(const struct experiment_spec *spec, struct experiment_result 
         }
         free(tid);
     }
-    res->wall_seconds = progress_now() - t0;
+    res->wall_seconds += progress_now() - t0;
     progress_fini(&sh.progress);
 
     /* Sums in replication order. */
-    for (long r = 0; r < reps; r++) {
+    for (long r = first; r < total; r++) {
         res->n_events += sh.events[r];
         res->n_entities += sh.entities[r];
     }
@@ -126,4 +138,82 @@ void experiment_result_fini(struct experiment_result *res)
     res->metrics = NULL;
     free(res->series);
     res->series = NULL;
+}
+
+/* The widest relative half-width among the headline metrics; *which names it. */
+static double widest(const struct experiment_spec *spec, const struct experiment_result *res,
+                     int *which)
+{
+    double worst = 0.0;
+    *which = -1;
+    for (int m = 0; m < res->n_metrics; m++) {
+        if (!scenario_is_headline(spec->sc, m)) {
+            continue;
+        }
+        struct ci c;
+        ci_t(res->metrics + m, (size_t)res->replications, (size_t)res->n_metrics, 0.95, &c);
+        double rel;
+        if (c.n < 2) {
+            rel = INFINITY;
+        } else if (c.sd == 0.0) {
+            rel = 0.0; /* constant: nothing more to learn */
+        } else {
+            rel = ci_relative_halfwidth(&c);
+        }
+        if (*which < 0 || rel > worst) {
+            worst = rel;
+            *which = m;
+        }
+    }
+    return worst;
+}
+
+int experiment_run_precise(const struct experiment_spec *spec, struct experiment_result *res,
+                           double precision, long max_reps, bool *reached, char *report,
+                           size_t report_len)
+{
+    struct experiment_spec first = *spec;
+    int which;
+
+    if (first.replications > max_reps) {
+        first.replications = max_reps;
+    }
+    if (first.replications < 2) {
+        first.replications = 2;
+    }
+    int rc = experiment_run(&first, res);
+    double worst = rc == 0 ? widest(spec, res, &which) : 0.0;
+    while (rc == 0 && worst > precision && res->replications < max_reps) {
+        long n = res->replications;
+        /* The half-width shrinks as 1/sqrt(n): aim a little past the estimate, at most 4x. */
+        double want = ceil((double)n * (worst / precision) * (worst / precision) * 1.1);
+        long next = isfinite(want) && want < 4.0 * (double)n ? (long)want : 4 * n;
+        if (next < n + 2) {
+            next = n + 2;
+        }
+        if (next > max_reps) {
+            next = max_reps;
+        }
+        rc = experiment_extend(spec, res, next);
+        if (rc == 0) {
+            worst = widest(spec, res, &which);
+        }
+    }
+    *reached = rc == 0 && worst <= precision;
+    if (rc == 0) {
+        const char *name = which >= 0 ? scenario_metric_name(spec->sc, which) : "-";
+        if (*reached) {
+            snprintf(report, report_len,
+                     "precision %.3g%%: reached with %ld replications (widest: %s, +-%.3g%%)",
+                     precision * 100, res->replications, name, worst * 100);
+        } else {
+            snprintf(report, report_len,
+                     "precision %.3g%%: not reached with the cap of %ld replications (widest: "
+                     "%s, +-%.3g%%)",
+                     precision * 100, res->replications, name, worst * 100);
+        }
+    } else {
+        snprintf(report, report_len, "precision %.3g%%: the run failed", precision * 100);
+    }
+    return rc;
 }

@@ -40,6 +40,21 @@ struct experiment_result {
 /* Runs every replication. Returns 0, or 1 if a replication failed (res->err says which and
  * why; the lowest-numbered failure is reported whatever the thread count). */
 int experiment_run(const struct experiment_spec *spec, struct experiment_result *res);
+/* Runs replications res->replications .. total - 1 of the same experiment and appends them, so
+ * that a run can grow until it is precise enough; rows already there are untouched, and the
+ * result is the same as one experiment_run() of total replications. */
+int experiment_extend(const struct experiment_spec *spec, struct experiment_result *res,
+                      long total);
 void experiment_result_fini(struct experiment_result *res);
+
+/* Precision on demand: runs spec->replications, then adds replications until the 95% interval
+ * of every headline metric (scenario_is_headline()) has a half-width within precision x |mean|
+ * (a metric that is exactly constant counts as precise), or max_reps is reached. The
+ * replications added depend only on the results so far, so the outcome is the same for any
+ * thread count. Writes a one-line account of how it ended into report. Returns as
+ * experiment_run(). */
+int experiment_run_precise(const struct experiment_spec *spec, struct experiment_result *res,
+                           double precision, long max_reps, bool *reached, char *report,
+                           size_t report_len);
 
 #endif

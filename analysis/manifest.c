@@ -90,6 +90,10 @@ int manifest_write(const char *path, const struct manifest *m)
             m->seed, m->replications, m->threads, started, finished, m->wall_seconds,
             m->n_events);
     json_string(out, host);
+    if (m->note) {
+        fputs(",\n  \"note\": ", out);
+        json_string(out, m->note);
+    }
     fputs("\n}\n", out);
     int rc = ferror(out) ? -EIO : 0;
     if (fclose(out) != 0 && rc == 0) {

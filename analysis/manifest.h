@@ -3,7 +3,7 @@
  *
  * Fields: ccsim_version, git_revision ("unknown" outside a git checkout), command (the argument
  * vector), scenario, model, seed, replications, threads, started and finished (UTC, ISO 8601),
- * wall_seconds, events, host. Everything but the times, wall_seconds and host is determined by
+ * wall_seconds, events, host, and note when given. Everything but the times, wall_seconds and host is determined by
  * the command line and the scenario.
  */
 #ifndef CCSIM_ANALYSIS_MANIFEST_H
@@ -23,6 +23,7 @@ struct manifest {
     time_t started, finished;
     double wall_seconds;
     uint64_t n_events;
+    const char *note; /* how the replications were chosen (--precision), or NULL */
 };
 
 /* Writes m as JSON to path. Returns 0 or -errno. */

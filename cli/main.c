@@ -62,6 +62,10 @@ static const char usage_run[] =
     "  -s, --seed N            scenario seed, overriding the scenario (integer >= 0)\n"
     "  -j, --threads N         run replications on N threads (1..256); results do not depend\n"
     "                          on N\n"
+    "      --precision P       add replications until every headline metric's 95% interval is\n"
+    "                          within P x its mean (e.g. 0.05), starting from the scenario's\n"
+    "                          replications\n"
+    "      --max-reps N        the most replications --precision may run (default 1000)\n"
     "  -q, --quiet             no progress bar (it is shown only on a terminal anyway)\n"
     "      --force             replace DIR if it exists, once the new results are complete\n"
     "  -h, --help              show this help\n";
@@ -112,6 +116,8 @@ struct run_opts {
     long long threads;
     bool is_quiet;
     bool force;
+    double precision; /* 0: a fixed number of replications */
+    long long max_reps;
 };
 
 static const char *usage_cmd = "run";
@@ -187,6 +193,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
     o->reps = -1;
     o->seed = -1;
     o->threads = 1;
+    o->max_reps = 1000;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = NULL;
@@ -224,6 +231,26 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
                 return usage_error("%s: needs a number", a);
             }
             if (!parse_count("-s", v, 0, LLONG_MAX, &o->seed)) {
+                return EXIT_USAGE;
+            }
+        } else if (strcmp(o->cmd, "run") == 0 &&
+                   take_value(argc, argv, &i, "", "--precision", &v, &missing)) {
+            char *end;
+            if (missing) {
+                return usage_error("%s: needs a fraction, e.g. 0.05", a);
+            }
+            o->precision = strtod(v, &end);
+            if (end == v || *end != '\0' || !(o->precision > 0.0 && o->precision < 1.0)) {
+                return usage_error("--precision: '%s' is not a fraction of the mean (real > 0 and "
+                                   "< 1, e.g. 0.05 for 5%%)",
+                                   v);
+            }
+        } else if (strcmp(o->cmd, "run") == 0 &&
+                   take_value(argc, argv, &i, "", "--max-reps", &v, &missing)) {
+            if (missing) {
+                return usage_error("%s: needs a number", a);
+            }
+            if (!parse_count("--max-reps", v, 2, 1000000, &o->max_reps)) {
                 return EXIT_USAGE;
             }
         } else if (is_run && take_value(argc, argv, &i, "-j", "--threads", &v, &missing)) {
@@ -402,7 +429,21 @@ static int cmd_run(int argc, char **argv)
         return EXIT_RUN_FAILED;
     }
     struct experiment_result res;
-    if (experiment_run(&spec, &res) != 0) {
+    char report[512] = "";
+    int failed;
+    if (o.precision > 0) {
+        bool reached;
+        failed = experiment_run_precise(&spec, &res, o.precision, o.max_reps, &reached, report,
+                                        sizeof report);
+        m.replications = res.replications;
+        m.note = report;
+        if (!failed) {
+            fprintf(stderr, "ccsim: %s\n", report);
+        }
+    } else {
+        failed = experiment_run(&spec, &res);
+    }
+    if (failed) {
         fprintf(stderr, "ccsim: %s: %s\n", o.scenario, res.err);
         rc = EXIT_RUN_FAILED;
         if (o.outdir) {

@@ -265,6 +265,20 @@ static const char *care_metric_name(const void *vp, int i)
     return ((const struct care_params *)vp)->metric_names[i];
 }
 
+/* The outcomes planners compare scenarios on; --precision watches these. */
+static bool care_is_headline(const void *vp, int i)
+{
+    static const char *const headline[] = {"crises", "ed_visits", "admissions", "bed_days",
+                                           "wait_coordination_days", "unmet_need_days", NULL};
+    const struct care_params *p = vp;
+    for (int k = 0; headline[k]; k++) {
+        if (strcmp(p->metric_names[i], headline[k]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static int care_n_series(const void *vp)
 {
     (void)vp;
@@ -612,6 +626,7 @@ const struct model_ops care_ops = {
     .destroy = params_destroy,
     .n_metrics = care_n_metrics,
     .metric_name = care_metric_name,
+    .is_headline = care_is_headline,
     .n_series = care_n_series,
     .series_name = care_series_name,
     .series_period = 7.0,

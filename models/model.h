@@ -45,6 +45,8 @@ struct model_ops {
     const char *(*metric_name)(const void *params, int i);
     /* Time series (optional: n_series NULL for none): point k is the value over or at the end
      * of period k (k = 0 .. floor(horizon / period) - 1), from time 0, warm-up included. */
+    /* Whether metric i is a headline outcome, for --precision (optional: NULL means all). */
+    bool (*is_headline)(const void *params, int i);
     int (*n_series)(const void *params);
     const char *(*series_name)(const void *params, int i);
     double series_period;
@@ -77,6 +79,11 @@ void scenario_destroy(struct scenario *s);
 static inline const char *scenario_metric_name(const struct scenario *s, int i)
 {
     return s->ops->metric_name(s->params, i);
+}
+
+static inline bool scenario_is_headline(const struct scenario *s, int i)
+{
+    return !s->ops->is_headline || s->ops->is_headline(s->params, i);
 }
 
 static inline const char *scenario_series_name(const struct scenario *s, int i)
