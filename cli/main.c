@@ -22,6 +22,7 @@
 #include "analysis/outdir.h"
 #include "analysis/progress.h"
 #include "analysis/reference.h"
+#include "analysis/warmup.h"
 #include "models/model.h"
 #include "sim/cfg.h"
 #include "sim/fail.h"
@@ -66,6 +67,8 @@ static const char usage_run[] =
     "                          within P x its mean (e.g. 0.05), starting from the scenario's\n"
     "                          replications\n"
     "      --max-reps N        the most replications --precision may run (default 1000)\n"
+    "      --warmup auto       estimate the warm-up with MSER-5 on the weekly series of a pilot\n"
+    "                          run, then run with it (reported, and in the resolved scenario)\n"
     "  -q, --quiet             no progress bar (it is shown only on a terminal anyway)\n"
     "      --force             replace DIR if it exists, once the new results are complete\n"
     "  -h, --help              show this help\n";
@@ -117,6 +120,7 @@ struct run_opts {
     bool is_quiet;
     bool force;
     double precision; /* 0: a fixed number of replications */
+    bool warmup_auto;
     long long max_reps;
 };
 
@@ -245,6 +249,13 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
                                    "< 1, e.g. 0.05 for 5%%)",
                                    v);
             }
+        } else if (strcmp(o->cmd, "run") == 0 &&
+                   take_value(argc, argv, &i, "", "--warmup", &v, &missing)) {
+            if (missing || strcmp(v, "auto") != 0) {
+                return usage_error("--warmup: only 'auto' (MSER-5 on a pilot run); give a fixed "
+                                   "warm-up in the scenario or with --set warmup=DAYS");
+            }
+            o->warmup_auto = true;
         } else if (strcmp(o->cmd, "run") == 0 &&
                    take_value(argc, argv, &i, "", "--max-reps", &v, &missing)) {
             if (missing) {
@@ -380,6 +391,52 @@ static int write_results(struct outdir *od, const struct run_opts *o, const stru
     return 0;
 }
 
+/* --warmup auto: a pilot run of the scenario as given, MSER-5 on the mean of each weekly
+ * series, and the scenario reloaded with the longest truncation as its warm-up. */
+static int estimate_warmup(const struct run_opts *o, struct cfg *c, struct scenario **sc,
+                           char *note, size_t note_len)
+{
+    if ((*sc)->n_series == 0 || (*sc)->n_points < 10) {
+        fprintf(stderr,
+                "ccsim: --warmup auto: the %s model publishes no weekly series to estimate it "
+                "from; give warmup in the scenario\n",
+                (*sc)->ops->name);
+        return EXIT_USAGE;
+    }
+    struct experiment_spec pilot = {
+        .sc = *sc,
+        .replications = (*sc)->replications,
+        .seed = (*sc)->seed,
+        .threads = (int)o->threads,
+        .show_progress = !o->is_quiet && progress_wanted(),
+    };
+    struct experiment_result res;
+    if (experiment_run(&pilot, &res) != 0) {
+        fprintf(stderr, "ccsim: %s: %s\n", o->scenario, res.err);
+        experiment_result_fini(&res);
+        return EXIT_RUN_FAILED;
+    }
+    int which;
+    int points = warmup_estimate(&res, &which);
+    double days = points * (*sc)->ops->series_period;
+    experiment_result_fini(&res);
+    snprintf(note, note_len,
+             "warm-up estimated by MSER-5 on the weekly series: %g days (%d weeks, from %s)", days,
+             points, scenario_series_name(*sc, which));
+    fprintf(stderr, "ccsim: %s\n", note);
+
+    char assign[64];
+    snprintf(assign, sizeof assign, "warmup=%.17g", days);
+    cfg_set_as(c, assign, "--warmup auto (MSER-5)");
+    scenario_destroy(*sc);
+    *sc = scenario_load(c);
+    if (!*sc) {
+        diag_print(&c->diag, stderr);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct run_opts o = {.cmd = "run"};
@@ -399,6 +456,15 @@ static int cmd_run(int argc, char **argv)
     if (!sc) {
         cfg_fini(&c);
         return EXIT_USAGE;
+    }
+    char warmup_note[512] = "";
+    if (o.warmup_auto) {
+        rc = estimate_warmup(&o, &c, &sc, warmup_note, sizeof warmup_note);
+        if (rc != 0) {
+            scenario_destroy(sc);
+            cfg_fini(&c);
+            return rc;
+        }
     }
 
     struct experiment_spec spec = {
@@ -442,6 +508,9 @@ static int cmd_run(int argc, char **argv)
         }
     } else {
         failed = experiment_run(&spec, &res);
+    }
+    if (warmup_note[0] && !m.note) {
+        m.note = warmup_note;
     }
     if (failed) {
         fprintf(stderr, "ccsim: %s: %s\n", o.scenario, res.err);
