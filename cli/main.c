@@ -22,6 +22,7 @@
 #include "analysis/outdir.h"
 #include "analysis/progress.h"
 #include "analysis/reference.h"
+#include "analysis/sweep.h"
 #include "analysis/warmup.h"
 #include "models/model.h"
 #include "sim/cfg.h"
@@ -38,6 +39,7 @@ static const char usage_main[] =
     "  run SCENARIO.cfg      run the replications of a scenario and summarise them\n"
     "  check SCENARIO.cfg    validate a scenario and show every resolved value and its origin\n"
     "  compare A.cfg B.cfg   the same clients under each scenario; paired differences\n"
+    "  sweep SCENARIO.cfg    a grid over keys (--vary KEY=FROM:TO:STEP), each point with CIs\n"
     "  keys                  print the reference of every scenario key (Markdown)\n"
     "\n"
     "options:\n"
@@ -88,6 +90,21 @@ static const char usage_compare[] =
     "                          NAME.replications.csv and NAME.resolved.cfg, and manifest.json\n"
     "  (the other options as for run)\n";
 
+static const char usage_sweep[] =
+    "usage: ccsim sweep SCENARIO.cfg --vary KEY=FROM:TO:STEP [--vary ...] [-o DIR]\n"
+    "                   [--set KEY=VALUE]... [-r REPS] [-s SEED] [-j THREADS] [-q] [--force]\n"
+    "\n"
+    "Runs the scenario at every point of the grid of the varied keys (FROM, FROM+STEP, ... TO;\n"
+    "several --vary give every combination, the last varying fastest), each point with the same\n"
+    "seed and replications, and reports each metric with its 95% confidence interval. Every\n"
+    "point is validated before anything runs.\n"
+    "\n"
+    "options:\n"
+    "      --vary KEY=FROM:TO:STEP   a key to vary (dotted path as for --set); up to 8\n"
+    "  -o, --output DIR        write DIR/sweep.csv (the varied keys, then metric,mean,ci_low,\n"
+    "                          ci_high,n) and manifest.json\n"
+    "  (the other options as for run)\n";
+
 static const char usage_check[] =
     "usage: ccsim check SCENARIO.cfg [--set KEY=VALUE]... [-r REPS] [-s SEED]\n"
     "\n"
@@ -119,6 +136,8 @@ struct run_opts {
     long long threads;
     bool is_quiet;
     bool force;
+    const char *vary[SWEEP_MAX_KEYS];
+    int n_vary;
     double precision; /* 0: a fixed number of replications */
     bool warmup_auto;
     long long max_reps;
@@ -191,7 +210,8 @@ static bool take_value(int argc, char **argv, int *i, const char *shrt, const ch
 static int parse_run(int argc, char **argv, struct run_opts *o)
 {
     bool is_compare = strcmp(o->cmd, "compare") == 0;
-    bool is_run = strcmp(o->cmd, "run") == 0 || is_compare;
+    bool is_sweep = strcmp(o->cmd, "sweep") == 0;
+    bool is_run = strcmp(o->cmd, "run") == 0 || is_compare || is_sweep;
 
     usage_cmd = o->cmd;
     o->reps = -1;
@@ -204,7 +224,11 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
         bool missing;
 
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(is_compare ? usage_compare : is_run ? usage_run : usage_check, stdout);
+            fputs(is_sweep     ? usage_sweep
+                  : is_compare ? usage_compare
+                  : is_run     ? usage_run
+                               : usage_check,
+                  stdout);
             exit(0);
         } else if (is_run && (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0)) {
             o->is_quiet = true;
@@ -237,6 +261,14 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             if (!parse_count("-s", v, 0, LLONG_MAX, &o->seed)) {
                 return EXIT_USAGE;
             }
+        } else if (is_sweep && take_value(argc, argv, &i, "", "--vary", &v, &missing)) {
+            if (missing) {
+                return usage_error("%s: needs KEY=FROM:TO:STEP", a);
+            }
+            if (o->n_vary >= SWEEP_MAX_KEYS) {
+                return usage_error("--vary: at most %d keys", SWEEP_MAX_KEYS);
+            }
+            o->vary[o->n_vary++] = v;
         } else if (strcmp(o->cmd, "run") == 0 &&
                    take_value(argc, argv, &i, "", "--precision", &v, &missing)) {
             char *end;
@@ -286,6 +318,9 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
     }
     if (!o->scenario) {
         return usage_error("%s: no scenario file given", o->cmd);
+    }
+    if (is_sweep && o->n_vary == 0) {
+        return usage_error("sweep: give at least one --vary KEY=FROM:TO:STEP");
     }
     if (is_compare && o->n_scenarios < 2) {
         return usage_error("compare: at least two scenarios (the first is the reference)");
@@ -587,6 +622,144 @@ static void add_row(void *ctx, const config_setting_t *s, const char *path,
     r->from = xstrdup(from);
 }
 
+static int cmd_sweep(int argc, char **argv)
+{
+    struct run_opts o = {.cmd = "sweep"};
+    struct sweep_axis axes[SWEEP_MAX_KEYS];
+    char err[1024], path[4096];
+    struct outdir od;
+    int rc = parse_run(argc, argv, &o);
+
+    if (rc != 0) {
+        return rc;
+    }
+    for (int k = 0; k < o.n_vary; k++) {
+        if (!sweep_parse_axis(o.vary[k], &axes[k], err, sizeof err)) {
+            fprintf(stderr, "ccsim: %s\n(see 'ccsim sweep --help')\n", err);
+            return EXIT_USAGE;
+        }
+    }
+    long n = sweep_n_points(axes, o.n_vary);
+    if (n < 1 || n > 10000) {
+        fprintf(stderr, "ccsim: sweep: too many points (at most 10000)\n");
+        return EXIT_USAGE;
+    }
+    if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        return EXIT_USAGE;
+    }
+    /* Every point is loaded and validated before anything runs. */
+    struct cfg *c = xcalloc((size_t)n, sizeof *c);
+    struct scenario **sc = xcalloc((size_t)n, sizeof *sc);
+    struct experiment_result *res = xcalloc((size_t)n, sizeof *res);
+    long n_bad = 0, n_loaded = 0;
+    for (long p = 0; p < n; p++) {
+        cfg_init(&c[p]);
+        n_loaded = p + 1;
+        if (!cfg_load_file(&c[p], o.scenario)) {
+            diag_print(&c[p].diag, stderr);
+            n_bad = n;
+            break;
+        }
+        for (int k = 0; k < o.n_vary; k++) {
+            char assign[512], label[600];
+            snprintf(assign, sizeof assign, "%.255s=%.15g", axes[k].key,
+                     sweep_value(axes, o.n_vary, p, k));
+            snprintf(label, sizeof label, "--vary %s", assign);
+            cfg_set_as(&c[p], assign, label);
+        }
+        for (int i = 0; i < o.n_sets; i++) {
+            cfg_set(&c[p], o.sets[i]);
+        }
+        if (o.reps >= 0) {
+            char assign[64];
+            snprintf(assign, sizeof assign, "replications=%lld", o.reps);
+            cfg_set_as(&c[p], assign, "-r");
+        }
+        sc[p] = scenario_load(&c[p]);
+        if (!sc[p] || cfg_n_problems(&c[p]) > 0) {
+            if (n_bad == 0) {
+                diag_print(&c[p].diag, stderr);
+            }
+            n_bad++;
+        }
+    }
+    if (n_bad > 0) {
+        fprintf(stderr, "ccsim: sweep: %ld of %ld points have problems%s; nothing was run\n",
+                n_bad > n ? n : n_bad, n, n_bad > 1 ? " (the first shown)" : "");
+        rc = EXIT_USAGE;
+    }
+    uint64_t seed = rc == 0 ? (o.seed >= 0 ? (uint64_t)o.seed : sc[0]->seed) : 0;
+    long reps = rc == 0 ? sc[0]->replications : 0;
+    struct manifest m = {.argc = argc,
+                         .argv = argv,
+                         .scenario = o.scenario,
+                         .model = rc == 0 ? sc[0]->ops->name : "",
+                         .seed = seed,
+                         .replications = reps,
+                         .threads = (int)o.threads,
+                         .started = time(NULL)};
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    if (rc == 0 && o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        rc = EXIT_RUN_FAILED;
+    }
+    bool has_dir = rc == 0 && o.outdir;
+    struct progress bar;
+    progress_init(&bar, rc == 0 && !o.is_quiet && progress_wanted(), n, "points");
+    long n_run = 0;
+    for (long p = 0; rc == 0 && p < n; p++) {
+        struct experiment_spec spec = {
+            .sc = sc[p], .replications = reps, .seed = seed, .threads = (int)o.threads};
+        n_run = p + 1;
+        if (experiment_run(&spec, &res[p]) != 0) {
+            fprintf(stderr, "ccsim: sweep point %ld: %s\n", p + 1, res[p].err);
+            rc = EXIT_RUN_FAILED;
+        }
+        m.n_events += res[p].n_events;
+        m.wall_seconds += res[p].wall_seconds;
+        progress_step(&bar, 1);
+    }
+    progress_fini(&bar);
+    if (rc == 0 && has_dir) {
+        m.finished = time(NULL);
+        rc = sweep_write_csv(outdir_file(&od, "sweep.csv", path, sizeof path), axes, o.n_vary, n,
+                             (const struct scenario *const *)sc, res);
+        if (rc == 0) {
+            rc = manifest_write(outdir_file(&od, "manifest.json", path, sizeof path), &m);
+        }
+        if (rc != 0) {
+            fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
+            rc = EXIT_RUN_FAILED;
+        } else if (outdir_commit(&od, err, sizeof err) != 0) {
+            fprintf(stderr, "ccsim: %s\n", err);
+            rc = EXIT_RUN_FAILED;
+        }
+        if (rc != 0) {
+            outdir_abort(&od);
+        }
+    } else if (rc == 0) {
+        if (sweep_write_csv("/dev/stdout", axes, o.n_vary, n,
+                            (const struct scenario *const *)sc, res) != 0) {
+            rc = EXIT_RUN_FAILED;
+        }
+    } else if (has_dir) {
+        outdir_abort(&od);
+    }
+    for (long p = 0; p < n_run; p++) {
+        experiment_result_fini(&res[p]);
+    }
+    for (long p = 0; p < n_loaded; p++) {
+        scenario_destroy(sc[p]);
+        cfg_fini(&c[p]);
+    }
+    free(res);
+    free(sc);
+    free(c);
+    return rc;
+}
+
 /* The name a scenario goes by in a comparison: its file name without folder and ".cfg". */
 static void scenario_label(const char *path, char *buf, size_t n)
 {
@@ -798,6 +971,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "compare") == 0) {
         return cmd_compare(argc, argv);
+    }
+    if (strcmp(cmd, "sweep") == 0) {
+        return cmd_sweep(argc, argv);
     }
     if (strcmp(cmd, "keys") == 0) {
         return cmd_keys(argc, argv);
