@@ -62,8 +62,9 @@ static void write_table(FILE *out, const struct cfg_table *t)
         cell(out, t->help);
         fputs(".\n\n", out);
     }
-    fputs("| key | allowed | default | unit | meaning | source of the default |\n", out);
-    fputs("|---|---|---|---|---|---|\n", out);
+    fputs("| key | allowed | default | unit | meaning | source of the default | plausible range |\n",
+          out);
+    fputs("|---|---|---|---|---|---|---|\n", out);
     for (size_t i = 0; i < t->n_keys; i++) {
         const struct cfg_key *k = &t->keys[i];
         cfg_allowed(k, allowed, sizeof allowed);
@@ -76,7 +77,11 @@ static void write_table(FILE *out, const struct cfg_table *t)
         cell(out, k->help ? k->help : "");
         fputs(" | ", out);
         cell(out, k->source ? k->source : "");
-        fputs(" |\n", out);
+        if (cfg_key_has_plausible(k)) {
+            fprintf(out, " | %.15g to %.15g |\n", k->plausible_lo, k->plausible_hi);
+        } else {
+            fputs(" |  |\n", out);
+        }
     }
     fputc('\n', out);
 }
@@ -91,7 +96,8 @@ int reference_write_markdown(FILE *out)
           "source. Paths are dotted from the top level; `[]` marks the elements of a list. "
           "Any scenario may start from another with `base = \"other.cfg\";` and may be "
           "varied on the command line with `--set KEY=VALUE`; `ccsim check` shows the "
-          "resolved values and where each came from.\n\n",
+          "resolved values and where each came from. A plausible range, where the evidence "
+          "gives one, is what `ccsim sensitivity` varies the value over.\n\n",
           out);
     fputs("## Every scenario\n\n", out);
     write_table(out, &scenario_table);

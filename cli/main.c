@@ -22,6 +22,7 @@
 #include "analysis/outdir.h"
 #include "analysis/progress.h"
 #include "analysis/reference.h"
+#include "analysis/sensitivity.h"
 #include "analysis/sweep.h"
 #include "analysis/warmup.h"
 #include "models/model.h"
@@ -40,6 +41,7 @@ static const char usage_main[] =
     "  check SCENARIO.cfg    validate a scenario and show every resolved value and its origin\n"
     "  compare A.cfg B.cfg   the same clients under each scenario; paired differences\n"
     "  sweep SCENARIO.cfg    a grid over keys (--vary KEY=FROM:TO:STEP), each point with CIs\n"
+    "  sensitivity SCENARIO.cfg  one-way low/high for every parameter with a plausible range\n"
     "  keys                  print the reference of every scenario key (Markdown)\n"
     "\n"
     "options:\n"
@@ -103,6 +105,20 @@ static const char usage_sweep[] =
     "      --vary KEY=FROM:TO:STEP   a key to vary (dotted path as for --set); up to 8\n"
     "  -o, --output DIR        write DIR/sweep.csv (the varied keys, then metric,mean,ci_low,\n"
     "                          ci_high,n) and manifest.json\n"
+    "  (the other options as for run)\n";
+
+static const char usage_sensitivity[] =
+    "usage: ccsim sensitivity SCENARIO.cfg [-o DIR] [--set KEY=VALUE]... [-r REPS] [-s SEED]\n"
+    "                         [-j THREADS] [-q] [--force]\n"
+    "\n"
+    "One-way sensitivity: runs the scenario with each parameter that declares a plausible range\n"
+    "(see docs/scenarios.md) at the low and at the high end of it, everything else as given, on\n"
+    "the same random numbers, and reports each metric's paired difference from the base.\n"
+    "\n"
+    "options:\n"
+    "  -o, --output DIR        write DIR/sensitivity.csv (parameter,low,high,metric,base,\n"
+    "                          low_mean,high_mean,low_diff,...,high_diff_ci_high) and\n"
+    "                          manifest.json\n"
     "  (the other options as for run)\n";
 
 static const char usage_check[] =
@@ -211,7 +227,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 {
     bool is_compare = strcmp(o->cmd, "compare") == 0;
     bool is_sweep = strcmp(o->cmd, "sweep") == 0;
-    bool is_run = strcmp(o->cmd, "run") == 0 || is_compare || is_sweep;
+    bool is_sens = strcmp(o->cmd, "sensitivity") == 0;
+    bool is_run = strcmp(o->cmd, "run") == 0 || is_compare || is_sweep || is_sens;
 
     usage_cmd = o->cmd;
     o->reps = -1;
@@ -224,7 +241,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
         bool missing;
 
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(is_sweep     ? usage_sweep
+            fputs(is_sens      ? usage_sensitivity
+                  : is_sweep   ? usage_sweep
                   : is_compare ? usage_compare
                   : is_run     ? usage_run
                                : usage_check,
@@ -760,6 +778,187 @@ static int cmd_sweep(int argc, char **argv)
     return rc;
 }
 
+/* Loads the scenario with the command line's overrides and one more assignment (NULL for
+ * none) under label; NULL after printing the problems when show is set. */
+static struct scenario *load_variant(const struct run_opts *o, struct cfg *c, const char *assign,
+                                     const char *label, bool show)
+{
+    cfg_init(c);
+    if (!cfg_load_file(c, o->scenario)) {
+        if (show) {
+            diag_print(&c->diag, stderr);
+        }
+        return NULL;
+    }
+    char a[64], l[64];
+    if (o->reps >= 0) {
+        snprintf(a, sizeof a, "replications=%lld", o->reps);
+        snprintf(l, sizeof l, "-r %lld", o->reps);
+        cfg_set_as(c, a, l);
+    }
+    if (o->seed >= 0) {
+        snprintf(a, sizeof a, "seed=%lld", o->seed);
+        snprintf(l, sizeof l, "-s %lld", o->seed);
+        cfg_set_as(c, a, l);
+    }
+    for (int i = 0; i < o->n_sets; i++) {
+        cfg_set(c, o->sets[i]);
+    }
+    if (assign) {
+        cfg_set_as(c, assign, label);
+    }
+    struct scenario *sc = scenario_load(c);
+    if (sc && cfg_n_problems(c) > 0) {
+        scenario_destroy(sc);
+        sc = NULL;
+    }
+    if (!sc && show) {
+        diag_print(&c->diag, stderr);
+    }
+    return sc;
+}
+
+static int cmd_sensitivity(int argc, char **argv)
+{
+    struct run_opts o = {.cmd = "sensitivity"};
+    char err[1024], path[4096];
+    struct outdir od;
+    int rc = parse_run(argc, argv, &o), n = 0;
+
+    if (rc != 0) {
+        return rc;
+    }
+    if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        return EXIT_USAGE;
+    }
+    struct cfg c0;
+    struct scenario *base = load_variant(&o, &c0, NULL, NULL, true);
+    if (!base) {
+        fprintf(stderr, "ccsim: problems in %s; nothing was run\n", o.scenario);
+        cfg_fini(&c0);
+        return EXIT_USAGE;
+    }
+    struct sens_param *params = sens_parameters(&c0, &n);
+    if (n == 0) {
+        fprintf(stderr, "ccsim: sensitivity: no parameter of %s declares a plausible range\n",
+                o.scenario);
+        free(params);
+        scenario_destroy(base);
+        cfg_fini(&c0);
+        return EXIT_USAGE;
+    }
+    /* 2n variants, each validated before anything runs. */
+    struct cfg *c = xcalloc((size_t)(2 * n), sizeof *c);
+    struct scenario **sc = xcalloc((size_t)(2 * n), sizeof *sc);
+    struct experiment_result *res = xcalloc((size_t)(2 * n), sizeof *res), base_res;
+    for (int v = 0; v < 2 * n; v++) {
+        const struct sens_param *p = &params[v / 2];
+        double x = v % 2 == 0 ? p->key->plausible_lo : p->key->plausible_hi;
+        char assign[640], label[700];
+        snprintf(assign, sizeof assign, "%.511s=%.17g", p->path, x);
+        snprintf(label, sizeof label, "sensitivity %s", assign);
+        sc[v] = load_variant(&o, &c[v], assign, label, rc == 0);
+        if (!sc[v]) {
+            rc = EXIT_USAGE;
+        }
+    }
+    uint64_t seed = base->seed;
+    long reps = base->replications;
+    struct manifest m = {.argc = argc,
+                         .argv = argv,
+                         .scenario = o.scenario,
+                         .model = base->ops->name,
+                         .seed = seed,
+                         .replications = reps,
+                         .threads = (int)o.threads,
+                         .started = time(NULL)};
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    if (rc == 0 && o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        rc = EXIT_RUN_FAILED;
+    }
+    bool has_dir = rc == 0 && o.outdir;
+    struct progress bar;
+    progress_init(&bar, rc == 0 && !o.is_quiet && progress_wanted(), 2 * n + 1, "runs");
+    int n_run = 0;
+    bool base_ran = false;
+    for (int v = -1; rc == 0 && v < 2 * n; v++) {
+        struct experiment_spec spec = {.sc = v < 0 ? base : sc[v],
+                                       .replications = reps,
+                                       .seed = seed,
+                                       .threads = (int)o.threads};
+        struct experiment_result *r = v < 0 ? &base_res : &res[v];
+        if (v < 0) {
+            base_ran = true;
+        } else {
+            n_run = v + 1;
+        }
+        if (experiment_run(&spec, r) != 0) {
+            fprintf(stderr, "ccsim: sensitivity: %s\n", r->err);
+            rc = EXIT_RUN_FAILED;
+        }
+        m.n_events += r->n_events;
+        m.wall_seconds += r->wall_seconds;
+        progress_step(&bar, 1);
+    }
+    progress_fini(&bar);
+    /* low[i] = res[2i], high[i] = res[2i + 1]: split into two arrays for the writer. */
+    struct experiment_result *low = NULL, *high = NULL;
+    if (rc == 0) {
+        low = xcalloc((size_t)n, sizeof *low);
+        high = xcalloc((size_t)n, sizeof *high);
+        for (int i = 0; i < n; i++) {
+            low[i] = res[2 * i];
+            high[i] = res[2 * i + 1];
+        }
+    }
+    if (rc == 0 && has_dir) {
+        m.finished = time(NULL);
+        rc = sens_write_csv(outdir_file(&od, "sensitivity.csv", path, sizeof path), params, n,
+                            base, &base_res, low, high);
+        if (rc == 0) {
+            rc = manifest_write(outdir_file(&od, "manifest.json", path, sizeof path), &m);
+        }
+        if (rc != 0) {
+            fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
+            rc = EXIT_RUN_FAILED;
+        } else if (outdir_commit(&od, err, sizeof err) != 0) {
+            fprintf(stderr, "ccsim: %s\n", err);
+            rc = EXIT_RUN_FAILED;
+        }
+        if (rc != 0) {
+            outdir_abort(&od);
+        }
+    } else if (rc == 0) {
+        if (sens_write_csv("/dev/stdout", params, n, base, &base_res, low, high) != 0) {
+            rc = EXIT_RUN_FAILED;
+        }
+    } else if (has_dir) {
+        outdir_abort(&od);
+    }
+    free(low);
+    free(high);
+    if (base_ran) {
+        experiment_result_fini(&base_res);
+    }
+    for (int v = 0; v < n_run; v++) {
+        experiment_result_fini(&res[v]);
+    }
+    for (int v = 0; v < 2 * n; v++) {
+        scenario_destroy(sc[v]);
+        cfg_fini(&c[v]);
+    }
+    free(res);
+    free(sc);
+    free(c);
+    free(params);
+    scenario_destroy(base);
+    cfg_fini(&c0);
+    return rc;
+}
+
 /* The name a scenario goes by in a comparison: its file name without folder and ".cfg". */
 static void scenario_label(const char *path, char *buf, size_t n)
 {
@@ -974,6 +1173,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "sweep") == 0) {
         return cmd_sweep(argc, argv);
+    }
+    if (strcmp(cmd, "sensitivity") == 0) {
+        return cmd_sensitivity(argc, argv);
     }
     if (strcmp(cmd, "keys") == 0) {
         return cmd_keys(argc, argv);

@@ -51,7 +51,9 @@ static const struct cfg_key risk_keys[N_RISK] = {
                   .def = 18.0,
                   .unit = "per year",
                   .help = "rate of deteriorating -> crisis (about 3 weeks on average)",
-                  .source = "derived; calibration parameter (no published estimate)"},
+                  .source = "derived; calibration parameter (no published estimate)",
+     .plausible_lo = 12,
+     .plausible_hi = 26},
     [K_RECOVERY] = {.name = "recovery_rate",
                     .type = CFG_REAL,
                     .lo = 0.0,
@@ -59,14 +61,18 @@ static const struct cfg_key risk_keys[N_RISK] = {
                     .def = 12.0,
                     .unit = "per year",
                     .help = "rate of deteriorating -> stable without help",
-                    .source = "derived; calibration parameter (no published estimate)"},
+                    .source = "derived; calibration parameter (no published estimate)",
+     .plausible_lo = 6,
+     .plausible_hi = 24},
     [K_UNMET] = {.name = "unmet_need_factor",
                  .type = CFG_REAL,
                  .lo = 0.0,
                  .hi = 10.0,
                  .def = 0.15,
                  .help = "extra deterioration rate per unmet need (x (1 + f x unmet))",
-                 .source = "derived (assumption)"},
+                 .source = "derived (assumption)",
+     .plausible_lo = 0.05,
+     .plausible_hi = 0.3},
     [K_POST_DAYS] = {.name = "post_discharge_days",
                      .type = CFG_REAL,
                      .lo = 0.0,
@@ -82,7 +88,9 @@ static const struct cfg_key risk_keys[N_RISK] = {
                        .def = 3.0,
                        .help = "deterioration rate multiplier in that window",
                        .source = "derived from post-discharge relapse (CORE: 38% readmitted in "
-                                 "a year)"},
+                                 "a year)",
+     .plausible_lo = 2,
+     .plausible_hi = 5},
     [K_FOLLOWUP_EFFECT] = {.name = "followup_effect",
                            .type = CFG_REAL,
                            .lo = 0.0,
@@ -91,7 +99,9 @@ static const struct cfg_key risk_keys[N_RISK] = {
                            .help = "share of the window's excess risk left after a follow-up "
                                    "within 7 days",
                            .source = "enhanced aftercare protective (Psychiatr Serv 2012); size "
-                                     "derived"},
+                                     "derived",
+     .plausible_lo = 0.3,
+     .plausible_hi = 0.8},
     [K_RECOVERED] = {.name = "recovered_factor",
                      .type = CFG_REAL,
                      .lo = 0.0,
@@ -100,7 +110,9 @@ static const struct cfg_key risk_keys[N_RISK] = {
                      .help = "deterioration rate multiplier after step-down from coordination "
                              "(recovered)",
                      .source = "derived (assumption): relapse after recovery below the "
-                               "in-episode rate"},
+                               "in-episode rate",
+     .plausible_lo = 0.3,
+     .plausible_hi = 0.8},
     [K_FOLLOW] = {.name = "follow_days",
                   .type = CFG_REAL,
                   .lo = 0.0,
@@ -111,7 +123,9 @@ static const struct cfg_key risk_keys[N_RISK] = {
                           "signposted) is followed for a crisis that brings it back; after that "
                           "the client leaves the model (moved, recovered for good, or "
                           "re-referred as a new client)",
-                  .source = "model boundary (assumption)"},
+                  .source = "model boundary (assumption)",
+     .plausible_lo = 365,
+     .plausible_hi = 1095},
 };
 
 const struct cfg_table care_risk_table = {
@@ -148,7 +162,9 @@ static const struct cfg_key crt_keys[N_CRT] = {
                  .help = "probability a crisis handled by a crisis or home-treatment team ends in "
                          "admission",
                  .source = "Johnson et al. 2005 OR 0.19 on a 0.45 baseline, shrunk toward Glover "
-                           "et al. 2006"},
+                           "et al. 2006",
+                 .plausible_lo = 0.13,
+                 .plausible_hi = 0.45},
 };
 
 const struct cfg_table care_crt_table = {
@@ -172,7 +188,9 @@ static const struct cfg_key ed_keys[N_ED] = {
                  .hi = 10.0,
                  .def = 0.8,
                  .help = "multiplier on p_admit when a coordinator knows the client",
-                 .source = "derived (assumption)"},
+                 .source = "derived (assumption)",
+     .plausible_lo = 0.6,
+     .plausible_hi = 1.0},
 };
 
 const struct cfg_table care_ed_table = {
@@ -204,7 +222,9 @@ static const struct cfg_key hosp_keys[N_HOSP] = {
                  .def = 24.0,
                  .unit = "hours",
                  .help = "longest wait in the ED for a local bed before an out-of-area placement",
-                 .source = "derived (assumption); ED boarding about 18 h (Nicks & Manthey 2012)"},
+                 .source = "derived (assumption); ED boarding about 18 h (Nicks & Manthey 2012)",
+     .plausible_lo = 12,
+     .plausible_hi = 48},
     [H_FOLLOWUP] = {.name = "followup_uncoordinated",
                     .type = CFG_REAL,
                     .lo = 0.0,
@@ -212,7 +232,9 @@ static const struct cfg_key hosp_keys[N_HOSP] = {
                     .def = 0.5,
                     .help = "probability of follow-up within 7 days for a client no coordinator "
                             "holds",
-                    .source = "derived (assumption)"},
+                    .source = "derived (assumption)",
+     .plausible_lo = 0.3,
+     .plausible_hi = 0.7},
 };
 
 const struct cfg_table care_hospital_table = {

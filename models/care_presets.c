@@ -58,6 +58,11 @@ enum {
     {                                                                                              \
         .name = name_, .type = CFG_REAL, .is_required = true, .lo = 0.0, .hi = 1.0, .help = help_  \
     }
+#define REAL01P(name_, help_, plo_, phi_)                                                          \
+    {                                                                                              \
+        .name = name_, .type = CFG_REAL, .is_required = true, .lo = 0.0, .hi = 1.0,               \
+        .help = help_, .plausible_lo = plo_, .plausible_hi = phi_                                  \
+    }
 
 static const struct cfg_key model_keys[N_KEYS] = {
     [K_NAME] = {.name = "name",
@@ -91,7 +96,9 @@ static const struct cfg_key model_keys[N_KEYS] = {
                  .lo = 0.0,
                  .hi = 1.0,
                  .flags = CFG_HI_OPEN,
-                 .help = "share of hours spent on administration, not contacts"},
+                 .help = "share of hours spent on administration, not contacts",
+                 .plausible_lo = 0.4,
+                 .plausible_hi = 0.6},
     [K_LIMIT] = {.name = "caseload_limit",
                  .type = CFG_INT,
                  .is_required = true,
@@ -119,17 +126,24 @@ static const struct cfg_key model_keys[N_KEYS] = {
                    .hi = 480.0,
                    .unit = "minutes",
                    .help = "length of a contact, travel and notes included"},
-    [K_DNA] = REAL01("dna", "probability that the client misses a contact (did not attend)"),
-    [K_DETECT] = REAL01("detect", "probability that a contact during deterioration detects it"),
-    [K_RESOLVE] = REAL01("resolve", "probability that the response to a detected deterioration "
-                                    "averts the crisis"),
+    /* Plausible ranges: DNA 15.6-28% in studies (Mitchell & Selmes 2007); detection and
+     * resolution are calibration parameters without published estimates. */
+    [K_DNA] = REAL01P("dna", "probability that the client misses a contact (did not attend)",
+                      0.156, 0.28),
+    [K_DETECT] = REAL01P("detect", "probability that a contact during deterioration detects it",
+                         0.3, 0.7),
+    [K_RESOLVE] = REAL01P("resolve",
+                          "probability that the response to a detected deterioration averts "
+                          "the crisis",
+                          0.3, 0.7),
     [K_IN_HOUSE] = {.name = "in_house",
                     .type = CFG_STRING,
                     .is_required = true,
                     .help = "services the team provides itself, comma-separated (no wait for a "
                             "place); other needs are met by referral"},
-    [K_LINKAGE] = REAL01("linkage", "probability that a contact refers an unmet need to its "
-                                    "service"),
+    [K_LINKAGE] = REAL01P("linkage",
+                          "probability that a contact refers an unmet need to its service", 0.3,
+                          0.8),
     [K_LINKAGE_DAYS] = {.name = "linkage_days",
                         .type = CFG_REAL,
                         .is_required = true,
@@ -144,7 +158,9 @@ static const struct cfg_key model_keys[N_KEYS] = {
                      .lo = 0.0,
                      .hi = 12.0,
                      .unit = "per client-year",
-                     .help = "hazard of losing contact while coordinated"},
+                     .help = "hazard of losing contact while coordinated",
+                 .plausible_lo = 0.1,
+                 .plausible_hi = 0.25},
     [K_COVER] = {.name = "crisis_cover",
                  .type = CFG_CHOICE,
                  .is_required = true,

@@ -56,7 +56,14 @@ struct cfg_key {
     const char *unit;            /* unit of the value, or NULL */
     const char *help;            /* one line for docs and check */
     const char *source;          /* published source of the default, or NULL */
+    /* A plausible range for one-way sensitivity analysis (REAL, INT): none when hi <= lo. */
+    double plausible_lo, plausible_hi;
 };
+
+static inline bool cfg_key_has_plausible(const struct cfg_key *k)
+{
+    return (k->type == CFG_REAL || k->type == CFG_INT) && k->plausible_hi > k->plausible_lo;
+}
 
 /* A declared group: the keys one kind of group may hold. */
 struct cfg_table {
