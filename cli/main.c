@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -15,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analysis/calibrate.h"
+#include "analysis/ci.h"
 #include "analysis/compare.h"
 #include "analysis/csv.h"
 #include "analysis/experiment.h"
@@ -42,6 +45,7 @@ static const char usage_main[] =
     "  compare A.cfg B.cfg   the same clients under each scenario; paired differences\n"
     "  sweep SCENARIO.cfg    a grid over keys (--vary KEY=FROM:TO:STEP), each point with CIs\n"
     "  sensitivity SCENARIO.cfg  one-way low/high for every parameter with a plausible range\n"
+    "  calibrate SCENARIO.cfg    fit --free parameters to --target outcomes\n"
     "  keys                  print the reference of every scenario key (Markdown)\n"
     "\n"
     "options:\n"
@@ -121,6 +125,25 @@ static const char usage_sensitivity[] =
     "                          manifest.json\n"
     "  (the other options as for run)\n";
 
+static const char usage_calibrate[] =
+    "usage: ccsim calibrate SCENARIO.cfg --target METRIC=VALUE... --free KEY=LOW:HIGH...\n"
+    "                       [-o DIR] [--max-iter N] [--set KEY=VALUE]... [-r REPS] [-s SEED]\n"
+    "                       [-j THREADS] [-q] [--force]\n"
+    "\n"
+    "Fits the free parameters (real-valued keys, each within LOW..HIGH) so that the metrics'\n"
+    "means over the replications come as close as possible to the targets (least squares of\n"
+    "relative errors, Nelder-Mead simplex, the same random numbers at every evaluation), then\n"
+    "reports the fit and writes the calibrated scenario.\n"
+    "\n"
+    "options:\n"
+    "      --target METRIC=VALUE   an outcome to match; up to 8\n"
+    "      --free KEY=LOW:HIGH     a parameter to fit; up to 8\n"
+    "      --max-iter N            simplex iterations at most (default 60)\n"
+    "  -o, --output DIR        write DIR/calibrated.cfg (loadable, the fitted values marked),\n"
+    "                          fit.csv (metric,target,mean,ci_low,ci_high), evaluations.csv\n"
+    "                          and manifest.json\n"
+    "  (the other options as for run)\n";
+
 static const char usage_check[] =
     "usage: ccsim check SCENARIO.cfg [--set KEY=VALUE]... [-r REPS] [-s SEED]\n"
     "\n"
@@ -154,6 +177,11 @@ struct run_opts {
     bool force;
     const char *vary[SWEEP_MAX_KEYS];
     int n_vary;
+    const char *targets[CALIB_MAX], *frees[CALIB_MAX];
+    int n_targets, n_frees;
+    const char *fitted[CALIB_MAX]; /* calibrate: KEY=VALUE of the point being evaluated */
+    int n_fitted;
+    long long max_iter;
     double precision; /* 0: a fixed number of replications */
     bool warmup_auto;
     long long max_reps;
@@ -228,20 +256,23 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
     bool is_compare = strcmp(o->cmd, "compare") == 0;
     bool is_sweep = strcmp(o->cmd, "sweep") == 0;
     bool is_sens = strcmp(o->cmd, "sensitivity") == 0;
-    bool is_run = strcmp(o->cmd, "run") == 0 || is_compare || is_sweep || is_sens;
+    bool is_calib = strcmp(o->cmd, "calibrate") == 0;
+    bool is_run = strcmp(o->cmd, "run") == 0 || is_compare || is_sweep || is_sens || is_calib;
 
     usage_cmd = o->cmd;
     o->reps = -1;
     o->seed = -1;
     o->threads = 1;
     o->max_reps = 1000;
+    o->max_iter = 60;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char *v = NULL;
         bool missing;
 
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            fputs(is_sens      ? usage_sensitivity
+            fputs(is_calib     ? usage_calibrate
+                  : is_sens    ? usage_sensitivity
                   : is_sweep   ? usage_sweep
                   : is_compare ? usage_compare
                   : is_run     ? usage_run
@@ -277,6 +308,23 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
                 return usage_error("%s: needs a number", a);
             }
             if (!parse_count("-s", v, 0, LLONG_MAX, &o->seed)) {
+                return EXIT_USAGE;
+            }
+        } else if (is_calib && take_value(argc, argv, &i, "", "--target", &v, &missing)) {
+            if (missing || o->n_targets >= CALIB_MAX) {
+                return usage_error("--target: METRIC=VALUE, at most %d", CALIB_MAX);
+            }
+            o->targets[o->n_targets++] = v;
+        } else if (is_calib && take_value(argc, argv, &i, "", "--free", &v, &missing)) {
+            if (missing || o->n_frees >= CALIB_MAX) {
+                return usage_error("--free: KEY=LOW:HIGH, at most %d", CALIB_MAX);
+            }
+            o->frees[o->n_frees++] = v;
+        } else if (is_calib && take_value(argc, argv, &i, "", "--max-iter", &v, &missing)) {
+            if (missing) {
+                return usage_error("%s: needs a number", a);
+            }
+            if (!parse_count("--max-iter", v, 1, 100000, &o->max_iter)) {
                 return EXIT_USAGE;
             }
         } else if (is_sweep && take_value(argc, argv, &i, "", "--vary", &v, &missing)) {
@@ -336,6 +384,10 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
     }
     if (!o->scenario) {
         return usage_error("%s: no scenario file given", o->cmd);
+    }
+    if (is_calib && (o->n_targets == 0 || o->n_frees == 0)) {
+        return usage_error("calibrate: give at least one --target METRIC=VALUE and one --free "
+                           "KEY=LOW:HIGH");
     }
     if (is_sweep && o->n_vary == 0) {
         return usage_error("sweep: give at least one --vary KEY=FROM:TO:STEP");
@@ -804,6 +856,9 @@ static struct scenario *load_variant(const struct run_opts *o, struct cfg *c, co
     for (int i = 0; i < o->n_sets; i++) {
         cfg_set(c, o->sets[i]);
     }
+    for (int i = 0; i < o->n_fitted; i++) {
+        cfg_set_as(c, o->fitted[i], "calibrate (fitted)");
+    }
     if (assign) {
         cfg_set_as(c, assign, label);
     }
@@ -956,6 +1011,219 @@ static int cmd_sensitivity(int argc, char **argv)
     free(params);
     scenario_destroy(base);
     cfg_fini(&c0);
+    return rc;
+}
+
+struct calib_ctx {
+    const struct run_opts *o;
+    struct calib_free free_[CALIB_MAX];
+    struct calib_target target[CALIB_MAX];
+    bool show_problems;
+};
+
+/* The scenario with the free parameters at params, loaded into c (caller finalises). */
+static struct scenario *calib_variant(struct calib_ctx *k, const double *params, struct cfg *c)
+{
+    struct run_opts o = *k->o;
+    /* The fitted values go in after the command line's overrides. */
+    char assign[CALIB_MAX][512];
+    for (int i = 0; i < k->o->n_frees; i++) {
+        snprintf(assign[i], sizeof assign[i], "%.255s=%.17g", k->free_[i].key, params[i]);
+        o.fitted[i] = assign[i];
+    }
+    o.n_fitted = k->o->n_frees;
+    return load_variant(&o, c, NULL, NULL, k->show_problems);
+}
+
+static double calib_eval(void *vctx, const double *params, double *means)
+{
+    struct calib_ctx *k = vctx;
+    struct cfg c;
+    double f = NAN;
+
+    struct scenario *sc = calib_variant(k, params, &c);
+    if (sc) {
+        struct experiment_spec spec = {.sc = sc,
+                                       .replications = sc->replications,
+                                       .seed = sc->seed,
+                                       .threads = (int)k->o->threads};
+        struct experiment_result res;
+        if (experiment_run(&spec, &res) == 0) {
+            f = 0;
+            for (int t = 0; t < k->o->n_targets; t++) {
+                struct compare_entry e = {.sc = sc};
+                int m = compare_metric_index(&e, k->target[t].metric);
+                struct ci ci;
+                ci_t(res.metrics + m, (size_t)res.replications, (size_t)res.n_metrics, 0.95, &ci);
+                means[t] = ci.mean;
+                double rel = (ci.mean - k->target[t].value) / k->target[t].value;
+                f += rel * rel;
+            }
+        }
+        experiment_result_fini(&res);
+        scenario_destroy(sc);
+    }
+    cfg_fini(&c);
+    return f;
+}
+
+static int cmd_calibrate(int argc, char **argv)
+{
+    struct run_opts o = {.cmd = "calibrate"};
+    struct calib_ctx k = {.o = &o, .show_problems = true};
+    char err[1024], path[4096];
+    struct outdir od;
+    int rc = parse_run(argc, argv, &o);
+
+    if (rc != 0) {
+        return rc;
+    }
+    for (int i = 0; i < o.n_frees; i++) {
+        if (!calib_parse_free(o.frees[i], &k.free_[i], err, sizeof err)) {
+            fprintf(stderr, "ccsim: %s\n(see 'ccsim calibrate --help')\n", err);
+            return EXIT_USAGE;
+        }
+    }
+    for (int i = 0; i < o.n_targets; i++) {
+        if (!calib_parse_target(o.targets[i], &k.target[i], err, sizeof err)) {
+            fprintf(stderr, "ccsim: %s\n(see 'ccsim calibrate --help')\n", err);
+            return EXIT_USAGE;
+        }
+    }
+    if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        return EXIT_USAGE;
+    }
+    /* Validate at both ends of every range, and the targets' metric names, before fitting. */
+    double lo[CALIB_MAX], hi[CALIB_MAX];
+    for (int i = 0; i < o.n_frees; i++) {
+        lo[i] = k.free_[i].lo;
+        hi[i] = k.free_[i].hi;
+    }
+    for (int end = 0; end < 2 && rc == 0; end++) {
+        struct cfg c;
+        struct scenario *sc = calib_variant(&k, end ? hi : lo, &c);
+        if (!sc) {
+            fprintf(stderr, "ccsim: problems at the %s end of the free ranges; nothing was run\n",
+                    end ? "high" : "low");
+            rc = EXIT_USAGE;
+        }
+        for (int t = 0; sc && t < o.n_targets; t++) {
+            struct compare_entry e = {.sc = sc};
+            if (compare_metric_index(&e, k.target[t].metric) < 0) {
+                fprintf(stderr, "ccsim: --target %s: the %s model has no metric '%s'\n",
+                        o.targets[t], sc->ops->name, k.target[t].metric);
+                rc = EXIT_USAGE;
+            }
+        }
+        scenario_destroy(sc);
+        cfg_fini(&c);
+    }
+    if (rc != 0) {
+        return rc;
+    }
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    if (o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        return EXIT_RUN_FAILED;
+    }
+    FILE *log = NULL;
+    if (o.outdir) {
+        log = fopen(outdir_file(&od, "evaluations.csv", path, sizeof path), "w");
+        if (log) {
+            fputs("evaluation", log);
+            for (int i = 0; i < o.n_frees; i++) {
+                fprintf(log, ",%s", k.free_[i].key);
+            }
+            for (int i = 0; i < o.n_targets; i++) {
+                fprintf(log, ",%s", k.target[i].metric);
+            }
+            fputs(",objective\n", log);
+        }
+    }
+    k.show_problems = false;
+    struct calib_result best;
+    time_t started = time(NULL);
+    rc = calib_run(k.free_, o.n_frees, o.n_targets, calib_eval, &k, (int)o.max_iter, 1e-3,
+                   &best, log);
+    if (log && fclose(log) != 0) {
+        rc = 1;
+    }
+    if (rc != 0) {
+        fprintf(stderr, "ccsim: calibrate: no point of the free ranges could be evaluated\n");
+        if (o.outdir) {
+            outdir_abort(&od);
+        }
+        return EXIT_RUN_FAILED;
+    }
+    /* The best point again, for its intervals and its resolved scenario. */
+    struct cfg c;
+    k.show_problems = true;
+    struct scenario *sc = calib_variant(&k, best.params, &c);
+    struct experiment_spec spec = {
+        .sc = sc, .replications = sc->replications, .seed = sc->seed, .threads = (int)o.threads};
+    struct experiment_result res;
+    rc = experiment_run(&spec, &res) == 0 ? 0 : EXIT_RUN_FAILED;
+    FILE *out = stdout;
+    if (o.outdir && rc == 0) {
+        out = fopen(outdir_file(&od, "fit.csv", path, sizeof path), "w");
+        rc = out ? 0 : EXIT_RUN_FAILED;
+    }
+    if (rc == 0) {
+        fprintf(stderr, "ccsim: calibrate: %s after %d iterations (%d evaluations); relative "
+                        "squared error %.3g\n",
+                best.converged ? "converged" : "stopped", best.iterations, best.evaluations,
+                best.objective);
+        for (int i = 0; i < o.n_frees; i++) {
+            fprintf(stderr, "  %s = %.6g\n", k.free_[i].key, best.params[i]);
+        }
+        fputs("metric,target,mean,ci_low,ci_high\n", out);
+        for (int t = 0; t < o.n_targets; t++) {
+            struct compare_entry e = {.sc = sc};
+            int m = compare_metric_index(&e, k.target[t].metric);
+            struct ci ci;
+            ci_t(res.metrics + m, (size_t)res.replications, (size_t)res.n_metrics, 0.95, &ci);
+            fprintf(out, "%s,%.10g,%.10g,%.10g,%.10g\n", k.target[t].metric, k.target[t].value,
+                    ci.mean, ci.lo, ci.hi);
+        }
+    }
+    if (o.outdir) {
+        if (out && out != stdout && fclose(out) != 0) {
+            rc = EXIT_RUN_FAILED;
+        }
+        struct manifest m = {.argc = argc,
+                             .argv = argv,
+                             .scenario = o.scenario,
+                             .model = sc->ops->name,
+                             .seed = sc->seed,
+                             .replications = sc->replications,
+                             .threads = (int)o.threads,
+                             .started = started,
+                             .finished = time(NULL),
+                             .n_events = res.n_events};
+        if (rc == 0) {
+            rc = write_resolved(outdir_file(&od, "calibrated.cfg", path, sizeof path), &c,
+                                o.scenario) == 0
+                     ? 0
+                     : EXIT_RUN_FAILED;
+        }
+        if (rc == 0) {
+            rc = manifest_write(outdir_file(&od, "manifest.json", path, sizeof path), &m) == 0
+                     ? 0
+                     : EXIT_RUN_FAILED;
+        }
+        if (rc == 0 && outdir_commit(&od, err, sizeof err) != 0) {
+            fprintf(stderr, "ccsim: %s\n", err);
+            rc = EXIT_RUN_FAILED;
+        }
+        if (rc != 0) {
+            outdir_abort(&od);
+        }
+    }
+    experiment_result_fini(&res);
+    scenario_destroy(sc);
+    cfg_fini(&c);
     return rc;
 }
 
@@ -1176,6 +1444,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "sensitivity") == 0) {
         return cmd_sensitivity(argc, argv);
+    }
+    if (strcmp(cmd, "calibrate") == 0) {
+        return cmd_calibrate(argc, argv);
     }
     if (strcmp(cmd, "keys") == 0) {
         return cmd_keys(argc, argv);
