@@ -70,8 +70,12 @@ static bool counts_in_service(enum care_stage s)
 
 int care_count_unmet(const struct care_run *run, const struct care_client *c)
 {
-    bool counted = counts_in_service((enum care_stage)c->stage) || c->stage == STAGE_DISENGAGED ||
-                   (c->stage == STAGE_SIGNPOSTED && run->sim.now < c->signpost_until);
+    /* Clients in the service, and those who left it with needs unmet (disengaged, or
+     * signposted for their signposted period), until they leave the model (dormant). */
+    bool counted = counts_in_service((enum care_stage)c->stage) ||
+                   (!c->dormant && (c->stage == STAGE_DISENGAGED ||
+                                    (c->stage == STAGE_SIGNPOSTED &&
+                                     run->sim.now < c->signpost_until)));
     return counted ? __builtin_popcount(c->needs & (uint16_t)~c->met) : 0;
 }
 
@@ -90,7 +94,7 @@ static void signpost_over(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
     (void)sim;
-    run->cl[arg].ev_end = 0;
+    run->cl[arg].ev_signpost = 0;
     care_unmet_update(run, (uint32_t)arg);
     care_risk_redraw(run, (uint32_t)arg);
 }
@@ -102,6 +106,7 @@ static void follow_over(struct sim *sim, void *obj, uint64_t arg)
     (void)sim;
     c->ev_follow = 0;
     c->dormant = true;
+    care_unmet_update(run, (uint32_t)arg);
     care_risk_redraw(run, (uint32_t)arg);
 }
 
@@ -121,8 +126,12 @@ void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
     if (was != is) {
         twavg_add(&run->in_service_tw, now, is ? 1.0 : -1.0);
     }
+    if (c->ev_signpost) { /* a signposted period ends early when the client comes back */
+        sim_cancel(&run->sim, c->ev_signpost);
+        c->ev_signpost = 0;
+    }
     if (stage == STAGE_SIGNPOSTED && c->signpost_until > now) {
-        c->ev_end = sim_schedule_at(&run->sim, c->signpost_until, signpost_over, run, id);
+        c->ev_signpost = sim_schedule_at(&run->sim, c->signpost_until, signpost_over, run, id);
     }
     /* Out of the service: followed for follow_days; back in: followed while in. */
     if (c->ev_follow) {
@@ -131,9 +140,12 @@ void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
     }
     c->dormant = false;
     if (!is) {
+        /* Followed for follow_days, or until the client leaves the region (moves away or
+         * dies: its exit time, drawn at referral, takes effect when it is out of the
+         * service). */
         double until = stage == STAGE_SIGNPOSTED ? fmax(c->signpost_until, now) : now;
-        c->ev_follow = sim_schedule_at(&run->sim, until + run->p->follow_days, follow_over, run,
-                                       id);
+        double end = fmin(until + run->p->follow_days, fmax(c->t_exit, now));
+        c->ev_follow = sim_schedule_at(&run->sim, end, follow_over, run, id);
     }
     care_unmet_update(run, id);
 }

@@ -136,6 +136,7 @@ struct care_params {
     double post_discharge_days, post_discharge_factor, followup_effect;
     double recovered_factor; /* after step-down */
     double follow_days;      /* how long clients out of the service stay at risk in the model */
+    double exit_rate;        /* per day: leaving the region (moving away, death) */
 
     /* crisis team, ED, hospital */
     int crt_places;
@@ -211,6 +212,8 @@ struct care_client {
     uint16_t delayed;       /* bit i: need i is on its way (linkage delay) */
     uint16_t queued;        /* bit i: need i waits for a place at its service */
     uint64_t ev_risk, ev_contact, ev_end, ev_disengage, ev_wait, ev_board, ev_post, ev_follow;
+    uint64_t ev_signpost;   /* end of the signposted period */
+    double t_exit;          /* when the client leaves the region (moves, dies) */
     uint64_t q_wait;        /* handle in the assessment or coordination waiting list */
     uint64_t q_bed;         /* handle in the queue for beds, while boarding */
     uint64_t ev_need[CARE_MAX_NEEDS]; /* linkage event, or service waiting-list handle */

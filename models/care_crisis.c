@@ -33,6 +33,8 @@ enum {
     K_FOLLOWUP_EFFECT,
     K_RECOVERED,
     K_FOLLOW,
+    K_SCALE,
+    K_EXIT,
     N_RISK
 };
 
@@ -126,6 +128,31 @@ static const struct cfg_key risk_keys[N_RISK] = {
                   .source = "model boundary (assumption)",
      .plausible_lo = 365,
      .plausible_hi = 1095},
+    [K_SCALE] = {.name = "scale",
+                 .type = CFG_REAL,
+                 .lo = 0.0,
+                 .hi = 100.0,
+                 .flags = CFG_LO_OPEN,
+                 .def = 1.0,
+                 .help = "crisis hazard scale: multiplies every deterioration rate (the "
+                         "calibration knob for the crisis incidence of a region)",
+                 .source = "calibration parameter (1 = the rates as given)",
+                 .plausible_lo = 0.5,
+                 .plausible_hi = 2.0},
+    [K_EXIT] = {.name = "exit_rate",
+                .type = CFG_REAL,
+                .lo = 0.0,
+                .hi = 10.0,
+                .def = 0.1,
+                .unit = "per client-year",
+                .help = "rate of leaving the model (moving away, death, lasting recovery); takes "
+                        "effect when "
+                        "the client is next out of the service, so that clients who keep "
+                        "returning do not accumulate",
+                .source = "assumption: SMI mortality 2-3% a year, moving away, lasting "
+                          "recovery",
+                .plausible_lo = 0.05,
+                .plausible_hi = 0.15},
 };
 
 const struct cfg_table care_risk_table = {
@@ -322,6 +349,13 @@ bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_p
         ok &= cfg_get_real(c, g, &risk_keys[K_FOLLOWUP_EFFECT], &p->followup_effect);
         ok &= cfg_get_real(c, g, &risk_keys[K_RECOVERED], &p->recovered_factor);
         ok &= cfg_get_real(c, g, &risk_keys[K_FOLLOW], &p->follow_days);
+        ok &= cfg_get_real(c, g, &risk_keys[K_EXIT], &per_year);
+        p->exit_rate = per_year / CARE_DAYS_PER_YEAR;
+        double scale = 1.0;
+        ok &= cfg_get_real(c, g, &risk_keys[K_SCALE], &scale);
+        for (int i = 0; i < CARE_N_SEVERITY; i++) {
+            p->deteriorate[i] *= scale;
+        }
     } else {
         ok = false;
     }

@@ -390,8 +390,8 @@ static const struct preset_value act[] = {
       "ACT principles: services provided directly, not brokered (Phillips et al. 2001)"),
     V(K_LINKAGE, 0.8, "in-house services (derived)"),
     V(K_LINKAGE_DAYS, 7, "derived (assumption)"),
-    V(K_DISENGAGE, 0.09, "0.18 x 0.5: ACT lost to follow-up RR 0.6 (0.5-0.7) (Marshall & "
-                         "Lockwood)"),
+    V(K_DISENGAGE, 0.108, "0.18 x 0.6: ACT lost to follow-up RR 0.6 (0.5-0.7) (Marshall & "
+                          "Lockwood)"),
     T(K_COVER, "24h", "ACT principles: 24-hour availability"),
     V(K_FOLLOWUP, 0.98, "derived (assumption)"),
     V(K_EPISODE, 1095, "no time limit in ACT; 3 years derived"),
@@ -516,6 +516,7 @@ bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care
     memset(m, 0, sizeof *m);
     if (!config_setting_is_group(s)) {
         cfg_error(c, s, "not a coordination model (a group { name = ...; preset = ...; })");
+        m->name = xstrdup("?"); /* never NULL: the caller compares names (fuzz finding) */
         return false;
     }
     ok &= cfg_check_keys(c, s, &care_models_table);

@@ -458,6 +458,8 @@ static uint32_t new_client(struct care_run *run)
         }
     }
     unsigned prior = gsl_ran_poisson(r, p->prior_admissions[c->severity] * c->frailty);
+    c->t_exit = p->exit_rate > 0 ? run->sim.now + gsl_ran_exponential(r, 1.0 / p->exit_rate)
+                                 : HUGE_VAL;
     c->prior_admissions = (uint16_t)(prior > 1000 ? 1000 : prior);
     c->t_discharge = -HUGE_VAL;
     c->model = -1;
