@@ -52,7 +52,7 @@ TEST_SUPPORT := $(BUILD)/tests/support.o
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps test check bench verify clean install uninstall format format-check docs \
+.PHONY: all deps test check bench verify validate clean install uninstall format format-check docs \
         hdrcheck layers valgrind
 
 all: $(BUILD)/ccsim
@@ -143,3 +143,7 @@ layers:
 docs: $(BUILD)/ccsim
 	$(Q)$(BUILD)/ccsim keys >docs/scenarios.md.tmp && mv docs/scenarios.md.tmp docs/scenarios.md
 	@echo "docs: docs/scenarios.md regenerated"
+
+# Published effects against simulated ones (docs/validation.md).
+validate: $(BUILD)/ccsim
+	$(Q)$(BUILD)/ccsim validate -j 2

@@ -27,6 +27,7 @@
 #include "analysis/reference.h"
 #include "analysis/sensitivity.h"
 #include "analysis/sweep.h"
+#include "analysis/validate.h"
 #include "analysis/warmup.h"
 #include "models/model.h"
 #include "sim/cfg.h"
@@ -46,6 +47,7 @@ static const char usage_main[] =
     "  sweep SCENARIO.cfg    a grid over keys (--vary KEY=FROM:TO:STEP), each point with CIs\n"
     "  sensitivity SCENARIO.cfg  one-way low/high for every parameter with a plausible range\n"
     "  calibrate SCENARIO.cfg    fit --free parameters to --target outcomes\n"
+    "  validate              published effects against simulated ones (scenarios/validation)\n"
     "  keys                  print the reference of every scenario key (Markdown)\n"
     "\n"
     "options:\n"
@@ -1227,6 +1229,216 @@ static int cmd_calibrate(int argc, char **argv)
     return rc;
 }
 
+static const char usage_validate[] =
+    "usage: ccsim validate [--dir DIR] [-o DIR] [-r REPS] [-s SEED] [-j THREADS] [-q] [--force]\n"
+    "\n"
+    "Runs the validation scenarios (default folder scenarios/validation) on the same clients and\n"
+    "random numbers and prints, for each published effect, the published estimate with its 95%\n"
+    "interval, the simulated effect with its paired 95% interval, and pass or fail. -o writes\n"
+    "validation.csv and manifest.json. docs/validation.md explains every row.\n";
+
+static int cmd_validate(int argc, char **argv)
+{
+    const char *dir = "scenarios/validation", *outdir = NULL;
+    long long reps = -1, seed = -1, threads = 1;
+    bool quiet = false, force = false;
+    char err[1024], path[4096];
+
+    usage_cmd = "validate";
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i], *v = NULL;
+        bool missing;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            fputs(usage_validate, stdout);
+            return 0;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            quiet = true;
+        } else if (strcmp(a, "--force") == 0) {
+            force = true;
+        } else if (take_value(argc, argv, &i, "", "--dir", &v, &missing)) {
+            if (missing) {
+                return usage_error("%s: needs a folder", a);
+            }
+            dir = v;
+        } else if (take_value(argc, argv, &i, "-o", "--output", &v, &missing)) {
+            if (missing) {
+                return usage_error("%s: needs a folder name", a);
+            }
+            outdir = v;
+        } else if (take_value(argc, argv, &i, "-r", "--replications", &v, &missing)) {
+            if (missing || !parse_count("-r", v, 2, 1000000, &reps)) {
+                return EXIT_USAGE;
+            }
+        } else if (take_value(argc, argv, &i, "-s", "--seed", &v, &missing)) {
+            if (missing || !parse_count("-s", v, 0, LLONG_MAX, &seed)) {
+                return EXIT_USAGE;
+            }
+        } else if (take_value(argc, argv, &i, "-j", "--threads", &v, &missing)) {
+            if (missing || !parse_count("-j", v, 1, 256, &threads)) {
+                return EXIT_USAGE;
+            }
+        } else {
+            return usage_error("validate: unexpected argument '%s'", a);
+        }
+    }
+    if (outdir && outdir_check(outdir, force, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        return EXIT_USAGE;
+    }
+    /* The distinct scenarios, each loaded once. */
+    enum { MAXS = 16 };
+    const char *files[MAXS];
+    struct cfg c[MAXS];
+    struct scenario *sc[MAXS] = {0};
+    struct experiment_result res[MAXS];
+    int n = 0, rc = 0;
+    for (int r = 0; r < validate_n_rows; r++) {
+        const char *pair[2] = {validate_rows[r].reference, validate_rows[r].treatment};
+        for (int k = 0; k < 2; k++) {
+            int found = -1;
+            for (int i = 0; i < n; i++) {
+                if (strcmp(files[i], pair[k]) == 0) {
+                    found = i;
+                }
+            }
+            if (found < 0 && n < MAXS) {
+                files[n++] = pair[k];
+            }
+        }
+    }
+    struct run_opts o = {.cmd = "validate", .reps = reps, .seed = seed};
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        sc[i] = load_scenario(&o, path, &c[i]);
+        if (!sc[i]) {
+            rc = EXIT_USAGE;
+        }
+    }
+    if (rc != 0) {
+        for (int i = 0; i < n; i++) {
+            scenario_destroy(sc[i]);
+            cfg_fini(&c[i]);
+        }
+        return rc;
+    }
+    long nreps = sc[0]->replications;
+    uint64_t s0 = sc[0]->seed;
+    struct manifest m = {.argc = argc,
+                         .argv = argv,
+                         .scenario = dir,
+                         .model = sc[0]->ops->name,
+                         .seed = s0,
+                         .replications = nreps,
+                         .threads = (int)threads,
+                         .started = time(NULL)};
+    struct progress bar;
+    progress_init(&bar, !quiet && progress_wanted(), n, "scenarios");
+    int n_run = 0;
+    for (int i = 0; i < n && rc == 0; i++) {
+        struct experiment_spec spec = {
+            .sc = sc[i], .replications = nreps, .seed = s0, .threads = (int)threads};
+        n_run = i + 1;
+        if (experiment_run(&spec, &res[i]) != 0) {
+            fprintf(stderr, "ccsim: %s: %s\n", files[i], res[i].err);
+            rc = EXIT_RUN_FAILED;
+        }
+        m.n_events += res[i].n_events;
+        progress_step(&bar, 1);
+    }
+    progress_fini(&bar);
+    struct outdir od;
+    FILE *csv = NULL;
+    if (rc == 0 && outdir) {
+        if (outdir_begin(&od, outdir, force, err, sizeof err) != 0) {
+            fprintf(stderr, "ccsim: %s\n", err);
+            rc = EXIT_RUN_FAILED;
+        } else if (!(csv = fopen(outdir_file(&od, "validation.csv", path, sizeof path), "w"))) {
+            rc = EXIT_RUN_FAILED;
+        } else {
+            fputs("row,source,published,published_low,published_high,simulated,simulated_low,"
+                  "simulated_high,result\n",
+                  csv);
+        }
+    }
+    int passed = 0;
+    if (rc == 0) {
+        printf("validation: %ld replications, seed %llu, scenarios in %s\n\n", nreps,
+               (unsigned long long)s0, dir);
+        printf("%-62s %-24s %-26s %s\n", "published effect", "published (95% CI)",
+               "simulated (95% CI)", "result");
+    }
+    for (int r = 0; rc == 0 && r < validate_n_rows; r++) {
+        const struct validate_row *row = &validate_rows[r];
+        int a = -1, b = -1;
+        for (int i = 0; i < n; i++) {
+            a = strcmp(files[i], row->reference) == 0 ? i : a;
+            b = strcmp(files[i], row->treatment) == 0 ? i : b;
+        }
+        struct compare_entry ea = {.sc = sc[a]}, eb = {.sc = sc[b]};
+        int ma = compare_metric_index(&ea, row->metric), mb = compare_metric_index(&eb, row->metric);
+        if (ma < 0 || mb < 0) {
+            fprintf(stderr, "ccsim: validate: no metric %s in %s\n", row->metric,
+                    ma < 0 ? files[a] : files[b]);
+            rc = EXIT_USAGE;
+            break;
+        }
+        double *x = xcalloc((size_t)nreps, sizeof *x), *y = xcalloc((size_t)nreps, sizeof *y);
+        for (long i = 0; i < nreps; i++) {
+            x[i] = res[a].metrics[i * res[a].n_metrics + ma];
+            y[i] = res[b].metrics[i * res[b].n_metrics + mb];
+        }
+        struct validate_outcome out;
+        validate_effect(row, x, y, nreps, &out);
+        free(x);
+        free(y);
+        passed += out.pass;
+        char pub[64], sim[64];
+        const char *kind = row->kind == VALIDATE_RR ? "RR" : "MD";
+        if (row->rule == VALIDATE_NOT_BELOW) {
+            snprintf(pub, sizeof pub, "%s >= %.3g (%.3g: %.3g-%.3g)", kind, row->lo, row->point,
+                     row->lo, row->hi);
+        } else {
+            snprintf(pub, sizeof pub, "%s %.3g (%.3g to %.3g)", kind, row->point, row->lo, row->hi);
+        }
+        snprintf(sim, sizeof sim, "%s %.3g (%.3g to %.3g)", kind, out.point, out.lo, out.hi);
+        printf("%-62s %-24s %-26s %s\n", row->label, pub, sim, out.pass ? "pass" : "FAIL");
+        if (csv) {
+            fprintf(csv, "\"%s\",\"%s\",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", row->label,
+                    row->source, row->point, row->lo, row->hi, out.point, out.lo, out.hi,
+                    out.pass ? "pass" : "fail");
+        }
+    }
+    if (rc == 0) {
+        printf("\n%d of %d rows pass (see docs/validation.md for the reasons behind any "
+               "failure)\n",
+               passed, validate_n_rows);
+    }
+    if (csv) {
+        if (fclose(csv) != 0 && rc == 0) {
+            rc = EXIT_RUN_FAILED;
+        }
+        m.finished = time(NULL);
+        if (rc == 0 && manifest_write(outdir_file(&od, "manifest.json", path, sizeof path), &m)) {
+            rc = EXIT_RUN_FAILED;
+        }
+        if (rc == 0 && outdir_commit(&od, err, sizeof err) != 0) {
+            fprintf(stderr, "ccsim: %s\n", err);
+            rc = EXIT_RUN_FAILED;
+        }
+        if (rc != 0) {
+            outdir_abort(&od);
+        }
+    }
+    for (int i = 0; i < n_run; i++) {
+        experiment_result_fini(&res[i]);
+    }
+    for (int i = 0; i < n; i++) {
+        scenario_destroy(sc[i]);
+        cfg_fini(&c[i]);
+    }
+    return rc;
+}
+
 /* The name a scenario goes by in a comparison: its file name without folder and ".cfg". */
 static void scenario_label(const char *path, char *buf, size_t n)
 {
@@ -1447,6 +1659,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "calibrate") == 0) {
         return cmd_calibrate(argc, argv);
+    }
+    if (strcmp(cmd, "validate") == 0) {
+        return cmd_validate(argc, argv);
     }
     if (strcmp(cmd, "keys") == 0) {
         return cmd_keys(argc, argv);

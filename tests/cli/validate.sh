@@ -1,0 +1,31 @@
+#!/bin/sh
+# ccsim validate: a row per published effect with both intervals and a verdict, validation.csv,
+# and the same table for any -j.
+set -u
+CCSIM=${CCSIM:-build/ccsim}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() {
+    echo "FAIL: $*"
+    fail=1
+}
+"$CCSIM" validate -r 4 -j 1 -q >"$tmp/a" || bad "validate -j 1"
+"$CCSIM" validate -r 4 -j 2 -q -o "$tmp/v" >"$tmp/b" || bad "validate -j 2"
+cmp "$tmp/a" "$tmp/b" || bad "the table differs with -j"
+for row in "ICM vs standard care: hospital days per client-month" \
+    "ACT vs standard care: admitted to hospital" "ACT vs standard care: lost to follow-up" \
+    "Caseload 12 vs 30 alone" "Broker case management vs standard care"; do
+    grep -q "^$row.* \(pass\|FAIL\)$" "$tmp/a" || bad "no verdict for: $row"
+done
+grep -q "^[0-9] of 5 rows pass" "$tmp/a" || bad "no summary line"
+v="$tmp/v/validation.csv"
+[ "$(head -n 1 "$v")" = "row,source,published,published_low,published_high,simulated,simulated_low,simulated_high,result" ] ||
+    bad "validation.csv header"
+[ "$(wc -l <"$v")" -eq 6 ] || bad "validation.csv rows"
+# The ICM row: fewer hospital days than standard care, with the interval below zero.
+awk -F, 'NR > 1 && $1 ~ /ICM vs standard/ { exit !($8 < 0) }' "$v" || bad "ICM effect sign"
+"$CCSIM" validate --dir "$tmp/nowhere" >"$tmp/out" 2>&1
+[ $? -eq 2 ] || bad "missing folder: exit status"
+grep -q "cannot read the scenario" "$tmp/out" || bad "missing folder message"
+exit $fail
