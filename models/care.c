@@ -32,6 +32,7 @@ static const struct cfg_key root_keys[] = {
     {.name = "ed", .type = CFG_GROUP, .is_required = true, .help = "the emergency department"},
     {.name = "hospital", .type = CFG_GROUP, .is_required = true, .help = "inpatient beds"},
     {.name = "costs", .type = CFG_GROUP, .help = "unit costs (optional)"},
+    {.name = "initial", .type = CFG_GROUP, .help = "the clients present at day 0 (optional)"},
 };
 
 static const struct cfg_table care_root_table = {
@@ -193,6 +194,7 @@ static void params_destroy(void *vp)
         free(p->metric_names[i]);
     }
     free(p->metric_names);
+    free(p->initial);
     free(p);
 }
 
@@ -259,6 +261,9 @@ static void *care_load(struct cfg *c, const config_setting_t *root)
     ok &= care_referral_load(c, root, p);
     ok &= care_coord_load(c, root, p);
     ok &= care_crisis_load(c, root, p);
+    if (ok) { /* needs and models by name */
+        ok &= care_snapshot_load(c, root, p);
+    }
     if (!ok || cfg_n_problems(c) > 0) {
         params_destroy(p);
         return NULL;
@@ -593,6 +598,7 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
     care_services_init(run);
     care_crisis_init(run);
 
+    care_snapshot_start(run);
     care_referral_start(run);
     if (warmup > 0) {
         sim_schedule_at(&run->sim, warmup, warmup_over, run, 0);
@@ -626,7 +632,8 @@ static const struct cfg_table *const care_tables[] = {
     &care_root_table,   &care_referral_table, &care_step_table,    &care_source_table,
     &care_need_table,   &care_assess_table,   &care_coord_table,   &care_models_table,
     &care_service_table, &care_closure_table, &care_risk_table,    &care_crt_table,
-    &care_ed_table,     &care_hospital_table, &care_cost_table,    NULL,
+    &care_ed_table,     &care_hospital_table, &care_cost_table,    &care_initial_table,
+    NULL,
 };
 
 const struct model_ops care_ops = {

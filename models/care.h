@@ -44,6 +44,14 @@ extern const char *const care_severity_names[];
 
 /* ---- parameters (immutable, shared) ------------------------------------------------------- */
 
+struct care_initial {
+    int stage; /* enum care_stage: waiting for assessment or coordination, or coordinated */
+    uint8_t severity;
+    uint16_t needs;
+    double days; /* already spent in the stage */
+    int model;   /* -1: the front door */
+};
+
 struct care_need {
     char *name;
     double p[CARE_N_SEVERITY]; /* probability a client of each severity has it */
@@ -159,6 +167,10 @@ struct care_params {
     /* metric layout */
     int n_metrics;
     char **metric_names;
+
+    /* the clients present at day 0 (initial.snapshot), or none */
+    struct care_initial *initial;
+    int n_initial;
 
     /* testing only: lose track of one client, so that the audit must catch it */
     bool fault_lose_client;
@@ -325,7 +337,13 @@ bool care_counts_after_warmup(const struct care_run *run);
 void care_fail(struct care_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int care_count_unmet(const struct care_run *run, const struct care_client *c);
 
+/* care_snapshot.c */
+extern const struct cfg_table care_initial_table;
+bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
+void care_snapshot_start(struct care_run *run);
+
 /* care_referral.c */
+uint32_t care_new_client(struct care_run *run);
 bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
 void care_referral_start(struct care_run *run);
 void care_rerefer(struct care_run *run, uint32_t id);
@@ -336,6 +354,11 @@ void care_coord_init(struct care_run *run);
 void care_coord_fini(struct care_run *run);
 void care_triage(struct care_run *run, uint32_t id);
 void care_leave_coordination(struct care_run *run, uint32_t id, enum care_stage to);
+/* Entry points for a client whose model is set (triage, or a snapshot at day 0). since is when
+ * the wait began (<= now); past is the part of the episode already behind the client. */
+void care_enter_assessment_wait(struct care_run *run, uint32_t id);
+void care_enter_coordination_wait(struct care_run *run, uint32_t id, double since);
+void care_enter_coordination(struct care_run *run, uint32_t id, double past);
 bool care_team_covers(const struct care_run *run, int model, double t);
 
 /* care_services.c */

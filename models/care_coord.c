@@ -317,6 +317,8 @@ static bool eligible(const struct care_model *m, const struct care_client *c)
 
 static void try_assess(struct care_run *run);
 static void try_allocate(struct care_run *run, int model);
+static int free_unit(const struct care_run *run, int model);
+static void start_coordination(struct care_run *run, uint32_t id, int u, double past);
 
 static void gave_up(struct sim *sim, void *obj, uint64_t arg)
 {
@@ -378,24 +380,49 @@ void care_triage(struct care_run *run, uint32_t id)
     if (care_counts_after_warmup(run)) {
         run->model[m].assigned++;
     }
+    care_enter_assessment_wait(run, id);
+}
+
+void care_enter_assessment_wait(struct care_run *run, uint32_t id)
+{
+    const struct care_params *p = run->p;
+    struct care_client *c = &run->cl[id];
+
     care_set_stage(run, id, STAGE_WAIT_ASSESS);
     c->q_wait = queue_push(&run->assess_wait, run->sim.now, id, 0.0);
     wait_with_patience(run, id, p->has_assess_patience ? &p->assess_patience : NULL);
     try_assess(run);
 }
 
+void care_enter_coordination_wait(struct care_run *run, uint32_t id, double since)
+{
+    struct care_client *c = &run->cl[id];
+    const struct care_model *md = &run->p->model[c->model];
+
+    care_set_stage(run, id, STAGE_WAIT_COORD);
+    c->t_stage = since;
+    c->q_wait = queue_push(&run->model[c->model].waiting, run->sim.now, id, 0.0);
+    wait_with_patience(run, id, md->has_patience ? &md->patience : NULL);
+    try_allocate(run, c->model);
+}
+
+void care_enter_coordination(struct care_run *run, uint32_t id, double past)
+{
+    int u = free_unit(run, run->cl[id].model);
+    if (u >= 0) {
+        start_coordination(run, id, u, past);
+    } else {
+        care_enter_coordination_wait(run, id, run->sim.now);
+    }
+}
+
 static void assessed(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
     uint32_t id = (uint32_t)arg;
-    struct care_client *c = &run->cl[id];
-    const struct care_model *md = &run->p->model[c->model];
 
     run->assess_busy = false;
-    care_set_stage(run, id, STAGE_WAIT_COORD);
-    c->q_wait = queue_push(&run->model[c->model].waiting, sim->now, id, 0.0);
-    wait_with_patience(run, id, md->has_patience ? &md->patience : NULL);
-    try_allocate(run, c->model);
+    care_enter_coordination_wait(run, id, sim->now);
     try_assess(run);
 }
 
@@ -448,7 +475,7 @@ static double interval(const struct care_model *md)
     return 7.0 / md->contact_rate;
 }
 
-static void start_coordination(struct care_run *run, uint32_t id, int u)
+static void start_coordination(struct care_run *run, uint32_t id, int u, double past)
 {
     struct care_client *c = &run->cl[id];
     const struct care_model *md = &run->p->model[c->model];
@@ -476,7 +503,9 @@ static void start_coordination(struct care_run *run, uint32_t id, int u)
     gsl_rng *r = &c->care.r;
     c->contact_due = now + gsl_rng_uniform(r) * interval(md);
     c->ev_contact = sim_schedule_at(&run->sim, c->contact_due, contact, run, id);
-    c->ev_end = sim_schedule(&run->sim, dist_draw(&md->episode, r), episode_end, run, id);
+    /* A client from a snapshot has part of its episode behind it. */
+    double episode = fmax(dist_draw(&md->episode, r) - past, past > 0 ? 1.0 : 0.0);
+    c->ev_end = sim_schedule(&run->sim, episode, episode_end, run, id);
     double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
     if (hazard > 0) {
         c->ev_disengage = sim_schedule(&run->sim, gsl_ran_exponential(r, 1.0 / hazard), disengage,
@@ -493,7 +522,7 @@ static void try_allocate(struct care_run *run, int model)
 
     while ((u = free_unit(run, model)) >= 0 &&
            queue_pop(&run->model[model].waiting, run->sim.now, &e)) {
-        start_coordination(run, (uint32_t)e.item, u);
+        start_coordination(run, (uint32_t)e.item, u, 0.0);
     }
 }
 

@@ -422,7 +422,7 @@ static void grow_clients(struct care_run *run)
 }
 
 /* Draws everything about the new client from its own substreams. */
-static uint32_t new_client(struct care_run *run)
+uint32_t care_new_client(struct care_run *run)
 {
     const struct care_params *p = run->p;
 
@@ -483,7 +483,7 @@ static void referral(struct sim *sim, void *obj, uint64_t arg)
 
     /* Thinning: accept with probability rate(t) / max rate. */
     if (gsl_rng_uniform(run->arrivals) * rate_max(run->p) <= rate_at(run->p, sim->now)) {
-        uint32_t id = new_client(run);
+        uint32_t id = care_new_client(run);
         run->cl[id].t_referred = sim->now;
         if (care_counts_after_warmup(run)) {
             run->n.referrals++;

@@ -1293,3 +1293,18 @@ static bool set_in(struct cfg *c, config_t *lc, const char *assignment, const ch
     config_destroy(&vlc);
     return ok;
 }
+
+void cfg_resolve_path(const struct cfg *c, const config_setting_t *s, const char *name, char *buf,
+                      size_t n)
+{
+    struct cfg_origin o;
+    char dir[PATH_MAX];
+
+    cfg_origin_of(c, s, &o);
+    if (o.kind == CFG_FROM_FILE && o.file) {
+        dir_of(o.file, dir, sizeof dir);
+    } else {
+        snprintf(dir, sizeof dir, "."); /* --set and defaults: the working folder */
+    }
+    join_path(dir, name, buf, n);
+}

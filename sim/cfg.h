@@ -205,6 +205,11 @@ bool cfg_get_list(struct cfg *c, const config_setting_t *group, const struct cfg
 void cfg_fill(struct cfg *c, const config_setting_t *group, const struct cfg_key *k, double v,
               const char *text, const char *source);
 
+/* Resolves a file name given as the value of setting s relative to the folder of the file that
+ * set it (absolute names are kept), into buf. */
+void cfg_resolve_path(const struct cfg *c, const config_setting_t *s, const char *name, char *buf,
+                      size_t n);
+
 /* Reads a setting that must be a number (integer or real) into *out, or records the problem. */
 bool cfg_number(struct cfg *c, const config_setting_t *s, double *out);
 
