@@ -22,6 +22,7 @@
 #include "analysis/csv.h"
 #include "analysis/experiment.h"
 #include "analysis/manifest.h"
+#include "analysis/plot.h"
 #include "analysis/outdir.h"
 #include "analysis/progress.h"
 #include "analysis/reference.h"
@@ -48,6 +49,7 @@ static const char usage_main[] =
     "  sensitivity SCENARIO.cfg  one-way low/high for every parameter with a plausible range\n"
     "  calibrate SCENARIO.cfg    fit --free parameters to --target outcomes\n"
     "  validate              published effects against simulated ones (scenarios/validation)\n"
+    "  plot DIR              figures (PNG, SVG, PDF) from a results folder\n"
     "  keys                  print the reference of every scenario key (Markdown)\n"
     "\n"
     "options:\n"
@@ -81,6 +83,7 @@ static const char usage_run[] =
     "                          run, then run with it (reported, and in the resolved scenario)\n"
     "  -q, --quiet             no progress bar (it is shown only on a terminal anyway)\n"
     "      --force             replace DIR if it exists, once the new results are complete\n"
+    "      --no-plots          do not draw DIR/figures (drawn by default with -o; see plot)\n"
     "  -h, --help              show this help\n";
 
 static const char usage_compare[] =
@@ -184,12 +187,16 @@ struct run_opts {
     const char *fitted[CALIB_MAX]; /* calibrate: KEY=VALUE of the point being evaluated */
     int n_fitted;
     long long max_iter;
+    bool no_plots;
     double precision; /* 0: a fixed number of replications */
     bool warmup_auto;
     long long max_reps;
 };
 
 static const char *usage_cmd = "run";
+
+struct run_opts;
+static void draw_after(const struct run_opts *o);
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -285,6 +292,8 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
             o->is_quiet = true;
         } else if (is_run && strcmp(a, "--force") == 0) {
             o->force = true;
+        } else if (is_run && !is_calib && strcmp(a, "--no-plots") == 0) {
+            o->no_plots = true;
         } else if (take_value(argc, argv, &i, "", "--set", &v, &missing)) {
             if (missing) {
                 return usage_error("%s: needs KEY=VALUE", a);
@@ -632,6 +641,8 @@ static int cmd_run(int argc, char **argv)
         rc = write_results(&od, &o, &c, sc, &res, &m);
         if (rc != 0) {
             outdir_abort(&od);
+        } else {
+            draw_after(&o);
         }
     } else {
         csv_print_table(stdout, sc, &res);
@@ -810,6 +821,8 @@ static int cmd_sweep(int argc, char **argv)
         }
         if (rc != 0) {
             outdir_abort(&od);
+        } else {
+            draw_after(&o);
         }
     } else if (rc == 0) {
         if (sweep_write_csv("/dev/stdout", axes, o.n_vary, n,
@@ -987,6 +1000,8 @@ static int cmd_sensitivity(int argc, char **argv)
         }
         if (rc != 0) {
             outdir_abort(&od);
+        } else {
+            draw_after(&o);
         }
     } else if (rc == 0) {
         if (sens_write_csv("/dev/stdout", params, n, base, &base_res, low, high) != 0) {
@@ -1439,6 +1454,54 @@ static int cmd_validate(int argc, char **argv)
     return rc;
 }
 
+/* Draws the figures of a results folder just written. The results are complete whatever
+ * happens here: a missing gnuplot or a failed figure is reported and the run still succeeds. */
+static void draw_after(const struct run_opts *o)
+{
+    char err[1024];
+    if (!o->outdir || o->no_plots) {
+        return;
+    }
+    int n = plot_folder(o->outdir, err, sizeof err);
+    if (n < 0) {
+        fprintf(stderr, "ccsim: no figures: %s; the results in %s are complete (draw them later "
+                        "with 'ccsim plot %s')\n",
+                err, o->outdir, o->outdir);
+    } else if (!o->is_quiet) {
+        fprintf(stderr, "ccsim: %d figure%s in %s/figures (PNG, SVG, PDF)\n", n,
+                n == 1 ? "" : "s", o->outdir);
+    }
+}
+
+static const char usage_plot[] =
+    "usage: ccsim plot DIR\n"
+    "\n"
+    "Draws every figure the results folder DIR allows (from summary.csv, comparison.csv,\n"
+    "timeseries.csv, sweep.csv, sensitivity.csv) into DIR/figures/ as PNG, SVG and PDF, with the\n"
+    "gnuplot script and data of each beside it. run, compare, sweep and sensitivity draw their\n"
+    "figures by default (--no-plots to skip). Needs gnuplot (make deps).\n";
+
+static int cmd_plot(int argc, char **argv)
+{
+    char err[1024];
+    usage_cmd = "plot";
+    if (argc >= 3 && (strcmp(argv[2], "-h") == 0 || strcmp(argv[2], "--help") == 0)) {
+        fputs(usage_plot, stdout);
+        return 0;
+    }
+    if (argc != 3) {
+        return usage_error("plot: give one results folder");
+    }
+    int n = plot_folder(argv[2], err, sizeof err);
+    if (n < 0) {
+        fprintf(stderr, "ccsim: plot: %s\n", err);
+        return strstr(err, "gnuplot") ? EXIT_RUN_FAILED : EXIT_USAGE;
+    }
+    printf("%d figure%s in %s/figures (PNG, SVG, PDF, with their gnuplot scripts)\n", n,
+           n == 1 ? "" : "s", argv[2]);
+    return 0;
+}
+
 /* The name a scenario goes by in a comparison: its file name without folder and ".cfg". */
 static void scenario_label(const char *path, char *buf, size_t n)
 {
@@ -1551,6 +1614,8 @@ static int cmd_compare(int argc, char **argv)
         }
         if (rc != 0) {
             outdir_abort(&od);
+        } else {
+            draw_after(&o);
         }
     } else if (rc == 0) {
         compare_print_table(stdout, e, o.n_scenarios);
@@ -1662,6 +1727,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "validate") == 0) {
         return cmd_validate(argc, argv);
+    }
+    if (strcmp(cmd, "plot") == 0) {
+        return cmd_plot(argc, argv);
     }
     if (strcmp(cmd, "keys") == 0) {
         return cmd_keys(argc, argv);
