@@ -18,7 +18,7 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
-GIT_REV := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 STD := -std=c17 -D_XOPEN_SOURCE=700
 OPT ?= -O2 -g
 CPPFLAGS += -I. -DCCSIM_VERSION='"$(VERSION)"' -DCCSIM_GIT_REV='"$(GIT_REV)"'
@@ -61,6 +61,13 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+# The revision is compiled into the manifest writer and --version: rebuild them when it changes.
+.PHONY: FORCE
+$(BUILD)/gitrev.stamp: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(GIT_REV)' | cmp -s - $@ 2>/dev/null || echo '$(GIT_REV)' >$@
+$(BUILD)/analysis/manifest.o $(BUILD)/cli/main.o: $(BUILD)/gitrev.stamp
 
 $(BUILD)/libccsim.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")

@@ -294,7 +294,7 @@ static int run_gnuplot(const char *dir, const char *name, const char *terminal, 
     /* The script reads its data by a name relative to its own folder. */
     snprintf(pre, sizeof pre, "cd '%.4000s'; set terminal %s; set output '%.300s.%.8s'", dir,
              terminal, name, ext);
-    snprintf(script, sizeof script, "%.4000s/%.300s.gp", dir, name);
+    snprintf(script, sizeof script, "%.300s.gp", name); /* after the cd into dir */
     snprintf(log, sizeof log, "%.4000s/.%.300s.%.8s.log", dir, name, ext);
     const char *prog = gnuplot_program();
     char *argv[] = {(char *)prog, "-e", pre, script, NULL};
@@ -329,7 +329,7 @@ static int run_gnuplot(const char *dir, const char *name, const char *terminal, 
             fclose(f);
         }
         first[strcspn(first, "\n")] = '\0';
-        snprintf(err, err_len, "gnuplot failed on %s (%s): %s", script, ext,
+        snprintf(err, err_len, "gnuplot failed on %s/%s (%s): %s", dir, script, ext,
                  first[0] ? first : "no output");
         return -1;
     }

@@ -536,9 +536,13 @@ static int estimate_warmup(const struct run_opts *o, struct cfg *c, struct scena
     int points = warmup_estimate(&res, &which);
     double days = points * (*sc)->ops->series_period;
     experiment_result_fini(&res);
+    bool at_cap = points >= 5 * (((*sc)->n_points / 5) / 2);
     snprintf(note, note_len,
-             "warm-up estimated by MSER-5 on the weekly series: %g days (%d weeks, from %s)", days,
-             points, scenario_series_name(*sc, which));
+             "warm-up estimated by MSER-5 on the weekly series: %g days (%d weeks, from %s)%s",
+             days, points, scenario_series_name(*sc, which),
+             at_cap ? "; this is the longest MSER-5 may choose (half the run): the series may not "
+                      "settle within the horizon, so lengthen it or start from a snapshot"
+                    : "");
     fprintf(stderr, "ccsim: %s\n", note);
 
     char assign[64];

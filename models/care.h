@@ -353,6 +353,8 @@ bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_pa
 void care_coord_init(struct care_run *run);
 void care_coord_fini(struct care_run *run);
 void care_triage(struct care_run *run, uint32_t id);
+/* The model that accepts the client: the front door or its fallbacks; CARE_SIGNPOST if none. */
+int care_choose_model(const struct care_run *run, const struct care_client *c);
 void care_leave_coordination(struct care_run *run, uint32_t id, enum care_stage to);
 /* Entry points for a client whose model is set (triage, or a snapshot at day 0). since is when
  * the wait began (<= now); past is the part of the episode already behind the client. */

@@ -355,10 +355,9 @@ static void wait_with_patience(struct care_run *run, uint32_t id, const struct d
     }
 }
 
-void care_triage(struct care_run *run, uint32_t id)
+int care_choose_model(const struct care_run *run, const struct care_client *c)
 {
     const struct care_params *p = run->p;
-    struct care_client *c = &run->cl[id];
     int m = p->front_door;
 
     for (int steps = 0; m != CARE_SIGNPOST && steps <= p->n_models; steps++) {
@@ -367,6 +366,15 @@ void care_triage(struct care_run *run, uint32_t id)
         }
         m = p->model[m].fallback;
     }
+    return m;
+}
+
+void care_triage(struct care_run *run, uint32_t id)
+{
+    const struct care_params *p = run->p;
+    struct care_client *c = &run->cl[id];
+    int m = care_choose_model(run, c);
+
     if (m == CARE_SIGNPOST) {
         c->model = -1;
         c->signpost_until = run->sim.now + dist_draw(&p->signposted_period, &c->care.r);

@@ -138,7 +138,7 @@ static const struct cfg_key risk_keys[N_RISK] = {
                          "calibration knob for the crisis incidence of a region)",
                  .source = "calibration parameter (1 = the rates as given)",
                  .plausible_lo = 0.5,
-                 .plausible_hi = 2.0},
+                 .plausible_hi = 3.0},
     [K_EXIT] = {.name = "exit_rate",
                 .type = CFG_REAL,
                 .lo = 0.0,

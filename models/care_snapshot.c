@@ -10,7 +10,7 @@
  * coordinated; severity is low, moderate, high or complex; needs is a list of need names
  * separated by '|' (empty for none); days is the time already spent in that stage (a wait so
  * far, or the part of the episode already past); model is the coordination model (empty: the
- * front door). Every problem is reported as file:line: column: what is wrong (what is allowed).
+ * model triage would choose, or signposted if none accepts the client). Every problem is reported as file:line: column: what is wrong (what is allowed).
  *
  * The snapshot's clients are clients 0..n-1 of every replication, with their own substreams
  * like any other, so scenarios compared on the same snapshot start with the same people; the
@@ -248,7 +248,16 @@ void care_snapshot_start(struct care_run *run)
         struct care_client *c = &run->cl[id];
         c->severity = rec->severity;
         c->needs = rec->needs;
-        c->model = (int8_t)(rec->model >= 0 ? rec->model : p->front_door);
+        /* A row without a model is triaged like a referral: the front door's eligibility and
+         * fallbacks; a client no model accepts is signposted. */
+        int m = rec->model >= 0 ? rec->model : care_choose_model(run, c);
+        if (m == CARE_SIGNPOST) {
+            c->t_referred = -rec->days;
+            care_triage(run, id);
+            care_risk_redraw(run, id);
+            continue;
+        }
+        c->model = (int8_t)m;
         switch (rec->stage) {
         case STAGE_WAIT_ASSESS:
             c->t_referred = -rec->days;

@@ -208,7 +208,7 @@ static void test_service_closure_raises_unmet_need(void **state)
     (void)state;
     struct result a, b;
     /* Housing closed to new clients for the whole observed period. */
-    const char *const closed[] = {"services[2].closures=({from=1461.0;to=3287.0;})", NULL};
+    const char *const closed[] = {"services[2].closures=({from=1826.0;to=3652.0;})", NULL};
     run_with(&a, NULL);
     run_with(&b, closed);
     assert_paired(&a, &b, "unmet_need_days", +1);

@@ -44,6 +44,8 @@ check_figs "$tmp/run" outcomes flow timeseries
 # ccsim plot on it afterwards draws them.
 "$CCSIM" plot "$tmp/np" >/dev/null || bad "plot"
 check_figs "$tmp/np" outcomes flow timeseries
+# A relative folder name works too.
+(cd "$tmp" && "$OLDPWD/$CCSIM" plot np >/dev/null) || bad "plot with a relative folder"
 # compare, sweep, sensitivity.
 printf 'base = "%s/%s";\nhospital = { beds = 44; };\n' "$(pwd)" "$scn" >"$tmp/beds44.cfg"
 "$CCSIM" compare "$scn" "$tmp/beds44.cfg" -q -r 3 -o "$tmp/cmp" || bad "compare"

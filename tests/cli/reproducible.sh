@@ -49,8 +49,8 @@ done
     echo "FAIL: timeseries.csv header"
     fail=1
 }
-# 469 weeks in 3287 days, 5 series each, and the header.
-[ "$(wc -l <"$tmp/c1/timeseries.csv")" -eq $((469 * 5 + 1)) ] || {
+# 521 weeks in 3652 days, 5 series each, and the header.
+[ "$(wc -l <"$tmp/c1/timeseries.csv")" -eq $((521 * 5 + 1)) ] || {
     echo "FAIL: timeseries.csv has $(wc -l <"$tmp/c1/timeseries.csv") lines"
     fail=1
 }
