@@ -52,7 +52,7 @@ TEST_SUPPORT := $(BUILD)/tests/support.o
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps test check bench verify validate clean install uninstall format format-check docs \
+.PHONY: all deps deps-browser test check bench verify validate clean install uninstall format format-check docs \
         hdrcheck layers valgrind
 
 all: $(BUILD)/ccsim
@@ -116,12 +116,16 @@ clean:
 	rm -rf build build-san
 
 install: $(BUILD)/ccsim
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/verify
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/ccsim $(DESTDIR)$(PREFIX)/bin/ccsim
-	install -m 644 scenarios/verify/*.cfg $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/verify/
+	install -m 644 docs/ccsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/ccsim.1
+	for d in verify care validation; do \
+	    install -d $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/$$d && \
+	    install -m 644 scenarios/$$d/*.cfg $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/$$d/ || exit 1; \
+	done
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/ccsim
+	rm -f $(DESTDIR)$(PREFIX)/bin/ccsim $(DESTDIR)$(PREFIX)/share/man/man1/ccsim.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/ccsim
 
 SOURCES := $(wildcard sim/*.[ch] models/*.[ch] analysis/*.[ch] cli/*.[ch] tests/*.[ch] bench/*.[ch])
@@ -154,3 +158,13 @@ docs: $(BUILD)/ccsim
 # Published effects against simulated ones (docs/validation.md).
 validate: $(BUILD)/ccsim
 	$(Q)$(BUILD)/ccsim validate -j 2
+
+# A browser for `ccsim report --pdf` and the report's rendering test (optional).
+deps-browser:
+	@if dpkg -s chromium >/dev/null 2>&1; then \
+	    echo "deps-browser: chromium present"; \
+	else \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y --no-install-recommends chromium; \
+	fi

@@ -26,6 +26,7 @@
 #include "analysis/outdir.h"
 #include "analysis/progress.h"
 #include "analysis/reference.h"
+#include "analysis/report.h"
 #include "analysis/sensitivity.h"
 #include "analysis/sweep.h"
 #include "analysis/validate.h"
@@ -50,6 +51,7 @@ static const char usage_main[] =
     "  calibrate SCENARIO.cfg    fit --free parameters to --target outcomes\n"
     "  validate              published effects against simulated ones (scenarios/validation)\n"
     "  plot DIR              figures (PNG, SVG, PDF) from a results folder\n"
+    "  report DIR [--pdf]    a self-contained HTML report of a results folder\n"
     "  keys                  print the reference of every scenario key (Markdown)\n"
     "\n"
     "options:\n"
@@ -1506,6 +1508,43 @@ static int cmd_plot(int argc, char **argv)
     return 0;
 }
 
+static const char usage_report[] =
+    "usage: ccsim report DIR [--pdf]\n"
+    "\n"
+    "Writes DIR/report.html, one self-contained page (figures embedded): the question, the\n"
+    "scenarios and what differs between them, the headline table with 95% intervals, the\n"
+    "figures, every parameter with its source, the method and the validation status. --pdf\n"
+    "also prints it to DIR/report.pdf with a headless Chromium (make deps-browser).\n";
+
+static int cmd_report(int argc, char **argv)
+{
+    char err[1024];
+    const char *dir = NULL;
+    bool pdf = false;
+    usage_cmd = "report";
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage_report, stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--pdf") == 0) {
+            pdf = true;
+        } else if (argv[i][0] == '-' || dir) {
+            return usage_error("report: unexpected argument '%s'", argv[i]);
+        } else {
+            dir = argv[i];
+        }
+    }
+    if (!dir) {
+        return usage_error("report: give a results folder");
+    }
+    if (report_write(dir, pdf, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: report: %s\n", err);
+        return strstr(err, "Chromium") || strstr(err, "write") ? EXIT_RUN_FAILED : EXIT_USAGE;
+    }
+    printf("%s/report.html%s\n", dir, pdf ? " and report.pdf" : "");
+    return 0;
+}
+
 /* The name a scenario goes by in a comparison: its file name without folder and ".cfg". */
 static void scenario_label(const char *path, char *buf, size_t n)
 {
@@ -1734,6 +1773,9 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "plot") == 0) {
         return cmd_plot(argc, argv);
+    }
+    if (strcmp(cmd, "report") == 0) {
+        return cmd_report(argc, argv);
     }
     if (strcmp(cmd, "keys") == 0) {
         return cmd_keys(argc, argv);

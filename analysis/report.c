@@ -1,0 +1,931 @@
+#include "analysis/report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis/plot.h"
+#include "sim/xalloc.h"
+
+extern char **environ;
+
+/* ---- small helpers ------------------------------------------------------------------------ */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        return NULL;
+    }
+    size_t cap = 65536, n = 0;
+    char *buf = xmalloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n < 2) {
+            cap *= 2;
+            buf = xrealloc(buf, cap);
+        }
+    }
+    fclose(f);
+    buf[n] = '\0';
+    if (len) {
+        *len = n;
+    }
+    return buf;
+}
+
+static void html(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        default:
+            fputc(*s, f);
+        }
+    }
+}
+
+static void base64(FILE *f, const unsigned char *p, size_t n)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16;
+        if (i + 1 < n) {
+            v |= (unsigned)p[i + 1] << 8;
+        }
+        if (i + 2 < n) {
+            v |= p[i + 2];
+        }
+        fputc(tab[(v >> 18) & 63], f);
+        fputc(tab[(v >> 12) & 63], f);
+        fputc(i + 1 < n ? tab[(v >> 6) & 63] : '=', f);
+        fputc(i + 2 < n ? tab[v & 63] : '=', f);
+    }
+}
+
+/* A JSON string field of the manifest ("key": "value"), or "" */
+static void manifest_field(const char *json, const char *key, char *buf, size_t n)
+{
+    char pat[128];
+    buf[0] = '\0';
+    if (!json) {
+        return;
+    }
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *p = strstr(json, pat);
+    if (!p) {
+        return;
+    }
+    p += strlen(pat);
+    if (*p == '"') {
+        p++;
+        const char *e = strchr(p, '"');
+        if (e) {
+            snprintf(buf, n, "%.*s", (int)(e - p), p);
+        }
+    } else {
+        size_t len = strcspn(p, ",\n}");
+        snprintf(buf, n, "%.*s", (int)len, p);
+    }
+}
+
+/* ---- CSV (the same simple format ccsim writes) -------------------------------------------- */
+
+struct rows {
+    int n_cols, n;
+    char **cell; /* row-major, header first */
+};
+
+static void rows_free(struct rows *r)
+{
+    for (long i = 0; i < (long)(r->n + 1) * r->n_cols; i++) {
+        free(r->cell[i]);
+    }
+    free(r->cell);
+    memset(r, 0, sizeof *r);
+}
+
+static int split_line(const char *line, char **out, int max)
+{
+    int n = 0;
+    const char *p = line;
+    while (n < max) {
+        char buf[2048];
+        size_t len = 0;
+        bool q = *p == '"';
+        if (q) {
+            p++;
+        }
+        while (*p && (q ? *p != '"' : (*p != ',' && *p != '\n' && *p != '\r'))) {
+            if (len + 1 < sizeof buf) {
+                buf[len++] = *p;
+            }
+            p++;
+        }
+        if (q && *p == '"') {
+            p++;
+        }
+        buf[len] = '\0';
+        out[n++] = xstrdup(buf);
+        if (*p != ',') {
+            break;
+        }
+        p++;
+    }
+    return n;
+}
+
+static bool read_rows(const char *path, struct rows *r)
+{
+    FILE *f = fopen(path, "r");
+    char line[8192];
+    char *fields[64];
+    memset(r, 0, sizeof *r);
+    if (!f || !fgets(line, sizeof line, f)) {
+        if (f) {
+            fclose(f);
+        }
+        return false;
+    }
+    r->n_cols = split_line(line, fields, 64);
+    int cap = 64;
+    r->cell = xcalloc((size_t)cap * (size_t)r->n_cols, sizeof *r->cell);
+    memcpy(r->cell, fields, (size_t)r->n_cols * sizeof *fields);
+    while (fgets(line, sizeof line, f)) {
+        int n = split_line(line, fields, 64);
+        if (n != r->n_cols) {
+            for (int i = 0; i < n; i++) {
+                free(fields[i]);
+            }
+            continue;
+        }
+        if (r->n + 2 > cap) {
+            cap *= 2;
+            r->cell = xreallocarray(r->cell, (size_t)cap * (size_t)r->n_cols, sizeof *r->cell);
+        }
+        memcpy(r->cell + (size_t)(r->n + 1) * (size_t)r->n_cols, fields,
+               (size_t)n * sizeof *fields);
+        r->n++;
+    }
+    fclose(f);
+    return true;
+}
+
+static const char *cellv(const struct rows *r, int row, int c)
+{
+    return r->cell[(size_t)(row + 1) * (size_t)r->n_cols + (size_t)c];
+}
+
+static int colof(const struct rows *r, const char *name)
+{
+    for (int i = 0; i < r->n_cols; i++) {
+        if (strcmp(r->cell[i], name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void number(FILE *f, const char *s)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || *end) {
+        html(f, s);
+    } else if (fabs(v) >= 100 || v == floor(v)) {
+        fprintf(f, "%.1f", v);
+    } else {
+        fprintf(f, "%.3g", v);
+    }
+}
+
+/* ---- resolved scenarios: path, value and origin of every value ----------------------------- */
+
+struct param {
+    char *path, *value, *origin;
+};
+
+struct params {
+    struct param *v;
+    int n, cap;
+};
+
+static void params_free(struct params *p)
+{
+    for (int i = 0; i < p->n; i++) {
+        free(p->v[i].path);
+        free(p->v[i].value);
+        free(p->v[i].origin);
+    }
+    free(p->v);
+    memset(p, 0, sizeof *p);
+}
+
+/* Reads a scenario.resolved.cfg as ccsim writes it: one value per line with its origin in a
+ * comment, groups and lists opened on their own line. */
+static void read_params(const char *path, struct params *out)
+{
+    FILE *f = fopen(path, "r");
+    char line[8192];
+    char stack[32][256];
+    int index[32], is_list[32], depth = 0;
+
+    memset(out, 0, sizeof *out);
+    if (!f) {
+        return;
+    }
+    while (fgets(line, sizeof line, f)) {
+        char *p = line;
+        while (*p == ' ') {
+            p++;
+        }
+        if (*p == '#' || *p == '\n' || *p == '\0') {
+            continue;
+        }
+        if (*p == '}' || *p == ')') {
+            if (depth > 0) {
+                depth--;
+            }
+            continue;
+        }
+        char name[256] = "";
+        char *eq = strstr(p, " = ");
+        char *rest = p;
+        if (eq && (!strchr(p, '"') || strchr(p, '"') > eq)) {
+            snprintf(name, sizeof name, "%.*s", (int)(eq - p), p);
+            rest = eq + 3;
+        }
+        char prefix[1024] = "";
+        size_t len = 0;
+        for (int d = 0; d < depth && len < sizeof prefix; d++) {
+            int w = snprintf(prefix + len, sizeof prefix - len, "%s", stack[d]);
+            len += w > 0 ? (size_t)w : 0;
+        }
+        char elem[300] = "";
+        if (!name[0] && depth > 0 && is_list[depth - 1]) {
+            snprintf(elem, sizeof elem, "[%d]", index[depth - 1]++);
+        } else if (name[0]) {
+            snprintf(elem, sizeof elem, "%s%s", len ? "." : "", name);
+        }
+        if (*rest == '{' || *rest == '(') {
+            if (depth < 32) {
+                snprintf(stack[depth], sizeof stack[depth], "%s", elem);
+                is_list[depth] = *rest == '(';
+                index[depth] = 0;
+                depth++;
+            }
+            continue;
+        }
+        char *hash = strstr(rest, "  # ");
+        char value[8192], origin[1024] = "";
+        if (hash) {
+            snprintf(value, sizeof value, "%.*s", (int)(hash - rest), rest);
+            snprintf(origin, sizeof origin, "%s", hash + 4);
+            origin[strcspn(origin, "\n")] = '\0';
+        } else {
+            snprintf(value, sizeof value, "%s", rest);
+            value[strcspn(value, "\n")] = '\0';
+        }
+        size_t vl = strlen(value);
+        while (vl > 0 && (value[vl - 1] == ';' || value[vl - 1] == ',' || value[vl - 1] == ' ')) {
+            value[--vl] = '\0';
+        }
+        if (out->n == out->cap) {
+            out->cap = out->cap ? 2 * out->cap : 128;
+            out->v = xreallocarray(out->v, (size_t)out->cap, sizeof *out->v);
+        }
+        char full[1400];
+        snprintf(full, sizeof full, "%s%s", prefix, elem);
+        out->v[out->n].path = xstrdup(full);
+        out->v[out->n].value = xstrdup(value);
+        out->v[out->n].origin = xstrdup(origin);
+        out->n++;
+    }
+    fclose(f);
+}
+
+static const char *param_value(const struct params *p, const char *path)
+{
+    for (int i = 0; i < p->n; i++) {
+        if (strcmp(p->v[i].path, path) == 0) {
+            return p->v[i].value;
+        }
+    }
+    return NULL;
+}
+
+/* The leading comment block of a scenario file: its question. */
+static void question(FILE *f, const char *scenario)
+{
+    FILE *s = fopen(scenario, "r");
+    char line[2048];
+    bool any = false;
+    if (!s) {
+        fputs("<p class=\"note\">The scenario file ", f);
+        html(f, scenario);
+        fputs(" is not at hand, so its question cannot be quoted.</p>\n", f);
+        return;
+    }
+    fputs("<blockquote>", f);
+    while (fgets(line, sizeof line, s)) {
+        if (line[0] != '#') {
+            if (any) {
+                break;
+            }
+            continue;
+        }
+        char *t = line + 1;
+        while (*t == ' ') {
+            t++;
+        }
+        t[strcspn(t, "\n")] = '\0';
+        if (!*t) {
+            fputs("<br><br>", f);
+        } else {
+            html(f, t);
+            fputc(' ', f);
+        }
+        any = true;
+    }
+    fclose(s);
+    fputs("</blockquote>\n", f);
+}
+
+/* ---- the page ----------------------------------------------------------------------------- */
+
+static const char style[] =
+    "<style>\n"
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;max-width:1100px;"
+    "margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\n"
+    "h1{font-size:1.7em;margin-bottom:.2em}h2{border-bottom:2px solid #0072B2;padding-bottom:.2em;"
+    "margin-top:2em}\n"
+    "table{border-collapse:collapse;width:100%;font-size:.92em;margin:1em 0}\n"
+    "th,td{border-bottom:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top}\n"
+    "th{background:#f2f6fa}td.n{text-align:right;font-variant-numeric:tabular-nums}\n"
+    "figure{margin:1.5em 0}figure img{max-width:100%;border:1px solid #eee}\n"
+    "figcaption{font-size:.9em;color:#555}\n"
+    "blockquote{background:#f7f7f7;border-left:4px solid #E69F00;margin:1em 0;padding:.6em 1em}\n"
+    ".note{color:#555;font-size:.92em}.pass{color:#009E73;font-weight:600}"
+    ".fail{color:#D55E00;font-weight:600}\n"
+    "details summary{cursor:pointer;font-weight:600;margin:.5em 0}\n"
+    "code{background:#f2f2f2;padding:0 .2em}\n"
+    "</style>\n";
+
+static void figure(FILE *f, const char *figs, const char *name, const char *caption)
+{
+    char path[4400];
+    size_t n;
+    snprintf(path, sizeof path, "%.4000s/%.200s.png", figs, name);
+    char *png = slurp(path, &n);
+    if (!png) {
+        return;
+    }
+    fputs("<figure><img alt=\"", f);
+    html(f, caption);
+    fputs("\" src=\"data:image/png;base64,", f);
+    base64(f, (const unsigned char *)png, n);
+    fputs("\"><figcaption>", f);
+    html(f, caption);
+    fputs(" (SVG and PDF beside it in figures/)</figcaption></figure>\n", f);
+    free(png);
+}
+
+static const char *const headline[] = {"crises", "ed_visits", "admissions", "bed_days",
+                                       "wait_assessment_days", "wait_coordination_days",
+                                       "unmet_need_days", "out_of_area_placements",
+                                       "bed_occupancy", "cost_per_100_clients_year", NULL};
+
+static bool is_headline(const char *m, bool care)
+{
+    if (!care) {
+        return true;
+    }
+    for (int i = 0; headline[i]; i++) {
+        if (strcmp(headline[i], m) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int find_chromium(char *buf, size_t n)
+{
+    const char *env = getenv("CCSIM_CHROMIUM");
+    if (env && *env) {
+        snprintf(buf, n, "%s", env);
+        return access(buf, X_OK) == 0 ? 0 : -1;
+    }
+    const char *names[] = {"chromium", "chromium-browser", "google-chrome", NULL};
+    const char *path = getenv("PATH");
+    for (int k = 0; names[k]; k++) {
+        for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+            size_t len = strcspn(p, ":");
+            snprintf(buf, n, "%.*s/%s", (int)len, p, names[k]);
+            if (len > 0 && access(buf, X_OK) == 0) {
+                return 0;
+            }
+            p += len;
+            if (*p == ':') {
+                p++;
+            }
+        }
+    }
+    return -1;
+}
+
+static int print_pdf(const char *dir, char *err, size_t err_len)
+{
+    char chromium[4096], html_path[4400], pdf[4400], arg[4500], url[4500];
+    if (find_chromium(chromium, sizeof chromium) != 0) {
+        snprintf(err, err_len, "no Chromium to print the PDF with (make deps-browser installs "
+                               "it, or set CCSIM_CHROMIUM); report.html is written");
+        return -1;
+    }
+    char absdir[4096];
+    if (!realpath(dir, absdir)) {
+        snprintf(err, err_len, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    snprintf(html_path, sizeof html_path, "%s/report.html", absdir);
+    snprintf(pdf, sizeof pdf, "%s/report.pdf", absdir);
+    snprintf(arg, sizeof arg, "--print-to-pdf=%s", pdf);
+    snprintf(url, sizeof url, "file://%s", html_path);
+    char *argv[] = {chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                    "--no-pdf-header-footer", arg, url, NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    int rc = posix_spawn(&pid, chromium, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    int status = 0;
+    if (rc != 0 || waitpid(pid, &status, 0) < 0) {
+        snprintf(err, err_len, "cannot run %s: %s", chromium, strerror(rc ? rc : errno));
+        return -1;
+    }
+    struct stat st;
+    if (stat(pdf, &st) != 0 || st.st_size == 0) {
+        snprintf(err, err_len, "%s did not print %s", chromium, pdf);
+        return -1;
+    }
+    return 0;
+}
+
+int report_write(const char *dir, bool pdf, char *err, size_t err_len)
+{
+    char path[4400], figs[4400], tmp[4400], buf[1024];
+    struct stat st;
+
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        snprintf(err, err_len, "%s is not a results folder", dir);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%.4000s/manifest.json", dir);
+    char *manifest = slurp(path, NULL);
+    if (!manifest) {
+        snprintf(err, err_len, "%s/manifest.json is missing: not a complete ccsim results folder",
+                 dir);
+        return -1;
+    }
+    struct rows summary = {0}, comparison = {0}, validation = {0};
+    snprintf(path, sizeof path, "%.4000s/comparison.csv", dir);
+    bool is_compare = read_rows(path, &comparison);
+    snprintf(path, sizeof path, "%.4000s/summary.csv", dir);
+    bool is_run = !is_compare && read_rows(path, &summary);
+    snprintf(path, sizeof path, "%.4000s/validation.csv", dir);
+    bool has_validation = read_rows(path, &validation);
+    snprintf(path, sizeof path, "%.4000s/sweep.csv", dir);
+    bool is_sweep = access(path, R_OK) == 0;
+    snprintf(path, sizeof path, "%.4000s/sensitivity.csv", dir);
+    bool is_sens = access(path, R_OK) == 0;
+    if (!is_compare && !is_run && !has_validation && !is_sweep && !is_sens) {
+        snprintf(err, err_len, "%s holds no results to report (summary.csv, comparison.csv, "
+                               "sweep.csv, sensitivity.csv or validation.csv)",
+                 dir);
+        free(manifest);
+        return -1;
+    }
+    /* Figures: drawn now if they are not there yet. */
+    snprintf(figs, sizeof figs, "%.4000s/figures", dir);
+    char plot_err[1024] = "";
+    if (!has_validation && stat(figs, &st) != 0 && plot_folder(dir, plot_err, sizeof plot_err) < 0) {
+        /* The page says so below. */
+    }
+
+    char model[64], scenario[4096], version[64], rev[64], seed[64], reps[64], threads[64],
+        started[64], command[4096];
+    manifest_field(manifest, "model", model, sizeof model);
+    manifest_field(manifest, "scenario", scenario, sizeof scenario);
+    manifest_field(manifest, "ccsim_version", version, sizeof version);
+    manifest_field(manifest, "git_revision", rev, sizeof rev);
+    manifest_field(manifest, "seed", seed, sizeof seed);
+    manifest_field(manifest, "replications", reps, sizeof reps);
+    manifest_field(manifest, "threads", threads, sizeof threads);
+    manifest_field(manifest, "started", started, sizeof started);
+    {
+        const char *c = strstr(manifest, "\"command\": [");
+        command[0] = '\0';
+        if (c) {
+            c += strlen("\"command\": [");
+            size_t len = strcspn(c, "]"), k = 0;
+            for (size_t i = 0; i < len && k + 1 < sizeof command; i++) {
+                if (c[i] != '"') {
+                    command[k++] = c[i] == ',' ? ' ' : c[i];
+                }
+            }
+            command[k] = '\0';
+        }
+    }
+    bool care = strcmp(model, "care") == 0;
+
+    snprintf(tmp, sizeof tmp, "%.4000s/.report.html.partial", dir);
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        snprintf(err, err_len, "%s: %s", tmp, strerror(errno));
+        free(manifest);
+        return -1;
+    }
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
+          f);
+    fputs("ccsim report: ", f);
+    html(f, scenario);
+    fputs("</title>\n", f);
+    fputs(style, f);
+    fputs("</head>\n<body>\n<h1>", f);
+    html(f, is_compare ? "Comparison of scenarios" : has_validation ? "Validation" : "Results");
+    fputs("</h1>\n<p class=\"note\">", f);
+    html(f, scenario);
+    fputs(" &middot; ", f);
+    html(f, model);
+    fputs(" model &middot; ccsim ", f);
+    html(f, version);
+    fputs(" (", f);
+    html(f, rev);
+    fputs(") &middot; run ", f);
+    html(f, started);
+    fputs("</p>\n", f);
+
+    /* The question and the scenarios. */
+    struct params base_params = {0};
+    snprintf(path, sizeof path, "%.4000s/scenario.resolved.cfg", dir);
+    read_params(path, &base_params);
+    fputs("<h2>The question</h2>\n", f);
+    if (is_compare) {
+        int cs = colof(&comparison, "scenario");
+        const char *names[16];
+        int ns = 0;
+        for (int r = 0; r < comparison.n && ns < 16; r++) {
+            bool seen = false;
+            for (int k = 0; k < ns; k++) {
+                seen |= strcmp(names[k], cellv(&comparison, r, cs)) == 0;
+            }
+            if (!seen) {
+                names[ns++] = cellv(&comparison, r, cs);
+            }
+        }
+        struct params ps[16];
+        memset(ps, 0, sizeof ps);
+        for (int k = 0; k < ns; k++) {
+            snprintf(path, sizeof path, "%.4000s/%.200s.resolved.cfg", dir, names[k]);
+            read_params(path, &ps[k]);
+            char orig[4096] = "";
+            /* The scenario's own file is named in the resolved file's first line. */
+            FILE *rf = fopen(path, "r");
+            if (rf) {
+                if (fgets(buf, sizeof buf, rf) && strncmp(buf, "# The scenario ", 15) == 0) {
+                    snprintf(orig, sizeof orig, "%s", buf + 15);
+                    orig[strcspn(orig, " ")] = '\0';
+                }
+                fclose(rf);
+            }
+            fputs("<h3>", f);
+            html(f, names[k]);
+            fputs(k == 0 ? " (the reference)</h3>\n" : "</h3>\n", f);
+            if (orig[0]) {
+                question(f, orig);
+            }
+        }
+        fputs("<h2>What differs between the scenarios</h2>\n<table><tr><th>key</th>", f);
+        for (int k = 0; k < ns; k++) {
+            fputs("<th>", f);
+            html(f, names[k]);
+            fputs("</th>", f);
+        }
+        fputs("</tr>\n", f);
+        int n_diff = 0;
+        for (int i = 0; i < ps[0].n; i++) {
+            bool differs = false;
+            for (int k = 1; k < ns; k++) {
+                const char *v = param_value(&ps[k], ps[0].v[i].path);
+                differs |= !v || strcmp(v, ps[0].v[i].value) != 0;
+            }
+            if (!differs || strcmp(ps[0].v[i].path, "seed") == 0) {
+                continue;
+            }
+            n_diff++;
+            fputs("<tr><td><code>", f);
+            html(f, ps[0].v[i].path);
+            fputs("</code></td>", f);
+            for (int k = 0; k < ns; k++) {
+                const char *v = k ? param_value(&ps[k], ps[0].v[i].path) : ps[0].v[i].value;
+                fputs("<td>", f);
+                html(f, v ? v : "(absent)");
+                fputs("</td>", f);
+            }
+            fputs("</tr>\n", f);
+        }
+        for (int k = 1; k < ns; k++) { /* keys only the others have */
+            for (int i = 0; i < ps[k].n; i++) {
+                if (!param_value(&ps[0], ps[k].v[i].path)) {
+                    n_diff++;
+                    fputs("<tr><td><code>", f);
+                    html(f, ps[k].v[i].path);
+                    fputs("</code></td><td>(absent)</td>", f);
+                    for (int j = 1; j < ns; j++) {
+                        const char *v = param_value(&ps[j], ps[k].v[i].path);
+                        fputs("<td>", f);
+                        html(f, v ? v : "(absent)");
+                        fputs("</td>", f);
+                    }
+                    fputs("</tr>\n", f);
+                }
+            }
+        }
+        fputs("</table>\n", f);
+        if (n_diff == 0) {
+            fputs("<p class=\"note\">The scenarios have the same parameters.</p>\n", f);
+        }
+        for (int k = 0; k < ns; k++) {
+            params_free(&ps[k]);
+        }
+    } else {
+        question(f, scenario);
+    }
+
+    /* Headline results. */
+    fputs("<h2>Headline results</h2>\n", f);
+    if (is_compare) {
+        int cm = colof(&comparison, "metric"), cs = colof(&comparison, "scenario"),
+            cmean = colof(&comparison, "mean"), clo = colof(&comparison, "ci_low"),
+            chi = colof(&comparison, "ci_high"), cd = colof(&comparison, "diff"),
+            cdl = colof(&comparison, "diff_ci_low"), cdh = colof(&comparison, "diff_ci_high");
+        fputs("<p>Mean across replications with its 95% confidence interval, and the difference "
+              "from the reference scenario with its 95% interval from the paired replications "
+              "(the same clients and random numbers in every scenario). Rates are per 100 clients "
+              "in the service per year.</p>\n<table><tr><th>metric</th><th>scenario</th><th>mean"
+              "</th><th>95% CI</th><th>difference</th><th>95% CI of the difference</th></tr>\n",
+              f);
+        for (int r = 0; r < comparison.n; r++) {
+            if (!is_headline(cellv(&comparison, r, cm), care)) {
+                continue;
+            }
+            fputs("<tr><td>", f);
+            html(f, cellv(&comparison, r, cm));
+            fputs("</td><td>", f);
+            html(f, cellv(&comparison, r, cs));
+            fputs("</td><td class=\"n\">", f);
+            number(f, cellv(&comparison, r, cmean));
+            fputs("</td><td class=\"n\">", f);
+            number(f, cellv(&comparison, r, clo));
+            fputs(" to ", f);
+            number(f, cellv(&comparison, r, chi));
+            fputs("</td><td class=\"n\">", f);
+            number(f, cellv(&comparison, r, cd));
+            fputs("</td><td class=\"n\">", f);
+            if (strcmp(cellv(&comparison, r, cd), "NA") != 0) {
+                number(f, cellv(&comparison, r, cdl));
+                fputs(" to ", f);
+                number(f, cellv(&comparison, r, cdh));
+            }
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    } else if (is_run) {
+        int cm = colof(&summary, "metric"), cmean = colof(&summary, "mean"),
+            clo = colof(&summary, "ci_low"), chi = colof(&summary, "ci_high"),
+            cn = colof(&summary, "n");
+        fputs("<p>Mean across replications with its 95% confidence interval. Rates are per 100 "
+              "clients in the service per year.</p>\n<table><tr><th>metric</th><th>mean</th>"
+              "<th>95% CI</th><th>replications</th></tr>\n",
+              f);
+        for (int r = 0; r < summary.n; r++) {
+            if (!is_headline(cellv(&summary, r, cm), care)) {
+                continue;
+            }
+            fputs("<tr><td>", f);
+            html(f, cellv(&summary, r, cm));
+            fputs("</td><td class=\"n\">", f);
+            number(f, cellv(&summary, r, cmean));
+            fputs("</td><td class=\"n\">", f);
+            number(f, cellv(&summary, r, clo));
+            fputs(" to ", f);
+            number(f, cellv(&summary, r, chi));
+            fputs("</td><td class=\"n\">", f);
+            html(f, cellv(&summary, r, cn));
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table>\n<p class=\"note\">Every metric is in summary.csv.</p>\n", f);
+    } else {
+        fputs("<p class=\"note\">See the files of this folder.</p>\n", f);
+    }
+
+    /* Figures. */
+    fputs("<h2>Figures</h2>\n", f);
+    const char *fig_names[] = {"outcomes", "differences", "flow", "timeseries", NULL};
+    const char *fig_captions[] = {
+        "Headline outcomes: mean and 95% confidence interval",
+        "Difference from the reference scenario: paired 95% confidence intervals",
+        "Where clients went in a year", "Weekly series with 95% confidence bands", NULL};
+    int n_figs = 0;
+    for (int i = 0; fig_names[i]; i++) {
+        snprintf(path, sizeof path, "%.4000s/%s.png", figs, fig_names[i]);
+        if (access(path, R_OK) == 0) {
+            figure(f, figs, fig_names[i], fig_captions[i]);
+            n_figs++;
+        }
+    }
+    DIR *dp = opendir(figs);
+    if (dp) { /* sweeps and tornado plots, in name order */
+        char *names[256];
+        int nn = 0;
+        struct dirent *e;
+        while ((e = readdir(dp)) && nn < 256) {
+            size_t len = strlen(e->d_name);
+            if (len > 4 && strcmp(e->d_name + len - 4, ".png") == 0 &&
+                (strncmp(e->d_name, "sweep_", 6) == 0 || strncmp(e->d_name, "tornado_", 8) == 0)) {
+                names[nn++] = xstrdup(e->d_name);
+            }
+        }
+        closedir(dp);
+        for (int i = 1; i < nn; i++) {
+            for (int j = i; j > 0 && strcmp(names[j], names[j - 1]) < 0; j--) {
+                char *t = names[j];
+                names[j] = names[j - 1];
+                names[j - 1] = t;
+            }
+        }
+        for (int i = 0; i < nn; i++) {
+            names[i][strlen(names[i]) - 4] = '\0';
+            char cap[300];
+            snprintf(cap, sizeof cap, "%s: %s",
+                     strncmp(names[i], "sweep_", 6) == 0 ? "Sweep" : "One-way sensitivity",
+                     strchr(names[i], '_') + 1);
+            figure(f, figs, names[i], cap);
+            n_figs++;
+            free(names[i]);
+        }
+    }
+    if (n_figs == 0) {
+        fputs("<p class=\"note\">No figures: ", f);
+        html(f, plot_err[0] ? plot_err : "none were drawn for this folder");
+        fputs(".</p>\n", f);
+    }
+
+    /* Method. */
+    fputs("<h2>Method</h2>\n<table>\n", f);
+    const char *horizon = param_value(&base_params, "horizon");
+    const char *warmup = param_value(&base_params, "warmup");
+    struct {
+        const char *k;
+        const char *v;
+    } method[] = {
+        {"model", model},
+        {"replications", reps},
+        {"horizon (days)", horizon ? horizon : "see the resolved scenarios"},
+        {"warm-up (days)", warmup ? warmup : "see the resolved scenarios"},
+        {"seed", seed},
+        {"threads", threads},
+        {"command", command},
+        {"ccsim", version},
+        {"revision", rev},
+    };
+    for (size_t i = 0; i < sizeof method / sizeof method[0]; i++) {
+        fputs("<tr><th>", f);
+        html(f, method[i].k);
+        fputs("</th><td>", f);
+        html(f, method[i].v);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n<p>Each replication is an independent run of the whole region over the "
+          "horizon; statistics before the warm-up are discarded. Every random stream is seeded "
+          "from the scenario seed, the replication and its purpose, and every client draws from "
+          "its own substreams keyed by its referral index, so scenarios compared in one "
+          "experiment see the same clients with the same random numbers (common random "
+          "numbers), and results are identical for any number of threads. Intervals are "
+          "Student t intervals across replications; differences between scenarios use the "
+          "paired replications.</p>\n",
+          f);
+
+    /* Parameters. */
+    if (base_params.n > 0) {
+        fputs("<h2>Parameters and their sources</h2>\n<details><summary>Every value the model "
+              "used (",
+              f);
+        fprintf(f, "%d", base_params.n);
+        fputs(" values), with where it came from: a file and line, a command-line option, or a "
+              "built-in default with its published source</summary>\n<table><tr><th>key</th>"
+              "<th>value</th><th>from</th></tr>\n",
+              f);
+        for (int i = 0; i < base_params.n; i++) {
+            fputs("<tr><td><code>", f);
+            html(f, base_params.v[i].path);
+            fputs("</code></td><td>", f);
+            html(f, base_params.v[i].value);
+            fputs("</td><td>", f);
+            html(f, base_params.v[i].origin);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table></details>\n", f);
+    }
+
+    /* Validation. */
+    fputs("<h2>Validation status</h2>\n", f);
+    if (has_validation) {
+        int cr = colof(&validation, "row"), cp = colof(&validation, "published"),
+            cpl = colof(&validation, "published_low"), cph = colof(&validation, "published_high"),
+            cs = colof(&validation, "simulated"), csl = colof(&validation, "simulated_low"),
+            csh = colof(&validation, "simulated_high"), cres = colof(&validation, "result");
+        fputs("<table><tr><th>published effect</th><th>published</th><th>simulated</th>"
+              "<th>result</th></tr>\n",
+              f);
+        for (int r = 0; r < validation.n; r++) {
+            fputs("<tr><td>", f);
+            html(f, cellv(&validation, r, cr));
+            fputs("</td><td class=\"n\">", f);
+            number(f, cellv(&validation, r, cp));
+            fputs(" (", f);
+            number(f, cellv(&validation, r, cpl));
+            fputs(" to ", f);
+            number(f, cellv(&validation, r, cph));
+            fputs(")</td><td class=\"n\">", f);
+            number(f, cellv(&validation, r, cs));
+            fputs(" (", f);
+            number(f, cellv(&validation, r, csl));
+            fputs(" to ", f);
+            number(f, cellv(&validation, r, csh));
+            fputs(")</td><td class=\"", f);
+            bool pass = strcmp(cellv(&validation, r, cres), "pass") == 0;
+            fputs(pass ? "pass\">pass" : "fail\">fail", f);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    } else {
+        fputs("<p>ccsim's care model is checked against published effects by <code>ccsim "
+              "validate</code> (<code>make validate</code>); the current result and the reasons "
+              "behind any failing row are in docs/validation.md of the ccsim sources. Its "
+              "simulation kernel is checked against queueing theory by its test suite.</p>\n",
+              f);
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+    fputs("<p class=\"note\">Report written by ccsim ", f);
+    html(f, version);
+    fputs(" on ", f);
+    html(f, buf);
+    fputs(".</p>\n</body>\n</html>\n", f);
+
+    params_free(&base_params);
+    rows_free(&summary);
+    rows_free(&comparison);
+    rows_free(&validation);
+    free(manifest);
+    bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad) {
+        snprintf(err, err_len, "%s: write error", tmp);
+        unlink(tmp);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%.4000s/report.html", dir);
+    if (rename(tmp, path) != 0) {
+        snprintf(err, err_len, "%s: %s", path, strerror(errno));
+        unlink(tmp);
+        return -1;
+    }
+    return pdf ? print_pdf(dir, err, err_len) : 0;
+}
