@@ -682,7 +682,9 @@ static int fig_sweep(const char *dir, const struct table *t, char *err, size_t e
         label(f, t->header[0]);
         fputs("\nset ylabel ", f);
         label(f, ax);
-        fputs("\nset style fill transparent solid 0.2 noborder\nset key outside right title ", f);
+        fputs("\nset yrange [0:*]\nset style fill transparent solid 0.2 noborder\n"
+              "set key outside right title ",
+              f);
         label(f, n_keys > 1 ? t->header[1] : "");
         fputs("\nplot ", f);
         for (int g = 0; g < ng; g++) {
