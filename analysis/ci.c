@@ -4,14 +4,15 @@
 
 #include <gsl/gsl_cdf.h>
 
-void ci_t(const double *x, size_t count, size_t stride, double level, struct ci *out)
+/* Welford's method over x[i * sx] - (y ? y[i * sy] : 0), NaN left out; then the t interval. */
+static void t_interval(const double *x, size_t sx, const double *y, size_t sy, size_t count,
+                       double level, struct ci *out)
 {
     double mean = 0.0, m2 = 0.0;
     long n = 0;
 
-    /* Welford's method: stable when the values share a large offset. */
     for (size_t i = 0; i < count; i++) {
-        double v = x[i * stride];
+        double v = y ? y[i * sy] - x[i * sx] : x[i * sx];
         if (isnan(v)) {
             continue;
         }
@@ -33,33 +34,15 @@ void ci_t(const double *x, size_t count, size_t stride, double level, struct ci 
     out->hi = mean + half;
 }
 
+void ci_t(const double *x, size_t count, size_t stride, double level, struct ci *out)
+{
+    t_interval(x, stride, NULL, 0, count, level, out);
+}
+
 void ci_paired(const double *x, size_t stride_x, const double *y, size_t stride_y, size_t count,
                double level, struct ci *out)
 {
-    double mean = 0.0, m2 = 0.0;
-    long n = 0;
-
-    for (size_t i = 0; i < count; i++) {
-        double v = y[i * stride_y] - x[i * stride_x];
-        if (isnan(v)) {
-            continue;
-        }
-        n++;
-        double d = v - mean;
-        mean += d / (double)n;
-        m2 += d * (v - mean);
-    }
-    out->n = n;
-    out->mean = n > 0 ? mean : NAN;
-    if (n < 2) {
-        out->sd = out->lo = out->hi = NAN;
-        return;
-    }
-    out->sd = sqrt(m2 / (double)(n - 1));
-    double half = gsl_cdf_tdist_Pinv(1.0 - (1.0 - level) / 2.0, (double)(n - 1)) * out->sd /
-                  sqrt((double)n);
-    out->lo = mean - half;
-    out->hi = mean + half;
+    t_interval(x, stride_x, y, stride_y, count, level, out);
 }
 
 void ci_welch(const double *x, size_t stride_x, const double *y, size_t stride_y, size_t count,

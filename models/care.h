@@ -344,6 +344,9 @@ void care_snapshot_start(struct care_run *run);
 
 /* care_referral.c */
 uint32_t care_new_client(struct care_run *run);
+/* Reads a list of exactly n numbers in [lo, hi] (what names them for the message). */
+bool care_read_numbers(struct cfg *c, const config_setting_t *list, int n, double lo, double hi,
+                       double *out, const char *what);
 bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
 void care_referral_start(struct care_run *run);
 void care_rerefer(struct care_run *run, uint32_t id);

@@ -294,26 +294,6 @@ const struct cfg_table care_cost_table = {
     .n_keys = N_COST,
 };
 
-static bool read4(struct cfg *c, const config_setting_t *l, double lo, double hi, double *out)
-{
-    if (config_setting_length(l) != CARE_N_SEVERITY) {
-        cfg_error(c, l, "%d values (low, moderate, high, complex: exactly 4)",
-                  config_setting_length(l));
-        return false;
-    }
-    bool ok = true;
-    for (int i = 0; i < CARE_N_SEVERITY; i++) {
-        const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
-        if (!cfg_number(c, e, &out[i])) {
-            ok = false;
-        } else if (!(out[i] >= lo && out[i] <= hi)) {
-            cfg_error(c, e, "%g is out of range (real %g..%g)", out[i], lo, hi);
-            ok = false;
-        }
-    }
-    return ok;
-}
-
 bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
 {
     static const struct cfg_key rk = {.name = "risk", .type = CFG_GROUP, .is_required = true};
@@ -329,7 +309,8 @@ bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_p
     if (cfg_get_group(c, root, &rk, &g) && g) {
         ok &= cfg_check_keys(c, g, &care_risk_table);
         if (cfg_get_list(c, g, &risk_keys[K_DETERIORATION], &l) && l) {
-            if (read4(c, l, 0.0, 365.0, p->deteriorate)) {
+            if (care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 365.0, p->deteriorate,
+                                  "low, moderate, high, complex")) {
                 for (int i = 0; i < CARE_N_SEVERITY; i++) {
                     p->deteriorate[i] /= CARE_DAYS_PER_YEAR;
                 }
@@ -390,7 +371,8 @@ bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_p
     if (cfg_get_group(c, root, &ek, &g) && g) {
         ok &= cfg_check_keys(c, g, &care_ed_table);
         if (cfg_get_list(c, g, &ed_keys[E_ADMIT], &l) && l) {
-            ok &= read4(c, l, 0.0, 1.0, p->ed_p_admit);
+            ok &= care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 1.0, p->ed_p_admit,
+                                    "low, moderate, high, complex");
         } else {
             ok = false;
         }

@@ -237,11 +237,13 @@ struct preset_value {
 #define SRC_HOURS "full-time post (assumption)"
 #define SRC_SICK "NHS staff sickness absence about 4.5% (assumption)"
 #define SRC_DERIVED "derived; calibration parameter (no published estimate)"
+/* Staffing that every preset shares: the scenario sets vacancies for what-ifs. */
+#define STAFFING                                                                                   \
+    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),                            \
+        V(K_SICKNESS, 0.045, SRC_SICK), V(K_HOURS, 37.5, SRC_HOURS)
 
 static const struct preset_value standard_care[] = {
-    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
-    V(K_SICKNESS, 0.045, SRC_SICK),
-    V(K_HOURS, 37.5, SRC_HOURS),
+    STAFFING,
     V(K_ADMIN, 0.50, "Hannigan et al. 2018; COCAPP, Simpson et al. 2016 (0.4-0.55 derived)"),
     V(K_LIMIT, 30, "Greenwood et al. 2000; UK700 standard arm 30-35; REACT CMHT 1:35"),
     T(K_CASELOAD, "individual", "CMHT care coordination (Greenwood et al. 2000)"),
@@ -267,9 +269,7 @@ static const struct preset_value standard_care[] = {
 };
 
 static const struct preset_value broker[] = {
-    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
-    V(K_SICKNESS, 0.045, SRC_SICK),
-    V(K_HOURS, 37.5, SRC_HOURS),
+    STAFFING,
     V(K_ADMIN, 0.55, "Liu et al. 2007: more time on ancillary tasks than contact (derived)"),
     V(K_LIMIT, 40, "brokerage caseloads larger than clinical ones (Mueser et al. 1998); 30-50 "
                    "derived"),
@@ -294,9 +294,7 @@ static const struct preset_value broker[] = {
 };
 
 static const struct preset_value clinical_cm[] = {
-    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
-    V(K_SICKNESS, 0.045, SRC_SICK),
-    V(K_HOURS, 37.5, SRC_HOURS),
+    STAFFING,
     V(K_ADMIN, 0.45, "derived (assumption)"),
     V(K_LIMIT, 20, "Issakidis et al. 1999: clinical case management up to 30; 20 derived"),
     T(K_CASELOAD, "individual", "clinical case management"),
@@ -321,9 +319,7 @@ static const struct preset_value clinical_cm[] = {
 };
 
 static const struct preset_value strengths[] = {
-    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
-    V(K_SICKNESS, 0.045, SRC_SICK),
-    V(K_HOURS, 37.5, SRC_HOURS),
+    STAFFING,
     V(K_ADMIN, 0.45, "derived (assumption)"),
     V(K_LIMIT, 22, "strengths-based caseloads about 20-25"),
     T(K_CASELOAD, "individual", "strengths-based case management"),
@@ -346,9 +342,7 @@ static const struct preset_value strengths[] = {
 };
 
 static const struct preset_value icm[] = {
-    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
-    V(K_SICKNESS, 0.045, SRC_SICK),
-    V(K_HOURS, 37.5, SRC_HOURS),
+    STAFFING,
     V(K_ADMIN, 0.45, "derived (assumption)"),
     V(K_LIMIT, 12, "Cochrane ICM definition <= 20 (Dieterich et al. 2017); UK700 10-15; REACT "
                    "1:12"),
@@ -374,9 +368,7 @@ static const struct preset_value icm[] = {
 };
 
 static const struct preset_value act[] = {
-    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
-    V(K_SICKNESS, 0.045, SRC_SICK),
-    V(K_HOURS, 37.5, SRC_HOURS),
+    STAFFING,
     V(K_ADMIN, 0.40, "derived (assumption)"),
     V(K_LIMIT, 10, "DACTS small-caseload anchor 10:1; Stein & Santos 8-12"),
     T(K_CASELOAD, "team", "ACT: shared team caseload (Phillips et al. 2001)"),
@@ -402,9 +394,7 @@ static const struct preset_value act[] = {
 };
 
 static const struct preset_value collaborative_care[] = {
-    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
-    V(K_SICKNESS, 0.045, SRC_SICK),
-    V(K_HOURS, 37.5, SRC_HOURS),
+    STAFFING,
     V(K_ADMIN, 0.55, "Liu et al. 2007: ancillary tasks exceed direct contact"),
     V(K_LIMIT, 80, "AIMS Center caseload guidance 60-120 per care manager"),
     T(K_CASELOAD, "individual", "care manager in primary care"),
@@ -427,9 +417,7 @@ static const struct preset_value collaborative_care[] = {
 };
 
 static const struct preset_value crisis_home_treatment[] = {
-    V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),
-    V(K_SICKNESS, 0.045, SRC_SICK),
-    V(K_HOURS, 37.5, SRC_HOURS),
+    STAFFING,
     V(K_ADMIN, 0.30, "derived (assumption)"),
     V(K_LIMIT, 6, "derived (assumption): daily visits"),
     T(K_CASELOAD, "team", "crisis resolution team"),
@@ -460,6 +448,7 @@ static const struct preset_value *const presets[] = {
 #undef V
 #undef T
 #undef END
+#undef STAFFING
 
 /* Parses the comma-separated service list of in_house against the scenario's services. */
 static bool parse_in_house(struct cfg *c, const config_setting_t *s, const char *text,

@@ -162,9 +162,8 @@ const struct cfg_table care_need_table = {
     .n_keys = 3,
 };
 
-/* Reads a list of n numbers in [lo, hi] into out. */
-static bool read_numbers(struct cfg *c, const config_setting_t *list, int n, double lo, double hi,
-                         double *out, const char *what)
+bool care_read_numbers(struct cfg *c, const config_setting_t *list, int n, double lo, double hi,
+                       double *out, const char *what)
 {
     if (config_setting_length(list) != n) {
         cfg_error(c, list, "%d values (%s: exactly %d)", config_setting_length(list), what, n);
@@ -218,7 +217,7 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
         p->weekly_profile[i] = 1.0;
     }
     if (cfg_get_list(c, g, &referral_keys[R_PROFILE], &l) && l) {
-        if (read_numbers(c, l, 7, 0.0, 1e3, p->weekly_profile, "Monday to Sunday")) {
+        if (care_read_numbers(c, l, 7, 0.0, 1e3, p->weekly_profile, "Monday to Sunday")) {
             double sum = 0;
             for (int i = 0; i < 7; i++) {
                 sum += p->weekly_profile[i];
@@ -307,7 +306,7 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
     }
 
     if (cfg_get_list(c, g, &referral_keys[R_SEVERITY], &l) && l) {
-        if (read_numbers(c, l, CARE_N_SEVERITY, 0.0, 1.0, p->severity_cum,
+        if (care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 1.0, p->severity_cum,
                          "low, moderate, high, complex")) {
             ok &= shares_to_cum(c, l, p->severity_cum, CARE_N_SEVERITY);
         } else {
@@ -317,7 +316,7 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
         ok = false;
     }
     if (cfg_get_list(c, g, &referral_keys[R_PRIOR], &l) && l) {
-        ok &= read_numbers(c, l, CARE_N_SEVERITY, 0.0, 100.0, p->prior_admissions,
+        ok &= care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 100.0, p->prior_admissions,
                            "low, moderate, high, complex");
     } else {
         ok = false;
@@ -344,7 +343,7 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
             ok &= cfg_get_string(c, e, &need_keys[0], &name);
             nd->name = xstrdup(name ? name : "?");
             if (cfg_get_list(c, e, &need_keys[1], &pl) && pl) {
-                ok &= read_numbers(c, pl, CARE_N_SEVERITY, 0.0, 1.0, nd->p,
+                ok &= care_read_numbers(c, pl, CARE_N_SEVERITY, 0.0, 1.0, nd->p,
                                    "low, moderate, high, complex");
             } else {
                 ok = false;

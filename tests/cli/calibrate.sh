@@ -2,15 +2,7 @@
 # ccsim calibrate: recovers a known parameter from an outcome it produced (same random
 # numbers), writes a loadable calibrated scenario with the fitted value marked, and refuses bad
 # requests before running.
-set -u
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL: $*"
-    fail=1
-}
+. tests/cli_lib.sh
 scn=scenarios/care/baseline.cfg
 # The outcome at the baseline's crisis rate (18 per year) ...
 "$CCSIM" run "$scn" -q -r 4 -o "$tmp/truth" || bad "run"

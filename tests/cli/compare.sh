@@ -2,15 +2,7 @@
 # ccsim compare: comparison.csv with its header, one row per metric and scenario, NA
 # differences for the reference, a real difference where the scenarios differ, per-scenario
 # files, identical results for any -j, and clear errors.
-set -u
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL: $*"
-    fail=1
-}
+. tests/cli_lib.sh
 base=scenarios/care/baseline.cfg
 printf 'base = "%s/%s";\nhospital = { beds = 44; };\n' "$(pwd)" "$base" >"$tmp/beds44.cfg"
 

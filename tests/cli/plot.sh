@@ -2,15 +2,7 @@
 # ccsim plot: every figure a folder allows, each as PNG, SVG and PDF with the right magic bytes
 # and its gnuplot script beside it; clear errors for a folder missing its files or a broken file;
 # a missing gnuplot leaves the results intact. Skipped, with a message, without gnuplot.
-set -u
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL: $*"
-    fail=1
-}
+. tests/cli_lib.sh
 if ! command -v gnuplot >/dev/null 2>&1; then
     echo "SKIP: gnuplot is not installed (make deps installs it)"
     exit 0

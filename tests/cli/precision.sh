@@ -2,15 +2,7 @@
 # --precision: stops when every headline metric's 95% half-width is within the fraction of its
 # mean (checked here from summary.csv), reports it, is the same for any -j, and stops at the cap
 # with a message when the precision is out of reach.
-set -u
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL: $*"
-    fail=1
-}
+. tests/cli_lib.sh
 scn=scenarios/care/baseline.cfg
 "$CCSIM" run "$scn" -q -r 3 -j 2 --precision 0.05 -o "$tmp/p" 2>"$tmp/err" || bad "run"
 grep -q "precision 5%: reached with [0-9]* replications" "$tmp/err" || bad "report: $(cat "$tmp/err")"

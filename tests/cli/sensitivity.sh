@@ -1,15 +1,7 @@
 #!/bin/sh
 # ccsim sensitivity: every parameter with a plausible range at its low and high end, paired
 # differences from the base, in sensitivity.csv.
-set -u
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL: $*"
-    fail=1
-}
+. tests/cli_lib.sh
 "$CCSIM" sensitivity scenarios/care/baseline.cfg -r 4 -j 2 -q -o "$tmp/s" || bad "sensitivity"
 s="$tmp/s/sensitivity.csv"
 [ "$(head -n 1 "$s")" = "parameter,low,high,metric,base,low_mean,high_mean,low_diff,low_diff_ci_low,low_diff_ci_high,high_diff,high_diff_ci_low,high_diff_ci_high" ] ||

@@ -2,15 +2,7 @@
 # Starting from a snapshot of the caseload and waiting lists: the run starts full (week 1 holds
 # the snapshot's clients), passes the conservation audit, its resolved scenario reproduces it
 # from another folder, and bad snapshots are reported line by line (see the bad corpus).
-set -u
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL: $*"
-    fail=1
-}
+. tests/cli_lib.sh
 scn=tests/scenarios/good/snapshot.cfg
 "$CCSIM" run "$scn" -q -r 3 --set warmup=0 --set horizon=730 -o "$tmp/s" || bad "run from snapshot"
 "$CCSIM" run scenarios/care/baseline.cfg -q -r 3 --set warmup=0 --set horizon=730 -o "$tmp/e" ||

@@ -1,15 +1,7 @@
 #!/bin/sh
 # ccsim sweep: the grid in order, sweep.csv's columns, identical results for any -j, effects in
 # the expected direction along an axis, and every point validated before anything runs.
-set -u
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL: $*"
-    fail=1
-}
+. tests/cli_lib.sh
 scn=scenarios/care/baseline.cfg
 vary="--vary coordination.models[0].posts=33:41:4 --vary hospital.beds=46:50:4"
 # shellcheck disable=SC2086

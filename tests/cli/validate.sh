@@ -1,15 +1,7 @@
 #!/bin/sh
 # ccsim validate: a row per published effect with both intervals and a verdict, validation.csv,
 # and the same table for any -j.
-set -u
-CCSIM=${CCSIM:-build/ccsim}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0
-bad() {
-    echo "FAIL: $*"
-    fail=1
-}
+. tests/cli_lib.sh
 "$CCSIM" validate -r 4 -j 1 -q >"$tmp/a" || bad "validate -j 1"
 "$CCSIM" validate -r 4 -j 2 -q -o "$tmp/v" >"$tmp/b" || bad "validate -j 2"
 cmp "$tmp/a" "$tmp/b" || bad "the table differs with -j"
