@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -81,6 +83,11 @@ int manifest_write(const char *path, const struct manifest *m)
     }
     fputs("],\n  \"scenario\": ", out);
     json_string(out, m->scenario);
+    char abs[PATH_MAX];
+    if (m->scenario && realpath(m->scenario, abs)) {
+        fputs(",\n  \"scenario_file\": ", out);
+        json_string(out, abs);
+    }
     fputs(",\n  \"model\": ", out);
     json_string(out, m->model);
     fprintf(out,

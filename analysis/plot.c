@@ -1,5 +1,6 @@
 #include "analysis/plot.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -285,14 +286,29 @@ bool plot_available(char *err, size_t err_len)
     return false;
 }
 
+/* s for a gnuplot single-quoted string: a quote is written twice. */
+static void gp_quote(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    for (; *s && k + 2 < n; s++) {
+        if (*s == '\'') {
+            buf[k++] = '\'';
+        }
+        buf[k++] = *s;
+    }
+    buf[k] = '\0';
+}
+
 /* Runs gnuplot on script with a terminal and output set first; 0 or -1 with err set. */
 static int run_gnuplot(const char *dir, const char *name, const char *terminal, const char *ext,
                        char *err, size_t err_len)
 {
-    char pre[8400], script[4400], out[4400], log[4400];
+    char pre[8600], script[4400], out[4400], log[4400];
     snprintf(out, sizeof out, "%.4000s/%.300s.%.8s", dir, name, ext);
     /* The script reads its data by a name relative to its own folder. */
-    snprintf(pre, sizeof pre, "cd '%.4000s'; set terminal %s; set output '%.300s.%.8s'", dir,
+    char qdir[8200];
+    gp_quote(dir, qdir, sizeof qdir);
+    snprintf(pre, sizeof pre, "cd '%.4000s'; set terminal %s; set output '%.300s.%.8s'", qdir,
              terminal, name, ext);
     snprintf(script, sizeof script, "%.300s.gp", name); /* after the cd into dir */
     snprintf(log, sizeof log, "%.4000s/.%.300s.%.8s.log", dir, name, ext);
@@ -320,15 +336,17 @@ static int run_gnuplot(const char *dir, const char *name, const char *terminal, 
     }
     struct stat st;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(out, &st) != 0 || st.st_size == 0) {
-        char first[512] = "";
+        char first[512] = "", line[512];
         FILE *f = fopen(log, "r");
-        if (f) {
-            if (!fgets(first, sizeof first, f)) {
-                first[0] = '\0';
+        while (f && !first[0] && fgets(line, sizeof line, f)) {
+            line[strcspn(line, "\n")] = '\0';
+            if (line[strspn(line, " \t^")]) { /* gnuplot underlines with spaces and a caret */
+                snprintf(first, sizeof first, "%s", line + strspn(line, " \t"));
             }
+        }
+        if (f) {
             fclose(f);
         }
-        first[strcspn(first, "\n")] = '\0';
         snprintf(err, err_len, "gnuplot failed on %s/%s (%s): %s", dir, script, ext,
                  first[0] ? first : "no output");
         return -1;
@@ -444,6 +462,10 @@ static int fig_outcomes(const char *dir, const struct table *t, int c_metric, in
     }
     fclose(d);
     FILE *f = open_in(dir, "outcomes", "gp");
+    if (!f) {
+        snprintf(err, err_len, "%s/outcomes.gp: %s", dir, strerror(errno));
+        return -1;
+    }
     script_head(f, "outcomes", "headline outcomes with 95% confidence intervals");
     int cols = nm > 3 ? 3 : nm, rows = (nm + cols - 1) / cols;
     fprintf(f, "set multiplot layout %d,%d title \"Headline outcomes (mean and 95%% CI across "
@@ -524,6 +546,10 @@ static int fig_differences(const char *dir, const struct table *t, char *err, si
         return 0;
     }
     FILE *f = open_in(dir, "differences", "gp");
+    if (!f) {
+        snprintf(err, err_len, "%s/differences.gp: %s", dir, strerror(errno));
+        return -1;
+    }
     script_head(f, "differences",
                 "paired differences against the first scenario, 95% confidence intervals");
     int cols = nm > 2 ? 2 : nm, rows = (nm + cols - 1) / cols;
@@ -600,6 +626,10 @@ static int fig_timeseries(const char *dir, const struct table *t, char *err, siz
     }
     fclose(d);
     FILE *f = open_in(dir, "timeseries", "gp");
+    if (!f) {
+        snprintf(err, err_len, "%s/timeseries.gp: %s", dir, strerror(errno));
+        return -1;
+    }
     script_head(f, "timeseries", "weekly series, mean and 95% confidence band");
     int cols = n > 2 ? 2 : n, rows = (n + cols - 1) / cols;
     fprintf(f, "set multiplot layout %d,%d title \"Weekly series (mean across replications, 95%% "
@@ -673,6 +703,10 @@ static int fig_sweep(const char *dir, const struct table *t, char *err, size_t e
         }
         fclose(d);
         FILE *f = open_in(dir, name, "gp");
+        if (!f) {
+            snprintf(err, err_len, "%s/%s.gp: %s", dir, name, strerror(errno));
+            return -1;
+        }
         script_head(f, name, "a sweep: mean and 95% confidence band at each point");
         char ax[256];
         axis_label(metrics[m], ax, sizeof ax);
@@ -753,6 +787,10 @@ static int fig_tornado(const char *dir, const struct table *t, const char *metri
     }
     fclose(d);
     FILE *f = open_in(dir, name, "gp");
+    if (!f) {
+        snprintf(err, err_len, "%s/%s.gp: %s", dir, name, strerror(errno));
+        return -1;
+    }
     script_head(f, name, "one-way sensitivity: change at the low and high end of each range");
     char ax[256];
     axis_label(metric, ax, sizeof ax);
@@ -871,6 +909,31 @@ static int fig_flow(const char *dir, const struct table *t, char *err, size_t er
 
 /* ---- the folder --------------------------------------------------------------------------- */
 
+/* Removes what an earlier drawing left in ccsim's own figures folder (figures, scripts, data,
+ * logs), so that the folder holds this drawing only. */
+static void clear_figures(const char *figs)
+{
+    static const char *const ext[] = {".png", ".svg", ".pdf", ".gp", ".dat", ".log", NULL};
+    DIR *d = opendir(figs);
+    struct dirent *e;
+    char path[8400];
+    if (!d) {
+        return;
+    }
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        for (int i = 0; ext[i]; i++) {
+            size_t el = strlen(ext[i]);
+            if (len > el && strcmp(e->d_name + len - el, ext[i]) == 0) {
+                snprintf(path, sizeof path, "%.4000s/%.4000s", figs, e->d_name);
+                unlink(path);
+                break;
+            }
+        }
+    }
+    closedir(d);
+}
+
 /* The scenario's file name (without folder and .cfg) from a manifest.json, if there is one. */
 static void manifest_scenario(const char *path, char *buf, size_t n)
 {
@@ -919,11 +982,26 @@ int plot_folder(const char *dir, char *err, size_t err_len)
     if (!plot_available(err, err_len)) {
         return -1;
     }
+    static const char *const sources[] = {"summary.csv", "comparison.csv", "timeseries.csv",
+                                          "sweep.csv", "sensitivity.csv", NULL};
+    bool has_source = false;
+    for (int i = 0; sources[i]; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, sources[i]);
+        has_source |= access(path, F_OK) == 0;
+    }
+    if (!has_source) {
+        snprintf(err, err_len,
+                 "%s holds no file to draw from (summary.csv, comparison.csv, timeseries.csv, "
+                 "sweep.csv or sensitivity.csv)",
+                 dir);
+        return -1;
+    }
     snprintf(figs, sizeof figs, "%s/figures", dir);
     if (mkdir(figs, 0777) != 0 && errno != EEXIST) {
         snprintf(err, err_len, "cannot create %s: %s", figs, strerror(errno));
         return -1;
     }
+    clear_figures(figs);
 
     struct table t;
     int rc;

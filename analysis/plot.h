@@ -21,7 +21,7 @@
  * palette, the scenario names the user gave (file names).
  *
  * The program is "gnuplot" on PATH, or $CCSIM_GNUPLOT. Results are never touched: only
- * DIR/figures/ is written (replaced as a whole).
+ * DIR/figures/ is written, and what an earlier drawing left there is removed first.
  */
 #ifndef CCSIM_ANALYSIS_PLOT_H
 #define CCSIM_ANALYSIS_PLOT_H

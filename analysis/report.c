@@ -1,5 +1,6 @@
 #include "analysis/report.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -460,17 +461,27 @@ static int print_pdf(const char *dir, char *err, size_t err_len)
     if (find_chromium(chromium, sizeof chromium) != 0) {
         snprintf(err, err_len, "no Chromium to print the PDF with (make deps-browser installs "
                                "it, or set CCSIM_CHROMIUM); report.html is written");
-        return -1;
+        return -2;
     }
     char absdir[4096];
     if (!realpath(dir, absdir)) {
         snprintf(err, err_len, "%s: %s", dir, strerror(errno));
-        return -1;
+        return -2;
     }
     snprintf(html_path, sizeof html_path, "%s/report.html", absdir);
     snprintf(pdf, sizeof pdf, "%s/report.pdf", absdir);
     snprintf(arg, sizeof arg, "--print-to-pdf=%s", pdf);
-    snprintf(url, sizeof url, "file://%s", html_path);
+    unlink(pdf); /* a PDF from before must not pass for this one */
+    /* file:// URL with everything but unreserved characters and '/' percent-encoded */
+    size_t k = (size_t)snprintf(url, sizeof url, "file://");
+    for (const unsigned char *c = (const unsigned char *)html_path; *c && k + 4 < sizeof url; c++) {
+        if (isalnum(*c) || strchr("/-._~", *c)) {
+            url[k++] = (char)*c;
+        } else {
+            k += (size_t)snprintf(url + k, sizeof url - k, "%%%02X", *c);
+        }
+    }
+    url[k] = '\0';
     char *argv[] = {chromium, "--headless", "--no-sandbox", "--disable-gpu",
                     "--no-pdf-header-footer", arg, url, NULL};
     posix_spawn_file_actions_t fa;
@@ -484,12 +495,13 @@ static int print_pdf(const char *dir, char *err, size_t err_len)
     int status = 0;
     if (rc != 0 || waitpid(pid, &status, 0) < 0) {
         snprintf(err, err_len, "cannot run %s: %s", chromium, strerror(rc ? rc : errno));
-        return -1;
+        return -2;
     }
     struct stat st;
-    if (stat(pdf, &st) != 0 || st.st_size == 0) {
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(pdf, &st) != 0 ||
+        st.st_size == 0) {
         snprintf(err, err_len, "%s did not print %s", chromium, pdf);
-        return -1;
+        return -2;
     }
     return 0;
 }
@@ -531,14 +543,20 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     /* Figures: drawn now if they are not there yet. */
     snprintf(figs, sizeof figs, "%.4000s/figures", dir);
     char plot_err[1024] = "";
-    if (!has_validation && stat(figs, &st) != 0 && plot_folder(dir, plot_err, sizeof plot_err) < 0) {
-        /* The page says so below. */
+    if ((is_run || is_compare || is_sweep || is_sens) &&
+        plot_folder(dir, plot_err, sizeof plot_err) < 0) {
+        /* The page says so below; the report is still written. */
     }
 
     char model[64], scenario[4096], version[64], rev[64], seed[64], reps[64], threads[64],
         started[64], command[4096];
     manifest_field(manifest, "model", model, sizeof model);
     manifest_field(manifest, "scenario", scenario, sizeof scenario);
+    char scenario_file[4096];
+    manifest_field(manifest, "scenario_file", scenario_file, sizeof scenario_file);
+    if (!scenario_file[0]) {
+        snprintf(scenario_file, sizeof scenario_file, "%s", scenario);
+    }
     manifest_field(manifest, "ccsim_version", version, sizeof version);
     manifest_field(manifest, "git_revision", rev, sizeof rev);
     manifest_field(manifest, "seed", seed, sizeof seed);
@@ -566,7 +584,10 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     if (!f) {
         snprintf(err, err_len, "%s: %s", tmp, strerror(errno));
         free(manifest);
-        return -1;
+        rows_free(&summary);
+        rows_free(&comparison);
+        rows_free(&validation);
+        return -2;
     }
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
@@ -618,7 +639,10 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
             if (rf) {
                 if (fgets(buf, sizeof buf, rf) && strncmp(buf, "# The scenario ", 15) == 0) {
                     snprintf(orig, sizeof orig, "%s", buf + 15);
-                    orig[strcspn(orig, " ")] = '\0';
+                    char *as = strstr(orig, " as ccsim ");
+                    if (as) {
+                        *as = '\0';
+                    }
                 }
                 fclose(rf);
             }
@@ -679,11 +703,23 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
         if (n_diff == 0) {
             fputs("<p class=\"note\">The scenarios have the same parameters.</p>\n", f);
         }
+        /* Parameters and method below: the reference scenario's. */
+        if (ns > 0) {
+            params_free(&base_params);
+            base_params = ps[0];
+            memset(&ps[0], 0, sizeof ps[0]);
+        }
         for (int k = 0; k < ns; k++) {
             params_free(&ps[k]);
         }
+    } else if (stat(scenario_file, &st) == 0 && S_ISREG(st.st_mode)) {
+        question(f, scenario_file);
+    } else if (has_validation) {
+        fputs("<p>Does ccsim, with parameters from the evidence and one calibration on standard "
+              "care, reproduce the published effects of the coordination models?</p>\n",
+              f);
     } else {
-        question(f, scenario);
+        question(f, scenario_file);
     }
 
     /* Headline results. */
@@ -843,8 +879,9 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     /* Parameters. */
     if (base_params.n > 0) {
         fputs("<h2>Parameters and their sources</h2>\n<details><summary>Every value the model "
-              "used (",
+              "used",
               f);
+        fputs(is_compare ? " in the reference scenario (" : " (", f);
         fprintf(f, "%d", base_params.n);
         fputs(" values), with where it came from: a file and line, a command-line option, or a "
               "built-in default with its published source</summary>\n<table><tr><th>key</th>"
@@ -919,13 +956,13 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     if (fclose(f) != 0 || bad) {
         snprintf(err, err_len, "%s: write error", tmp);
         unlink(tmp);
-        return -1;
+        return -2;
     }
     snprintf(path, sizeof path, "%.4000s/report.html", dir);
     if (rename(tmp, path) != 0) {
         snprintf(err, err_len, "%s: %s", path, strerror(errno));
         unlink(tmp);
-        return -1;
+        return -2;
     }
     return pdf ? print_pdf(dir, err, err_len) : 0;
 }

@@ -20,8 +20,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Writes DIR/report.html (and report.pdf with pdf). Returns 0, or -1 with err set; a missing
- * gnuplot only leaves the figures out (noted in the page), a missing Chromium fails --pdf. */
+/* Writes DIR/report.html (and report.pdf with pdf). Returns 0; -1 with err set when DIR is not
+ * a results folder; -2 when writing or printing failed (no Chromium for --pdf, say). A missing
+ * gnuplot only leaves the figures out, and the page says so. */
 int report_write(const char *dir, bool pdf, char *err, size_t err_len);
 
 #endif

@@ -458,11 +458,15 @@ static void on_signal(int sig)
 /* scenario.resolved.cfg: the scenario as run, loadable again. Returns 0 or -errno. */
 static int write_resolved(const char *path, const struct cfg *c, const char *scenario)
 {
-    char header[4096];
+    char header[8192];
     FILE *f = fopen(path, "w");
 
     if (!f) {
         return -errno;
+    }
+    char abs[PATH_MAX];
+    if (realpath(scenario, abs)) {
+        scenario = abs;
     }
     snprintf(header, sizeof header,
              "The scenario %s as ccsim %s ran it: base files, @include and command-line\n"
@@ -1537,9 +1541,10 @@ static int cmd_report(int argc, char **argv)
     if (!dir) {
         return usage_error("report: give a results folder");
     }
-    if (report_write(dir, pdf, err, sizeof err) != 0) {
+    int rc = report_write(dir, pdf, err, sizeof err);
+    if (rc != 0) {
         fprintf(stderr, "ccsim: report: %s\n", err);
-        return strstr(err, "Chromium") || strstr(err, "write") ? EXIT_RUN_FAILED : EXIT_USAGE;
+        return rc == -1 ? EXIT_USAGE : EXIT_RUN_FAILED;
     }
     printf("%s/report.html%s\n", dir, pdf ? " and report.pdf" : "");
     return 0;

@@ -1,0 +1,192 @@
+#!/bin/sh
+# ccsim report: report.html of a run and of a comparison is one self-contained page (nothing
+# loaded from the network or the disk, figures embedded as PNG data URIs) with its sections, the
+# scenario's question, parameters with their published sources, and what differs between the
+# scenarios; clear errors for a folder that is empty or has no manifest.json. With Chromium on
+# PATH, the page renders headless without console errors and --pdf prints a PDF; without it
+# that part is skipped, with a message. The figure checks need gnuplot.
+. tests/cli_lib.sh
+scn=scenarios/care/baseline.cfg
+beds=scenarios/care/beds_minus_2.cfg
+
+is_png() { # is_png FILE: the 8 magic bytes of a PNG
+    [ "$(head -c 8 "$1" | od -An -c | tr -d ' \n')" = '211PNG\r\n032\n' ]
+}
+escape_html() { # the text of $1 as report.c escapes it
+    printf '%s\n' "$1" | sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g' -e 's/"/\&quot;/g'
+}
+first_comment() { # the first comment line of a scenario file, without "# "
+    sed -n '/^#/{s/^#[[:space:]]*//p;q;}' "$1"
+}
+# self_contained PAGE: every src=, href=, srcset= and CSS url() is a data: URI or an in-page
+# anchor; nothing points at http:, https:, file: or a path.
+self_contained() {
+    # (An attribute follows a space; base64 data has none, so "...src=" inside it cannot match.)
+    grep -oiE "[[:space:]](src|href|srcset)[[:space:]]*=[[:space:]]*(\"[^\"]*\"|'[^']*'|[^[:space:]>]+)" \
+        "$1" | sed -E "s/^[^=]*=[[:space:]]*[\"']?//" | grep -viE '^(data:|#)' | cut -c 1-120 \
+        >"$tmp/ext"
+    grep -oiE 'url\([^)]*\)|@import[^;]*' "$1" | grep -viE "^url\([\"']?(data:|#)" |
+        cut -c 1-120 >>"$tmp/ext"
+    if [ -s "$tmp/ext" ]; then
+        bad "$1 is not self-contained: $(tr '\n' ' ' <"$tmp/ext")"
+    fi
+}
+# embedded_pngs PAGE: sets n_png to how many data:image/png;base64 images decode to a real PNG,
+# and reports any that does not.
+embedded_pngs() {
+    rm -rf "$tmp/img"
+    mkdir "$tmp/img"
+    grep -o 'data:image/png;base64,[A-Za-z0-9+/=]*' "$1" | sed 's/^data:image\/png;base64,//' |
+        awk -v d="$tmp/img" '{ print > (d "/" NR ".b64") }'
+    n_png=0
+    for b in "$tmp"/img/*.b64; do
+        [ -f "$b" ] || continue
+        if base64 -d "$b" >"${b%.b64}.png" 2>/dev/null && [ -s "${b%.b64}.png" ] &&
+            is_png "${b%.b64}.png"; then
+            n_png=$((n_png + 1))
+        else
+            bad "$1: an embedded image is not a PNG ($(basename "$b"))"
+        fi
+    done
+}
+has_section() { # has_section PAGE TITLE: a heading with exactly that title
+    grep -qE "<h[1-6][^>]*>$2</h[1-6]>" "$1" || bad "$1: no section \"$2\""
+}
+has_gnuplot=1
+if ! command -v gnuplot >/dev/null 2>&1 && [ -z "${CCSIM_GNUPLOT:-}" ]; then
+    has_gnuplot=0
+    echo "SKIP: gnuplot is not installed (make deps installs it); embedded figures not checked"
+fi
+
+# ---- A run ------------------------------------------------------------------------------------
+"$CCSIM" run "$scn" -q -r 3 -o "$tmp/run" || bad "run"
+"$CCSIM" report "$tmp/run" >"$tmp/out" 2>&1 || bad "report of a run: $(cat "$tmp/out")"
+page="$tmp/run/report.html"
+if [ ! -s "$page" ]; then
+    bad "$page missing or empty"
+else
+    grep -q "report.html" "$tmp/out" || bad "report did not say what it wrote: $(cat "$tmp/out")"
+    self_contained "$page"
+    if [ "$has_gnuplot" -eq 1 ]; then
+        embedded_pngs "$page"
+        # outcomes, flow and the weekly series
+        [ "$n_png" -ge 3 ] || bad "$page embeds $n_png PNG figures, at least 3 expected"
+    fi
+    for s in "The question" "Headline results" "Figures" "Method" \
+        "Parameters and their sources" "Validation status"; do
+        has_section "$page" "$s"
+    done
+    q=$(first_comment "$scn")
+    [ -n "$q" ] || bad "no comment line in $scn"
+    grep -qF -- "$(escape_html "$q")" "$page" || bad "$page does not quote the question: $q"
+    # A parameter with its value and its published source, on one row.
+    grep -F 'coordination.models[0].caseload_limit' "$page" | grep -F '<td>30</td>' |
+        grep -qF 'Greenwood et al. 2000' ||
+        bad "$page: caseload_limit is not shown with its source (Greenwood et al. 2000)"
+    # The headline table: crises with a 95% interval.
+    grep -qE '<td>crises</td><td class="n">[0-9.e+-]+</td><td class="n">[0-9.e+-]+ to [0-9.e+-]+</td>' \
+        "$page" || bad "$page: no headline row for crises with its interval"
+fi
+
+# ---- A comparison -----------------------------------------------------------------------------
+"$CCSIM" compare "$scn" "$beds" -q -r 3 -o "$tmp/cmp" || bad "compare"
+"$CCSIM" report "$tmp/cmp" >"$tmp/out" 2>&1 || bad "report of a comparison: $(cat "$tmp/out")"
+page="$tmp/cmp/report.html"
+if [ ! -s "$page" ]; then
+    bad "$page missing or empty"
+else
+    self_contained "$page"
+    if [ "$has_gnuplot" -eq 1 ]; then
+        embedded_pngs "$page"
+        # A comparison allows two figures: outcomes and the paired differences.
+        [ "$n_png" -ge 2 ] || bad "$page embeds $n_png PNG figures, at least 2 expected"
+    fi
+    # Not "Parameters and their sources": a comparison folder has no scenario.resolved.cfg,
+    # only NAME.resolved.cfg per scenario, and report.c leaves that section out.
+    for s in "The question" "What differs between the scenarios" "Headline results" "Figures" \
+        "Method" "Validation status"; do
+        has_section "$page" "$s"
+    done
+    for f in "$scn" "$beds"; do
+        q=$(first_comment "$f")
+        grep -qF -- "$(escape_html "$q")" "$page" || bad "$page does not quote $f: $q"
+    done
+    sed -n '/What differs between the scenarios/,/<\/table>/p' "$page" >"$tmp/differs"
+    grep -qE '<th>baseline</th><th>beds_minus_2</th>' "$tmp/differs" ||
+        bad "what differs: the scenarios are not the columns: $(cat "$tmp/differs")"
+    grep -qE '<code>hospital\.beds</code></td><td>50</td><td>48</td>' "$tmp/differs" ||
+        bad "what differs: no row hospital.beds 50 48: $(cat "$tmp/differs")"
+    [ "$(grep -c '<tr><td><code>' "$tmp/differs")" -eq 1 ] ||
+        bad "what differs: rows other than hospital.beds: $(cat "$tmp/differs")"
+    # The paired difference of the second scenario, with its interval.
+    grep -qE '<td>bed_occupancy</td><td>beds_minus_2</td>(<td class="n">[^<]*</td>){3}<td class="n">[0-9.e+-]+ to [0-9.e+-]+</td>' \
+        "$page" || bad "$page: no paired difference for bed_occupancy"
+fi
+
+# ---- Folders that cannot be reported on -------------------------------------------------------
+mkdir "$tmp/empty"
+"$CCSIM" report "$tmp/empty" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || bad "empty folder: exit status $rc, expected 2"
+grep -q "manifest.json is missing" "$tmp/out" || bad "empty folder message: $(cat "$tmp/out")"
+[ -z "$(ls -A "$tmp/empty")" ] || bad "report wrote into the empty folder: $(ls -A "$tmp/empty")"
+# Results without manifest.json: refused, nothing written.
+mkdir "$tmp/nomanifest"
+cp "$tmp/run/summary.csv" "$tmp/run/replications.csv" "$tmp/run/scenario.resolved.cfg" \
+    "$tmp/nomanifest/"
+"$CCSIM" report "$tmp/nomanifest" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || bad "no manifest.json: exit status $rc, expected 2"
+grep -q "manifest.json is missing: not a complete ccsim results folder" "$tmp/out" ||
+    bad "no manifest.json message: $(cat "$tmp/out")"
+[ ! -e "$tmp/nomanifest/report.html" ] || bad "report.html written without manifest.json"
+# A manifest and no results; a folder that does not exist; no folder at all.
+mkdir "$tmp/onlymanifest"
+cp "$tmp/run/manifest.json" "$tmp/onlymanifest/"
+"$CCSIM" report "$tmp/onlymanifest" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || bad "manifest only: exit status $rc, expected 2"
+grep -q "holds no results to report" "$tmp/out" || bad "manifest only message: $(cat "$tmp/out")"
+"$CCSIM" report "$tmp/nowhere" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || bad "missing folder: exit status $rc, expected 2"
+grep -q "is not a results folder" "$tmp/out" || bad "missing folder message: $(cat "$tmp/out")"
+"$CCSIM" report >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || bad "no folder: exit status $rc, expected 2"
+grep -q "give a results folder" "$tmp/out" || bad "no folder message: $(cat "$tmp/out")"
+
+# ---- In a browser -----------------------------------------------------------------------------
+chromium=$(command -v chromium || command -v chromium-browser || true)
+if [ -z "$chromium" ]; then
+    echo "SKIP: chromium is not installed (make deps-browser installs it)"
+    exit $fail
+fi
+limit=""
+command -v timeout >/dev/null 2>&1 && limit="timeout 180"
+# A profile of its own: nothing written to $HOME, no clash with a browser already running.
+$limit "$chromium" --headless --no-sandbox --disable-gpu --enable-logging=stderr --v=0 \
+    --user-data-dir="$tmp/profile" --screenshot="$tmp/shot.png" --window-size=1280,4000 \
+    "file://$tmp/run/report.html" >"$tmp/chromium.out" 2>"$tmp/chromium.err"
+rc=$?
+[ "$rc" -eq 0 ] || bad "chromium exited $rc: $(tail -n 5 "$tmp/chromium.err")"
+if [ -s "$tmp/shot.png" ] && is_png "$tmp/shot.png"; then
+    :
+else
+    bad "the screenshot $tmp/shot.png is missing, empty or not a PNG"
+fi
+# Console errors of the page (it has no script, so there should be none at all), and
+# resources that failed to load.
+grep -E 'CONSOLE.*(Uncaught|Error|error|Failed to load)|Failed to load resource' \
+    "$tmp/chromium.err" >"$tmp/console"
+[ ! -s "$tmp/console" ] || bad "console errors rendering report.html: $(cat "$tmp/console")"
+# --pdf prints through the same browser.
+rm -f "$tmp/run/report.pdf"
+$limit "$CCSIM" report "$tmp/run" --pdf >"$tmp/out" 2>&1 || bad "report --pdf: $(cat "$tmp/out")"
+grep -q "report.html and report.pdf" "$tmp/out" || bad "report --pdf output: $(cat "$tmp/out")"
+if [ -s "$tmp/run/report.pdf" ]; then
+    [ "$(head -c 5 "$tmp/run/report.pdf")" = "%PDF-" ] || bad "report.pdf does not start with %PDF-"
+else
+    bad "report.pdf missing or empty"
+fi
+exit $fail
