@@ -249,7 +249,7 @@ static void read_params(const char *path, struct params *out)
 {
     FILE *f = fopen(path, "r");
     char line[8192];
-    char stack[32][256];
+    char stack[32][320];
     int index[32], is_list[32], depth = 0;
 
     memset(out, 0, sizeof *out);
