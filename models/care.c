@@ -190,6 +190,9 @@ static void params_destroy(void *vp)
     if (p->has_crt_hours) {
         schedule_fini(&p->crt_hours);
     }
+    if (p->has_assess_schedule) {
+        schedule_fini(&p->assess_schedule);
+    }
     for (int i = 0; i < p->n_metrics; i++) {
         free(p->metric_names[i]);
     }

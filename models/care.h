@@ -126,6 +126,8 @@ struct care_params {
     struct dist assess_length; /* hours */
     bool has_assess_patience;
     struct dist assess_patience;
+    bool has_assess_schedule;
+    struct schedule assess_schedule; /* 1 when assessments take place */
 
     /* coordination */
     int front_door;
@@ -295,6 +297,7 @@ struct care_run {
     double assess_left; /* hours left this week */
     long assess_week;
     bool assess_busy;   /* an assessment is in progress */
+    uint64_t assess_wake; /* pending opening of the assessment schedule */
     struct tally wait_assess;
 
     struct care_unit *unit;

@@ -8,8 +8,9 @@
  *
  * Assessment: one FIFO waiting list served by the assessment team as a single line whose
  * speed is the team's weekly assessment hours (filled posts x hours x (1 - admin) x
- * (1 - sickness)); an assessment of L hours takes L x 7 / weekly hours days. Clients may give
- * up after a patience draw.
+ * (1 - sickness)); an assessment of L hours takes L x 7 / weekly hours days, or, with an
+ * assessment schedule open a share s of the week, L x 7 x s / weekly hours days and starts only
+ * while the schedule is open. Clients may give up after a patience draw.
  *
  * Coordination: each model has caseload units, one per filled post (individual caseloads) or
  * one for the team, each with a client limit and weekly contact hours. A client waits (FIFO)
@@ -31,7 +32,17 @@
 
 /* ---- scenario keys ------------------------------------------------------------------------ */
 
-enum { A_ASSESSORS, A_VACANCY, A_SICKNESS, A_HOURS, A_ADMIN, A_LENGTH, A_PATIENCE, N_AKEYS };
+enum {
+    A_ASSESSORS,
+    A_VACANCY,
+    A_SICKNESS,
+    A_HOURS,
+    A_ADMIN,
+    A_LENGTH,
+    A_PATIENCE,
+    A_SCHEDULE,
+    N_AKEYS
+};
 
 static const struct cfg_key assess_keys[N_AKEYS] = {
     [A_ASSESSORS] = {.name = "assessors",
@@ -79,6 +90,11 @@ static const struct cfg_key assess_keys[N_AKEYS] = {
                     .unit = "days",
                     .help = "how long a client waits for assessment before giving up "
                             "(distribution); none: waits indefinitely"},
+    [A_SCHEDULE] = {.name = "schedule",
+                    .type = CFG_GROUP,
+                    .help = "when assessments take place: a schedule over a week in days, value 1 "
+                            "open, 0 closed (e.g. 9-17 Monday to Friday); the weekly hours are "
+                            "spent within it. Default: spread over the whole week"},
 };
 
 const struct cfg_table care_assess_table = {
@@ -150,6 +166,17 @@ bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_pa
         }
         p->assess_hours_each = p->assess_hours * (1.0 - p->assess_admin) *
                                (1.0 - p->assess_sickness);
+        d = NULL;
+        if (cfg_get_group(c, a, &assess_keys[A_SCHEDULE], &d) && d) {
+            p->has_assess_schedule = schedule_load(c, d, 0, 1, &p->assess_schedule);
+            ok &= p->has_assess_schedule;
+            if (p->has_assess_schedule && schedule_mean(&p->assess_schedule) <= 0) {
+                cfg_error(c, d, "never open (at least one piece with value 1)");
+                ok = false;
+            }
+        } else if (!d && config_setting_get_member(a, "schedule")) {
+            ok = false;
+        }
     } else {
         ok = false;
     }
@@ -316,6 +343,7 @@ static bool eligible(const struct care_model *m, const struct care_client *c)
 }
 
 static void try_assess(struct care_run *run);
+static void assess_open(struct sim *sim, void *obj, uint64_t arg);
 static void try_allocate(struct care_run *run, int model);
 static int free_unit(const struct care_run *run, int model);
 static void start_coordination(struct care_run *run, uint32_t id, int u, double past);
@@ -440,9 +468,23 @@ static void try_assess(struct care_run *run)
     double team = assess_team_hours(p);
     struct queue_entry e;
 
-    if (run->assess_busy || team <= 0 || !queue_pop(&run->assess_wait, run->sim.now, &e)) {
+    if (run->assess_busy || team <= 0 || queue_length(&run->assess_wait) == 0) {
         return;
     }
+    /* Outside the assessment schedule: wait for it to open. */
+    double open_share = 1.0;
+    if (p->has_assess_schedule) {
+        double now = run->sim.now;
+        if (schedule_value_at(&p->assess_schedule, now) <= 0) {
+            if (!run->assess_wake) {
+                run->assess_wake = sim_schedule_at(
+                    &run->sim, schedule_next_change(&p->assess_schedule, now), assess_open, run, 0);
+            }
+            return;
+        }
+        open_share = schedule_mean(&p->assess_schedule);
+    }
+    queue_pop(&run->assess_wait, run->sim.now, &e);
     uint32_t id = (uint32_t)e.item;
     struct care_client *c = &run->cl[id];
     if (c->ev_wait) {
@@ -455,8 +497,18 @@ static void try_assess(struct care_run *run)
     }
     care_set_stage(run, id, STAGE_ASSESSING);
     run->assess_busy = true;
+    /* The week's assessment hours are spent within the open share of the week. */
     double hours = dist_draw(&p->assess_length, &c->care.r);
-    sim_schedule(&run->sim, hours * 7.0 / team, assessed, run, id);
+    sim_schedule(&run->sim, hours * 7.0 * open_share / team, assessed, run, id);
+}
+
+static void assess_open(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    (void)sim;
+    (void)arg;
+    run->assess_wake = 0;
+    try_assess(run);
 }
 
 /* ---- coordination ------------------------------------------------------------------------- */
