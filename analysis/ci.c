@@ -61,8 +61,7 @@ void ci_welch(const double *x, size_t stride_x, const double *y, size_t stride_y
     double va = a.sd * a.sd / (double)a.n, vb = b.sd * b.sd / (double)b.n;
     double se = sqrt(va + vb);
     /* Welch-Satterthwaite degrees of freedom; identical samples give se 0 and df NaN. */
-    double df = (va + vb) * (va + vb) /
-                (va * va / (double)(a.n - 1) + vb * vb / (double)(b.n - 1));
+    double df = (va + vb) * (va + vb) / (va * va / (double)(a.n - 1) + vb * vb / (double)(b.n - 1));
     double t = se > 0 ? gsl_cdf_tdist_Pinv(1.0 - (1.0 - level) / 2.0, df) : 0.0;
     out->sd = se;
     out->lo = out->mean - t * se;

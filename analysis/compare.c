@@ -23,7 +23,7 @@ static void row(const struct compare_entry *a, int ma, const struct compare_entr
 {
     size_t sa = (size_t)a->sc->n_metrics, sb = (size_t)b->sc->n_metrics;
     size_t n = (size_t)(a->res.replications < b->res.replications ? a->res.replications
-                                                                    : b->res.replications);
+                                                                  : b->res.replications);
     ci_t(b->res.metrics + mb, (size_t)b->res.replications, sb, CSV_CI_LEVEL, level);
     ci_paired(a->res.metrics + ma, sa, b->res.metrics + mb, sb, n, CSV_CI_LEVEL, diff);
 }

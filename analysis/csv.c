@@ -36,8 +36,7 @@ int csv_write_summary(const char *path, const struct scenario *sc,
     fputs("metric,mean,sd,ci_low,ci_high,n\n", f);
     for (int m = 0; m < res->n_metrics; m++) {
         struct ci c;
-        ci_t(res->metrics + m, (size_t)res->replications, (size_t)res->n_metrics, CSV_CI_LEVEL,
-             &c);
+        ci_t(res->metrics + m, (size_t)res->replications, (size_t)res->n_metrics, CSV_CI_LEVEL, &c);
         fprintf(f, "%s,", scenario_metric_name(sc, m));
         csv_number(f, c.mean);
         fputc(',', f);
@@ -114,8 +113,7 @@ void csv_print_table(FILE *out, const struct scenario *sc, const struct experime
             "95% confidence interval", "n");
     for (int m = 0; m < res->n_metrics; m++) {
         struct ci c;
-        ci_t(res->metrics + m, (size_t)res->replications, (size_t)res->n_metrics, CSV_CI_LEVEL,
-             &c);
+        ci_t(res->metrics + m, (size_t)res->replications, (size_t)res->n_metrics, CSV_CI_LEVEL, &c);
         fprintf(out, "%-*s  %12.6g  %12.6g  [%12.6g, %12.6g]  %4ld\n", width,
                 scenario_metric_name(sc, m), c.mean, c.sd, c.lo, c.hi, c.n);
     }

@@ -1,10 +1,11 @@
 #include "analysis/experiment.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <pthread.h>
 
 #include "analysis/ci.h"
 #include "analysis/progress.h"
@@ -67,8 +68,7 @@ int experiment_run(const struct experiment_spec *spec, struct experiment_result 
     return experiment_extend(spec, res, spec->replications);
 }
 
-int experiment_extend(const struct experiment_spec *spec, struct experiment_result *res,
-                      long total)
+int experiment_extend(const struct experiment_spec *spec, struct experiment_result *res, long total)
 {
     long first = res->replications;
     long reps = total - first;

@@ -28,13 +28,13 @@ struct experiment_spec {
 struct experiment_result {
     long replications;
     int n_metrics;
-    double *metrics;       /* [r * n_metrics + m] */
-    double *series;        /* [(r * n_series + s) * n_points + k], NULL when none */
+    double *metrics; /* [r * n_metrics + m] */
+    double *series;  /* [(r * n_series + s) * n_points + k], NULL when none */
     int n_series, n_points;
-    uint64_t n_events;     /* over all replications */
-    uint64_t n_entities;   /* completed after warm-up, over all replications */
-    double wall_seconds;   /* elapsed time of the whole run */
-    char err[256];         /* the first failure, in replication order */
+    uint64_t n_events;   /* over all replications */
+    uint64_t n_entities; /* completed after warm-up, over all replications */
+    double wall_seconds; /* elapsed time of the whole run */
+    char err[256];       /* the first failure, in replication order */
 };
 
 /* Runs every replication. Returns 0, or 1 if a replication failed (res->err says which and

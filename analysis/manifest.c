@@ -3,9 +3,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
 #include <unistd.h>
 
 #ifndef CCSIM_VERSION
@@ -94,8 +95,7 @@ int manifest_write(const char *path, const struct manifest *m)
             ",\n  \"seed\": %" PRIu64 ",\n  \"replications\": %ld,\n  \"threads\": %d,\n"
             "  \"started\": \"%s\",\n  \"finished\": \"%s\",\n  \"wall_seconds\": %.3f,\n"
             "  \"events\": %" PRIu64 ",\n  \"host\": ",
-            m->seed, m->replications, m->threads, started, finished, m->wall_seconds,
-            m->n_events);
+            m->seed, m->replications, m->threads, started, finished, m->wall_seconds, m->n_events);
     json_string(out, host);
     if (m->note) {
         fputs(",\n  \"note\": ", out);

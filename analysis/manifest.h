@@ -2,9 +2,10 @@
  * manifest — manifest.json in a results folder: what produced it, so a result can be traced.
  *
  * Fields: ccsim_version, git_revision ("unknown" outside a git checkout), command (the argument
- * vector), scenario (as given), scenario_file (its full name, when it exists), model, seed, replications, threads, started and finished (UTC, ISO 8601),
- * wall_seconds, events, host, and note when given. Everything but the times, wall_seconds and host is determined by
- * the command line and the scenario.
+ * vector), scenario (as given), scenario_file (its full name, when it exists), model, seed,
+ * replications, threads, started and finished (UTC, ISO 8601), wall_seconds, events, host, and note
+ * when given. Everything but the times, wall_seconds and host is determined by the command line and
+ * the scenario.
  */
 #ifndef CCSIM_ANALYSIS_MANIFEST_H
 #define CCSIM_ANALYSIS_MANIFEST_H

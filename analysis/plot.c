@@ -1,14 +1,15 @@
 #include "analysis/plot.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -124,8 +125,7 @@ static int read_table(const char *path, struct table *t, char *err, size_t err_l
             cap = cap ? 2 * cap : 256;
             t->cell = xreallocarray(t->cell, (size_t)cap * (size_t)t->n_cols, sizeof *t->cell);
         }
-        memcpy(t->cell + (size_t)t->n_rows * (size_t)t->n_cols, fields,
-               (size_t)n * sizeof *fields);
+        memcpy(t->cell + (size_t)t->n_rows * (size_t)t->n_cols, fields, (size_t)n * sizeof *fields);
         t->n_rows++;
     }
     fclose(f);
@@ -171,8 +171,9 @@ static bool has_columns(const struct table *t, const char *path, const char *con
 
 /* ---- metrics: which to show, and their units ---------------------------------------------- */
 
-static const char *const headline[] = {"crises", "ed_visits", "admissions", "bed_days",
-                                       "wait_coordination_days", "unmet_need_days", NULL};
+static const char *const headline[] = {
+    "crises",          "ed_visits", "admissions", "bed_days", "wait_coordination_days",
+    "unmet_need_days", NULL};
 
 struct unit {
     const char *metric;
@@ -182,7 +183,8 @@ struct unit {
 
 static const struct unit units[] = {
     {"crises", "crises per 100 clients per year", "crises averted per 100 clients per year"},
-    {"ed_visits", "ED visits per 100 clients per year", "ED visits averted per 100 clients per year"},
+    {"ed_visits", "ED visits per 100 clients per year",
+     "ED visits averted per 100 clients per year"},
     {"admissions", "admissions per 100 clients per year",
      "admissions averted per 100 clients per year"},
     {"bed_days", "bed-days per 100 clients per year", "bed-days averted per 100 clients per year"},
@@ -456,8 +458,8 @@ static int fig_outcomes(const char *dir, const struct table *t, int c_metric, in
             for (int k = 0; c_scen >= 0 && k < ns; k++) {
                 si = strcmp(scen[k], at(t, r, c_scen)) == 0 ? k : si;
             }
-            fprintf(d, "%d,%d,%s,%s,%s,%s\n", m, si, scen[si], at(t, r, c_mean),
-                    at(t, r, c_lo), at(t, r, c_hi));
+            fprintf(d, "%d,%d,%s,%s,%s,%s\n", m, si, scen[si], at(t, r, c_mean), at(t, r, c_lo),
+                    at(t, r, c_hi));
         }
     }
     fclose(d);
@@ -468,8 +470,9 @@ static int fig_outcomes(const char *dir, const struct table *t, int c_metric, in
     }
     script_head(f, "outcomes", "headline outcomes with 95% confidence intervals");
     int cols = nm > 3 ? 3 : nm, rows = (nm + cols - 1) / cols;
-    fprintf(f, "set multiplot layout %d,%d title \"Headline outcomes (mean and 95%% CI across "
-               "replications)\" font ',16'\n",
+    fprintf(f,
+            "set multiplot layout %d,%d title \"Headline outcomes (mean and 95%% CI across "
+            "replications)\" font ',16'\n",
             rows, cols);
     fputs("set style fill solid 0.85 border -1\nset boxwidth 0.7\nset yrange [0:*]\n"
           "set offsets 0.5, 0.5, 0, 0\n",
@@ -489,12 +492,13 @@ static int fig_outcomes(const char *dir, const struct table *t, int c_metric, in
         fputs("\nset ylabel ", f);
         label(f, ax);
         fputs("\n", f);
-        fprintf(f, "plot for [s=0:%d] 'outcomes.dat' skip 1 using ($1==%d && $2==s ? $2 : NaN):"
-                   "($1==%d && $2==s ? $4 : NaN) with boxes lc rgb word(\"%s %s %s %s %s "
-                   "%s %s %s\", (s %% 8) + 1), \\\n"
-                   "     'outcomes.dat' skip 1 using ($1==%d ? $2 : NaN):($1==%d ? $4 : NaN):"
-                   "($1==%d ? $5 : NaN):($1==%d ? $6 : NaN) with yerrorbars lc rgb '#222222' pt 0 "
-                   "lw 2\n",
+        fprintf(f,
+                "plot for [s=0:%d] 'outcomes.dat' skip 1 using ($1==%d && $2==s ? $2 : NaN):"
+                "($1==%d && $2==s ? $4 : NaN) with boxes lc rgb word(\"%s %s %s %s %s "
+                "%s %s %s\", (s %% 8) + 1), \\\n"
+                "     'outcomes.dat' skip 1 using ($1==%d ? $2 : NaN):($1==%d ? $4 : NaN):"
+                "($1==%d ? $5 : NaN):($1==%d ? $6 : NaN) with yerrorbars lc rgb '#222222' pt 0 "
+                "lw 2\n",
                 ns - 1, m, m, palette[0], palette[1], palette[2], palette[3], palette[4],
                 palette[5], palette[6], palette[7], m, m, m, m);
     }
@@ -553,11 +557,13 @@ static int fig_differences(const char *dir, const struct table *t, char *err, si
     script_head(f, "differences",
                 "paired differences against the first scenario, 95% confidence intervals");
     int cols = nm > 2 ? 2 : nm, rows = (nm + cols - 1) / cols;
-    fprintf(f, "set multiplot layout %d,%d title \"Difference from the first scenario (same "
-               "clients, paired 95%% CI)\" font ',16'\n",
+    fprintf(f,
+            "set multiplot layout %d,%d title \"Difference from the first scenario (same "
+            "clients, paired 95%% CI)\" font ',16'\n",
             rows, cols);
-    fprintf(f, "set yrange [-0.7:%d.7]\nset ytics scale 0\nunset grid\nset grid xtics lc rgb "
-               "'#DDDDDD'\n",
+    fprintf(f,
+            "set yrange [-0.7:%d.7]\nset ytics scale 0\nunset grid\nset grid xtics lc rgb "
+            "'#DDDDDD'\n",
             max_rows - 1);
     for (int m = 0; m < nm; m++) {
         const struct unit *u = unit_of(metrics[m]);
@@ -580,10 +586,11 @@ static int fig_differences(const char *dir, const struct table *t, char *err, si
             fprintf(f, " %d", k);
         }
         fputs(")", f);
-        fprintf(f, "\nset arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#666666' dt 2\n"
-                   "plot 'differences.dat' skip 1 using ($1==%d ? $4 : NaN):($1==%d ? $2 : NaN):"
-                   "($1==%d ? $5 : NaN):($1==%d ? $6 : NaN) with xerrorbars lc rgb '%s' "
-                   "pt 7 ps 1.6 lw 2.5\n",
+        fprintf(f,
+                "\nset arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#666666' dt 2\n"
+                "plot 'differences.dat' skip 1 using ($1==%d ? $4 : NaN):($1==%d ? $2 : NaN):"
+                "($1==%d ? $5 : NaN):($1==%d ? $6 : NaN) with xerrorbars lc rgb '%s' "
+                "pt 7 ps 1.6 lw 2.5\n",
                 m, m, m, m, palette[0]);
     }
     fputs("unset multiplot\n", f);
@@ -632,8 +639,9 @@ static int fig_timeseries(const char *dir, const struct table *t, char *err, siz
     }
     script_head(f, "timeseries", "weekly series, mean and 95% confidence band");
     int cols = n > 2 ? 2 : n, rows = (n + cols - 1) / cols;
-    fprintf(f, "set multiplot layout %d,%d title \"Weekly series (mean across replications, 95%% "
-               "CI band; warm-up included)\" font ',16'\n",
+    fprintf(f,
+            "set multiplot layout %d,%d title \"Weekly series (mean across replications, 95%% "
+            "CI band; warm-up included)\" font ',16'\n",
             rows, cols);
     fputs("set xlabel 'week'\nset style fill transparent solid 0.25 noborder\n", f);
     fputs("set yrange [0:*]\n", f);
@@ -648,8 +656,9 @@ static int fig_timeseries(const char *dir, const struct table *t, char *err, siz
         label(f, series[k]);
         fputs("\nset ylabel ", f);
         label(f, ax);
-        fprintf(f, "\nplot 'timeseries.dat' index %d using 1:3:4 with filledcurves lc rgb '%s', "
-                   "\\\n     '' index %d using 1:2 with lines lc rgb '%s' lw 2\n",
+        fprintf(f,
+                "\nplot 'timeseries.dat' index %d using 1:3:4 with filledcurves lc rgb '%s', "
+                "\\\n     '' index %d using 1:2 with lines lc rgb '%s' lw 2\n",
                 k, palette[k % N_PALETTE], k, palette[k % N_PALETTE]);
     }
     fputs("unset multiplot\n", f);
@@ -695,8 +704,8 @@ static int fig_sweep(const char *dir, const struct table *t, char *err, size_t e
             for (int r = 0; r < t->n_rows; r++) {
                 double g = n_keys > 1 ? num(t, r, 1) : 0.0;
                 if (strcmp(at(t, r, cm), metrics[m]) == 0 && g == groups[gi]) {
-                    fprintf(d, "%s,%d,%s,%s,%s\n", at(t, r, 0), gi, at(t, r, cmean),
-                            at(t, r, cl), at(t, r, ch));
+                    fprintf(d, "%s,%d,%s,%s,%s\n", at(t, r, 0), gi, at(t, r, cmean), at(t, r, cl),
+                            at(t, r, ch));
                 }
             }
             fputs("\n\n", d);
@@ -800,15 +809,16 @@ static int fig_tornado(const char *dir, const struct table *t, const char *metri
     char xl[300];
     snprintf(xl, sizeof xl, "change in %s", ax);
     label(f, xl);
-    fprintf(f, "\nset yrange [-0.7:%d.7]\nset ytics scale 0 font ',11'\nunset grid\n"
-               "set grid xtics lc rgb '#DDDDDD'\nset style fill solid 0.85 noborder\n"
-               "set key outside bottom center horizontal\n"
-               "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#444444'\n"
-               "plot '%s.dat' skip 1 using (0):1:($3 < 0 ? $3 : 0):($3 < 0 ? 0 : $3):"
-               "($1-0.38):($1-0.02):ytic(2) with boxxyerror lc rgb '%s' title 'low end of the "
-               "range', \\\n"
-               "     '' skip 1 using (0):1:($4 < 0 ? $4 : 0):($4 < 0 ? 0 : $4):($1+0.02):"
-               "($1+0.38) with boxxyerror lc rgb '%s' title 'high end of the range'\n",
+    fprintf(f,
+            "\nset yrange [-0.7:%d.7]\nset ytics scale 0 font ',11'\nunset grid\n"
+            "set grid xtics lc rgb '#DDDDDD'\nset style fill solid 0.85 noborder\n"
+            "set key outside bottom center horizontal\n"
+            "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#444444'\n"
+            "plot '%s.dat' skip 1 using (0):1:($3 < 0 ? $3 : 0):($3 < 0 ? 0 : $3):"
+            "($1-0.38):($1-0.02):ytic(2) with boxxyerror lc rgb '%s' title 'low end of the "
+            "range', \\\n"
+            "     '' skip 1 using (0):1:($4 < 0 ? $4 : 0):($4 < 0 ? 0 : $4):($1+0.02):"
+            "($1+0.38) with boxxyerror lc rgb '%s' title 'high end of the range'\n",
             n - 1, name, palette[4], palette[3]);
     fclose(f);
     if (render(dir, name, 1500, 300 + 36 * n, err, err_len) != 0) {
@@ -822,9 +832,17 @@ static int fig_flow(const char *dir, const struct table *t, char *err, size_t er
 {
     int cm = col(t, "metric"), cmean = col(t, "mean");
     double v[16];
-    const char *want[] = {"referrals_per_year", "signposted_pct", "clients_in_service", "caseload",
-                          "crises", "ed_visits", "admissions", "crisis_team_contacts",
-                          "team_crisis_responses", "out_of_area_placements", NULL};
+    const char *want[] = {"referrals_per_year",
+                          "signposted_pct",
+                          "clients_in_service",
+                          "caseload",
+                          "crises",
+                          "ed_visits",
+                          "admissions",
+                          "crisis_team_contacts",
+                          "team_crisis_responses",
+                          "out_of_area_placements",
+                          NULL};
     for (int k = 0; want[k]; k++) {
         v[k] = NAN;
         for (int r = 0; r < t->n_rows; r++) {
@@ -838,8 +856,8 @@ static int fig_flow(const char *dir, const struct table *t, char *err, size_t er
     }
     double per = v[2] / 100.0; /* rates are per 100 clients in service per year */
     double referred = v[0], signposted = v[0] * v[1] / 100.0, accepted = referred - signposted;
-    double crises = v[4] * per, ed = v[5] * per, adm = v[6] * per,
-           crt = (v[7] + v[8]) * per, oap = v[9] * per;
+    double crises = v[4] * per, ed = v[5] * per, adm = v[6] * per, crt = (v[7] + v[8]) * per,
+           oap = v[9] * per;
     FILE *f = open_in(dir, "flow", "gp");
     if (!f) {
         snprintf(err, err_len, "%s/flow.gp: %s", dir, strerror(errno));
@@ -847,9 +865,10 @@ static int fig_flow(const char *dir, const struct table *t, char *err, size_t er
     }
     FILE *d = open_in(dir, "flow", "dat");
     if (d) {
-        fprintf(d, "stage,per_year\nreferred,%.1f\nsignposted,%.1f\naccepted,%.1f\n"
-                   "coordinated_mean,%.1f\ncrises,%.1f\ncrisis_team,%.1f\ned,%.1f\n"
-                   "admitted,%.1f\nout_of_area,%.1f\n",
+        fprintf(d,
+                "stage,per_year\nreferred,%.1f\nsignposted,%.1f\naccepted,%.1f\n"
+                "coordinated_mean,%.1f\ncrises,%.1f\ncrisis_team,%.1f\ned,%.1f\n"
+                "admitted,%.1f\nout_of_area,%.1f\n",
                 referred, signposted, accepted, v[3], crises, crt, ed, adm, oap);
         fclose(d);
     }
@@ -886,9 +905,9 @@ static int fig_flow(const char *dir, const struct table *t, char *err, size_t er
     /* Arrows between box edges (boxes are 22 wide and 9 high); the crisis team's admissions
      * go round the right of the ED box. */
     const double arrows[][4] = {
-        {21, 45, 24, 52},  {21, 45, 24, 38},  {46, 38, 51, 38},   {62, 33.5, 62, 26.5},
-        {73, 22, 77, 38},  {73, 22, 77, 22},  {88, 17.5, 88, 10.5}, {99, 38, 101, 38},
-        {101, 38, 101, 6}, {101, 6, 99, 6},   {77, 6, 73, 6},
+        {21, 45, 24, 52},  {21, 45, 24, 38}, {46, 38, 51, 38},     {62, 33.5, 62, 26.5},
+        {73, 22, 77, 38},  {73, 22, 77, 22}, {88, 17.5, 88, 10.5}, {99, 38, 101, 38},
+        {101, 38, 101, 6}, {101, 6, 99, 6},  {77, 6, 73, 6},
     };
     for (size_t a = 0; a < sizeof arrows / sizeof arrows[0]; a++) {
         bool head = a != 7 && a != 8; /* the detour's first two legs have no head */
@@ -896,10 +915,11 @@ static int fig_flow(const char *dir, const struct table *t, char *err, size_t er
                 arrows[a][0], arrows[a][1], arrows[a][2], arrows[a][3],
                 head ? "head filled size 1.5,20" : "nohead");
     }
-    fputs("set label 100 \"per year; crises, ED visits and admissions include clients who have left "
-          "the service\" at 50,0.5 center font ',10' tc rgb '#555555'\n"
-          "plot NaN notitle\n",
-          f);
+    fputs(
+        "set label 100 \"per year; crises, ED visits and admissions include clients who have left "
+        "the service\" at 50,0.5 center font ',10' tc rgb '#555555'\n"
+        "plot NaN notitle\n",
+        f);
     fclose(f);
     if (render(dir, "flow", 1600, 900, err, err_len) != 0) {
         return -1;
@@ -982,8 +1002,8 @@ int plot_folder(const char *dir, char *err, size_t err_len)
     if (!plot_available(err, err_len)) {
         return -1;
     }
-    static const char *const sources[] = {"summary.csv", "comparison.csv", "timeseries.csv",
-                                          "sweep.csv", "sensitivity.csv", NULL};
+    static const char *const sources[] = {"summary.csv", "comparison.csv",  "timeseries.csv",
+                                          "sweep.csv",   "sensitivity.csv", NULL};
     bool has_source = false;
     for (int i = 0; sources[i]; i++) {
         snprintf(path, sizeof path, "%s/%s", dir, sources[i]);
@@ -1011,8 +1031,9 @@ int plot_folder(const char *dir, char *err, size_t err_len)
         return -1;
     }
     if (rc == 0) {
-        static const char *const need[] = {"metric", "scenario", "mean", "ci_low", "ci_high",
-                                           "diff", "diff_ci_low", "diff_ci_high", NULL};
+        static const char *const need[] = {"metric",      "scenario",     "mean",
+                                           "ci_low",      "ci_high",      "diff",
+                                           "diff_ci_low", "diff_ci_high", NULL};
         any = true;
         if (!has_columns(&t, path, need, err, err_len) ||
             fig_outcomes(figs, &t, col(&t, "metric"), col(&t, "scenario"), col(&t, "mean"),
@@ -1094,8 +1115,8 @@ int plot_folder(const char *dir, char *err, size_t err_len)
         return -1;
     }
     if (rc == 0) {
-        static const char *const need[] = {"parameter", "low", "high", "metric", "low_diff",
-                                           "high_diff", NULL};
+        static const char *const need[] = {"parameter", "low",       "high", "metric",
+                                           "low_diff",  "high_diff", NULL};
         any = true;
         if (!has_columns(&t, path, need, err, err_len)) {
             table_free(&t);

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <time.h>
+
 #include <unistd.h>
 
 double progress_now(void)

@@ -9,8 +9,9 @@
 #ifndef CCSIM_ANALYSIS_PROGRESS_H
 #define CCSIM_ANALYSIS_PROGRESS_H
 
-#include <pthread.h>
 #include <stdbool.h>
+
+#include <pthread.h>
 
 struct progress {
     bool is_enabled;

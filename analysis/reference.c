@@ -62,8 +62,9 @@ static void write_table(FILE *out, const struct cfg_table *t)
         cell(out, t->help);
         fputs(".\n\n", out);
     }
-    fputs("| key | allowed | default | unit | meaning | source of the default | plausible range |\n",
-          out);
+    fputs(
+        "| key | allowed | default | unit | meaning | source of the default | plausible range |\n",
+        out);
     fputs("|---|---|---|---|---|---|---|\n", out);
     for (size_t i = 0; i < t->n_keys; i++) {
         const struct cfg_key *k = &t->keys[i];

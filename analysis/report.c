@@ -1,17 +1,18 @@
 #include "analysis/report.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "analysis/plot.h"
@@ -412,10 +413,17 @@ static void figure(FILE *f, const char *figs, const char *name, const char *capt
     free(png);
 }
 
-static const char *const headline[] = {"crises", "ed_visits", "admissions", "bed_days",
-                                       "wait_assessment_days", "wait_coordination_days",
-                                       "unmet_need_days", "out_of_area_placements",
-                                       "bed_occupancy", "cost_per_100_clients_year", NULL};
+static const char *const headline[] = {"crises",
+                                       "ed_visits",
+                                       "admissions",
+                                       "bed_days",
+                                       "wait_assessment_days",
+                                       "wait_coordination_days",
+                                       "unmet_need_days",
+                                       "out_of_area_placements",
+                                       "bed_occupancy",
+                                       "cost_per_100_clients_year",
+                                       NULL};
 
 static bool is_headline(const char *m, bool care)
 {
@@ -459,8 +467,9 @@ static int print_pdf(const char *dir, char *err, size_t err_len)
 {
     char chromium[4096], html_path[4400], pdf[4400], arg[4500], url[4500];
     if (find_chromium(chromium, sizeof chromium) != 0) {
-        snprintf(err, err_len, "no Chromium to print the PDF with (make deps-browser installs "
-                               "it, or set CCSIM_CHROMIUM); report.html is written");
+        snprintf(err, err_len,
+                 "no Chromium to print the PDF with (make deps-browser installs "
+                 "it, or set CCSIM_CHROMIUM); report.html is written");
         return -2;
     }
     char absdir[4096];
@@ -482,8 +491,9 @@ static int print_pdf(const char *dir, char *err, size_t err_len)
         }
     }
     url[k] = '\0';
-    char *argv[] = {chromium, "--headless", "--no-sandbox", "--disable-gpu",
-                    "--no-pdf-header-footer", arg, url, NULL};
+    char *argv[] = {
+        chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", arg,
+        url,      NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -498,8 +508,7 @@ static int print_pdf(const char *dir, char *err, size_t err_len)
         return -2;
     }
     struct stat st;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(pdf, &st) != 0 ||
-        st.st_size == 0) {
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(pdf, &st) != 0 || st.st_size == 0) {
         snprintf(err, err_len, "%s did not print %s", chromium, pdf);
         return -2;
     }
@@ -534,8 +543,9 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     snprintf(path, sizeof path, "%.4000s/sensitivity.csv", dir);
     bool is_sens = access(path, R_OK) == 0;
     if (!is_compare && !is_run && !has_validation && !is_sweep && !is_sens) {
-        snprintf(err, err_len, "%s holds no results to report (summary.csv, comparison.csv, "
-                               "sweep.csv, sensitivity.csv or validation.csv)",
+        snprintf(err, err_len,
+                 "%s holds no results to report (summary.csv, comparison.csv, "
+                 "sweep.csv, sensitivity.csv or validation.csv)",
                  dir);
         free(manifest);
         return -1;

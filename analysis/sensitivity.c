@@ -29,8 +29,8 @@ static void visit(void *ctx, const config_setting_t *s, const char *path,
     struct sens_param *p = &col->v[col->n++];
     snprintf(p->path, sizeof p->path, "%s", path);
     p->key = o->key;
-    p->value = t == CONFIG_TYPE_FLOAT ? config_setting_get_float(s)
-                                      : (double)config_setting_get_int64(s);
+    p->value =
+        t == CONFIG_TYPE_FLOAT ? config_setting_get_float(s) : (double)config_setting_get_int64(s);
 }
 
 struct sens_param *sens_parameters(const struct cfg *c, int *n)
@@ -65,8 +65,8 @@ int sens_write_csv(const char *path, const struct sens_param *params, int n,
             ci_paired(base->metrics + m, nm, high[i].metrics + m, nm, reps, CSV_CI_LEVEL, &dh);
             fprintf(f, "%s,%.15g,%.15g,%s", params[i].path, params[i].key->plausible_lo,
                     params[i].key->plausible_hi, scenario_metric_name(base_sc, (int)m));
-            const double v[] = {b.mean, l.mean, h.mean, dl.mean, dl.lo, dl.hi,
-                                dh.mean, dh.lo, dh.hi};
+            const double v[] = {b.mean, l.mean,  h.mean, dl.mean, dl.lo,
+                                dl.hi,  dh.mean, dh.lo,  dh.hi};
             for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
                 fputc(',', f);
                 csv_number(f, v[k]);

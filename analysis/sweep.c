@@ -35,8 +35,9 @@ bool sweep_parse_axis(const char *text, struct sweep_axis *a, char *err, size_t 
     const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
     if (!c1 || !c2 || !parse_number(eq + 1, c1, &a->from) || !parse_number(c1 + 1, c2, &a->to) ||
         !parse_number(c2 + 1, c2 + 1 + strlen(c2 + 1), &a->step)) {
-        snprintf(err, err_len, "--vary %s: not KEY=FROM:TO:STEP with three numbers (e.g. "
-                               "hospital.beds=40:50:2)",
+        snprintf(err, err_len,
+                 "--vary %s: not KEY=FROM:TO:STEP with three numbers (e.g. "
+                 "hospital.beds=40:50:2)",
                  text);
         return false;
     }

@@ -19,7 +19,7 @@
 
 #include "analysis/experiment.h"
 
-#define SWEEP_MAX_KEYS 8
+#define SWEEP_MAX_KEYS   8
 #define SWEEP_MAX_POINTS 100000
 
 struct sweep_axis {

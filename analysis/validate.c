@@ -13,9 +13,8 @@ const struct validate_row validate_rows[] = {
     {"ACT vs standard care: admitted to hospital", "cohort.cfg", "cohort_act.cfg",
      "cohort.admissions", VALIDATE_RR, VALIDATE_INSIDE, 0.71, 0.5, 0.97,
      "Marshall & Lockwood, Cochrane CD001089"},
-    {"ACT vs standard care: lost to follow-up", "cohort.cfg", "cohort_act.cfg",
-     "cohort.disengaged", VALIDATE_RR, VALIDATE_INSIDE, 0.6, 0.5, 0.7,
-     "Marshall & Lockwood, Cochrane CD001089"},
+    {"ACT vs standard care: lost to follow-up", "cohort.cfg", "cohort_act.cfg", "cohort.disengaged",
+     VALIDATE_RR, VALIDATE_INSIDE, 0.6, 0.5, 0.7, "Marshall & Lockwood, Cochrane CD001089"},
     {"Caseload 12 vs 30 alone: hospital days per client-month", "cohort.cfg",
      "cohort_caseload12.cfg", "cohort.bed_days", VALIDATE_MD_MONTH, VALIDATE_INSIDE, -0.08, -0.37,
      0.21, "UK700 (Burns et al. 1999); Cochrane ICM vs non-ICM, 21 RCTs"},
@@ -26,8 +25,8 @@ const struct validate_row validate_rows[] = {
 
 const int validate_n_rows = sizeof validate_rows / sizeof validate_rows[0];
 
-void validate_effect(const struct validate_row *r, const double *ref, const double *treat,
-                     long n, struct validate_outcome *out)
+void validate_effect(const struct validate_row *r, const double *ref, const double *treat, long n,
+                     struct validate_outcome *out)
 {
     struct ci c;
 

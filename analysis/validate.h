@@ -39,7 +39,7 @@ struct validate_outcome {
 
 /* Computes the simulated effect of row r from the two scenarios' replications (metric columns
  * already picked out, n paired replications). */
-void validate_effect(const struct validate_row *r, const double *ref, const double *treat,
-                     long n, struct validate_outcome *out);
+void validate_effect(const struct validate_row *r, const double *ref, const double *treat, long n,
+                     struct validate_outcome *out);
 
 #endif

@@ -10,6 +10,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+
 #include <sys/resource.h>
 
 #include "analysis/experiment.h"
@@ -32,8 +33,8 @@ int main(int argc, char **argv)
     }
     printf("care model, %s: horizon %.0f days (warm-up %.0f), 20 replications\n\n", path,
            sc->horizon, sc->warmup);
-    printf("%-8s %10s %14s %14s %12s %10s\n", "threads", "seconds", "events", "events/s",
-           "clients", "peak MB");
+    printf("%-8s %10s %14s %14s %12s %10s\n", "threads", "seconds", "events", "events/s", "clients",
+           "peak MB");
     for (int threads = 1; threads <= 2; threads++) {
         struct experiment_spec spec = {
             .sc = sc, .replications = 20, .seed = sc->seed, .threads = threads};

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <sys/resource.h>
 
 #include "analysis/progress.h"
@@ -85,8 +86,7 @@ int main(int argc, char **argv)
         return measure(atof(argv[2]), atof(argv[3]));
     }
     printf("ccsim kernel benchmark: M/M/10, one replication per process, one thread\n");
-    printf("(median of %d runs; events and customers per second of simulation time)\n\n",
-           REPEATS);
+    printf("(median of %d runs; events and customers per second of simulation time)\n\n", REPEATS);
     printf("%-15s %9s %11s %12s %9s %13s %13s %9s %9s\n", "workload", "horizon", "customers",
            "events", "seconds", "events/s", "customers/s", "peak MB", "Wq (h)");
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
@@ -98,8 +98,8 @@ int main(int argc, char **argv)
             snprintf(cmd, sizeof cmd, "%s ONE %.17g %.17g", argv[0], rows[i].lambda,
                      rows[i].horizon);
             FILE *p = popen(cmd, "r");
-            if (!p || fscanf(p, "%lf %llu %lf %ld %lf", &customers, &events, &secs[k], &rss,
-                             &wq) != 5) {
+            if (!p ||
+                fscanf(p, "%lf %llu %lf %ld %lf", &customers, &events, &secs[k], &rss, &wq) != 5) {
                 fprintf(stderr, "bench: measurement failed: %s\n", cmd);
                 return 1;
             }

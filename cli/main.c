@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
 #include <unistd.h>
 
 #include "analysis/calibrate.h"
@@ -22,8 +23,8 @@
 #include "analysis/csv.h"
 #include "analysis/experiment.h"
 #include "analysis/manifest.h"
-#include "analysis/plot.h"
 #include "analysis/outdir.h"
+#include "analysis/plot.h"
 #include "analysis/progress.h"
 #include "analysis/reference.h"
 #include "analysis/report.h"
@@ -37,7 +38,7 @@
 #include "sim/xalloc.h"
 
 #define EXIT_RUN_FAILED 1
-#define EXIT_USAGE 2
+#define EXIT_USAGE      2
 
 static const char usage_main[] =
     "usage: ccsim <command> [options]\n"
@@ -170,7 +171,7 @@ static const char usage_check[] =
 #define MAX_SCENARIOS 16
 
 struct run_opts {
-    const char *cmd; /* "run", "check" or "compare" */
+    const char *cmd;      /* "run", "check" or "compare" */
     const char *scenario; /* the first */
     const char *scenarios[MAX_SCENARIOS];
     int n_scenarios;
@@ -442,8 +443,7 @@ static struct scenario *load_scenario(const struct run_opts *o, const char *path
     if (!sc) {
         diag_print(&c->diag, stderr);
         int n = cfg_n_problems(c);
-        fprintf(stderr, "ccsim: %d problem%s in %s; nothing was run\n", n, n == 1 ? "" : "s",
-                path);
+        fprintf(stderr, "ccsim: %d problem%s in %s; nothing was run\n", n, n == 1 ? "" : "s", path);
     }
     return sc;
 }
@@ -489,8 +489,8 @@ static int write_results(struct outdir *od, const struct run_opts *o, const stru
 
     rc = csv_write_summary(outdir_file(od, "summary.csv", path, sizeof path), sc, res);
     if (rc == 0) {
-        rc = csv_write_replications(outdir_file(od, "replications.csv", path, sizeof path), sc,
-                                    res);
+        rc =
+            csv_write_replications(outdir_file(od, "replications.csv", path, sizeof path), sc, res);
     }
     if (rc == 0 && res->series) {
         rc = csv_write_timeseries(outdir_file(od, "timeseries.csv", path, sizeof path), sc, res);
@@ -835,8 +835,8 @@ static int cmd_sweep(int argc, char **argv)
             draw_after(&o);
         }
     } else if (rc == 0) {
-        if (sweep_write_csv("/dev/stdout", axes, o.n_vary, n,
-                            (const struct scenario *const *)sc, res) != 0) {
+        if (sweep_write_csv("/dev/stdout", axes, o.n_vary, n, (const struct scenario *const *)sc,
+                            res) != 0) {
             rc = EXIT_RUN_FAILED;
         }
     } else if (has_dir) {
@@ -996,8 +996,8 @@ static int cmd_sensitivity(int argc, char **argv)
     }
     if (rc == 0 && has_dir) {
         m.finished = time(NULL);
-        rc = sens_write_csv(outdir_file(&od, "sensitivity.csv", path, sizeof path), params, n,
-                            base, &base_res, low, high);
+        rc = sens_write_csv(outdir_file(&od, "sensitivity.csv", path, sizeof path), params, n, base,
+                            &base_res, low, high);
         if (rc == 0) {
             rc = manifest_write(outdir_file(&od, "manifest.json", path, sizeof path), &m);
         }
@@ -1172,8 +1172,8 @@ static int cmd_calibrate(int argc, char **argv)
     k.show_problems = false;
     struct calib_result best;
     time_t started = time(NULL);
-    rc = calib_run(k.free_, o.n_frees, o.n_targets, calib_eval, &k, (int)o.max_iter, 1e-3,
-                   &best, log);
+    rc = calib_run(k.free_, o.n_frees, o.n_targets, calib_eval, &k, (int)o.max_iter, 1e-3, &best,
+                   log);
     if (log && fclose(log) != 0) {
         rc = 1;
     }
@@ -1198,8 +1198,9 @@ static int cmd_calibrate(int argc, char **argv)
         rc = out ? 0 : EXIT_RUN_FAILED;
     }
     if (rc == 0) {
-        fprintf(stderr, "ccsim: calibrate: %s after %d iterations (%d evaluations); relative "
-                        "squared error %.3g\n",
+        fprintf(stderr,
+                "ccsim: calibrate: %s after %d iterations (%d evaluations); relative "
+                "squared error %.3g\n",
                 best.converged ? "converged" : "stopped", best.iterations, best.evaluations,
                 best.objective);
         for (int i = 0; i < o.n_frees; i++) {
@@ -1400,7 +1401,8 @@ static int cmd_validate(int argc, char **argv)
             b = strcmp(files[i], row->treatment) == 0 ? i : b;
         }
         struct compare_entry ea = {.sc = sc[a]}, eb = {.sc = sc[b]};
-        int ma = compare_metric_index(&ea, row->metric), mb = compare_metric_index(&eb, row->metric);
+        int ma = compare_metric_index(&ea, row->metric),
+            mb = compare_metric_index(&eb, row->metric);
         if (ma < 0 || mb < 0) {
             fprintf(stderr, "ccsim: validate: no metric %s in %s\n", row->metric,
                     ma < 0 ? files[a] : files[b]);
@@ -1474,12 +1476,13 @@ static void draw_after(const struct run_opts *o)
     }
     int n = plot_folder(o->outdir, err, sizeof err);
     if (n < 0) {
-        fprintf(stderr, "ccsim: no figures: %s; the results in %s are complete (draw them later "
-                        "with 'ccsim plot %s')\n",
+        fprintf(stderr,
+                "ccsim: no figures: %s; the results in %s are complete (draw them later "
+                "with 'ccsim plot %s')\n",
                 err, o->outdir, o->outdir);
     } else if (!o->is_quiet) {
-        fprintf(stderr, "ccsim: %d figure%s in %s/figures (PNG, SVG, PDF)\n", n,
-                n == 1 ? "" : "s", o->outdir);
+        fprintf(stderr, "ccsim: %d figure%s in %s/figures (PNG, SVG, PDF)\n", n, n == 1 ? "" : "s",
+                o->outdir);
     }
 }
 
@@ -1583,8 +1586,9 @@ static int cmd_compare(int argc, char **argv)
         scenario_label(o.scenarios[i], names[i], sizeof names[i]);
         for (int k = 0; k < i; k++) {
             if (strcmp(names[k], names[i]) == 0) {
-                fprintf(stderr, "ccsim: compare: two scenarios are named '%s' (%s and %s); "
-                                "rename one\n",
+                fprintf(stderr,
+                        "ccsim: compare: two scenarios are named '%s' (%s and %s); "
+                        "rename one\n",
                         names[i], o.scenarios[k], o.scenarios[i]);
                 rc = EXIT_USAGE;
             }

@@ -73,10 +73,10 @@ int care_count_unmet(const struct care_run *run, const struct care_client *c)
 {
     /* Clients in the service, and those who left it with needs unmet (disengaged, or
      * signposted for their signposted period), until they leave the model (dormant). */
-    bool counted = counts_in_service((enum care_stage)c->stage) ||
-                   (!c->dormant && (c->stage == STAGE_DISENGAGED ||
-                                    (c->stage == STAGE_SIGNPOSTED &&
-                                     run->sim.now < c->signpost_until)));
+    bool counted =
+        counts_in_service((enum care_stage)c->stage) ||
+        (!c->dormant && (c->stage == STAGE_DISENGAGED ||
+                         (c->stage == STAGE_SIGNPOSTED && run->sim.now < c->signpost_until)));
     return counted ? __builtin_popcount(c->needs & (uint16_t)~c->met) : 0;
 }
 
@@ -203,22 +203,48 @@ static void params_destroy(void *vp)
 
 /* System metrics, in order. */
 static const char *const system_metrics[] = {
-    "referrals_per_year",       "clients_in_service",     "caseload",
-    "waiting_assessment",       "waiting_coordination",   "crises",
-    "ed_visits",                "crisis_team_contacts",   "team_crisis_responses",
-    "admissions",               "bed_days",               "readmissions_30d",
-    "out_of_area_placements",   "ed_boarding_hours",      "ed_boarding_hours_p90",
-    "wait_assessment_days",     "wait_assessment_days_p90", "wait_coordination_days",
-    "abandoned_waits",          "unmet_need_days",        "needs_linked_30d_pct",
-    "missed_contacts_pct",      "contacts_per_client_week", "followup_7d_pct",
-    "disengaged",               "signposted_pct",         "coordinator_utilisation",
-    "bed_occupancy",            "cost_per_100_clients_year",
+    "referrals_per_year",
+    "clients_in_service",
+    "caseload",
+    "waiting_assessment",
+    "waiting_coordination",
+    "crises",
+    "ed_visits",
+    "crisis_team_contacts",
+    "team_crisis_responses",
+    "admissions",
+    "bed_days",
+    "readmissions_30d",
+    "out_of_area_placements",
+    "ed_boarding_hours",
+    "ed_boarding_hours_p90",
+    "wait_assessment_days",
+    "wait_assessment_days_p90",
+    "wait_coordination_days",
+    "abandoned_waits",
+    "unmet_need_days",
+    "needs_linked_30d_pct",
+    "missed_contacts_pct",
+    "contacts_per_client_week",
+    "followup_7d_pct",
+    "disengaged",
+    "signposted_pct",
+    "coordinator_utilisation",
+    "bed_occupancy",
+    "cost_per_100_clients_year",
 };
 #define N_SYSTEM (int)(sizeof system_metrics / sizeof system_metrics[0])
 
 static const char *const model_metrics[] = {
-    "caseload", "referrals_pct", "wait_coordination_days", "contacts_per_client_week",
-    "missed_contacts_pct", "crises", "admissions", "bed_days", "disengaged",
+    "caseload",
+    "referrals_pct",
+    "wait_coordination_days",
+    "contacts_per_client_week",
+    "missed_contacts_pct",
+    "crises",
+    "admissions",
+    "bed_days",
+    "disengaged",
     "coordinator_utilisation",
 };
 #define N_PER_MODEL (int)(sizeof model_metrics / sizeof model_metrics[0])
@@ -226,8 +252,8 @@ static const char *const model_metrics[] = {
 static const char *const service_metrics[] = {"waiting", "occupancy", "starts_per_year"};
 #define N_PER_SERVICE (int)(sizeof service_metrics / sizeof service_metrics[0])
 
-static const char *const series_names[] = {"waiting_assessment", "waiting_coordination",
-                                           "caseload", "beds_occupied", "crises"};
+static const char *const series_names[] = {"waiting_assessment", "waiting_coordination", "caseload",
+                                           "beds_occupied", "crises"};
 #define N_SERIES (int)(sizeof series_names / sizeof series_names[0])
 
 static void name_metrics(struct care_params *p)
@@ -288,8 +314,9 @@ static const char *care_metric_name(const void *vp, int i)
 /* The outcomes planners compare scenarios on; --precision watches these. */
 static bool care_is_headline(const void *vp, int i)
 {
-    static const char *const headline[] = {"crises", "ed_visits", "admissions", "bed_days",
-                                           "wait_coordination_days", "unmet_need_days", NULL};
+    static const char *const headline[] = {
+        "crises",          "ed_visits", "admissions", "bed_days", "wait_coordination_days",
+        "unmet_need_days", NULL};
     const struct care_params *p = vp;
     for (int k = 0; headline[k]; k++) {
         if (strcmp(p->metric_names[i], headline[k]) == 0) {
@@ -559,9 +586,8 @@ static void compute_metrics(struct care_run *run, double *out)
     for (int s = 0; s < p->n_services; s++) {
         const struct care_service_rt *rt = &run->service[s];
         out[k++] = twavg_mean(&rt->waiting.len_tw, now);
-        out[k++] = p->service[s].places > 0 ? twavg_mean(&rt->busy_tw, now) /
-                                                  p->service[s].places
-                                            : NAN;
+        out[k++] =
+            p->service[s].places > 0 ? twavg_mean(&rt->busy_tw, now) / p->service[s].places : NAN;
         out[k++] = (double)rt->started / years;
     }
 #undef RATE
@@ -632,10 +658,22 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
 }
 
 static const struct cfg_table *const care_tables[] = {
-    &care_root_table,   &care_referral_table, &care_step_table,    &care_source_table,
-    &care_need_table,   &care_assess_table,   &care_coord_table,   &care_models_table,
-    &care_service_table, &care_closure_table, &care_risk_table,    &care_crt_table,
-    &care_ed_table,     &care_hospital_table, &care_cost_table,    &care_initial_table,
+    &care_root_table,
+    &care_referral_table,
+    &care_step_table,
+    &care_source_table,
+    &care_need_table,
+    &care_assess_table,
+    &care_coord_table,
+    &care_models_table,
+    &care_service_table,
+    &care_closure_table,
+    &care_risk_table,
+    &care_crt_table,
+    &care_ed_table,
+    &care_hospital_table,
+    &care_cost_table,
+    &care_initial_table,
     NULL,
 };
 

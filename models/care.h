@@ -30,14 +30,14 @@
 #include "sim/sim.h"
 #include "sim/tally.h"
 
-#define CARE_N_SEVERITY 4 /* low, moderate, high, complex */
-#define CARE_MAX_NEEDS 8
-#define CARE_MAX_MODELS 16
-#define CARE_MAX_SERVICES 16
-#define CARE_MAX_SOURCES 8
-#define CARE_MAX_STEPS 16
-#define CARE_MAX_CLOSURES 8
-#define CARE_SIGNPOST (-1) /* fallback: signposted away */
+#define CARE_N_SEVERITY    4 /* low, moderate, high, complex */
+#define CARE_MAX_NEEDS     8
+#define CARE_MAX_MODELS    16
+#define CARE_MAX_SERVICES  16
+#define CARE_MAX_SOURCES   8
+#define CARE_MAX_STEPS     16
+#define CARE_MAX_CLOSURES  8
+#define CARE_SIGNPOST      (-1) /* fallback: signposted away */
 #define CARE_DAYS_PER_YEAR 365.25
 
 extern const char *const care_severity_names[];
@@ -61,8 +61,8 @@ struct care_need {
 struct care_service {
     char *name;
     int places;
-    struct dist length;     /* days a place is held */
-    bool open_day[7];       /* days of the week intake happens (day 0 = Monday) */
+    struct dist length; /* days a place is held */
+    bool open_day[7];   /* days of the week intake happens (day 0 = Monday) */
     int n_closures;
     double closed_from[CARE_MAX_CLOSURES], closed_to[CARE_MAX_CLOSURES];
 };
@@ -87,11 +87,11 @@ struct care_model {
     double detect;          /* probability a contact during deterioration detects it */
     double resolve;         /* probability a detected deterioration is resolved */
     bool in_house[CARE_MAX_SERVICES];
-    double linkage;        /* probability a contact links an unmet need by referral */
-    double linkage_days;   /* mean delay from the decision to the referral arriving */
-    double disengagement;  /* hazard per client-year */
+    double linkage;       /* probability a contact links an unmet need by referral */
+    double linkage_days;  /* mean delay from the decision to the referral arriving */
+    double disengagement; /* hazard per client-year */
     enum care_cover crisis_cover;
-    double followup_7d; /* probability of follow-up within 7 days of discharge */
+    double followup_7d;  /* probability of follow-up within 7 days of discharge */
     struct dist episode; /* days of coordination until step-down */
     int min_severity;    /* eligibility: severity in [min, max] and enough prior admissions */
     int max_severity;
@@ -105,7 +105,7 @@ struct care_model {
 
 struct care_params {
     /* referrals */
-    double referral_rate;    /* per day, mean over a week */
+    double referral_rate;     /* per day, mean over a week */
     double weekly_profile[7]; /* multipliers, mean 1 */
     double profile_max;
     int n_steps;
@@ -194,56 +194,56 @@ enum care_stage {
 enum care_risk { RISK_STABLE, RISK_DETERIORATING };
 
 struct care_client {
-    double t_referred;      /* of the current referral */
-    double t_stage;         /* when the current stage began */
-    double t_discharge;     /* last hospital discharge, or -inf */
+    double t_referred;  /* of the current referral */
+    double t_stage;     /* when the current stage began */
+    double t_discharge; /* last hospital discharge, or -inf */
     double t_coord_start;
-    double post_until;      /* end of the post-discharge window */
-    double frailty;         /* individual risk multiplier, mean 1 */
-    double engagement;      /* multiplier on DNA and disengagement, mean 1 */
-    double contact_due;     /* when the pending contact was first due */
+    double post_until;  /* end of the post-discharge window */
+    double frailty;     /* individual risk multiplier, mean 1 */
+    double engagement;  /* multiplier on DNA and disengagement, mean 1 */
+    double contact_due; /* when the pending contact was first due */
     uint8_t severity;
     uint8_t source;
-    uint8_t stage;          /* enum care_stage */
-    uint8_t risk;           /* enum care_risk */
-    bool in_hospital;       /* admitted (local or out of area) or boarding in the ED */
-    bool boarding;          /* in the ED waiting for a bed */
-    bool followed_up;       /* the last discharge was followed up within 7 days */
-    bool in_crt;            /* under the crisis team */
-    bool out_of_area;       /* admitted to a bed outside the region */
-    bool dormant;           /* out of the service beyond follow_days: no longer at risk */
-    bool via_ed;            /* the current admission came through the ED */
-    uint8_t unmet_contrib;  /* unmet needs counted in run->unmet_now */
+    uint8_t stage;           /* enum care_stage */
+    uint8_t risk;            /* enum care_risk */
+    bool in_hospital;        /* admitted (local or out of area) or boarding in the ED */
+    bool boarding;           /* in the ED waiting for a bed */
+    bool followed_up;        /* the last discharge was followed up within 7 days */
+    bool in_crt;             /* under the crisis team */
+    bool out_of_area;        /* admitted to a bed outside the region */
+    bool dormant;            /* out of the service beyond follow_days: no longer at risk */
+    bool via_ed;             /* the current admission came through the ED */
+    uint8_t unmet_contrib;   /* unmet needs counted in run->unmet_now */
     uint8_t adm_model_plus1; /* coordination model at admission + 1, 0 if none */
     double t_admitted;
-    double signpost_until;  /* end of a signposted client's unmet-need period */
-    int8_t model;           /* coordination model of the current referral, or -1 */
-    int16_t unit;           /* caseload unit while coordinated */
-    uint16_t needs;         /* bit i: has need i */
-    uint16_t met;           /* bit i: need i met */
+    double signpost_until; /* end of a signposted client's unmet-need period */
+    int8_t model;          /* coordination model of the current referral, or -1 */
+    int16_t unit;          /* caseload unit while coordinated */
+    uint16_t needs;        /* bit i: has need i */
+    uint16_t met;          /* bit i: need i met */
     uint16_t prior_admissions;
     uint32_t admissions;
-    uint16_t delayed;       /* bit i: need i is on its way (linkage delay) */
-    uint16_t queued;        /* bit i: need i waits for a place at its service */
+    uint16_t delayed; /* bit i: need i is on its way (linkage delay) */
+    uint16_t queued;  /* bit i: need i waits for a place at its service */
     uint64_t ev_risk, ev_contact, ev_end, ev_disengage, ev_wait, ev_board, ev_post, ev_follow;
-    uint64_t ev_signpost;   /* end of the signposted period */
-    double t_exit;          /* when the client leaves the region (moves, dies) */
-    uint64_t q_wait;        /* handle in the assessment or coordination waiting list */
-    uint64_t q_bed;         /* handle in the queue for beds, while boarding */
+    uint64_t ev_signpost;             /* end of the signposted period */
+    double t_exit;                    /* when the client leaves the region (moves, dies) */
+    uint64_t q_wait;                  /* handle in the assessment or coordination waiting list */
+    uint64_t q_bed;                   /* handle in the queue for beds, while boarding */
     uint64_t ev_need[CARE_MAX_NEEDS]; /* linkage event, or service waiting-list handle */
-    struct rng_sub attr;  /* attributes */
-    struct rng_sub proc;  /* risk process */
-    struct rng_sub care;  /* contacts, detection, linkage, episodes, hospital stays */
+    struct rng_sub attr;              /* attributes */
+    struct rng_sub proc;              /* risk process */
+    struct rng_sub care;              /* contacts, detection, linkage, episodes, hospital stays */
 };
 
 /* A caseload unit: one coordinator (individual caseloads) or a whole team. */
 struct care_unit {
     int model;
-    int limit;           /* clients */
+    int limit; /* clients */
     int clients;
-    double week_hours;   /* contact hours per week */
-    double left;         /* contact hours left this week */
-    long week;           /* the week `left` belongs to */
+    double week_hours; /* contact hours per week */
+    double left;       /* contact hours left this week */
+    long week;         /* the week `left` belongs to */
 };
 
 struct care_model_rt {
@@ -251,7 +251,7 @@ struct care_model_rt {
     struct queue waiting;
     struct twavg caseload_tw;
     /* counts after warm-up */
-    double client_days;      /* coordinated client-days, accumulated through caseload_tw */
+    double client_days; /* coordinated client-days, accumulated through caseload_tw */
     uint64_t contacts, missed, delayed, due;
     uint64_t crises, admissions, disengaged, starts, assigned;
     double bed_days;
@@ -296,7 +296,7 @@ struct care_run {
     struct queue assess_wait;
     double assess_left; /* hours left this week */
     long assess_week;
-    bool assess_busy;   /* an assessment is in progress */
+    bool assess_busy;     /* an assessment is in progress */
     uint64_t assess_wake; /* pending opening of the assessment schedule */
     struct tally wait_assess;
 
@@ -312,7 +312,7 @@ struct care_run {
     struct queue bed_wait; /* boarding in the ED */
     struct twavg beds_tw;
     struct twavg oap_tw;
-    struct tally boarding; /* hours in the ED before a bed, per admission through the ED */
+    struct tally boarding;      /* hours in the ED before a bed, per admission through the ED */
     struct twavg in_service_tw; /* clients waiting or coordinated */
     struct twavg unmet_tw;      /* unmet needs of clients waiting, coordinated or signposted */
     int64_t unmet_now;

@@ -136,7 +136,8 @@ const struct cfg_table care_coord_table = {
 bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
 {
     static const struct cfg_key ag = {.name = "assessment", .type = CFG_GROUP, .is_required = true};
-    static const struct cfg_key cg = {.name = "coordination", .type = CFG_GROUP, .is_required = true};
+    static const struct cfg_key cg = {
+        .name = "coordination", .type = CFG_GROUP, .is_required = true};
     const config_setting_t *a = NULL, *g = NULL, *l = NULL, *d = NULL;
     bool ok = true;
     long long v;
@@ -164,8 +165,8 @@ bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_pa
         } else if (!d && config_setting_get_member(a, "patience")) {
             ok = false;
         }
-        p->assess_hours_each = p->assess_hours * (1.0 - p->assess_admin) *
-                               (1.0 - p->assess_sickness);
+        p->assess_hours_each =
+            p->assess_hours * (1.0 - p->assess_admin) * (1.0 - p->assess_sickness);
         d = NULL;
         if (cfg_get_group(c, a, &assess_keys[A_SCHEDULE], &d) && d) {
             p->has_assess_schedule = schedule_load(c, d, 0, 1, &p->assess_schedule);
@@ -216,8 +217,8 @@ bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_pa
     char names[1024] = "";
     size_t len = 0;
     for (int i = 0; i < n && len < sizeof names; i++) {
-        int w = snprintf(names + len, sizeof names - len, "%s\"%s\"", i ? ", " : "",
-                         p->model[i].name);
+        int w =
+            snprintf(names + len, sizeof names - len, "%s\"%s\"", i ? ", " : "", p->model[i].name);
         len += w > 0 ? (size_t)w : 0;
     }
     const char *front = NULL;
@@ -292,8 +293,8 @@ void care_coord_init(struct care_run *run)
     int n_units = 0;
 
     for (int m = 0; m < p->n_models; m++) {
-        n_units += p->model[m].caseload == CASELOAD_TEAM ? (p->model[m].filled > 0) :
-                                                           p->model[m].filled;
+        n_units +=
+            p->model[m].caseload == CASELOAD_TEAM ? (p->model[m].filled > 0) : p->model[m].filled;
     }
     run->unit = xcalloc((size_t)(n_units ? n_units : 1), sizeof *run->unit);
     run->n_units = n_units;
@@ -568,8 +569,8 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
     c->ev_end = sim_schedule(&run->sim, episode, episode_end, run, id);
     double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
     if (hazard > 0) {
-        c->ev_disengage = sim_schedule(&run->sim, gsl_ran_exponential(r, 1.0 / hazard), disengage,
-                                       run, id);
+        c->ev_disengage =
+            sim_schedule(&run->sim, gsl_ran_exponential(r, 1.0 / hazard), disengage, run, id);
     }
     care_link_needs(run, id, true);
     care_risk_redraw(run, id); /* a coordinator now knows the client */

@@ -54,8 +54,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                   .unit = "per year",
                   .help = "rate of deteriorating -> crisis (about 3 weeks on average)",
                   .source = "derived; calibration parameter (no published estimate)",
-     .plausible_lo = 12,
-     .plausible_hi = 26},
+                  .plausible_lo = 12,
+                  .plausible_hi = 26},
     [K_RECOVERY] = {.name = "recovery_rate",
                     .type = CFG_REAL,
                     .lo = 0.0,
@@ -64,8 +64,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                     .unit = "per year",
                     .help = "rate of deteriorating -> stable without help",
                     .source = "derived; calibration parameter (no published estimate)",
-     .plausible_lo = 6,
-     .plausible_hi = 24},
+                    .plausible_lo = 6,
+                    .plausible_hi = 24},
     [K_UNMET] = {.name = "unmet_need_factor",
                  .type = CFG_REAL,
                  .lo = 0.0,
@@ -73,8 +73,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                  .def = 0.15,
                  .help = "extra deterioration rate per unmet need (x (1 + f x unmet))",
                  .source = "derived (assumption)",
-     .plausible_lo = 0.05,
-     .plausible_hi = 0.3},
+                 .plausible_lo = 0.05,
+                 .plausible_hi = 0.3},
     [K_POST_DAYS] = {.name = "post_discharge_days",
                      .type = CFG_REAL,
                      .lo = 0.0,
@@ -91,8 +91,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                        .help = "deterioration rate multiplier in that window",
                        .source = "derived from post-discharge relapse (CORE: 38% readmitted in "
                                  "a year)",
-     .plausible_lo = 2,
-     .plausible_hi = 5},
+                       .plausible_lo = 2,
+                       .plausible_hi = 5},
     [K_FOLLOWUP_EFFECT] = {.name = "followup_effect",
                            .type = CFG_REAL,
                            .lo = 0.0,
@@ -102,8 +102,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                                    "within 7 days",
                            .source = "enhanced aftercare protective (Psychiatr Serv 2012); size "
                                      "derived",
-     .plausible_lo = 0.3,
-     .plausible_hi = 0.8},
+                           .plausible_lo = 0.3,
+                           .plausible_hi = 0.8},
     [K_RECOVERED] = {.name = "recovered_factor",
                      .type = CFG_REAL,
                      .lo = 0.0,
@@ -113,8 +113,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                              "(recovered)",
                      .source = "derived (assumption): relapse after recovery below the "
                                "in-episode rate",
-     .plausible_lo = 0.3,
-     .plausible_hi = 0.8},
+                     .plausible_lo = 0.3,
+                     .plausible_hi = 0.8},
     [K_FOLLOW] = {.name = "follow_days",
                   .type = CFG_REAL,
                   .lo = 0.0,
@@ -126,8 +126,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                           "the client leaves the model (moved, recovered for good, or "
                           "re-referred as a new client)",
                   .source = "model boundary (assumption)",
-     .plausible_lo = 365,
-     .plausible_hi = 1095},
+                  .plausible_lo = 365,
+                  .plausible_hi = 1095},
     [K_SCALE] = {.name = "scale",
                  .type = CFG_REAL,
                  .lo = 0.0,
@@ -216,8 +216,8 @@ static const struct cfg_key ed_keys[N_ED] = {
                  .def = 0.8,
                  .help = "multiplier on p_admit when a coordinator knows the client",
                  .source = "derived (assumption)",
-     .plausible_lo = 0.6,
-     .plausible_hi = 1.0},
+                 .plausible_lo = 0.6,
+                 .plausible_hi = 1.0},
 };
 
 const struct cfg_table care_ed_table = {
@@ -250,8 +250,8 @@ static const struct cfg_key hosp_keys[N_HOSP] = {
                  .unit = "hours",
                  .help = "longest wait in the ED for a local bed before an out-of-area placement",
                  .source = "derived (assumption); ED boarding about 18 h (Nicks & Manthey 2012)",
-     .plausible_lo = 12,
-     .plausible_hi = 48},
+                 .plausible_lo = 12,
+                 .plausible_hi = 48},
     [H_FOLLOWUP] = {.name = "followup_uncoordinated",
                     .type = CFG_REAL,
                     .lo = 0.0,
@@ -260,8 +260,8 @@ static const struct cfg_key hosp_keys[N_HOSP] = {
                     .help = "probability of follow-up within 7 days for a client no coordinator "
                             "holds",
                     .source = "derived (assumption)",
-     .plausible_lo = 0.3,
-     .plausible_hi = 0.7},
+                    .plausible_lo = 0.3,
+                    .plausible_hi = 0.7},
 };
 
 const struct cfg_table care_hospital_table = {
@@ -274,17 +274,41 @@ const struct cfg_table care_hospital_table = {
 enum { X_BED, X_OAP, X_ED, X_CRT, X_POST, N_COST };
 
 static const struct cfg_key cost_keys[N_COST] = {
-    [X_BED] = {.name = "bed_day", .type = CFG_REAL, .is_required = true, .lo = 0, .hi = 1e7,
-               .unit = "currency", .help = "cost of a local bed-day"},
-    [X_OAP] = {.name = "out_of_area_bed_day", .type = CFG_REAL, .lo = 0, .hi = 1e7,
-               .def_str = "bed_day", .unit = "currency",
+    [X_BED] = {.name = "bed_day",
+               .type = CFG_REAL,
+               .is_required = true,
+               .lo = 0,
+               .hi = 1e7,
+               .unit = "currency",
+               .help = "cost of a local bed-day"},
+    [X_OAP] = {.name = "out_of_area_bed_day",
+               .type = CFG_REAL,
+               .lo = 0,
+               .hi = 1e7,
+               .def_str = "bed_day",
+               .unit = "currency",
                .help = "cost of an out-of-area bed-day (default: the bed_day cost)"},
-    [X_ED] = {.name = "ed_visit", .type = CFG_REAL, .is_required = true, .lo = 0, .hi = 1e7,
-              .unit = "currency", .help = "cost of an ED visit"},
-    [X_CRT] = {.name = "crisis_team_contact", .type = CFG_REAL, .is_required = true, .lo = 0,
-               .hi = 1e7, .unit = "currency", .help = "cost of a crisis-team episode"},
-    [X_POST] = {.name = "coordinator_post", .type = CFG_REAL, .is_required = true, .lo = 0,
-                .hi = 1e9, .unit = "currency per year", .help = "cost of a filled post"},
+    [X_ED] = {.name = "ed_visit",
+              .type = CFG_REAL,
+              .is_required = true,
+              .lo = 0,
+              .hi = 1e7,
+              .unit = "currency",
+              .help = "cost of an ED visit"},
+    [X_CRT] = {.name = "crisis_team_contact",
+               .type = CFG_REAL,
+               .is_required = true,
+               .lo = 0,
+               .hi = 1e7,
+               .unit = "currency",
+               .help = "cost of a crisis-team episode"},
+    [X_POST] = {.name = "coordinator_post",
+                .type = CFG_REAL,
+                .is_required = true,
+                .lo = 0,
+                .hi = 1e9,
+                .unit = "currency per year",
+                .help = "cost of a filled post"},
 };
 
 const struct cfg_table care_cost_table = {
@@ -297,7 +321,8 @@ const struct cfg_table care_cost_table = {
 bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
 {
     static const struct cfg_key rk = {.name = "risk", .type = CFG_GROUP, .is_required = true};
-    static const struct cfg_key tk = {.name = "crisis_team", .type = CFG_GROUP, .is_required = true};
+    static const struct cfg_key tk = {
+        .name = "crisis_team", .type = CFG_GROUP, .is_required = true};
     static const struct cfg_key ek = {.name = "ed", .type = CFG_GROUP, .is_required = true};
     static const struct cfg_key hk = {.name = "hospital", .type = CFG_GROUP, .is_required = true};
     static const struct cfg_key xk = {.name = "costs", .type = CFG_GROUP};
@@ -461,7 +486,8 @@ void care_risk_redraw(struct care_run *run, uint32_t id)
     }
     double rate;
     if (c->risk == RISK_STABLE) {
-        rate = p->deteriorate[c->severity] * c->frailty * (1.0 + p->unmet_factor * c->unmet_contrib);
+        rate =
+            p->deteriorate[c->severity] * c->frailty * (1.0 + p->unmet_factor * c->unmet_contrib);
         if (c->stage == STAGE_DISCHARGED) {
             rate *= p->recovered_factor;
         }
@@ -675,8 +701,8 @@ static void admit(struct care_run *run, uint32_t id, bool via_ed)
     }
     c->boarding = true;
     c->q_bed = queue_push(&run->bed_wait, now, id, 0.0);
-    c->ev_board = sim_schedule(&run->sim, run->p->boarding_limit_hours / 24.0, boarding_limit,
-                               run, id);
+    c->ev_board =
+        sim_schedule(&run->sim, run->p->boarding_limit_hours / 24.0, boarding_limit, run, id);
 }
 
 static void discharge(struct sim *sim, void *obj, uint64_t arg)
@@ -712,8 +738,8 @@ static void discharge(struct sim *sim, void *obj, uint64_t arg)
         }
     }
     care_set_hospital(run, id, false);
-    double pf = c->stage == STAGE_COORDINATED ? p->model[c->model].followup_7d
-                                              : p->followup_uncoordinated;
+    double pf =
+        c->stage == STAGE_COORDINATED ? p->model[c->model].followup_7d : p->followup_uncoordinated;
     c->followed_up = gsl_rng_uniform(&c->care.r) < pf;
     if (after) {
         run->n.discharges++;

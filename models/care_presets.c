@@ -60,8 +60,8 @@ enum {
     }
 #define REAL01P(name_, help_, plo_, phi_)                                                          \
     {                                                                                              \
-        .name = name_, .type = CFG_REAL, .is_required = true, .lo = 0.0, .hi = 1.0,               \
-        .help = help_, .plausible_lo = plo_, .plausible_hi = phi_                                  \
+        .name = name_, .type = CFG_REAL, .is_required = true, .lo = 0.0, .hi = 1.0, .help = help_, \
+        .plausible_lo = plo_, .plausible_hi = phi_                                                 \
     }
 
 static const struct cfg_key model_keys[N_KEYS] = {
@@ -128,10 +128,10 @@ static const struct cfg_key model_keys[N_KEYS] = {
                    .help = "length of a contact, travel and notes included"},
     /* Plausible ranges: DNA 15.6-28% in studies (Mitchell & Selmes 2007); detection and
      * resolution are calibration parameters without published estimates. */
-    [K_DNA] = REAL01P("dna", "probability that the client misses a contact (did not attend)",
-                      0.156, 0.28),
-    [K_DETECT] = REAL01P("detect", "probability that a contact during deterioration detects it",
-                         0.3, 0.7),
+    [K_DNA] = REAL01P("dna", "probability that the client misses a contact (did not attend)", 0.156,
+                      0.28),
+    [K_DETECT] =
+        REAL01P("detect", "probability that a contact during deterioration detects it", 0.3, 0.7),
     [K_RESOLVE] = REAL01P("resolve",
                           "probability that the response to a detected deterioration averts "
                           "the crisis",
@@ -141,9 +141,8 @@ static const struct cfg_key model_keys[N_KEYS] = {
                     .is_required = true,
                     .help = "services the team provides itself, comma-separated (no wait for a "
                             "place); other needs are met by referral"},
-    [K_LINKAGE] = REAL01P("linkage",
-                          "probability that a contact refers an unmet need to its service", 0.3,
-                          0.8),
+    [K_LINKAGE] = REAL01P(
+        "linkage", "probability that a contact refers an unmet need to its service", 0.3, 0.8),
     [K_LINKAGE_DAYS] = {.name = "linkage_days",
                         .type = CFG_REAL,
                         .is_required = true,
@@ -159,8 +158,8 @@ static const struct cfg_key model_keys[N_KEYS] = {
                      .hi = 12.0,
                      .unit = "per client-year",
                      .help = "hazard of losing contact while coordinated",
-                 .plausible_lo = 0.1,
-                 .plausible_hi = 0.25},
+                     .plausible_lo = 0.1,
+                     .plausible_hi = 0.25},
     [K_COVER] = {.name = "crisis_cover",
                  .type = CFG_CHOICE,
                  .is_required = true,
@@ -229,13 +228,22 @@ struct preset_value {
     const char *source;
 };
 
-#define V(k, x, src) {k, x, NULL, src}
-#define T(k, s, src) {k, 0, s, src}
-#define END {-1, 0, NULL, NULL}
+#define V(k, x, src)                                                                               \
+    {                                                                                              \
+        k, x, NULL, src                                                                            \
+    }
+#define T(k, s, src)                                                                               \
+    {                                                                                              \
+        k, 0, s, src                                                                               \
+    }
+#define END                                                                                        \
+    {                                                                                              \
+        -1, 0, NULL, NULL                                                                          \
+    }
 
 /* Shared by every preset unless it says otherwise. */
-#define SRC_HOURS "full-time post (assumption)"
-#define SRC_SICK "NHS staff sickness absence about 4.5% (assumption)"
+#define SRC_HOURS   "full-time post (assumption)"
+#define SRC_SICK    "NHS staff sickness absence about 4.5% (assumption)"
 #define SRC_DERIVED "derived; calibration parameter (no published estimate)"
 /* Staffing that every preset shares: the scenario sets vacancies for what-ifs. */
 #define STAFFING                                                                                   \
@@ -248,17 +256,19 @@ static const struct preset_value standard_care[] = {
     V(K_LIMIT, 30, "Greenwood et al. 2000; UK700 standard arm 30-35; REACT CMHT 1:35"),
     T(K_CASELOAD, "individual", "CMHT care coordination (Greenwood et al. 2000)"),
     V(K_RATE, 0.35, "48 contacts per FTE-month (Burns et al. 2007) over a caseload of 30"),
-    V(K_MINUTES, 95, "60 min face to face (FACT evaluation: CMHT 26 min per client-week) plus "
-                         "travel and notes, so a post makes about 11 contacts a week (Burns et "
-                         "al. 2007)"),
+    V(K_MINUTES, 95,
+      "60 min face to face (FACT evaluation: CMHT 26 min per client-week) plus "
+      "travel and notes, so a post makes about 11 contacts a week (Burns et "
+      "al. 2007)"),
     V(K_DNA, 0.20, "Mitchell & Selmes 2007: about 20% of psychiatric appointments missed"),
     V(K_DETECT, 0.5, SRC_DERIVED),
     V(K_RESOLVE, 0.5, SRC_DERIVED),
     T(K_IN_HOUSE, "psychiatry, therapy", "CMHT: psychiatry and some psychology in the team"),
     V(K_LINKAGE, 0.5, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
-    V(K_DISENGAGE, 0.18, "24% lost contact in 18 months in standard care (intensive community "
-                         "support trial, control arm)"),
+    V(K_DISENGAGE, 0.18,
+      "24% lost contact in 18 months in standard care (intensive community "
+      "support trial, control arm)"),
     T(K_COVER, "office", "CMHT office hours; crisis team covers the rest"),
     V(K_FOLLOWUP, 0.95, "CPA follow-up within 7 days 96.6-97.2% (Department of Health)"),
     V(K_EPISODE, 540, "derived (assumption): about 18 months of coordination"),
@@ -271,8 +281,9 @@ static const struct preset_value standard_care[] = {
 static const struct preset_value broker[] = {
     STAFFING,
     V(K_ADMIN, 0.55, "Liu et al. 2007: more time on ancillary tasks than contact (derived)"),
-    V(K_LIMIT, 40, "brokerage caseloads larger than clinical ones (Mueser et al. 1998); 30-50 "
-                   "derived"),
+    V(K_LIMIT, 40,
+      "brokerage caseloads larger than clinical ones (Mueser et al. 1998); 30-50 "
+      "derived"),
     T(K_CASELOAD, "individual", "broker case management"),
     V(K_RATE, 0.25, "linkage-focused work, half by telephone (derived)"),
     V(K_MINUTES, 50, "25 min, half by telephone, plus notes and referral work (derived)"),
@@ -282,8 +293,9 @@ static const struct preset_value broker[] = {
     T(K_IN_HOUSE, "", "none: every need by referral"),
     V(K_LINKAGE, 0.7, "referral is the core task (derived)"),
     V(K_LINKAGE_DAYS, 7, "fast referral (derived)"),
-    V(K_DISENGAGE, 0.126, "0.18 x 0.7: case management lost to follow-up RR 0.7 (Marshall et "
-                          "al., Cochrane CD000050)"),
+    V(K_DISENGAGE, 0.126,
+      "0.18 x 0.7: case management lost to follow-up RR 0.7 (Marshall et "
+      "al., Cochrane CD000050)"),
     T(K_COVER, "office", "office hours"),
     V(K_FOLLOWUP, 0.70, "derived (US-style follow-up rates are lower than CPA's)"),
     V(K_EPISODE, 540, "derived (assumption)"),
@@ -298,8 +310,9 @@ static const struct preset_value clinical_cm[] = {
     V(K_ADMIN, 0.45, "derived (assumption)"),
     V(K_LIMIT, 20, "Issakidis et al. 1999: clinical case management up to 30; 20 derived"),
     T(K_CASELOAD, "individual", "clinical case management"),
-    V(K_RATE, 0.5, "48 contacts per FTE-month (Burns et al. 2007) over a caseload of 20, "
-                   "derived"),
+    V(K_RATE, 0.5,
+      "48 contacts per FTE-month (Burns et al. 2007) over a caseload of 20, "
+      "derived"),
     V(K_MINUTES, 90, "45 min face to face plus travel and notes (derived)"),
     V(K_DNA, 0.18, "derived from Mitchell & Selmes 2007"),
     V(K_DETECT, 0.5, SRC_DERIVED),
@@ -307,8 +320,9 @@ static const struct preset_value clinical_cm[] = {
     T(K_IN_HOUSE, "psychiatry", "clinical case manager provides treatment"),
     V(K_LINKAGE, 0.5, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
-    V(K_DISENGAGE, 0.126, "0.18 x 0.7: case management lost to follow-up RR 0.7 (Marshall et "
-                          "al.)"),
+    V(K_DISENGAGE, 0.126,
+      "0.18 x 0.7: case management lost to follow-up RR 0.7 (Marshall et "
+      "al.)"),
     T(K_COVER, "office", "office hours"),
     V(K_FOLLOWUP, 0.90, "derived (assumption)"),
     V(K_EPISODE, 540, "derived (assumption)"),
@@ -344,20 +358,23 @@ static const struct preset_value strengths[] = {
 static const struct preset_value icm[] = {
     STAFFING,
     V(K_ADMIN, 0.45, "derived (assumption)"),
-    V(K_LIMIT, 12, "Cochrane ICM definition <= 20 (Dieterich et al. 2017); UK700 10-15; REACT "
-                   "1:12"),
+    V(K_LIMIT, 12,
+      "Cochrane ICM definition <= 20 (Dieterich et al. 2017); UK700 10-15; REACT "
+      "1:12"),
     T(K_CASELOAD, "individual", "intensive case management"),
     V(K_RATE, 0.9, "48 contacts per FTE-month (Burns et al. 2007) over a caseload of 12"),
-    V(K_MINUTES, 100, "50 min face to face plus travel and notes; about 11 contacts per "
-                          "post-week (Burns et al. 2007)"),
+    V(K_MINUTES, 100,
+      "50 min face to face plus travel and notes; about 11 contacts per "
+      "post-week (Burns et al. 2007)"),
     V(K_DNA, 0.15, "derived: in-vivo outreach, better engagement (REACT)"),
     V(K_DETECT, 0.6, SRC_DERIVED),
     V(K_RESOLVE, 0.6, "home visits and extra contacts (derived)"),
     T(K_IN_HOUSE, "psychiatry", "ICM team psychiatry"),
     V(K_LINKAGE, 0.6, "referral with accompanying (derived)"),
     V(K_LINKAGE_DAYS, 10, "derived (assumption)"),
-    V(K_DISENGAGE, 0.09, "0.18 x 0.5: ICM not remaining in contact RR about 0.43-0.68 "
-                         "(Dieterich et al.)"),
+    V(K_DISENGAGE, 0.09,
+      "0.18 x 0.5: ICM not remaining in contact RR about 0.43-0.68 "
+      "(Dieterich et al.)"),
     T(K_COVER, "office", "extended office hours"),
     V(K_FOLLOWUP, 0.95, "derived (assumption)"),
     V(K_EPISODE, 730, "derived (assumption)"),
@@ -373,8 +390,9 @@ static const struct preset_value act[] = {
     V(K_LIMIT, 10, "DACTS small-caseload anchor 10:1; Stein & Santos 8-12"),
     T(K_CASELOAD, "team", "ACT: shared team caseload (Phillips et al. 2001)"),
     V(K_RATE, 1.5, "about 65 min per client-week face to face under ACT (FACT evaluation)"),
-    V(K_MINUTES, 80, "45 min face to face (1.5 x 45 = 68 min per client-week) plus travel "
-                         "and notes (derived)"),
+    V(K_MINUTES, 80,
+      "45 min face to face (1.5 x 45 = 68 min per client-week) plus travel "
+      "and notes (derived)"),
     V(K_DNA, 0.10, "derived: in-vivo, assertive contact"),
     V(K_DETECT, 0.7, SRC_DERIVED),
     V(K_RESOLVE, 0.7, "team intensifies daily contact, home treatment (derived)"),
@@ -382,8 +400,9 @@ static const struct preset_value act[] = {
       "ACT principles: services provided directly, not brokered (Phillips et al. 2001)"),
     V(K_LINKAGE, 0.8, "in-house services (derived)"),
     V(K_LINKAGE_DAYS, 7, "derived (assumption)"),
-    V(K_DISENGAGE, 0.108, "0.18 x 0.6: ACT lost to follow-up RR 0.6 (0.5-0.7) (Marshall & "
-                          "Lockwood)"),
+    V(K_DISENGAGE, 0.108,
+      "0.18 x 0.6: ACT lost to follow-up RR 0.6 (0.5-0.7) (Marshall & "
+      "Lockwood)"),
     T(K_COVER, "24h", "ACT principles: 24-hour availability"),
     V(K_FOLLOWUP, 0.98, "derived (assumption)"),
     V(K_EPISODE, 1095, "no time limit in ACT; 3 years derived"),
@@ -425,8 +444,9 @@ static const struct preset_value crisis_home_treatment[] = {
     V(K_MINUTES, 75, "45 min visit plus travel and notes (derived)"),
     V(K_DNA, 0.05, "derived (assumption)"),
     V(K_DETECT, 0.9, SRC_DERIVED),
-    V(K_RESOLVE, 0.7, "admission avoided in about 55% of home-care episodes (Joy et al. 2006), "
-                      "derived"),
+    V(K_RESOLVE, 0.7,
+      "admission avoided in about 55% of home-care episodes (Joy et al. 2006), "
+      "derived"),
     T(K_IN_HOUSE, "psychiatry", "crisis team psychiatry"),
     V(K_LINKAGE, 0.3, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 7, "derived (assumption)"),
@@ -441,7 +461,7 @@ static const struct preset_value crisis_home_treatment[] = {
 };
 
 static const struct preset_value *const presets[] = {
-    standard_care, broker, clinical_cm, strengths, icm, act, collaborative_care,
+    standard_care,         broker, clinical_cm, strengths, icm, act, collaborative_care,
     crisis_home_treatment, NULL,
 };
 

@@ -69,8 +69,8 @@ static const struct cfg_key referral_keys[N_RKEYS] = {
                    .def = 0.5,
                    .help = "sd of the individual risk multiplier (lognormal, mean 1)",
                    .source = "derived (assumption): heterogeneity of crisis risk",
-     .plausible_lo = 0.3,
-     .plausible_hi = 0.8},
+                   .plausible_lo = 0.3,
+                   .plausible_hi = 0.8},
     [R_ENGAGE_SD] = {.name = "engagement_sd",
                      .type = CFG_REAL,
                      .lo = 0.0,
@@ -79,8 +79,8 @@ static const struct cfg_key referral_keys[N_RKEYS] = {
                      .help = "sd of the individual engagement multiplier on missed contacts and "
                              "disengagement (lognormal, mean 1)",
                      .source = "derived (assumption)",
-     .plausible_lo = 0.1,
-     .plausible_hi = 0.5},
+                     .plausible_lo = 0.1,
+                     .plausible_hi = 0.5},
     [R_NEEDS] = {.name = "needs",
                  .type = CFG_LIST,
                  .is_required = true,
@@ -200,7 +200,8 @@ static bool shares_to_cum(struct cfg *c, const config_setting_t *s, double *v, i
 
 bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
 {
-    static const struct cfg_key group_key = {.name = "referrals", .type = CFG_GROUP, .is_required = true};
+    static const struct cfg_key group_key = {
+        .name = "referrals", .type = CFG_GROUP, .is_required = true};
     const config_setting_t *g = NULL, *l;
     bool ok = true;
 
@@ -307,7 +308,7 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
 
     if (cfg_get_list(c, g, &referral_keys[R_SEVERITY], &l) && l) {
         if (care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 1.0, p->severity_cum,
-                         "low, moderate, high, complex")) {
+                              "low, moderate, high, complex")) {
             ok &= shares_to_cum(c, l, p->severity_cum, CARE_N_SEVERITY);
         } else {
             ok = false;
@@ -317,7 +318,7 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
     }
     if (cfg_get_list(c, g, &referral_keys[R_PRIOR], &l) && l) {
         ok &= care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 100.0, p->prior_admissions,
-                           "low, moderate, high, complex");
+                                "low, moderate, high, complex");
     } else {
         ok = false;
     }
@@ -344,7 +345,7 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
             nd->name = xstrdup(name ? name : "?");
             if (cfg_get_list(c, e, &need_keys[1], &pl) && pl) {
                 ok &= care_read_numbers(c, pl, CARE_N_SEVERITY, 0.0, 1.0, nd->p,
-                                   "low, moderate, high, complex");
+                                        "low, moderate, high, complex");
             } else {
                 ok = false;
             }
@@ -457,8 +458,8 @@ uint32_t care_new_client(struct care_run *run)
         }
     }
     unsigned prior = gsl_ran_poisson(r, p->prior_admissions[c->severity] * c->frailty);
-    c->t_exit = p->exit_rate > 0 ? run->sim.now + gsl_ran_exponential(r, 1.0 / p->exit_rate)
-                                 : HUGE_VAL;
+    c->t_exit =
+        p->exit_rate > 0 ? run->sim.now + gsl_ran_exponential(r, 1.0 / p->exit_rate) : HUGE_VAL;
     c->prior_admissions = (uint16_t)(prior > 1000 ? 1000 : prior);
     c->t_discharge = -HUGE_VAL;
     c->model = -1;

@@ -332,8 +332,8 @@ void care_link_needs(struct care_run *run, uint32_t id, bool at_start)
         if (!in_house && gsl_rng_uniform(&c->care.r) >= md->linkage) {
             continue;
         }
-        double delay = md->linkage_days > 0 ? gsl_ran_exponential(&c->care.r, md->linkage_days)
-                                            : 0.0;
+        double delay =
+            md->linkage_days > 0 ? gsl_ran_exponential(&c->care.r, md->linkage_days) : 0.0;
         c->delayed |= (uint16_t)(1u << i);
         c->ev_need[i] = sim_schedule(&run->sim, delay, linkage_done, run, ITEM(id, i));
     }

@@ -10,7 +10,8 @@
  * coordinated; severity is low, moderate, high or complex; needs is a list of need names
  * separated by '|' (empty for none); days is the time already spent in that stage (a wait so
  * far, or the part of the episode already past); model is the coordination model (empty: the
- * model triage would choose, or signposted if none accepts the client). Every problem is reported as file:line: column: what is wrong (what is allowed).
+ * model triage would choose, or signposted if none accepts the client). Every problem is reported
+ * as file:line: column: what is wrong (what is allowed).
  *
  * The snapshot's clients are clients 0..n-1 of every replication, with their own substreams
  * like any other, so scenarios compared on the same snapshot start with the same people; the
@@ -24,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <sys/stat.h>
 
 #include "models/care.h"
@@ -45,8 +47,7 @@ const struct cfg_table care_initial_table = {
 
 static const char *const stage_names[] = {"waiting_assessment", "waiting_coordination",
                                           "coordinated", NULL};
-static const enum care_stage stage_of[] = {STAGE_WAIT_ASSESS, STAGE_WAIT_COORD,
-                                           STAGE_COORDINATED};
+static const enum care_stage stage_of[] = {STAGE_WAIT_ASSESS, STAGE_WAIT_COORD, STAGE_COORDINATED};
 
 /* Splits line into at most max fields at commas (no quoting); returns the count. */
 static int split_csv(char *line, char **field, int max)
@@ -190,8 +191,8 @@ bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care
         char *end;
         rec.days = strtod(field[3], &end);
         if (end == field[3] || *end != '\0' || !(rec.days >= 0) || !isfinite(rec.days)) {
-            diag_add(&c->diag, path, lineno, "days",
-                     "\"%s\" is not a number of days (real >= 0)", field[3]);
+            diag_add(&c->diag, path, lineno, "days", "\"%s\" is not a number of days (real >= 0)",
+                     field[3]);
             n_bad++;
         }
         rec.model = -1;
@@ -221,8 +222,7 @@ bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care
         if (st >= 0 && sev >= 0) {
             rec.stage = (int)stage_of[st];
             rec.severity = (uint8_t)sev;
-            p->initial = xreallocarray(p->initial, (size_t)p->n_initial + 1,
-                                       sizeof *p->initial);
+            p->initial = xreallocarray(p->initial, (size_t)p->n_initial + 1, sizeof *p->initial);
             p->initial[p->n_initial++] = rec;
         }
     }

@@ -120,8 +120,8 @@ struct scenario *scenario_load(struct cfg *c)
             cfg_error(c, w, "warm-up %g is not shorter than the horizon %g (0 <= warmup < horizon)",
                       warmup, horizon);
         } else {
-            cfg_error_key(c, root, "warmup", "warm-up %g is not shorter than the horizon %g", warmup,
-                          horizon);
+            cfg_error_key(c, root, "warmup", "warm-up %g is not shorter than the horizon %g",
+                          warmup, horizon);
         }
         ok = false;
     }

@@ -57,9 +57,9 @@ struct model_ops {
 
 struct scenario {
     const struct model_ops *ops;
-    void *params;     /* the model's own, owned */
-    double horizon;   /* end of each replication, in the model's time unit */
-    double warmup;    /* statistics are reset at this time */
+    void *params;   /* the model's own, owned */
+    double horizon; /* end of each replication, in the model's time unit */
+    double warmup;  /* statistics are reset at this time */
     long replications;
     uint64_t seed;
     int n_metrics;

@@ -295,8 +295,9 @@ static bool load_station(struct cfg *c, const config_setting_t *s, struct nq_par
     if (cfg_get_string(c, s, &station_keys[S_NAME], &name)) {
         const config_setting_t *ns = config_setting_get_member(s, "name");
         if (!valid_name(name)) {
-            cfg_error(c, ns, "\"%s\" is not a usable station name (letters, digits, '_' and '-'; "
-                             "not \"exit\" or \"system\")",
+            cfg_error(c, ns,
+                      "\"%s\" is not a usable station name (letters, digits, '_' and '-'; "
+                      "not \"exit\" or \"system\")",
                       name);
             ok = false;
         } else if (find_station(p, name) >= 0) {
@@ -350,8 +351,8 @@ static bool load_station(struct cfg *c, const config_setting_t *s, struct nq_par
         st->capacity = (long)v;
         if (v > 0 && v < st->servers) {
             cfg_error(c, config_setting_get_member(s, "capacity"),
-                      "%lld is below the %d servers (0 for unlimited, or at least the servers)",
-                      v, st->servers);
+                      "%lld is below the %d servers (0 for unlimited, or at least the servers)", v,
+                      st->servers);
             ok = false;
         }
     } else {
@@ -417,8 +418,8 @@ static bool load_routing(struct cfg *c, const config_setting_t *s, struct nq_par
             } else if ((st->route_to[i] = find_station(p, to)) < 0) {
                 char names[512];
                 station_names(p, names, sizeof names, true);
-                cfg_error(c, config_setting_get_member(r, "to"),
-                          "no station named \"%s\" (%s)", to, names);
+                cfg_error(c, config_setting_get_member(r, "to"), "no station named \"%s\" (%s)", to,
+                          names);
                 ok = false;
             }
         } else {
@@ -481,8 +482,9 @@ static bool load_source(struct cfg *c, const config_setting_t *s, struct nq_para
             taken = p->src[i].name && strcmp(p->src[i].name, name) == 0;
         }
         if (!valid_name(name)) {
-            cfg_error(c, ns, "\"%s\" is not a usable class name (letters, digits, '_' and '-'; "
-                             "not \"exit\" or \"system\")",
+            cfg_error(c, ns,
+                      "\"%s\" is not a usable class name (letters, digits, '_' and '-'; "
+                      "not \"exit\" or \"system\")",
                       name);
             ok = false;
         } else if (taken) {
@@ -963,8 +965,8 @@ static int netq_run(const void *vp, uint64_t seed, unsigned replication, double 
 }
 
 static const struct cfg_table *const netq_tables[] = {
-    &netq_root_table, &netq_network_table, &netq_arrival_table,
-    &netq_station_table, &netq_route_table, NULL,
+    &netq_root_table,    &netq_network_table, &netq_arrival_table,
+    &netq_station_table, &netq_route_table,   NULL,
 };
 
 const struct model_ops netq_ops = {

@@ -43,19 +43,19 @@ enum cfg_type {
 #define CFG_HI_OPEN 2u /* value must be < hi rather than <= hi */
 
 struct cfg_key {
-    const char *name;            /* key within its group */
+    const char *name; /* key within its group */
     enum cfg_type type;
-    bool is_required;            /* absent is an error */
-    double lo, hi;               /* allowed range (REAL, INT); use -HUGE_VAL/HUGE_VAL for none */
-    unsigned flags;              /* CFG_LO_OPEN, CFG_HI_OPEN */
-    double def;                  /* default for REAL, INT, BOOL (0 or 1) when not required */
-    const char *def_str;         /* default for STRING and CHOICE, NULL for none; for a REAL or
-                                  * INT whose default is derived from other keys, the text docs
-                                  * show (the code fills the value with cfg_fill()) */
-    const char *const *choices;  /* NULL-terminated, for CHOICE */
-    const char *unit;            /* unit of the value, or NULL */
-    const char *help;            /* one line for docs and check */
-    const char *source;          /* published source of the default, or NULL */
+    bool is_required;           /* absent is an error */
+    double lo, hi;              /* allowed range (REAL, INT); use -HUGE_VAL/HUGE_VAL for none */
+    unsigned flags;             /* CFG_LO_OPEN, CFG_HI_OPEN */
+    double def;                 /* default for REAL, INT, BOOL (0 or 1) when not required */
+    const char *def_str;        /* default for STRING and CHOICE, NULL for none; for a REAL or
+                                 * INT whose default is derived from other keys, the text docs
+                                 * show (the code fills the value with cfg_fill()) */
+    const char *const *choices; /* NULL-terminated, for CHOICE */
+    const char *unit;           /* unit of the value, or NULL */
+    const char *help;           /* one line for docs and check */
+    const char *source;         /* published source of the default, or NULL */
     /* A plausible range for one-way sensitivity analysis (REAL, INT): none when hi <= lo. */
     double plausible_lo, plausible_hi;
 };
@@ -164,8 +164,8 @@ void cfg_path(const config_setting_t *s, char *buf, size_t n);
 void cfg_error(struct cfg *c, const config_setting_t *s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Records a problem about key name in group (which may not exist): at the group's line. */
-void cfg_error_key(struct cfg *c, const config_setting_t *group, const char *name,
-                   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void cfg_error_key(struct cfg *c, const config_setting_t *group, const char *name, const char *fmt,
+                   ...) __attribute__((format(printf, 4, 5)));
 
 /* Reports every key of group that table does not declare, suggesting the closest declared name
  * when it is near. Returns true when there is none. */
@@ -184,8 +184,7 @@ bool cfg_get_real(struct cfg *c, const config_setting_t *group, const struct cfg
                   double *out);
 bool cfg_get_int(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
                  long long *out);
-bool cfg_get_bool(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
-                  bool *out);
+bool cfg_get_bool(struct cfg *c, const config_setting_t *group, const struct cfg_key *k, bool *out);
 /* The string is borrowed from the tree (or is k->def_str). */
 bool cfg_get_string(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
                     const char **out);

@@ -175,8 +175,7 @@ static void write_setting(const struct cfg *c, FILE *out, const config_setting_t
         int n = config_setting_length(s);
         fputs(type == CONFIG_TYPE_GROUP ? "{\n" : "(\n", out);
         for (int i = 0; i < n; i++) {
-            write_setting(c, out, config_setting_get_elem(s, (unsigned)i), indent + 2,
-                          i == n - 1);
+            write_setting(c, out, config_setting_get_elem(s, (unsigned)i), indent + 2, i == n - 1);
         }
         fprintf(out, "%*s%s%s\n", indent, "", type == CONFIG_TYPE_GROUP ? "}" : ")", end);
         return;

@@ -12,8 +12,8 @@
 #include "sim/xalloc.h"
 
 static const char *const kind_names[] = {
-    "fixed",  "exponential", "uniform", "triangular", "normal",
-    "lognormal", "gamma", "weibull", "empirical", NULL,
+    "fixed",     "exponential", "uniform", "triangular", "normal",
+    "lognormal", "gamma",       "weibull", "empirical",  NULL,
 };
 
 /* The parameters each form takes, in the order stored in d->p. */
@@ -42,7 +42,8 @@ static const struct cfg_key dist_keys[] = {
      .choices = kind_names,
      .help = "form of the distribution"},
     R("value", 0.0, 0, "fixed: the value"),
-    R("mean", 0.0, CFG_LO_OPEN, "exponential, lognormal, gamma: mean; normal: mean before truncation"),
+    R("mean", 0.0, CFG_LO_OPEN,
+      "exponential, lognormal, gamma: mean; normal: mean before truncation"),
     R("sd", 0.0, CFG_LO_OPEN, "normal, lognormal, gamma: standard deviation"),
     R("min", 0.0, 0, "uniform, triangular: lower bound"),
     R("max", 0.0, 0, "uniform, triangular: upper bound"),
@@ -249,8 +250,9 @@ bool dist_load(struct cfg *c, const config_setting_t *s, struct dist *d)
 
     memset(d, 0, sizeof *d);
     if (!config_setting_is_group(s)) {
-        cfg_error(c, s, "not a distribution (a group such as { dist = \"exponential\"; mean = "
-                        "2.0; })");
+        cfg_error(c, s,
+                  "not a distribution (a group such as { dist = \"exponential\"; mean = "
+                  "2.0; })");
         return false;
     }
     ok = cfg_check_keys(c, s, &dist_table);
@@ -287,8 +289,8 @@ bool dist_load(struct cfg *c, const config_setting_t *s, struct dist *d)
     }
     /* Cross-field rules. */
     if (d->kind == DIST_UNIFORM && !(d->p[1] > d->p[0])) {
-        cfg_error(c, config_setting_get_member(s, "max"),
-                  "max %g is not above min %g (min < max)", d->p[1], d->p[0]);
+        cfg_error(c, config_setting_get_member(s, "max"), "max %g is not above min %g (min < max)",
+                  d->p[1], d->p[0]);
         return false;
     }
     if (d->kind == DIST_TRIANGULAR) {

@@ -36,9 +36,9 @@ struct heap {
     uint32_t *gen;          /* per slot: odd while live */
     unsigned char *payload; /* per slot: payload_size bytes */
     size_t payload_size;
-    uint32_t n;             /* live entries */
-    uint32_t cap;           /* slots allocated */
-    uint32_t free_head;     /* first free slot, or UINT32_MAX */
+    uint32_t n;         /* live entries */
+    uint32_t cap;       /* slots allocated */
+    uint32_t free_head; /* first free slot, or UINT32_MAX */
     uint64_t next_seq;
 };
 

@@ -32,11 +32,11 @@
 #include <gsl/gsl_rng.h>
 
 enum stream_id {
-    STREAM_ARRIVALS = 1, /* interarrival times, key = arrival source */
-    STREAM_SERVICE = 2,  /* service times, key = station */
-    STREAM_ROUTING = 3,  /* routing decisions, key = station */
-    STREAM_PATIENCE = 4, /* abandonment patience, key = station */
-    STREAM_CLIENT = 5,   /* a client's own substream, key = client arrival index */
+    STREAM_ARRIVALS = 1,    /* interarrival times, key = arrival source */
+    STREAM_SERVICE = 2,     /* service times, key = station */
+    STREAM_ROUTING = 3,     /* routing decisions, key = station */
+    STREAM_PATIENCE = 4,    /* abandonment patience, key = station */
+    STREAM_CLIENT = 5,      /* a client's own substream, key = client arrival index */
     STREAM_CLIENT_RISK = 6, /* a client's risk process (care model), key = client index */
     STREAM_CLIENT_CARE = 7, /* a client's contacts and care (care model), key = client index */
 };

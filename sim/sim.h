@@ -33,7 +33,7 @@ void sim_fini(struct sim *sim);
 
 /* Schedules fn(sim, obj, arg) after delay >= 0. Returns the event handle. */
 static inline uint64_t sim_schedule(struct sim *sim, double delay, event_fn *fn, void *obj,
-                                   uint64_t arg)
+                                    uint64_t arg)
 {
     SIM_ASSERT(delay >= 0.0, "replication %u, t=%g: negative delay %g", sim->replication, sim->now,
                delay);

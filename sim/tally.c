@@ -49,11 +49,10 @@ void tally_reset(struct tally *t)
 /* Piecewise-parabolic prediction of marker i moved by d (d = +1 or -1). */
 static double p2_parabolic(const struct p2_quantile *q, int i, double d)
 {
-    return q->q[i] + d / (q->n[i + 1] - q->n[i - 1]) *
-                         ((q->n[i] - q->n[i - 1] + d) * (q->q[i + 1] - q->q[i]) /
-                              (q->n[i + 1] - q->n[i]) +
-                          (q->n[i + 1] - q->n[i] - d) * (q->q[i] - q->q[i - 1]) /
-                              (q->n[i] - q->n[i - 1]));
+    return q->q[i] +
+           d / (q->n[i + 1] - q->n[i - 1]) *
+               ((q->n[i] - q->n[i - 1] + d) * (q->q[i + 1] - q->q[i]) / (q->n[i + 1] - q->n[i]) +
+                (q->n[i + 1] - q->n[i] - d) * (q->q[i] - q->q[i - 1]) / (q->n[i] - q->n[i - 1]));
 }
 
 static void p2_add(struct p2_quantile *q, uint64_t count, double x)

@@ -21,11 +21,11 @@
 #define TALLY_MAX_QUANTILES 3
 
 struct p2_quantile {
-    double p;       /* target probability in (0, 1) */
-    double q[5];    /* marker heights */
-    double n[5];    /* marker positions (1-based) */
-    double np[5];   /* desired positions */
-    double dn[5];   /* desired position increments */
+    double p;     /* target probability in (0, 1) */
+    double q[5];  /* marker heights */
+    double n[5];  /* marker positions (1-based) */
+    double np[5]; /* desired positions */
+    double dn[5]; /* desired position increments */
 };
 
 struct tally {
@@ -59,11 +59,11 @@ double tally_sd(const struct tally *t);
 double tally_quantile(const struct tally *t, int i);
 
 struct twavg {
-    double t0;      /* start of the averaging window */
-    double t_last;  /* time of the last change */
-    double value;   /* current value */
-    double area;    /* integral of value over [t0, t_last] */
-    double max;     /* largest value seen since t0 */
+    double t0;     /* start of the averaging window */
+    double t_last; /* time of the last change */
+    double value;  /* current value */
+    double area;   /* integral of value over [t0, t_last] */
+    double max;    /* largest value seen since t0 */
 };
 
 /* Starts at time now with the given value. */

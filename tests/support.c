@@ -9,8 +9,8 @@ bool support_close(double a, double b, double rel_tol, double abs_tol, const cha
     if (fabs(a - b) <= abs_tol + rel_tol * fabs(b)) {
         return true;
     }
-    fprintf(stderr, "%s:%d: %s = %.12g, expected %.12g (rel %g, abs %g)\n", file, line, expr, a,
-            b, rel_tol, abs_tol);
+    fprintf(stderr, "%s:%d: %s = %.12g, expected %.12g (rel %g, abs %g)\n", file, line, expr, a, b,
+            rel_tol, abs_tol);
     return false;
 }
 

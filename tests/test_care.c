@@ -26,7 +26,7 @@
 #include "support.h"
 
 #define BASELINE "scenarios/care/baseline.cfg"
-#define REPS 10
+#define REPS     10
 
 struct result {
     struct scenario *sc;
@@ -96,8 +96,8 @@ static void assert_paired(const struct result *a, const struct result *b, const 
         v += (d[i] - m) * (d[i] - m) / (REPS - 1);
     }
     double half = gsl_cdf_tdist_Qinv(0.005, REPS - 1) * sqrt(v / REPS);
-    printf("  %-40s %12.4g -> %12.4g  diff %10.4g +- %.3g\n", name, mean(a, name), mean(b, name),
-           m, half);
+    printf("  %-40s %12.4g -> %12.4g  diff %10.4g +- %.3g\n", name, mean(a, name), mean(b, name), m,
+           half);
     if (sign > 0) {
         assert_true(m - half > 0);
     } else {
@@ -260,8 +260,13 @@ static void test_paired_much_narrower_than_unpaired(void **state)
     const char *const fewer[] = {"hospital.beds=45", NULL};
     run_with(&a, NULL);
     run_with(&b, fewer);
-    const char *names[] = {"crises", "ed_visits", "admissions", "bed_days",
-                           "wait_coordination_days", "unmet_need_days", "caseload",
+    const char *names[] = {"crises",
+                           "ed_visits",
+                           "admissions",
+                           "bed_days",
+                           "wait_coordination_days",
+                           "unmet_need_days",
+                           "caseload",
                            "standard.contacts_per_client_week"};
     enum { N = sizeof names / sizeof names[0] };
     double ratio[N];

@@ -28,10 +28,9 @@ static void check_table(const struct cfg_table *t)
             }
         }
         assert_non_null(k->help);
-        if (cfg_key_has_plausible(k) &&
-            (k->plausible_lo < k->lo || k->plausible_hi > k->hi)) {
-            fail_msg("%s.%s: plausible range %g..%g outside the allowed %g..%g", t->path,
-                     k->name, k->plausible_lo, k->plausible_hi, k->lo, k->hi);
+        if (cfg_key_has_plausible(k) && (k->plausible_lo < k->lo || k->plausible_hi > k->hi)) {
+            fail_msg("%s.%s: plausible range %g..%g outside the allowed %g..%g", t->path, k->name,
+                     k->plausible_lo, k->plausible_hi, k->lo, k->hi);
         }
         if (k->is_required) {
             continue;

@@ -79,7 +79,7 @@ static struct ci metric_ci(const struct run *r, const char *name, double level)
     do {                                                                                           \
         struct ci c_ = metric_ci((r), (name), 0.99);                                               \
         if (!(c_.lo <= (exact) && (exact) <= c_.hi)) {                                             \
-            fprintf(stderr, "%s: exact %.6f outside 99%% CI [%.6f, %.6f] (mean %.6f)\n", (name),  \
+            fprintf(stderr, "%s: exact %.6f outside 99%% CI [%.6f, %.6f] (mean %.6f)\n", (name),   \
                     (double)(exact), c_.lo, c_.hi, c_.mean);                                       \
         }                                                                                          \
         assert_inside((exact), c_.lo, c_.hi);                                                      \
@@ -98,8 +98,8 @@ static void run_single(struct run *r, double horizon, double warmup, int reps, i
 {
     char text[2048];
 
-    snprintf(text, sizeof text, single_station, horizon, warmup, reps, seed, 1.0 / lambda,
-             servers, capacity, service);
+    snprintf(text, sizeof text, single_station, horizon, warmup, reps, seed, 1.0 / lambda, servers,
+             capacity, service);
     run_text(r, text);
 }
 
@@ -284,7 +284,8 @@ static void test_tandem_jackson_network(void **state)
         "  stations = (\n"
         "    { name = \"first\"; servers = 1; service = { dist = \"exponential\"; mean = 0.75; };\n"
         "      routing = ( { to = \"second\"; p = 1.0; } ); },\n"
-        "    { name = \"second\"; servers = 3; service = { dist = \"exponential\"; mean = 3.0; }; }\n"
+        "    { name = \"second\"; servers = 3; service = { dist = \"exponential\"; mean = 3.0; }; "
+        "}\n"
         "  );\n"
         "};\n";
     double lam = 0.8;
@@ -343,8 +344,7 @@ static void test_littles_law_at_every_station(void **state)
                  * throughput or sojourn, so Little's law at c holds for the served alone only
                  * for the server: busy servers = throughput x mean service. */
                 snprintf(name, sizeof name, "%s.utilisation", stations[s]);
-                assert_close(m[metric_index(&r, name)], x * 0.9 * tgamma(1 + 1 / 1.5), 0.02,
-                             0);
+                assert_close(m[metric_index(&r, name)], x * 0.9 * tgamma(1 + 1 / 1.5), 0.02, 0);
                 continue;
             }
             assert_close(l, x * w, 0.01, 0);
@@ -370,7 +370,8 @@ static void test_priority_queue_matches_cobham(void **state)
         "model = \"network\"; horizon = 60000; warmup = 1000; replications = 20; seed = 21;\n"
         "network = {\n"
         "  arrivals = ( { to = \"hi\"; priority = 0; name = \"urgent\";\n"
-        "                 interarrival = { dist = \"exponential\"; mean = 3.333333333333333; }; },\n"
+        "                 interarrival = { dist = \"exponential\"; mean = 3.333333333333333; }; "
+        "},\n"
         "               { to = \"lo\"; priority = 1; name = \"routine\";\n"
         "                 interarrival = { dist = \"exponential\"; mean = 2.5; }; } );\n"
         "  stations = (\n"
