@@ -107,6 +107,8 @@ check:
 valgrind: $(BUILD)/ccsim
 	$(Q)valgrind -q --error-exitcode=1 --leak-check=full $(BUILD)/ccsim run \
 	    scenarios/verify/mm1.cfg -r 2 -q --set horizon=5000 >/dev/null
+	$(Q)valgrind -q --error-exitcode=1 --leak-check=full $(BUILD)/ccsim run \
+	    scenarios/care/baseline.cfg -r 2 -q --set horizon=800 --set warmup=100 >/dev/null
 
 bench: OPT := -O2 -g
 bench: $(BENCH_BIN) $(BUILD)/ccsim
