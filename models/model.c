@@ -1,5 +1,6 @@
 #include "models/model.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +131,15 @@ struct scenario *scenario_load(struct cfg *c)
         if (params) {
             ops->destroy(params);
         }
+        return NULL;
+    }
+    /* One point of the time series per period: their number must fit an int (fuzz finding). */
+    if (ops->n_series && ops->series_period > 0 &&
+        !(floor(horizon / ops->series_period) <= INT_MAX)) {
+        cfg_error(c, config_setting_get_member(root, "horizon"),
+                  "%g is too long for the model's time series (at most %d periods of %g)", horizon,
+                  INT_MAX, ops->series_period);
+        ops->destroy(params);
         return NULL;
     }
     struct scenario *s = xcalloc(1, sizeof *s);
