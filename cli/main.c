@@ -1759,35 +1759,25 @@ int main(int argc, char **argv)
         printf("ccsim %s (%s)\n", CCSIM_VERSION, CCSIM_GIT_REV);
         return 0;
     }
-    if (strcmp(cmd, "run") == 0) {
-        return cmd_run(argc, argv);
-    }
-    if (strcmp(cmd, "check") == 0) {
-        return cmd_check(argc, argv);
-    }
-    if (strcmp(cmd, "compare") == 0) {
-        return cmd_compare(argc, argv);
-    }
-    if (strcmp(cmd, "sweep") == 0) {
-        return cmd_sweep(argc, argv);
-    }
-    if (strcmp(cmd, "sensitivity") == 0) {
-        return cmd_sensitivity(argc, argv);
-    }
-    if (strcmp(cmd, "calibrate") == 0) {
-        return cmd_calibrate(argc, argv);
-    }
-    if (strcmp(cmd, "validate") == 0) {
-        return cmd_validate(argc, argv);
-    }
-    if (strcmp(cmd, "plot") == 0) {
-        return cmd_plot(argc, argv);
-    }
-    if (strcmp(cmd, "report") == 0) {
-        return cmd_report(argc, argv);
-    }
-    if (strcmp(cmd, "keys") == 0) {
-        return cmd_keys(argc, argv);
+    static const struct {
+        const char *name;
+        int (*fn)(int argc, char **argv);
+    } commands[] = {
+        {"run", cmd_run},
+        {"check", cmd_check},
+        {"compare", cmd_compare},
+        {"sweep", cmd_sweep},
+        {"sensitivity", cmd_sensitivity},
+        {"calibrate", cmd_calibrate},
+        {"validate", cmd_validate},
+        {"plot", cmd_plot},
+        {"report", cmd_report},
+        {"keys", cmd_keys},
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(cmd, commands[i].name) == 0) {
+            return commands[i].fn(argc, argv);
+        }
     }
     fprintf(stderr, "ccsim: unknown command '%s'\n%s", cmd, usage_main);
     return EXIT_USAGE;

@@ -3,12 +3,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stddef.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -119,8 +120,7 @@ static struct cfg_origin *origin_for(struct cfg *c, config_setting_t *s)
 static void join_path(const char *dir, const char *name, char *buf, size_t n);
 
 /* dir: the include folder, to name an included file by its path from the working folder. */
-static void record_parse_error(struct cfg *c, const config_t *lc, const char *path,
-                               const char *dir)
+static void record_parse_error(struct cfg *c, const config_t *lc, const char *path, const char *dir)
 {
     const char *file = config_error_file(lc);
     const char *text = config_error_text(lc);
@@ -352,8 +352,7 @@ static void copy_setting(struct cfg *c, config_setting_t *parent, const char *na
     case CONFIG_TYPE_ARRAY:
         for (int i = 0; i < config_setting_length(src); i++) {
             config_setting_t *e = config_setting_get_elem(src, (unsigned)i);
-            copy_setting(c, d, type == CONFIG_TYPE_GROUP ? config_setting_name(e) : NULL, e,
-                         force);
+            copy_setting(c, d, type == CONFIG_TYPE_GROUP ? config_setting_name(e) : NULL, e, force);
         }
         break;
     default:
@@ -390,8 +389,9 @@ static bool apply_file_sets(struct cfg *c, config_t *lc)
         return true;
     }
     if (!config_setting_is_list(list) && !config_setting_is_array(list)) {
-        cfg_error(c, list, "not a list of overrides (a list of strings such as "
-                           "[\"network.stations[0].servers=3\"])");
+        cfg_error(c, list,
+                  "not a list of overrides (a list of strings such as "
+                  "[\"network.stations[0].servers=3\"])");
         return false;
     }
     for (int i = 0; i < config_setting_length(list); i++) {
@@ -491,8 +491,9 @@ static bool load_layer(struct cfg *c, config_t *lc, const char *path, struct cha
                 snprintf(cycle + len, sizeof cycle - len, "%.*s", (int)(sizeof cycle - len - 1),
                          bpath);
             }
-            cfg_error(c, bs, "base files form a cycle: %s (each base must lead to a scenario "
-                             "without base)",
+            cfg_error(c, bs,
+                      "base files form a cycle: %s (each base must lead to a scenario "
+                      "without base)",
                       cycle);
             return false;
         }
@@ -602,8 +603,8 @@ void cfg_error(struct cfg *c, const config_setting_t *s, const char *fmt, ...)
     diag_add(&c->diag, o.file, o.line, path[0] ? path : NULL, "%s", text);
 }
 
-void cfg_error_key(struct cfg *c, const config_setting_t *group, const char *name,
-                   const char *fmt, ...)
+void cfg_error_key(struct cfg *c, const config_setting_t *group, const char *name, const char *fmt,
+                   ...)
 {
     char path[512];
     char key[640];
@@ -874,11 +875,12 @@ static bool wrong_type(struct cfg *c, const config_setting_t *s, const struct cf
 
     cfg_allowed(k, allowed, sizeof allowed);
     cfg_error(c, s, "%s where %s belongs (%s)", setting_type_name(s),
-              k->type == CFG_INT ? "an integer" : k->type == CFG_REAL ? "a number"
-              : k->type == CFG_BOOL                                  ? "a boolean"
-              : k->type == CFG_GROUP                                 ? "a group"
-              : k->type == CFG_LIST                                  ? "a list"
-                                                                     : "a string",
+              k->type == CFG_INT     ? "an integer"
+              : k->type == CFG_REAL  ? "a number"
+              : k->type == CFG_BOOL  ? "a boolean"
+              : k->type == CFG_GROUP ? "a group"
+              : k->type == CFG_LIST  ? "a list"
+                                     : "a string",
               allowed);
     return false;
 }
@@ -989,8 +991,7 @@ bool cfg_get_int(struct cfg *c, const config_setting_t *group, const struct cfg_
     return true;
 }
 
-bool cfg_get_bool(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
-                  bool *out)
+bool cfg_get_bool(struct cfg *c, const config_setting_t *group, const struct cfg_key *k, bool *out)
 {
     const config_setting_t *s;
 
@@ -1029,8 +1030,7 @@ bool cfg_get_string(struct cfg *c, const config_setting_t *group, const struct c
     return true;
 }
 
-bool cfg_get_choice(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
-                    int *out)
+bool cfg_get_choice(struct cfg *c, const config_setting_t *group, const struct cfg_key *k, int *out)
 {
     const char *v;
     const config_setting_t *s = group ? config_setting_get_member(group, k->name) : NULL;
@@ -1111,8 +1111,7 @@ static config_setting_t *parse_set_value(config_t *lc, const char *value)
     if (!ok && n > 0 && strcspn(value, "\"{}()[];=,:#/\\\n") == n) {
         config_destroy(lc);
         config_init(lc);
-        config_setting_t *v = config_setting_add(config_root_setting(lc), "v",
-                                                 CONFIG_TYPE_STRING);
+        config_setting_t *v = config_setting_add(config_root_setting(lc), "v", CONFIG_TYPE_STRING);
         if (v) {
             config_setting_set_string(v, value);
             ok = true;
@@ -1239,8 +1238,8 @@ static bool set_in(struct cfg *c, config_t *lc, const char *assignment, const ch
                 ok = false;
             } else if (is_last) {
                 config_setting_t *e = config_setting_get_elem(cur, (unsigned)idx);
-                if (config_setting_is_aggregate(e) || config_setting_type(value) !=
-                                                          config_setting_type(e)) {
+                if (config_setting_is_aggregate(e) ||
+                    config_setting_type(value) != config_setting_type(e)) {
                     diag_add(&c->diag, where, 0, key,
                              "a list element can be replaced only by a value of its own type "
                              "(set the keys inside it instead)");
@@ -1255,8 +1254,7 @@ static bool set_in(struct cfg *c, config_t *lc, const char *assignment, const ch
                                                                 config_setting_type(list));
                     for (int i = 0; i < n; i++) {
                         copy_setting(c, keep, NULL,
-                                     i == idx ? value
-                                              : config_setting_get_elem(list, (unsigned)i),
+                                     i == idx ? value : config_setting_get_elem(list, (unsigned)i),
                                      i == idx ? &from_set : NULL);
                     }
                     while (config_setting_length(list) > 0) {
