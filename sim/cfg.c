@@ -1295,6 +1295,11 @@ static bool set_in(struct cfg *c, config_t *lc, const char *assignment, const ch
         p = next;
         if (*p == '.') {
             p++;
+            if (p == eq) { /* "network.=1" */
+                diag_add(&c->diag, where, 0, key,
+                         "the key ends with '.' (a dotted path such as hospital.beds)");
+                ok = false;
+            }
         }
     }
     config_destroy(&vlc);
