@@ -136,12 +136,48 @@ int outdir_check(const char *dest, bool force, char *err, size_t err_len)
         snprintf(err, err_len,
                  "%s: exists already; choose another folder or add --force to replace it", dest);
         rc = -EEXIST;
-    } else if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, err_len, "%s: the folder %s does not exist", dest, dir);
-        rc = -ENOENT;
+    } else {
+        /* Missing parent folders are created at outdir_begin(): the nearest one that exists
+         * must be a folder. */
+        char *anc = xstrdup(dir);
+        while (stat(anc, &st) != 0 && errno == ENOENT) {
+            char *slash = strrchr(anc, '/');
+            if (!slash || slash == anc) {
+                snprintf(anc, strlen(anc) + 1, "%s", slash == anc ? "/" : ".");
+                break;
+            }
+            *slash = '\0';
+        }
+        if (stat(anc, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            snprintf(err, err_len, "%s: %s is not a folder", dest, anc);
+            rc = -ENOTDIR;
+        }
+        free(anc);
     }
     free(dir);
     free(base);
+    return rc;
+}
+
+/* mkdir -p for the parents of a results folder. */
+static int make_parents(const char *dir)
+{
+    char *p = xstrdup(dir);
+    int rc = 0;
+    for (char *q = p + 1; rc == 0; q++) {
+        if (*q == '/' || *q == '\0') {
+            char c = *q;
+            *q = '\0';
+            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+                rc = -errno;
+            }
+            *q = c;
+            if (c == '\0') {
+                break;
+            }
+        }
+    }
+    free(p);
     return rc;
 }
 
@@ -155,6 +191,13 @@ int outdir_begin(struct outdir *o, const char *dest, bool force, char *err, size
         return rc;
     }
     split(dest, &dir, &base);
+    int mk = make_parents(dir);
+    if (mk != 0) {
+        snprintf(err, err_len, "%s: cannot create the folder %s: %s", dest, dir, strerror(-mk));
+        free(dir);
+        free(base);
+        return mk;
+    }
     clean_stale(dir);
     size_t n = strlen(dir) + strlen(base) + strlen(PARTIAL_TAG) + 32;
     o->tmp = xmalloc(n);

@@ -7,6 +7,9 @@
  * unless force is set, in which case it is replaced only at commit. Partial folders left by a
  * killed run are recognisable by name; outdir_begin() removes those whose process is gone.
  *
+ * Missing parent folders of the destination are created by outdir_begin() (never by
+ * outdir_check(), so a refused run leaves nothing behind).
+ *
  * Functions return 0 or a negative errno, and fill err with a one-line reason for the user.
  */
 #ifndef CCSIM_ANALYSIS_OUTDIR_H

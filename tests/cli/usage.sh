@@ -38,7 +38,13 @@ expect 2 "\-j: 0 is out of range (integer 1..256)" -- "$CCSIM" run "$scn" -j 0
 expect 2 "\-o: needs a folder name" -- "$CCSIM" run "$scn" -o
 expect 2 "missing.cfg: cannot read the scenario: No such file or directory" -- \
     "$CCSIM" run "$tmp/missing.cfg"
-expect 2 "the folder $tmp/nowhere does not exist" -- "$CCSIM" run "$scn" -o "$tmp/nowhere/out"
+touch "$tmp/afile"
+expect 2 "$tmp/afile is not a folder" -- "$CCSIM" run "$scn" -o "$tmp/afile/out"
+# Missing parent folders are created for a run that goes ahead, and only then.
+expect 2 "unknown option" -- "$CCSIM" run "$scn" -o "$tmp/new/deeper/out" --bogus
+[ ! -e "$tmp/new" ] || { echo "FAIL: a refused run created folders"; fail=1; }
+"$CCSIM" run "$scn" -q -r 2 -o "$tmp/new/deeper/out" || { echo "FAIL: nested run"; fail=1; }
+[ -s "$tmp/new/deeper/out/summary.csv" ] || { echo "FAIL: nested results folder"; fail=1; }
 
 # The table: a header and one row per metric with a 95% interval.
 expect 0 "q.utilisation" -- "$CCSIM" run "$scn" -q -r 3 --replications=3
