@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analysis/table.h"
 #include "sim/xalloc.h"
 
 extern char **environ;
@@ -25,142 +26,12 @@ static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00"
 
 /* ---- CSV ---------------------------------------------------------------------------------- */
 
-struct table {
-    int n_cols, n_rows;
-    char **header; /* n_cols */
-    char **cell;   /* n_rows * n_cols */
-};
-
-static void table_free(struct table *t)
-{
-    for (int i = 0; i < t->n_cols; i++) {
-        free(t->header[i]);
-    }
-    for (long i = 0; i < (long)t->n_rows * t->n_cols; i++) {
-        free(t->cell[i]);
-    }
-    free(t->header);
-    free(t->cell);
-    memset(t, 0, sizeof *t);
-}
-
-/* Splits a CSV line (fields may be quoted with "") into at most max fields. */
-static int split(const char *line, char **out, int max)
-{
-    int n = 0;
-    const char *p = line;
-    while (n < max) {
-        char buf[4096];
-        size_t len = 0;
-        if (*p == '"') {
-            p++;
-            while (*p && !(*p == '"' && p[1] != '"')) {
-                if (*p == '"') {
-                    p++;
-                }
-                if (len + 1 < sizeof buf) {
-                    buf[len++] = *p;
-                }
-                p++;
-            }
-            if (*p == '"') {
-                p++;
-            }
-        } else {
-            while (*p && *p != ',' && *p != '\n' && *p != '\r') {
-                if (len + 1 < sizeof buf) {
-                    buf[len++] = *p;
-                }
-                p++;
-            }
-        }
-        buf[len] = '\0';
-        out[n++] = xstrdup(buf);
-        if (*p != ',') {
-            break;
-        }
-        p++;
-    }
-    return n;
-}
-
-/* Reads path into t; 0, or -1 with err set (missing file: 1). */
-static int read_table(const char *path, struct table *t, char *err, size_t err_len)
-{
-    FILE *f = fopen(path, "r");
-    char line[8192];
-    char *fields[64];
-
-    memset(t, 0, sizeof *t);
-    if (!f) {
-        snprintf(err, err_len, "%s: %s", path, strerror(errno));
-        return errno == ENOENT ? 1 : -1;
-    }
-    if (!fgets(line, sizeof line, f)) {
-        snprintf(err, err_len, "%s: empty file (a header line is expected)", path);
-        fclose(f);
-        return -1;
-    }
-    t->n_cols = split(line, fields, 64);
-    t->header = xcalloc((size_t)t->n_cols, sizeof *t->header);
-    memcpy(t->header, fields, (size_t)t->n_cols * sizeof *fields);
-    int cap = 0, lineno = 1;
-    while (fgets(line, sizeof line, f)) {
-        lineno++;
-        if (line[0] == '\n' || line[0] == '\0') {
-            continue;
-        }
-        int n = split(line, fields, 64);
-        if (n != t->n_cols) {
-            snprintf(err, err_len, "%s:%d: %d fields where the header has %d", path, lineno, n,
-                     t->n_cols);
-            for (int i = 0; i < n; i++) {
-                free(fields[i]);
-            }
-            fclose(f);
-            table_free(t);
-            return -1;
-        }
-        if (t->n_rows == cap) {
-            cap = cap ? 2 * cap : 256;
-            t->cell = xreallocarray(t->cell, (size_t)cap * (size_t)t->n_cols, sizeof *t->cell);
-        }
-        memcpy(t->cell + (size_t)t->n_rows * (size_t)t->n_cols, fields, (size_t)n * sizeof *fields);
-        t->n_rows++;
-    }
-    fclose(f);
-    return 0;
-}
-
-static int col(const struct table *t, const char *name)
-{
-    for (int i = 0; i < t->n_cols; i++) {
-        if (strcmp(t->header[i], name) == 0) {
-            return i;
-        }
-    }
-    return -1;
-}
-
-static const char *at(const struct table *t, int row, int c)
-{
-    return t->cell[(size_t)row * (size_t)t->n_cols + (size_t)c];
-}
-
-static double num(const struct table *t, int row, int c)
-{
-    const char *s = at(t, row, c);
-    char *end;
-    double v = strtod(s, &end);
-    return end == s || *end ? NAN : v;
-}
-
 /* Checks that t has every column named; else err names the first missing one. */
 static bool has_columns(const struct table *t, const char *path, const char *const *names,
                         char *err, size_t err_len)
 {
     for (int i = 0; names[i]; i++) {
-        if (col(t, names[i]) < 0) {
+        if (table_col(t, names[i]) < 0) {
             snprintf(err, err_len, "%s: no column '%s' (is it a ccsim results file?)", path,
                      names[i]);
             return false;
@@ -425,7 +296,7 @@ static int fig_outcomes(const char *dir, const struct table *t, int c_metric, in
     char *names[512];
     int n_names = 0;
     for (int r = 0; r < t->n_rows && n_names < 512; r++) {
-        names[n_names++] = (char *)at(t, r, c_metric);
+        names[n_names++] = (char *)table_at(t, r, c_metric);
     }
     int nm = choose_metrics(names, n_names, metrics, 6);
     /* Scenarios in order of first appearance. */
@@ -434,10 +305,10 @@ static int fig_outcomes(const char *dir, const struct table *t, int c_metric, in
     for (int r = 0; c_scen >= 0 && r < t->n_rows && ns < 16; r++) {
         bool seen = false;
         for (int k = 0; k < ns; k++) {
-            seen |= strcmp(scen[k], at(t, r, c_scen)) == 0;
+            seen |= strcmp(scen[k], table_at(t, r, c_scen)) == 0;
         }
         if (!seen) {
-            scen[ns++] = at(t, r, c_scen);
+            scen[ns++] = table_at(t, r, c_scen);
         }
     }
     if (ns == 0) {
@@ -451,15 +322,15 @@ static int fig_outcomes(const char *dir, const struct table *t, int c_metric, in
     fputs("panel,scenario_index,scenario,mean,ci_low,ci_high\n", d);
     for (int m = 0; m < nm; m++) {
         for (int r = 0; r < t->n_rows; r++) {
-            if (strcmp(at(t, r, c_metric), metrics[m]) != 0) {
+            if (strcmp(table_at(t, r, c_metric), metrics[m]) != 0) {
                 continue;
             }
             int si = 0;
             for (int k = 0; c_scen >= 0 && k < ns; k++) {
-                si = strcmp(scen[k], at(t, r, c_scen)) == 0 ? k : si;
+                si = strcmp(scen[k], table_at(t, r, c_scen)) == 0 ? k : si;
             }
-            fprintf(d, "%d,%d,%s,%s,%s,%s\n", m, si, scen[si], at(t, r, c_mean), at(t, r, c_lo),
-                    at(t, r, c_hi));
+            fprintf(d, "%d,%d,%s,%s,%s,%s\n", m, si, scen[si], table_at(t, r, c_mean),
+                    table_at(t, r, c_lo), table_at(t, r, c_hi));
         }
     }
     fclose(d);
@@ -510,13 +381,13 @@ static int fig_outcomes(const char *dir, const struct table *t, int c_metric, in
 /* differences: forest plot of each scenario's paired difference against the first. */
 static int fig_differences(const char *dir, const struct table *t, char *err, size_t err_len)
 {
-    int cm = col(t, "metric"), cs = col(t, "scenario"), cd = col(t, "diff"),
-        cl = col(t, "diff_ci_low"), ch = col(t, "diff_ci_high");
+    int cm = table_col(t, "metric"), cs = table_col(t, "scenario"), cd = table_col(t, "diff"),
+        cl = table_col(t, "diff_ci_low"), ch = table_col(t, "diff_ci_high");
     const char *metrics[8];
     char *names[512];
     int n_names = 0;
     for (int r = 0; r < t->n_rows && n_names < 512; r++) {
-        names[n_names++] = (char *)at(t, r, cm);
+        names[n_names++] = (char *)table_at(t, r, cm);
     }
     int nm = choose_metrics(names, n_names, metrics, 6);
     FILE *d = open_in(dir, "differences", "dat");
@@ -532,15 +403,15 @@ static int fig_differences(const char *dir, const struct table *t, char *err, si
         double sign = u && u->averted ? -1.0 : 1.0; /* averted = minus the change */
         int row = 0;
         for (int r = 0; r < t->n_rows; r++) {
-            if (strcmp(at(t, r, cm), metrics[m]) != 0 || isnan(num(t, r, cd))) {
+            if (strcmp(table_at(t, r, cm), metrics[m]) != 0 || isnan(table_num(t, r, cd))) {
                 continue;
             }
-            double a = sign * num(t, r, cl), b = sign * num(t, r, ch);
+            double a = sign * table_num(t, r, cl), b = sign * table_num(t, r, ch);
             if (row < 16) {
-                rowname[m][row] = at(t, r, cs);
+                rowname[m][row] = table_at(t, r, cs);
             }
-            fprintf(d, "%d,%d,%s,%.10g,%.10g,%.10g\n", m, row++, at(t, r, cs), sign * num(t, r, cd),
-                    fmin(a, b), fmax(a, b));
+            fprintf(d, "%d,%d,%s,%.10g,%.10g,%.10g\n", m, row++, table_at(t, r, cs),
+                    sign * table_num(t, r, cd), fmin(a, b), fmax(a, b));
         }
         max_rows = row > max_rows ? row : max_rows;
         n_rows[m] = row < 16 ? row : 16;
@@ -603,17 +474,17 @@ static int fig_differences(const char *dir, const struct table *t, char *err, si
 /* timeseries: each weekly series with its CI band. */
 static int fig_timeseries(const char *dir, const struct table *t, char *err, size_t err_len)
 {
-    int cw = col(t, "week"), cm = col(t, "metric"), cmean = col(t, "mean"), cl = col(t, "ci_low"),
-        ch = col(t, "ci_high");
+    int cw = table_col(t, "week"), cm = table_col(t, "metric"), cmean = table_col(t, "mean"),
+        cl = table_col(t, "ci_low"), ch = table_col(t, "ci_high");
     const char *series[8];
     int n = 0;
     for (int r = 0; r < t->n_rows && n < 8; r++) {
         bool seen = false;
         for (int k = 0; k < n; k++) {
-            seen |= strcmp(series[k], at(t, r, cm)) == 0;
+            seen |= strcmp(series[k], table_at(t, r, cm)) == 0;
         }
         if (!seen) {
-            series[n++] = at(t, r, cm);
+            series[n++] = table_at(t, r, cm);
         }
     }
     FILE *d = open_in(dir, "timeseries", "dat");
@@ -624,9 +495,9 @@ static int fig_timeseries(const char *dir, const struct table *t, char *err, siz
     fputs("# week,mean,ci_low,ci_high; one block per series\n", d);
     for (int k = 0; k < n; k++) {
         for (int r = 0; r < t->n_rows; r++) {
-            if (strcmp(series[k], at(t, r, cm)) == 0) {
-                fprintf(d, "%s,%s,%s,%s\n", at(t, r, cw), at(t, r, cmean), at(t, r, cl),
-                        at(t, r, ch));
+            if (strcmp(series[k], table_at(t, r, cm)) == 0) {
+                fprintf(d, "%s,%s,%s,%s\n", table_at(t, r, cw), table_at(t, r, cmean),
+                        table_at(t, r, cl), table_at(t, r, ch));
             }
         }
         fputs("\n\n", d);
@@ -669,14 +540,14 @@ static int fig_timeseries(const char *dir, const struct table *t, char *err, siz
 /* sweep: each chosen metric against the first key, one line per value of the second key. */
 static int fig_sweep(const char *dir, const struct table *t, char *err, size_t err_len)
 {
-    int cm = col(t, "metric");
+    int cm = table_col(t, "metric");
     int n_keys = cm; /* the varied keys come first */
-    int cmean = col(t, "mean"), cl = col(t, "ci_low"), ch = col(t, "ci_high");
+    int cmean = table_col(t, "mean"), cl = table_col(t, "ci_low"), ch = table_col(t, "ci_high");
     const char *metrics[8];
     char *names[512];
     int n_names = 0, drawn = 0;
     for (int r = 0; r < t->n_rows && n_names < 512; r++) {
-        names[n_names++] = (char *)at(t, r, cm);
+        names[n_names++] = (char *)table_at(t, r, cm);
     }
     int nm = choose_metrics(names, n_names, metrics, 6);
     for (int m = 0; m < nm; m++) {
@@ -691,7 +562,7 @@ static int fig_sweep(const char *dir, const struct table *t, char *err, size_t e
         double groups[16];
         int ng = 0;
         for (int r = 0; r < t->n_rows; r++) { /* the groups, in order */
-            double g = n_keys > 1 ? num(t, r, 1) : 0.0;
+            double g = n_keys > 1 ? table_num(t, r, 1) : 0.0;
             bool seen = false;
             for (int k = 0; k < ng; k++) {
                 seen |= groups[k] == g;
@@ -702,10 +573,10 @@ static int fig_sweep(const char *dir, const struct table *t, char *err, size_t e
         }
         for (int gi = 0; gi < ng; gi++) {
             for (int r = 0; r < t->n_rows; r++) {
-                double g = n_keys > 1 ? num(t, r, 1) : 0.0;
-                if (strcmp(at(t, r, cm), metrics[m]) == 0 && g == groups[gi]) {
-                    fprintf(d, "%s,%d,%s,%s,%s\n", at(t, r, 0), gi, at(t, r, cmean), at(t, r, cl),
-                            at(t, r, ch));
+                double g = n_keys > 1 ? table_num(t, r, 1) : 0.0;
+                if (strcmp(table_at(t, r, cm), metrics[m]) == 0 && g == groups[gi]) {
+                    fprintf(d, "%s,%d,%s,%s,%s\n", table_at(t, r, 0), gi, table_at(t, r, cmean),
+                            table_at(t, r, cl), table_at(t, r, ch));
                 }
             }
             fputs("\n\n", d);
@@ -757,17 +628,17 @@ static int fig_sweep(const char *dir, const struct table *t, char *err, size_t e
 static int fig_tornado(const char *dir, const struct table *t, const char *metric, char *err,
                        size_t err_len)
 {
-    int cp = col(t, "parameter"), cm = col(t, "metric"), cld = col(t, "low_diff"),
-        chd = col(t, "high_diff"), clo = col(t, "low"), chi = col(t, "high");
+    int cp = table_col(t, "parameter"), cm = table_col(t, "metric"), cld = table_col(t, "low_diff"),
+        chd = table_col(t, "high_diff"), clo = table_col(t, "low"), chi = table_col(t, "high");
     struct bar {
         int row;
         double width;
     } bars[256];
     int n = 0;
     for (int r = 0; r < t->n_rows && n < 256; r++) {
-        if (strcmp(at(t, r, cm), metric) == 0) {
+        if (strcmp(table_at(t, r, cm), metric) == 0) {
             bars[n].row = r;
-            bars[n].width = fabs(num(t, r, chd) - num(t, r, cld));
+            bars[n].width = fabs(table_num(t, r, chd) - table_num(t, r, cld));
             n++;
         }
     }
@@ -791,8 +662,8 @@ static int fig_tornado(const char *dir, const struct table *t, const char *metri
     fputs("row,parameter,low_diff,high_diff\n", d);
     for (int i = 0; i < n; i++) {
         int r = bars[i].row;
-        fprintf(d, "%d,%s (%s to %s),%s,%s\n", i, at(t, r, cp), at(t, r, clo), at(t, r, chi),
-                at(t, r, cld), at(t, r, chd));
+        fprintf(d, "%d,%s (%s to %s),%s,%s\n", i, table_at(t, r, cp), table_at(t, r, clo),
+                table_at(t, r, chi), table_at(t, r, cld), table_at(t, r, chd));
     }
     fclose(d);
     FILE *f = open_in(dir, name, "gp");
@@ -830,7 +701,7 @@ static int fig_tornado(const char *dir, const struct table *t, const char *metri
 /* flow: where clients went in a year, from a care run's summary. */
 static int fig_flow(const char *dir, const struct table *t, char *err, size_t err_len)
 {
-    int cm = col(t, "metric"), cmean = col(t, "mean");
+    int cm = table_col(t, "metric"), cmean = table_col(t, "mean");
     double v[16];
     const char *want[] = {"referrals_per_year",
                           "signposted_pct",
@@ -846,8 +717,8 @@ static int fig_flow(const char *dir, const struct table *t, char *err, size_t er
     for (int k = 0; want[k]; k++) {
         v[k] = NAN;
         for (int r = 0; r < t->n_rows; r++) {
-            if (strcmp(at(t, r, cm), want[k]) == 0) {
-                v[k] = num(t, r, cmean);
+            if (strcmp(table_at(t, r, cm), want[k]) == 0) {
+                v[k] = table_num(t, r, cmean);
             }
         }
         if (isnan(v[k])) {
@@ -1027,7 +898,7 @@ int plot_folder(const char *dir, char *err, size_t err_len)
     int rc;
     /* comparison.csv: outcomes by scenario and the forest plot. */
     snprintf(path, sizeof path, "%s/comparison.csv", dir);
-    if ((rc = read_table(path, &t, err, err_len)) < 0) {
+    if ((rc = table_read(path, &t, err, err_len)) < 0) {
         return -1;
     }
     if (rc == 0) {
@@ -1036,8 +907,9 @@ int plot_folder(const char *dir, char *err, size_t err_len)
                                            "diff_ci_low", "diff_ci_high", NULL};
         any = true;
         if (!has_columns(&t, path, need, err, err_len) ||
-            fig_outcomes(figs, &t, col(&t, "metric"), col(&t, "scenario"), col(&t, "mean"),
-                         col(&t, "ci_low"), col(&t, "ci_high"), NULL, err, err_len) < 0) {
+            fig_outcomes(figs, &t, table_col(&t, "metric"), table_col(&t, "scenario"),
+                         table_col(&t, "mean"), table_col(&t, "ci_low"), table_col(&t, "ci_high"),
+                         NULL, err, err_len) < 0) {
             table_free(&t);
             return -1;
         }
@@ -1054,15 +926,16 @@ int plot_folder(const char *dir, char *err, size_t err_len)
         snprintf(path, sizeof path, "%s/manifest.json", dir);
         manifest_scenario(path, run_name, sizeof run_name);
         snprintf(path, sizeof path, "%s/summary.csv", dir);
-        if ((rc = read_table(path, &t, err, err_len)) < 0) {
+        if ((rc = table_read(path, &t, err, err_len)) < 0) {
             return -1;
         }
         if (rc == 0) {
             static const char *const need[] = {"metric", "mean", "ci_low", "ci_high", NULL};
             any = true;
             if (!has_columns(&t, path, need, err, err_len) ||
-                fig_outcomes(figs, &t, col(&t, "metric"), -1, col(&t, "mean"), col(&t, "ci_low"),
-                             col(&t, "ci_high"), run_name, err, err_len) < 0) {
+                fig_outcomes(figs, &t, table_col(&t, "metric"), -1, table_col(&t, "mean"),
+                             table_col(&t, "ci_low"), table_col(&t, "ci_high"), run_name, err,
+                             err_len) < 0) {
                 table_free(&t);
                 return -1;
             }
@@ -1076,7 +949,7 @@ int plot_folder(const char *dir, char *err, size_t err_len)
         }
     }
     snprintf(path, sizeof path, "%s/timeseries.csv", dir);
-    if ((rc = read_table(path, &t, err, err_len)) < 0) {
+    if ((rc = table_read(path, &t, err, err_len)) < 0) {
         return -1;
     }
     if (rc == 0) {
@@ -1095,13 +968,13 @@ int plot_folder(const char *dir, char *err, size_t err_len)
         drawn++;
     }
     snprintf(path, sizeof path, "%s/sweep.csv", dir);
-    if ((rc = read_table(path, &t, err, err_len)) < 0) {
+    if ((rc = table_read(path, &t, err, err_len)) < 0) {
         return -1;
     }
     if (rc == 0) {
         static const char *const need[] = {"metric", "mean", "ci_low", "ci_high", "n", NULL};
         any = true;
-        int k = has_columns(&t, path, need, err, err_len) && col(&t, "metric") >= 1
+        int k = has_columns(&t, path, need, err, err_len) && table_col(&t, "metric") >= 1
                     ? fig_sweep(figs, &t, err, err_len)
                     : -1;
         table_free(&t);
@@ -1111,7 +984,7 @@ int plot_folder(const char *dir, char *err, size_t err_len)
         drawn += k;
     }
     snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
-    if ((rc = read_table(path, &t, err, err_len)) < 0) {
+    if ((rc = table_read(path, &t, err, err_len)) < 0) {
         return -1;
     }
     if (rc == 0) {
@@ -1131,7 +1004,7 @@ int plot_folder(const char *dir, char *err, size_t err_len)
             drawn += k;
         }
         if (drawn == 0 && t.n_rows > 0) { /* not the care model: the first metric */
-            int k = fig_tornado(figs, &t, at(&t, 0, col(&t, "metric")), err, err_len);
+            int k = fig_tornado(figs, &t, table_at(&t, 0, table_col(&t, "metric")), err, err_len);
             drawn += k > 0 ? k : 0;
         }
         table_free(&t);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "analysis/plot.h"
+#include "analysis/table.h"
 #include "sim/xalloc.h"
 
 extern char **environ;
@@ -112,101 +113,17 @@ static void manifest_field(const char *json, const char *key, char *buf, size_t 
     }
 }
 
-/* ---- CSV (the same simple format ccsim writes) -------------------------------------------- */
+/* ---- CSV ---------------------------------------------------------------------------------- */
 
-struct rows {
-    int n_cols, n;
-    char **cell; /* row-major, header first */
-};
-
-static void rows_free(struct rows *r)
+/* Reads a results file if there is a readable, well-formed one. */
+static bool read_rows(const char *path, struct table *t)
 {
-    for (long i = 0; i < (long)(r->n + 1) * r->n_cols; i++) {
-        free(r->cell[i]);
-    }
-    free(r->cell);
-    memset(r, 0, sizeof *r);
-}
-
-static int split_line(const char *line, char **out, int max)
-{
-    int n = 0;
-    const char *p = line;
-    while (n < max) {
-        char buf[2048];
-        size_t len = 0;
-        bool q = *p == '"';
-        if (q) {
-            p++;
-        }
-        while (*p && (q ? *p != '"' : (*p != ',' && *p != '\n' && *p != '\r'))) {
-            if (len + 1 < sizeof buf) {
-                buf[len++] = *p;
-            }
-            p++;
-        }
-        if (q && *p == '"') {
-            p++;
-        }
-        buf[len] = '\0';
-        out[n++] = xstrdup(buf);
-        if (*p != ',') {
-            break;
-        }
-        p++;
-    }
-    return n;
-}
-
-static bool read_rows(const char *path, struct rows *r)
-{
-    FILE *f = fopen(path, "r");
-    char line[8192];
-    char *fields[64];
-    memset(r, 0, sizeof *r);
-    if (!f || !fgets(line, sizeof line, f)) {
-        if (f) {
-            fclose(f);
-        }
+    char err[256];
+    if (table_read(path, t, err, sizeof err) != 0) {
+        memset(t, 0, sizeof *t);
         return false;
     }
-    r->n_cols = split_line(line, fields, 64);
-    int cap = 64;
-    r->cell = xcalloc((size_t)cap * (size_t)r->n_cols, sizeof *r->cell);
-    memcpy(r->cell, fields, (size_t)r->n_cols * sizeof *fields);
-    while (fgets(line, sizeof line, f)) {
-        int n = split_line(line, fields, 64);
-        if (n != r->n_cols) {
-            for (int i = 0; i < n; i++) {
-                free(fields[i]);
-            }
-            continue;
-        }
-        if (r->n + 2 > cap) {
-            cap *= 2;
-            r->cell = xreallocarray(r->cell, (size_t)cap * (size_t)r->n_cols, sizeof *r->cell);
-        }
-        memcpy(r->cell + (size_t)(r->n + 1) * (size_t)r->n_cols, fields,
-               (size_t)n * sizeof *fields);
-        r->n++;
-    }
-    fclose(f);
     return true;
-}
-
-static const char *cellv(const struct rows *r, int row, int c)
-{
-    return r->cell[(size_t)(row + 1) * (size_t)r->n_cols + (size_t)c];
-}
-
-static int colof(const struct rows *r, const char *name)
-{
-    for (int i = 0; i < r->n_cols; i++) {
-        if (strcmp(r->cell[i], name) == 0) {
-            return i;
-        }
-    }
-    return -1;
 }
 
 static void number(FILE *f, const char *s)
@@ -531,7 +448,7 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
                  dir);
         return -1;
     }
-    struct rows summary = {0}, comparison = {0}, validation = {0};
+    struct table summary = {0}, comparison = {0}, validation = {0};
     snprintf(path, sizeof path, "%.4000s/comparison.csv", dir);
     bool is_compare = read_rows(path, &comparison);
     snprintf(path, sizeof path, "%.4000s/summary.csv", dir);
@@ -594,9 +511,9 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     if (!f) {
         snprintf(err, err_len, "%s: %s", tmp, strerror(errno));
         free(manifest);
-        rows_free(&summary);
-        rows_free(&comparison);
-        rows_free(&validation);
+        table_free(&summary);
+        table_free(&comparison);
+        table_free(&validation);
         return -2;
     }
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -626,16 +543,16 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     read_params(path, &base_params);
     fputs("<h2>The question</h2>\n", f);
     if (is_compare) {
-        int cs = colof(&comparison, "scenario");
+        int cs = table_col(&comparison, "scenario");
         const char *names[16];
         int ns = 0;
-        for (int r = 0; r < comparison.n && ns < 16; r++) {
+        for (int r = 0; r < comparison.n_rows && ns < 16; r++) {
             bool seen = false;
             for (int k = 0; k < ns; k++) {
-                seen |= strcmp(names[k], cellv(&comparison, r, cs)) == 0;
+                seen |= strcmp(names[k], table_at(&comparison, r, cs)) == 0;
             }
             if (!seen) {
-                names[ns++] = cellv(&comparison, r, cs);
+                names[ns++] = table_at(&comparison, r, cs);
             }
         }
         struct params ps[16];
@@ -735,63 +652,64 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     /* Headline results. */
     fputs("<h2>Headline results</h2>\n", f);
     if (is_compare) {
-        int cm = colof(&comparison, "metric"), cs = colof(&comparison, "scenario"),
-            cmean = colof(&comparison, "mean"), clo = colof(&comparison, "ci_low"),
-            chi = colof(&comparison, "ci_high"), cd = colof(&comparison, "diff"),
-            cdl = colof(&comparison, "diff_ci_low"), cdh = colof(&comparison, "diff_ci_high");
+        int cm = table_col(&comparison, "metric"), cs = table_col(&comparison, "scenario"),
+            cmean = table_col(&comparison, "mean"), clo = table_col(&comparison, "ci_low"),
+            chi = table_col(&comparison, "ci_high"), cd = table_col(&comparison, "diff"),
+            cdl = table_col(&comparison, "diff_ci_low"),
+            cdh = table_col(&comparison, "diff_ci_high");
         fputs("<p>Mean across replications with its 95% confidence interval, and the difference "
               "from the reference scenario with its 95% interval from the paired replications "
               "(the same clients and random numbers in every scenario). Rates are per 100 clients "
               "in the service per year.</p>\n<table><tr><th>metric</th><th>scenario</th><th>mean"
               "</th><th>95% CI</th><th>difference</th><th>95% CI of the difference</th></tr>\n",
               f);
-        for (int r = 0; r < comparison.n; r++) {
-            if (!is_headline(cellv(&comparison, r, cm), care)) {
+        for (int r = 0; r < comparison.n_rows; r++) {
+            if (!is_headline(table_at(&comparison, r, cm), care)) {
                 continue;
             }
             fputs("<tr><td>", f);
-            html(f, cellv(&comparison, r, cm));
+            html(f, table_at(&comparison, r, cm));
             fputs("</td><td>", f);
-            html(f, cellv(&comparison, r, cs));
+            html(f, table_at(&comparison, r, cs));
             fputs("</td><td class=\"n\">", f);
-            number(f, cellv(&comparison, r, cmean));
+            number(f, table_at(&comparison, r, cmean));
             fputs("</td><td class=\"n\">", f);
-            number(f, cellv(&comparison, r, clo));
+            number(f, table_at(&comparison, r, clo));
             fputs(" to ", f);
-            number(f, cellv(&comparison, r, chi));
+            number(f, table_at(&comparison, r, chi));
             fputs("</td><td class=\"n\">", f);
-            number(f, cellv(&comparison, r, cd));
+            number(f, table_at(&comparison, r, cd));
             fputs("</td><td class=\"n\">", f);
-            if (strcmp(cellv(&comparison, r, cd), "NA") != 0) {
-                number(f, cellv(&comparison, r, cdl));
+            if (strcmp(table_at(&comparison, r, cd), "NA") != 0) {
+                number(f, table_at(&comparison, r, cdl));
                 fputs(" to ", f);
-                number(f, cellv(&comparison, r, cdh));
+                number(f, table_at(&comparison, r, cdh));
             }
             fputs("</td></tr>\n", f);
         }
         fputs("</table>\n", f);
     } else if (is_run) {
-        int cm = colof(&summary, "metric"), cmean = colof(&summary, "mean"),
-            clo = colof(&summary, "ci_low"), chi = colof(&summary, "ci_high"),
-            cn = colof(&summary, "n");
+        int cm = table_col(&summary, "metric"), cmean = table_col(&summary, "mean"),
+            clo = table_col(&summary, "ci_low"), chi = table_col(&summary, "ci_high"),
+            cn = table_col(&summary, "n");
         fputs("<p>Mean across replications with its 95% confidence interval. Rates are per 100 "
               "clients in the service per year.</p>\n<table><tr><th>metric</th><th>mean</th>"
               "<th>95% CI</th><th>replications</th></tr>\n",
               f);
-        for (int r = 0; r < summary.n; r++) {
-            if (!is_headline(cellv(&summary, r, cm), care)) {
+        for (int r = 0; r < summary.n_rows; r++) {
+            if (!is_headline(table_at(&summary, r, cm), care)) {
                 continue;
             }
             fputs("<tr><td>", f);
-            html(f, cellv(&summary, r, cm));
+            html(f, table_at(&summary, r, cm));
             fputs("</td><td class=\"n\">", f);
-            number(f, cellv(&summary, r, cmean));
+            number(f, table_at(&summary, r, cmean));
             fputs("</td><td class=\"n\">", f);
-            number(f, cellv(&summary, r, clo));
+            number(f, table_at(&summary, r, clo));
             fputs(" to ", f);
-            number(f, cellv(&summary, r, chi));
+            number(f, table_at(&summary, r, chi));
             fputs("</td><td class=\"n\">", f);
-            html(f, cellv(&summary, r, cn));
+            html(f, table_at(&summary, r, cn));
             fputs("</td></tr>\n", f);
         }
         fputs("</table>\n<p class=\"note\">Every metric is in summary.csv.</p>\n", f);
@@ -912,30 +830,31 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     /* Validation. */
     fputs("<h2>Validation status</h2>\n", f);
     if (has_validation) {
-        int cr = colof(&validation, "row"), cp = colof(&validation, "published"),
-            cpl = colof(&validation, "published_low"), cph = colof(&validation, "published_high"),
-            cs = colof(&validation, "simulated"), csl = colof(&validation, "simulated_low"),
-            csh = colof(&validation, "simulated_high"), cres = colof(&validation, "result");
+        int cr = table_col(&validation, "row"), cp = table_col(&validation, "published"),
+            cpl = table_col(&validation, "published_low"),
+            cph = table_col(&validation, "published_high"),
+            cs = table_col(&validation, "simulated"), csl = table_col(&validation, "simulated_low"),
+            csh = table_col(&validation, "simulated_high"), cres = table_col(&validation, "result");
         fputs("<table><tr><th>published effect</th><th>published</th><th>simulated</th>"
               "<th>result</th></tr>\n",
               f);
-        for (int r = 0; r < validation.n; r++) {
+        for (int r = 0; r < validation.n_rows; r++) {
             fputs("<tr><td>", f);
-            html(f, cellv(&validation, r, cr));
+            html(f, table_at(&validation, r, cr));
             fputs("</td><td class=\"n\">", f);
-            number(f, cellv(&validation, r, cp));
+            number(f, table_at(&validation, r, cp));
             fputs(" (", f);
-            number(f, cellv(&validation, r, cpl));
+            number(f, table_at(&validation, r, cpl));
             fputs(" to ", f);
-            number(f, cellv(&validation, r, cph));
+            number(f, table_at(&validation, r, cph));
             fputs(")</td><td class=\"n\">", f);
-            number(f, cellv(&validation, r, cs));
+            number(f, table_at(&validation, r, cs));
             fputs(" (", f);
-            number(f, cellv(&validation, r, csl));
+            number(f, table_at(&validation, r, csl));
             fputs(" to ", f);
-            number(f, cellv(&validation, r, csh));
+            number(f, table_at(&validation, r, csh));
             fputs(")</td><td class=\"", f);
-            bool pass = strcmp(cellv(&validation, r, cres), "pass") == 0;
+            bool pass = strcmp(table_at(&validation, r, cres), "pass") == 0;
             fputs(pass ? "pass\">pass" : "fail\">fail", f);
             fputs("</td></tr>\n", f);
         }
@@ -958,9 +877,9 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     fputs(".</p>\n</body>\n</html>\n", f);
 
     params_free(&base_params);
-    rows_free(&summary);
-    rows_free(&comparison);
-    rows_free(&validation);
+    table_free(&summary);
+    table_free(&comparison);
+    table_free(&validation);
     free(manifest);
     bool bad = ferror(f) != 0;
     if (fclose(f) != 0 || bad) {

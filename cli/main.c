@@ -199,7 +199,10 @@ struct run_opts {
 static const char *usage_cmd = "run";
 
 struct run_opts;
+struct manifest;
 static void draw_after(const struct run_opts *o);
+static int finish_results(struct outdir *od, const struct run_opts *o, struct manifest *m,
+                          int write_rc, char *path, size_t path_len);
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -816,24 +819,9 @@ static int cmd_sweep(int argc, char **argv)
     }
     progress_fini(&bar);
     if (rc == 0 && has_dir) {
-        m.finished = time(NULL);
         rc = sweep_write_csv(outdir_file(&od, "sweep.csv", path, sizeof path), axes, o.n_vary, n,
                              (const struct scenario *const *)sc, res);
-        if (rc == 0) {
-            rc = manifest_write(outdir_file(&od, "manifest.json", path, sizeof path), &m);
-        }
-        if (rc != 0) {
-            fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
-            rc = EXIT_RUN_FAILED;
-        } else if (outdir_commit(&od, err, sizeof err) != 0) {
-            fprintf(stderr, "ccsim: %s\n", err);
-            rc = EXIT_RUN_FAILED;
-        }
-        if (rc != 0) {
-            outdir_abort(&od);
-        } else {
-            draw_after(&o);
-        }
+        rc = finish_results(&od, &o, &m, rc, path, sizeof path);
     } else if (rc == 0) {
         if (sweep_write_csv("/dev/stdout", axes, o.n_vary, n, (const struct scenario *const *)sc,
                             res) != 0) {
@@ -995,24 +983,9 @@ static int cmd_sensitivity(int argc, char **argv)
         }
     }
     if (rc == 0 && has_dir) {
-        m.finished = time(NULL);
         rc = sens_write_csv(outdir_file(&od, "sensitivity.csv", path, sizeof path), params, n, base,
                             &base_res, low, high);
-        if (rc == 0) {
-            rc = manifest_write(outdir_file(&od, "manifest.json", path, sizeof path), &m);
-        }
-        if (rc != 0) {
-            fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
-            rc = EXIT_RUN_FAILED;
-        } else if (outdir_commit(&od, err, sizeof err) != 0) {
-            fprintf(stderr, "ccsim: %s\n", err);
-            rc = EXIT_RUN_FAILED;
-        }
-        if (rc != 0) {
-            outdir_abort(&od);
-        } else {
-            draw_after(&o);
-        }
+        rc = finish_results(&od, &o, &m, rc, path, sizeof path);
     } else if (rc == 0) {
         if (sens_write_csv("/dev/stdout", params, n, base, &base_res, low, high) != 0) {
             rc = EXIT_RUN_FAILED;
@@ -1486,6 +1459,33 @@ static void draw_after(const struct run_opts *o)
     }
 }
 
+/* The end of a results folder whose own files are written (write_rc 0, or -errno for path):
+ * the manifest, the rename into place and the figures; on any failure the partial folder is
+ * removed. Returns 0 or EXIT_RUN_FAILED. */
+static int finish_results(struct outdir *od, const struct run_opts *o, struct manifest *m,
+                          int write_rc, char *path, size_t path_len)
+{
+    char err[1024];
+    int rc = write_rc;
+
+    m->finished = time(NULL);
+    if (rc == 0) {
+        rc = manifest_write(outdir_file(od, "manifest.json", path, path_len), m);
+    }
+    if (rc != 0) {
+        fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
+        outdir_abort(od);
+        return EXIT_RUN_FAILED;
+    }
+    if (outdir_commit(od, err, sizeof err) != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        outdir_abort(od);
+        return EXIT_RUN_FAILED;
+    }
+    draw_after(o);
+    return 0;
+}
+
 static const char usage_plot[] =
     "usage: ccsim plot DIR\n"
     "\n"
@@ -1641,7 +1641,6 @@ static int cmd_compare(int argc, char **argv)
         m.wall_seconds += e[i].res.wall_seconds;
     }
     if (rc == 0 && has_dir) {
-        m.finished = time(NULL);
         rc = compare_write_csv(outdir_file(&od, "comparison.csv", path, sizeof path), e,
                                o.n_scenarios);
         for (int i = 0; rc == 0 && i < o.n_scenarios; i++) {
@@ -1654,21 +1653,7 @@ static int cmd_compare(int argc, char **argv)
                                     o.scenarios[i]);
             }
         }
-        if (rc == 0) {
-            rc = manifest_write(outdir_file(&od, "manifest.json", path, sizeof path), &m);
-        }
-        if (rc != 0) {
-            fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
-            rc = EXIT_RUN_FAILED;
-        } else if (outdir_commit(&od, err, sizeof err) != 0) {
-            fprintf(stderr, "ccsim: %s\n", err);
-            rc = EXIT_RUN_FAILED;
-        }
-        if (rc != 0) {
-            outdir_abort(&od);
-        } else {
-            draw_after(&o);
-        }
+        rc = finish_results(&od, &o, &m, rc, path, sizeof path);
     } else if (rc == 0) {
         compare_print_table(stdout, e, o.n_scenarios);
     } else if (has_dir) {

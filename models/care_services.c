@@ -319,13 +319,13 @@ void care_link_needs(struct care_run *run, uint32_t id, bool at_start)
     struct care_client *c = &run->cl[id];
     const struct care_params *p = run->p;
     const struct care_model *md = &p->model[c->model];
-    uint16_t todo = c->needs & (uint16_t) ~(c->met | c->delayed | c->queued);
+    uint16_t open_needs = c->needs & (uint16_t) ~(c->met | c->delayed | c->queued);
 
     if (at_start && c->t_coord_start >= run->warmup && c->t_coord_start <= run->horizon - 30.0) {
         run->n.needs_30d_den += (uint64_t)__builtin_popcount(c->needs & (uint16_t)~c->met);
     }
-    for (int i = 0; todo && i < p->n_needs; i++) {
-        if (!(todo & (1u << i))) {
+    for (int i = 0; open_needs && i < p->n_needs; i++) {
+        if (!(open_needs & (1u << i))) {
             continue;
         }
         bool in_house = md->in_house[p->need[i].service];
