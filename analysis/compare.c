@@ -40,7 +40,10 @@ int compare_write_csv(const char *path, const struct compare_entry *e, int n)
         const char *name = scenario_metric_name(e[0].sc, m);
         for (int s = 0; s < n; s++) {
             int ms = compare_metric_index(&e[s], name);
-            fprintf(f, "%s,%s,", name, e[s].name);
+            csv_field(f, name);
+            fputc(',', f);
+            csv_field(f, e[s].name);
+            fputc(',', f);
             if (ms < 0) {
                 fputs("NA,NA,NA,NA,NA,NA\n", f);
                 continue;

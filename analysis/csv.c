@@ -15,6 +15,22 @@ void csv_number(FILE *out, double x)
     }
 }
 
+void csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"') {
+            fputc('"', out);
+        }
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
 static int close_checked(FILE *f)
 {
     int bad = ferror(f);
@@ -37,7 +53,8 @@ int csv_write_summary(const char *path, const struct scenario *sc,
     for (int m = 0; m < res->n_metrics; m++) {
         struct ci c;
         ci_t(res->metrics + m, (size_t)res->replications, (size_t)res->n_metrics, CSV_CI_LEVEL, &c);
-        fprintf(f, "%s,", scenario_metric_name(sc, m));
+        csv_field(f, scenario_metric_name(sc, m));
+        fputc(',', f);
         csv_number(f, c.mean);
         fputc(',', f);
         csv_number(f, c.sd);
@@ -65,7 +82,9 @@ int csv_write_timeseries(const char *path, const struct scenario *sc,
             struct ci c;
             ci_t(res->series + (size_t)s * (size_t)res->n_points + (size_t)k,
                  (size_t)res->replications, per_rep, CSV_CI_LEVEL, &c);
-            fprintf(f, "%d,%s,", k + 1, scenario_series_name(sc, s));
+            fprintf(f, "%d,", k + 1);
+            csv_field(f, scenario_series_name(sc, s));
+            fputc(',', f);
             csv_number(f, c.mean);
             fputc(',', f);
             csv_number(f, c.lo);
@@ -87,7 +106,8 @@ int csv_write_replications(const char *path, const struct scenario *sc,
     }
     fputs("replication", f);
     for (int m = 0; m < res->n_metrics; m++) {
-        fprintf(f, ",%s", scenario_metric_name(sc, m));
+        fputc(',', f);
+        csv_field(f, scenario_metric_name(sc, m));
     }
     fputc('\n', f);
     for (long r = 0; r < res->replications; r++) {

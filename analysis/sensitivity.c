@@ -63,8 +63,9 @@ int sens_write_csv(const char *path, const struct sens_param *params, int n,
             ci_t(high[i].metrics + m, reps, nm, CSV_CI_LEVEL, &h);
             ci_paired(base->metrics + m, nm, low[i].metrics + m, nm, reps, CSV_CI_LEVEL, &dl);
             ci_paired(base->metrics + m, nm, high[i].metrics + m, nm, reps, CSV_CI_LEVEL, &dh);
-            fprintf(f, "%s,%.15g,%.15g,%s", params[i].path, params[i].key->plausible_lo,
-                    params[i].key->plausible_hi, scenario_metric_name(base_sc, (int)m));
+            csv_field(f, params[i].path);
+            fprintf(f, ",%.15g,%.15g,", params[i].key->plausible_lo, params[i].key->plausible_hi);
+            csv_field(f, scenario_metric_name(base_sc, (int)m));
             const double v[] = {b.mean, l.mean,  h.mean, dl.mean, dl.lo,
                                 dl.hi,  dh.mean, dh.lo,  dh.hi};
             for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {

@@ -84,7 +84,8 @@ int sweep_write_csv(const char *path, const struct sweep_axis *axes, int n_axes,
         return -errno;
     }
     for (int k = 0; k < n_axes; k++) {
-        fprintf(f, "%s,", axes[k].key);
+        csv_field(f, axes[k].key);
+        fputc(',', f);
     }
     fputs("metric,mean,ci_low,ci_high,n\n", f);
     for (long p = 0; p < n_points; p++) {
@@ -95,7 +96,8 @@ int sweep_write_csv(const char *path, const struct sweep_axis *axes, int n_axes,
             for (int k = 0; k < n_axes; k++) {
                 fprintf(f, "%.15g,", sweep_value(axes, n_axes, p, k));
             }
-            fprintf(f, "%s,", scenario_metric_name(sc[p], m));
+            csv_field(f, scenario_metric_name(sc[p], m));
+            fputc(',', f);
             csv_number(f, c.mean);
             fputc(',', f);
             csv_number(f, c.lo);
