@@ -1,8 +1,12 @@
+#define _GNU_SOURCE /* renameat2 (RENAME_EXCHANGE), posix_spawn_file_actions_addchdir_np, flock */
 #include "analysis/plot.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +14,14 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "analysis/table.h"
+#include "sim/fail.h"
 #include "sim/xalloc.h"
 
 extern char **environ;
@@ -23,22 +30,6 @@ extern char **environ;
 static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
                                       "#56B4E9", "#CC79A7", "#F0E442", "#000000"};
 #define N_PALETTE 8
-
-/* ---- CSV ---------------------------------------------------------------------------------- */
-
-/* Checks that t has every column named; else err names the first missing one. */
-static bool has_columns(const struct table *t, const char *path, const char *const *names,
-                        char *err, size_t err_len)
-{
-    for (int i = 0; names[i]; i++) {
-        if (table_col(t, names[i]) < 0) {
-            snprintf(err, err_len, "%s: no column '%s' (is it a ccsim results file?)", path,
-                     names[i]);
-            return false;
-        }
-    }
-    return true;
-}
 
 /* ---- metrics: which to show, and their units ---------------------------------------------- */
 
@@ -122,6 +113,265 @@ static int choose_metrics(char **names, int n, const char **out, int max)
     return k;
 }
 
+
+/* ---- staging folders: replaced all at once, removed on a signal ---------------------------- */
+
+/* Two at most at a time: a report's, and the figures it draws. */
+#define N_SLOTS 2
+
+/* What a signal handler removes, prepared before anything is written (async-signal-safe use
+ * only: the handler reads these and calls kill, waitpid, open, unlinkat, close and rmdir). */
+static struct {
+    char tmp[PLOT_PATH_MAX];
+    char lock[PLOT_PATH_MAX];
+    volatile sig_atomic_t is_armed;
+} slots[N_SLOTS];
+static volatile sig_atomic_t gnuplot_pid;
+
+/* The record of a directory entry as getdents64 returns it (the kernel's layout). */
+struct dirent64_raw {
+    uint64_t d_ino;
+    int64_t d_off;
+    unsigned short d_reclen;
+    unsigned char d_type;
+    char d_name[];
+};
+
+/* Removes the files of a folder and the folder, with async-signal-safe calls only. A staging
+ * folder holds files only, so nothing is descended into. */
+static void remove_flat_signal_safe(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0) {
+        char buf[4096] __attribute__((aligned(8)));
+        long n;
+        while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+            for (long off = 0; off < n;) {
+                struct dirent64_raw *e = (struct dirent64_raw *)(void *)(buf + off);
+                const char *nm = e->d_name;
+                if (!(nm[0] == '.' && (!nm[1] || (nm[1] == '.' && !nm[2])))) {
+                    unlinkat(fd, nm, 0);
+                }
+                off += e->d_reclen;
+            }
+        }
+        close(fd);
+    }
+    rmdir(path);
+}
+
+void plot_on_signal(void)
+{
+    pid_t pid = (pid_t)gnuplot_pid;
+    if (pid > 0) { /* a gnuplot still drawing would write into the folder being removed */
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    for (int i = 0; i < N_SLOTS; i++) {
+        if (slots[i].is_armed) {
+            slots[i].is_armed = 0;
+            remove_flat_signal_safe(slots[i].tmp);
+            unlink(slots[i].lock);
+        }
+    }
+}
+
+/* Removes path and, when it is a folder, what it holds, without following symbolic links (a
+ * link is removed, not its target). Depth is bounded: ccsim's folders are flat. */
+static void remove_tree_at(int at, const char *name, int depth)
+{
+    if (unlinkat(at, name, 0) == 0 || (errno != EISDIR && errno != EPERM) || depth > 8) {
+        return;
+    }
+    int fd = openat(at, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        return;
+    }
+    DIR *d = fdopendir(fd);
+    if (!d) {
+        close(fd);
+        return;
+    }
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) {
+            remove_tree_at(dirfd(d), e->d_name, depth + 1);
+        }
+    }
+    closedir(d);
+    unlinkat(at, name, AT_REMOVEDIR);
+}
+
+static void remove_tree(const char *path)
+{
+    remove_tree_at(AT_FDCWD, path, 0);
+}
+
+/* Takes the lock file of a staging area: exclusive, not waiting. The file is removed at the end,
+ * so after locking, the path must still name the file locked (else another process removed it
+ * in between, and the lock is taken again). */
+static int lock_take(const char *path, char *err, size_t err_len)
+{
+    for (int attempt = 0; attempt < 8; attempt++) {
+        int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        struct stat a, b;
+        if (fd < 0) {
+            snprintf(err, err_len, "%s: %s", path, strerror(errno));
+            return -1;
+        }
+        if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int e = errno;
+            close(fd);
+            if (e == EWOULDBLOCK) {
+                snprintf(err, err_len, "%s: another ccsim is writing there now (wait for it)",
+                         path);
+            } else {
+                snprintf(err, err_len, "%s: %s", path, strerror(e));
+            }
+            return -1;
+        }
+        if (fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino) {
+            return fd;
+        }
+        close(fd);
+    }
+    snprintf(err, err_len, "%s: cannot be locked", path);
+    return -1;
+}
+
+int plot_stage_begin(struct plot_stage *s, const char *dir, const char *name, char *err,
+                     size_t err_len)
+{
+    char prefix[300];
+    memset(s, 0, sizeof *s);
+    s->lock_fd = -1;
+    s->slot = -1;
+    for (int i = 0; i < N_SLOTS && s->slot < 0; i++) {
+        s->slot = slots[i].is_armed ? -1 : i;
+    }
+    SIM_ASSERT(s->slot >= 0, "more than %d staging folders at once", N_SLOTS);
+    snprintf(prefix, sizeof prefix, ".%s.ccsim-partial-", name);
+    if (strlen(dir) + strlen(prefix) + 20 >= sizeof s->tmp) {
+        snprintf(err, err_len, "%s: the folder name is too long", dir);
+        return -1;
+    }
+    snprintf(s->dir, sizeof s->dir, "%s", dir);
+    snprintf(s->lock, sizeof s->lock, "%s/.%s.ccsim-lock", dir, name);
+    snprintf(s->tmp, sizeof s->tmp, "%s/%sXXXXXX", dir, prefix);
+    /* The signal handler's copies are written before anything exists to be removed. */
+    memcpy(slots[s->slot].tmp, s->tmp, sizeof s->tmp);
+    memcpy(slots[s->slot].lock, s->lock, sizeof s->lock);
+    s->lock_fd = lock_take(s->lock, err, err_len);
+    if (s->lock_fd < 0) {
+        return -1;
+    }
+    /* Holding the lock, any staging folder of this name is a leftover of a killed process. */
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
+        if (strncmp(e->d_name, prefix, strlen(prefix)) != 0) {
+            continue;
+        }
+        char path[PLOT_PATH_MAX + 300], dest[PLOT_PATH_MAX + 300];
+        size_t len = strlen(e->d_name);
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        snprintf(dest, sizeof dest, "%s/%s", dir, name);
+        struct stat st;
+        /* A replacement killed between its two renames: the old folder goes back. */
+        if (len > 4 && strcmp(e->d_name + len - 4, ".old") == 0 && lstat(dest, &st) != 0 &&
+            errno == ENOENT && rename(path, dest) == 0) {
+            continue;
+        }
+        remove_tree(path);
+    }
+    if (d) {
+        closedir(d);
+    }
+    slots[s->slot].is_armed = 1;
+    if (!mkdtemp(s->tmp)) {
+        snprintf(err, err_len, "cannot create a folder in %s: %s", dir, strerror(errno));
+        slots[s->slot].is_armed = 0;
+        unlink(s->lock);
+        close(s->lock_fd);
+        s->lock_fd = -1;
+        return -1;
+    }
+    /* mkdtemp filled in the X's: the handler's copy gets them (same length, so a signal in
+     * between sees either name, and both are ours). */
+    memcpy(slots[s->slot].tmp, s->tmp, sizeof s->tmp);
+    return 0;
+}
+
+int plot_stage_swap(struct plot_stage *s, const char *name, char *err, size_t err_len)
+{
+    char dest[PLOT_PATH_MAX + 300], old[PLOT_PATH_MAX + 8];
+    struct stat st;
+    snprintf(dest, sizeof dest, "%s/%s", s->dir, name);
+    if (lstat(dest, &st) != 0) {
+        if (errno != ENOENT || rename(s->tmp, dest) != 0) {
+            snprintf(err, err_len, "%s: %s", dest, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, err_len, "%s is not a folder (ccsim's own %s folder is expected there)",
+                 dest, name);
+        return -1;
+    }
+    if (renameat2(AT_FDCWD, s->tmp, AT_FDCWD, dest, RENAME_EXCHANGE) == 0) {
+        remove_tree(s->tmp); /* the old one, now under the staging name */
+        return 0;
+    }
+    if (errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP) {
+        snprintf(err, err_len, "%s: %s", dest, strerror(errno));
+        return -1;
+    }
+    /* No atomic exchange on this file system: two renames. A process killed between them leaves
+     * the old folder as STAGING.old, which the next plot_stage_begin() puts back. */
+    snprintf(old, sizeof old, "%s.old", s->tmp);
+    if (rename(dest, old) != 0) {
+        snprintf(err, err_len, "%s: %s", dest, strerror(errno));
+        return -1;
+    }
+    if (rename(s->tmp, dest) != 0) {
+        int e = errno;
+        rename(old, dest);
+        snprintf(err, err_len, "%s: %s", dest, strerror(e));
+        return -1;
+    }
+    remove_tree(old);
+    return 0;
+}
+
+int plot_stage_install(struct plot_stage *s, const char *name, char *err, size_t err_len)
+{
+    char from[PLOT_PATH_MAX + 300], to[PLOT_PATH_MAX + 300];
+    snprintf(from, sizeof from, "%s/%s", s->tmp, name);
+    snprintf(to, sizeof to, "%s/%s", s->dir, name);
+    if (rename(from, to) != 0) {
+        snprintf(err, err_len, "%s: %s", to, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+void plot_stage_end(struct plot_stage *s)
+{
+    if (s->slot < 0) {
+        return;
+    }
+    if (slots[s->slot].is_armed) {
+        remove_tree(s->tmp);
+        slots[s->slot].is_armed = 0;
+    }
+    if (s->lock_fd >= 0) {
+        unlink(s->lock);
+        close(s->lock_fd);
+        s->lock_fd = -1;
+    }
+    s->slot = -1;
+}
+
 /* ---- running gnuplot ---------------------------------------------------------------------- */
 
 static const char *gnuplot_program(void)
@@ -159,32 +409,33 @@ bool plot_available(char *err, size_t err_len)
     return false;
 }
 
-/* s for a gnuplot single-quoted string: a quote is written twice. */
-static void gp_quote(const char *s, char *buf, size_t n)
+/* Where figures are drawn: the staging folder, and whether gnuplot is run at all. */
+struct draw {
+    const char *path;
+    bool is_dry;      /* PLOT_DRY_RUN: scripts and data only */
+    bool is_write_bad; /* a script or data file could not be written completely */
+    char bad_file[400];
+};
+
+/* Closes a script or data file, remembering a failed write for render(). */
+static void close_out(struct draw *dw, FILE *f)
 {
-    size_t k = 0;
-    for (; *s && k + 2 < n; s++) {
-        if (*s == '\'') {
-            buf[k++] = '\'';
-        }
-        buf[k++] = *s;
+    bool bad = ferror(f) != 0;
+    if (fclose(f) != 0 || bad) {
+        dw->is_write_bad = true;
     }
-    buf[k] = '\0';
 }
 
-/* Runs gnuplot on script with a terminal and output set first; 0 or -1 with err set. */
+/* Runs gnuplot in the drawing folder on NAME.gp with a terminal and output set first; 0 or -1
+ * with err set. The folder is gnuplot's working folder, so no path is quoted for it. */
 static int run_gnuplot(const char *dir, const char *name, const char *terminal, const char *ext,
                        char *err, size_t err_len)
 {
-    char pre[8600], script[4400], out[4400], log[4400];
-    snprintf(out, sizeof out, "%.4000s/%.300s.%.8s", dir, name, ext);
-    /* The script reads its data by a name relative to its own folder. */
-    char qdir[8200];
-    gp_quote(dir, qdir, sizeof qdir);
-    snprintf(pre, sizeof pre, "cd '%.4000s'; set terminal %s; set output '%.300s.%.8s'", qdir,
-             terminal, name, ext);
-    snprintf(script, sizeof script, "%.300s.gp", name); /* after the cd into dir */
-    snprintf(log, sizeof log, "%.4000s/.%.300s.%.8s.log", dir, name, ext);
+    char pre[600], script[400], out[PLOT_PATH_MAX + 400], log[PLOT_PATH_MAX + 400];
+    snprintf(out, sizeof out, "%s/%.300s.%.8s", dir, name, ext);
+    snprintf(pre, sizeof pre, "set terminal %s; set output '%.300s.%.8s'", terminal, name, ext);
+    snprintf(script, sizeof script, "%.300s.gp", name);
+    snprintf(log, sizeof log, "%s/.%.300s.%.8s.log", dir, name, ext);
     const char *prog = gnuplot_program();
     char *argv[] = {(char *)prog, "-e", pre, script, NULL};
 
@@ -193,6 +444,7 @@ static int run_gnuplot(const char *dir, const char *name, const char *terminal, 
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    posix_spawn_file_actions_addchdir_np(&fa, dir);
     pid_t pid;
     int rc = posix_spawnp(&pid, prog, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -200,13 +452,16 @@ static int run_gnuplot(const char *dir, const char *name, const char *terminal, 
         snprintf(err, err_len, "cannot run %s: %s", prog, strerror(rc));
         return -1;
     }
+    gnuplot_pid = pid;
     int status;
     while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
+            gnuplot_pid = 0;
             snprintf(err, err_len, "waiting for gnuplot: %s", strerror(errno));
             return -1;
         }
     }
+    gnuplot_pid = 0;
     struct stat st;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(out, &st) != 0 || st.st_size == 0) {
         char first[512] = "", line[512];
@@ -220,7 +475,7 @@ static int run_gnuplot(const char *dir, const char *name, const char *terminal, 
         if (f) {
             fclose(f);
         }
-        snprintf(err, err_len, "gnuplot failed on %s/%s (%s): %s", dir, script, ext,
+        snprintf(err, err_len, "gnuplot failed on figures/%s (%s): %s", script, ext,
                  first[0] ? first : "no output");
         return -1;
     }
@@ -228,30 +483,51 @@ static int run_gnuplot(const char *dir, const char *name, const char *terminal, 
     return 0;
 }
 
-/* Draws dir/name.gp to PNG, SVG and PDF. */
-static int render(const char *dir, const char *name, int width, int height, char *err,
+/* Draws NAME.gp to PNG, SVG and PDF (nothing in a dry run). */
+static int render(struct draw *dw, const char *name, int width, int height, char *err,
                   size_t err_len)
 {
     char term[256];
+    if (dw->is_write_bad) {
+        snprintf(err, err_len, "%s: cannot write the script or data of %s: %s", dw->path, name,
+                 errno ? strerror(errno) : "write error");
+        return -1;
+    }
+    if (dw->is_dry) {
+        return 0;
+    }
     snprintf(term, sizeof term, "pngcairo size %d,%d font 'Sans,13' linewidth 1.5", width, height);
-    if (run_gnuplot(dir, name, term, "png", err, err_len) != 0) {
+    if (run_gnuplot(dw->path, name, term, "png", err, err_len) != 0) {
         return -1;
     }
     snprintf(term, sizeof term, "svg size %d,%d font 'Sans,13' dynamic", width, height);
-    if (run_gnuplot(dir, name, term, "svg", err, err_len) != 0) {
+    if (run_gnuplot(dw->path, name, term, "svg", err, err_len) != 0) {
         return -1;
     }
     snprintf(term, sizeof term, "pdfcairo size %.2fin,%.2fin font 'Sans,9'", width / 160.0,
              height / 160.0);
-    return run_gnuplot(dir, name, term, "pdf", err, err_len);
+    return run_gnuplot(dw->path, name, term, "pdf", err, err_len);
 }
 
 /* Opens dir/name.ext for writing. */
 static FILE *open_in(const char *dir, const char *name, const char *ext)
 {
-    char path[4400];
-    snprintf(path, sizeof path, "%.4000s/%.300s.%.8s", dir, name, ext);
+    char path[PLOT_PATH_MAX + 400];
+    snprintf(path, sizeof path, "%s/%.300s.%.8s", dir, name, ext);
     return fopen(path, "w");
+}
+
+/* A figure's file name from a metric, which may hold any character (metric names carry the
+ * names of services and models a scenario gives): letters, digits, '_', '-' and '.' are kept,
+ * anything else becomes '_', and the name is cut at 200 bytes. */
+static void figure_name(const char *prefix, const char *metric, char *buf, size_t n)
+{
+    size_t k = (size_t)snprintf(buf, n, "%s", prefix);
+    for (const unsigned char *c = (const unsigned char *)metric; *c && k + 1 < n && k < 200;
+         c++) {
+        buf[k++] = isalnum(*c) || *c == '_' || *c == '-' || *c == '.' ? (char)*c : '_';
+    }
+    buf[k] = '\0';
 }
 
 /* The common head of every script: how to re-run it, and the style. */
@@ -271,15 +547,32 @@ static void script_head(FILE *f, const char *name, const char *what)
             name, what, name, name);
 }
 
-/* Escapes a label for a gnuplot double-quoted string. */
+/* A gnuplot double-quoted string: quote and backslash escaped, control characters (a line end
+ * in a name) as octal escapes, so that no name can end the string or the line. */
 static void label(FILE *f, const char *s)
 {
     fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') {
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\') {
             fputc('\\', f);
+            fputc(*c, f);
+        } else if (*c < 0x20 || *c == 0x7f) {
+            fprintf(f, "\\%03o", *c);
+        } else {
+            fputc(*c, f);
         }
-        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+/* A name in a figure's data file: one field gnuplot reads as one, whatever the name holds
+ * (double-quoted, a quote inside as ', control characters as spaces, as gnuplot reads a data
+ * file line by line and has no escape for a quote). */
+static void dat_text(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        fputc(*c == '"' ? '\'' : *c < 0x20 || *c == 0x7f ? ' ' : (char)*c, f);
     }
     fputc('"', f);
 }
@@ -288,10 +581,11 @@ static void label(FILE *f, const char *s)
 
 /* outcomes: one panel per metric, one bar per scenario with its 95% CI. rows are (metric,
  * scenario, mean, lo, hi). */
-static int fig_outcomes(const char *dir, const struct table *t, int c_metric, int c_scen,
+static int fig_outcomes(struct draw *dw, const struct table *t, int c_metric, int c_scen,
                         int c_mean, int c_lo, int c_hi, const char *run_label, char *err,
                         size_t err_len)
 {
+    const char *dir = dw->path;
     const char *metrics[8];
     char *names[512];
     int n_names = 0;
@@ -329,11 +623,13 @@ static int fig_outcomes(const char *dir, const struct table *t, int c_metric, in
             for (int k = 0; c_scen >= 0 && k < ns; k++) {
                 si = strcmp(scen[k], table_at(t, r, c_scen)) == 0 ? k : si;
             }
-            fprintf(d, "%d,%d,%s,%s,%s,%s\n", m, si, scen[si], table_at(t, r, c_mean),
-                    table_at(t, r, c_lo), table_at(t, r, c_hi));
+            fprintf(d, "%d,%d,", m, si);
+            dat_text(d, scen[si]);
+            fprintf(d, ",%s,%s,%s\n", table_at(t, r, c_mean), table_at(t, r, c_lo),
+                    table_at(t, r, c_hi));
         }
     }
-    fclose(d);
+    close_out(dw, d);
     FILE *f = open_in(dir, "outcomes", "gp");
     if (!f) {
         snprintf(err, err_len, "%s/outcomes.gp: %s", dir, strerror(errno));
@@ -374,13 +670,14 @@ static int fig_outcomes(const char *dir, const struct table *t, int c_metric, in
                 palette[5], palette[6], palette[7], m, m, m, m);
     }
     fputs("unset multiplot\n", f);
-    fclose(f);
-    return render(dir, "outcomes", 1600, rows > 1 ? 1100 : 600, err, err_len);
+    close_out(dw, f);
+    return render(dw, "outcomes", 1600, rows > 1 ? 1100 : 600, err, err_len);
 }
 
 /* differences: forest plot of each scenario's paired difference against the first. */
-static int fig_differences(const char *dir, const struct table *t, char *err, size_t err_len)
+static int fig_differences(struct draw *dw, const struct table *t, char *err, size_t err_len)
 {
+    const char *dir = dw->path;
     int cm = table_col(t, "metric"), cs = table_col(t, "scenario"), cd = table_col(t, "diff"),
         cl = table_col(t, "diff_ci_low"), ch = table_col(t, "diff_ci_high");
     const char *metrics[8];
@@ -410,13 +707,14 @@ static int fig_differences(const char *dir, const struct table *t, char *err, si
             if (row < 16) {
                 rowname[m][row] = table_at(t, r, cs);
             }
-            fprintf(d, "%d,%d,%s,%.10g,%.10g,%.10g\n", m, row++, table_at(t, r, cs),
-                    sign * table_num(t, r, cd), fmin(a, b), fmax(a, b));
+            fprintf(d, "%d,%d,", m, row++);
+            dat_text(d, table_at(t, r, cs));
+            fprintf(d, ",%.10g,%.10g,%.10g\n", sign * table_num(t, r, cd), fmin(a, b), fmax(a, b));
         }
         max_rows = row > max_rows ? row : max_rows;
         n_rows[m] = row < 16 ? row : 16;
     }
-    fclose(d);
+    close_out(dw, d);
     if (max_rows == 0) {
         return 0;
     }
@@ -465,15 +763,16 @@ static int fig_differences(const char *dir, const struct table *t, char *err, si
                 m, m, m, m, palette[0]);
     }
     fputs("unset multiplot\n", f);
-    fclose(f);
-    return render(dir, "differences", 1600, 300 + 260 * rows + 40 * max_rows, err, err_len) == 0
+    close_out(dw, f);
+    return render(dw, "differences", 1600, 300 + 260 * rows + 40 * max_rows, err, err_len) == 0
                ? 1
                : -1;
 }
 
 /* timeseries: each weekly series with its CI band. */
-static int fig_timeseries(const char *dir, const struct table *t, char *err, size_t err_len)
+static int fig_timeseries(struct draw *dw, const struct table *t, char *err, size_t err_len)
 {
+    const char *dir = dw->path;
     int cw = table_col(t, "week"), cm = table_col(t, "metric"), cmean = table_col(t, "mean"),
         cl = table_col(t, "ci_low"), ch = table_col(t, "ci_high");
     const char *series[8];
@@ -502,7 +801,7 @@ static int fig_timeseries(const char *dir, const struct table *t, char *err, siz
         }
         fputs("\n\n", d);
     }
-    fclose(d);
+    close_out(dw, d);
     FILE *f = open_in(dir, "timeseries", "gp");
     if (!f) {
         snprintf(err, err_len, "%s/timeseries.gp: %s", dir, strerror(errno));
@@ -533,13 +832,14 @@ static int fig_timeseries(const char *dir, const struct table *t, char *err, siz
                 k, palette[k % N_PALETTE], k, palette[k % N_PALETTE]);
     }
     fputs("unset multiplot\n", f);
-    fclose(f);
-    return render(dir, "timeseries", 1600, 360 * rows + 120, err, err_len);
+    close_out(dw, f);
+    return render(dw, "timeseries", 1600, 360 * rows + 120, err, err_len);
 }
 
 /* sweep: each chosen metric against the first key, one line per value of the second key. */
-static int fig_sweep(const char *dir, const struct table *t, char *err, size_t err_len)
+static int fig_sweep(struct draw *dw, const struct table *t, char *err, size_t err_len)
 {
+    const char *dir = dw->path;
     int cm = table_col(t, "metric");
     int n_keys = cm; /* the varied keys come first */
     int cmean = table_col(t, "mean"), cl = table_col(t, "ci_low"), ch = table_col(t, "ci_high");
@@ -552,7 +852,7 @@ static int fig_sweep(const char *dir, const struct table *t, char *err, size_t e
     int nm = choose_metrics(names, n_names, metrics, 6);
     for (int m = 0; m < nm; m++) {
         char name[300];
-        snprintf(name, sizeof name, "sweep_%s", metrics[m]);
+        figure_name("sweep_", metrics[m], name, sizeof name);
         FILE *d = open_in(dir, name, "dat");
         if (!d) {
             snprintf(err, err_len, "%s/%s.dat: %s", dir, name, strerror(errno));
@@ -581,7 +881,7 @@ static int fig_sweep(const char *dir, const struct table *t, char *err, size_t e
             }
             fputs("\n\n", d);
         }
-        fclose(d);
+        close_out(dw, d);
         FILE *f = open_in(dir, name, "gp");
         if (!f) {
             snprintf(err, err_len, "%s/%s.gp: %s", dir, name, strerror(errno));
@@ -615,8 +915,8 @@ static int fig_sweep(const char *dir, const struct table *t, char *err, size_t e
                     palette[g % N_PALETTE], title);
         }
         fputs("\n", f);
-        fclose(f);
-        if (render(dir, name, 1400, 900, err, err_len) != 0) {
+        close_out(dw, f);
+        if (render(dw, name, 1400, 900, err, err_len) != 0) {
             return -1;
         }
         drawn++;
@@ -625,9 +925,10 @@ static int fig_sweep(const char *dir, const struct table *t, char *err, size_t e
 }
 
 /* tornado: the low and high ends of each parameter's effect on a metric, widest first. */
-static int fig_tornado(const char *dir, const struct table *t, const char *metric, char *err,
+static int fig_tornado(struct draw *dw, const struct table *t, const char *metric, char *err,
                        size_t err_len)
 {
+    const char *dir = dw->path;
     int cp = table_col(t, "parameter"), cm = table_col(t, "metric"), cld = table_col(t, "low_diff"),
         chd = table_col(t, "high_diff"), clo = table_col(t, "low"), chi = table_col(t, "high");
     struct bar {
@@ -653,7 +954,7 @@ static int fig_tornado(const char *dir, const struct table *t, const char *metri
         }
     }
     char name[300];
-    snprintf(name, sizeof name, "tornado_%s", metric);
+    figure_name("tornado_", metric, name, sizeof name);
     FILE *d = open_in(dir, name, "dat");
     if (!d) {
         snprintf(err, err_len, "%s/%s.dat: %s", dir, name, strerror(errno));
@@ -662,10 +963,14 @@ static int fig_tornado(const char *dir, const struct table *t, const char *metri
     fputs("row,parameter,low_diff,high_diff\n", d);
     for (int i = 0; i < n; i++) {
         int r = bars[i].row;
-        fprintf(d, "%d,%s (%s to %s),%s,%s\n", i, table_at(t, r, cp), table_at(t, r, clo),
-                table_at(t, r, chi), table_at(t, r, cld), table_at(t, r, chd));
+        char what[600];
+        snprintf(what, sizeof what, "%.500s (%s to %s)", table_at(t, r, cp), table_at(t, r, clo),
+                 table_at(t, r, chi));
+        fprintf(d, "%d,", i);
+        dat_text(d, what);
+        fprintf(d, ",%s,%s\n", table_at(t, r, cld), table_at(t, r, chd));
     }
-    fclose(d);
+    close_out(dw, d);
     FILE *f = open_in(dir, name, "gp");
     if (!f) {
         snprintf(err, err_len, "%s/%s.gp: %s", dir, name, strerror(errno));
@@ -674,9 +979,12 @@ static int fig_tornado(const char *dir, const struct table *t, const char *metri
     script_head(f, name, "one-way sensitivity: change at the low and high end of each range");
     char ax[256];
     axis_label(metric, ax, sizeof ax);
-    fputs("set title \"One-way sensitivity of ", f);
-    fputs(metric, f);
-    fputs(" (change from the base, same clients)\" font ',16'\nset xlabel ", f);
+    char title[700];
+    snprintf(title, sizeof title, "One-way sensitivity of %.500s (change from the base, same "
+             "clients)", metric);
+    fputs("set title ", f);
+    label(f, title);
+    fputs(" font ',16'\nset xlabel ", f);
     char xl[300];
     snprintf(xl, sizeof xl, "change in %s", ax);
     label(f, xl);
@@ -691,16 +999,17 @@ static int fig_tornado(const char *dir, const struct table *t, const char *metri
             "     '' skip 1 using (0):1:($4 < 0 ? $4 : 0):($4 < 0 ? 0 : $4):($1+0.02):"
             "($1+0.38) with boxxyerror lc rgb '%s' title 'high end of the range'\n",
             n - 1, name, palette[4], palette[3]);
-    fclose(f);
-    if (render(dir, name, 1500, 300 + 36 * n, err, err_len) != 0) {
+    close_out(dw, f);
+    if (render(dw, name, 1500, 300 + 36 * n, err, err_len) != 0) {
         return -1;
     }
     return 1;
 }
 
 /* flow: where clients went in a year, from a care run's summary. */
-static int fig_flow(const char *dir, const struct table *t, char *err, size_t err_len)
+static int fig_flow(struct draw *dw, const struct table *t, char *err, size_t err_len)
 {
+    const char *dir = dw->path;
     int cm = table_col(t, "metric"), cmean = table_col(t, "mean");
     double v[16];
     const char *want[] = {"referrals_per_year",
@@ -741,7 +1050,7 @@ static int fig_flow(const char *dir, const struct table *t, char *err, size_t er
                 "coordinated_mean,%.1f\ncrises,%.1f\ncrisis_team,%.1f\ned,%.1f\n"
                 "admitted,%.1f\nout_of_area,%.1f\n",
                 referred, signposted, accepted, v[3], crises, crt, ed, adm, oap);
-        fclose(d);
+        close_out(dw, d);
     }
     script_head(f, "flow", "where clients went in a year (means across replications)");
     fputs("unset border\nunset tics\nunset grid\nset xrange [0:103]\nset yrange [0:60]\n"
@@ -791,230 +1100,259 @@ static int fig_flow(const char *dir, const struct table *t, char *err, size_t er
         "the service\" at 50,0.5 center font ',10' tc rgb '#555555'\n"
         "plot NaN notitle\n",
         f);
-    fclose(f);
-    if (render(dir, "flow", 1600, 900, err, err_len) != 0) {
+    close_out(dw, f);
+    if (render(dw, "flow", 1600, 900, err, err_len) != 0) {
         return -1;
     }
     return 1;
 }
 
+
 /* ---- the folder --------------------------------------------------------------------------- */
 
-/* Removes what an earlier drawing left in ccsim's own figures folder (figures, scripts, data,
- * logs), so that the folder holds this drawing only. */
-static void clear_figures(const char *figs)
+/* The files of a results folder plot_folder() draws from, read and checked. */
+struct sources {
+    struct table comparison, summary, timeseries, sweep, sensitivity;
+    bool has_comparison, has_summary, has_timeseries, has_sweep, has_sensitivity;
+    char run_name[256];
+};
+
+static void sources_free(struct sources *s)
 {
-    static const char *const ext[] = {".png", ".svg", ".pdf", ".gp", ".dat", ".log", NULL};
-    DIR *d = opendir(figs);
-    struct dirent *e;
-    char path[8400];
-    if (!d) {
-        return;
-    }
-    while ((e = readdir(d)) != NULL) {
-        size_t len = strlen(e->d_name);
-        for (int i = 0; ext[i]; i++) {
-            size_t el = strlen(ext[i]);
-            if (len > el && strcmp(e->d_name + len - el, ext[i]) == 0) {
-                snprintf(path, sizeof path, "%.4000s/%.4000s", figs, e->d_name);
-                unlink(path);
-                break;
-            }
-        }
-    }
-    closedir(d);
+    table_free(&s->comparison);
+    table_free(&s->summary);
+    table_free(&s->timeseries);
+    table_free(&s->sweep);
+    table_free(&s->sensitivity);
 }
 
-/* The scenario's file name (without folder and .cfg) from a manifest.json, if there is one. */
-static void manifest_scenario(const char *path, char *buf, size_t n)
+int plot_check_scenario_names(const struct table *t, int c, char *err, size_t err_len)
 {
-    char line[4096];
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        return;
+    for (int r = 0; r < t->n_rows; r++) {
+        const char *s = table_at(t, r, c);
+        if (strchr(s, '/') || strcmp(s, ".") == 0 || strcmp(s, "..") == 0) {
+            snprintf(err, err_len,
+                     "%s:%d: column 'scenario': '%.60s' is not a scenario name (a file name "
+                     "without '/' is expected)",
+                     t->path, t->line[r], s);
+            return -1;
+        }
     }
-    while (fgets(line, sizeof line, f)) {
-        const char *p = strstr(line, "\"scenario\": \"");
-        if (!p) {
-            continue;
+    return 0;
+}
+
+/* Reads DIR/NAME into t when it exists and checks it against cols: 0 (*present says whether
+ * it was there) or -1 with err set. */
+static int read_source(const char *dir, const char *name, const struct table_column *cols,
+                       struct table *t, bool *present, char *err, size_t err_len)
+{
+    char path[PLOT_PATH_MAX + 40];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int rc = table_read(path, t, err, err_len);
+    *present = rc == 0;
+    if (rc < 0) {
+        return -1;
+    }
+    if (rc == 1) {
+        return 0;
+    }
+    return table_check(t, cols, err, err_len);
+}
+
+static int read_sources(const char *dir, struct sources *s, char *err, size_t err_len)
+{
+    static const struct table_column comparison[] = {
+        {"metric", TABLE_TEXT},      {"scenario", TABLE_TEXT},       {"mean", TABLE_NUMBER},
+        {"ci_low", TABLE_NUMBER},    {"ci_high", TABLE_NUMBER},      {"diff", TABLE_NUMBER},
+        {"diff_ci_low", TABLE_NUMBER}, {"diff_ci_high", TABLE_NUMBER}, {NULL, TABLE_TEXT}};
+    static const struct table_column summary[] = {{"metric", TABLE_TEXT},
+                                                  {"mean", TABLE_NUMBER},
+                                                  {"ci_low", TABLE_NUMBER},
+                                                  {"ci_high", TABLE_NUMBER},
+                                                  {NULL, TABLE_TEXT}};
+    static const struct table_column timeseries[] = {
+        {"week", TABLE_COUNT},   {"metric", TABLE_TEXT},   {"mean", TABLE_NUMBER},
+        {"ci_low", TABLE_NUMBER}, {"ci_high", TABLE_NUMBER}, {NULL, TABLE_TEXT}};
+    static const struct table_column sweep[] = {
+        {"metric", TABLE_TEXT},    {"mean", TABLE_NUMBER}, {"ci_low", TABLE_NUMBER},
+        {"ci_high", TABLE_NUMBER}, {"n", TABLE_COUNT},     {NULL, TABLE_TEXT}};
+    static const struct table_column sensitivity[] = {
+        {"parameter", TABLE_TEXT},  {"low", TABLE_FINITE},       {"high", TABLE_FINITE},
+        {"metric", TABLE_TEXT},     {"low_diff", TABLE_NUMBER}, {"high_diff", TABLE_NUMBER},
+        {NULL, TABLE_TEXT}};
+
+    memset(s, 0, sizeof *s);
+    snprintf(s->run_name, sizeof s->run_name, "this run");
+    if (read_source(dir, "comparison.csv", comparison, &s->comparison, &s->has_comparison, err,
+                    err_len) != 0 ||
+        (s->has_comparison && plot_check_scenario_names(&s->comparison,
+                                                        table_col(&s->comparison, "scenario"),
+                                                        err, err_len) != 0)) {
+        return -1;
+    }
+    if (!s->has_comparison) {
+        /* summary.csv of a run, named after the scenario in its manifest. */
+        char path[PLOT_PATH_MAX + 40];
+        char *manifest = NULL;
+        snprintf(path, sizeof path, "%s/manifest.json", dir);
+        int rc = table_manifest_read(path, &manifest, err, err_len);
+        if (rc < 0) {
+            return -1;
         }
-        p += strlen("\"scenario\": \"");
-        const char *end = strchr(p, '"');
-        const char *slash = p;
-        for (const char *q = p; end && q < end; q++) {
-            slash = *q == '/' ? q + 1 : slash;
-        }
-        if (end && end > slash) {
-            size_t len = (size_t)(end - slash);
-            if (len > 4 && strncmp(end - 4, ".cfg", 4) == 0) {
+        if (rc == 0) {
+            char scenario[4096];
+            table_manifest_field(manifest, "scenario", scenario, sizeof scenario);
+            const char *base = strrchr(scenario, '/') ? strrchr(scenario, '/') + 1 : scenario;
+            size_t len = strlen(base);
+            if (len > 4 && strcmp(base + len - 4, ".cfg") == 0) {
                 len -= 4;
             }
-            snprintf(buf, n, "%.*s", (int)len, slash);
+            if (len > 0) {
+                snprintf(s->run_name, sizeof s->run_name, "%.*s", (int)(len < 200 ? len : 200),
+                         base);
+            }
+            free(manifest);
         }
-        break;
+        if (read_source(dir, "summary.csv", summary, &s->summary, &s->has_summary, err,
+                        err_len) != 0) {
+            return -1;
+        }
     }
-    fclose(f);
+    if (read_source(dir, "timeseries.csv", timeseries, &s->timeseries, &s->has_timeseries, err,
+                    err_len) != 0 ||
+        read_source(dir, "sweep.csv", sweep, &s->sweep, &s->has_sweep, err, err_len) != 0 ||
+        read_source(dir, "sensitivity.csv", sensitivity, &s->sensitivity, &s->has_sensitivity,
+                    err, err_len) != 0) {
+        return -1;
+    }
+    if (s->has_sweep) {
+        /* The varied keys come first, one column each, with a number in every row. */
+        int cm = table_col(&s->sweep, "metric");
+        if (cm < 1) {
+            snprintf(err, err_len,
+                     "%s:%d: no varied key before 'metric' (a column per varied key, then "
+                     "metric, mean, ci_low, ci_high and n, are expected)",
+                     s->sweep.path, s->sweep.header_line);
+            return -1;
+        }
+        for (int k = 0; k < cm; k++) {
+            if (table_check_column(&s->sweep, k, TABLE_FINITE, err, err_len) != 0) {
+                return -1;
+            }
+        }
+    }
+    if (!s->has_comparison && !s->has_summary && !s->has_timeseries && !s->has_sweep &&
+        !s->has_sensitivity) {
+        snprintf(err, err_len,
+                 "%s holds no file to draw from (summary.csv, comparison.csv, timeseries.csv, "
+                 "sweep.csv or sensitivity.csv)",
+                 dir);
+        return -1;
+    }
+    return 0;
+}
+
+/* Draws every figure the sources allow into dw; the number drawn, or -1 with err set. */
+static int draw_all(struct draw *dw, struct sources *s, char *err, size_t err_len)
+{
+    int drawn = 0, k;
+    if (s->has_comparison) {
+        struct table *t = &s->comparison;
+        if (fig_outcomes(dw, t, table_col(t, "metric"), table_col(t, "scenario"),
+                         table_col(t, "mean"), table_col(t, "ci_low"), table_col(t, "ci_high"),
+                         NULL, err, err_len) < 0 ||
+            (k = fig_differences(dw, t, err, err_len)) < 0) {
+            return -1;
+        }
+        drawn += 1 + k;
+    }
+    if (s->has_summary) {
+        struct table *t = &s->summary;
+        if (fig_outcomes(dw, t, table_col(t, "metric"), -1, table_col(t, "mean"),
+                         table_col(t, "ci_low"), table_col(t, "ci_high"), s->run_name, err,
+                         err_len) < 0 ||
+            (k = fig_flow(dw, t, err, err_len)) < 0) {
+            return -1;
+        }
+        drawn += 1 + k;
+    }
+    if (s->has_timeseries) {
+        if (fig_timeseries(dw, &s->timeseries, err, err_len) < 0) {
+            return -1;
+        }
+        drawn++;
+    }
+    if (s->has_sweep) {
+        if ((k = fig_sweep(dw, &s->sweep, err, err_len)) < 0) {
+            return -1;
+        }
+        drawn += k;
+    }
+    if (s->has_sensitivity) {
+        struct table *t = &s->sensitivity;
+        int tornadoes = 0;
+        for (int h = 0; headline[h]; h++) {
+            if ((k = fig_tornado(dw, t, headline[h], err, err_len)) < 0) {
+                return -1;
+            }
+            tornadoes += k;
+        }
+        if (tornadoes == 0) { /* not the care model: the first metric */
+            if ((k = fig_tornado(dw, t, table_at(t, 0, table_col(t, "metric")), err, err_len)) <
+                0) {
+                return -1;
+            }
+            tornadoes += k;
+        }
+        drawn += tornadoes;
+    }
+    return drawn;
+}
+
+int plot_folder_flags(const char *dir, unsigned flags, char *err, size_t err_len)
+{
+    struct stat st;
+    struct sources src;
+    struct plot_stage stage;
+
+    if (stat(dir, &st) != 0) {
+        snprintf(err, err_len, "%s is not a results folder (%s)", dir, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, err_len, "%s is not a results folder (not a folder)", dir);
+        return -1;
+    }
+    if (strlen(dir) > PLOT_PATH_MAX - 400) {
+        snprintf(err, err_len, "%s: the folder name is too long (at most %d bytes)", dir,
+                 PLOT_PATH_MAX - 400);
+        return -1;
+    }
+    /* Everything is read and checked before anything is drawn or replaced. */
+    if (read_sources(dir, &src, err, err_len) != 0) {
+        sources_free(&src);
+        return -1;
+    }
+    if (!(flags & PLOT_DRY_RUN) && !plot_available(err, err_len)) {
+        sources_free(&src);
+        return -2;
+    }
+    if (plot_stage_begin(&stage, dir, "figures", err, err_len) != 0) {
+        sources_free(&src);
+        return -2;
+    }
+    struct draw dw = {.path = stage.tmp, .is_dry = (flags & PLOT_DRY_RUN) != 0};
+    int drawn = draw_all(&dw, &src, err, err_len);
+    sources_free(&src);
+    if (drawn >= 0 && !(flags & PLOT_DRY_RUN) &&
+        plot_stage_swap(&stage, "figures", err, err_len) != 0) {
+        drawn = -1;
+    }
+    plot_stage_end(&stage);
+    return drawn < 0 ? -2 : drawn;
 }
 
 int plot_folder(const char *dir, char *err, size_t err_len)
 {
-    char path[4096], figs[4096];
-    struct stat st;
-    int drawn = 0;
-
-    errno = 0;
-    bool any = false;
-
-    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, err_len, "%s is not a results folder (%s)", dir,
-                 errno ? strerror(errno) : "not a folder");
-        return -1;
-    }
-    if (!plot_available(err, err_len)) {
-        return -1;
-    }
-    static const char *const sources[] = {"summary.csv", "comparison.csv",  "timeseries.csv",
-                                          "sweep.csv",   "sensitivity.csv", NULL};
-    bool has_source = false;
-    for (int i = 0; sources[i]; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, sources[i]);
-        has_source |= access(path, F_OK) == 0;
-    }
-    if (!has_source) {
-        snprintf(err, err_len,
-                 "%s holds no file to draw from (summary.csv, comparison.csv, timeseries.csv, "
-                 "sweep.csv or sensitivity.csv)",
-                 dir);
-        return -1;
-    }
-    snprintf(figs, sizeof figs, "%s/figures", dir);
-    if (mkdir(figs, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, err_len, "cannot create %s: %s", figs, strerror(errno));
-        return -1;
-    }
-    clear_figures(figs);
-
-    struct table t;
-    int rc;
-    /* comparison.csv: outcomes by scenario and the forest plot. */
-    snprintf(path, sizeof path, "%s/comparison.csv", dir);
-    if ((rc = table_read(path, &t, err, err_len)) < 0) {
-        return -1;
-    }
-    if (rc == 0) {
-        static const char *const need[] = {"metric",      "scenario",     "mean",
-                                           "ci_low",      "ci_high",      "diff",
-                                           "diff_ci_low", "diff_ci_high", NULL};
-        any = true;
-        if (!has_columns(&t, path, need, err, err_len) ||
-            fig_outcomes(figs, &t, table_col(&t, "metric"), table_col(&t, "scenario"),
-                         table_col(&t, "mean"), table_col(&t, "ci_low"), table_col(&t, "ci_high"),
-                         NULL, err, err_len) < 0) {
-            table_free(&t);
-            return -1;
-        }
-        drawn++;
-        int k = fig_differences(figs, &t, err, err_len);
-        table_free(&t);
-        if (k < 0) {
-            return -1;
-        }
-        drawn += k;
-    } else {
-        /* summary.csv of a run: outcomes and the flow diagram, named after the scenario. */
-        char run_name[256] = "this run";
-        snprintf(path, sizeof path, "%s/manifest.json", dir);
-        manifest_scenario(path, run_name, sizeof run_name);
-        snprintf(path, sizeof path, "%s/summary.csv", dir);
-        if ((rc = table_read(path, &t, err, err_len)) < 0) {
-            return -1;
-        }
-        if (rc == 0) {
-            static const char *const need[] = {"metric", "mean", "ci_low", "ci_high", NULL};
-            any = true;
-            if (!has_columns(&t, path, need, err, err_len) ||
-                fig_outcomes(figs, &t, table_col(&t, "metric"), -1, table_col(&t, "mean"),
-                             table_col(&t, "ci_low"), table_col(&t, "ci_high"), run_name, err,
-                             err_len) < 0) {
-                table_free(&t);
-                return -1;
-            }
-            drawn++;
-            int k = fig_flow(figs, &t, err, err_len);
-            table_free(&t);
-            if (k < 0) {
-                return -1;
-            }
-            drawn += k;
-        }
-    }
-    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
-    if ((rc = table_read(path, &t, err, err_len)) < 0) {
-        return -1;
-    }
-    if (rc == 0) {
-        static const char *const need[] = {"week", "metric", "mean", "ci_low", "ci_high", NULL};
-        any = true;
-        int k = has_columns(&t, path, need, err, err_len) && t.n_rows > 0
-                    ? fig_timeseries(figs, &t, err, err_len)
-                    : -1;
-        if (k == -1 && t.n_rows == 0) {
-            snprintf(err, err_len, "%s: no rows", path);
-        }
-        table_free(&t);
-        if (k < 0) {
-            return -1;
-        }
-        drawn++;
-    }
-    snprintf(path, sizeof path, "%s/sweep.csv", dir);
-    if ((rc = table_read(path, &t, err, err_len)) < 0) {
-        return -1;
-    }
-    if (rc == 0) {
-        static const char *const need[] = {"metric", "mean", "ci_low", "ci_high", "n", NULL};
-        any = true;
-        int k = has_columns(&t, path, need, err, err_len) && table_col(&t, "metric") >= 1
-                    ? fig_sweep(figs, &t, err, err_len)
-                    : -1;
-        table_free(&t);
-        if (k < 0) {
-            return -1;
-        }
-        drawn += k;
-    }
-    snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
-    if ((rc = table_read(path, &t, err, err_len)) < 0) {
-        return -1;
-    }
-    if (rc == 0) {
-        static const char *const need[] = {"parameter", "low",       "high", "metric",
-                                           "low_diff",  "high_diff", NULL};
-        any = true;
-        if (!has_columns(&t, path, need, err, err_len)) {
-            table_free(&t);
-            return -1;
-        }
-        for (int h = 0; headline[h]; h++) {
-            int k = fig_tornado(figs, &t, headline[h], err, err_len);
-            if (k < 0) {
-                table_free(&t);
-                return -1;
-            }
-            drawn += k;
-        }
-        if (drawn == 0 && t.n_rows > 0) { /* not the care model: the first metric */
-            int k = fig_tornado(figs, &t, table_at(&t, 0, table_col(&t, "metric")), err, err_len);
-            drawn += k > 0 ? k : 0;
-        }
-        table_free(&t);
-    }
-    if (!any) {
-        snprintf(err, err_len,
-                 "%s holds no file to draw from (summary.csv, comparison.csv, timeseries.csv, "
-                 "sweep.csv or sensitivity.csv)",
-                 dir);
-        return -1;
-    }
-    return drawn;
+    return plot_folder_flags(dir, 0, err, err_len);
 }

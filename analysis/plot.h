@@ -18,10 +18,19 @@
  * NAME.gp, the gnuplot script that drew it, and NAME.dat, its data, so that a user can restyle
  * it (`gnuplot -e "set terminal pngcairo size 1600,1000; set output 'x.png'" NAME.gp`). Style:
  * titles, axis labels with units, fonts readable at slide size, the Okabe-Ito colour-blind-safe
- * palette, the scenario names the user gave (file names).
+ * palette, the scenario names the user gave (file names). METRIC in a file name keeps letters,
+ * digits, '_', '-' and '.'; other characters become '_'.
  *
- * The program is "gnuplot" on PATH, or $CCSIM_GNUPLOT. Results are never touched: only
- * DIR/figures/ is written, and what an earlier drawing left there is removed first.
+ * All or nothing. Every file is read and checked (analysis/table.h) before anything is drawn.
+ * Figures are drawn into a staging folder DIR/.figures.ccsim-partial-XXXXXX, which replaces
+ * DIR/figures only once every figure is drawn (an atomic exchange where the file system has
+ * one, else two renames), so a failure or a signal leaves the previous figures as they were.
+ * Staging folders left by a killed process are removed by the next plot of the folder (a lock
+ * file, DIR/.figures.ccsim-lock while drawing, tells a live one from a leftover). Results are
+ * never touched.
+ *
+ * The program is "gnuplot" on PATH, or $CCSIM_GNUPLOT. Not thread-safe: one drawing per process
+ * at a time (the signal handler's paths are static).
  */
 #ifndef CCSIM_ANALYSIS_PLOT_H
 #define CCSIM_ANALYSIS_PLOT_H
@@ -29,12 +38,54 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "analysis/table.h"
+
+#define PLOT_PATH_MAX 4400 /* bytes of a staging path; results folders up to 4000 */
+
+/* plot_folder_flags(): write the scripts and data of every figure but run no gnuplot, then
+ * remove them (the results folder is left as it was): for the fuzzing harness and tests. */
+#define PLOT_DRY_RUN 1u
+
 /* Whether gnuplot can be run; else err says so and how to install it. */
 bool plot_available(char *err, size_t err_len);
 
-/* Draws every figure the folder allows. Returns the number of figures drawn (>= 1), or -1 with
- * a one-line reason in err (no gnuplot, no CSV file to draw from, a malformed file, gnuplot
- * failing). */
+/* Draws every figure the folder allows. Returns the number of figures drawn (>= 1); -1 when the
+ * folder's content is missing or bad (not a folder, no file to draw from, a malformed file: err
+ * is "FILE:LINE: what is wrong (what is expected)"; the command line exits 2); -2 when drawing
+ * failed for another reason (gnuplot missing or failing, a file that cannot be written, another
+ * ccsim drawing the same folder; the command line exits 1). err gets one line. */
 int plot_folder(const char *dir, char *err, size_t err_len);
+/* The same with flags (PLOT_DRY_RUN). */
+int plot_folder_flags(const char *dir, unsigned flags, char *err, size_t err_len);
+
+/* For a SIGINT, SIGTERM or SIGHUP handler: stops a gnuplot being run and removes the staging
+ * folders of a drawing (and of a report being written, see report.h) with their files, using
+ * async-signal-safe calls only. Does nothing when nothing is being drawn. */
+void plot_on_signal(void);
+
+/* ---- staging folders (shared with analysis/report) ----------------------------------------
+ *
+ * A staging folder DIR/.NAME.ccsim-partial-XXXXXX holds new files until they replace the old
+ * ones in one step. plot_stage_begin() takes the lock DIR/.NAME.ccsim-lock (refusing when
+ * another process holds it), removes the leftovers of a killed process, creates the folder and
+ * registers it for plot_on_signal(); plot_stage_swap() exchanges it with the folder DIR/DEST;
+ * plot_stage_install() renames one file of it to DIR/FILE; plot_stage_end() removes what is
+ * left and the lock. At most two at a time per process. They return 0 or -1 with err set. */
+struct plot_stage {
+    char dir[PLOT_PATH_MAX];
+    char tmp[PLOT_PATH_MAX]; /* the staging folder */
+    char lock[PLOT_PATH_MAX];
+    int lock_fd, slot;
+};
+
+int plot_stage_begin(struct plot_stage *s, const char *dir, const char *name, char *err,
+                     size_t err_len);
+int plot_stage_swap(struct plot_stage *s, const char *dest, char *err, size_t err_len);
+int plot_stage_install(struct plot_stage *s, const char *file, char *err, size_t err_len);
+void plot_stage_end(struct plot_stage *s);
+
+/* Checks column c of a comparison table: each scenario name is a file name (no '/', not "." or
+ * ".."), as compare writes them. 0, or -1 with "FILE:LINE: ..." in err. */
+int plot_check_scenario_names(const struct table *t, int c, char *err, size_t err_len);
 
 #endif
