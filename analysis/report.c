@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,28 +24,27 @@ extern char **environ;
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
-static char *slurp(const char *path, size_t *len)
+/* Chromium while it prints, for report_on_signal(). */
+static volatile sig_atomic_t chromium_pid;
+
+/* A text file of the folder (or a scenario file it names) as a stream over a copy in memory:
+ * regular files only, opened non-blocking, at most max bytes and only the bytes the file held
+ * when opened (analysis/table.h), so that no file can block or exhaust the report. NULL when
+ * it cannot be read or is empty; *buf is the copy, freed by the caller after fclose. */
+static FILE *open_text(const char *path, size_t max, char **buf)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    char err[256];
+    size_t n;
+    *buf = table_slurp(path, max, &n, err, sizeof err);
+    if (!*buf) {
         return NULL;
     }
-    size_t cap = 65536, n = 0;
-    char *buf = xmalloc(cap);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-        n += got;
-        if (cap - n < 2) {
-            cap *= 2;
-            buf = xrealloc(buf, cap);
-        }
+    FILE *f = n > 0 ? fmemopen(*buf, n, "r") : NULL;
+    if (!f) {
+        free(*buf);
+        *buf = NULL;
     }
-    fclose(f);
-    buf[n] = '\0';
-    if (len) {
-        *len = n;
-    }
-    return buf;
+    return f;
 }
 
 static void html(FILE *f, const char *s)
@@ -87,43 +87,21 @@ static void base64(FILE *f, const unsigned char *p, size_t n)
     }
 }
 
-/* A JSON string field of the manifest ("key": "value"), or "" */
-static void manifest_field(const char *json, const char *key, char *buf, size_t n)
-{
-    char pat[128];
-    buf[0] = '\0';
-    if (!json) {
-        return;
-    }
-    snprintf(pat, sizeof pat, "\"%s\": ", key);
-    const char *p = strstr(json, pat);
-    if (!p) {
-        return;
-    }
-    p += strlen(pat);
-    if (*p == '"') {
-        p++;
-        const char *e = strchr(p, '"');
-        if (e) {
-            snprintf(buf, n, "%.*s", (int)(e - p), p);
-        }
-    } else {
-        size_t len = strcspn(p, ",\n}");
-        snprintf(buf, n, "%.*s", (int)len, p);
-    }
-}
-
 /* ---- CSV ---------------------------------------------------------------------------------- */
 
-/* Reads a results file if there is a readable, well-formed one. */
-static bool read_rows(const char *path, struct table *t)
+/* Reads DIR/NAME into t when it exists and checks it against cols: 0 (*present says whether it
+ * was there) or -1 with "FILE:LINE: ..." in err. */
+static int read_rows(const char *dir, const char *name, const struct table_column *cols,
+                     struct table *t, bool *present, char *err, size_t err_len)
 {
-    char err[256];
-    if (table_read(path, t, err, sizeof err) != 0) {
-        memset(t, 0, sizeof *t);
-        return false;
+    char path[4400];
+    snprintf(path, sizeof path, "%.4000s/%s", dir, name);
+    int rc = table_read(path, t, err, err_len);
+    *present = rc == 0;
+    if (rc < 0 || (rc == 0 && table_check(t, cols, err, err_len) != 0)) {
+        return -1;
     }
-    return true;
+    return 0;
 }
 
 static void number(FILE *f, const char *s)
@@ -165,7 +143,8 @@ static void params_free(struct params *p)
  * comment, groups and lists opened on their own line. */
 static void read_params(const char *path, struct params *out)
 {
-    FILE *f = fopen(path, "r");
+    char *text;
+    FILE *f = open_text(path, 16 << 20, &text);
     char line[8192];
     char stack[32][320];
     int index[32], is_list[32], depth = 0;
@@ -242,6 +221,7 @@ static void read_params(const char *path, struct params *out)
         out->n++;
     }
     fclose(f);
+    free(text);
 }
 
 static const char *param_value(const struct params *p, const char *path)
@@ -257,7 +237,8 @@ static const char *param_value(const struct params *p, const char *path)
 /* The leading comment block of a scenario file: its question. */
 static void question(FILE *f, const char *scenario)
 {
-    FILE *s = fopen(scenario, "r");
+    char *text;
+    FILE *s = open_text(scenario, 16 << 20, &text);
     char line[2048];
     bool any = false;
     if (!s) {
@@ -288,6 +269,7 @@ static void question(FILE *f, const char *scenario)
         any = true;
     }
     fclose(s);
+    free(text);
     fputs("</blockquote>\n", f);
 }
 
@@ -316,7 +298,8 @@ static void figure(FILE *f, const char *figs, const char *name, const char *capt
     char path[4400];
     size_t n;
     snprintf(path, sizeof path, "%.4000s/%.200s.png", figs, name);
-    char *png = slurp(path, &n);
+    char why[256];
+    char *png = table_slurp(path, 64 << 20, &n, why, sizeof why);
     if (!png) {
         return;
     }
@@ -386,18 +369,17 @@ static int print_pdf(const char *dir, char *err, size_t err_len)
     if (find_chromium(chromium, sizeof chromium) != 0) {
         snprintf(err, err_len,
                  "no Chromium to print the PDF with (make deps-browser installs "
-                 "it, or set CCSIM_CHROMIUM); report.html is written");
+                 "it, or set CCSIM_CHROMIUM)");
         return -2;
     }
     char absdir[4096];
     if (!realpath(dir, absdir)) {
-        snprintf(err, err_len, "%s: %s", dir, strerror(errno));
+        snprintf(err, err_len, "%.900s: %s", dir, strerror(errno));
         return -2;
     }
     snprintf(html_path, sizeof html_path, "%s/report.html", absdir);
     snprintf(pdf, sizeof pdf, "%s/report.pdf", absdir);
     snprintf(arg, sizeof arg, "--print-to-pdf=%s", pdf);
-    unlink(pdf); /* a PDF from before must not pass for this one */
     /* file:// URL with everything but unreserved characters and '/' percent-encoded */
     size_t k = (size_t)snprintf(url, sizeof url, "file://");
     for (const unsigned char *c = (const unsigned char *)html_path; *c && k + 4 < sizeof url; c++) {
@@ -420,76 +402,142 @@ static int print_pdf(const char *dir, char *err, size_t err_len)
     int rc = posix_spawn(&pid, chromium, &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
     int status = 0;
-    if (rc != 0 || waitpid(pid, &status, 0) < 0) {
-        snprintf(err, err_len, "cannot run %s: %s", chromium, strerror(rc ? rc : errno));
+    if (rc != 0) {
+        snprintf(err, err_len, "cannot run %.900s: %s", chromium, strerror(rc));
         return -2;
     }
+    chromium_pid = pid;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            chromium_pid = 0;
+            snprintf(err, err_len, "waiting for %.900s: %s", chromium, strerror(errno));
+            return -2;
+        }
+    }
+    chromium_pid = 0;
     struct stat st;
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || stat(pdf, &st) != 0 || st.st_size == 0) {
-        snprintf(err, err_len, "%s did not print %s", chromium, pdf);
+        snprintf(err, err_len, "%.900s did not print report.pdf", chromium);
         return -2;
     }
     return 0;
 }
 
+void report_on_signal(void)
+{
+    pid_t pid = (pid_t)chromium_pid;
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    plot_on_signal(); /* removes the report's staging folder with the figures' */
+}
+
 int report_write(const char *dir, bool pdf, char *err, size_t err_len)
 {
-    char path[4400], figs[4400], tmp[4400], buf[1024];
+    return report_write_flags(dir, pdf ? REPORT_PDF : 0, err, err_len);
+}
+
+int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_len)
+{
+    static const struct table_column summary_cols[] = {
+        {"metric", TABLE_TEXT},    {"mean", TABLE_NUMBER}, {"ci_low", TABLE_NUMBER},
+        {"ci_high", TABLE_NUMBER}, {"n", TABLE_COUNT},     {NULL, TABLE_TEXT}};
+    static const struct table_column comparison_cols[] = {
+        {"metric", TABLE_TEXT},      {"scenario", TABLE_TEXT},       {"mean", TABLE_NUMBER},
+        {"ci_low", TABLE_NUMBER},    {"ci_high", TABLE_NUMBER},      {"diff", TABLE_NUMBER},
+        {"diff_ci_low", TABLE_NUMBER}, {"diff_ci_high", TABLE_NUMBER}, {NULL, TABLE_TEXT}};
+    static const struct table_column validation_cols[] = {
+        {"row", TABLE_TEXT},           {"published", TABLE_NUMBER},
+        {"published_low", TABLE_NUMBER}, {"published_high", TABLE_NUMBER},
+        {"simulated", TABLE_NUMBER},   {"simulated_low", TABLE_NUMBER},
+        {"simulated_high", TABLE_NUMBER}, {"result", TABLE_TEXT},
+        {NULL, TABLE_TEXT}};
+    char path[4400], figs[4400], tmp[PLOT_PATH_MAX + 20], buf[1024];
     struct stat st;
+    bool pdf = (flags & REPORT_PDF) != 0;
 
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, err_len, "%s is not a results folder", dir);
         return -1;
     }
-    snprintf(path, sizeof path, "%.4000s/manifest.json", dir);
-    char *manifest = slurp(path, NULL);
-    if (!manifest) {
-        snprintf(err, err_len, "%s/manifest.json is missing: not a complete ccsim results folder",
-                 dir);
+    if (strlen(dir) > 4000) {
+        snprintf(err, err_len, "%.100s...: the folder name is too long (at most 4000 bytes)", dir);
+        return -1;
+    }
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    char *manifest = NULL;
+    int mrc = table_manifest_read(path, &manifest, err, err_len);
+    if (mrc != 0) {
+        if (mrc == 1) {
+            snprintf(err, err_len,
+                     "%s/manifest.json is missing: not a complete ccsim results folder", dir);
+        }
         return -1;
     }
     struct table summary = {0}, comparison = {0}, validation = {0};
-    snprintf(path, sizeof path, "%.4000s/comparison.csv", dir);
-    bool is_compare = read_rows(path, &comparison);
-    snprintf(path, sizeof path, "%.4000s/summary.csv", dir);
-    bool is_run = !is_compare && read_rows(path, &summary);
-    snprintf(path, sizeof path, "%.4000s/validation.csv", dir);
-    bool has_validation = read_rows(path, &validation);
-    snprintf(path, sizeof path, "%.4000s/sweep.csv", dir);
-    bool is_sweep = access(path, R_OK) == 0;
-    snprintf(path, sizeof path, "%.4000s/sensitivity.csv", dir);
-    bool is_sens = access(path, R_OK) == 0;
+    bool is_compare = false, is_run = false, has_validation = false;
+    if (read_rows(dir, "comparison.csv", comparison_cols, &comparison, &is_compare, err,
+                  err_len) != 0 ||
+        (is_compare && plot_check_scenario_names(&comparison, table_col(&comparison, "scenario"),
+                                                 err, err_len) != 0) ||
+        (!is_compare &&
+         read_rows(dir, "summary.csv", summary_cols, &summary, &is_run, err, err_len) != 0) ||
+        read_rows(dir, "validation.csv", validation_cols, &validation, &has_validation, err,
+                  err_len) != 0) {
+        goto out_free;
+    }
+    snprintf(path, sizeof path, "%s/sweep.csv", dir);
+    bool is_sweep = lstat(path, &st) == 0;
+    snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
+    bool is_sens = lstat(path, &st) == 0;
     if (!is_compare && !is_run && !has_validation && !is_sweep && !is_sens) {
         snprintf(err, err_len,
                  "%s holds no results to report (summary.csv, comparison.csv, "
                  "sweep.csv, sensitivity.csv or validation.csv)",
                  dir);
-        free(manifest);
-        return -1;
+        goto out_free;
     }
-    /* Figures: drawn now if they are not there yet. */
-    snprintf(figs, sizeof figs, "%.4000s/figures", dir);
+    /* Figures: drawn afresh. Bad content is the report's failure too (the plot has read every
+     * file, sweep.csv and sensitivity.csv among them); a missing or failing gnuplot only leaves
+     * the figures out, and the page says why. */
+    snprintf(figs, sizeof figs, "%s/figures", dir);
     char plot_err[1024] = "";
-    if ((is_run || is_compare || is_sweep || is_sens) &&
-        plot_folder(dir, plot_err, sizeof plot_err) < 0) {
-        /* The page says so below; the report is still written. */
+    if (is_run || is_compare || is_sweep || is_sens) {
+        int prc = plot_folder_flags(dir, flags & REPORT_DRY_RUN ? PLOT_DRY_RUN : 0, plot_err,
+                                    sizeof plot_err);
+        if (prc == -1) {
+            snprintf(err, err_len, "%s", plot_err);
+            goto out_free;
+        }
+        if (prc >= 0) {
+            plot_err[0] = '\0';
+        }
+    }
+    struct plot_stage stage;
+    if (plot_stage_begin(&stage, dir, "report", err, err_len) != 0) {
+        free(manifest);
+        table_free(&summary);
+        table_free(&comparison);
+        table_free(&validation);
+        return -2;
     }
 
     char model[64], scenario[4096], version[64], rev[64], seed[64], reps[64], threads[64],
         started[64], command[4096];
-    manifest_field(manifest, "model", model, sizeof model);
-    manifest_field(manifest, "scenario", scenario, sizeof scenario);
+    table_manifest_field(manifest, "model", model, sizeof model);
+    table_manifest_field(manifest, "scenario", scenario, sizeof scenario);
     char scenario_file[4096];
-    manifest_field(manifest, "scenario_file", scenario_file, sizeof scenario_file);
+    table_manifest_field(manifest, "scenario_file", scenario_file, sizeof scenario_file);
     if (!scenario_file[0]) {
         snprintf(scenario_file, sizeof scenario_file, "%s", scenario);
     }
-    manifest_field(manifest, "ccsim_version", version, sizeof version);
-    manifest_field(manifest, "git_revision", rev, sizeof rev);
-    manifest_field(manifest, "seed", seed, sizeof seed);
-    manifest_field(manifest, "replications", reps, sizeof reps);
-    manifest_field(manifest, "threads", threads, sizeof threads);
-    manifest_field(manifest, "started", started, sizeof started);
+    table_manifest_field(manifest, "ccsim_version", version, sizeof version);
+    table_manifest_field(manifest, "git_revision", rev, sizeof rev);
+    table_manifest_field(manifest, "seed", seed, sizeof seed);
+    table_manifest_field(manifest, "replications", reps, sizeof reps);
+    table_manifest_field(manifest, "threads", threads, sizeof threads);
+    table_manifest_field(manifest, "started", started, sizeof started);
     {
         const char *c = strstr(manifest, "\"command\": [");
         command[0] = '\0';
@@ -506,10 +554,11 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     }
     bool care = strcmp(model, "care") == 0;
 
-    snprintf(tmp, sizeof tmp, "%.4000s/.report.html.partial", dir);
+    snprintf(tmp, sizeof tmp, "%s/report.html", stage.tmp);
     FILE *f = fopen(tmp, "w");
     if (!f) {
         snprintf(err, err_len, "%s: %s", tmp, strerror(errno));
+        plot_stage_end(&stage);
         free(manifest);
         table_free(&summary);
         table_free(&comparison);
@@ -562,7 +611,8 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
             read_params(path, &ps[k]);
             char orig[4096] = "";
             /* The scenario's own file is named in the resolved file's first line. */
-            FILE *rf = fopen(path, "r");
+            char *rtext;
+            FILE *rf = open_text(path, 16 << 20, &rtext);
             if (rf) {
                 if (fgets(buf, sizeof buf, rf) && strncmp(buf, "# The scenario ", 15) == 0) {
                     snprintf(orig, sizeof orig, "%s", buf + 15);
@@ -572,6 +622,7 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
                     }
                 }
                 fclose(rf);
+                free(rtext);
             }
             fputs("<h3>", f);
             html(f, names[k]);
@@ -767,6 +818,12 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
         fputs("<p class=\"note\">No figures: ", f);
         html(f, plot_err[0] ? plot_err : "none were drawn for this folder");
         fputs(".</p>\n", f);
+    } else if (plot_err[0]) {
+        fputs("<p class=\"note\">These figures are from an earlier drawing: they could not be "
+              "drawn again (",
+              f);
+        html(f, plot_err);
+        fputs(").</p>\n", f);
     }
 
     /* Method. */
@@ -882,16 +939,34 @@ int report_write(const char *dir, bool pdf, char *err, size_t err_len)
     table_free(&validation);
     free(manifest);
     bool bad = ferror(f) != 0;
+    int rc = 0;
     if (fclose(f) != 0 || bad) {
-        snprintf(err, err_len, "%s: write error", tmp);
-        unlink(tmp);
-        return -2;
+        snprintf(err, err_len, "%s/report.html: %s", dir, errno ? strerror(errno) : "write error");
+        rc = -2;
     }
-    snprintf(path, sizeof path, "%.4000s/report.html", dir);
-    if (rename(tmp, path) != 0) {
-        snprintf(err, err_len, "%s: %s", path, strerror(errno));
-        unlink(tmp);
-        return -2;
+    /* The PDF is printed from the page in the staging folder; then each file replaces its old
+     * one in one rename. Without a PDF, the page still replaces the old one, and a PDF from
+     * before is left as it was. */
+    char pdf_err[1024] = "";
+    bool has_pdf = rc == 0 && pdf && !(flags & REPORT_DRY_RUN) &&
+                   print_pdf(stage.tmp, pdf_err, sizeof pdf_err) == 0;
+    if (rc == 0 && has_pdf) {
+        rc = plot_stage_install(&stage, "report.pdf", err, err_len) == 0 ? 0 : -2;
     }
-    return pdf ? print_pdf(dir, err, err_len) : 0;
+    if (rc == 0) {
+        rc = plot_stage_install(&stage, "report.html", err, err_len) == 0 ? 0 : -2;
+    }
+    plot_stage_end(&stage);
+    if (rc == 0 && pdf && !has_pdf && !(flags & REPORT_DRY_RUN)) {
+        snprintf(err, err_len, "%s; report.html is written, report.pdf is not", pdf_err);
+        rc = -2;
+    }
+    return rc;
+
+out_free:
+    free(manifest);
+    table_free(&summary);
+    table_free(&comparison);
+    table_free(&validation);
+    return -1;
 }

@@ -13,6 +13,12 @@
  *
  * With pdf, it also prints the page to DIR/report.pdf with a headless Chromium
  * (chromium or chromium-browser on PATH, or $CCSIM_CHROMIUM).
+ *
+ * Every file read is checked first (analysis/table.h): a CSV file that is malformed, or a
+ * manifest.json that is not ccsim's, is reported as "FILE:LINE: what is wrong (what is
+ * expected)" and nothing is written. The page and the PDF are written into a staging folder
+ * DIR/.report.ccsim-partial-XXXXXX (see plot.h) and each replaces its old file in one rename, so
+ * a failure or a signal never leaves a half-written report and never destroys the previous one.
  */
 #ifndef CCSIM_ANALYSIS_REPORT_H
 #define CCSIM_ANALYSIS_REPORT_H
@@ -20,9 +26,24 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Writes DIR/report.html (and report.pdf with pdf). Returns 0; -1 with err set when DIR is not
- * a results folder; -2 when writing or printing failed (no Chromium for --pdf, say). A missing
- * gnuplot only leaves the figures out, and the page says so. */
+#define REPORT_PDF     1u /* print report.pdf too */
+#define REPORT_DRY_RUN 2u /* no gnuplot, no Chromium: figures prepared only (plot.h's
+                           * PLOT_DRY_RUN), for the fuzzing harness and tests */
+
+/* Writes DIR/report.html (and report.pdf with pdf). Returns 0 on success; -1 when the folder's
+ * content is missing or bad (not a folder, no manifest.json or not ccsim's, no results, a
+ * malformed CSV file: the command line exits 2); -2 when writing or printing failed for
+ * another reason (a full disk, no Chromium for --pdf or Chromium failing: the command line
+ * exits 1; when only the PDF failed, report.html is written and err says so). A missing or
+ * failing gnuplot only leaves the figures out, and the page says so. err gets one line,
+ * "FILE:LINE: what is wrong (what is expected)" for bad content. */
 int report_write(const char *dir, bool pdf, char *err, size_t err_len);
+/* The same with flags (REPORT_PDF, REPORT_DRY_RUN). */
+int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_len);
+
+/* For a SIGINT, SIGTERM or SIGHUP handler: stops a Chromium printing the PDF and removes the
+ * report's staging folder (and a drawing's, as plot_on_signal() does), with async-signal-safe
+ * calls only. Does nothing when no report is being written. */
+void report_on_signal(void);
 
 #endif
