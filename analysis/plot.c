@@ -113,7 +113,6 @@ static int choose_metrics(char **names, int n, const char **out, int max)
     return k;
 }
 
-
 /* ---- staging folders: replaced all at once, removed on a signal ---------------------------- */
 
 /* Two at most at a time: a report's, and the figures it draws. */
@@ -314,8 +313,8 @@ int plot_stage_swap(struct plot_stage *s, const char *name, char *err, size_t er
         return 0;
     }
     if (!S_ISDIR(st.st_mode)) {
-        snprintf(err, err_len, "%s is not a folder (ccsim's own %s folder is expected there)",
-                 dest, name);
+        snprintf(err, err_len, "%s is not a folder (ccsim's own %s folder is expected there)", dest,
+                 name);
         return -1;
     }
     if (renameat2(AT_FDCWD, s->tmp, AT_FDCWD, dest, RENAME_EXCHANGE) == 0) {
@@ -412,7 +411,7 @@ bool plot_available(char *err, size_t err_len)
 /* Where figures are drawn: the staging folder, and whether gnuplot is run at all. */
 struct draw {
     const char *path;
-    bool is_dry;      /* PLOT_DRY_RUN: scripts and data only */
+    bool is_dry;       /* PLOT_DRY_RUN: scripts and data only */
     bool is_write_bad; /* a script or data file could not be written completely */
     char bad_file[400];
 };
@@ -523,8 +522,7 @@ static FILE *open_in(const char *dir, const char *name, const char *ext)
 static void figure_name(const char *prefix, const char *metric, char *buf, size_t n)
 {
     size_t k = (size_t)snprintf(buf, n, "%s", prefix);
-    for (const unsigned char *c = (const unsigned char *)metric; *c && k + 1 < n && k < 200;
-         c++) {
+    for (const unsigned char *c = (const unsigned char *)metric; *c && k + 1 < n && k < 200; c++) {
         buf[k++] = isalnum(*c) || *c == '_' || *c == '-' || *c == '.' ? (char)*c : '_';
     }
     buf[k] = '\0';
@@ -980,8 +978,10 @@ static int fig_tornado(struct draw *dw, const struct table *t, const char *metri
     char ax[256];
     axis_label(metric, ax, sizeof ax);
     char title[700];
-    snprintf(title, sizeof title, "One-way sensitivity of %.500s (change from the base, same "
-             "clients)", metric);
+    snprintf(title, sizeof title,
+             "One-way sensitivity of %.500s (change from the base, same "
+             "clients)",
+             metric);
     fputs("set title ", f);
     label(f, title);
     fputs(" font ',16'\nset xlabel ", f);
@@ -1107,7 +1107,6 @@ static int fig_flow(struct draw *dw, const struct table *t, char *err, size_t er
     return 1;
 }
 
-
 /* ---- the folder --------------------------------------------------------------------------- */
 
 /* The files of a results folder plot_folder() draws from, read and checked. */
@@ -1162,8 +1161,8 @@ static int read_source(const char *dir, const char *name, const struct table_col
 static int read_sources(const char *dir, struct sources *s, char *err, size_t err_len)
 {
     static const struct table_column comparison[] = {
-        {"metric", TABLE_TEXT},      {"scenario", TABLE_TEXT},       {"mean", TABLE_NUMBER},
-        {"ci_low", TABLE_NUMBER},    {"ci_high", TABLE_NUMBER},      {"diff", TABLE_NUMBER},
+        {"metric", TABLE_TEXT},        {"scenario", TABLE_TEXT},       {"mean", TABLE_NUMBER},
+        {"ci_low", TABLE_NUMBER},      {"ci_high", TABLE_NUMBER},      {"diff", TABLE_NUMBER},
         {"diff_ci_low", TABLE_NUMBER}, {"diff_ci_high", TABLE_NUMBER}, {NULL, TABLE_TEXT}};
     static const struct table_column summary[] = {{"metric", TABLE_TEXT},
                                                   {"mean", TABLE_NUMBER},
@@ -1171,23 +1170,23 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
                                                   {"ci_high", TABLE_NUMBER},
                                                   {NULL, TABLE_TEXT}};
     static const struct table_column timeseries[] = {
-        {"week", TABLE_COUNT},   {"metric", TABLE_TEXT},   {"mean", TABLE_NUMBER},
+        {"week", TABLE_COUNT},    {"metric", TABLE_TEXT},    {"mean", TABLE_NUMBER},
         {"ci_low", TABLE_NUMBER}, {"ci_high", TABLE_NUMBER}, {NULL, TABLE_TEXT}};
-    static const struct table_column sweep[] = {
-        {"metric", TABLE_TEXT},    {"mean", TABLE_NUMBER}, {"ci_low", TABLE_NUMBER},
-        {"ci_high", TABLE_NUMBER}, {"n", TABLE_COUNT},     {NULL, TABLE_TEXT}};
+    static const struct table_column sweep[] = {{"metric", TABLE_TEXT},   {"mean", TABLE_NUMBER},
+                                                {"ci_low", TABLE_NUMBER}, {"ci_high", TABLE_NUMBER},
+                                                {"n", TABLE_COUNT},       {NULL, TABLE_TEXT}};
     static const struct table_column sensitivity[] = {
-        {"parameter", TABLE_TEXT},  {"low", TABLE_FINITE},       {"high", TABLE_FINITE},
-        {"metric", TABLE_TEXT},     {"low_diff", TABLE_NUMBER}, {"high_diff", TABLE_NUMBER},
+        {"parameter", TABLE_TEXT}, {"low", TABLE_FINITE},      {"high", TABLE_FINITE},
+        {"metric", TABLE_TEXT},    {"low_diff", TABLE_NUMBER}, {"high_diff", TABLE_NUMBER},
         {NULL, TABLE_TEXT}};
 
     memset(s, 0, sizeof *s);
     snprintf(s->run_name, sizeof s->run_name, "this run");
     if (read_source(dir, "comparison.csv", comparison, &s->comparison, &s->has_comparison, err,
                     err_len) != 0 ||
-        (s->has_comparison && plot_check_scenario_names(&s->comparison,
-                                                        table_col(&s->comparison, "scenario"),
-                                                        err, err_len) != 0)) {
+        (s->has_comparison &&
+         plot_check_scenario_names(&s->comparison, table_col(&s->comparison, "scenario"), err,
+                                   err_len) != 0)) {
         return -1;
     }
     if (!s->has_comparison) {
@@ -1213,16 +1212,16 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
             }
             free(manifest);
         }
-        if (read_source(dir, "summary.csv", summary, &s->summary, &s->has_summary, err,
-                        err_len) != 0) {
+        if (read_source(dir, "summary.csv", summary, &s->summary, &s->has_summary, err, err_len) !=
+            0) {
             return -1;
         }
     }
     if (read_source(dir, "timeseries.csv", timeseries, &s->timeseries, &s->has_timeseries, err,
                     err_len) != 0 ||
         read_source(dir, "sweep.csv", sweep, &s->sweep, &s->has_sweep, err, err_len) != 0 ||
-        read_source(dir, "sensitivity.csv", sensitivity, &s->sensitivity, &s->has_sensitivity,
-                    err, err_len) != 0) {
+        read_source(dir, "sensitivity.csv", sensitivity, &s->sensitivity, &s->has_sensitivity, err,
+                    err_len) != 0) {
         return -1;
     }
     if (s->has_sweep) {

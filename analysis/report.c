@@ -444,15 +444,18 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         {"metric", TABLE_TEXT},    {"mean", TABLE_NUMBER}, {"ci_low", TABLE_NUMBER},
         {"ci_high", TABLE_NUMBER}, {"n", TABLE_COUNT},     {NULL, TABLE_TEXT}};
     static const struct table_column comparison_cols[] = {
-        {"metric", TABLE_TEXT},      {"scenario", TABLE_TEXT},       {"mean", TABLE_NUMBER},
-        {"ci_low", TABLE_NUMBER},    {"ci_high", TABLE_NUMBER},      {"diff", TABLE_NUMBER},
+        {"metric", TABLE_TEXT},        {"scenario", TABLE_TEXT},       {"mean", TABLE_NUMBER},
+        {"ci_low", TABLE_NUMBER},      {"ci_high", TABLE_NUMBER},      {"diff", TABLE_NUMBER},
         {"diff_ci_low", TABLE_NUMBER}, {"diff_ci_high", TABLE_NUMBER}, {NULL, TABLE_TEXT}};
-    static const struct table_column validation_cols[] = {
-        {"row", TABLE_TEXT},           {"published", TABLE_NUMBER},
-        {"published_low", TABLE_NUMBER}, {"published_high", TABLE_NUMBER},
-        {"simulated", TABLE_NUMBER},   {"simulated_low", TABLE_NUMBER},
-        {"simulated_high", TABLE_NUMBER}, {"result", TABLE_TEXT},
-        {NULL, TABLE_TEXT}};
+    static const struct table_column validation_cols[] = {{"row", TABLE_TEXT},
+                                                          {"published", TABLE_NUMBER},
+                                                          {"published_low", TABLE_NUMBER},
+                                                          {"published_high", TABLE_NUMBER},
+                                                          {"simulated", TABLE_NUMBER},
+                                                          {"simulated_low", TABLE_NUMBER},
+                                                          {"simulated_high", TABLE_NUMBER},
+                                                          {"result", TABLE_TEXT},
+                                                          {NULL, TABLE_TEXT}};
     char path[4400], figs[4400], tmp[PLOT_PATH_MAX + 20], buf[1024];
     struct stat st;
     bool pdf = (flags & REPORT_PDF) != 0;
@@ -477,8 +480,8 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     }
     struct table summary = {0}, comparison = {0}, validation = {0};
     bool is_compare = false, is_run = false, has_validation = false;
-    if (read_rows(dir, "comparison.csv", comparison_cols, &comparison, &is_compare, err,
-                  err_len) != 0 ||
+    if (read_rows(dir, "comparison.csv", comparison_cols, &comparison, &is_compare, err, err_len) !=
+            0 ||
         (is_compare && plot_check_scenario_names(&comparison, table_col(&comparison, "scenario"),
                                                  err, err_len) != 0) ||
         (!is_compare &&

@@ -26,9 +26,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define REPORT_PDF     1u /* print report.pdf too */
-#define REPORT_DRY_RUN 2u /* no gnuplot, no Chromium: figures prepared only (plot.h's
-                           * PLOT_DRY_RUN), for the fuzzing harness and tests */
+#define REPORT_PDF 1u /* print report.pdf too */
+#define REPORT_DRY_RUN                                                                             \
+    2u /* no gnuplot, no Chromium: figures prepared only (plot.h's                                 \
+        * PLOT_DRY_RUN), for the fuzzing harness and tests */
 
 /* Writes DIR/report.html (and report.pdf with pdf). Returns 0 on success; -1 when the folder's
  * content is missing or bad (not a folder, no manifest.json or not ccsim's, no results, a

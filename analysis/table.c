@@ -111,7 +111,7 @@ struct parser {
     const char *buf; /* the file's text */
     char *out;       /* the fields, unquoted and NUL-terminated, one after the other */
     size_t n, p, w;  /* length of buf, read offset in buf, write offset in out (w <= p + 1) */
-    int line;       /* of buf[p] */
+    int line;        /* of buf[p] */
     const char *path;
     char *err;
     size_t err_len;
@@ -270,14 +270,14 @@ static int check_header(struct parser *ps, char **names, int n, int line)
     char what[400];
     for (int i = 0; i < n; i++) {
         if (!names[i][0]) {
-            snprintf(what, sizeof what, "column %d has no name (a name for every column is expected)",
-                     i + 1);
+            snprintf(what, sizeof what,
+                     "column %d has no name (a name for every column is expected)", i + 1);
             return fail_at(ps, line, what);
         }
         for (int j = 0; j < i; j++) {
             if (strcmp(names[i], names[j]) == 0) {
-                snprintf(what, sizeof what, "column '%.60s' appears twice (each name once is expected)",
-                         names[i]);
+                snprintf(what, sizeof what,
+                         "column '%.60s' appears twice (each name once is expected)", names[i]);
                 return fail_at(ps, line, what);
             }
         }
@@ -446,16 +446,15 @@ int table_check_column(const struct table *t, int c, enum table_kind kind, char 
     for (int r = 0; r < t->n_rows; r++) {
         const char *p = kind_problem(table_at(t, r, c), kind, why, sizeof why);
         if (p) {
-            snprintf(err, err_len, "%s:%d: column '%.60s'%s%s", t->path, t->line[r],
-                     t->header[c], p == why ? ": " : " ", p);
+            snprintf(err, err_len, "%s:%d: column '%.60s'%s%s", t->path, t->line[r], t->header[c],
+                     p == why ? ": " : " ", p);
             return -1;
         }
     }
     return 0;
 }
 
-int table_check(const struct table *t, const struct table_column *cols, char *err,
-                size_t err_len)
+int table_check(const struct table *t, const struct table_column *cols, char *err, size_t err_len)
 {
     for (int i = 0; cols[i].name; i++) {
         if (table_col(t, cols[i].name) < 0) {

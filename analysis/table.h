@@ -28,18 +28,18 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#define TABLE_MAX_BYTES (256L * 1024 * 1024) /* bytes in one results file */
-#define TABLE_MAX_LINE  65536                /* bytes in one record */
-#define TABLE_MAX_NUM   1e15                 /* largest magnitude table_check accepts */
+#define TABLE_MAX_BYTES (64L * 1024 * 1024) /* bytes in one results file */
+#define TABLE_MAX_LINE  65536               /* bytes in one record */
+#define TABLE_MAX_NUM   1e15                /* largest magnitude table_check accepts */
 
 struct table {
     int n_cols, n_rows;
     int header_line; /* the line the header is on (1 unless blank lines come first) */
-    char **header; /* n_cols names */
-    char **cell;   /* n_rows * n_cols, row-major */
-    int *line;     /* n_rows: the line each row starts on (the header is line 1, or more) */
-    char *path;    /* as given to table_read, for messages */
-    char *buf;     /* the file's text, unquoted in place; header and cells point into it */
+    char **header;   /* n_cols names */
+    char **cell;     /* n_rows * n_cols, row-major */
+    int *line;       /* n_rows: the line each row starts on (the header is line 1, or more) */
+    char *path;      /* as given to table_read, for messages */
+    char *buf;       /* the file's text, unquoted in place; header and cells point into it */
 };
 
 /* Reads path into t. Returns 0; 1 when the file does not exist (err says so); -1 when it is
@@ -64,8 +64,7 @@ struct table_column {
 /* Checks that t has at least one row and every column of cols (terminated by a NULL name), and
  * that each cell of those columns is of its kind. Returns 0, or -1 with "PATH:LINE: what is
  * wrong (what is expected)" in err. */
-int table_check(const struct table *t, const struct table_column *cols, char *err,
-                size_t err_len);
+int table_check(const struct table *t, const struct table_column *cols, char *err, size_t err_len);
 /* Checks that every cell of column c is of kind; as table_check. */
 int table_check_column(const struct table *t, int c, enum table_kind kind, char *err,
                        size_t err_len);
