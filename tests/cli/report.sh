@@ -156,6 +156,68 @@ rc=$?
 [ "$rc" -eq 2 ] || bad "no folder: exit status $rc, expected 2"
 grep -q "give a results folder" "$tmp/out" || bad "no folder message: $(cat "$tmp/out")"
 
+# ---- Files at the edges -------------------------------------------------------------------------
+short="-q -r 2 --set horizon=2000"
+# shellcheck disable=SC2086
+"$CCSIM" run scenarios/verify/mm1.cfg $short -o "$tmp/m" --no-plots || bad "mm1 run"
+staging() { # staging DIR: the staging folders and lock files report or plot left in DIR
+    ls -A "$1" | grep -E '^\.(figures|report)\.ccsim-' || true
+}
+# A summary.csv saved by a spreadsheet (byte order mark, CRLF line ends) reports as the original.
+cp -r "$tmp/m" "$tmp/sheet"
+{ printf '\357\273\277'; sed 's/$/\r/' "$tmp/m/summary.csv"; } >"$tmp/sheet/summary.csv"
+"$CCSIM" report "$tmp/m" >"$tmp/out" 2>&1 || bad "report of mm1: $(cat "$tmp/out")"
+"$CCSIM" report "$tmp/sheet" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 0 ] || bad "spreadsheet summary.csv: exit status $rc: $(cat "$tmp/out")"
+headline() { sed -n '/Headline results/,/<\/table>/p' "$1"; }
+headline "$tmp/m/report.html" >"$tmp/h1"
+headline "$tmp/sheet/report.html" >"$tmp/h2" 2>/dev/null
+cmp -s "$tmp/h1" "$tmp/h2" || bad "spreadsheet summary.csv: the headline table differs"
+# Header only: exit 2 with the file and line (it was a division by zero).
+cp -r "$tmp/m" "$tmp/hdr"
+head -n 1 "$tmp/m/summary.csv" >"$tmp/hdr/summary.csv"
+"$CCSIM" report "$tmp/hdr" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || bad "header-only summary.csv: exit status $rc, expected 2"
+grep -q "hdr/summary.csv:2: no rows after the header" "$tmp/out" ||
+    bad "header-only summary.csv message: $(cat "$tmp/out")"
+# A broken row: the real problem, not "holds no results to report"; the old report stays.
+cp "$tmp/m/report.html" "$tmp/old.html"
+cp "$tmp/m/summary.csv" "$tmp/summary.good"
+printf 'crises,1,2\n' >>"$tmp/m/summary.csv"
+n=$(wc -l <"$tmp/m/summary.csv")
+"$CCSIM" report "$tmp/m" >"$tmp/out" 2>&1
+rc=$?
+[ "$rc" -eq 2 ] || bad "ragged summary.csv: exit status $rc, expected 2"
+grep -q "m/summary.csv:$n: 3 fields where the header has 6" "$tmp/out" ||
+    bad "ragged summary.csv message: $(cat "$tmp/out")"
+cmp -s "$tmp/m/report.html" "$tmp/old.html" || bad "a failed report replaced report.html"
+[ -z "$(staging "$tmp/m")" ] || bad "a failed report left $(staging "$tmp/m")"
+cp "$tmp/summary.good" "$tmp/m/summary.csv"
+# A failing gnuplot leaves the figures out, says why, and keeps the old figures.
+printf '#!/bin/sh\necho "fake gnuplot: cannot draw" >&2\nexit 1\n' >"$tmp/failing"
+chmod +x "$tmp/failing"
+if [ "$has_gnuplot" -eq 1 ]; then
+    "$CCSIM" plot "$tmp/m" >/dev/null 2>&1 || bad "plot of mm1"
+    CCSIM_GNUPLOT="$tmp/failing" "$CCSIM" report "$tmp/m" >"$tmp/out" 2>&1 ||
+        bad "report with a failing gnuplot: $(cat "$tmp/out")"
+    grep -q "fake gnuplot: cannot draw" "$tmp/m/report.html" ||
+        bad "the report does not say why the figures are missing"
+    [ -s "$tmp/m/figures/outcomes.png" ] || bad "a failing gnuplot removed the old figures"
+    [ -z "$(staging "$tmp/m")" ] || bad "a report with a failing gnuplot left $(staging "$tmp/m")"
+fi
+# Names with a comma, a quote and markup: escaped in the page.
+cp scenarios/verify/mm1.cfg "$tmp/a,b.cfg"
+cp scenarios/verify/mm1.cfg "$tmp/q\"<i>.cfg"
+# shellcheck disable=SC2086
+"$CCSIM" compare scenarios/verify/mm1.cfg "$tmp/a,b.cfg" "$tmp/q\"<i>.cfg" $short --no-plots \
+    -o "$tmp/names" 2>"$tmp/out" || bad "compare of odd names: $(cat "$tmp/out")"
+"$CCSIM" report "$tmp/names" >"$tmp/out" 2>&1 || bad "report of odd names: $(cat "$tmp/out")"
+grep -qF '<th>a,b</th>' "$tmp/names/report.html" || bad "report: a,b is not a column"
+grep -qF '<th>q&quot;&lt;i&gt;</th>' "$tmp/names/report.html" || bad "report: q\"<i> not escaped"
+! grep -qF '<i>' "$tmp/names/report.html" || bad "report: markup from a name reached the page"
+
 # ---- In a browser -----------------------------------------------------------------------------
 chromium=$(command -v chromium || command -v chromium-browser || true)
 if [ -z "$chromium" ]; then

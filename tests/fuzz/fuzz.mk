@@ -1,9 +1,15 @@
-# Fuzzing the scenario loader with libFuzzer (clang). Included from the Makefile.
+# Fuzzing with libFuzzer (clang): the scenario loader and the readers of a results folder.
+# Included from the Makefile.
 #
-#   make fuzz-build              the instrumented harness, build-fuzz/fuzz_scenario
-#   make fuzz                    fuzz for FUZZ_SECONDS (default 1800) from the seed corpus
+#   make fuzz-build              the instrumented loader harness, build-fuzz/fuzz_scenario
+#   make fuzz-loader             fuzz the loader for FUZZ_SECONDS (default 1800) from its seeds
 #   make fuzz-regress            replay tests/fuzz/regressions/* and the seeds, no fuzzing
-#   make fuzz-clean              remove build-fuzz/
+#   make fuzz-clean              remove build-fuzz/ and build-fuzz-results/
+#   make fuzz-results-build      the results-folder harness, build-fuzz-results/fuzz_results
+#   make fuzz-results            fuzz the results readers for FUZZ_RESULTS_SECONDS
+#   make fuzz-results-regress    replay tests/fuzz/results_regressions/* and results_seeds/*
+#   make fuzz                    both: the loader for FUZZ_SECONDS, then the results readers
+#                                for FUZZ_RESULTS_SECONDS (default: the same)
 #
 # FUZZ_OPTS adds libFuzzer options (e.g. FUZZ_OPTS=-jobs=2). See tests/fuzz/README.md.
 
@@ -30,7 +36,7 @@ FUZZ_OWN_SEEDS = $(sort $(wildcard tests/fuzz/seeds/*))
 # `make check`.
 FUZZ_ENV = LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 
-.PHONY: fuzz fuzz-build fuzz-corpus fuzz-regress fuzz-clean
+.PHONY: fuzz fuzz-loader fuzz-build fuzz-corpus fuzz-regress fuzz-clean
 
 $(FUZZ_DIR)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -64,7 +70,9 @@ fuzz-corpus: $(FUZZ_DIR)/resolve
 	$(Q)for f in $(FUZZ_REGRESSIONS); do cp "$$f" "$(FUZZ_DIR)/corpus/regression_$$(basename "$$f")"; done
 	$(Q)for f in $(FUZZ_OWN_SEEDS); do cp "$$f" "$(FUZZ_DIR)/corpus/own_$$(basename "$$f")"; done
 
-fuzz: fuzz-build fuzz-corpus
+fuzz: fuzz-loader fuzz-results
+
+fuzz-loader: fuzz-build fuzz-corpus
 	$(FUZZ_ENV) $(FUZZ_BIN) -max_len=65536 -timeout=10 -rss_limit_mb=2048 -max_total_time=$(FUZZ_SECONDS) \
 	    -dict=$(FUZZ_DICT) -artifact_prefix=$(FUZZ_DIR)/artifacts/ -print_final_stats=1 \
 	    $(FUZZ_OPTS) $(FUZZ_DIR)/corpus
@@ -77,6 +85,54 @@ fuzz-regress: fuzz-build
 	    || { tail -n 60 $(FUZZ_DIR)/regress.log; echo "fuzz-regress: FAILED (log: $(FUZZ_DIR)/regress.log)"; exit 1; }
 
 fuzz-clean:
-	rm -rf $(FUZZ_DIR)
+	rm -rf $(FUZZ_DIR) $(FUZZ_RESULTS_DIR)
 
 -include $(FUZZ_OBJ:.o=.d)
+
+# ---- The readers of a results folder (tests/fuzz/fuzz_results.c) ----------------------------
+# Its own object folder: the analysis layer is built too, which the loader harness leaves out.
+FUZZ_RESULTS_DIR := build-fuzz-results
+FUZZ_RESULTS_SECONDS ?= $(FUZZ_SECONDS)
+FUZZ_RESULTS_SRC := $(wildcard sim/*.c models/*.c analysis/*.c) tests/fuzz/fuzz_results.c
+FUZZ_RESULTS_OBJ := $(FUZZ_RESULTS_SRC:%.c=$(FUZZ_RESULTS_DIR)/%.o)
+FUZZ_RESULTS_BIN := $(FUZZ_RESULTS_DIR)/fuzz_results
+FUZZ_RESULTS_REGRESSIONS = $(sort $(wildcard tests/fuzz/results_regressions/*))
+FUZZ_RESULTS_SEEDS = $(sort $(wildcard tests/fuzz/results_seeds/*))
+FUZZ_RESULTS_DICT := tests/fuzz/results.dict
+
+.PHONY: fuzz-results fuzz-results-build fuzz-results-regress
+
+$(FUZZ_RESULTS_DIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $< (fuzz-results)")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(FUZZ_RESULTS_DIR)/gitrev.stamp: FORCE
+	@mkdir -p $(FUZZ_RESULTS_DIR)
+	@echo '$(GIT_REV)' | cmp -s - $@ 2>/dev/null || echo '$(GIT_REV)' >$@
+$(FUZZ_RESULTS_DIR)/analysis/manifest.o: $(FUZZ_RESULTS_DIR)/gitrev.stamp
+
+$(FUZZ_RESULTS_BIN): $(FUZZ_RESULTS_OBJ)
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $^ $(PKG_LIBS) -lpthread -lm
+
+fuzz-results-build: $(FUZZ_RESULTS_BIN)
+
+# The corpus grows in build-fuzz-results/corpus, seeded on every run with the seeds and the
+# regression inputs. Each input is a whole results folder (see fuzz_results.c).
+fuzz-results: fuzz-results-build
+	@mkdir -p $(FUZZ_RESULTS_DIR)/corpus $(FUZZ_RESULTS_DIR)/artifacts
+	$(Q)for f in $(FUZZ_RESULTS_SEEDS); do cp "$$f" "$(FUZZ_RESULTS_DIR)/corpus/seed_$$(basename "$$f")"; done
+	$(Q)for f in $(FUZZ_RESULTS_REGRESSIONS); do cp "$$f" "$(FUZZ_RESULTS_DIR)/corpus/regression_$$(basename "$$f")"; done
+	$(FUZZ_ENV) $(FUZZ_RESULTS_BIN) -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	    -max_total_time=$(FUZZ_RESULTS_SECONDS) -dict=$(FUZZ_RESULTS_DICT) \
+	    -artifact_prefix=$(FUZZ_RESULTS_DIR)/artifacts/ -print_final_stats=1 \
+	    $(FUZZ_OPTS) $(FUZZ_RESULTS_DIR)/corpus
+
+fuzz-results-regress: fuzz-results-build
+	$(Q)$(FUZZ_ENV) $(FUZZ_RESULTS_BIN) -timeout=10 -rss_limit_mb=2048 $(FUZZ_RESULTS_REGRESSIONS) \
+	    $(FUZZ_RESULTS_SEEDS) 2>$(FUZZ_RESULTS_DIR)/regress.log \
+	    && echo "fuzz-results-regress: $(words $(FUZZ_RESULTS_REGRESSIONS)) regression inputs and $(words $(FUZZ_RESULTS_SEEDS)) seeds pass" \
+	    || { tail -n 60 $(FUZZ_RESULTS_DIR)/regress.log; echo "fuzz-results-regress: FAILED (log: $(FUZZ_RESULTS_DIR)/regress.log)"; exit 1; }
+
+-include $(FUZZ_RESULTS_OBJ:.o=.d)

@@ -1,0 +1,616 @@
+/*
+ * The readers of a results folder (analysis/table.c, and plot.c and report.c, which read
+ * through it) and the CSV writers' quoting (analysis/csv.c).
+ *
+ * Each bad content gives -1 from plot_folder_flags() and report_write_flags() (dry runs: no
+ * gnuplot, no Chromium) and a message naming the file and line; files saved by a spreadsheet
+ * (UTF-8 byte order mark, CRLF line ends) read the same as ccsim's own; names with commas,
+ * quotes and line ends go through csv_field() and table_read() unchanged; a FIFO or a folder in
+ * place of a file is refused without blocking (an alarm guards it). Finally the results fuzzer's
+ * regression inputs and seeds (tests/fuzz/results_regressions/, results_seeds/) are replayed
+ * through the harness's own one-input function. Run from the project root, as `make test` does.
+ */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analysis/csv.h"
+#include "analysis/plot.h"
+#include "analysis/report.h"
+#include "analysis/table.h"
+#include "support.h"
+
+#define FUZZ_RESULTS_NO_ENTRY
+#include "fuzz/fuzz_results.c"
+
+static const char summary_clean[] = "metric,mean,sd,ci_low,ci_high,n\n"
+                                    "crises,12.385,1.25,11.02,13.75,8\n"
+                                    "ed_visits,NA,NA,NA,NA,8\n"
+                                    "wait_coordination_days,3.875,0.5,3.4,4.35,8\n";
+
+static const char manifest_ok[] = "{\n  \"ccsim_version\": \"0.1.0\",\n"
+                                  "  \"scenario\": \"scenarios/verify/mm1.cfg\",\n"
+                                  "  \"model\": \"network\",\n  \"seed\": 7\n}\n";
+
+static const char comparison_clean[] =
+    "metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high\n"
+    "crises,a,12.385,11.02,13.75,NA,NA,NA\n"
+    "crises,b,10.25,9.5,11,-2.135,-2.9,-1.37\n";
+
+struct fixture {
+    char dir[256];
+};
+
+static int setup(void **state)
+{
+    struct fixture *fx = calloc(1, sizeof *fx);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/ccsim-test-results-XXXXXX");
+    if (!fx || !mkdtemp(fx->dir)) {
+        return -1;
+    }
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *fx = *state;
+    fuzz_results_remove(fx->dir, 0);
+    free(fx);
+    return 0;
+}
+
+static void put(const struct fixture *fx, const char *name, const char *text, size_t len)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", fx->dir, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(text, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void put_text(const struct fixture *fx, const char *name, const char *text)
+{
+    put(fx, name, text, strlen(text));
+}
+
+static void path_of(const struct fixture *fx, const char *name, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s/%s", fx->dir, name);
+}
+
+/* The text with every LF as CRLF and a byte order mark in front, as a spreadsheet saves it. */
+static char *spreadsheet(const char *text, size_t *len)
+{
+    char *out = malloc(2 * strlen(text) + 4);
+    size_t k = 0;
+    assert_non_null(out);
+    memcpy(out, "\xEF\xBB\xBF", 3);
+    k = 3;
+    for (const char *c = text; *c; c++) {
+        if (*c == '\n') {
+            out[k++] = '\r';
+        }
+        out[k++] = *c;
+    }
+    out[k] = '\0';
+    *len = k;
+    return out;
+}
+
+static void assert_tables_equal(const struct table *a, const struct table *b)
+{
+    assert_int_equal(a->n_cols, b->n_cols);
+    assert_int_equal(a->n_rows, b->n_rows);
+    for (int c = 0; c < a->n_cols; c++) {
+        assert_string_equal(a->header[c], b->header[c]);
+    }
+    for (int r = 0; r < a->n_rows; r++) {
+        assert_int_equal(a->line[r], b->line[r]);
+        for (int c = 0; c < a->n_cols; c++) {
+            assert_string_equal(table_at(a, r, c), table_at(b, r, c));
+        }
+    }
+}
+
+/* ---- the reader --------------------------------------------------------------------------- */
+
+static void test_table_spreadsheet_file_reads_as_clean(void **state)
+{
+    struct fixture *fx = *state;
+    struct table a, b;
+    char err[512], pa[512], pb[512];
+    size_t len;
+    char *mangled = spreadsheet(summary_clean, &len);
+
+    put_text(fx, "clean.csv", summary_clean);
+    put(fx, "mangled.csv", mangled, len);
+    free(mangled);
+    path_of(fx, "clean.csv", pa, sizeof pa);
+    path_of(fx, "mangled.csv", pb, sizeof pb);
+    assert_int_equal(table_read(pa, &a, err, sizeof err), 0);
+    assert_int_equal(table_read(pb, &b, err, sizeof err), 0);
+    assert_tables_equal(&a, &b);
+    assert_int_equal(table_col(&b, "metric"), 0);
+    assert_int_equal(b.n_rows, 3);
+    table_free(&a);
+    table_free(&b);
+}
+
+static void test_plot_and_report_accept_spreadsheet_summary(void **state)
+{
+    struct fixture *fx = *state;
+    char err[1024];
+    size_t len;
+    char *mangled = spreadsheet(summary_clean, &len);
+
+    put(fx, "summary.csv", mangled, len);
+    free(mangled);
+    put_text(fx, "manifest.json", manifest_ok);
+    assert_true(plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err) >= 1);
+    int rc = report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err);
+    if (rc != 0) {
+        fail_msg("report: %d %s", rc, err);
+    }
+    char page[512];
+    path_of(fx, "report.html", page, sizeof page);
+    FILE *f = fopen(page, "r");
+    assert_non_null(f);
+    char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, "<td>crises</td><td class=\"n\">12.4</td>"));
+    assert_non_null(strstr(buf, "<td>wait_coordination_days</td>"));
+}
+
+static void test_table_quoted_fields(void **state)
+{
+    struct fixture *fx = *state;
+    struct table t;
+    char err[512], p[512];
+
+    put_text(fx, "q.csv",
+             "name,x\r\n"
+             "\"a,b\",1\r\n"
+             "\"say \"\"hi\"\"\",2\n"
+             "\"two\r\nlines\",3\n"
+             "\"\",4\n"
+             "plain,5\n");
+    path_of(fx, "q.csv", p, sizeof p);
+    assert_int_equal(table_read(p, &t, err, sizeof err), 0);
+    assert_int_equal(t.n_rows, 5);
+    assert_string_equal(table_at(&t, 0, 0), "a,b");
+    assert_string_equal(table_at(&t, 1, 0), "say \"hi\"");
+    assert_string_equal(table_at(&t, 2, 0), "two\nlines");
+    assert_string_equal(table_at(&t, 3, 0), "");
+    assert_string_equal(table_at(&t, 4, 0), "plain");
+    assert_int_equal(t.line[3], 6); /* the two-line field counts as two lines */
+    assert_int_equal(t.line[4], 7);
+    table_free(&t);
+}
+
+static void test_csv_field_round_trip(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *const names[] = {"crises",    "a,b",    "q\"uote", "\"",
+                                        "line\nend", "cr\rlf", ",,",      "",
+                                        " spaced ",  "x\"\"y", NULL};
+    char p[512], err[512];
+    path_of(fx, "rt.csv", p, sizeof p);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs("name,value\n", f);
+    for (int i = 0; names[i]; i++) {
+        csv_field(f, names[i]);
+        fputc(',', f);
+        csv_number(f, 2.385 * i);
+        fputc('\n', f);
+    }
+    assert_int_equal(fclose(f), 0);
+    struct table t;
+    assert_int_equal(table_read(p, &t, err, sizeof err), 0);
+    int n = 0;
+    for (int i = 0; names[i]; i++) {
+        /* An empty name on an otherwise empty line would be a blank line: it is ",0" here. */
+        const char *want = strcmp(names[i], "cr\rlf") == 0 ? "cr\nlf" : names[i];
+        assert_string_equal(table_at(&t, n, 0), want);
+        assert_close(table_num(&t, n, 1), 2.385 * i, 1e-9, 1e-12);
+        n++;
+    }
+    assert_int_equal(t.n_rows, n);
+    table_free(&t);
+
+    /* Quoted only when needed: a plain name is written as it is. */
+    char buf[64];
+    FILE *m = fmemopen(buf, sizeof buf, "w");
+    csv_field(m, "wait_coordination_days");
+    fputc('|', m);
+    csv_field(m, "a,b");
+    fclose(m);
+    assert_string_equal(buf, "wait_coordination_days|\"a,b\"");
+}
+
+/* ---- bad content: -1 and FILE:LINE from every reader ---------------------------------------- */
+
+struct bad_case {
+    const char *file;    /* written with text */
+    const char *text;    /* NULL: a folder; "|": a FIFO */
+    size_t len;          /* 0: strlen(text) */
+    const char *message; /* expected in err after the folder's path */
+    bool is_report_only; /* plot does not read it */
+};
+
+#define LONG_LINE_BYTES (TABLE_MAX_LINE + 10)
+
+static void run_bad_case(const struct fixture *fx, const struct bad_case *c)
+{
+    char err[1024], want[1024];
+    char path[512];
+
+    fuzz_results_remove(fx->dir, 0);
+    assert_int_equal(mkdir(fx->dir, 0700), 0);
+    if (strcmp(c->file, "manifest.json") != 0) {
+        put_text(fx, "manifest.json", manifest_ok);
+    }
+    if (strcmp(c->file, "summary.csv") != 0 && strcmp(c->file, "comparison.csv") != 0) {
+        put_text(fx, "summary.csv", summary_clean);
+    }
+    path_of(fx, c->file, path, sizeof path);
+    if (!c->text) {
+        assert_int_equal(mkdir(path, 0700), 0);
+    } else if (strcmp(c->text, "|") == 0) {
+        assert_int_equal(mkfifo(path, 0600), 0);
+    } else {
+        put(fx, c->file, c->text, c->len ? c->len : strlen(c->text));
+    }
+    snprintf(want, sizeof want, "%s/%s", fx->dir, c->message);
+    alarm(10); /* a reader that blocks fails the test instead of hanging it */
+    if (!c->is_report_only) {
+        err[0] = '\0';
+        int rc = plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err);
+        if (rc != -1 || !strstr(err, want)) {
+            fail_msg("plot, %s: returned %d with '%s', expected -1 with '%s'", c->file, rc, err,
+                     want);
+        }
+    }
+    err[0] = '\0';
+    int rc = report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err);
+    alarm(0);
+    if (rc != -1 || !strstr(err, want)) {
+        fail_msg("report, %s: returned %d with '%s', expected -1 with '%s'", c->file, rc, err,
+                 want);
+    }
+    path_of(fx, "report.html", path, sizeof path);
+    assert_int_equal(access(path, F_OK), -1);
+}
+
+static const char nul_summary[] = "metric,mean,sd,ci_low,ci_high,n\ncri\0ses,1,1,1,1,8\n";
+static const char png_junk[] = "\x89PNG\r\n\x1a\n\x01\x02";
+static const char nul_manifest[] = "{\n\"ccsim_version\": \"0.1\"\0}\n";
+
+static void test_bad_content_is_reported_with_file_and_line(void **state)
+{
+    struct fixture *fx = *state;
+    char *long_line = malloc(LONG_LINE_BYTES + 64);
+    assert_non_null(long_line);
+    strcpy(long_line, "metric,mean,sd,ci_low,ci_high,n\n");
+    size_t k = strlen(long_line);
+    memset(long_line + k, 'x', LONG_LINE_BYTES);
+    strcpy(long_line + k + LONG_LINE_BYTES, ",1,1,1,1,1\n");
+
+    const struct bad_case cases[] = {
+        {"summary.csv", "", 0, "summary.csv:1: empty file (a header line is expected)", false},
+        {"summary.csv", "\xEF\xBB\xBF\r\n\r\n", 0, "summary.csv:1: empty file", false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\n", 0,
+         "summary.csv:2: no rows after the header (at least one row is expected)", false},
+        {"summary.csv", "\xEF\xBB\xBFmetric,mean,sd,ci_low,ci_high,n\r\n", 0,
+         "summary.csv:2: no rows after the header", false},
+        {"summary.csv", "metric,mean\ncrises,1\n", 0,
+         "summary.csv:1: no column 'ci_low' (the columns metric, mean, ci_low, ci_high", false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high\ncrises,1,1,1,1\n", 0,
+         "summary.csv:1: no column 'n'", true},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\ncrises,1,1,1,1,8\nx,abc,1,1,1,8\n", 0,
+         "summary.csv:3: column 'mean': 'abc' is not a number (a number or NA is expected)", false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\ncrises,nan,1,1,1,8\n", 0,
+         "summary.csv:2: column 'mean': 'nan' is not a finite number", false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\ncrises,1,1,-inf,1,8\n", 0,
+         "summary.csv:2: column 'ci_low': '-inf' is not a finite number", false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\ncrises,1e999,1,1,1,8\n", 0,
+         "summary.csv:2: column 'mean': '1e999' is not a finite number", false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\ncrises,1e300,1,1,1,8\n", 0,
+         "summary.csv:2: column 'mean': '1e300' is out of range", false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\ncrises,1,1,1,1,2.5\n", 0,
+         "summary.csv:2: column 'n': '2.5' is not a count", true},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\n,1,1,1,1,8\n", 0,
+         "summary.csv:2: column 'metric' is empty (a name is expected)", false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\ncrises,1,1,1,1,8\n\nx,1,1,1,1\n", 0,
+         "summary.csv:4: 5 fields where the header has 6 (one field per column is expected)",
+         false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\ncrises,1,1,1,1,8,9\n", 0,
+         "summary.csv:2: 7 fields where the header has 6", false},
+        {"summary.csv", nul_summary, sizeof nul_summary - 1,
+         "summary.csv:2: a NUL byte (a text file is expected)", false},
+        {"summary.csv", png_junk, sizeof png_junk - 1,
+         "summary.csv:2: a control character (a text file is expected)", false},
+        {"summary.csv", long_line, 0, "summary.csv:2: a line longer than 65536 bytes", false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\n\"crises,1,1,1,1,8\n", 0,
+         "summary.csv:2: a quoted field is not closed", false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\n\"cri\"ses,1,1,1,1,8\n", 0,
+         "summary.csv:2: text after a closing quote", false},
+        {"summary.csv", "metric,mean,sd,ci_low,ci_high,n\ncri\"ses,1,1,1,1,8\n", 0,
+         "summary.csv:2: a quote inside an unquoted field", false},
+        {"summary.csv", "metric,mean,mean,ci_low,ci_high,n\ncrises,1,1,1,1,8\n", 0,
+         "summary.csv:1: column 'mean' appears twice", false},
+        {"summary.csv", "metric,,sd\ncrises,1,1\n", 0, "summary.csv:1: column 2 has no name",
+         false},
+        {"summary.csv", NULL, 0, "summary.csv: a folder, not a file (a regular file is expected)",
+         false},
+        {"summary.csv", "|", 0, "summary.csv: not a regular file (a regular file is expected)",
+         false},
+        {"comparison.csv", "metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high\n", 0,
+         "comparison.csv:2: no rows after the header", false},
+        {"comparison.csv",
+         "metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high\n"
+         "crises,../../x,1,1,1,NA,NA,NA\n",
+         0, "comparison.csv:2: column 'scenario': '../../x' is not a scenario name", false},
+        {"timeseries.csv", "week,metric,mean,ci_low,ci_high\n", 0,
+         "timeseries.csv:2: no rows after the header", false},
+        {"timeseries.csv", "week,metric,mean,ci_low,ci_high\n1.5,crises,1,1,1\n", 0,
+         "timeseries.csv:2: column 'week': '1.5' is not a count", false},
+        {"sweep.csv", "metric,mean,ci_low,ci_high,n\ncrises,1,1,1,3\n", 0,
+         "sweep.csv:1: no varied key before 'metric'", false},
+        {"sweep.csv", "hospital.beds,metric,mean,ci_low,ci_high,n\nNA,crises,1,1,1,3\n", 0,
+         "sweep.csv:2: column 'hospital.beds': 'NA' is not a number (a number is expected)", false},
+        {"sensitivity.csv", "parameter,low,high,metric,low_diff,high_diff\n", 0,
+         "sensitivity.csv:2: no rows after the header", false},
+        {"sensitivity.csv",
+         "parameter,low,high,metric,low_diff,high_diff\nrisk.scale,0.5,1e16,crises,1,2\n", 0,
+         "sensitivity.csv:2: column 'high': '1e16' is out of range", false},
+        {"validation.csv", "row,published\nx,1\n", 0, "validation.csv:1: no column", true},
+        {"manifest.json", "not json at all\n", 0,
+         "manifest.json:1: not a JSON object (ccsim's manifest", false},
+        {"manifest.json", "{\"model\": \"care\"}\n", 0, "manifest.json:1: no \"ccsim_version\"",
+         false},
+        {"manifest.json", nul_manifest, sizeof nul_manifest - 1, "manifest.json:2: a NUL byte",
+         false},
+        {"manifest.json", "|", 0, "manifest.json: not a regular file", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        run_bad_case(fx, &cases[i]);
+    }
+    free(long_line);
+}
+
+static void test_report_without_manifest_or_results(void **state)
+{
+    struct fixture *fx = *state;
+    char err[1024];
+    assert_int_equal(report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err), -1);
+    assert_non_null(strstr(err, "manifest.json is missing"));
+    put_text(fx, "manifest.json", manifest_ok);
+    assert_int_equal(report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err), -1);
+    assert_non_null(strstr(err, "holds no results to report"));
+    assert_int_equal(plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err), -1);
+    assert_non_null(strstr(err, "holds no file to draw from"));
+}
+
+/* ---- staging: all or nothing -------------------------------------------------------------- */
+
+static int count_entries(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    assert_non_null(d);
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_dry_run_leaves_nothing_and_removes_stale_staging(void **state)
+{
+    struct fixture *fx = *state;
+    char err[1024], stale[512], path[600];
+
+    put_text(fx, "summary.csv", summary_clean);
+    put_text(fx, "comparison.csv", comparison_clean);
+    put_text(fx, "manifest.json", manifest_ok);
+    /* What a SIGKILLed plot and report left behind. */
+    path_of(fx, ".figures.ccsim-partial-Ab3xYz", stale, sizeof stale);
+    assert_int_equal(mkdir(stale, 0700), 0);
+    snprintf(path, sizeof path, "%s/outcomes.png", stale);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    path_of(fx, ".report.ccsim-partial-Qw9rTy", stale, sizeof stale);
+    assert_int_equal(mkdir(stale, 0700), 0);
+    path_of(fx, ".figures.ccsim-lock", path, sizeof path);
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+
+    assert_int_equal(plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err), 2);
+    assert_int_equal(count_entries(fx->dir, ".figures.ccsim"), 0);
+    assert_int_equal(report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err), 0);
+    assert_int_equal(count_entries(fx->dir, ".report.ccsim"), 0);
+    assert_int_equal(count_entries(fx->dir, "figures"), 0); /* a dry run draws nothing */
+    assert_int_equal(count_entries(fx->dir, "report.html"), 1);
+}
+
+static void test_a_second_drawing_of_the_folder_is_refused(void **state)
+{
+    struct fixture *fx = *state;
+    char err[1024];
+    struct plot_stage held;
+
+    put_text(fx, "summary.csv", summary_clean);
+    assert_int_equal(plot_stage_begin(&held, fx->dir, "figures", err, sizeof err), 0);
+    assert_int_equal(plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err), -2);
+    assert_non_null(strstr(err, "another ccsim is writing there now"));
+    assert_int_equal(count_entries(fx->dir, ".figures.ccsim-partial-"), 1); /* the live one */
+    plot_stage_end(&held);
+    assert_int_equal(count_entries(fx->dir, ".figures.ccsim"), 0);
+}
+
+static void test_signal_cleanup_removes_staging(void **state)
+{
+    struct fixture *fx = *state;
+    char err[1024], path[PLOT_PATH_MAX + 20];
+    struct plot_stage s;
+
+    assert_int_equal(plot_stage_begin(&s, fx->dir, "figures", err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/outcomes.png", s.tmp);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("half a figure", f);
+    fclose(f);
+    plot_on_signal();
+    assert_int_equal(count_entries(fx->dir, ".figures.ccsim"), 0);
+    plot_stage_end(&s); /* after the handler: nothing left to do, and no harm */
+    report_on_signal(); /* nothing armed: a no-op */
+}
+
+static void test_swap_replaces_figures_and_keeps_them_on_failure(void **state)
+{
+    struct fixture *fx = *state;
+    char err[1024], path[PLOT_PATH_MAX + 40];
+    struct plot_stage s;
+
+    path_of(fx, "figures", path, sizeof path);
+    assert_int_equal(mkdir(path, 0700), 0);
+    put_text(fx, "figures/old.png", "old");
+    /* A drawing that fails (ended without a swap) leaves the old figures. */
+    assert_int_equal(plot_stage_begin(&s, fx->dir, "figures", err, sizeof err), 0);
+    plot_stage_end(&s);
+    path_of(fx, "figures/old.png", path, sizeof path);
+    assert_int_equal(access(path, F_OK), 0);
+    /* One that succeeds replaces them whole. */
+    assert_int_equal(plot_stage_begin(&s, fx->dir, "figures", err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/new.png", s.tmp);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(plot_stage_swap(&s, "figures", err, sizeof err), 0);
+    plot_stage_end(&s);
+    path_of(fx, "figures/new.png", path, sizeof path);
+    assert_int_equal(access(path, F_OK), 0);
+    path_of(fx, "figures/old.png", path, sizeof path);
+    assert_int_equal(access(path, F_OK), -1);
+    assert_int_equal(count_entries(fx->dir, ".figures.ccsim"), 0);
+    /* A killed two-rename replacement (old folder aside, no figures/) is put back. */
+    char aside[512];
+    path_of(fx, "figures", path, sizeof path);
+    path_of(fx, ".figures.ccsim-partial-Zz9Zz9.old", aside, sizeof aside);
+    assert_int_equal(rename(path, aside), 0);
+    assert_int_equal(plot_stage_begin(&s, fx->dir, "figures", err, sizeof err), 0);
+    plot_stage_end(&s);
+    path_of(fx, "figures/new.png", path, sizeof path);
+    assert_int_equal(access(path, F_OK), 0);
+}
+
+/* ---- names that break CSV, gnuplot or HTML ------------------------------------------------ */
+
+static void test_report_escapes_names(void **state)
+{
+    struct fixture *fx = *state;
+    char err[1024], page[512];
+
+    put_text(fx, "manifest.json", manifest_ok);
+    put_text(fx, "comparison.csv",
+             "metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high\n"
+             "crises,\"a,b\",12.385,11.02,13.75,NA,NA,NA\n"
+             "crises,\"q\"\"<x>\",10.25,9.5,11,-2.135,-2.9,-1.37\n");
+    assert_int_equal(plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err), 2);
+    assert_int_equal(report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err), 0);
+    path_of(fx, "report.html", page, sizeof page);
+    FILE *f = fopen(page, "r");
+    assert_non_null(f);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    fclose(f);
+    assert_non_null(strstr(buf, "<td>a,b</td>"));
+    assert_non_null(strstr(buf, "<td>q&quot;&lt;x&gt;</td>"));
+    assert_null(strstr(buf, "<x>"));
+}
+
+/* ---- the fuzzer's inputs ------------------------------------------------------------------ */
+
+static void replay_folder(const char *dir, const char *base, int *n)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        return;
+    }
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        char path[1024];
+        struct stat st;
+        if (e->d_name[0] == '.') {
+            continue;
+        }
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            continue;
+        }
+        FILE *f = fopen(path, "rb");
+        assert_non_null(f);
+        uint8_t *data = malloc((size_t)st.st_size + 1);
+        assert_non_null(data);
+        size_t got = fread(data, 1, (size_t)st.st_size, f);
+        fclose(f);
+        alarm(20);
+        fuzz_results_one(data, got, base);
+        alarm(0);
+        free(data);
+        (*n)++;
+    }
+    closedir(d);
+}
+
+static void test_fuzz_results_inputs_replay(void **state)
+{
+    struct fixture *fx = *state;
+    int n = 0;
+    replay_folder("tests/fuzz/results_regressions", fx->dir, &n);
+    replay_folder("tests/fuzz/results_seeds", fx->dir, &n);
+    print_message("replayed %d results-fuzzer inputs\n", n);
+    assert_true(n > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_table_spreadsheet_file_reads_as_clean, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_plot_and_report_accept_spreadsheet_summary, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_table_quoted_fields, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_csv_field_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_content_is_reported_with_file_and_line, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_without_manifest_or_results, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dry_run_leaves_nothing_and_removes_stale_staging,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_second_drawing_of_the_folder_is_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_signal_cleanup_removes_staging, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_swap_replaces_figures_and_keeps_them_on_failure, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_escapes_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fuzz_results_inputs_replay, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
