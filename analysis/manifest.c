@@ -101,7 +101,12 @@ int manifest_write(const char *path, const struct manifest *m)
         fputs(",\n  \"note\": ", out);
         json_string(out, m->note);
     }
-    fputs("\n}\n", out);
+    fputs(",\n  \"files\": [", out);
+    for (int i = 0; i < m->n_files; i++) {
+        fputs(i ? ", " : "", out);
+        json_string(out, m->files[i]);
+    }
+    fputs("]\n}\n", out);
     int rc = ferror(out) ? -EIO : 0;
     if (fclose(out) != 0 && rc == 0) {
         rc = -errno;

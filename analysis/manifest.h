@@ -3,9 +3,10 @@
  *
  * Fields: ccsim_version, git_revision ("unknown" outside a git checkout), command (the argument
  * vector), scenario (as given), scenario_file (its full name, when it exists), model, seed,
- * replications, threads, started and finished (UTC, ISO 8601), wall_seconds, events, host, and note
- * when given. Everything but the times, wall_seconds and host is determined by the command line and
- * the scenario.
+ * replications, threads, started and finished (UTC, ISO 8601), wall_seconds, events, host, note
+ * when given, and files: the name of every file the command wrote into the folder (what --force
+ * may replace). Everything but the times, wall_seconds and host is determined by the command line
+ * and the scenario.
  */
 #ifndef CCSIM_ANALYSIS_MANIFEST_H
 #define CCSIM_ANALYSIS_MANIFEST_H
@@ -24,7 +25,9 @@ struct manifest {
     time_t started, finished;
     double wall_seconds;
     uint64_t n_events;
-    const char *note; /* how the replications were chosen (--precision), or NULL */
+    const char *note;   /* how the replications were chosen (--precision), or NULL */
+    char *const *files; /* the files written into the results folder */
+    int n_files;
 };
 
 /* Writes m as JSON to path. Returns 0 or -errno. */

@@ -1,47 +1,96 @@
+/* renameat2 (RENAME_EXCHANGE, RENAME_NOREPLACE), mkstemps and getdents64 are GNU interfaces. */
+#define _GNU_SOURCE
 #include "analysis/outdir.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
 
 #include "sim/xalloc.h"
 
-#define PARTIAL_TAG ".ccsim-partial-"
+#define WRITING_TAG ".ccsim-writing-"
+/* Folders of ccsim 0.1 before locks: ".NAME.ccsim-partial-PID" and "....PID.old". */
+#define LEGACY_TAG ".ccsim-partial-"
+/* The longest part of NAME that goes into a temporary name, so that it stays within NAME_MAX. */
+#define NAME_IN_TMP 160
 
-/* What a signal handler must remove: the temporary folder and the files named in it. One
- * results folder is written at a time per process. */
-static char *volatile active_tmp;
-static char *active_files[OUTDIR_MAX_FILES];
-static volatile int n_active_files;
+/* What a signal handler must remove, prepared in static storage before it is needed. */
+static char sig_tmp[PATH_MAX];
+static char sig_old[PATH_MAX];
+static char sig_lock[PATH_MAX];
+static volatile sig_atomic_t sig_active;
+
+/* ---- removing folders ----------------------------------------------------------------------- */
+
+/* Removes the tree at name inside the folder dirfd, never following a symbolic link, using only
+ * async-signal-safe calls (getdents64 is a plain system call). depth bounds the recursion. */
+static bool remove_at_sigsafe(int dirfd, const char *name, int depth)
+{
+    if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT) {
+        return true;
+    }
+    if (depth <= 0) {
+        return false;
+    }
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        return false;
+    }
+    char buf[4096];
+    /* Passes over the listing until one removes nothing (entries removed while listing may
+     * shift it); a pass that removes nothing ends even if something could not be removed. */
+    for (int pass = 0; pass < 64; pass++) {
+        int removed = 0;
+        ssize_t n;
+        while ((n = getdents64(fd, buf, sizeof buf)) > 0) {
+            for (ssize_t off = 0; off < n;) {
+                struct dirent64 *e = (struct dirent64 *)(void *)(buf + off);
+                off += e->d_reclen;
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
+                    continue;
+                }
+                removed += remove_at_sigsafe(fd, e->d_name, depth - 1);
+            }
+        }
+        if (removed == 0 || lseek(fd, 0, SEEK_SET) != 0) {
+            break;
+        }
+    }
+    close(fd);
+    return unlinkat(dirfd, name, AT_REMOVEDIR) == 0;
+}
+
+static void remove_tree(const char *path)
+{
+    remove_at_sigsafe(AT_FDCWD, path, 8);
+}
 
 void outdir_on_signal(void)
 {
-    char *tmp = active_tmp;
-
-    if (!tmp) {
+    if (!sig_active) {
         return;
     }
-    for (int i = 0; i < n_active_files; i++) {
-        unlink(active_files[i]);
+    remove_tree(sig_tmp);
+    if (sig_old[0]) {
+        /* Between the two renames of a replacement without exchange: the old results stay for
+         * the next run to put back, so keep the lock file that names the destination. */
+        return;
     }
-    rmdir(tmp);
+    unlink(sig_lock);
 }
 
-static void forget_active(void)
-{
-    active_tmp = NULL;
-    for (int i = 0; i < n_active_files; i++) {
-        free(active_files[i]);
-    }
-    n_active_files = 0;
-}
+/* ---- names ---------------------------------------------------------------------------------- */
 
 /* Splits dest into its folder ("." when none) and last component. */
 static void split(const char *dest, char **dir, char **base)
@@ -67,60 +116,280 @@ static void split(const char *dest, char **dir, char **base)
     free(copy);
 }
 
-static int remove_tree(const char *path)
+static char *join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* ---- is it a results folder? ---------------------------------------------------------------- */
+
+/* Reads at most max bytes of a regular file, never blocking on a FIFO or following a link.
+ * Returns a NUL-terminated copy or NULL. */
+static char *read_small(const char *path, size_t max)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size > max) {
+        close(fd);
+        return NULL;
+    }
+    char *buf = xmalloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+        if (r <= 0) {
+            break;
+        }
+        got += (size_t)r;
+    }
+    buf[got] = '\0';
+    close(fd);
+    return buf;
+}
+
+/* The JSON string starting at *p (at its opening quote) into out (up to n bytes), advancing *p
+ * past it. Only the escapes manifest_write() produces are decoded; false on anything else. */
+static bool json_string(const char **p, char *out, size_t n)
+{
+    const char *s = *p;
+    size_t k = 0;
+
+    if (*s != '"') {
+        return false;
+    }
+    for (s++; *s && *s != '"'; s++) {
+        char c = *s;
+        if (c == '\\') {
+            s++;
+            switch (*s) {
+            case '"':
+            case '\\':
+            case '/':
+                c = *s;
+                break;
+            case 'n':
+                c = '\n';
+                break;
+            case 't':
+                c = '\t';
+                break;
+            case 'r':
+                c = '\r';
+                break;
+            case 'u': {
+                unsigned v = 0;
+                for (int i = 1; i <= 4; i++) {
+                    char h = s[i];
+                    if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') ||
+                          (h >= 'A' && h <= 'F'))) {
+                        return false;
+                    }
+                    v = v * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
+                }
+                if (v == 0 || v > 0x7f) {
+                    return false;
+                }
+                c = (char)v;
+                s += 4;
+                break;
+            }
+            default:
+                return false;
+            }
+        }
+        if (k + 1 >= n) {
+            return false;
+        }
+        out[k++] = c;
+    }
+    if (*s != '"') {
+        return false;
+    }
+    out[k] = '\0';
+    *p = s + 1;
+    return true;
+}
+
+/* The names of manifest.json's "files" list, NUL-separated in a buffer the caller frees; NULL
+ * when the manifest has no such list (or it is malformed). */
+static char *manifest_files(const char *manifest, int *n_out)
+{
+    const char *p = strstr(manifest, "\n  \"files\": [");
+    *n_out = 0;
+    if (!p) {
+        return NULL;
+    }
+    p += strlen("\n  \"files\": [");
+    size_t cap = strlen(p) + 1;
+    char *names = xmalloc(cap), *w = names;
+    for (;;) {
+        while (*p == ' ' || *p == '\n') {
+            p++;
+        }
+        if (*p == ']') {
+            return names;
+        }
+        char name[NAME_MAX + 1];
+        if (!json_string(&p, name, sizeof name) || strchr(name, '/')) {
+            free(names);
+            return NULL;
+        }
+        size_t len = strlen(name) + 1;
+        memcpy(w, name, len);
+        w += len;
+        (*n_out)++;
+        while (*p == ' ' || *p == '\n') {
+            p++;
+        }
+        if (*p == ',') {
+            p++;
+        } else if (*p != ']') {
+            free(names);
+            return NULL;
+        }
+    }
+}
+
+static bool listed(const char *names, int n, const char *name)
+{
+    for (int i = 0; i < n; i++, names += strlen(names) + 1) {
+        if (strcmp(names, name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), t = strlen(tail);
+    return n >= t && strcmp(s + n - t, tail) == 0;
+}
+
+/* The files ccsim 0.1 wrote before manifests listed them. */
+static bool known_name(const char *name)
+{
+    static const char *const exact[] = {
+        "summary.csv",     "replications.csv", "timeseries.csv",  "scenario.resolved.cfg",
+        "comparison.csv",  "sweep.csv",        "sensitivity.csv", "fit.csv",
+        "evaluations.csv", "calibrated.cfg",   "validation.csv",  "warnings.txt",
+    };
+    for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++) {
+        if (strcmp(name, exact[i]) == 0) {
+            return true;
+        }
+    }
+    return ends_with(name, ".replications.csv") || ends_with(name, ".resolved.cfg") ||
+           ends_with(name, ".timeseries.csv");
+}
+
+/* figures/ as plot writes it: a real folder of regular files. */
+static bool figures_ok(const char *path)
 {
     DIR *d = opendir(path);
-
-    if (!d) {
-        return errno == ENOENT ? 0 : -errno;
-    }
+    bool ok = d != NULL;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
+
+    while (ok && (e = readdir(d)) != NULL) {
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
             continue;
         }
-        size_t n = strlen(path) + strlen(e->d_name) + 2;
-        char *p = xmalloc(n);
-        snprintf(p, n, "%s/%s", path, e->d_name);
+        char *p = join(path, e->d_name);
         struct stat st;
-        if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-            remove_tree(p);
-        } else {
-            unlink(p);
-        }
+        ok = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
         free(p);
     }
-    closedir(d);
-    return rmdir(path) == 0 ? 0 : -errno;
+    if (d) {
+        closedir(d);
+    }
+    return ok;
 }
 
-/* Removes every ".NAME.ccsim-partial-PID" folder in dir whose process no longer exists: the
- * debris of runs killed outright, whatever folder they were writing. */
-static void clean_stale(const char *dir)
+bool outdir_is_results(const char *path, char *err, size_t err_len)
 {
-    DIR *d = opendir(dir);
+    struct stat st;
 
+    if (lstat(path, &st) != 0) {
+        snprintf(err, err_len, "%s: %s", path, strerror(errno));
+        return false;
+    }
+    if (S_ISLNK(st.st_mode)) {
+        snprintf(err, err_len,
+                 "%s: is a symbolic link; --force never follows or replaces a link (remove the "
+                 "link, or choose another folder)",
+                 path);
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        snprintf(err, err_len,
+                 "%s: is a file, not a results folder; --force replaces only a results folder "
+                 "that ccsim wrote (choose another folder)",
+                 path);
+        return false;
+    }
+    char *mpath = join(path, "manifest.json");
+    char *manifest = read_small(mpath, 1 << 20);
+    free(mpath);
+    if (!manifest || strncmp(manifest, "{\n  \"ccsim_version\": \"", 22) != 0) {
+        snprintf(err, err_len,
+                 "%s: not a results folder of ccsim (%s); --force replaces only a folder that "
+                 "ccsim wrote (choose another folder)",
+                 path, manifest ? "its manifest.json is not ccsim's" : "no manifest.json");
+        free(manifest);
+        return false;
+    }
+    int n_files;
+    char *files = manifest_files(manifest, &n_files);
+    free(manifest);
+
+    DIR *d = opendir(path);
+    bool ok = d != NULL;
     if (!d) {
-        return;
+        snprintf(err, err_len, "%s: cannot read: %s", path, strerror(errno));
     }
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *tag = e->d_name[0] == '.' ? strstr(e->d_name + 1, PARTIAL_TAG) : NULL;
-        if (!tag) {
+    while (ok && (e = readdir(d)) != NULL) {
+        const char *name = e->d_name;
+        if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
             continue;
         }
-        char *end;
-        long pid = strtol(tag + strlen(PARTIAL_TAG), &end, 10);
-        if (pid > 0 && *end == '\0' && kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
-            size_t n = strlen(dir) + strlen(e->d_name) + 2;
-            char *p = xmalloc(n);
-            snprintf(p, n, "%s/%s", dir, e->d_name);
-            remove_tree(p);
-            free(p);
+        char *p = join(path, name);
+        bool is_reg = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+        bool is_dir = !is_reg && S_ISDIR(st.st_mode);
+        bool fine;
+        if (strcmp(name, "figures") == 0) {
+            fine = is_dir && figures_ok(p);
+        } else if (name[0] == '.' && strstr(name, ".ccsim-")) {
+            fine = is_reg || is_dir; /* plot's or report's own temporaries */
+        } else if (strcmp(name, "manifest.json") == 0 || strcmp(name, "report.html") == 0 ||
+                   strcmp(name, "report.pdf") == 0) {
+            fine = is_reg;
+        } else {
+            fine = is_reg && (files ? listed(files, n_files, name) : known_name(name));
+        }
+        free(p);
+        if (!fine) {
+            snprintf(err, err_len,
+                     "%s: holds %s, which ccsim did not write; --force replaces only a folder "
+                     "that ccsim wrote (move it out, or choose another folder)",
+                     path, name);
+            ok = false;
         }
     }
-    closedir(d);
+    if (d) {
+        closedir(d);
+    }
+    free(files);
+    return ok;
 }
+
+/* ---- checks before any work ----------------------------------------------------------------- */
 
 int outdir_check(const char *dest, bool force, char *err, size_t err_len)
 {
@@ -132,10 +401,28 @@ int outdir_check(const char *dest, bool force, char *err, size_t err_len)
     if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
         snprintf(err, err_len, "%s: not a usable results folder name", dest);
         rc = -EINVAL;
-    } else if (stat(dest, &st) == 0 && !force) {
-        snprintf(err, err_len,
-                 "%s: exists already; choose another folder or add --force to replace it", dest);
-        rc = -EEXIST;
+    } else if (strlen(base) > NAME_MAX) {
+        snprintf(err, err_len, "%s: the name is longer than %d characters", dest, NAME_MAX);
+        rc = -ENAMETOOLONG;
+    } else if (lstat(dest, &st) == 0) {
+        if (S_ISLNK(st.st_mode) && stat(dest, &st) != 0) {
+            snprintf(err, err_len,
+                     "%s: is a symbolic link to nothing; ccsim never writes through a link "
+                     "(remove it, or choose another folder)",
+                     dest);
+            rc = -EEXIST;
+        } else if (!force) {
+            snprintf(err, err_len,
+                     "%s: exists already; choose another folder, or add --force to replace it "
+                     "(only a results folder that ccsim wrote is replaced)",
+                     dest);
+            rc = -EEXIST;
+        } else if (!outdir_is_results(dest, err, err_len)) {
+            rc = -EEXIST;
+        }
+    } else if (errno != ENOENT) {
+        snprintf(err, err_len, "%s: %s", dest, strerror(errno));
+        rc = -errno;
     } else {
         /* Missing parent folders are created at outdir_begin(): the nearest one that exists
          * must be a folder. */
@@ -159,6 +446,156 @@ int outdir_check(const char *dest, bool force, char *err, size_t err_len)
     return rc;
 }
 
+/* Whether the real path of inner lies inside (or is) the folder whose real path is outer. */
+static bool inside(const char *outer, const char *inner)
+{
+    size_t n = strlen(outer);
+    return strncmp(inner, outer, n) == 0 &&
+           (inner[n] == '/' || inner[n] == '\0' || (n == 1 && outer[0] == '/'));
+}
+
+int outdir_check_inputs(const char *dest, const char *const *inputs, int n, char *err,
+                        size_t err_len)
+{
+    char real_dest[PATH_MAX], real[PATH_MAX];
+
+    if (!realpath(dest, real_dest)) {
+        return 0; /* nothing there to replace */
+    }
+    for (int i = 0; i < n; i++) {
+        if (inputs[i] && realpath(inputs[i], real) && inside(real_dest, real)) {
+            snprintf(err, err_len,
+                     "%s: holds %s, an input of this run; --force never removes a run's inputs "
+                     "(copy it out of the folder first, or choose another folder)",
+                     dest, inputs[i]);
+            return -EEXIST;
+        }
+    }
+    if (getcwd(real, sizeof real) && inside(real_dest, real)) {
+        snprintf(err, err_len,
+                 "%s: holds the working folder; --force never removes the folder it runs in "
+                 "(choose another folder)",
+                 dest);
+        return -EEXIST;
+    }
+    return 0;
+}
+
+/* ---- debris of runs that died --------------------------------------------------------------- */
+
+/* Whether the lock file at path is free (its run is over): takes it for a moment. */
+static bool lock_is_free(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return errno == ENOENT;
+    }
+    bool is_free = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    close(fd);
+    return is_free;
+}
+
+/* The destination a lock file names (its first line), into buf; false when unreadable. */
+static bool lock_destination(const char *path, char *buf, size_t n)
+{
+    char *text = read_small(path, 4096);
+    if (!text) {
+        return false;
+    }
+    char *nl = strchr(text, '\n');
+    if (nl) {
+        *nl = '\0';
+    }
+    bool ok = text[0] != '\0' && !strchr(text, '/') && strlen(text) < n;
+    if (ok) {
+        snprintf(buf, n, "%s", text);
+    }
+    free(text);
+    return ok;
+}
+
+/* Removes the debris of dead runs in dir: every ".NAME.ccsim-writing-S" folder whose lock file
+ * ".NAME.ccsim-writing-S.lock" is free or gone, and its lock file; an ".old" folder (the
+ * results being replaced when the run died) goes back to its destination if that is missing.
+ * Legacy ".NAME.ccsim-partial-PID" folders are removed when no such process exists. */
+static void clean_stale(const char *dir)
+{
+    char stem[NAME_MAX + 1], lock_name[NAME_MAX + 8], old_name[NAME_MAX + 8];
+    char dest_name[NAME_MAX + 1];
+    struct stat st;
+
+    /* Two passes: folders first, then the lock files whose folders are gone. */
+    for (int pass = 0; pass < 2; pass++) {
+        DIR *d = opendir(dir);
+        if (!d) {
+            return;
+        }
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            const char *name = e->d_name;
+            if (name[0] != '.') {
+                continue;
+            }
+            if (strstr(name + 1, WRITING_TAG)) {
+                bool is_lock = ends_with(name, ".lock"), is_old = ends_with(name, ".old");
+                if (is_lock != (pass == 1)) {
+                    continue;
+                }
+                size_t stem_len = strlen(name) - (is_lock ? 5 : is_old ? 4 : 0);
+                snprintf(stem, sizeof stem, "%.*s", (int)stem_len, name);
+                snprintf(lock_name, sizeof lock_name, "%s.lock", stem);
+                snprintf(old_name, sizeof old_name, "%s.old", stem);
+                char *lock = join(dir, lock_name), *path = join(dir, name);
+                char *folder = join(dir, stem), *old = join(dir, old_name);
+                if (!lock_is_free(lock)) {
+                    /* A live run's. */
+                } else if (is_old && lock_destination(lock, dest_name, sizeof dest_name)) {
+                    char *dest = join(dir, dest_name);
+                    if (lstat(dest, &st) != 0 && errno == ENOENT) {
+                        rename(path, dest);
+                    }
+                    free(dest);
+                    remove_tree(path);
+                } else if (!is_lock) {
+                    remove_tree(path);
+                } else if (lstat(folder, &st) != 0 && lstat(old, &st) != 0) {
+                    unlink(path);
+                }
+                free(lock);
+                free(path);
+                free(folder);
+                free(old);
+                continue;
+            }
+            const char *tag = strstr(name + 1, LEGACY_TAG);
+            if (tag && pass == 0) {
+                char *end;
+                long pid = strtol(tag + strlen(LEGACY_TAG), &end, 10);
+                if (pid > 0 && (*end == '\0' || strcmp(end, ".old") == 0) &&
+                    kill((pid_t)pid, 0) != 0 && errno == ESRCH) {
+                    char *path = join(dir, name);
+                    if (*end != '\0') {
+                        /* Old results a replacement had set aside: back in place if their
+                         * folder is missing. */
+                        snprintf(dest_name, sizeof dest_name, "%.*s", (int)(tag - name - 1),
+                                 name + 1);
+                        char *dest = join(dir, dest_name);
+                        if (dest_name[0] && lstat(dest, &st) != 0 && errno == ENOENT) {
+                            rename(path, dest);
+                        }
+                        free(dest);
+                    }
+                    remove_tree(path);
+                    free(path);
+                }
+            }
+        }
+        closedir(d);
+    }
+}
+
+/* ---- writing -------------------------------------------------------------------------------- */
+
 /* mkdir -p for the parents of a results folder. */
 static int make_parents(const char *dir)
 {
@@ -181,93 +618,227 @@ static int make_parents(const char *dir)
     return rc;
 }
 
+/* Creates and locks ".NAME.ccsim-writing-XXXXXX.lock" in dir; o->lock and o->lock_fd. A
+ * cleaner may remove a lock file between its creation and its flock; then it is made again. */
+static int take_lock(struct outdir *o, const char *dir, const char *base, char *err, size_t err_len)
+{
+    for (int attempt = 0; attempt < 100; attempt++) {
+        size_t n = strlen(dir) + NAME_IN_TMP + 64;
+        char *path = xmalloc(n);
+        snprintf(path, n, "%s/.%.*s%sXXXXXX.lock", dir, NAME_IN_TMP, base, WRITING_TAG);
+        int fd = mkstemps(path, 5);
+        if (fd < 0) {
+            int e = errno;
+            snprintf(err, err_len, "%s: cannot create a lock file: %s", dir, strerror(e));
+            free(path);
+            return -e;
+        }
+        struct stat st;
+        if (flock(fd, LOCK_EX) != 0 || fstat(fd, &st) != 0 || st.st_nlink == 0) {
+            close(fd);
+            free(path);
+            continue;
+        }
+        /* The lock file says which run it is and where the results go (for the debris). */
+        char line[NAME_MAX + 256], host[128] = "unknown";
+        gethostname(host, sizeof host - 1);
+        int len = snprintf(line, sizeof line, "%s\nccsim run, process %ld on %s\n", base,
+                           (long)getpid(), host);
+        if (len > 0 && write(fd, line, (size_t)len) != len) {
+            /* The lock still holds; only the note is short. */
+        }
+        o->lock = path;
+        o->lock_fd = fd;
+        return 0;
+    }
+    snprintf(err, err_len, "%s: cannot take a lock file (removed each time by another run)", dir);
+    return -EAGAIN;
+}
+
+static void release_lock(struct outdir *o)
+{
+    if (o->lock) {
+        unlink(o->lock);
+        close(o->lock_fd);
+        free(o->lock);
+        o->lock = NULL;
+        o->lock_fd = -1;
+    }
+}
+
+static void forget(struct outdir *o)
+{
+    sig_active = 0;
+    sig_old[0] = '\0';
+    release_lock(o);
+    for (int i = 0; i < o->n_names; i++) {
+        free(o->names[i]);
+    }
+    free(o->names);
+    free(o->tmp);
+    free(o->dest);
+    o->names = NULL;
+    o->n_names = o->cap_names = 0;
+    o->tmp = o->dest = NULL;
+}
+
 int outdir_begin(struct outdir *o, const char *dest, bool force, char *err, size_t err_len)
 {
     char *dir, *base;
 
     memset(o, 0, sizeof *o);
+    o->lock_fd = -1;
     int rc = outdir_check(dest, force, err, err_len);
     if (rc != 0) {
         return rc;
     }
     split(dest, &dir, &base);
-    int mk = make_parents(dir);
-    if (mk != 0) {
-        snprintf(err, err_len, "%s: cannot create the folder %s: %s", dest, dir, strerror(-mk));
-        free(dir);
-        free(base);
-        return mk;
+    rc = make_parents(dir);
+    if (rc != 0) {
+        snprintf(err, err_len, "%s: cannot create the folder %s: %s", dest, dir, strerror(-rc));
+    } else {
+        clean_stale(dir);
+        rc = take_lock(o, dir, base, err, err_len);
     }
-    clean_stale(dir);
-    size_t n = strlen(dir) + strlen(base) + strlen(PARTIAL_TAG) + 32;
-    o->tmp = xmalloc(n);
-    snprintf(o->tmp, n, "%s/.%s%s%ld", dir, base, PARTIAL_TAG, (long)getpid());
     free(dir);
     free(base);
-    remove_tree(o->tmp);
+    if (rc != 0) {
+        return rc;
+    }
+    /* The folder is the lock file's name without ".lock". */
+    o->tmp = xstrdup(o->lock);
+    o->tmp[strlen(o->tmp) - 5] = '\0';
+    if (strlen(o->tmp) + 8 > sizeof sig_tmp) {
+        snprintf(err, err_len, "%s: the path is too long", dest);
+        forget(o);
+        return -ENAMETOOLONG;
+    }
+    snprintf(sig_tmp, sizeof sig_tmp, "%s", o->tmp);
+    snprintf(sig_lock, sizeof sig_lock, "%s", o->lock);
+    sig_old[0] = '\0';
+    sig_active = 1;
     if (mkdir(o->tmp, 0777) != 0) {
         int e = errno;
         snprintf(err, err_len, "%s: cannot create: %s", o->tmp, strerror(e));
-        free(o->tmp);
-        o->tmp = NULL;
+        forget(o);
         return -e;
     }
     o->dest = xstrdup(dest);
     o->force = force;
-    active_tmp = o->tmp;
     return 0;
 }
 
-const char *outdir_file(const struct outdir *o, const char *name, char *buf, size_t n)
+const char *outdir_file(struct outdir *o, const char *name, char *buf, size_t n)
 {
     snprintf(buf, n, "%s/%s", o->tmp, name);
-    if (n_active_files < OUTDIR_MAX_FILES) {
-        active_files[n_active_files] = xstrdup(buf);
-        n_active_files++;
+    for (int i = 0; i < o->n_names; i++) {
+        if (strcmp(o->names[i], name) == 0) {
+            return buf;
+        }
     }
+    if (o->n_names == o->cap_names) {
+        o->cap_names = o->cap_names ? 2 * o->cap_names : 16;
+        o->names = xreallocarray(o->names, (size_t)o->cap_names, sizeof *o->names);
+    }
+    o->names[o->n_names++] = xstrdup(name);
     return buf;
+}
+
+/* rename without replacing anything: -EEXIST when to exists. */
+static int rename_noreplace(const char *from, const char *to)
+{
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) {
+        return 0;
+    }
+    if (errno != EINVAL && errno != ENOSYS) {
+        return errno == ENOTEMPTY ? -EEXIST : -errno;
+    }
+    /* No RENAME_NOREPLACE here: check, then rename (a race could replace an empty folder). */
+    struct stat st;
+    if (lstat(to, &st) == 0) {
+        return -EEXIST;
+    }
+    return rename(from, to) == 0 ? 0 : -errno;
+}
+
+/* Keeps this run's results when dest cannot take them: the first free "DEST-2", "DEST-3", ...
+ * The reason (why) and where they went go into err. */
+static int rescue(struct outdir *o, const char *why, char *err, size_t err_len)
+{
+    size_t n = strlen(o->dest) + 16;
+    char *alt = xmalloc(n);
+    int rc = -EEXIST;
+
+    for (int k = 2; k < 1000; k++) {
+        snprintf(alt, n, "%s-%d", o->dest, k);
+        rc = rename_noreplace(o->tmp, alt);
+        if (rc != -EEXIST) {
+            break;
+        }
+    }
+    if (rc == 0) {
+        snprintf(err, err_len, "%s; this run's complete results are in %s", why, alt);
+        sig_active = 0;
+    } else {
+        snprintf(err, err_len, "%s; this run's results could not be kept (%s)", why, strerror(-rc));
+    }
+    free(alt);
+    return -EEXIST;
 }
 
 int outdir_commit(struct outdir *o, char *err, size_t err_len)
 {
+    char why[2048];
     struct stat st;
-    char *old = NULL;
+    int rc;
 
-    if (stat(o->dest, &st) == 0) {
-        if (!o->force) {
-            snprintf(err, err_len, "%s: appeared while running; results left in %s", o->dest,
-                     o->tmp);
-            return -EEXIST;
+    if (lstat(o->dest, &st) != 0) {
+        rc = rename_noreplace(o->tmp, o->dest);
+        if (rc == -EEXIST) {
+            snprintf(why, sizeof why, "%s: another run wrote it while this one ran", o->dest);
+            rc = rescue(o, why, err, err_len);
+        } else if (rc != 0) {
+            snprintf(err, err_len, "%s: cannot move the results into place: %s", o->dest,
+                     strerror(-rc));
         }
-        /* Move the old folder aside first so the swap leaves one complete folder at dest. */
-        size_t n = strlen(o->tmp) + 8;
-        old = xmalloc(n);
-        snprintf(old, n, "%s.old", o->tmp);
+    } else if (!o->force) {
+        snprintf(why, sizeof why, "%s: another run wrote it while this one ran", o->dest);
+        rc = rescue(o, why, err, err_len);
+    } else if (!outdir_is_results(o->dest, why, sizeof why)) {
+        /* It changed while the run ran: it is no longer ccsim's to replace. */
+        rc = rescue(o, why, err, err_len);
+    } else if (renameat2(AT_FDCWD, o->tmp, AT_FDCWD, o->dest, RENAME_EXCHANGE) == 0) {
+        /* One step: the new results are in place, the old ones at tmp. */
+        remove_tree(o->tmp);
+        rc = 0;
+    } else if (errno == EINVAL || errno == ENOSYS) {
+        /* No exchange on this file system: old aside (put back by the next run if this one
+         * dies before the second rename), new in, old removed. */
+        char old[PATH_MAX];
+        snprintf(old, sizeof old, "%s.old", o->tmp);
+        snprintf(sig_old, sizeof sig_old, "%s", old);
         if (rename(o->dest, old) != 0) {
-            int e = errno;
-            snprintf(err, err_len, "%s: cannot replace: %s", o->dest, strerror(e));
-            free(old);
-            return -e;
-        }
-    }
-    if (rename(o->tmp, o->dest) != 0) {
-        int e = errno;
-        snprintf(err, err_len, "%s: cannot rename %s: %s", o->dest, o->tmp, strerror(e));
-        if (old) {
+            snprintf(err, err_len, "%s: cannot replace: %s", o->dest, strerror(errno));
+            sig_old[0] = '\0';
+            rc = -EIO;
+        } else if (rename(o->tmp, o->dest) != 0) {
+            snprintf(err, err_len, "%s: cannot replace: %s", o->dest, strerror(errno));
             rename(old, o->dest);
-            free(old);
+            sig_old[0] = '\0';
+            rc = -EIO;
+        } else {
+            sig_old[0] = '\0';
+            remove_tree(old);
+            rc = 0;
         }
-        return -e;
+    } else {
+        snprintf(err, err_len, "%s: cannot replace: %s", o->dest, strerror(errno));
+        rc = -errno;
     }
-    if (old) {
-        remove_tree(old);
-        free(old);
+    if (rc == 0 || rc == -EEXIST) {
+        forget(o);
     }
-    forget_active();
-    free(o->tmp);
-    free(o->dest);
-    o->tmp = o->dest = NULL;
-    return 0;
+    return rc;
 }
 
 void outdir_abort(struct outdir *o)
@@ -275,8 +846,5 @@ void outdir_abort(struct outdir *o)
     if (o->tmp) {
         remove_tree(o->tmp);
     }
-    forget_active();
-    free(o->tmp);
-    free(o->dest);
-    o->tmp = o->dest = NULL;
+    forget(o);
 }

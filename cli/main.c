@@ -15,8 +15,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis/budget.h"
 #include "analysis/calibrate.h"
 #include "analysis/ci.h"
 #include "analysis/compare.h"
@@ -451,11 +453,146 @@ static struct scenario *load_scenario(const struct run_opts *o, const char *path
     return sc;
 }
 
+/* SIGINT, SIGTERM and SIGHUP: whatever is half-written goes, then the default action. */
 static void on_signal(int sig)
 {
     outdir_on_signal();
     signal(sig, SIG_DFL);
     raise(sig);
+}
+
+static void install_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        sigaddset(&sa.sa_mask, sigs[i]);
+    }
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction old;
+        /* A hang-up ignored by whoever started ccsim (nohup) stays ignored. */
+        if (sigs[i] == SIGHUP && sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN) {
+            continue;
+        }
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
+
+/* ---- the inputs of a run, which --force must never remove ---------------------------------- */
+
+struct inputs {
+    char **v;
+    int n, cap;
+};
+
+static void inputs_add(struct inputs *in, const char *path)
+{
+    for (int i = 0; i < in->n; i++) {
+        if (strcmp(in->v[i], path) == 0) {
+            return;
+        }
+    }
+    if (in->n == in->cap) {
+        in->cap = in->cap ? 2 * in->cap : 16;
+        in->v = xreallocarray(in->v, (size_t)in->cap, sizeof *in->v);
+    }
+    in->v[in->n++] = xstrdup(path);
+}
+
+struct inputs_walk {
+    const struct cfg *c;
+    struct inputs *in;
+};
+
+/* A string value that names an existing file (a snapshot, say) is an input too. */
+static void inputs_string(struct inputs_walk *w, const config_setting_t *s)
+{
+    const char *v = config_setting_get_string(s);
+    char buf[PATH_MAX];
+    struct stat st;
+
+    if (v && v[0]) {
+        cfg_resolve_path(w->c, s, v, buf, sizeof buf);
+        if (stat(buf, &st) == 0 && S_ISREG(st.st_mode)) {
+            inputs_add(w->in, buf);
+        }
+    }
+}
+
+static void inputs_visit(void *ctx, const config_setting_t *s, const char *path,
+                         const struct cfg_origin *o)
+{
+    struct inputs_walk *w = ctx;
+
+    (void)path;
+    if (o->kind == CFG_FROM_FILE && o->file) {
+        inputs_add(w->in, o->file);
+    }
+    if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+        inputs_string(w, s);
+    } else if (config_setting_type(s) == CONFIG_TYPE_ARRAY) {
+        for (int i = 0; i < config_setting_length(s); i++) {
+            const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+            if (e && config_setting_type(e) == CONFIG_TYPE_STRING) {
+                inputs_string(w, e);
+            }
+        }
+    }
+}
+
+/* With --force over an existing folder: refused (EXIT_USAGE) when the folder holds an input of
+ * the run: the scenario, a base or included file, or a file a value names. */
+static int check_inputs(const char *outdir, bool force, const char *scenario, const struct cfg *c)
+{
+    struct inputs in = {0};
+    struct inputs_walk w = {.c = c, .in = &in};
+    char err[1024];
+
+    if (!outdir || !force) {
+        return 0;
+    }
+    inputs_add(&in, scenario);
+    cfg_walk(c, inputs_visit, &w);
+    int rc = outdir_check_inputs(outdir, (const char *const *)in.v, in.n, err, sizeof err);
+    for (int i = 0; i < in.n; i++) {
+        free(in.v[i]);
+    }
+    free(in.v);
+    if (rc != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+/* The memory and time an experiment needs, against what this machine has: refused
+ * (EXIT_USAGE) when its results cannot fit, warned when large. */
+static int check_budget(const struct budget *b)
+{
+    char msg[1024];
+    enum budget_verdict v = budget_judge(b, msg, sizeof msg);
+
+    if (v == BUDGET_REFUSE) {
+        fprintf(stderr, "ccsim: the experiment %s; nothing was run\n", msg);
+        return EXIT_USAGE;
+    }
+    if (v == BUDGET_WARN) {
+        fprintf(stderr, "ccsim: warning: the experiment %s\n", msg);
+    }
+    return 0;
+}
+
+/* manifest.json, listing every file written into the folder (itself included). */
+static int write_manifest(struct outdir *od, struct manifest *m, char *path, size_t path_len)
+{
+    outdir_file(od, "manifest.json", path, path_len);
+    m->files = od->names;
+    m->n_files = od->n_names;
+    return manifest_write(path, m);
 }
 
 /* scenario.resolved.cfg: the scenario as run, loadable again. Returns 0 or -errno. */
@@ -483,9 +620,9 @@ static int write_resolved(const char *path, const struct cfg *c, const char *sce
     return rc;
 }
 
-static int write_results(struct outdir *od, const struct run_opts *o, const struct cfg *c,
+static int write_results(struct outdir *od, const struct run_opts *o, struct cfg *c,
                          const struct scenario *sc, const struct experiment_result *res,
-                         const struct manifest *m)
+                         struct manifest *m)
 {
     char err[1024], path[4096];
     int rc;
@@ -503,7 +640,7 @@ static int write_results(struct outdir *od, const struct run_opts *o, const stru
                             o->scenario);
     }
     if (rc == 0) {
-        rc = manifest_write(outdir_file(od, "manifest.json", path, sizeof path), m);
+        rc = write_manifest(od, m, path, sizeof path);
     }
     if (rc != 0) {
         fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
@@ -586,6 +723,18 @@ static int cmd_run(int argc, char **argv)
         cfg_fini(&c);
         return EXIT_USAGE;
     }
+    rc = check_inputs(o.outdir, o.force, o.scenario, &c);
+    if (rc == 0) {
+        struct budget b;
+        budget_init(&b, (int)o.threads);
+        budget_add(&b, sc, o.precision > 0 ? o.max_reps : sc->replications, 1, true);
+        rc = check_budget(&b);
+    }
+    if (rc != 0) {
+        scenario_destroy(sc);
+        cfg_fini(&c);
+        return rc;
+    }
     char warmup_note[512] = "";
     if (o.warmup_auto) {
         rc = estimate_warmup(&o, &c, &sc, warmup_note, sizeof warmup_note);
@@ -614,9 +763,7 @@ static int cmd_run(int argc, char **argv)
         .started = time(NULL),
     };
     /* The partial folder exists from here: an interrupted run removes it (signal handler) or,
-     * if killed outright, leaves it for the next run beside it to remove. */
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+     * if killed outright, leaves it, with its lock free, for the next run beside it to remove. */
     if (o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
         scenario_destroy(sc);
@@ -632,6 +779,11 @@ static int cmd_run(int argc, char **argv)
                                         sizeof report);
         m.replications = res.replications;
         m.note = report;
+        /* The resolved scenario records the replications that ran, so that it reproduces the
+         * results. */
+        char assign[64];
+        snprintf(assign, sizeof assign, "replications=%ld", res.replications);
+        cfg_set_as(&c, assign, "--precision");
         if (!failed) {
             fprintf(stderr, "ccsim: %s\n", report);
         }
@@ -768,9 +920,16 @@ static int cmd_sweep(int argc, char **argv)
             cfg_set(&c[p], o.sets[i]);
         }
         if (o.reps >= 0) {
-            char assign[64];
+            char assign[64], option[64];
             snprintf(assign, sizeof assign, "replications=%lld", o.reps);
-            cfg_set_as(&c[p], assign, "-r");
+            snprintf(option, sizeof option, "-r %lld", o.reps);
+            cfg_set_as(&c[p], assign, option);
+        }
+        if (o.seed >= 0) {
+            char assign[64], option[64];
+            snprintf(assign, sizeof assign, "seed=%lld", o.seed);
+            snprintf(option, sizeof option, "-s %lld", o.seed);
+            cfg_set_as(&c[p], assign, option);
         }
         sc[p] = scenario_load(&c[p]);
         if (!sc[p] || cfg_n_problems(&c[p]) > 0) {
@@ -785,8 +944,17 @@ static int cmd_sweep(int argc, char **argv)
                 n_bad > n ? n : n_bad, n, n_bad > 1 ? " (the first shown)" : "");
         rc = EXIT_USAGE;
     }
-    uint64_t seed = rc == 0 ? (o.seed >= 0 ? (uint64_t)o.seed : sc[0]->seed) : 0;
+    uint64_t seed = rc == 0 ? sc[0]->seed : 0;
     long reps = rc == 0 ? sc[0]->replications : 0;
+    if (rc == 0) {
+        rc = check_inputs(o.outdir, o.force, o.scenario, &c[0]);
+    }
+    if (rc == 0) {
+        struct budget b;
+        budget_init(&b, (int)o.threads);
+        budget_add(&b, sc[0], reps, n, true);
+        rc = check_budget(&b);
+    }
     struct manifest m = {.argc = argc,
                          .argv = argv,
                          .scenario = o.scenario,
@@ -795,8 +963,6 @@ static int cmd_sweep(int argc, char **argv)
                          .replications = reps,
                          .threads = (int)o.threads,
                          .started = time(NULL)};
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     if (rc == 0 && o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
         rc = EXIT_RUN_FAILED;
@@ -933,6 +1099,15 @@ static int cmd_sensitivity(int argc, char **argv)
     }
     uint64_t seed = base->seed;
     long reps = base->replications;
+    if (rc == 0) {
+        rc = check_inputs(o.outdir, o.force, o.scenario, &c0);
+    }
+    if (rc == 0) {
+        struct budget b;
+        budget_init(&b, (int)o.threads);
+        budget_add(&b, base, reps, 2L * n + 1, true);
+        rc = check_budget(&b);
+    }
     struct manifest m = {.argc = argc,
                          .argv = argv,
                          .scenario = o.scenario,
@@ -941,8 +1116,6 @@ static int cmd_sensitivity(int argc, char **argv)
                          .replications = reps,
                          .threads = (int)o.threads,
                          .started = time(NULL)};
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     if (rc == 0 && o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
         rc = EXIT_RUN_FAILED;
@@ -1107,6 +1280,14 @@ static int cmd_calibrate(int argc, char **argv)
             fprintf(stderr, "ccsim: problems at the %s end of the free ranges; nothing was run\n",
                     end ? "high" : "low");
             rc = EXIT_USAGE;
+        } else if (end == 0) {
+            rc = check_inputs(o.outdir, o.force, o.scenario, &c);
+            struct budget b;
+            budget_init(&b, (int)o.threads);
+            budget_add(&b, sc, sc->replications, 1, false);
+            if (rc == 0) {
+                rc = check_budget(&b);
+            }
         }
         for (int t = 0; sc && t < o.n_targets; t++) {
             struct compare_entry e = {.sc = sc};
@@ -1122,8 +1303,6 @@ static int cmd_calibrate(int argc, char **argv)
     if (rc != 0) {
         return rc;
     }
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     if (o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
         return EXIT_RUN_FAILED;
@@ -1210,9 +1389,7 @@ static int cmd_calibrate(int argc, char **argv)
                      : EXIT_RUN_FAILED;
         }
         if (rc == 0) {
-            rc = manifest_write(outdir_file(&od, "manifest.json", path, sizeof path), &m) == 0
-                     ? 0
-                     : EXIT_RUN_FAILED;
+            rc = write_manifest(&od, &m, path, sizeof path) == 0 ? 0 : EXIT_RUN_FAILED;
         }
         if (rc == 0 && outdir_commit(&od, err, sizeof err) != 0) {
             fprintf(stderr, "ccsim: %s\n", err);
@@ -1322,6 +1499,23 @@ static int cmd_validate(int argc, char **argv)
     }
     long nreps = sc[0]->replications;
     uint64_t s0 = sc[0]->seed;
+    struct budget need;
+    budget_init(&need, (int)threads);
+    for (int i = 0; rc == 0 && i < n; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        rc = check_inputs(outdir, force, path, &c[i]);
+        budget_add(&need, sc[i], nreps, 1, true);
+    }
+    if (rc == 0) {
+        rc = check_budget(&need);
+    }
+    if (rc != 0) {
+        for (int i = 0; i < n; i++) {
+            scenario_destroy(sc[i]);
+            cfg_fini(&c[i]);
+        }
+        return rc;
+    }
     struct manifest m = {.argc = argc,
                          .argv = argv,
                          .scenario = dir,
@@ -1418,7 +1612,7 @@ static int cmd_validate(int argc, char **argv)
             rc = EXIT_RUN_FAILED;
         }
         m.finished = time(NULL);
-        if (rc == 0 && manifest_write(outdir_file(&od, "manifest.json", path, sizeof path), &m)) {
+        if (rc == 0 && write_manifest(&od, &m, path, sizeof path)) {
             rc = EXIT_RUN_FAILED;
         }
         if (rc == 0 && outdir_commit(&od, err, sizeof err) != 0) {
@@ -1470,7 +1664,7 @@ static int finish_results(struct outdir *od, const struct run_opts *o, struct ma
 
     m->finished = time(NULL);
     if (rc == 0) {
-        rc = manifest_write(outdir_file(od, "manifest.json", path, path_len), m);
+        rc = write_manifest(od, m, path, path_len);
     }
     if (rc != 0) {
         fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
@@ -1603,6 +1797,27 @@ static int cmd_compare(int argc, char **argv)
     /* Every scenario runs the first one's replications and seed: common random numbers. */
     long reps = rc == 0 ? e[0].sc->replications : 0;
     uint64_t seed = rc == 0 ? e[0].sc->seed : 0;
+    struct budget b;
+    budget_init(&b, (int)o.threads);
+    for (int i = 0; rc == 0 && i < o.n_scenarios; i++) {
+        rc = check_inputs(o.outdir, o.force, o.scenarios[i], &c[i]);
+        budget_add(&b, e[i].sc, reps, 1, true);
+    }
+    if (rc == 0) {
+        rc = check_budget(&b);
+    }
+    /* Each resolved scenario records the replications and seed it ran with. */
+    for (int i = 1; rc == 0 && i < o.n_scenarios; i++) {
+        char assign[64];
+        if (e[i].sc->replications != reps) {
+            snprintf(assign, sizeof assign, "replications=%ld", reps);
+            cfg_set_as(&c[i], assign, "compare (the first scenario's replications)");
+        }
+        if (e[i].sc->seed != seed) {
+            snprintf(assign, sizeof assign, "seed=%llu", (unsigned long long)seed);
+            cfg_set_as(&c[i], assign, "compare (the first scenario's seed)");
+        }
+    }
     struct manifest m = {
         .argc = argc,
         .argv = argv,
@@ -1613,8 +1828,6 @@ static int cmd_compare(int argc, char **argv)
         .threads = (int)o.threads,
         .started = time(NULL),
     };
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
     if (rc == 0 && o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
         rc = EXIT_RUN_FAILED;
@@ -1693,8 +1906,19 @@ static int cmd_check(int argc, char **argv)
         wv = v > wv && v <= 32 ? v : wv;
         wu = u > wu ? u : wu;
     }
-    printf("%s: valid; model \"%s\", %ld replications, seed %llu, %d metrics\n\n", o.scenario,
+    struct budget b;
+    char need[512];
+    budget_init(&b, 1);
+    budget_add(&b, sc, sc->replications, 1, true);
+    if (check_budget(&b) != 0) {
+        scenario_destroy(sc);
+        cfg_fini(&c);
+        return EXIT_USAGE;
+    }
+    budget_describe(&b, need, sizeof need);
+    printf("%s: valid; model \"%s\", %ld replications, seed %llu, %d metrics\n", o.scenario,
            sc->ops->name, sc->replications, (unsigned long long)sc->seed, sc->n_metrics);
+    printf("a run needs %s\n\n", need);
     printf("%-*s  %-*s  %-*s  %s\n", wk, "key", wv, "value", wu, "unit", "from");
     for (size_t i = 0; i < rows.n; i++) {
         struct row *r = &rows.v[i];
@@ -1731,6 +1955,7 @@ static int cmd_keys(int argc, char **argv)
 int main(int argc, char **argv)
 {
     sim_fail_install_gsl_handler();
+    install_signals();
     if (argc < 2) {
         fputs(usage_main, stderr);
         return EXIT_USAGE;

@@ -60,7 +60,7 @@ expect 0 "95% confidence interval" -- "$CCSIM" run "$scn" -q -r 3
     echo "FAIL: replications.csv should have a header and 3 rows"
     fail=1
 }
-expect 2 "exists already; choose another folder or add --force" -- \
+expect 2 "exists already; choose another folder, or add --force" -- \
     "$CCSIM" run "$scn" -q -r 3 -o "$tmp/res"
 cp "$tmp/res/summary.csv" "$tmp/summary.before"
 "$CCSIM" run "$scn" -q -r 4 -o "$tmp/res" --force || fail=1
