@@ -1,6 +1,8 @@
 #include "sim/diag.h"
 
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,19 +18,23 @@ void diag_fini(struct diag *d)
     for (int i = 0; i < d->n; i++) {
         free(d->msgs[i]);
     }
+    for (int i = 0; i < d->n_warns; i++) {
+        free(d->warns[i]);
+        free(d->warn_file[i]);
+    }
     diag_init(d);
 }
 
-void diag_add(struct diag *d, const char *file, int line, const char *key, const char *fmt, ...)
+/* "file:line: key: " + tag + the formatted text, in a new string. */
+static char *format_line(const char *file, int line, const char *key, const char *tag,
+                         const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+
+static char *format_line(const char *file, int line, const char *key, const char *tag,
+                         const char *fmt, va_list ap)
 {
     char text[1024];
     char prefix[640] = "";
-    va_list ap;
 
-    if (d->n >= DIAG_MAX) {
-        d->n_omitted++;
-        return;
-    }
     if (file && line > 0) {
         snprintf(prefix, sizeof prefix, "%s:%d: ", file, line);
     } else if (file) {
@@ -38,14 +44,57 @@ void diag_add(struct diag *d, const char *file, int line, const char *key, const
         size_t len = strlen(prefix);
         snprintf(prefix + len, sizeof prefix - len, "%s: ", key);
     }
-    va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
-    va_end(ap);
 
-    size_t n = strlen(prefix) + strlen(text) + 1;
+    size_t n = strlen(prefix) + strlen(tag) + strlen(text) + 1;
     char *msg = xmalloc(n);
-    snprintf(msg, n, "%s%s", prefix, text);
-    d->msgs[d->n++] = msg;
+    snprintf(msg, n, "%s%s%s", prefix, tag, text);
+    return msg;
+}
+
+void diag_add(struct diag *d, const char *file, int line, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (d->n >= DIAG_MAX) {
+        d->n_omitted++;
+        return;
+    }
+    va_start(ap, fmt);
+    d->msgs[d->n++] = format_line(file, line, key, "", fmt, ap);
+    va_end(ap);
+}
+
+void diag_warn(struct diag *d, const char *file, int line, const char *key, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    char *msg = format_line(file, line, key, "warning: ", fmt, ap);
+    va_end(ap);
+    /* A value read twice (a model's preset and its own check, say) warns once. */
+    for (int i = 0; i < d->n_warns; i++) {
+        if (strcmp(d->warns[i], msg) == 0) {
+            free(msg);
+            return;
+        }
+    }
+    if (d->n_warns >= DIAG_MAX) {
+        d->n_warns_omitted++;
+        free(msg);
+        return;
+    }
+    /* An override from a file's set list is located as "file:line" with no line of its own:
+     * sort it at that line of that file. */
+    char *wf = file ? xstrdup(file) : NULL;
+    char *colon = wf && line <= 0 ? strrchr(wf, ':') : NULL;
+    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+        line = atoi(colon + 1);
+        *colon = '\0';
+    }
+    d->warn_file[d->n_warns] = wf;
+    d->warn_line[d->n_warns] = line;
+    d->warns[d->n_warns++] = msg;
 }
 
 void diag_print(const struct diag *d, FILE *out)
@@ -56,4 +105,58 @@ void diag_print(const struct diag *d, FILE *out)
     if (d->n_omitted > 0) {
         fprintf(out, "... and %d more problem%s\n", d->n_omitted, d->n_omitted == 1 ? "" : "s");
     }
+}
+
+/* The rank of warning i's file: the index of the first warning about that file. */
+static int file_rank(const struct diag *d, int i)
+{
+    for (int j = 0; j < i; j++) {
+        const char *a = d->warn_file[j], *b = d->warn_file[i];
+        if ((!a && !b) || (a && b && strcmp(a, b) == 0)) {
+            return j;
+        }
+    }
+    return i;
+}
+
+/* Whether warning a prints after warning b: those with a line first (files in the order first
+ * warned about, lines ascending), then those without one (command-line options) as recorded. */
+static bool later(const struct diag *d, const int *rank, int a, int b)
+{
+    bool a_line = d->warn_line[a] > 0, b_line = d->warn_line[b] > 0;
+
+    if (a_line != b_line) {
+        return !a_line;
+    }
+    if (!a_line) {
+        return false;
+    }
+    return rank[a] > rank[b] || (rank[a] == rank[b] && d->warn_line[a] > d->warn_line[b]);
+}
+
+int diag_print_warnings(const struct diag *d, FILE *out)
+{
+    int order[DIAG_MAX], rank[DIAG_MAX];
+
+    /* Insertion sort, stable: values are read in model order, which is not file order. */
+    for (int i = 0; i < d->n_warns; i++) {
+        rank[i] = file_rank(d, i);
+        int j = i;
+        while (j > 0 && later(d, rank, order[j - 1], i)) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = i;
+    }
+    for (int i = 0; i < d->n_warns; i++) {
+        fprintf(out, "%s\n", d->warns[order[i]]);
+    }
+    if (d->n_warns_omitted > 0) {
+        fprintf(out, "... and %d more warning%s\n", d->n_warns_omitted,
+                d->n_warns_omitted == 1 ? "" : "s");
+    }
+    if (fflush(out) != 0 || ferror(out)) {
+        return -(errno ? errno : EIO);
+    }
+    return 0;
 }
