@@ -54,7 +54,7 @@ static const struct cfg_key scenario_keys[] = {
     [K_SEED] = {.name = "seed",
                 .type = CFG_INT,
                 .lo = 0,
-                .hi = 9.2233720368547758e18,
+                .hi = 9223372036854775807.0, /* INT64_MAX: cfg reads a bound >= 2^63 as it */
                 .def = 1,
                 .help = "scenario seed; every random stream is derived from it"},
     [K_BASE] = {.name = "base",

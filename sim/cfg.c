@@ -6,10 +6,13 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -119,29 +122,6 @@ static struct cfg_origin *origin_for(struct cfg *c, config_setting_t *s)
 
 static void join_path(const char *dir, const char *name, char *buf, size_t n);
 
-/* dir: the include folder, to name an included file by its path from the working folder. */
-static void record_parse_error(struct cfg *c, const config_t *lc, const char *path, const char *dir)
-{
-    const char *file = config_error_file(lc);
-    const char *text = config_error_text(lc);
-    int line = config_error_line(lc);
-    char full[PATH_MAX];
-
-    if (!file) {
-        file = path;
-    } else if (dir && strcmp(file, path) != 0) {
-        join_path(dir, file, full, sizeof full);
-        file = full;
-    }
-    if (text && strcmp(text, "syntax error") == 0) {
-        diag_add(&c->diag, file, line, NULL,
-                 "syntax error (check this line and the end of the one before it for a missing "
-                 "';', quote or bracket)");
-    } else {
-        diag_add(&c->diag, file, line, NULL, "%s", text ? text : "cannot parse");
-    }
-}
-
 /* The folder of path, "." for a bare file name. */
 static void dir_of(const char *path, char *buf, size_t n)
 {
@@ -156,8 +136,29 @@ static void dir_of(const char *path, char *buf, size_t n)
     }
 }
 
+/* Whether the path made of the first n parts is a symlink ("name/.." then does not cancel). */
+static bool parts_are_link(char *const *parts, int n, bool is_abs)
+{
+    char buf[PATH_MAX];
+    size_t len = 0;
+    struct stat st;
+
+    buf[0] = '\0';
+    if (is_abs) {
+        buf[len++] = '/';
+        buf[len] = '\0';
+    }
+    for (int i = 0; i < n && len < sizeof buf; i++) {
+        int w = snprintf(buf + len, sizeof buf - len, "%s%s", i ? "/" : "", parts[i]);
+        len += w > 0 ? (size_t)w : 0;
+    }
+    return len < sizeof buf && lstat(buf, &st) == 0 && S_ISLNK(st.st_mode);
+}
+
 /* Removes "." components and "name/.." pairs from a path, in place, so that messages show
- * scenarios/base.cfg rather than tests/../scenarios/./base.cfg. */
+ * scenarios/base.cfg rather than tests/../scenarios/./base.cfg. A "link/.." pair stays: through
+ * a symlink, ".." is the parent of the link's target, so the shorter path would name another
+ * file. */
 static void tidy_path(char *path)
 {
     char *parts[256];
@@ -169,7 +170,8 @@ static void tidy_path(char *path)
         if (strcmp(t, ".") == 0) {
             continue;
         }
-        if (strcmp(t, "..") == 0 && n > 0 && strcmp(parts[n - 1], "..") != 0) {
+        if (strcmp(t, "..") == 0 && n > 0 && strcmp(parts[n - 1], "..") != 0 &&
+            !parts_are_link(parts, n, is_abs)) {
             n--;
             continue;
         }
@@ -208,111 +210,941 @@ static void join_path(const char *dir, const char *name, char *buf, size_t n)
     }
 }
 
-/* Checks that path names a readable regular file of acceptable size; else explains in why. */
-static bool file_ok(const char *path, char *why, size_t n)
-{
-    struct stat st;
+/* ---- reading scenario text ---------------------------------------------------------------- */
 
-    if (stat(path, &st) != 0) {
+/* Opens path without blocking (open(2) of a FIFO would wait for a writer) and checks, on the
+ * open file itself, that it is a regular file of at most CFG_MAX_FILE_SIZE bytes: the file
+ * checked is the file read, whatever symlinks and ".." along the path do. Returns its text,
+ * NUL-terminated, *len bytes (which may hold NUL bytes), with *st; or NULL with why set. */
+static char *source_read(const char *path, size_t *len, struct stat *st, char *why, size_t n)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+
+    if (fd < 0) {
         snprintf(why, n, "%s", strerror(errno));
-        return false;
+        return NULL;
     }
-    if (S_ISDIR(st.st_mode)) {
+    if (fstat(fd, st) != 0) {
+        snprintf(why, n, "%s", strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (S_ISDIR(st->st_mode)) {
         snprintf(why, n, "is a folder, not a file");
-        return false;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(why, n, "not a regular file");
-        return false;
-    }
-    if (st.st_size > CFG_MAX_FILE_SIZE) {
-        snprintf(why, n, "larger than %ld bytes", CFG_MAX_FILE_SIZE);
-        return false;
-    }
-    if (access(path, R_OK) != 0) {
-        snprintf(why, n, "%s", strerror(errno));
-        return false;
-    }
-    return true;
-}
-
-/* Reads a whole small file; NULL with why set. */
-static char *slurp(const char *path, char *why, size_t n)
-{
-    struct stat st;
-
-    if (!file_ok(path, why, n)) {
+        close(fd);
         return NULL;
     }
-    FILE *f = fopen(path, "rb");
-    if (!f || fstat(fileno(f), &st) != 0) {
-        snprintf(why, n, "%s", strerror(errno));
-        if (f) {
-            fclose(f);
+    if (!S_ISREG(st->st_mode)) {
+        snprintf(why, n, "%s, not a regular file",
+                 S_ISFIFO(st->st_mode)                          ? "a FIFO"
+                 : S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode) ? "a device"
+                 : S_ISSOCK(st->st_mode)                        ? "a socket"
+                                                                : "a special file");
+        close(fd);
+        return NULL;
+    }
+    if (st->st_size > CFG_MAX_FILE_SIZE) {
+        snprintf(why, n, "%lld bytes, more than a scenario file may hold (%ld bytes, 1 MiB)",
+                 (long long)st->st_size, CFG_MAX_FILE_SIZE);
+        close(fd);
+        return NULL;
+    }
+    /* Read to the end, not st_size bytes: the file may be growing. */
+    size_t cap = (size_t)st->st_size + 1, used = 0;
+    char *text = xmalloc(cap + 1);
+    for (;;) {
+        if (used == cap) {
+            if (cap > (size_t)CFG_MAX_FILE_SIZE) {
+                snprintf(why, n, "more than a scenario file may hold (%ld bytes, 1 MiB)",
+                         CFG_MAX_FILE_SIZE);
+                free(text);
+                close(fd);
+                return NULL;
+            }
+            cap *= 2;
+            text = xrealloc(text, cap + 1);
         }
-        return NULL;
+        ssize_t got = read(fd, text + used, cap - used);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0) {
+            snprintf(why, n, "%s", strerror(errno));
+            free(text);
+            close(fd);
+            return NULL;
+        }
+        if (got == 0) {
+            break;
+        }
+        used += (size_t)got;
     }
-    size_t size = st.st_size > 0 && st.st_size <= CFG_MAX_FILE_SIZE ? (size_t)st.st_size : 0;
-    char *text = xmalloc(size + 1);
-    size_t len = fread(text, 1, size, f);
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        snprintf(why, n, "read error");
+    close(fd);
+    if (used > (size_t)CFG_MAX_FILE_SIZE) {
+        snprintf(why, n, "more than a scenario file may hold (%ld bytes, 1 MiB)",
+                 CFG_MAX_FILE_SIZE);
         free(text);
         return NULL;
     }
-    text[len] = '\0';
+    text[used] = '\0';
+    *len = used;
     return text;
 }
 
-/* Before libconfig follows an @include, checks that every included file (and every file they
- * include, up to CFG_MAX_DEPTH) is a readable regular file: libconfig would otherwise read a
- * device or a folder, or stop with a bare "cannot open include file". */
-static bool check_includes(struct cfg *c, const char *file, const char *text, const char *dir,
-                           int depth)
-{
-    bool ok = true;
-    int line = 1;
+/*
+ * The scanner reads scenario text before libconfig does, with libconfig's own token rules
+ * (comments, strings, names, numbers, the @include directive at the start of a line), and
+ * writes the text libconfig parses. It exists because libconfig 1.5 alone:
+ *  - wraps integers beyond 32 bits without a word (4294967306 reads as 10): a plain integer
+ *    beyond 32 bits gets the 64-bit suffix L, and one beyond 64 bits, which no key allows,
+ *    becomes a real (so that a real key reads it, and an integer key says it is out of range);
+ *  - follows @include by opening the path itself, after any check of ours (a FIFO blocks it):
+ *    the scanner follows @include itself, on the file it checked, and libconfig never sees one;
+ *  - takes time that grows with the square of a long string and of a group's number of keys;
+ *  - reports a duplicate key, or a parser stack overflow, without the key.
+ * Problems are reported with the key's path (tracked through groups, lists and arrays), in file
+ * order. The output keeps every line break, and a map gives the file and line of each output
+ * line, so libconfig's line numbers lead back to the file that was read.
+ */
+#define SCAN_KEY_MAX 128
 
-    for (const char *p = text; *p; line++) {
-        const char *eol = strchr(p, '\n');
-        const char *q = p;
-        while (*q == ' ' || *q == '\t') {
-            q++;
+struct scan_frame {
+    char kind;              /* '{' group (and the root), '(' list, '[' array */
+    int id;                 /* group number, for duplicate keys */
+    int n_keys;             /* keys defined so far (groups) */
+    int index;              /* current element (lists and arrays) */
+    size_t base;            /* length of the enclosing frame's path */
+    bool has_key;           /* key holds the setting being defined (groups) */
+    char key[SCAN_KEY_MAX]; /* that setting's name */
+};
+
+struct scan_name {
+    uint64_t hash; /* 0: empty slot */
+    int group;
+    size_t off, len; /* the name in pool */
+    const char *file;
+    int line;
+};
+
+struct scan {
+    struct cfg *c;
+    char *out; /* the text for libconfig */
+    size_t len, cap;
+    const char **map_file; /* output line i + 1 comes from map_file[i]:map_line[i] */
+    int *map_line;
+    size_t n_map, cap_map;
+    const char *dir;   /* folder @include names are relative to; NULL: the working folder */
+    bool is_set;       /* a --set value: no @include, no line numbers */
+    int include_depth; /* files being read, the first included one is 1 */
+    size_t n_read;     /* bytes of source text read, all files together */
+    struct scan_frame frames[CFG_MAX_NESTING + 1];
+    int depth; /* frames[depth] is the current one; frames[0] is the root */
+    int n_groups;
+    char path[1024]; /* the current frame's path */
+    char cand[SCAN_KEY_MAX];
+    bool after_name;   /* the last token was a name (cand), which '=' or ':' makes a key */
+    bool after_string; /* the last token was a string: a following one continues it */
+    size_t str_total;  /* bytes of the string value being read (adjacent strings join) */
+    bool str_reported;
+    int last_multiline, last_multiline_end; /* the first string that spans lines, if any */
+    size_t *arr_ints; /* ends of plain integers in the current array, for widening */
+    size_t n_arr_ints, cap_arr_ints;
+    bool arr_wide; /* the current array's integers are 64-bit */
+    struct scan_name *tab;
+    size_t tab_cap, tab_n;
+    char *pool;
+    size_t pool_len, pool_cap;
+    bool ok;
+};
+
+static void scan_put(struct scan *s, const char *p, size_t n)
+{
+    if (s->len + n + 1 > s->cap) {
+        while (s->len + n + 1 > s->cap) {
+            s->cap = s->cap ? 2 * s->cap : 4096;
         }
-        if (strncmp(q, "@include", 8) == 0) {
-            q += 8;
-            while (*q == ' ' || *q == '\t') {
-                q++;
-            }
-            const char *close = *q == '"' ? strchr(q + 1, '"') : NULL;
-            if (close && (!eol || close < eol)) {
-                char name[1024], path[2048], why[256];
-                snprintf(name, sizeof name, "%.*s", (int)(close - q - 1), q + 1);
-                join_path(dir, name, path, sizeof path);
-                char *inc = NULL;
-                if (depth >= CFG_MAX_DEPTH) {
-                    diag_add(&c->diag, file, line, NULL,
-                             "@include \"%s\": included files nest too deep (at most %d levels)",
-                             name, CFG_MAX_DEPTH);
-                    ok = false;
-                } else if (!(inc = slurp(path, why, sizeof why))) {
-                    diag_add(&c->diag, file, line, NULL,
-                             "@include \"%s\": cannot read %s: %s (a file relative to %s)", name,
-                             path, why, dir ? dir : "the working folder");
-                    ok = false;
-                } else {
-                    ok &= check_includes(c, path, inc, dir, depth + 1);
+        s->out = xrealloc(s->out, s->cap);
+    }
+    memcpy(s->out + s->len, p, n);
+    s->len += n;
+    s->out[s->len] = '\0';
+}
+
+/* Starts output line n_map + 1, which holds text from file:line. */
+static void scan_map(struct scan *s, const char *file, int line)
+{
+    if (s->n_map == s->cap_map) {
+        s->cap_map = s->cap_map ? 2 * s->cap_map : 256;
+        s->map_file = xrealloc(s->map_file, s->cap_map * sizeof *s->map_file);
+        s->map_line = xrealloc(s->map_line, s->cap_map * sizeof *s->map_line);
+    }
+    s->map_file[s->n_map] = file;
+    s->map_line[s->n_map++] = line;
+}
+
+/* A line break of file, whose next line is line. */
+static void scan_newline(struct scan *s, const char *file, int line)
+{
+    scan_put(s, "\n", 1);
+    scan_map(s, file, line);
+}
+
+/* The file and line of output line line (1-based). */
+static void scan_where(const struct scan *s, int line, const char **file, int *fline)
+{
+    size_t i = line >= 1 ? (size_t)line - 1 : 0;
+
+    if (i >= s->n_map) {
+        i = s->n_map - 1;
+    }
+    *file = s->map_file[i];
+    *fline = s->map_line[i];
+}
+
+/* The path of the value being read: "group.key" in a group, "list[i]" in a list; "" when a
+ * group has no key yet. */
+static void scan_value_path(const struct scan *s, char *buf, size_t n)
+{
+    const struct scan_frame *f = &s->frames[s->depth];
+
+    if (f->kind == '{') {
+        if (f->has_key) {
+            snprintf(buf, n, "%s%s%s", s->path, s->path[0] ? "." : "", f->key);
+        } else {
+            snprintf(buf, n, "%s", s->path);
+        }
+    } else {
+        snprintf(buf, n, "%s[%d]", s->path, f->index);
+    }
+}
+
+static void scan_error(struct scan *s, const char *file, int line, bool with_key, const char *fmt,
+                       ...) __attribute__((format(printf, 5, 6)));
+
+static void scan_error(struct scan *s, const char *file, int line, bool with_key, const char *fmt,
+                       ...)
+{
+    char key[1200] = "", text[768];
+    va_list ap;
+
+    if (with_key && !s->is_set) { /* an override's label already names its key */
+        scan_value_path(s, key, sizeof key);
+    }
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    diag_add(&s->c->diag, file, s->is_set ? 0 : line, key[0] ? key : NULL, "%s", text);
+    s->ok = false;
+}
+
+static uint64_t scan_hash(int group, const char *name, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)(unsigned)group; /* FNV-1a */
+
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ (unsigned char)name[i]) * 1099511628211ULL;
+    }
+    return h ? h : 1;
+}
+
+/* Notes key name defined at file:line in the current group; reports a second definition. */
+static void scan_define(struct scan *s, const char *name, const char *file, int line)
+{
+    struct scan_frame *f = &s->frames[s->depth];
+    size_t n = strlen(name);
+
+    if (++f->n_keys == CFG_MAX_GROUP_KEYS + 1) {
+        scan_error(s, file, line, false,
+                   "%s holds more than %d keys (a group holds at most %d; no scenario needs "
+                   "more)",
+                   s->path[0] ? s->path : "the top level", CFG_MAX_GROUP_KEYS, CFG_MAX_GROUP_KEYS);
+    }
+    if (2 * (s->tab_n + 1) > s->tab_cap) {
+        size_t cap = s->tab_cap ? 2 * s->tab_cap : 256;
+        struct scan_name *tab = xcalloc(cap, sizeof *tab);
+        for (size_t i = 0; i < s->tab_cap; i++) {
+            if (s->tab[i].hash) {
+                size_t j = s->tab[i].hash & (cap - 1);
+                while (tab[j].hash) {
+                    j = (j + 1) & (cap - 1);
                 }
-                free(inc);
+                tab[j] = s->tab[i];
             }
         }
-        if (!eol) {
+        free(s->tab);
+        s->tab = tab;
+        s->tab_cap = cap;
+    }
+    uint64_t h = scan_hash(f->id, name, n);
+    size_t j = h & (s->tab_cap - 1);
+    for (; s->tab[j].hash; j = (j + 1) & (s->tab_cap - 1)) {
+        const struct scan_name *e = &s->tab[j];
+        if (e->hash == h && e->group == f->id && e->len == n &&
+            memcmp(s->pool + e->off, name, n) == 0) {
+            char where[PATH_MAX + 32];
+            if (s->is_set) {
+                snprintf(where, sizeof where, "earlier in the value");
+            } else {
+                snprintf(where, sizeof where, "first at %s:%d", e->file, e->line);
+            }
+            scan_error(s, file, line, true,
+                       "set twice in the same group (%s; each key once; to override a base "
+                       "file's value use base = or set = )",
+                       where);
+            return;
+        }
+    }
+    if (s->pool_len + n > s->pool_cap) {
+        while (s->pool_len + n > s->pool_cap) {
+            s->pool_cap = s->pool_cap ? 2 * s->pool_cap : 4096;
+        }
+        s->pool = xrealloc(s->pool, s->pool_cap);
+    }
+    memcpy(s->pool + s->pool_len, name, n);
+    s->tab[j] = (struct scan_name){
+        .hash = h, .group = f->id, .off = s->pool_len, .len = n, .file = file, .line = line};
+    s->pool_len += n;
+    s->tab_n++;
+}
+
+/* Inserts the suffix L after every plain integer of the current array so far: libconfig 1.5
+ * refuses an array that mixes 32-bit and 64-bit integers. Each byte moves once. */
+static void scan_widen_array(struct scan *s)
+{
+    size_t k = s->n_arr_ints;
+
+    if (s->len + k + 1 > s->cap) {
+        s->cap = s->len + k + 4096;
+        s->out = xrealloc(s->out, s->cap);
+    }
+    size_t src_end = s->len;
+    for (size_t j = k; j-- > 0;) {
+        size_t p = s->arr_ints[j];
+        memmove(s->out + p + j + 1, s->out + p, src_end - p);
+        s->out[p + j] = 'L';
+        src_end = p;
+    }
+    s->len += k;
+    s->out[s->len] = '\0';
+    s->n_arr_ints = 0;
+    s->arr_wide = true;
+}
+
+/* Length of libconfig's longest number token at p (float, integer, hex, with an optional L
+ * or LL), 0 if none. *kind is 'f', 'i' or 'x'; *has_l says whether it ends with L. */
+static size_t scan_number(const char *p, const char *end, char *kind, bool *has_l)
+{
+    const char *q = p;
+    size_t best = 0;
+
+    *has_l = false;
+    if (q < end && (*q == '+' || *q == '-')) {
+        q++;
+    }
+    const char *d0 = q;
+    while (q < end && isdigit((unsigned char)*q)) {
+        q++;
+    }
+    size_t nd = (size_t)(q - d0);
+    if (nd > 0) {
+        best = (size_t)(q - p);
+        *kind = 'i';
+    }
+    if (p == d0 && nd == 1 && *d0 == '0' && q < end && (*q == 'x' || *q == 'X')) {
+        const char *h = q + 1;
+        while (h < end && isxdigit((unsigned char)*h)) {
+            h++;
+        }
+        if (h > q + 1) {
+            best = (size_t)(h - p);
+            *kind = 'x';
+        }
+    }
+    const char *f = q;
+    bool is_float = false;
+    if (f < end && *f == '.') {
+        f++;
+        while (f < end && isdigit((unsigned char)*f)) {
+            f++;
+        }
+        is_float = true;
+    }
+    if ((nd > 0 || is_float) && f < end && (*f == 'e' || *f == 'E')) {
+        const char *e = f + 1;
+        if (e < end && (*e == '+' || *e == '-')) {
+            e++;
+        }
+        const char *e0 = e;
+        while (e < end && isdigit((unsigned char)*e)) {
+            e++;
+        }
+        if (e > e0) {
+            f = e;
+            is_float = true;
+        }
+    }
+    if (is_float && (size_t)(f - p) > best) {
+        *kind = 'f';
+        return (size_t)(f - p);
+    }
+    if (best > 0 && p + best < end && p[best] == 'L') {
+        best++;
+        *has_l = true;
+        if (p + best < end && p[best] == 'L') {
+            best++;
+        }
+    }
+    return best;
+}
+
+/* Writes the integer token tok (n bytes, kind 'i' or 'x') so that libconfig reads its true
+ * value, or reports it. */
+static void scan_integer(struct scan *s, const char *tok, size_t n, char kind, bool has_l,
+                         const char *file, int line)
+{
+    bool is_neg = tok[0] == '-';
+    const char *d = tok + (tok[0] == '-' || tok[0] == '+');
+    size_t nd = n - (size_t)(d - tok) - (has_l ? (tok[n - 2] == 'L' ? 2 : 1) : 0);
+    unsigned long long v = 0;
+    bool is_over = false; /* beyond 2^64 */
+
+    if (kind == 'x') {
+        d += 2;
+        nd -= 2;
+    }
+    for (size_t i = 0; i < nd; i++) {
+        unsigned digit = kind == 'x' ? (unsigned)(isdigit((unsigned char)d[i])
+                                                      ? d[i] - '0'
+                                                      : (tolower((unsigned char)d[i]) - 'a' + 10))
+                                     : (unsigned)(d[i] - '0');
+        unsigned base = kind == 'x' ? 16 : 10;
+        if (v > (ULLONG_MAX - digit) / base) {
+            is_over = true;
             break;
         }
-        p = eol + 1;
+        v = v * base + digit;
     }
+    bool fits32 = !is_over && (is_neg ? v <= 2147483648ULL : v <= 2147483647ULL);
+    bool fits64 = !is_over && (is_neg ? v <= 9223372036854775808ULL : v <= 9223372036854775807ULL);
+    bool in_array = s->frames[s->depth].kind == '[';
+    size_t digits_end = (size_t)(d - tok) + nd;
+
+    if (!fits64) {
+        if (in_array || kind == 'x') {
+            scan_error(s, file, line, true,
+                       "%.*s is out of range (integers are -9223372036854775808.."
+                       "9223372036854775807)",
+                       (int)digits_end, tok);
+            return;
+        }
+        /* A real: a real key reads it as it is; an integer key reports it out of range. */
+        scan_put(s, tok, digits_end);
+        scan_put(s, ".0", 2);
+        return;
+    }
+    bool wide = has_l || !fits32;
+    if (in_array && (wide || s->arr_wide) && !s->arr_wide) {
+        scan_widen_array(s);
+    }
+    scan_put(s, tok, n);
+    if (!has_l && (wide || (in_array && s->arr_wide))) {
+        scan_put(s, "L", 1);
+    } else if (in_array && !s->arr_wide) {
+        if (s->n_arr_ints == s->cap_arr_ints) {
+            s->cap_arr_ints = s->cap_arr_ints ? 2 * s->cap_arr_ints : 64;
+            s->arr_ints = xrealloc(s->arr_ints, s->cap_arr_ints * sizeof *s->arr_ints);
+        }
+        s->arr_ints[s->n_arr_ints++] = s->len;
+    }
+}
+
+static bool is_name_start(char ch)
+{
+    return isalpha((unsigned char)ch) || ch == '*';
+}
+
+static bool is_name_char(char ch)
+{
+    return isalnum((unsigned char)ch) || ch == '*' || ch == '_' || ch == '-';
+}
+
+static void scan_text(struct scan *s, const char *file, const char *text, size_t len);
+
+/* Follows the @include of file:line whose name (unescaped) is name. */
+static void scan_include(struct scan *s, const char *file, int line, const char *name)
+{
+    char path[PATH_MAX + 1024], shown[PATH_MAX + 1024], why[256];
+    const char *dir = s->dir ? s->dir : ".";
+
+    if (s->is_set) {
+        scan_error(s, file, line, false,
+                   "@include \"%s\": not allowed in an override (give it in a scenario file)",
+                   name);
+        return;
+    }
+    if (s->include_depth >= CFG_MAX_DEPTH) {
+        scan_error(s, file, line, false,
+                   "@include \"%s\": included files nest too deep (at most %d levels)", name,
+                   CFG_MAX_DEPTH);
+        return;
+    }
+    /* The path opened is the path as written: the kernel resolves "..", through symlinks. */
+    if (name[0] == '/' || strcmp(dir, ".") == 0) {
+        snprintf(path, sizeof path, "%s", name);
+    } else {
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+    }
+    join_path(dir, name, shown, sizeof shown);
+    size_t n;
+    struct stat st;
+    char *inc = source_read(path, &n, &st, why, sizeof why);
+    if (!inc) {
+        scan_error(s, file, line, false,
+                   "@include \"%s\": cannot read %s: %s (a file relative to %s)", name, shown, why,
+                   s->dir ? s->dir : "the working folder");
+        return;
+    }
+    if (s->n_read + n > (size_t)CFG_MAX_FILE_SIZE) {
+        scan_error(s, file, line, false,
+                   "@include \"%s\": the scenario with its included files would hold more than "
+                   "%ld bytes (1 MiB, the most a scenario may hold)",
+                   name, CFG_MAX_FILE_SIZE);
+        free(inc);
+        return;
+    }
+    s->n_read += n;
+    const char *inc_name = arena_strdup(s->c, shown);
+    s->include_depth++;
+    scan_newline(s, inc_name, 1);
+    scan_text(s, inc_name, inc, n);
+    s->include_depth--;
+    scan_newline(s, file, line);
+    free(inc);
+}
+
+/* Scans one file's text (len bytes) into s->out; file is its name for messages (interned). */
+static void scan_text(struct scan *s, const char *file, const char *text, size_t len)
+{
+    const char *p = text, *end = text + len;
+    int line = 1;
+    bool bol = true; /* at the start of a line, where @include is a directive */
+
+    while (p < end) {
+        char ch = *p;
+        if (ch == '\0') {
+            scan_error(s, file, line, false, "a NUL byte (scenario files are text)");
+            return;
+        }
+        if (bol) {
+            bol = false;
+            const char *q = p;
+            while (q < end && (*q == ' ' || *q == '\t')) {
+                q++;
+            }
+            if (end - q >= 8 && memcmp(q, "@include", 8) == 0 && q + 8 < end &&
+                (q[8] == ' ' || q[8] == '\t')) {
+                const char *r = q + 8;
+                while (r < end && (*r == ' ' || *r == '\t')) {
+                    r++;
+                }
+                if (r < end && *r == '"') {
+                    char name[1024];
+                    size_t nn = 0;
+                    bool good = true;
+                    for (r++; r < end && *r != '"'; r++) {
+                        char x = *r;
+                        if (x == '\\' && r + 1 < end && (r[1] == '\\' || r[1] == '"')) {
+                            x = *++r;
+                        } else if (x == '\\' || x == '\n' || x == '\0') {
+                            good = false;
+                        }
+                        if (nn + 1 < sizeof name) {
+                            name[nn++] = x;
+                        } else {
+                            good = false;
+                        }
+                    }
+                    name[nn] = '\0';
+                    if (r >= end || !good || nn == 0) {
+                        scan_error(s, file, line, false,
+                                   "@include: not a file name (@include \"parts/file.cfg\", "
+                                   "alone on its line)");
+                        return;
+                    }
+                    scan_put(s, p, (size_t)(q - p));
+                    scan_include(s, file, line, name);
+                    p = r + 1;
+                    /* As in libconfig, the rest of the line is not at a line start. */
+                    const char *t = p;
+                    while (t < end && (*t == ' ' || *t == '\t')) {
+                        t++;
+                    }
+                    if (t < end && *t == '@') {
+                        scan_error(s, file, line, false,
+                                   "@include must be alone on its line (one @include a line)");
+                        return;
+                    }
+                    continue;
+                }
+            }
+        }
+        if (ch == '\n') {
+            line++;
+            bol = true;
+            scan_newline(s, file, line);
+            p++;
+            continue;
+        }
+        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\f') {
+            scan_put(s, p++, 1);
+            continue;
+        }
+        if (ch == '#' || (ch == '/' && p + 1 < end && p[1] == '/')) {
+            const char *q = p;
+            while (q < end && *q != '\n' && *q != '\0') {
+                q++;
+            }
+            scan_put(s, p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
+        if (ch == '/' && p + 1 < end && p[1] == '*') {
+            int start = line;
+            scan_put(s, p, 2);
+            p += 2;
+            while (p < end && !(*p == '*' && p + 1 < end && p[1] == '/')) {
+                if (*p == '\0') {
+                    scan_error(s, file, line, false, "a NUL byte (scenario files are text)");
+                    return;
+                }
+                if (*p == '\n') {
+                    line++;
+                    scan_newline(s, file, line);
+                    p++;
+                    /* A directive-like line inside a comment is text: keep it so. */
+                    const char *q = p;
+                    while (q < end && (*q == ' ' || *q == '\t')) {
+                        q++;
+                    }
+                    scan_put(s, p, (size_t)(q - p));
+                    p = q;
+                    if (p < end && *p == '@') {
+                        scan_put(s, " ", 1);
+                        p++;
+                    }
+                    continue;
+                }
+                scan_put(s, p++, 1);
+            }
+            if (p >= end) {
+                scan_error(s, file, start, false,
+                           "a /* comment that is never closed (end it with */)");
+                return;
+            }
+            scan_put(s, "*/", 2);
+            p += 2;
+            continue;
+        }
+        if (ch == '"') {
+            int start = line;
+            const char *q = p + 1;
+            while (q < end && *q != '"') {
+                if (*q == '\0') {
+                    scan_error(s, file, line, false, "a NUL byte (scenario files are text)");
+                    return;
+                }
+                if (*q == '\n') {
+                    line++;
+                }
+                q += *q == '\\' && q + 1 < end ? 2 : 1;
+            }
+            if (q >= end) {
+                if (s->last_multiline > 0) {
+                    scan_error(s, file, start, false,
+                               "a string that is never closed (a closing \" is missing here or "
+                               "earlier: the string from line %d to %d spans lines)",
+                               s->last_multiline, s->last_multiline_end);
+                } else {
+                    scan_error(s, file, start, false,
+                               "a string that is never closed (a closing \" is missing)");
+                }
+                return;
+            }
+            if (line > start && s->last_multiline == 0) {
+                s->last_multiline = start;
+                s->last_multiline_end = line;
+            }
+            size_t n = (size_t)(q - p - 1);
+            s->str_total = s->after_string ? s->str_total + n : n;
+            if (!s->after_string) {
+                s->str_reported = false;
+            }
+            if (s->str_total > CFG_MAX_STRING && !s->str_reported) {
+                s->str_reported = true;
+                scan_error(s, file, start, true,
+                           "a string of more than %d bytes (a string holds at most %d bytes, "
+                           "64 KiB)",
+                           CFG_MAX_STRING, CFG_MAX_STRING);
+            }
+            /* Copy, mapping each line break of a string that spans lines. */
+            int l = start;
+            const char *from = p;
+            for (const char *t = p; t <= q; t++) {
+                if (*t == '\n') {
+                    scan_put(s, from, (size_t)(t - from));
+                    scan_newline(s, file, ++l);
+                    from = t + 1;
+                }
+            }
+            scan_put(s, from, (size_t)(q + 1 - from));
+            p = q + 1;
+            s->after_string = true;
+            s->after_name = false;
+            continue;
+        }
+        s->after_string = false;
+        if (is_name_start(ch)) {
+            const char *q = p;
+            while (q < end && is_name_char(*q)) {
+                q++;
+            }
+            size_t n = (size_t)(q - p);
+            bool is_bool = (n == 4 && strncasecmp(p, "true", 4) == 0) ||
+                           (n == 5 && strncasecmp(p, "false", 5) == 0);
+            s->after_name = !is_bool;
+            if (!is_bool) {
+                snprintf(s->cand, sizeof s->cand, "%.*s", (int)n, p);
+            }
+            scan_put(s, p, n);
+            p = q;
+            continue;
+        }
+        bool was_name = s->after_name;
+        s->after_name = false;
+        char kind;
+        bool has_l;
+        size_t n = scan_number(p, end, &kind, &has_l);
+        if (n > 0) {
+            if (kind == 'f') {
+                scan_put(s, p, n);
+            } else {
+                scan_integer(s, p, n, kind, has_l, file, line);
+            }
+            p += n;
+            continue;
+        }
+        struct scan_frame *f = &s->frames[s->depth];
+        switch (ch) {
+        case '=':
+        case ':':
+            if (was_name && f->kind == '{') {
+                f->has_key = true;
+                snprintf(f->key, sizeof f->key, "%s", s->cand);
+                scan_define(s, f->key, file, line);
+            }
+            break;
+        case ';':
+            if (f->kind == '{') {
+                f->has_key = false;
+            }
+            break;
+        case ',':
+            if (f->kind == '{') {
+                f->has_key = false;
+            } else {
+                f->index++;
+            }
+            break;
+        case '{':
+        case '(':
+        case '[': {
+            if (s->depth >= CFG_MAX_NESTING) {
+                scan_error(s, file, line, false,
+                           "groups, lists and arrays nest too deep (at most %d levels)",
+                           CFG_MAX_NESTING);
+                return;
+            }
+            char vp[sizeof s->path];
+            scan_value_path(s, vp, sizeof vp);
+            struct scan_frame *g = &s->frames[++s->depth];
+            *g = (struct scan_frame){.kind = ch, .base = strlen(s->path)};
+            if (ch == '{') {
+                g->id = ++s->n_groups;
+            }
+            if (ch == '[') {
+                s->n_arr_ints = 0;
+                s->arr_wide = false;
+            }
+            snprintf(s->path, sizeof s->path, "%s", vp);
+            break;
+        }
+        case '}':
+        case ')':
+        case ']':
+            if (s->depth > 0) {
+                s->path[f->base] = '\0';
+                s->depth--;
+            }
+            break;
+        default:
+            break;
+        }
+        scan_put(s, p++, 1);
+    }
+}
+
+static void scan_init(struct scan *s, struct cfg *c, const char *dir, bool is_set)
+{
+    memset(s, 0, sizeof *s);
+    s->c = c;
+    s->dir = dir;
+    s->is_set = is_set;
+    s->frames[0].kind = '{';
+    s->ok = true;
+    scan_put(s, "", 0);
+}
+
+static void scan_fini(struct scan *s)
+{
+    free(s->out);
+    free(s->map_file);
+    free(s->map_line);
+    free(s->arr_ints);
+    free(s->tab);
+    free(s->pool);
+}
+
+/* Scans a whole source text (the file name, interned). Returns s->ok. */
+static bool scan_source(struct scan *s, const char *file, const char *text, size_t len)
+{
+    scan_map(s, file, 1);
+    s->n_read = len;
+    if (len > (size_t)CFG_MAX_FILE_SIZE) {
+        diag_add(&s->c->diag, file, 0, NULL,
+                 "%zu bytes, more than a scenario may hold (%ld bytes, 1 MiB)", len,
+                 CFG_MAX_FILE_SIZE);
+        return s->ok = false;
+    }
+    scan_text(s, file, text, len);
+    return s->ok;
+}
+
+/* Text of output line line, trimmed and shortened, for a syntax error. */
+static void scan_line_text(const struct scan *s, int line, char *buf, size_t n)
+{
+    const char *p = s->out;
+
+    for (int i = 1; i < line && p; i++) {
+        p = strchr(p, '\n');
+        p = p ? p + 1 : NULL;
+    }
+    buf[0] = '\0';
+    if (!p) {
+        return;
+    }
+    while (*p == ' ' || *p == '\t') {
+        p++;
+    }
+    size_t len = strcspn(p, "\n");
+    while (len > 0 && isspace((unsigned char)p[len - 1])) {
+        len--;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < len && k + 8 < n; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        if (i == 60) {
+            k += (size_t)snprintf(buf + k, n - k, "...");
+            break;
+        }
+        if (ch < 0x20 || ch == 0x7f) {
+            k += (size_t)snprintf(buf + k, n - k, "\\x%02x", ch);
+        } else {
+            buf[k++] = (char)ch;
+        }
+    }
+    buf[k] = '\0';
+}
+
+/* Records libconfig's parse error of s->out in terms the user can act on. */
+static void scan_parse_error(struct scan *s, const config_t *lc)
+{
+    const char *text = config_error_text(lc);
+    const char *file;
+    int line;
+    char near[128];
+
+    scan_where(s, config_error_line(lc), &file, &line);
+    if (s->is_set) {
+        line = 0;
+    }
+    if (!text) {
+        text = "cannot parse";
+    }
+    if (strcmp(text, "syntax error") == 0) {
+        scan_line_text(s, config_error_line(lc), near, sizeof near);
+        if (near[0]) {
+            diag_add(&s->c->diag, file, line, NULL,
+                     "syntax error in '%s' (check this line and the end of the one before it "
+                     "for a missing ';', quote or bracket)",
+                     near);
+        } else {
+            diag_add(&s->c->diag, file, line, NULL,
+                     "syntax error (check this line and the end of the one before it for a "
+                     "missing ';', quote or bracket)");
+        }
+    } else if (strcmp(text, "duplicate setting name") == 0) {
+        diag_add(&s->c->diag, file, line, NULL,
+                 "a key set twice in the same group (each key once; to override a base file's "
+                 "value use base = or set = )");
+    } else if (strcmp(text, "memory exhausted") == 0) {
+        diag_add(&s->c->diag, file, line, NULL,
+                 "too deeply nested for the parser (groups, lists and arrays nest at most %d "
+                 "levels)",
+                 CFG_MAX_NESTING);
+    } else if (strcmp(text, "mismatched element type in array") == 0) {
+        diag_add(&s->c->diag, file, line, NULL,
+                 "an array [ ... ] mixes types (its elements are all integers, all reals, all "
+                 "strings or all booleans: write reals with a decimal point, 2.0, or use a list "
+                 "( ... ))");
+    } else {
+        diag_add(&s->c->diag, file, line, NULL, "%s", text);
+    }
+}
+
+/* Gives every setting of the tree parsed from s->out its file and line. */
+static void scan_name_settings(struct cfg *c, const struct scan *s, config_setting_t *st)
+{
+    if (!config_setting_get_hook(st)) {
+        struct cfg_origin *o = arena_alloc(c, sizeof *o);
+        const char *file;
+        int line;
+        scan_where(s, (int)config_setting_source_line(st), &file, &line);
+        *o = (struct cfg_origin){.kind = CFG_FROM_FILE, .file = file, .line = line > 0 ? line : 1};
+        config_setting_set_hook(st, o);
+    }
+    if (config_setting_is_aggregate(st)) {
+        for (int i = 0; i < config_setting_length(st); i++) {
+            scan_name_settings(c, s, config_setting_get_elem(st, (unsigned)i));
+        }
+    }
+}
+
+/* Scans text (the file called name, @include relative to dir) and parses it into lc. */
+static bool parse_source(struct cfg *c, config_t *lc, const char *name, const char *text,
+                         size_t len, const char *dir)
+{
+    struct scan s;
+
+    scan_init(&s, c, dir, false);
+    bool ok = scan_source(&s, arena_strdup(c, name), text, len);
+    if (ok && config_read_string(lc, s.out) != CONFIG_TRUE) {
+        scan_parse_error(&s, lc);
+        ok = false;
+    }
+    if (ok) {
+        scan_name_settings(c, &s, config_root_setting(lc));
+    }
+    scan_fini(&s);
     return ok;
 }
 
@@ -411,53 +1243,24 @@ static bool apply_file_sets(struct cfg *c, config_t *lc)
     return ok;
 }
 
-/* libconfig names a setting from an @include file by the path as written in the directive;
- * give such settings an origin with the path from the working folder, as for every other. */
-static void name_included(struct cfg *c, config_setting_t *s, const char *path, const char *dir)
-{
-    const char *f = config_setting_source_file(s);
-
-    if (f && strcmp(f, path) != 0 && !config_setting_get_hook(s)) {
-        char full[PATH_MAX];
-        join_path(dir, f, full, sizeof full);
-        struct cfg_origin *o = origin_for(c, s);
-        o->file = arena_strdup(c, full);
-    }
-    if (config_setting_is_aggregate(s)) {
-        for (int i = 0; i < config_setting_length(s); i++) {
-            name_included(c, config_setting_get_elem(s, (unsigned)i), path, dir);
-        }
-    }
-}
-
 struct chain {
-    char real[CFG_MAX_DEPTH][PATH_MAX];  /* canonical paths, to detect a cycle */
+    dev_t dev[CFG_MAX_DEPTH]; /* the files being read, by device and inode, to detect a cycle */
+    ino_t ino[CFG_MAX_DEPTH];
     char shown[CFG_MAX_DEPTH][PATH_MAX]; /* as written, to report it */
     int n;
 };
 
-/* Parses path into lc (initialised by the caller) and resolves its base, recursively. */
-static bool load_layer(struct cfg *c, config_t *lc, const char *path, struct chain *chain)
+/* Parses text, the file path, into lc (initialised by the caller) and resolves its base,
+ * recursively. chain ends with this file. */
+static bool load_layer(struct cfg *c, config_t *lc, const char *path, const char *text, size_t len,
+                       struct chain *chain)
 {
     char why[256], dir[PATH_MAX];
 
-    char *text = slurp(path, why, sizeof why);
-    if (!text) {
-        diag_add(&c->diag, path, 0, NULL, "cannot read the scenario: %s", why);
-        return false;
-    }
     dir_of(path, dir, sizeof dir);
-    bool ok = check_includes(c, path, text, dir, 1);
-    free(text);
-    if (!ok) {
+    if (!parse_source(c, lc, path, text, len, dir)) {
         return false;
     }
-    config_set_include_dir(lc, dir);
-    if (config_read_file(lc, path) != CONFIG_TRUE) {
-        record_parse_error(c, lc, path, dir);
-        return false;
-    }
-    name_included(c, config_root_setting(lc), path, dir);
 
     config_setting_t *root = config_root_setting(lc);
     config_setting_t *bs = config_setting_get_member(root, "base");
@@ -468,46 +1271,55 @@ static bool load_layer(struct cfg *c, config_t *lc, const char *path, struct cha
         cfg_error(c, bs, "not a file name (a string: the scenario this one starts from)");
         return false;
     }
-    char bpath[PATH_MAX + 1024], breal[PATH_MAX];
-    join_path(dir, config_setting_get_string(bs), bpath, sizeof bpath);
-    bool readable = file_ok(bpath, why, sizeof why);
-    if (readable && !realpath(bpath, breal)) {
-        snprintf(why, sizeof why, "%s", strerror(errno));
-        readable = false;
+    /* Opened as written (the kernel resolves ".." through symlinks), shown tidied. */
+    const char *name = config_setting_get_string(bs);
+    char bopen[PATH_MAX + 1024], bpath[PATH_MAX + 1024];
+    if (name[0] == '/' || strcmp(dir, ".") == 0) {
+        snprintf(bopen, sizeof bopen, "%s", name);
+    } else {
+        snprintf(bopen, sizeof bopen, "%s/%s", dir, name);
     }
-    if (!readable) {
+    join_path(dir, name, bpath, sizeof bpath);
+    size_t blen;
+    struct stat st;
+    char *btext = source_read(bopen, &blen, &st, why, sizeof why);
+    if (!btext) {
         cfg_error(c, bs, "cannot read %s: %s (a scenario file, relative to %s)", bpath, why, dir);
         return false;
     }
     for (int i = 0; i < chain->n; i++) {
-        if (strcmp(chain->real[i], breal) == 0) {
+        if (chain->dev[i] == st.st_dev && chain->ino[i] == st.st_ino) {
             char cycle[2048] = "";
-            size_t len = 0;
-            for (int j = i; j < chain->n && len < sizeof cycle; j++) {
-                int w = snprintf(cycle + len, sizeof cycle - len, "%s -> ", chain->shown[j]);
-                len += w > 0 ? (size_t)w : 0;
+            size_t clen = 0;
+            for (int j = i; j < chain->n && clen < sizeof cycle; j++) {
+                int w = snprintf(cycle + clen, sizeof cycle - clen, "%s -> ", chain->shown[j]);
+                clen += w > 0 ? (size_t)w : 0;
             }
-            if (len < sizeof cycle) {
-                snprintf(cycle + len, sizeof cycle - len, "%.*s", (int)(sizeof cycle - len - 1),
+            if (clen < sizeof cycle) {
+                snprintf(cycle + clen, sizeof cycle - clen, "%.*s", (int)(sizeof cycle - clen - 1),
                          bpath);
             }
             cfg_error(c, bs,
                       "base files form a cycle: %s (each base must lead to a scenario "
                       "without base)",
                       cycle);
+            free(btext);
             return false;
         }
     }
     if (chain->n >= CFG_MAX_DEPTH) {
         cfg_error(c, bs, "base files nest too deep (at most %d levels)", CFG_MAX_DEPTH);
+        free(btext);
         return false;
     }
-    snprintf(chain->real[chain->n], PATH_MAX, "%s", breal);
+    chain->dev[chain->n] = st.st_dev;
+    chain->ino[chain->n] = st.st_ino;
     snprintf(chain->shown[chain->n++], PATH_MAX, "%.*s", PATH_MAX - 1, bpath);
 
     config_t blc;
     config_init(&blc);
-    ok = load_layer(c, &blc, bpath, chain);
+    bool ok = load_layer(c, &blc, bpath, btext, blen, chain);
+    free(btext);
     chain->n--;
     if (ok) {
         config_setting_t *broot = config_root_setting(&blc);
@@ -520,30 +1332,34 @@ static bool load_layer(struct cfg *c, config_t *lc, const char *path, struct cha
 
 bool cfg_load_file(struct cfg *c, const char *path)
 {
-    struct chain *chain = xcalloc(1, sizeof *chain);
+    char why[256];
+    size_t len;
+    struct stat st;
 
     free(c->path);
     c->path = xstrdup(path);
-    if (!realpath(path, chain->real[0])) {
-        snprintf(chain->real[0], PATH_MAX, "%s", path);
+    char *text = source_read(path, &len, &st, why, sizeof why);
+    if (!text) {
+        diag_add(&c->diag, path, 0, NULL, "cannot read the scenario: %s", why);
+        return false;
     }
+    struct chain *chain = xcalloc(1, sizeof *chain);
+    chain->dev[0] = st.st_dev;
+    chain->ino[0] = st.st_ino;
     snprintf(chain->shown[0], PATH_MAX, "%s", path);
     chain->n = 1;
-    bool ok = load_layer(c, &c->lc, path, chain);
+    bool ok = load_layer(c, &c->lc, path, text, len, chain);
     free(chain);
+    free(text);
     c->is_loaded = ok;
     return ok;
 }
 
-bool cfg_load_string(struct cfg *c, const char *name, const char *text)
+bool cfg_load_text(struct cfg *c, const char *name, const char *text, size_t len)
 {
     free(c->path);
     c->path = xstrdup(name);
-    if (!check_includes(c, name, text, NULL, 1)) {
-        return false;
-    }
-    if (config_read_string(&c->lc, text) != CONFIG_TRUE) {
-        record_parse_error(c, &c->lc, name, NULL);
+    if (!parse_source(c, &c->lc, name, text, len, NULL)) {
         return false;
     }
     const config_setting_t *bs = config_setting_get_member(config_root_setting(&c->lc), "base");
@@ -553,6 +1369,11 @@ bool cfg_load_string(struct cfg *c, const char *name, const char *text)
     }
     c->is_loaded = apply_file_sets(c, &c->lc);
     return c->is_loaded;
+}
+
+bool cfg_load_string(struct cfg *c, const char *name, const char *text)
+{
+    return cfg_load_text(c, name, text, strlen(text));
 }
 
 const config_setting_t *cfg_root(const struct cfg *c)
@@ -623,6 +1444,42 @@ void cfg_error_key(struct cfg *c, const config_setting_t *group, const char *nam
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     diag_add(&c->diag, o.file, o.line, key, "%s", text);
+}
+
+void cfg_warn(struct cfg *c, const config_setting_t *s, const char *fmt, ...)
+{
+    char path[512];
+    char text[768];
+    va_list ap;
+    struct cfg_origin o;
+
+    cfg_origin_of(c, s, &o);
+    cfg_path(s, path, sizeof path);
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    diag_warn(&c->diag, o.file, o.line, path[0] ? path : NULL, "%s", text);
+}
+
+void cfg_warn_key(struct cfg *c, const config_setting_t *group, const char *name, const char *fmt,
+                  ...)
+{
+    char path[512];
+    char key[640];
+    char text[768];
+    va_list ap;
+    struct cfg_origin o = {.kind = CFG_FROM_FILE, .file = c->path, .line = 1};
+
+    path[0] = '\0';
+    if (group) {
+        cfg_origin_of(c, group, &o);
+        cfg_path(group, path, sizeof path);
+    }
+    snprintf(key, sizeof key, "%s%s%s", path, path[0] ? "." : "", name);
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    diag_warn(&c->diag, o.file, o.line, key, "%s", text);
 }
 
 int cfg_edit_distance(const char *a, const char *b)
@@ -751,6 +1608,8 @@ static const char *setting_type_name(const config_setting_t *s)
     }
 }
 
+static void int_bounds(const struct cfg_key *k, long long *lo, long long *hi);
+
 void cfg_allowed(const struct cfg_key *k, char *buf, size_t n)
 {
     if (k->type == CFG_CHOICE) {
@@ -767,6 +1626,23 @@ void cfg_allowed(const struct cfg_key *k, char *buf, size_t n)
     }
     const char *tn = type_name(k->type);
     bool has_lo = isfinite(k->lo), has_hi = isfinite(k->hi);
+    if (k->type == CFG_INT) {
+        /* Integers as integers, exactly, with closed bounds. */
+        long long lo, hi;
+        const char *unit = k->unit ? k->unit : "";
+        const char *sep = k->unit ? " " : "";
+        int_bounds(k, &lo, &hi);
+        if (has_lo && has_hi) {
+            snprintf(buf, n, "integer %lld..%lld%s%s", lo, hi, sep, unit);
+        } else if (has_lo) {
+            snprintf(buf, n, "integer >= %lld%s%s", lo, sep, unit);
+        } else if (has_hi) {
+            snprintf(buf, n, "integer <= %lld%s%s", hi, sep, unit);
+        } else {
+            snprintf(buf, n, "integer%s%s", sep, unit);
+        }
+        return;
+    }
     bool lo_open = k->flags & CFG_LO_OPEN, hi_open = k->flags & CFG_HI_OPEN;
     const char *unit = k->unit ? k->unit : "";
     const char *sep = k->unit ? " " : "";
@@ -885,6 +1761,23 @@ static bool wrong_type(struct cfg *c, const config_setting_t *s, const struct cf
     return false;
 }
 
+/* The integers a CFG_INT key allows, exactly: a double bound cannot hold 2^63 - 1, so a bound at
+ * or beyond +-2^63 (or infinite) means the end of the 64-bit range, and open bounds become
+ * closed ones. */
+static void int_bounds(const struct cfg_key *k, long long *lo, long long *hi)
+{
+    if (!(k->lo > -0x1p63)) {
+        *lo = LLONG_MIN;
+    } else {
+        *lo = k->flags & CFG_LO_OPEN ? (long long)floor(k->lo) + 1 : (long long)ceil(k->lo);
+    }
+    if (!(k->hi < 0x1p63)) {
+        *hi = LLONG_MAX;
+    } else {
+        *hi = k->flags & CFG_HI_OPEN ? (long long)ceil(k->hi) - 1 : (long long)floor(k->hi);
+    }
+}
+
 static bool in_range(const struct cfg_key *k, double v)
 {
     /* Not finite: 1e999 reads as inf, which no scenario file can hold (fuzz finding). */
@@ -930,6 +1823,43 @@ bool cfg_number(struct cfg *c, const config_setting_t *s, double *out)
     }
 }
 
+/* Formats a plausible bound: as an integer for an integer key. */
+static void format_bound(const struct cfg_key *k, double v, char *buf, size_t n)
+{
+    if (k->type == CFG_INT && fabs(v) < 0x1p63) {
+        snprintf(buf, n, "%lld", (long long)v);
+    } else {
+        snprintf(buf, n, "%.15g", v);
+    }
+}
+
+/* Warns when v, given for k at s, lies outside k's plausible range: legal, but most likely a
+ * mistake (a length in hours where days belong, say). */
+static void warn_implausible(struct cfg *c, const config_setting_t *s, const struct cfg_key *k,
+                             double v)
+{
+    if (!(k->plausible_hi > k->plausible_lo) || (v >= k->plausible_lo && v <= k->plausible_hi)) {
+        return;
+    }
+    const struct cfg_origin *o = config_setting_get_hook(s);
+    if (o && o->kind == CFG_FROM_DEFAULT) {
+        return; /* a declared default or a preset's published value, not the user's */
+    }
+    char lo[64], hi[64], val[64];
+    const char *unit = k->unit ? k->unit : "";
+    format_bound(k, k->plausible_lo, lo, sizeof lo);
+    format_bound(k, k->plausible_hi, hi, sizeof hi);
+    format_bound(k, v, val, sizeof val);
+    if (k->type == CFG_REAL && v == floor(v) && fabs(v) < 1e15) {
+        snprintf(val, sizeof val, "%.0f", v);
+    }
+    cfg_warn(c, s, "%s%s%s is %s the plausible range %s..%s%s%s (a value in other units%s?)", val,
+             k->unit ? " " : "", unit, v < k->plausible_lo ? "below" : "above", lo, hi,
+             k->unit ? " " : "", unit,
+             k->unit && strcmp(k->unit, "days") == 0 ? ", hours or weeks where days belong"
+                                                     : ", or a typing mistake");
+}
+
 bool cfg_get_real(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
                   double *out)
 {
@@ -955,6 +1885,7 @@ bool cfg_get_real(struct cfg *c, const config_setting_t *group, const struct cfg
     if (!in_range(k, v)) {
         return out_of_range(c, s, k, v);
     }
+    warn_implausible(c, s, k, v);
     *out = v;
     return true;
 }
@@ -974,19 +1905,33 @@ bool cfg_get_int(struct cfg *c, const config_setting_t *group, const struct cfg_
         return true;
     }
     int t = config_setting_type(s);
+    char allowed[512];
+    long long lo, hi;
+    cfg_allowed(k, allowed, sizeof allowed);
+    int_bounds(k, &lo, &hi);
     if (t == CONFIG_TYPE_INT || t == CONFIG_TYPE_INT64) {
         v = config_setting_get_int64(s);
     } else if (t == CONFIG_TYPE_FLOAT) {
-        char allowed[512];
-        cfg_allowed(k, allowed, sizeof allowed);
-        cfg_error(c, s, "%g is not a whole number (%s)", config_setting_get_float(s), allowed);
+        double x = config_setting_get_float(s);
+        if (isfinite(x) && x == floor(x) && fabs(x) >= 0x1p63) {
+            /* An integer beyond 64 bits: the scanner made it a real. */
+            if (fabs(x) < 1e21) {
+                cfg_error(c, s, "%.0f is out of range (%s)", x, allowed);
+            } else {
+                cfg_error(c, s, "%g is out of range (%s)", x, allowed);
+            }
+        } else {
+            cfg_error(c, s, "%.17g is not a whole number (%s)", x, allowed);
+        }
         return false;
     } else {
         return wrong_type(c, s, k);
     }
-    if (!in_range(k, (double)v)) {
-        return out_of_range(c, s, k, (double)v);
+    if (v < lo || v > hi) {
+        cfg_error(c, s, "%lld is out of range (%s)", v, allowed);
+        return false;
     }
+    warn_implausible(c, s, k, (double)v);
     *out = v;
     return true;
 }
@@ -1090,33 +2035,52 @@ bool cfg_get_list(struct cfg *c, const config_setting_t *group, const struct cfg
 
 /* ---- command-line overrides --------------------------------------------------------------- */
 
-/* Parses VALUE of --set into a one-key tree; a bare word that is not scenario syntax is taken
- * as a string. Returns the setting (owned by lc) or NULL. */
-static config_setting_t *parse_set_value(config_t *lc, const char *value)
+/* Parses VALUE of an override (label names it in messages) into a one-key tree; a bare word
+ * that is not scenario syntax is taken as a string. Returns the setting (owned by lc), or NULL:
+ * *reported says whether a problem was recorded. */
+static config_setting_t *parse_set_value(struct cfg *c, config_t *lc, const char *value,
+                                         const char *label, bool *reported)
 {
     size_t n = strlen(value);
     char *text = xmalloc(n + 16);
+    struct scan s;
 
+    *reported = false;
     snprintf(text, n + 16, "v = %s;", value);
-    /* A value with a line starting "@include" (a set entry can hold "\n@include ...") would
-     * make libconfig read a file that check_includes() never saw: a FIFO blocks forever (found
-     * while fuzzing). No value needs one. */
-    bool has_include = false;
-    for (const char *nl = strchr(text, '\n'); nl && !has_include; nl = strchr(nl + 1, '\n')) {
-        const char *q = nl + 1;
-        q += strspn(q, " \t");
-        has_include = strncmp(q, "@include", 8) == 0;
-    }
-    bool ok = !has_include && config_read_string(lc, text) == CONFIG_TRUE;
-    if (!ok && n > 0 && strcspn(value, "\"{}()[];=,:#/\\\n") == n) {
+    /* The scanner refuses an @include (a value can hold "\n@include ...") and strings over
+     * CFG_MAX_STRING, and widens integers beyond 32 bits, as in a file. */
+    scan_init(&s, c, NULL, true);
+    bool ok = scan_source(&s, label, text, strlen(text));
+    *reported = !ok;
+    ok = ok && config_read_string(lc, s.out) == CONFIG_TRUE;
+    config_setting_t *root = config_root_setting(lc);
+    if (ok && (config_setting_length(root) != 1 || !config_setting_get_member(root, "v"))) {
+        /* "10;seed=5" parses as two settings: one value per override. */
+        diag_add(&c->diag, label, 0, NULL,
+                 "the value '%s' is more than one value (one value per override: a number, "
+                 "\"text\", a bare word, true or false, [list], or { group }; give each "
+                 "KEY=VALUE separately)",
+                 value);
+        *reported = true;
+        ok = false;
+    } else if (!ok && !*reported && n > 0 && strcspn(value, "\"{}()[];=,:#/\\\n") == n) {
         config_destroy(lc);
         config_init(lc);
-        config_setting_t *v = config_setting_add(config_root_setting(lc), "v", CONFIG_TYPE_STRING);
-        if (v) {
-            config_setting_set_string(v, value);
-            ok = true;
+        if (n > (size_t)CFG_MAX_STRING) {
+            diag_add(&c->diag, label, 0, NULL,
+                     "a string of more than %d bytes (a string holds at most %d bytes, 64 KiB)",
+                     CFG_MAX_STRING, CFG_MAX_STRING);
+            *reported = true;
+        } else {
+            config_setting_t *v =
+                config_setting_add(config_root_setting(lc), "v", CONFIG_TYPE_STRING);
+            if (v) {
+                config_setting_set_string(v, value);
+                ok = true;
+            }
         }
     }
+    scan_fini(&s);
     free(text);
     return ok ? config_setting_get_member(config_root_setting(lc), "v") : NULL;
 }
@@ -1170,12 +2134,15 @@ static bool set_in(struct cfg *c, config_t *lc, const char *assignment, const ch
 
     config_t vlc;
     config_init(&vlc);
-    config_setting_t *value = parse_set_value(&vlc, eq + 1);
+    bool reported;
+    config_setting_t *value = parse_set_value(c, &vlc, eq + 1, where, &reported);
     if (!value) {
-        diag_add(&c->diag, where, 0, NULL,
-                 "cannot read the value '%s' (a number, \"text\", a bare word, true or false, "
-                 "[list], or { group })",
-                 eq + 1);
+        if (!reported) {
+            diag_add(&c->diag, where, 0, NULL,
+                     "cannot read the value '%s' (a number, \"text\", a bare word, true or "
+                     "false, [list], or { group })",
+                     eq + 1);
+        }
         config_destroy(&vlc);
         return false;
     }

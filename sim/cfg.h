@@ -38,7 +38,8 @@ enum cfg_type {
     CFG_LIST,   /* ( ... ) or [ ... ] */
 };
 
-/* Range flags for CFG_REAL and CFG_INT. */
+/* Range flags for CFG_REAL and CFG_INT (and CFG_NOT_VARIED, below). For CFG_INT, a bound at
+ * or beyond +-2^63 means the end of the 64-bit range (9223372036854775807 has no double). */
 #define CFG_LO_OPEN 1u /* value must be > lo rather than >= lo */
 #define CFG_HI_OPEN 2u /* value must be < hi rather than <= hi */
 
@@ -56,13 +57,20 @@ struct cfg_key {
     const char *unit;           /* unit of the value, or NULL */
     const char *help;           /* one line for docs and check */
     const char *source;         /* published source of the default, or NULL */
-    /* A plausible range for one-way sensitivity analysis (REAL, INT): none when hi <= lo. */
+    /* A plausible range (REAL, INT): none when hi <= lo. A value read outside it gets a
+     * warning; one-way sensitivity analysis varies the key over it unless CFG_NOT_VARIED. */
     double plausible_lo, plausible_hi;
 };
 
+/* Flag: the plausible range only guards against mistakes (a horizon in hours, say); it is not a
+ * range of uncertainty, and `ccsim sensitivity` does not vary the key. */
+#define CFG_NOT_VARIED 4u
+
+/* Whether sensitivity analysis varies k over its plausible range. */
 static inline bool cfg_key_has_plausible(const struct cfg_key *k)
 {
-    return (k->type == CFG_REAL || k->type == CFG_INT) && k->plausible_hi > k->plausible_lo;
+    return (k->type == CFG_REAL || k->type == CFG_INT) && k->plausible_hi > k->plausible_lo &&
+           !(k->flags & CFG_NOT_VARIED);
 }
 
 /* A declared group: the keys one kind of group may hold. */
@@ -101,8 +109,22 @@ struct cfg {
 void cfg_init(struct cfg *c);
 void cfg_fini(struct cfg *c);
 
-/* Largest scenario, base or included file accepted, in bytes. */
-#define CFG_MAX_FILE_SIZE (16L * 1024 * 1024)
+/*
+ * Limits on scenario text, checked before libconfig parses it (libconfig's time grows with the
+ * square of a string's length and of a group's number of keys). No real scenario comes near
+ * them: the shipped ones are under 10 KiB, with strings under 200 bytes and groups of fewer
+ * than 40 keys. At the limits a file parses in well under a second.
+ */
+/* Largest scenario text accepted, in bytes: a file, a base, or a file with its @include files
+ * together (1 MiB). */
+#define CFG_MAX_FILE_SIZE (1024L * 1024)
+/* Longest string value, in bytes between the quotes (adjacent strings, which join, together):
+ * 64 KiB. Also for --set values. */
+#define CFG_MAX_STRING (64 * 1024)
+/* Most keys in one group (the top level included). */
+#define CFG_MAX_GROUP_KEYS 128
+/* Deepest nesting of groups, lists and arrays. */
+#define CFG_MAX_NESTING 64
 /* Deepest chain of base files and of @include files. */
 #define CFG_MAX_DEPTH 16
 
@@ -111,17 +133,27 @@ void cfg_fini(struct cfg *c);
  * file start from other.cfg: groups merge key by key, any other value (number, string, list)
  * replaces the base's whole; a base may have a base; a cycle is reported. A root list
  * `set = ["KEY=VALUE", ...];` is applied next, in order, as by cfg_set() (so that a variant can
- * change one key inside a list), with origins at its lines. Every included or
- * base file must be a readable regular file of at most CFG_MAX_FILE_SIZE bytes. On failure
- * (missing or unreadable file, syntax error, bad base) records every problem and returns
- * false. */
+ * change one key inside a list), with origins at its lines. The file, every base and every
+ * included file must be a readable regular file (checked on the file opened, which is opened
+ * without blocking: a FIFO or device is refused, never waited on); a file with its included
+ * files holds at most CFG_MAX_FILE_SIZE bytes, strings at most CFG_MAX_STRING, groups at most
+ * CFG_MAX_GROUP_KEYS keys, and a NUL byte is refused, all before libconfig parses the text.
+ * Integers keep their value beyond 32 bits (libconfig 1.5 alone wraps them); one beyond 64 bits
+ * reads as a real, so that an integer key reports it out of range. A key given twice in one
+ * group is reported with its path. On failure (missing or unreadable file, syntax error, bad
+ * base) records every problem and returns false. */
 bool cfg_load_file(struct cfg *c, const char *path);
-/* Parses text as if it were the file called name (tests, fuzzing). @include resolves relative
- * to the working folder; base is not followed from text (a problem is recorded). */
+/* Parses len bytes of text as if they were the file called name (tests, fuzzing); the text may
+ * hold NUL bytes, which are refused as in a file. @include resolves relative to the working
+ * folder; base is not followed from text (a problem is recorded). */
+bool cfg_load_text(struct cfg *c, const char *name, const char *text, size_t len);
+/* cfg_load_text() of a NUL-terminated text. */
 bool cfg_load_string(struct cfg *c, const char *name, const char *text);
 
-/* Applies one command-line override "KEY=VALUE" to the loaded tree. KEY is a dotted path with
- * list indices (coordination.caseload_limit, network.stations[0].servers); missing groups
+/* Applies one command-line override "KEY=VALUE" to the loaded tree. VALUE must be exactly one
+ * value ("10;seed=5" is refused) and follows the file rules above (strings, integers). KEY is
+ * a dotted path with list indices (coordination.caseload_limit, network.stations[0].servers);
+ * missing groups
  * along the path are created, list elements must exist. VALUE is in scenario syntax (12,
  * 0.5, "text", true, [1, 2], { ... }); a bare word is taken as a string. The value replaces
  * what was there and is validated like any other, with messages that name the option. Returns
@@ -166,6 +198,26 @@ void cfg_error(struct cfg *c, const config_setting_t *s, const char *fmt, ...)
 /* Records a problem about key name in group (which may not exist): at the group's line. */
 void cfg_error_key(struct cfg *c, const config_setting_t *group, const char *name, const char *fmt,
                    ...) __attribute__((format(printf, 4, 5)));
+
+/* Records a warning at setting s (its file, line and path): the value is legal but probably a
+ * mistake, or makes part of the system unreachable. Say the consequence ("every post is vacant:
+ * no client is ever coordinated"). Warnings do not count as problems (cfg_n_problems()). */
+void cfg_warn(struct cfg *c, const config_setting_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Records a warning about key name in group (which may not exist), at the group's line. */
+void cfg_warn_key(struct cfg *c, const config_setting_t *group, const char *name, const char *fmt,
+                  ...) __attribute__((format(printf, 4, 5)));
+/* Number of warnings recorded so far. */
+static inline int cfg_n_warnings(const struct cfg *c)
+{
+    return diag_n_warnings(&c->diag);
+}
+/* Prints the warnings, one a line ("file:line: key: warning: ..."), in the order found (file
+ * order); nothing when there is none. Returns 0 or -errno. */
+static inline int cfg_print_warnings(const struct cfg *c, FILE *out)
+{
+    return diag_print_warnings(&c->diag, out);
+}
 
 /* Reports every key of group that table does not declare, suggesting the closest declared name
  * when it is near. Returns true when there is none. */

@@ -9,6 +9,7 @@
  * unknown keys get a did-you-mean suggestion when one is near. Messages are compared in full,
  * because the bad-input tests of the command line and the users depend on their exact form.
  */
+#include <limits.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,8 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/cfg.h"
 #include "sim/diag.h"
@@ -650,8 +654,8 @@ static void test_cfg_syntax_errors_give_line_and_hint(void **state)
     struct fixture *f = *state;
 
     assert_false(cfg_load_string(&f->c, "bad.cfg", "a = 1;\nb = ;\nc = 3;\n"));
-    EXPECT(&f->c, "bad.cfg:2: syntax error (check this line and the end of the one before it for "
-                  "a missing ';', quote or bracket)");
+    EXPECT(&f->c, "bad.cfg:2: syntax error in 'b = ;' (check this line and the end of the one "
+                  "before it for a missing ';', quote or bracket)");
 }
 
 static void test_cfg_other_parse_errors_keep_libconfig_text(void **state)
@@ -659,7 +663,9 @@ static void test_cfg_other_parse_errors_keep_libconfig_text(void **state)
     struct fixture *f = *state;
 
     assert_false(cfg_load_string(&f->c, "mixed.cfg", "ok = 1;\nxs = [1, 2.5];\n"));
-    EXPECT(&f->c, "mixed.cfg:2: mismatched element type in array");
+    EXPECT(&f->c, "mixed.cfg:2: an array [ ... ] mixes types (its elements are all integers, all "
+                  "reals, all strings or all booleans: write reals with a decimal point, 2.0, or "
+                  "use a list ( ... ))");
 }
 
 /* A required key read from an absent (NULL) group is reported at the file, not a crash. */
@@ -672,6 +678,340 @@ static void test_cfg_required_key_of_absent_group(void **state)
     assert_false(cfg_get_real(&f->c, NULL, &keys[K_MEAN], &v));
     assert_int_equal(cfg_n_problems(&f->c), 1);
     assert_non_null(strstr(f->c.diag.msgs[0], "mean: missing required key"));
+}
+
+/* ---- issue 10: inputs at the edges ---- */
+
+static const struct cfg_key seed_key = {
+    .name = "seed", .type = CFG_INT, .lo = 0, .hi = 9223372036854775807.0, .def = 1};
+static const struct cfg_key big_key = {
+    .name = "n", .type = CFG_INT, .lo = 1, .hi = HUGE_VAL, .def = 1};
+static const struct cfg_key plaus_key = {.name = "stay",
+                                         .type = CFG_REAL,
+                                         .lo = 0.0,
+                                         .hi = HUGE_VAL,
+                                         .def = 30.0,
+                                         .unit = "days",
+                                         .plausible_lo = 1.0,
+                                         .plausible_hi = 365.0};
+
+/* Item 10: libconfig 1.5 reads 4294967306 as 10; the loader keeps the true value. */
+static void test_cfg_integers_beyond_32_bits_keep_their_value(void **state)
+{
+    struct fixture *f = *state;
+    long long v = 0;
+
+    load(&f->c, "n = 4294967306;\nm = -2147483649;\nxs = [1, 2, 4294967296];\n");
+    assert_true(cfg_get_int(&f->c, cfg_root(&f->c), &big_key, &v));
+    assert_true(v == 4294967306LL);
+    const config_setting_t *m = member(&f->c, "m");
+    assert_true(config_setting_get_int64(m) == -2147483649LL);
+    const config_setting_t *xs = member(&f->c, "xs");
+    assert_true(config_setting_get_int64(config_setting_get_elem(xs, 0)) == 1);
+    assert_true(config_setting_get_int64(config_setting_get_elem(xs, 2)) == 4294967296LL);
+}
+
+/* Item 10: the seed's documented range is exact at both ends of the 64-bit range. */
+static void test_cfg_integer_range_is_exact_at_int64_max(void **state)
+{
+    struct fixture *f = *state;
+    long long v = 0;
+    char allowed[256];
+
+    load(&f->c, "seed = 9223372036854775807;\n");
+    assert_true(cfg_get_int(&f->c, cfg_root(&f->c), &seed_key, &v));
+    assert_true(v == LLONG_MAX);
+    cfg_allowed(&seed_key, allowed, sizeof allowed);
+    assert_string_equal(allowed, "integer 0..9223372036854775807");
+
+    struct cfg c2;
+    cfg_init(&c2);
+    assert_true(cfg_load_string(&c2, "t.cfg", "seed = 9223372036854775808;\n"));
+    assert_false(cfg_get_int(&c2, cfg_root(&c2), &seed_key, &v));
+    EXPECT(&c2, "t.cfg:1: seed: 9223372036854775808 is out of range (integer "
+                "0..9223372036854775807)");
+    cfg_fini(&c2);
+}
+
+/* Item 10: an --set (and -s, passed as seed=N) keeps 64 bits too. */
+static void test_cfg_set_integer_beyond_32_bits(void **state)
+{
+    struct fixture *f = *state;
+    long long v = 0;
+
+    load(&f->c, "seed = 1;\n");
+    assert_true(cfg_set_as(&f->c, "seed=4294967297", "-s 4294967297"));
+    assert_true(cfg_get_int(&f->c, cfg_root(&f->c), &seed_key, &v));
+    assert_true(v == 4294967297LL);
+    assert_true(cfg_set(&f->c, "n=99999999999999999999"));
+    assert_false(cfg_get_int(&f->c, cfg_root(&f->c), &big_key, &v));
+    EXPECT(&f->c, "--set n=99999999999999999999: n: 100000000000000000000 is out of range "
+                  "(integer >= 1)");
+}
+
+/* Item 11: one value per override; trailing text is refused, not dropped. */
+static void test_cfg_set_refuses_trailing_settings(void **state)
+{
+    struct fixture *f = *state;
+
+    load(&f->c, "hospital = { beds = 18; };\nseed = 1;\n");
+    assert_false(cfg_set(&f->c, "hospital.beds=10;seed=5"));
+    EXPECT(&f->c, "--set hospital.beds=10;seed=5: the value '10;seed=5' is more than one value "
+                  "(one value per override: a number, \"text\", a bare word, true or false, "
+                  "[list], or { group }; give each KEY=VALUE separately)");
+    assert_int_equal(config_setting_get_int(member(&f->c, "seed")), 1);
+}
+
+/* Item 8: a NUL byte is refused where it is, so nothing after it (an @include) is followed. */
+static void test_cfg_nul_byte_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    static const char text[] = "a = 1;\n# \0\n@include \"tests/fuzz/include/nowhere\"\n";
+
+    assert_false(cfg_load_text(&f->c, "nul.cfg", text, sizeof text - 1));
+    EXPECT(&f->c, "nul.cfg:2: a NUL byte (scenario files are text)");
+}
+
+/* Item 8: an @include of a FIFO is refused (on the file opened, through "link/.."), without
+ * blocking; so are a FIFO as the scenario itself and as a base. */
+static void test_cfg_include_of_fifo_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    char dir[] = "/tmp/ccsim-test-cfg-XXXXXX", path[512], text[1024];
+
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/real", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/real/sub", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/real/fifo", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    snprintf(path, sizeof path, "%s/fifo", dir); /* what "sub/.." names lexically: harmless */
+    FILE *w = fopen(path, "w");
+    assert_non_null(w);
+    fputs("x = 1;\n", w);
+    fclose(w);
+    char link[512];
+    snprintf(path, sizeof path, "%s/real/sub", dir);
+    snprintf(link, sizeof link, "%s/sub", dir);
+    assert_int_equal(symlink(path, link), 0);
+
+    snprintf(text, sizeof text, "a = 1;\n@include \"%s/sub/../fifo\"\n", dir);
+    assert_false(cfg_load_string(&f->c, "inc.cfg", text));
+    assert_int_equal(cfg_n_problems(&f->c), 1);
+    assert_non_null(strstr(f->c.diag.msgs[0], "a FIFO, not a regular file"));
+
+    struct cfg c2;
+    cfg_init(&c2);
+    snprintf(path, sizeof path, "%s/real/fifo", dir);
+    assert_false(cfg_load_file(&c2, path));
+    assert_non_null(strstr(c2.diag.msgs[0], "cannot read the scenario: a FIFO, not a regular"));
+    cfg_fini(&c2);
+
+    cfg_init(&c2);
+    snprintf(path, sizeof path, "%s/b.cfg", dir);
+    w = fopen(path, "w");
+    assert_non_null(w);
+    fputs("base = \"real/fifo\";\n", w);
+    fclose(w);
+    assert_false(cfg_load_file(&c2, path));
+    assert_non_null(strstr(c2.diag.msgs[0], "base: cannot read"));
+    assert_non_null(strstr(c2.diag.msgs[0], "a FIFO, not a regular file"));
+    cfg_fini(&c2);
+
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* Item 9: an oversized string or text is refused before libconfig parses it. */
+static void test_cfg_oversized_string_and_text_are_refused(void **state)
+{
+    struct fixture *f = *state;
+    size_t n = (size_t)CFG_MAX_STRING + 1;
+    char *text = malloc(n + 64);
+
+    assert_non_null(text);
+    snprintf(text, 64, "a = 1;\nname = \"");
+    size_t len = strlen(text);
+    memset(text + len, 'x', n);
+    snprintf(text + len + n, 64, "\";\n");
+    assert_false(cfg_load_string(&f->c, "s.cfg", text));
+    EXPECT(&f->c, "s.cfg:2: name: a string of more than 65536 bytes (a string holds at most "
+                  "65536 bytes, 64 KiB)");
+    free(text);
+
+    struct cfg c2;
+    cfg_init(&c2);
+    size_t big = (size_t)CFG_MAX_FILE_SIZE + 1;
+    text = malloc(big + 1);
+    assert_non_null(text);
+    memset(text, ' ', big);
+    text[big] = '\0';
+    assert_false(cfg_load_string(&c2, "big.cfg", text));
+    EXPECT(&c2, "big.cfg: 1048577 bytes, more than a scenario may hold (1048576 bytes, 1 MiB)");
+    cfg_fini(&c2);
+    free(text);
+}
+
+/* Item 9: --set values get the same string limit. */
+static void test_cfg_set_oversized_string_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    size_t n = (size_t)CFG_MAX_STRING + 1;
+    char *a = malloc(n + 16);
+
+    assert_non_null(a);
+    memcpy(a, "name=", 5);
+    memset(a + 5, 'x', n);
+    a[5 + n] = '\0';
+    load(&f->c, "name = \"x\";\n");
+    assert_false(cfg_set_as(&f->c, a, "--set name=..."));
+    EXPECT(&f->c, "--set name=...: a string of more than 65536 bytes (a string holds at most "
+                  "65536 bytes, 64 KiB)");
+    free(a);
+}
+
+/* Item 9: a text at the size limit, of the kinds libconfig is slowest on, parses quickly. */
+static void test_cfg_text_at_the_limit_parses_quickly(void **state)
+{
+    (void)state;
+    size_t cap = (size_t)CFG_MAX_FILE_SIZE;
+    char *text = malloc(cap + 1);
+    assert_non_null(text);
+    /* Groups of CFG_MAX_GROUP_KEYS keys each (libconfig checks each new key against its
+     * group's), 100 to an outer group, up to the size limit. */
+    size_t len = 0;
+    for (int g = 0; len + 20 * CFG_MAX_GROUP_KEYS + 64 < cap; g++) {
+        if (g % 100 == 0) {
+            len += (size_t)snprintf(text + len, cap - len, "%so%d = {\n", g ? "};\n" : "", g);
+        }
+        len += (size_t)snprintf(text + len, cap - len, "g%d = {\n", g);
+        for (int k = 0; k < CFG_MAX_GROUP_KEYS; k++) {
+            len += (size_t)snprintf(text + len, cap - len, "k%d = %d;\n", k, k);
+        }
+        len += (size_t)snprintf(text + len, cap - len, "};\n");
+    }
+    len += (size_t)snprintf(text + len, cap + 1 - len, "};");
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct cfg c;
+    cfg_init(&c);
+    bool ok = cfg_load_string(&c, "limit.cfg", text);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (!ok) {
+        diag_print(&c.diag, stderr);
+    }
+    assert_true(ok);
+    cfg_fini(&c);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    printf("# %zu bytes parsed in %.3f s\n", len, secs);
+    /* About 0.2 s at -O2 (libconfig itself takes most); the bound leaves room for the
+     * sanitizer build, and a regression to quadratic time takes a minute. */
+    assert_true(secs < 3.0);
+    free(text);
+}
+
+/* Item 9: more keys in one group than any scenario has are refused before libconfig, whose
+ * time grows with the square of a group's keys. */
+static void test_cfg_group_with_too_many_keys_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    char *text = malloc(20 * (CFG_MAX_GROUP_KEYS + 2));
+    size_t len = 0;
+
+    assert_non_null(text);
+    for (int k = 0; k <= CFG_MAX_GROUP_KEYS; k++) {
+        len += (size_t)sprintf(text + len, "k%d = 1;\n", k);
+    }
+    assert_false(cfg_load_string(&f->c, "keys.cfg", text));
+    EXPECT(&f->c, "keys.cfg:129: the top level holds more than 128 keys (a group holds at most "
+                  "128; no scenario needs more)");
+    free(text);
+}
+
+/* Item 18: a duplicate key is reported with its path and the first place it was set. */
+static void test_cfg_duplicate_key_names_the_key(void **state)
+{
+    struct fixture *f = *state;
+
+    assert_false(cfg_load_string(&f->c, "dup.cfg",
+                                 "hospital = {\n  beds = 18;\n  los = 3.0;\n  beds = 20;\n};\n"));
+    EXPECT(&f->c, "dup.cfg:4: hospital.beds: set twice in the same group (first at dup.cfg:2; "
+                  "each key once; to override a base file's value use base = or set = )");
+}
+
+/* Item 18: nesting deeper than any scenario is refused with the limit, not "memory
+ * exhausted". */
+static void test_cfg_deep_nesting_is_refused(void **state)
+{
+    struct fixture *f = *state;
+    char text[4096];
+    size_t len = (size_t)sprintf(text, "a = ");
+
+    for (int i = 0; i < 200; i++) {
+        text[len++] = '(';
+    }
+    text[len] = '\0';
+    assert_false(cfg_load_string(&f->c, "deep.cfg", text));
+    assert_int_equal(cfg_n_problems(&f->c), 1);
+    assert_non_null(strstr(f->c.diag.msgs[0], "nest too deep (at most 64 levels)"));
+}
+
+/* Item 14: a value outside its plausible range warns, at its line, without a problem; a
+ * default never warns. */
+static void test_cfg_implausible_value_warns(void **state)
+{
+    struct fixture *f = *state;
+    double v;
+    char *text = NULL;
+    size_t len = 0;
+
+    load(&f->c, "a = 1;\nstay = 720.0;\n");
+    assert_true(cfg_get_real(&f->c, cfg_root(&f->c), &plaus_key, &v));
+    assert_int_equal(cfg_n_problems(&f->c), 0);
+    assert_int_equal(cfg_n_warnings(&f->c), 1);
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    assert_int_equal(cfg_print_warnings(&f->c, out), 0);
+    fclose(out);
+    assert_string_equal(text, "t.cfg:2: stay: warning: 720 days is above the plausible range "
+                              "1..365 days (a value in other units, hours or weeks where days "
+                              "belong?)\n");
+    free(text);
+
+    struct cfg c2;
+    cfg_init(&c2);
+    assert_true(cfg_load_string(&c2, "d.cfg", "a = 1;\n"));
+    assert_true(cfg_get_real(&c2, cfg_root(&c2), &plaus_key, &v));
+    assert_int_equal(cfg_n_warnings(&c2), 0);
+    cfg_fini(&c2);
+}
+
+/* Item 14: warnings print in file order, whatever order the values were read in. */
+static void test_cfg_warnings_print_in_file_order(void **state)
+{
+    struct fixture *f = *state;
+    char *text = NULL;
+    size_t len = 0;
+
+    load(&f->c, "a = 1;\nb = 2;\nc = 3;\n");
+    cfg_warn(&f->c, member(&f->c, "c"), "third");
+    cfg_warn(&f->c, member(&f->c, "a"), "first");
+    cfg_warn_key(&f->c, cfg_root(&f->c), "zz", "at the top");
+    cfg_warn(&f->c, member(&f->c, "b"), "second");
+    cfg_warn(&f->c, member(&f->c, "b"), "second");
+    assert_int_equal(cfg_n_warnings(&f->c), 4);
+    assert_int_equal(cfg_n_problems(&f->c), 0);
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    assert_int_equal(cfg_print_warnings(&f->c, out), 0);
+    fclose(out);
+    assert_string_equal(text, "t.cfg:1: a: warning: first\n"
+                              "t.cfg:1: zz: warning: at the top\n"
+                              "t.cfg:2: b: warning: second\n"
+                              "t.cfg:3: c: warning: third\n");
+    free(text);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup_cfg, teardown_cfg)
@@ -699,6 +1039,20 @@ int main(void)
         T(test_cfg_syntax_errors_give_line_and_hint),
         T(test_cfg_other_parse_errors_keep_libconfig_text),
         T(test_cfg_required_key_of_absent_group),
+        T(test_cfg_integers_beyond_32_bits_keep_their_value),
+        T(test_cfg_integer_range_is_exact_at_int64_max),
+        T(test_cfg_set_integer_beyond_32_bits),
+        T(test_cfg_set_refuses_trailing_settings),
+        T(test_cfg_nul_byte_is_refused),
+        T(test_cfg_include_of_fifo_is_refused),
+        T(test_cfg_oversized_string_and_text_are_refused),
+        T(test_cfg_set_oversized_string_is_refused),
+        T(test_cfg_text_at_the_limit_parses_quickly),
+        T(test_cfg_group_with_too_many_keys_is_refused),
+        T(test_cfg_duplicate_key_names_the_key),
+        T(test_cfg_deep_nesting_is_refused),
+        T(test_cfg_implausible_value_warns),
+        T(test_cfg_warnings_print_in_file_order),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

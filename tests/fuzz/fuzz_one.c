@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,22 +39,37 @@ static _Noreturn void fuzz_fail(const struct cfg *c, const char *resolved, const
     abort();
 }
 
-/* Whether every "@include" in text names a plain file under FUZZ_INCLUDE_DIR. Stricter than
- * libconfig, which follows @include only at the start of a line: any occurrence counts. */
-static bool includes_safe(const char *text)
+/* The first occurrence of the n bytes of word in p..end, or NULL (memmem is not POSIX). */
+static const char *find_bytes(const char *p, const char *end, const char *word, size_t n)
+{
+    for (; p && (size_t)(end - p) >= n; p++) {
+        p = memchr(p, word[0], (size_t)(end - p) - n + 1);
+        if (!p || memcmp(p, word, n) == 0) {
+            return p;
+        }
+    }
+    return NULL;
+}
+
+/* Whether every "@include" in the size bytes of text names a plain file under
+ * FUZZ_INCLUDE_DIR. Stricter than the loader, which follows @include only at the start of a
+ * line: any occurrence counts, after a NUL byte too (the whole input is checked, as the whole
+ * input is loaded). */
+static bool includes_safe(const char *text, size_t size)
 {
     const size_t dir_len = strlen(FUZZ_INCLUDE_DIR);
+    const char *end = text + size;
 
-    for (const char *p = text; (p = strstr(p, "@include")) != NULL;) {
+    for (const char *p = text; (p = find_bytes(p, end, "@include", 8)) != NULL;) {
         p += strlen("@include");
-        while (*p == ' ' || *p == '\t') {
+        while (p < end && (*p == ' ' || *p == '\t')) {
             p++;
         }
-        if (*p != '"') {
+        if (p >= end || *p != '"') {
             return false;
         }
         const char *name = p + 1;
-        const char *close = strchr(name, '"');
+        const char *close = memchr(name, '"', (size_t)(end - name));
         if (!close) {
             return false;
         }
@@ -222,14 +238,15 @@ static void check_round_trip(struct cfg *c, const struct scenario *sc)
     free(text);
 }
 
-/* Loads text (already checked) and, when the scenario loads, checks its round trip. */
-static void run_text(const char *text, struct fuzz_result *res)
+/* Loads the size bytes of text (already checked; NUL bytes and all) and, when the scenario
+ * loads, checks its round trip. */
+static void run_text(const char *text, size_t size, struct fuzz_result *res)
 {
     struct cfg c;
 
     sim_fail_install_gsl_handler(); /* as the command line does: a GSL error is a bug */
     cfg_init(&c);
-    res->parsed = cfg_load_string(&c, "fuzz.cfg", text);
+    res->parsed = cfg_load_text(&c, "fuzz.cfg", text, size);
     if (res->parsed) {
         res->n_sets = apply_sets(&c, text);
         struct scenario *sc = scenario_load(&c);
@@ -258,8 +275,8 @@ int fuzz_one_ex(const uint8_t *data, size_t size, struct fuzz_result *out)
             memcpy(text, data, size);
         }
         text[size] = '\0';
-        if (includes_safe(text)) {
-            run_text(text, &res);
+        if (includes_safe(text, size)) {
+            run_text(text, size, &res);
         } else {
             res.skipped = true;
         }

@@ -3,9 +3,10 @@
  * (tests/fuzz/fuzz_scenario.c) and the cmocka replay of the regression inputs
  * (tests/test_fuzz_regressions.c).
  *
- * The input is scenario text. It is loaded with cfg_load_string(); lines "#set KEY=VALUE" at
- * the start of a line (comments to libconfig) are applied with cfg_set() in order; then
- * scenario_load() reads it. When the scenario loads, the resolved tree is written with
+ * The input is scenario text, loaded whole with cfg_load_text() (a NUL byte is refused by the
+ * loader, so it must not cut the input: fuzzing once missed an @include after a NUL); lines "#set
+ * KEY=VALUE" at the start of a line (comments to libconfig) are applied with cfg_set() in order;
+ * then scenario_load() reads it. When the scenario loads, the resolved tree is written with
  * cfg_write(), the text is loaded again, and the harness aborts unless it loads without a
  * problem to the same key paths and formatted values (cfg_walk, cfg_format_value) and to the
  * same scenario. Nothing is simulated.
@@ -29,7 +30,7 @@
 /* What fuzz_one() did with an input. */
 struct fuzz_result {
     bool skipped;       /* too large, or an @include outside FUZZ_INCLUDE_DIR */
-    bool parsed;        /* cfg_load_string() succeeded */
+    bool parsed;        /* cfg_load_text() succeeded */
     int n_sets;         /* "#set" lines applied (successfully or not) */
     bool loaded;        /* scenario_load() returned a scenario */
     bool round_tripped; /* ... and its resolved file loaded back to the same values */
