@@ -280,6 +280,129 @@ static void name_metrics(struct care_params *p)
     }
 }
 
+/* ---- warnings: legal values that leave part of the system unreachable ---------------------- */
+
+/* Element i of list key of group g, or NULL. */
+static const config_setting_t *elem_of(const config_setting_t *g, const char *key, int i)
+{
+    const config_setting_t *l = g ? config_setting_get_member(g, key) : NULL;
+
+    return l && config_setting_is_aggregate(l) && i < config_setting_length(l)
+               ? config_setting_get_elem(l, (unsigned)i)
+               : NULL;
+}
+
+/* Warns at group.key when it exists, else at the group. */
+static void warn_at(struct cfg *c, const config_setting_t *group, const char *key, const char *text)
+{
+    const config_setting_t *s = group ? config_setting_get_member(group, key) : NULL;
+
+    if (s) {
+        cfg_warn(c, s, "%s", text);
+    } else {
+        cfg_warn_key(c, group, key, "%s", text);
+    }
+}
+
+/* Checks a loaded scenario for values that are allowed but make part of the system unreachable,
+ * and says what follows from each. Warnings only: the scenario stays valid. */
+static void care_warn(struct cfg *c, const config_setting_t *root, const struct care_params *p)
+{
+    char text[512];
+    const config_setting_t *hs = config_setting_get_member(root, "horizon");
+    double horizon = 0;
+    bool has_horizon = hs && cfg_number(c, hs, &horizon);
+
+    /* Plausible horizon, an assumption: a study runs between 4 weeks and 100 years. */
+    if (has_horizon && (horizon < 28.0 || horizon > 36525.0)) {
+        snprintf(text, sizeof text,
+                 "%g days is %s the plausible range 28..36525 days for the care model (4 weeks to "
+                 "100 years; a horizon in hours or weeks where days belong?)",
+                 horizon, horizon < 28.0 ? "below" : "above");
+        cfg_warn(c, hs, "%s", text);
+    }
+
+    const config_setting_t *assess = config_setting_get_member(root, "assessment");
+    int assess_filled = (int)floor(p->assessors * (1.0 - p->assess_vacancy) + 0.5);
+    if (assess_filled <= 0) {
+        snprintf(text, sizeof text,
+                 "no assessor post is filled (%d posts, vacancy_rate %g): no referral is ever "
+                 "assessed, so no client reaches coordination",
+                 p->assessors, p->assess_vacancy);
+        warn_at(c, assess, p->assessors <= 0 ? "assessors" : "vacancy_rate", text);
+    } else if (!(p->assess_hours_each > 0)) {
+        snprintf(text, sizeof text,
+                 "assessors have no hours left for assessing (hours, admin_share and sickness "
+                 "leave 0 a week): no referral is ever assessed");
+        warn_at(c, assess, "hours_per_week", text);
+    }
+
+    const config_setting_t *coord = config_setting_get_member(root, "coordination");
+    int total_filled = 0;
+    for (int m = 0; m < p->n_models; m++) {
+        total_filled += p->model[m].filled;
+    }
+    for (int m = 0; m < p->n_models; m++) {
+        const struct care_model *md = &p->model[m];
+        const config_setting_t *ms = elem_of(coord, "models", m);
+        if (md->filled > 0) {
+            continue;
+        }
+        if (total_filled == 0) {
+            snprintf(text, sizeof text,
+                     "every post is vacant (model \"%s\": %d posts, vacancy_rate %g; no model has "
+                     "a filled post): no client is ever coordinated",
+                     md->name, md->posts, md->vacancy_rate);
+        } else {
+            snprintf(text, sizeof text,
+                     "every post of model \"%s\" is vacant (%d posts, vacancy_rate %g): no client "
+                     "is ever coordinated by it, and clients it would take wait or go elsewhere",
+                     md->name, md->posts, md->vacancy_rate);
+        }
+        warn_at(c, ms, md->posts <= 0 ? "posts" : "vacancy_rate", text);
+    }
+
+    const config_setting_t *ref = config_setting_get_member(root, "referrals");
+    for (int i = 0; i < p->n_steps; i++) {
+        if (p->step_factor[i] == 0.0) {
+            snprintf(text, sizeof text,
+                     "factor 0 from day %g: no client is referred from then on%s", p->step_from[i],
+                     i + 1 < p->n_steps ? " until a later step" : "");
+            warn_at(c, elem_of(ref, "steps", i), "factor", text);
+        }
+    }
+
+    const config_setting_t *svcs = config_setting_get_member(root, "services");
+    for (int s = 0; s < p->n_services; s++) {
+        const struct care_service *sv = &p->service[s];
+        const config_setting_t *ss =
+            svcs && config_setting_is_aggregate(svcs) && s < config_setting_length(svcs)
+                ? config_setting_get_elem(svcs, (unsigned)s)
+                : NULL;
+        int n_linked = 0;
+        for (int i = 0; i < p->n_needs; i++) {
+            n_linked += p->need[i].service == s;
+        }
+        if (sv->places <= 0 && n_linked > 0) {
+            snprintf(text, sizeof text,
+                     "service \"%s\" has 0 places but %d need%s linked to it: no client is ever "
+                     "placed there, those needs stay unmet",
+                     sv->name, n_linked, n_linked == 1 ? " is" : "s are");
+            warn_at(c, ss, "places", text);
+        }
+        for (int k = 0; k < sv->n_closures && has_horizon; k++) {
+            if (sv->closed_from[k] <= 0.0 && sv->closed_to[k] >= horizon) {
+                snprintf(text, sizeof text,
+                         "service \"%s\" is closed from day %g to %g, the whole horizon (%g days): "
+                         "it never takes a client",
+                         sv->name, sv->closed_from[k], sv->closed_to[k], horizon);
+                const config_setting_t *cs = elem_of(ss, "closures", k);
+                warn_at(c, cs, "to", text);
+            }
+        }
+    }
+}
+
 static void *care_load(struct cfg *c, const config_setting_t *root)
 {
     struct care_params *p = xcalloc(1, sizeof *p);
@@ -297,6 +420,7 @@ static void *care_load(struct cfg *c, const config_setting_t *root)
         params_destroy(p);
         return NULL;
     }
+    care_warn(c, root, p);
     name_metrics(p);
     return p;
 }

@@ -318,6 +318,22 @@ const struct cfg_table care_cost_table = {
     .n_keys = N_COST,
 };
 
+/* Warns when a length distribution's mean lies outside lo..hi days (an assumption stated by the
+ * caller): legal, but most likely given in hours or weeks. */
+static void warn_mean_days(struct cfg *c, const config_setting_t *d, const struct dist *dist,
+                           double lo, double hi, const char *what)
+{
+    double mean = dist_mean(dist);
+    if (!isfinite(mean) || (mean >= lo && mean <= hi)) {
+        return;
+    }
+    const config_setting_t *m = config_setting_get_member(d, "mean");
+    cfg_warn(c, m ? m : d,
+             "a mean %s of %g days is %s the plausible range %g..%g days (hours or weeks where "
+             "days belong?)",
+             what, mean, mean < lo ? "below" : "above", lo, hi);
+}
+
 bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
 {
     static const struct cfg_key rk = {.name = "risk", .type = CFG_GROUP, .is_required = true};
@@ -383,7 +399,12 @@ bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_p
         }
         d = NULL;
         if (cfg_get_group(c, g, &crt_keys[T_EPISODE], &d) && d) {
-            ok &= dist_load(c, d, &p->crt_episode);
+            bool got = dist_load(c, d, &p->crt_episode);
+            /* Assumption: crisis and home-treatment episodes last 1 day to 4 months. */
+            if (got) {
+                warn_mean_days(c, d, &p->crt_episode, 1.0, 120.0, "episode");
+            }
+            ok &= got;
         } else {
             ok = false;
         }
@@ -416,7 +437,12 @@ bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_p
         }
         d = NULL;
         if (cfg_get_group(c, g, &hosp_keys[H_LOS], &d) && d) {
-            ok &= dist_load(c, d, &p->los);
+            bool got = dist_load(c, d, &p->los);
+            /* Assumption: a mean acute psychiatric stay lies between 1 day and a year. */
+            if (got) {
+                warn_mean_days(c, d, &p->los, 1.0, 365.0, "length of stay");
+            }
+            ok &= got;
         } else {
             ok = false;
         }

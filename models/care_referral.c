@@ -91,8 +91,14 @@ static const struct cfg_key referral_keys[N_RKEYS] = {
                       .type = CFG_REAL,
                       .lo = 1.0,
                       .hi = 1e9,
+                      .flags = CFG_NOT_VARIED,
                       .def = 250000.0,
                       .unit = "adults",
+                      .source = "plausible range an assumption: an NHS mental-health trust or "
+                                "integrated care board serves 10 thousand to 10 million adults; "
+                                "outside it ccsim warns",
+                      .plausible_lo = 1e4,
+                      .plausible_hi = 1e7,
                       .help = "adults in the region (for reporting beside the rates)"},
 };
 
@@ -217,7 +223,10 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
     for (int i = 0; i < 7; i++) {
         p->weekly_profile[i] = 1.0;
     }
-    if (cfg_get_list(c, g, &referral_keys[R_PROFILE], &l) && l) {
+    l = NULL; /* cfg_get_list() leaves it unset when the value has the wrong type */
+    if (!cfg_get_list(c, g, &referral_keys[R_PROFILE], &l)) {
+        ok = false;
+    } else if (l) {
         if (care_read_numbers(c, l, 7, 0.0, 1e3, p->weekly_profile, "Monday to Sunday")) {
             double sum = 0;
             for (int i = 0; i < 7; i++) {
@@ -234,15 +243,16 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
         } else {
             ok = false;
         }
-    } else if (l == NULL && config_setting_get_member(g, "weekly_profile")) {
-        ok = false;
     }
     p->profile_max = 0;
     for (int i = 0; i < 7; i++) {
         p->profile_max = fmax(p->profile_max, p->weekly_profile[i]);
     }
 
-    if (cfg_get_list(c, g, &referral_keys[R_STEPS], &l) && l) {
+    l = NULL; /* cfg_get_list() leaves it unset when the value has the wrong type */
+    if (!cfg_get_list(c, g, &referral_keys[R_STEPS], &l)) {
+        ok = false;
+    } else if (l) {
         int n = config_setting_length(l);
         if (n > CARE_MAX_STEPS) {
             cfg_error(c, l, "%d steps (at most %d)", n, CARE_MAX_STEPS);
@@ -266,14 +276,15 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
             }
         }
         p->n_steps = n;
-    } else if (!l && config_setting_get_member(g, "steps")) {
-        ok = false;
     }
 
     p->n_sources = 1;
     p->source_name[0] = xstrdup("referral");
     p->source_cum[0] = 1.0;
-    if (cfg_get_list(c, g, &referral_keys[R_SOURCES], &l) && l) {
+    l = NULL; /* cfg_get_list() leaves it unset when the value has the wrong type */
+    if (!cfg_get_list(c, g, &referral_keys[R_SOURCES], &l)) {
+        ok = false;
+    } else if (l) {
         int n = config_setting_length(l);
         if (n < 1 || n > CARE_MAX_SOURCES) {
             cfg_error(c, l, "%d sources (1 to %d)", n, CARE_MAX_SOURCES);
@@ -302,8 +313,6 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
             }
             ok &= good;
         }
-    } else if (!l && config_setting_get_member(g, "sources")) {
-        ok = false;
     }
 
     if (cfg_get_list(c, g, &referral_keys[R_SEVERITY], &l) && l) {

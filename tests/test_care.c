@@ -105,6 +105,114 @@ static void assert_paired(const struct result *a, const struct result *b, const 
     }
 }
 
+/* Loads the baseline with the overrides (NULL-terminated) without running it; returns the
+ * scenario (NULL when it does not load). */
+static struct scenario *load_with(struct cfg *c, const char *const *sets)
+{
+    cfg_init(c);
+    assert_true(cfg_load_file(c, BASELINE));
+    for (int i = 0; sets && sets[i]; i++) {
+        assert_true(cfg_set(c, sets[i]));
+    }
+    return scenario_load(c);
+}
+
+/* The warnings of c, one a line. Freed by the caller. */
+static char *warnings_of(const struct cfg *c)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+
+    assert_non_null(out);
+    assert_int_equal(cfg_print_warnings(c, out), 0);
+    fclose(out);
+    return text;
+}
+
+/* Issue 10 item 14: the shipped baseline draws no warning. */
+static void test_baseline_has_no_warnings(void **state)
+{
+    struct cfg c;
+    (void)state;
+
+    struct scenario *sc = load_with(&c, NULL);
+    assert_non_null(sc);
+    assert_int_equal(cfg_n_warnings(&c), 0);
+    scenario_destroy(sc);
+    cfg_fini(&c);
+}
+
+/* Issue 10 item 14: planner mistakes each warn, naming the key and the consequence, and the
+ * scenario stays valid. (File order: tests/cli/warnings.sh and test_cfg.) */
+static void test_planner_mistakes_warn(void **state)
+{
+    static const char *const sets[] = {"horizon=87660.0",
+                                       "referrals.population=50000000.0",
+                                       "referrals.steps=({ from = 100.0; factor = 0.0; })",
+                                       "assessment.assessors=0",
+                                       "coordination.models[0].vacancy_rate=1.0",
+                                       "services[2].places=0",
+                                       "services[3].closures=({ from = 0.0; to = 90000.0; })",
+                                       "hospital.length_of_stay.mean=960.0",
+                                       "coordination.models[0].episode_days=13000.0",
+                                       NULL};
+    static const char *const expected[] = {
+        "horizon: warning: 87660 days is above the plausible range 28..36525 days",
+        "referrals.population: warning: 50000000 adults is above the plausible range",
+        "referrals.steps[0].factor: warning: factor 0 from day 100: no client is referred",
+        "assessment.assessors: warning: no assessor post is filled (0 posts",
+        "coordination.models[0].vacancy_rate: warning: every post is vacant",
+        "services[2].places: warning: service \"housing\" has 0 places but 1 need is linked to "
+        "it",
+        "services[3].closures[0].to: warning: service \"employment\" is closed from day 0 to "
+        "90000, the whole horizon",
+        "hospital.length_of_stay.mean: warning: a mean length of stay of 960 days is above",
+        "coordination.models[0].episode_days: warning: 13000 days is above the plausible range",
+    };
+    struct cfg c;
+    (void)state;
+
+    struct scenario *sc = load_with(&c, sets);
+    if (!sc) {
+        diag_print(&c.diag, stderr);
+    }
+    assert_non_null(sc);
+    assert_int_equal(cfg_n_problems(&c), 0);
+    char *text = warnings_of(&c);
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
+        if (!strstr(text, expected[i])) {
+            fail_msg("warning %zu not found: %s\n---\n%s", i, expected[i], text);
+        }
+    }
+    assert_int_equal(cfg_n_warnings(&c), (int)(sizeof expected / sizeof expected[0]));
+    free(text);
+    scenario_destroy(sc);
+    cfg_fini(&c);
+}
+
+/* Issue 10 item 17: weekly_profile, steps or sources of the wrong type are reported (valgrind
+ * found an uninitialised read there). */
+static void test_referral_lists_of_wrong_type_are_reported(void **state)
+{
+    static const char *const keys[] = {"weekly_profile", "steps", "sources"};
+    (void)state;
+
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char set[128], want[128];
+        const char *const sets[] = {set, NULL};
+        struct cfg c;
+        snprintf(set, sizeof set, "referrals.%s=5", keys[i]);
+        snprintf(want, sizeof want, "referrals.%s: an integer where a list belongs", keys[i]);
+        assert_null(load_with(&c, sets));
+        assert_int_equal(cfg_n_problems(&c), 1);
+        if (!strstr(c.diag.msgs[0], want)) {
+            fail_msg("expected '%s' in '%s'", want, c.diag.msgs[0]);
+        }
+        cfg_fini(&c);
+    }
+}
+
 /* Every replication ends with the audit passing (a failure would fail experiment_run). */
 static void test_baseline_runs_and_audits(void **state)
 {
@@ -300,6 +408,9 @@ static void test_paired_much_narrower_than_unpaired(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_baseline_has_no_warnings),
+        cmocka_unit_test(test_planner_mistakes_warn),
+        cmocka_unit_test(test_referral_lists_of_wrong_type_are_reported),
         cmocka_unit_test(test_baseline_runs_and_audits),
         cmocka_unit_test(test_audit_catches_a_lost_client),
         cmocka_unit_test(test_reproducible),
