@@ -420,7 +420,7 @@ int outdir_check(const char *dest, bool force, char *err, size_t err_len)
         } else if (!outdir_is_results(dest, err, err_len)) {
             rc = -EEXIST;
         }
-    } else if (errno != ENOENT) {
+    } else if (errno != ENOENT && errno != ENOTDIR) {
         snprintf(err, err_len, "%s: %s", dest, strerror(errno));
         rc = -errno;
     } else {

@@ -456,6 +456,8 @@ static struct scenario *load_scenario(const struct run_opts *o, const char *path
 /* SIGINT, SIGTERM and SIGHUP: whatever is half-written goes, then the default action. */
 static void on_signal(int sig)
 {
+    report_on_signal();
+    plot_on_signal();
     outdir_on_signal();
     signal(sig, SIG_DFL);
     raise(sig);
@@ -1702,7 +1704,7 @@ static int cmd_plot(int argc, char **argv)
     int n = plot_folder(argv[2], err, sizeof err);
     if (n < 0) {
         fprintf(stderr, "ccsim: plot: %s\n", err);
-        return strstr(err, "gnuplot") ? EXIT_RUN_FAILED : EXIT_USAGE;
+        return n == -2 ? EXIT_RUN_FAILED : EXIT_USAGE;
     }
     printf("%d figure%s in %s/figures (PNG, SVG, PDF, with their gnuplot scripts)\n", n,
            n == 1 ? "" : "s", argv[2]);
