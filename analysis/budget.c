@@ -44,11 +44,11 @@ static double bytes_per_replication(const struct scenario *sc)
 static bool pilot(const struct scenario *sc, double *events_per_time, double *seconds_per_event)
 {
     struct scenario p = *sc;
-    double h = sc->horizon / 4096.0;
+    double h = sc->horizon / 1048576.0;
     if (sc->ops->series_period > 0 && h < sc->ops->series_period) {
         h = sc->ops->series_period;
     }
-    for (int step = 0; step < 40; step++) {
+    for (int step = 0; step < 64; step++) {
         if (h > sc->horizon) {
             h = sc->horizon;
         }

@@ -77,7 +77,8 @@ static const char usage_run[] =
     "      --set KEY=VALUE     override a scenario key (dotted path, e.g.\n"
     "                          network.stations[0].servers=12); repeatable\n"
     "  -r, --replications N    replications, overriding the scenario (2..1000000)\n"
-    "  -s, --seed N            scenario seed, overriding the scenario (integer >= 0)\n"
+    "  -s, --seed N            scenario seed, overriding the scenario (integer\n"
+    "                          0..9223372036854775807)\n"
     "  -j, --threads N         run replications on N threads (1..256); results do not depend\n"
     "                          on N\n"
     "      --precision P       add replications until every headline metric's 95% interval is\n"
@@ -87,7 +88,9 @@ static const char usage_run[] =
     "      --warmup auto       estimate the warm-up with MSER-5 on the weekly series of a pilot\n"
     "                          run, then run with it (reported, and in the resolved scenario)\n"
     "  -q, --quiet             no progress bar (it is shown only on a terminal anyway)\n"
-    "      --force             replace DIR if it exists, once the new results are complete\n"
+    "      --force             replace DIR if it is a results folder that ccsim wrote, once the\n"
+    "                          new results are complete (never a link, a file, a folder\n"
+    "                          holding other files or an input of the run)\n"
     "      --no-plots          do not draw DIR/figures (drawn by default with -o; see plot)\n"
     "  -h, --help              show this help\n";
 
