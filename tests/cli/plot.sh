@@ -146,9 +146,7 @@ while [ $i -lt 30 ] && kill -0 $pid 2>/dev/null; do
     i=$((i + 1))
 done
 if kill -0 $pid 2>/dev/null; then
-    # Until cli/main.c handles signals in plot (plot_on_signal()), SIGINT is ignored in a
-    # background job; the kill below then stands for it.
-    echo "SKIP: ccsim plot does not handle SIGINT yet (cli/main.c: plot_on_signal)"
+    bad "SIGINT during plot did not stop it"
     kill -KILL $pid
     wait $pid 2>/dev/null
 else
