@@ -420,6 +420,75 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
     return 0;
 }
 
+/* ---- warnings: printed once each as scenarios load, and kept for warnings.txt ------------- */
+
+static struct {
+    char **lines;
+    int n, cap;
+} warnings;
+
+/* Prints the warnings of a loaded scenario that were not printed yet (a sweep's points share
+ * most of theirs), and keeps them for the results folder. */
+static void note_warnings(const struct cfg *c)
+{
+    char *text = NULL;
+    size_t len = 0;
+
+    if (cfg_n_warnings(c) == 0) {
+        return;
+    }
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        cfg_print_warnings(c, stderr);
+        return;
+    }
+    cfg_print_warnings(c, mem);
+    fclose(mem);
+    for (char *line = text, *next; line && *line; line = next) {
+        next = strchr(line, '\n');
+        if (next) {
+            *next++ = '\0';
+        }
+        bool seen = false;
+        for (int i = 0; i < warnings.n && !seen; i++) {
+            seen = strcmp(warnings.lines[i], line) == 0;
+        }
+        if (seen) {
+            continue;
+        }
+        fprintf(stderr, "%s\n", line);
+        if (warnings.n == warnings.cap) {
+            warnings.cap = warnings.cap ? 2 * warnings.cap : 16;
+            warnings.lines =
+                xreallocarray(warnings.lines, (size_t)warnings.cap, sizeof *warnings.lines);
+        }
+        warnings.lines[warnings.n++] = xstrdup(line);
+    }
+    free(text);
+}
+
+/* warnings.txt in the results folder, when there are warnings. Returns 0 or -errno. */
+static int write_warnings(struct outdir *od)
+{
+    char path[4096];
+
+    if (warnings.n == 0) {
+        return 0;
+    }
+    FILE *f = fopen(outdir_file(od, "warnings.txt", path, sizeof path), "w");
+    if (!f) {
+        return -errno;
+    }
+    for (int i = 0; i < warnings.n; i++) {
+        fprintf(f, "%s\n", warnings.lines[i]);
+    }
+    int rc = ferror(f) ? -EIO : 0;
+    if (fclose(f) != 0 && rc == 0) {
+        rc = -errno;
+    }
+    return rc;
+}
+
 /* Loads the scenario with the command line's overrides applied; prints every problem and
  * returns NULL when there is one. c is initialised here and finalised by the caller. */
 static struct scenario *load_scenario(const struct run_opts *o, const char *path, struct cfg *c)
@@ -448,7 +517,9 @@ static struct scenario *load_scenario(const struct run_opts *o, const char *path
             sc = NULL;
         }
     }
-    if (!sc) {
+    if (sc) {
+        note_warnings(c);
+    } else {
         diag_print(&c->diag, stderr);
         int n = cfg_n_problems(c);
         fprintf(stderr, "ccsim: %d problem%s in %s; nothing was run\n", n, n == 1 ? "" : "s", path);
@@ -643,6 +714,9 @@ static int write_results(struct outdir *od, const struct run_opts *o, struct cfg
     if (rc == 0) {
         rc = write_resolved(outdir_file(od, "scenario.resolved.cfg", path, sizeof path), c,
                             o->scenario);
+    }
+    if (rc == 0) {
+        rc = write_warnings(od);
     }
     if (rc == 0) {
         rc = write_manifest(od, m, path, sizeof path);
@@ -942,6 +1016,8 @@ static int cmd_sweep(int argc, char **argv)
                 diag_print(&c[p].diag, stderr);
             }
             n_bad++;
+        } else {
+            note_warnings(&c[p]);
         }
     }
     if (n_bad > 0) {
@@ -1053,6 +1129,9 @@ static struct scenario *load_variant(const struct run_opts *o, struct cfg *c, co
     }
     if (!sc && show) {
         diag_print(&c->diag, stderr);
+    }
+    if (sc && show) {
+        note_warnings(c);
     }
     return sc;
 }
@@ -1394,6 +1473,9 @@ static int cmd_calibrate(int argc, char **argv)
                      : EXIT_RUN_FAILED;
         }
         if (rc == 0) {
+            rc = write_warnings(&od) == 0 ? 0 : EXIT_RUN_FAILED;
+        }
+        if (rc == 0) {
             rc = write_manifest(&od, &m, path, sizeof path) == 0 ? 0 : EXIT_RUN_FAILED;
         }
         if (rc == 0 && outdir_commit(&od, err, sizeof err) != 0) {
@@ -1617,7 +1699,7 @@ static int cmd_validate(int argc, char **argv)
             rc = EXIT_RUN_FAILED;
         }
         m.finished = time(NULL);
-        if (rc == 0 && write_manifest(&od, &m, path, sizeof path)) {
+        if (rc == 0 && (write_warnings(&od) || write_manifest(&od, &m, path, sizeof path))) {
             rc = EXIT_RUN_FAILED;
         }
         if (rc == 0 && outdir_commit(&od, err, sizeof err) != 0) {
@@ -1668,6 +1750,9 @@ static int finish_results(struct outdir *od, const struct run_opts *o, struct ma
     int rc = write_rc;
 
     m->finished = time(NULL);
+    if (rc == 0) {
+        rc = write_warnings(od);
+    }
     if (rc == 0) {
         rc = write_manifest(od, m, path, path_len);
     }
@@ -1901,6 +1986,15 @@ static int cmd_check(int argc, char **argv)
         cfg_fini(&c);
         return EXIT_USAGE;
     }
+    struct budget b;
+    char need[512];
+    budget_init(&b, 1);
+    budget_add(&b, sc, sc->replications, 1, true);
+    if (check_budget(&b) != 0) {
+        scenario_destroy(sc);
+        cfg_fini(&c);
+        return EXIT_USAGE;
+    }
     struct rows rows = {0};
     cfg_walk(&c, add_row, &rows);
     int wk = 3, wv = 5, wu = 4;
@@ -1910,15 +2004,6 @@ static int cmd_check(int argc, char **argv)
         wk = k > wk ? k : wk;
         wv = v > wv && v <= 32 ? v : wv;
         wu = u > wu ? u : wu;
-    }
-    struct budget b;
-    char need[512];
-    budget_init(&b, 1);
-    budget_add(&b, sc, sc->replications, 1, true);
-    if (check_budget(&b) != 0) {
-        scenario_destroy(sc);
-        cfg_fini(&c);
-        return EXIT_USAGE;
     }
     budget_describe(&b, need, sizeof need);
     printf("%s: valid; model \"%s\", %ld replications, seed %llu, %d metrics\n", o.scenario,

@@ -38,7 +38,7 @@ for cfg in tests/scenarios/bad/*.cfg; do
             echo "FAIL $cmd $cfg: wrote to stdout"
             fail=1
         fi
-        if [ -e "$tmp/out" ] || ls -a "$tmp" | grep -q partial; then
+        if [ -e "$tmp/out" ] || ls -a "$tmp" | grep -q "ccsim-"; then
             echo "FAIL $cmd $cfg: a results folder appeared"
             fail=1
         fi

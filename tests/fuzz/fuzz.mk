@@ -45,7 +45,7 @@ $(FUZZ_DIR)/%.o: %.c
 
 $(FUZZ_BIN): $(FUZZ_OBJ)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -Wl,--wrap=fopen -o $@ $^ $(PKG_LIBS) -lpthread -lm
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -Wl,--wrap=fopen -Wl,--wrap=open -o $@ $^ $(PKG_LIBS) -lpthread -lm
 
 fuzz-build: $(FUZZ_BIN)
 
