@@ -4,11 +4,14 @@
 # requests before running.
 . tests/cli_lib.sh
 scn=scenarios/care/baseline.cfg
+short="--set horizon=2200 --set warmup=1100"
 # The outcome at the baseline's crisis rate (18 per year) ...
-"$CCSIM" run "$scn" -q -r 4 -o "$tmp/truth" || bad "run"
+# shellcheck disable=SC2086
+"$CCSIM" run "$scn" $short -q -r 4 -o "$tmp/truth" || bad "run"
 crises=$(awk -F, '$1 == "crises" { print $2 }' "$tmp/truth/summary.csv")
 # ... and the crisis rate found from it, starting from the middle of 8..32 (20).
-"$CCSIM" calibrate "$scn" --target "crises=$crises" --free risk.crisis_rate=8:32 -r 4 -j 2 -q \
+# shellcheck disable=SC2086
+"$CCSIM" calibrate "$scn" $short --target "crises=$crises" --free risk.crisis_rate=8:32 -r 4 -j 2 -q \
     -o "$tmp/cal" 2>"$tmp/err" || bad "calibrate: $(cat "$tmp/err")"
 rate=$(grep '^ *crisis_rate = ' "$tmp/cal/calibrated.cfg" | sed 's/.*= \([0-9.e+-]*\);.*/\1/')
 awk -v r="$rate" 'BEGIN { exit !(r > 17.0 && r < 19.0) }' || bad "recovered crisis_rate $rate"

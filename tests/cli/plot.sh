@@ -27,11 +27,13 @@ check_figs() { # check_figs DIR NAME...
     done
 }
 scn=scenarios/care/baseline.cfg
+# Figures need results, not precise ones: three simulated years of the baseline.
+care="-q -r 3 --set horizon=1100 --set warmup=365"
 # A run draws by default: outcomes, flow and time series.
-"$CCSIM" run "$scn" -q -r 3 -o "$tmp/run" || bad "run"
+"$CCSIM" run "$scn" $care -o "$tmp/run" || bad "run"
 check_figs "$tmp/run" outcomes flow timeseries
 # --no-plots: none.
-"$CCSIM" run "$scn" -q -r 3 -o "$tmp/np" --no-plots || bad "run --no-plots"
+"$CCSIM" run "$scn" $care -o "$tmp/np" --no-plots || bad "run --no-plots"
 [ ! -e "$tmp/np/figures" ] || bad "--no-plots drew figures"
 # ccsim plot on it afterwards draws them.
 "$CCSIM" plot "$tmp/np" >/dev/null || bad "plot"
@@ -40,14 +42,14 @@ check_figs "$tmp/np" outcomes flow timeseries
 (cd "$tmp" && "$OLDPWD/$CCSIM" plot np >/dev/null) || bad "plot with a relative folder"
 # compare, sweep, sensitivity.
 printf 'base = "%s/%s";\nhospital = { beds = 44; };\n' "$(pwd)" "$scn" >"$tmp/beds44.cfg"
-"$CCSIM" compare "$scn" "$tmp/beds44.cfg" -q -r 3 -o "$tmp/cmp" || bad "compare"
+"$CCSIM" compare "$scn" "$tmp/beds44.cfg" $care -o "$tmp/cmp" || bad "compare"
 check_figs "$tmp/cmp" outcomes differences
 grep -q 'admissions averted per 100 clients per year' "$tmp/cmp/figures/differences.gp" ||
     bad "the forest plot is not in a planner's units"
 grep -q "beds44" "$tmp/cmp/figures/outcomes.gp" || bad "scenario names not used"
-"$CCSIM" sweep "$scn" --vary hospital.beds=46:50:4 -q -r 3 -o "$tmp/sw" || bad "sweep"
+"$CCSIM" sweep "$scn" --vary hospital.beds=46:50:4 $care -o "$tmp/sw" || bad "sweep"
 check_figs "$tmp/sw" sweep_crises sweep_bed_days
-"$CCSIM" sensitivity "$scn" -q -r 3 -o "$tmp/se" --set risk.follow_days=730 || bad "sensitivity"
+"$CCSIM" sensitivity "$scn" $care -o "$tmp/se" --set risk.follow_days=730 || bad "sensitivity"
 check_figs "$tmp/se" tornado_crises tornado_admissions
 # The palette is the colour-blind-safe one.
 grep -q "#0072B2" "$tmp/run/figures/outcomes.gp" || bad "palette"
@@ -65,7 +67,7 @@ printf 'metric,mean\ncrises,1\n' >"$tmp/broken/summary.csv"
 [ $? -eq 2 ] || bad "broken file: exit status"
 grep -q "summary.csv:1: no column 'ci_low'" "$tmp/out" || bad "broken file message: $(cat "$tmp/out")"
 # No gnuplot: the run succeeds, says so, and the results are intact.
-CCSIM_GNUPLOT=/nonexistent/gnuplot "$CCSIM" run "$scn" -q -r 3 -o "$tmp/nog" 2>"$tmp/out" ||
+CCSIM_GNUPLOT=/nonexistent/gnuplot "$CCSIM" run "$scn" $care -o "$tmp/nog" 2>"$tmp/out" ||
     bad "run without gnuplot failed"
 grep -q "gnuplot was not found" "$tmp/out" || bad "no gnuplot message: $(cat "$tmp/out")"
 [ -s "$tmp/nog/summary.csv" ] && [ -s "$tmp/nog/timeseries.csv" ] || bad "results not intact"

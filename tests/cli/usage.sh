@@ -68,7 +68,7 @@ if cmp -s "$tmp/summary.before" "$tmp/res/summary.csv"; then
     echo "FAIL: --force did not replace the folder"
     fail=1
 fi
-if ls -a "$tmp" | grep -q partial; then
+if ls -a "$tmp" | grep -q "ccsim-"; then
     echo "FAIL: a partial folder was left behind"
     fail=1
 fi
