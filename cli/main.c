@@ -1397,10 +1397,12 @@ static int cmd_calibrate(int argc, char **argv)
         if (log) {
             fputs("evaluation", log);
             for (int i = 0; i < o.n_frees; i++) {
-                fprintf(log, ",%s", k.free_[i].key);
+                fputc(',', log);
+                csv_field(log, k.free_[i].key);
             }
             for (int i = 0; i < o.n_targets; i++) {
-                fprintf(log, ",%s", k.target[i].metric);
+                fputc(',', log);
+                csv_field(log, k.target[i].metric);
             }
             fputs(",objective\n", log);
         }
@@ -1448,8 +1450,8 @@ static int cmd_calibrate(int argc, char **argv)
             int m = compare_metric_index(&e, k.target[t].metric);
             struct ci ci;
             ci_t(res.metrics + m, (size_t)res.replications, (size_t)res.n_metrics, 0.95, &ci);
-            fprintf(out, "%s,%.10g,%.10g,%.10g,%.10g\n", k.target[t].metric, k.target[t].value,
-                    ci.mean, ci.lo, ci.hi);
+            csv_field(out, k.target[t].metric);
+            fprintf(out, ",%.10g,%.10g,%.10g,%.10g\n", k.target[t].value, ci.mean, ci.lo, ci.hi);
         }
     }
     if (o.outdir) {
@@ -1684,9 +1686,11 @@ static int cmd_validate(int argc, char **argv)
         snprintf(sim, sizeof sim, "%s %.3g (%.3g to %.3g)", kind, out.point, out.lo, out.hi);
         printf("%-62s %-24s %-26s %s\n", row->label, pub, sim, out.pass ? "pass" : "FAIL");
         if (csv) {
-            fprintf(csv, "\"%s\",\"%s\",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", row->label,
-                    row->source, row->point, row->lo, row->hi, out.point, out.lo, out.hi,
-                    out.pass ? "pass" : "fail");
+            csv_field(csv, row->label);
+            fputc(',', csv);
+            csv_field(csv, row->source);
+            fprintf(csv, ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", row->point, row->lo, row->hi,
+                    out.point, out.lo, out.hi, out.pass ? "pass" : "fail");
         }
     }
     if (rc == 0) {
