@@ -109,6 +109,12 @@ valgrind: $(BUILD)/ccsim
 	    scenarios/verify/mm1.cfg -r 2 -q --set horizon=5000 >/dev/null
 	$(Q)valgrind -q --error-exitcode=1 --leak-check=full $(BUILD)/ccsim run \
 	    scenarios/care/baseline.cfg -r 2 -q --set horizon=800 --set warmup=100 >/dev/null
+	$(Q)for f in tests/scenarios/bad/*.cfg; do \
+	    [ -f "$$f" ] || continue; \
+	    valgrind -q --error-exitcode=99 --leak-check=full $(BUILD)/ccsim check "$$f" \
+	        >/dev/null 2>&1; \
+	    [ $$? -ne 99 ] || { echo "valgrind: errors in ccsim check $$f"; exit 1; }; \
+	done; echo "valgrind: clean (mm1 and care runs, check of every bad scenario)"
 
 bench: OPT := -O2 -g
 bench: $(BENCH_BIN) $(BUILD)/ccsim
