@@ -160,6 +160,178 @@ void care_set_hospital(struct care_run *run, uint32_t id, bool in)
     }
 }
 
+/* ---- metrics ---------------------------------------------------------------------------- */
+
+/*
+ * The metrics, each declared once: X(name, unit, label, is_headline, better, value). The value is
+ * an expression over the locals of compute_metrics() (system metrics), of its per-model loop
+ * (rt, cl, ccy, avail, MRATE) or of its per-service loop (rt, places); the list order is the
+ * reported order. RATE(x) is x per 100 client-years in the service, MRATE(x) per 100 client-years
+ * coordinated by the model (docs/model.md, section 1.2). The headline metrics are the outcomes
+ * planners compare scenarios on: --precision watches them, reports and figures lead with them.
+ */
+#define PER_100_CY "per 100 client-years"
+#define CARE_SYSTEM_METRICS(X)                                                                     \
+    X(referrals_per_year, "referrals per year", "Referrals per year (new and re-referrals)",       \
+      false, METRIC_NEITHER, (double)n->referrals / years)                                         \
+    X(clients_in_service, "clients", "Clients in the service (time average)", false,               \
+      METRIC_NEITHER, twavg_mean(&run->in_service_tw, now))                                        \
+    X(caseload, "clients", "Clients coordinated (time average)", false, METRIC_NEITHER, caseload)  \
+    X(waiting_assessment, "clients", "Clients waiting for assessment (time average)", false,       \
+      METRIC_LOWER_BETTER, twavg_mean(&run->assess_wait.len_tw, now))                              \
+    X(waiting_coordination, "clients", "Clients waiting for a coordinator (time average)", false,  \
+      METRIC_LOWER_BETTER, waiting_coord)                                                          \
+    X(crises, PER_100_CY, "Crises per 100 client-years", true, METRIC_LOWER_BETTER,                \
+      RATE(n->crises))                                                                             \
+    X(ed_visits, PER_100_CY, "ED visits per 100 client-years", true, METRIC_LOWER_BETTER,          \
+      RATE(n->ed_visits))                                                                          \
+    X(crisis_team_contacts, PER_100_CY, "Crisis-team contacts per 100 client-years", false,        \
+      METRIC_NEITHER, RATE(n->crt_contacts))                                                       \
+    X(team_crisis_responses, PER_100_CY,                                                           \
+      "Crises answered by the coordination team per 100 client-years", false, METRIC_NEITHER,      \
+      RATE(n->team_responses))                                                                     \
+    X(admissions, PER_100_CY, "Admissions per 100 client-years", true, METRIC_LOWER_BETTER,        \
+      RATE(n->admissions))                                                                         \
+    X(bed_days, "bed-days per 100 client-years",                                                   \
+      "Bed-days (local and out of area) per 100 client-years", true, METRIC_LOWER_BETTER,          \
+      RATE(bed_days + oap_days))                                                                   \
+    X(readmissions_30d, PER_100_CY, "Readmissions within 30 days per 100 client-years", false,     \
+      METRIC_LOWER_BETTER, RATE(n->readmissions_30d))                                              \
+    X(out_of_area_placements, PER_100_CY, "Out-of-area placements per 100 client-years", false,    \
+      METRIC_LOWER_BETTER, RATE(n->oap))                                                           \
+    X(ed_boarding_hours, "hours", "Mean ED boarding time (hours)", false, METRIC_LOWER_BETTER,     \
+      tally_mean(&run->boarding))                                                                  \
+    X(ed_boarding_hours_p90, "hours", "90th percentile of ED boarding time (hours)", false,        \
+      METRIC_LOWER_BETTER, tally_quantile(&run->boarding, 0))                                      \
+    X(wait_assessment_days, "days", "Mean wait for assessment (days)", false, METRIC_LOWER_BETTER, \
+      tally_mean(&run->wait_assess))                                                               \
+    X(wait_assessment_days_p90, "days", "90th percentile of the wait for assessment (days)",       \
+      false, METRIC_LOWER_BETTER, tally_quantile(&run->wait_assess, 0))                            \
+    X(wait_coordination_days, "days", "Mean wait for a coordinator (days)", true,                  \
+      METRIC_LOWER_BETTER, tally_mean(&run->wait_coord))                                           \
+    X(abandoned_waits, PER_100_CY, "Clients who gave up waiting per 100 client-years", false,      \
+      METRIC_LOWER_BETTER, RATE(n->abandoned_assess + n->abandoned_coord))                         \
+    X(unmet_need_days, "need-days per 100 client-years", "Unmet need-days per 100 client-years",   \
+      true, METRIC_LOWER_BETTER, RATE(twavg_mean(&run->unmet_tw, now) * span))                     \
+    X(needs_linked_30d_pct, "percent", "Needs met within 30 days of coordination (%)", false,      \
+      METRIC_HIGHER_BETTER, pct(n->needs_30d_num, n->needs_30d_den))                               \
+    X(missed_contacts_pct, "percent", "Contacts missed (%)", false, METRIC_LOWER_BETTER,           \
+      pct(n->missed, n->due))                                                                      \
+    X(contacts_per_client_week, "contacts per client-week",                                        \
+      "Attended contacts per coordinated client-week", false, METRIC_HIGHER_BETTER,                \
+      caseload > 0 ? (double)contacts / (caseload * span / 7.0) : NAN)                             \
+    X(followup_7d_pct, "percent", "Discharges followed up within 7 days (%)", false,               \
+      METRIC_HIGHER_BETTER, pct(n->followups, n->discharges))                                      \
+    X(disengaged, PER_100_CY, "Disengagements per 100 client-years", false, METRIC_LOWER_BETTER,   \
+      RATE(n->disengaged))                                                                         \
+    X(signposted_pct, "percent", "Referrals signposted away at triage (%)", false, METRIC_NEITHER, \
+      pct(n->signposted, n->referrals))                                                            \
+    X(coordinator_utilisation, "share", "Coordinator contact hours used / available", false,       \
+      METRIC_NEITHER, hours_avail > 0 ? n->contact_hours_used / hours_avail : NAN)                 \
+    X(bed_occupancy, "share", "Local bed occupancy (time average)", false, METRIC_NEITHER,         \
+      p->beds > 0 ? twavg_mean(&run->beds_tw, now) / p->beds : NAN)                                \
+    X(cost_per_100_clients_year, "cost units per 100 client-years",                                \
+      "Cost per 100 client-years (when costs are given)", false, METRIC_LOWER_BETTER, cost)
+
+/* Per coordination model M, named "M.name"; rates per 100 client-years coordinated by M. */
+#define CARE_MODEL_METRICS(X)                                                                      \
+    X(caseload, "clients", "clients coordinated (time average)", false, METRIC_NEITHER, cl)        \
+    X(referrals_pct, "percent", "referrals triaged to the model (%)", false, METRIC_NEITHER,       \
+      pct(rt->assigned, n->referrals))                                                             \
+    X(wait_coordination_days, "days", "mean wait for a coordinator (days)", false,                 \
+      METRIC_LOWER_BETTER, tally_mean(&rt->wait))                                                  \
+    X(contacts_per_client_week, "contacts per client-week",                                        \
+      "attended contacts per coordinated client-week", false, METRIC_HIGHER_BETTER,                \
+      cl > 0 ? (double)rt->contacts / (cl * span / 7.0) : NAN)                                     \
+    X(missed_contacts_pct, "percent", "contacts missed (%)", false, METRIC_LOWER_BETTER,           \
+      pct(rt->missed, rt->due))                                                                    \
+    X(crises, "per 100 coordinated client-years", "crises per 100 coordinated client-years",       \
+      false, METRIC_LOWER_BETTER, MRATE(rt->crises))                                               \
+    X(admissions, "per 100 coordinated client-years",                                              \
+      "admissions per 100 coordinated client-years", false, METRIC_LOWER_BETTER,                   \
+      MRATE(rt->admissions))                                                                       \
+    X(bed_days, "bed-days per 100 coordinated client-years",                                       \
+      "bed-days per 100 coordinated client-years", false, METRIC_LOWER_BETTER,                     \
+      MRATE(rt->bed_days))                                                                         \
+    X(disengaged, "per 100 coordinated client-years",                                              \
+      "disengagements per 100 coordinated client-years", false, METRIC_LOWER_BETTER,               \
+      MRATE(rt->disengaged))                                                                       \
+    X(coordinator_utilisation, "share", "coordinator contact hours used / available", false,       \
+      METRIC_NEITHER, avail > 0 ? rt->hours_used / avail : NAN)
+
+/* Per service S, named "S.name". */
+#define CARE_SERVICE_METRICS(X)                                                                    \
+    X(waiting, "clients", "clients waiting for a place (time average)", false,                     \
+      METRIC_LOWER_BETTER, twavg_mean(&rt->waiting.len_tw, now))                                   \
+    X(occupancy, "share", "places in use / places (time average)", false, METRIC_NEITHER,          \
+      places > 0 ? twavg_mean(&rt->busy_tw, now) / places : NAN)                                   \
+    X(starts_per_year, "clients per year", "clients starting a place per year", false,             \
+      METRIC_NEITHER, (double)rt->started / years)
+
+/* The weekly series, X(name, unit, label, value at the end of week), value over week_end()'s
+ * locals. */
+#define CARE_SERIES(X)                                                                             \
+    X(waiting_assessment, "clients", "Clients waiting for assessment at the end of the week",      \
+      queue_length(&run->assess_wait))                                                             \
+    X(waiting_coordination, "clients", "Clients waiting for a coordinator at the end of the week", \
+      waiting_coordination_now(run))                                                               \
+    X(caseload, "clients", "Clients coordinated at the end of the week",                           \
+      (double)run->stage_count[STAGE_COORDINATED])                                                 \
+    X(beds_occupied, "beds", "Local beds occupied at the end of the week", run->beds_busy)         \
+    X(crises, "crises per week", "Crises during the week", (double)run->week_crises)
+
+#define METRIC_DESC(id, unit, label, headline, better, value)  {#id, unit, label, headline, better},
+#define METRIC_VALUE(id, unit, label, headline, better, value) value,
+#define METRIC_COUNT(id, unit, label, headline, better, value) +1
+#define SERIES_DESC(id, unit, label, value)                    {#id, unit, label, false, METRIC_NEITHER},
+#define SERIES_VALUE(id, unit, label, value)                   value,
+#define SERIES_COUNT(id, unit, label, value)                   +1
+
+static const struct metric_desc system_metrics[] = {CARE_SYSTEM_METRICS(METRIC_DESC)};
+static const struct metric_desc model_metrics[] = {CARE_MODEL_METRICS(METRIC_DESC)};
+static const struct metric_desc service_metrics[] = {CARE_SERVICE_METRICS(METRIC_DESC)};
+static const struct metric_desc series_desc[] = {CARE_SERIES(SERIES_DESC)};
+enum {
+    N_SYSTEM = 0 CARE_SYSTEM_METRICS(METRIC_COUNT),
+    N_PER_MODEL = 0 CARE_MODEL_METRICS(METRIC_COUNT),
+    N_PER_SERVICE = 0 CARE_SERVICE_METRICS(METRIC_COUNT),
+    N_SERIES = 0 CARE_SERIES(SERIES_COUNT),
+};
+
+/* A per-model or per-service descriptor: "prefix.name", "prefix: label"; both owned. */
+static struct metric_desc prefixed(const char *prefix, const struct metric_desc *d)
+{
+    size_t n = strlen(prefix) + strlen(d->name) + 2;
+    size_t l = strlen(prefix) + strlen(d->label) + 3;
+    char *name = xmalloc(n), *label = xmalloc(l);
+
+    snprintf(name, n, "%s.%s", prefix, d->name);
+    snprintf(label, l, "%s: %s", prefix, d->label);
+    return (struct metric_desc){name, d->unit, label, d->is_headline, d->better};
+}
+
+/* Builds p->metric: the system metrics, then per model, then per service. The system ones point
+ * into the static table (only per-model and per-service names and labels are owned). */
+static void describe_metrics(struct care_params *p)
+{
+    p->n_metrics = N_SYSTEM + p->n_models * N_PER_MODEL + p->n_services * N_PER_SERVICE;
+    p->metric = xcalloc((size_t)p->n_metrics, sizeof *p->metric);
+    int k = 0;
+    for (int i = 0; i < N_SYSTEM; i++) {
+        p->metric[k++] = system_metrics[i];
+    }
+    for (int m = 0; m < p->n_models; m++) {
+        for (int i = 0; i < N_PER_MODEL; i++) {
+            p->metric[k++] = prefixed(p->model[m].name, &model_metrics[i]);
+        }
+    }
+    for (int s = 0; s < p->n_services; s++) {
+        for (int i = 0; i < N_PER_SERVICE; i++) {
+            p->metric[k++] = prefixed(p->service[s].name, &service_metrics[i]);
+        }
+    }
+}
+
 /* ---- loading ------------------------------------------------------------------------------ */
 
 static void params_destroy(void *vp)
@@ -193,91 +365,13 @@ static void params_destroy(void *vp)
     if (p->has_assess_schedule) {
         schedule_fini(&p->assess_schedule);
     }
-    for (int i = 0; i < p->n_metrics; i++) {
-        free(p->metric_names[i]);
+    for (int i = N_SYSTEM; i < p->n_metrics; i++) {
+        free((char *)p->metric[i].name);
+        free((char *)p->metric[i].label);
     }
-    free(p->metric_names);
+    free(p->metric);
     free(p->initial);
     free(p);
-}
-
-/* System metrics, in order. */
-static const char *const system_metrics[] = {
-    "referrals_per_year",
-    "clients_in_service",
-    "caseload",
-    "waiting_assessment",
-    "waiting_coordination",
-    "crises",
-    "ed_visits",
-    "crisis_team_contacts",
-    "team_crisis_responses",
-    "admissions",
-    "bed_days",
-    "readmissions_30d",
-    "out_of_area_placements",
-    "ed_boarding_hours",
-    "ed_boarding_hours_p90",
-    "wait_assessment_days",
-    "wait_assessment_days_p90",
-    "wait_coordination_days",
-    "abandoned_waits",
-    "unmet_need_days",
-    "needs_linked_30d_pct",
-    "missed_contacts_pct",
-    "contacts_per_client_week",
-    "followup_7d_pct",
-    "disengaged",
-    "signposted_pct",
-    "coordinator_utilisation",
-    "bed_occupancy",
-    "cost_per_100_clients_year",
-};
-#define N_SYSTEM (int)(sizeof system_metrics / sizeof system_metrics[0])
-
-static const char *const model_metrics[] = {
-    "caseload",
-    "referrals_pct",
-    "wait_coordination_days",
-    "contacts_per_client_week",
-    "missed_contacts_pct",
-    "crises",
-    "admissions",
-    "bed_days",
-    "disengaged",
-    "coordinator_utilisation",
-};
-#define N_PER_MODEL (int)(sizeof model_metrics / sizeof model_metrics[0])
-
-static const char *const service_metrics[] = {"waiting", "occupancy", "starts_per_year"};
-#define N_PER_SERVICE (int)(sizeof service_metrics / sizeof service_metrics[0])
-
-static const char *const series_names[] = {"waiting_assessment", "waiting_coordination", "caseload",
-                                           "beds_occupied", "crises"};
-#define N_SERIES (int)(sizeof series_names / sizeof series_names[0])
-
-static void name_metrics(struct care_params *p)
-{
-    p->n_metrics = N_SYSTEM + p->n_models * N_PER_MODEL + p->n_services * N_PER_SERVICE;
-    p->metric_names = xcalloc((size_t)p->n_metrics, sizeof *p->metric_names);
-    int k = 0;
-    for (int i = 0; i < N_SYSTEM; i++) {
-        p->metric_names[k++] = xstrdup(system_metrics[i]);
-    }
-    for (int m = 0; m < p->n_models; m++) {
-        for (int i = 0; i < N_PER_MODEL; i++) {
-            size_t n = strlen(p->model[m].name) + strlen(model_metrics[i]) + 2;
-            p->metric_names[k] = xmalloc(n);
-            snprintf(p->metric_names[k++], n, "%s.%s", p->model[m].name, model_metrics[i]);
-        }
-    }
-    for (int s = 0; s < p->n_services; s++) {
-        for (int i = 0; i < N_PER_SERVICE; i++) {
-            size_t n = strlen(p->service[s].name) + strlen(service_metrics[i]) + 2;
-            p->metric_names[k] = xmalloc(n);
-            snprintf(p->metric_names[k++], n, "%s.%s", p->service[s].name, service_metrics[i]);
-        }
-    }
 }
 
 /* ---- warnings: legal values that leave part of the system unreachable ---------------------- */
@@ -421,7 +515,7 @@ static void *care_load(struct cfg *c, const config_setting_t *root)
         return NULL;
     }
     care_warn(c, root, p);
-    name_metrics(p);
+    describe_metrics(p);
     return p;
 }
 
@@ -430,24 +524,9 @@ static int care_n_metrics(const void *vp)
     return ((const struct care_params *)vp)->n_metrics;
 }
 
-static const char *care_metric_name(const void *vp, int i)
+static const struct metric_desc *care_metric(const void *vp, int i)
 {
-    return ((const struct care_params *)vp)->metric_names[i];
-}
-
-/* The outcomes planners compare scenarios on; --precision watches these. */
-static bool care_is_headline(const void *vp, int i)
-{
-    static const char *const headline[] = {
-        "crises",          "ed_visits", "admissions", "bed_days", "wait_coordination_days",
-        "unmet_need_days", NULL};
-    const struct care_params *p = vp;
-    for (int k = 0; headline[k]; k++) {
-        if (strcmp(p->metric_names[i], headline[k]) == 0) {
-            return true;
-        }
-    }
-    return false;
+    return &((const struct care_params *)vp)->metric[i];
 }
 
 static int care_n_series(const void *vp)
@@ -456,10 +535,10 @@ static int care_n_series(const void *vp)
     return N_SERIES;
 }
 
-static const char *care_series_name(const void *vp, int i)
+static const struct metric_desc *care_series(const void *vp, int i)
 {
     (void)vp;
-    return series_names[i];
+    return &series_desc[i];
 }
 
 /* ---- one replication ---------------------------------------------------------------------- */
@@ -517,13 +596,7 @@ static void week_end(struct sim *sim, void *obj, uint64_t arg)
     int k = (int)arg;
 
     if (run->series && k < run->n_points) {
-        double v[N_SERIES] = {
-            queue_length(&run->assess_wait),
-            waiting_coordination_now(run),
-            (double)run->stage_count[STAGE_COORDINATED],
-            run->beds_busy,
-            (double)run->week_crises,
-        };
+        double v[N_SERIES] = {CARE_SERIES(SERIES_VALUE)};
         for (int s = 0; s < N_SERIES; s++) {
             run->series[(size_t)s * (size_t)run->n_points + (size_t)k] = v[s];
         }
@@ -653,37 +726,7 @@ static void compute_metrics(struct care_run *run, double *out)
                 posts_filled * p->cost_post_year * years) /
                cy;
     }
-    double v[N_SYSTEM] = {
-        (double)n->referrals / years,
-        twavg_mean(&run->in_service_tw, now),
-        caseload,
-        twavg_mean(&run->assess_wait.len_tw, now),
-        waiting_coord,
-        RATE(n->crises),
-        RATE(n->ed_visits),
-        RATE(n->crt_contacts),
-        RATE(n->team_responses),
-        RATE(n->admissions),
-        RATE(bed_days + oap_days),
-        RATE(n->readmissions_30d),
-        RATE(n->oap),
-        tally_mean(&run->boarding),
-        tally_quantile(&run->boarding, 0),
-        tally_mean(&run->wait_assess),
-        tally_quantile(&run->wait_assess, 0),
-        tally_mean(&run->wait_coord),
-        RATE(n->abandoned_assess + n->abandoned_coord),
-        RATE(twavg_mean(&run->unmet_tw, now) * span),
-        pct(n->needs_30d_num, n->needs_30d_den),
-        pct(n->missed, n->due),
-        caseload > 0 ? (double)contacts / (caseload * span / 7.0) : NAN,
-        pct(n->followups, n->discharges),
-        RATE(n->disengaged),
-        pct(n->signposted, n->referrals),
-        hours_avail > 0 ? n->contact_hours_used / hours_avail : NAN,
-        p->beds > 0 ? twavg_mean(&run->beds_tw, now) / p->beds : NAN,
-        cost,
-    };
+    double v[N_SYSTEM] = {CARE_SYSTEM_METRICS(METRIC_VALUE)};
     memcpy(out, v, sizeof v);
     int k = N_SYSTEM;
     for (int m = 0; m < p->n_models; m++) {
@@ -695,24 +738,17 @@ static void compute_metrics(struct care_run *run, double *out)
             avail += run->unit[u].week_hours * span / 7.0;
         }
 #define MRATE(x) (ccy > 0 ? 100.0 * (double)(x) / ccy : NAN)
-        out[k++] = cl;
-        out[k++] = pct(rt->assigned, n->referrals);
-        out[k++] = tally_mean(&rt->wait);
-        out[k++] = cl > 0 ? (double)rt->contacts / (cl * span / 7.0) : NAN;
-        out[k++] = pct(rt->missed, rt->due);
-        out[k++] = MRATE(rt->crises);
-        out[k++] = MRATE(rt->admissions);
-        out[k++] = MRATE(rt->bed_days);
-        out[k++] = MRATE(rt->disengaged);
-        out[k++] = avail > 0 ? rt->hours_used / avail : NAN;
+        double mv[N_PER_MODEL] = {CARE_MODEL_METRICS(METRIC_VALUE)};
 #undef MRATE
+        memcpy(out + k, mv, sizeof mv);
+        k += N_PER_MODEL;
     }
     for (int s = 0; s < p->n_services; s++) {
         const struct care_service_rt *rt = &run->service[s];
-        out[k++] = twavg_mean(&rt->waiting.len_tw, now);
-        out[k++] =
-            p->service[s].places > 0 ? twavg_mean(&rt->busy_tw, now) / p->service[s].places : NAN;
-        out[k++] = (double)rt->started / years;
+        double places = p->service[s].places;
+        double sv[N_PER_SERVICE] = {CARE_SERVICE_METRICS(METRIC_VALUE)};
+        memcpy(out + k, sv, sizeof sv);
+        k += N_PER_SERVICE;
     }
 #undef RATE
 }
@@ -809,10 +845,9 @@ const struct model_ops care_ops = {
     .load = care_load,
     .destroy = params_destroy,
     .n_metrics = care_n_metrics,
-    .metric_name = care_metric_name,
-    .is_headline = care_is_headline,
+    .metric = care_metric,
     .n_series = care_n_series,
-    .series_name = care_series_name,
+    .series = care_series,
     .series_period = 7.0,
     .run = care_run,
 };

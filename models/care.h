@@ -168,7 +168,7 @@ struct care_params {
 
     /* metric layout */
     int n_metrics;
-    char **metric_names;
+    struct metric_desc *metric; /* names and labels past the system metrics owned */
 
     /* the clients present at day 0 (initial.snapshot), or none */
     struct care_initial *initial;

@@ -7,8 +7,9 @@
  * immutable and may be shared by threads: model_run() reads it and writes only into its own
  * struct model_run, so replications may run side by side in any order with identical results.
  *
- * A model publishes a fixed list of named metrics (per replication, after warm-up); analysis/
- * sees nothing else of it.
+ * A model publishes a fixed list of metrics (per replication, after warm-up), each described by
+ * a struct metric_desc (name, unit, label, headline, better direction); analysis/ sees nothing
+ * else of it.
  *
  * Ownership: scenario_load() returns a struct scenario the caller frees with scenario_destroy().
  */
@@ -22,6 +23,19 @@
 #include "sim/cfg.h"
 
 /* What one replication produced. metrics has room for the scenario's n_metrics values. */
+/* Which way a metric is better, for figures and reports that mark the preferred direction. */
+enum metric_better { METRIC_LOWER_BETTER = -1, METRIC_NEITHER = 0, METRIC_HIGHER_BETTER = 1 };
+
+/* What a metric or a series is, in words. Owned by the model's params (or static), valid as long
+ * as the scenario is. */
+struct metric_desc {
+    const char *name;  /* "crises", "standard.caseload": dotted, unique within the scenario */
+    const char *unit;  /* in words: "per 100 client-years", "days", "clients", "share" */
+    const char *label; /* in words for a figure or a report: "Crises per 100 client-years" */
+    bool is_headline;  /* a headline outcome (--precision, report headline table, figures) */
+    enum metric_better better;
+};
+
 struct model_run {
     double *metrics;     /* per metric; NaN where undefined (no customers, say) */
     double *series;      /* [s * n_points + k]: series s at point k; NULL when none */
@@ -40,15 +54,14 @@ struct model_ops {
     /* Reads the model's part of the scenario; NULL after recording problems in c. */
     void *(*load)(struct cfg *c, const config_setting_t *root);
     void (*destroy)(void *params);
-    /* Metric names, fixed once loaded. */
+    /* Metrics, fixed once loaded: metric(params, i) for i < n_metrics describes metric i. */
     int (*n_metrics)(const void *params);
-    const char *(*metric_name)(const void *params, int i);
+    const struct metric_desc *(*metric)(const void *params, int i);
     /* Time series (optional: n_series NULL for none): point k is the value over or at the end
-     * of period k (k = 0 .. floor(horizon / period) - 1), from time 0, warm-up included. */
-    /* Whether metric i is a headline outcome, for --precision (optional: NULL means all). */
-    bool (*is_headline)(const void *params, int i);
+     * of period k (k = 0 .. floor(horizon / period) - 1), from time 0, warm-up included.
+     * series(params, i) for i < n_series describes series i (its is_headline is unused). */
     int (*n_series)(const void *params);
-    const char *(*series_name)(const void *params, int i);
+    const struct metric_desc *(*series)(const void *params, int i);
     double series_period;
     /* Runs one replication; returns 0, or nonzero with out->err set. */
     int (*run)(const void *params, uint64_t seed, unsigned replication, double warmup,
@@ -76,19 +89,31 @@ extern const struct cfg_table *const shared_tables[];
 struct scenario *scenario_load(struct cfg *c);
 void scenario_destroy(struct scenario *s);
 
+/* Metric i (0 <= i < s->n_metrics) of s: name, unit, label, headline, direction. Cannot fail. */
+static inline const struct metric_desc *scenario_metric(const struct scenario *s, int i)
+{
+    return s->ops->metric(s->params, i);
+}
+
+/* Series i (0 <= i < s->n_series) of s. Cannot fail. */
+static inline const struct metric_desc *scenario_series(const struct scenario *s, int i)
+{
+    return s->ops->series(s->params, i);
+}
+
 static inline const char *scenario_metric_name(const struct scenario *s, int i)
 {
-    return s->ops->metric_name(s->params, i);
+    return scenario_metric(s, i)->name;
 }
 
 static inline bool scenario_is_headline(const struct scenario *s, int i)
 {
-    return !s->ops->is_headline || s->ops->is_headline(s->params, i);
+    return scenario_metric(s, i)->is_headline;
 }
 
 static inline const char *scenario_series_name(const struct scenario *s, int i)
 {
-    return s->ops->series_name(s->params, i);
+    return scenario_series(s, i)->name;
 }
 
 /* Runs replication r of s with the scenario seed; see struct model_run. */

@@ -189,16 +189,41 @@ enum station_metric {
     N_STATION_METRICS,
 };
 
-static const char *const station_metric_names[N_STATION_METRICS] = {
-    "wait",        "sojourn", "queue_length", "in_system",
-    "utilisation", "blocked", "throughput",   "abandoned",
+/* What each kind of metric is: its name after the station's, unit, words and better direction.
+ * Every netq metric is a headline outcome (the network model has no secondary ones). */
+struct nq_metric_kind {
+    const char *name;
+    const char *unit;
+    const char *label;
+    enum metric_better better;
+};
+
+static const struct nq_metric_kind station_kinds[N_STATION_METRICS] = {
+    [M_WAIT] = {"wait", "time units", "mean wait in queue", METRIC_LOWER_BETTER},
+    [M_SOJOURN] = {"sojourn", "time units", "mean time in station", METRIC_LOWER_BETTER},
+    [M_QUEUE_LENGTH] = {"queue_length", "customers", "mean queue length", METRIC_LOWER_BETTER},
+    [M_IN_SYSTEM] = {"in_system", "customers", "mean customers in station", METRIC_LOWER_BETTER},
+    [M_UTILISATION] = {"utilisation", "share", "server utilisation", METRIC_NEITHER},
+    [M_BLOCKED] = {"blocked", "share", "share of arrivals refused", METRIC_LOWER_BETTER},
+    [M_THROUGHPUT] = {"throughput", "per time unit", "service completions per time unit",
+                      METRIC_HIGHER_BETTER},
+    [M_ABANDONED] = {"abandoned", "share", "share of arrivals that abandoned", METRIC_LOWER_BETTER},
 };
 
 enum { SYS_SOJOURN, SYS_IN_SYSTEM, SYS_THROUGHPUT, N_SYSTEM_METRICS };
 enum { CLASS_SOJOURN, CLASS_THROUGHPUT, N_CLASS_METRICS };
-static const char *const class_metric_names[N_CLASS_METRICS] = {"sojourn", "throughput"};
-static const char *const system_metric_names[N_SYSTEM_METRICS] = {"sojourn", "in_system",
-                                                                  "throughput"};
+static const struct nq_metric_kind system_kinds[N_SYSTEM_METRICS] = {
+    [SYS_SOJOURN] = {"sojourn", "time units", "mean time from entry to exit", METRIC_LOWER_BETTER},
+    [SYS_IN_SYSTEM] = {"in_system", "customers", "mean customers in the network",
+                       METRIC_LOWER_BETTER},
+    [SYS_THROUGHPUT] = {"throughput", "per time unit", "exits per time unit", METRIC_HIGHER_BETTER},
+};
+static const struct nq_metric_kind class_kinds[N_CLASS_METRICS] = {
+    [CLASS_SOJOURN] = {"sojourn", "time units", "mean time from entry to exit",
+                       METRIC_LOWER_BETTER},
+    [CLASS_THROUGHPUT] = {"throughput", "per time unit", "exits per time unit",
+                          METRIC_HIGHER_BETTER},
+};
 
 struct nq_params {
     int n_stations;
@@ -206,9 +231,9 @@ struct nq_params {
     int n_sources;
     struct nq_source *src;
     int n_metrics;
-    char **metric_names;
-    int *metric_station; /* station of metric i, -1 for system, -2 - s for stream s */
-    int *metric_kind;    /* enum station_metric, or the system metric */
+    struct metric_desc *metric; /* name and label owned (allocated at load) */
+    int *metric_station;        /* station of metric i, -1 for system, -2 - s for stream s */
+    int *metric_kind;           /* enum station_metric, or the system metric */
 };
 
 static void params_destroy(void *vp)
@@ -232,9 +257,10 @@ static void params_destroy(void *vp)
         free(p->src[i].name);
     }
     for (int i = 0; i < p->n_metrics; i++) {
-        free(p->metric_names[i]);
+        free((char *)p->metric[i].name);
+        free((char *)p->metric[i].label);
     }
-    free(p->metric_names);
+    free(p->metric);
     free(p->metric_station);
     free(p->metric_kind);
     free(p->st);
@@ -500,14 +526,25 @@ static bool load_source(struct cfg *c, const config_setting_t *s, struct nq_para
     return ok;
 }
 
-static void add_metric(struct nq_params *p, int station, int kind, const char *prefix,
-                       const char *name)
+static char *join(const char *a, const char *sep, const char *b)
 {
-    size_t n = strlen(prefix) + strlen(name) + 2;
-    char *full = xmalloc(n);
+    size_t n = strlen(a) + strlen(sep) + strlen(b) + 1;
+    char *s = xmalloc(n);
 
-    snprintf(full, n, "%s.%s", prefix, name);
-    p->metric_names[p->n_metrics] = full;
+    snprintf(s, n, "%s%s%s", a, sep, b);
+    return s;
+}
+
+static void add_metric(struct nq_params *p, int station, int kind, const char *prefix,
+                       const struct nq_metric_kind *d)
+{
+    p->metric[p->n_metrics] = (struct metric_desc){
+        .name = join(prefix, ".", d->name),
+        .unit = d->unit,
+        .label = join(prefix, ": ", d->label),
+        .is_headline = true,
+        .better = d->better,
+    };
     p->metric_station[p->n_metrics] = station;
     p->metric_kind[p->n_metrics] = kind;
     p->n_metrics++;
@@ -518,7 +555,7 @@ static void build_metrics(struct nq_params *p)
     size_t most = (size_t)p->n_stations * N_STATION_METRICS + N_SYSTEM_METRICS +
                   (size_t)p->n_sources * N_CLASS_METRICS;
 
-    p->metric_names = xcalloc(most, sizeof *p->metric_names);
+    p->metric = xcalloc(most, sizeof *p->metric);
     p->metric_station = xcalloc(most, sizeof *p->metric_station);
     p->metric_kind = xcalloc(most, sizeof *p->metric_kind);
     for (int s = 0; s < p->n_stations; s++) {
@@ -526,15 +563,15 @@ static void build_metrics(struct nq_params *p)
             if (k == M_ABANDONED && !p->st[s].has_patience) {
                 continue;
             }
-            add_metric(p, s, k, p->st[s].name, station_metric_names[k]);
+            add_metric(p, s, k, p->st[s].name, &station_kinds[k]);
         }
     }
     for (int k = 0; k < N_SYSTEM_METRICS; k++) {
-        add_metric(p, -1, k, "system", system_metric_names[k]);
+        add_metric(p, -1, k, "system", &system_kinds[k]);
     }
     for (int i = 0; i < p->n_sources; i++) {
         for (int k = 0; p->src[i].name && k < N_CLASS_METRICS; k++) {
-            add_metric(p, -2 - i, k, p->src[i].name, class_metric_names[k]);
+            add_metric(p, -2 - i, k, p->src[i].name, &class_kinds[k]);
         }
     }
 }
@@ -598,9 +635,9 @@ static int netq_n_metrics(const void *vp)
     return ((const struct nq_params *)vp)->n_metrics;
 }
 
-static const char *netq_metric_name(const void *vp, int i)
+static const struct metric_desc *netq_metric(const void *vp, int i)
 {
-    return ((const struct nq_params *)vp)->metric_names[i];
+    return &((const struct nq_params *)vp)->metric[i];
 }
 
 /* ---- one replication ---------------------------------------------------------------------- */
@@ -977,6 +1014,6 @@ const struct model_ops netq_ops = {
     .load = netq_load,
     .destroy = params_destroy,
     .n_metrics = netq_n_metrics,
-    .metric_name = netq_metric_name,
+    .metric = netq_metric,
     .run = netq_run,
 };
