@@ -13,11 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/care_int.h"
 #include "sim/xalloc.h"
-
-extern const struct cfg_table care_referral_table, care_step_table, care_source_table,
-    care_need_table, care_assess_table, care_coord_table, care_service_table, care_closure_table,
-    care_risk_table, care_crt_table, care_ed_table, care_hospital_table, care_cost_table;
 
 static const struct cfg_key root_keys[] = {
     {.name = "referrals", .type = CFG_GROUP, .is_required = true, .help = "referrals and clients"},

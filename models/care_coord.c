@@ -27,7 +27,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "models/care.h"
+#include "models/care_int.h"
 #include "sim/xalloc.h"
 
 /* ---- scenario keys ------------------------------------------------------------------------ */

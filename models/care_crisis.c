@@ -21,7 +21,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "models/care.h"
+#include "models/care_int.h"
 
 enum {
     K_DETERIORATION,

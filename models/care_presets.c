@@ -11,7 +11,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "models/care.h"
+#include "models/care_int.h"
 #include "sim/xalloc.h"
 
 const char *const care_severity_names[] = {"low", "moderate", "high", "complex", NULL};

@@ -14,7 +14,7 @@
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
 
-#include "models/care.h"
+#include "models/care_int.h"
 #include "sim/xalloc.h"
 
 enum {

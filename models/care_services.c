@@ -16,7 +16,7 @@
 
 #include <gsl/gsl_randist.h>
 
-#include "models/care.h"
+#include "models/care_int.h"
 #include "sim/xalloc.h"
 
 enum { S_NAME, S_PLACES, S_LENGTH, S_INTAKE, S_CLOSURES, N_SKEYS };

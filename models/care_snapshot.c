@@ -28,7 +28,7 @@
 
 #include <sys/stat.h>
 
-#include "models/care.h"
+#include "models/care_int.h"
 #include "sim/xalloc.h"
 
 static const struct cfg_key initial_keys[] = {

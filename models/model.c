@@ -5,12 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/care.h"
 #include "models/netq.h"
 #include "sim/dist.h"
 #include "sim/schedule.h"
 #include "sim/xalloc.h"
-
-extern const struct model_ops care_ops;
 
 const struct model_ops *const model_registry[] = {
     &netq_ops,

@@ -1,0 +1,404 @@
+/*
+ * care_int — the care-coordination model's internal declarations, shared by models/care*.c only.
+ * Other layers see the model through models/care.h (its model_ops) and models/model.h.
+ *
+ * Clients are referred (care_referral.c), triaged to a coordination model and assessed
+ * (care_coord.c), wait for a coordinator slot, receive contacts under their coordinators'
+ * weekly hours, have their needs linked to services (care_services.c), and move through a
+ * stable -> deteriorating -> crisis process that ends at the crisis team, the ED or a bed
+ * (care_crisis.c). Coordination models are data: presets with published defaults
+ * (care_presets.c), overridable key by key. care.c loads the scenario, runs a replication,
+ * audits conservation and publishes the metrics. docs/model.md describes the model.
+ *
+ * Time is in days. Every draw that belongs to a client comes from the client's own
+ * substreams, keyed by the client's referral index, so that scenarios compared with common
+ * random numbers see the same clients. Parameters are immutable after load and shared by
+ * threads; a struct care_run belongs to one replication.
+ */
+#ifndef CCSIM_MODELS_CARE_INT_H
+#define CCSIM_MODELS_CARE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "models/care.h"
+#include "models/model.h"
+#include "sim/dist.h"
+#include "sim/queue.h"
+#include "sim/rng.h"
+#include "sim/schedule.h"
+#include "sim/sim.h"
+#include "sim/tally.h"
+
+#define CARE_N_SEVERITY    4 /* low, moderate, high, complex */
+#define CARE_MAX_NEEDS     8
+#define CARE_MAX_MODELS    16
+#define CARE_MAX_SERVICES  16
+#define CARE_MAX_SOURCES   8
+#define CARE_MAX_STEPS     16
+#define CARE_MAX_CLOSURES  8
+#define CARE_SIGNPOST      (-1) /* fallback: signposted away */
+#define CARE_DAYS_PER_YEAR 365.25
+
+extern const char *const care_severity_names[];
+
+/* ---- parameters (immutable, shared) ------------------------------------------------------- */
+
+struct care_initial {
+    int stage; /* enum care_stage: waiting for assessment or coordination, or coordinated */
+    uint8_t severity;
+    uint16_t needs;
+    double days; /* already spent in the stage */
+    int model;   /* -1: the front door */
+};
+
+struct care_need {
+    char *name;
+    double p[CARE_N_SEVERITY]; /* probability a client of each severity has it */
+    int service;               /* index of the service that meets it */
+};
+
+struct care_service {
+    char *name;
+    int places;
+    struct dist length; /* days a place is held */
+    bool open_day[7];   /* days of the week intake happens (day 0 = Monday) */
+    int n_closures;
+    double closed_from[CARE_MAX_CLOSURES], closed_to[CARE_MAX_CLOSURES];
+};
+
+enum care_caseload { CASELOAD_INDIVIDUAL, CASELOAD_TEAM };
+enum care_cover { COVER_NONE, COVER_OFFICE, COVER_24H };
+
+/* A coordination model: every mechanism input, from a preset and the scenario. */
+struct care_model {
+    char *name;
+    const char *preset;
+    int posts;             /* funded coordinator posts */
+    double vacancy_rate;   /* share of posts unfilled */
+    double sickness;       /* share of filled hours lost to absence */
+    double hours_per_week; /* per post */
+    double admin_share;    /* share of hours not available for contacts */
+    int caseload_limit;    /* clients per filled post */
+    enum care_caseload caseload;
+    double contact_rate;    /* target contacts per client per week */
+    double contact_minutes; /* per contact */
+    double dna;             /* probability a contact is missed by the client */
+    double detect;          /* probability a contact during deterioration detects it */
+    double resolve;         /* probability a detected deterioration is resolved */
+    bool in_house[CARE_MAX_SERVICES];
+    double linkage;       /* probability a contact links an unmet need by referral */
+    double linkage_days;  /* mean delay from the decision to the referral arriving */
+    double disengagement; /* hazard per client-year */
+    enum care_cover crisis_cover;
+    double followup_7d;  /* probability of follow-up within 7 days of discharge */
+    struct dist episode; /* days of coordination until step-down */
+    int min_severity;    /* eligibility: severity in [min, max] and enough prior admissions */
+    int max_severity;
+    int min_prior_admissions;
+    int fallback; /* model index or CARE_SIGNPOST */
+    bool has_patience;
+    struct dist patience; /* days a client waits for a slot before giving up */
+    /* derived */
+    int filled; /* posts filled after vacancies */
+};
+
+struct care_params {
+    /* referrals */
+    double referral_rate;     /* per day, mean over a week */
+    double weekly_profile[7]; /* multipliers, mean 1 */
+    double profile_max;
+    int n_steps;
+    double step_from[CARE_MAX_STEPS], step_factor[CARE_MAX_STEPS];
+    int n_sources;
+    char *source_name[CARE_MAX_SOURCES];
+    double source_cum[CARE_MAX_SOURCES];
+    double severity_cum[CARE_N_SEVERITY];
+    double prior_admissions[CARE_N_SEVERITY];
+    double risk_sd, engagement_sd;
+    int n_needs;
+    struct care_need need[CARE_MAX_NEEDS];
+    double population; /* adults in the region, for reporting */
+
+    /* assessment */
+    int assessors;
+    double assess_vacancy, assess_sickness, assess_hours, assess_admin, assess_hours_each;
+    struct dist assess_length; /* hours */
+    bool has_assess_patience;
+    struct dist assess_patience;
+    bool has_assess_schedule;
+    struct schedule assess_schedule; /* 1 when assessments take place */
+
+    /* coordination */
+    int front_door;
+    int n_models;
+    struct care_model model[CARE_MAX_MODELS];
+    struct dist signposted_period;
+
+    /* services */
+    int n_services;
+    struct care_service service[CARE_MAX_SERVICES];
+
+    /* risk */
+    double deteriorate[CARE_N_SEVERITY]; /* per day */
+    double crisis_rate, recovery_rate;   /* per day, from deteriorating */
+    double unmet_factor;
+    double post_discharge_days, post_discharge_factor, followup_effect;
+    double recovered_factor; /* after step-down */
+    double follow_days;      /* how long clients out of the service stay at risk in the model */
+    double exit_rate;        /* per day: leaving the region (moving away, death) */
+
+    /* crisis team, ED, hospital */
+    int crt_places;
+    bool has_crt_hours;
+    struct schedule crt_hours; /* 1 when the crisis team takes new cases */
+    struct dist crt_episode;
+    double crt_p_admit;
+    double ed_p_admit[CARE_N_SEVERITY];
+    double ed_known_factor;
+    int beds;
+    struct dist los;
+    double boarding_limit_hours;
+    double followup_uncoordinated;
+    double office_start, office_end; /* hours of the day of "office" crisis cover, Mon-Fri */
+
+    /* unit costs (0 when absent) */
+    bool has_costs;
+    double cost_bed_day, cost_oap_day, cost_ed_visit, cost_crt_contact, cost_post_year;
+
+    /* metric layout */
+    int n_metrics;
+    struct metric_desc *metric; /* names and labels past the system metrics owned */
+
+    /* the clients present at day 0 (initial.snapshot), or none */
+    struct care_initial *initial;
+    int n_initial;
+
+    /* testing only: lose track of one client, so that the audit must catch it */
+    bool fault_lose_client;
+};
+
+/* ---- one replication ---------------------------------------------------------------------- */
+
+enum care_stage {
+    STAGE_WAIT_ASSESS,
+    STAGE_ASSESSING,
+    STAGE_WAIT_COORD,
+    STAGE_COORDINATED,
+    STAGE_DISCHARGED,
+    STAGE_DISENGAGED,
+    STAGE_SIGNPOSTED,
+    N_STAGES,
+};
+
+enum care_risk { RISK_STABLE, RISK_DETERIORATING };
+
+struct care_client {
+    double t_referred;  /* of the current referral */
+    double t_stage;     /* when the current stage began */
+    double t_discharge; /* last hospital discharge, or -inf */
+    double t_coord_start;
+    double post_until;  /* end of the post-discharge window */
+    double frailty;     /* individual risk multiplier, mean 1 */
+    double engagement;  /* multiplier on DNA and disengagement, mean 1 */
+    double contact_due; /* when the pending contact was first due */
+    uint8_t severity;
+    uint8_t source;
+    uint8_t stage;           /* enum care_stage */
+    uint8_t risk;            /* enum care_risk */
+    bool in_hospital;        /* admitted (local or out of area) or boarding in the ED */
+    bool boarding;           /* in the ED waiting for a bed */
+    bool followed_up;        /* the last discharge was followed up within 7 days */
+    bool in_crt;             /* under the crisis team */
+    bool out_of_area;        /* admitted to a bed outside the region */
+    bool dormant;            /* out of the service beyond follow_days: no longer at risk */
+    bool via_ed;             /* the current admission came through the ED */
+    uint8_t unmet_contrib;   /* unmet needs counted in run->unmet_now */
+    uint8_t adm_model_plus1; /* coordination model at admission + 1, 0 if none */
+    double t_admitted;
+    double signpost_until; /* end of a signposted client's unmet-need period */
+    int8_t model;          /* coordination model of the current referral, or -1 */
+    int16_t unit;          /* caseload unit while coordinated */
+    uint16_t needs;        /* bit i: has need i */
+    uint16_t met;          /* bit i: need i met */
+    uint16_t prior_admissions;
+    uint32_t admissions;
+    uint16_t delayed; /* bit i: need i is on its way (linkage delay) */
+    uint16_t queued;  /* bit i: need i waits for a place at its service */
+    uint64_t ev_risk, ev_contact, ev_end, ev_disengage, ev_wait, ev_board, ev_post, ev_follow;
+    uint64_t ev_signpost;             /* end of the signposted period */
+    double t_exit;                    /* when the client leaves the region (moves, dies) */
+    uint64_t q_wait;                  /* handle in the assessment or coordination waiting list */
+    uint64_t q_bed;                   /* handle in the queue for beds, while boarding */
+    uint64_t ev_need[CARE_MAX_NEEDS]; /* linkage event, or service waiting-list handle */
+    struct rng_sub attr;              /* attributes */
+    struct rng_sub proc;              /* risk process */
+    struct rng_sub care;              /* contacts, detection, linkage, episodes, hospital stays */
+};
+
+/* A caseload unit: one coordinator (individual caseloads) or a whole team. */
+struct care_unit {
+    int model;
+    int limit; /* clients */
+    int clients;
+    double week_hours; /* contact hours per week */
+    double left;       /* contact hours left this week */
+    long week;         /* the week `left` belongs to */
+};
+
+struct care_model_rt {
+    int first_unit, n_units;
+    struct queue waiting;
+    struct twavg caseload_tw;
+    /* counts after warm-up */
+    double client_days; /* coordinated client-days, accumulated through caseload_tw */
+    uint64_t contacts, missed, delayed, due;
+    uint64_t crises, admissions, disengaged, starts, assigned;
+    double bed_days;
+    double hours_used;
+    struct tally wait;
+};
+
+struct care_service_rt {
+    int busy;
+    uint64_t wake; /* pending re-opening event */
+    struct queue waiting;
+    struct twavg busy_tw;
+    uint64_t started;
+};
+
+struct care_counts {
+    uint64_t referrals, rereferrals, signposted;
+    uint64_t crises, ed_visits, crt_contacts, team_responses;
+    uint64_t admissions, readmissions_30d, oap;
+    uint64_t discharges, followups;
+    uint64_t abandoned_assess, abandoned_coord, disengaged, stepped_down;
+    uint64_t contacts, missed, due;
+    uint64_t needs_30d_den, needs_30d_num;
+    double bed_days, oap_days, boarding_hours;
+    double contact_hours_used;
+};
+
+struct care_run {
+    const struct care_params *p;
+    struct sim sim;
+    double warmup, horizon;
+    uint64_t seed;
+    unsigned replication;
+    gsl_rng *arrivals; /* referral times and nothing else */
+
+    struct care_client *cl;
+    uint32_t n_clients, cap_clients;
+    int64_t stage_count[N_STAGES];
+    int64_t in_hospital_count;
+
+    /* assessment */
+    struct queue assess_wait;
+    double assess_left; /* hours left this week */
+    long assess_week;
+    bool assess_busy;     /* an assessment is in progress */
+    uint64_t assess_wake; /* pending opening of the assessment schedule */
+    struct tally wait_assess;
+
+    struct care_unit *unit;
+    int n_units;
+    struct care_model_rt model[CARE_MAX_MODELS];
+    struct care_service_rt service[CARE_MAX_SERVICES];
+
+    /* crisis team and hospital */
+    int crt_busy;
+    int beds_busy;
+    int oap_now;
+    struct queue bed_wait; /* boarding in the ED */
+    struct twavg beds_tw;
+    struct twavg oap_tw;
+    struct tally boarding;      /* hours in the ED before a bed, per admission through the ED */
+    struct twavg in_service_tw; /* clients waiting or coordinated */
+    struct twavg unmet_tw;      /* unmet needs of clients waiting, coordinated or signposted */
+    int64_t unmet_now;
+
+    struct care_counts n;
+    struct tally wait_coord;
+
+    /* weekly series */
+    double *series;
+    int n_points;
+    uint64_t week_crises;
+
+    bool failed;
+    char *err;
+    size_t err_len;
+};
+
+/* care.c */
+void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage);
+void care_set_hospital(struct care_run *run, uint32_t id, bool in);
+/* Recomputes the client's contribution to the unmet-need count after any change of stage,
+ * needs or met needs. */
+void care_unmet_update(struct care_run *run, uint32_t id);
+bool care_counts_after_warmup(const struct care_run *run);
+void care_fail(struct care_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int care_count_unmet(const struct care_run *run, const struct care_client *c);
+
+/* The scenario tables of each group, in their files; care_tables lists them all. */
+extern const struct cfg_table care_referral_table, care_step_table, care_source_table,
+    care_need_table;
+extern const struct cfg_table care_assess_table, care_coord_table;
+extern const struct cfg_table care_service_table, care_closure_table;
+extern const struct cfg_table care_risk_table, care_crt_table, care_ed_table, care_hospital_table,
+    care_cost_table;
+
+/* care_snapshot.c */
+extern const struct cfg_table care_initial_table;
+bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
+void care_snapshot_start(struct care_run *run);
+
+/* care_referral.c */
+uint32_t care_new_client(struct care_run *run);
+/* Reads a list of exactly n numbers in [lo, hi] (what names them for the message). */
+bool care_read_numbers(struct cfg *c, const config_setting_t *list, int n, double lo, double hi,
+                       double *out, const char *what);
+bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
+void care_referral_start(struct care_run *run);
+void care_rerefer(struct care_run *run, uint32_t id);
+
+/* care_coord.c */
+bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
+void care_coord_init(struct care_run *run);
+void care_coord_fini(struct care_run *run);
+void care_triage(struct care_run *run, uint32_t id);
+/* The model that accepts the client: the front door or its fallbacks; CARE_SIGNPOST if none. */
+int care_choose_model(const struct care_run *run, const struct care_client *c);
+void care_leave_coordination(struct care_run *run, uint32_t id, enum care_stage to);
+/* Entry points for a client whose model is set (triage, or a snapshot at day 0). since is when
+ * the wait began (<= now); past is the part of the episode already behind the client. */
+void care_enter_assessment_wait(struct care_run *run, uint32_t id);
+void care_enter_coordination_wait(struct care_run *run, uint32_t id, double since);
+void care_enter_coordination(struct care_run *run, uint32_t id, double past);
+bool care_team_covers(const struct care_run *run, int model, double t);
+
+/* care_services.c */
+bool care_services_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
+void care_services_init(struct care_run *run);
+void care_services_fini(struct care_run *run);
+void care_link_needs(struct care_run *run, uint32_t id, bool at_start);
+void care_services_drop(struct care_run *run, uint32_t id);
+
+/* care_crisis.c */
+bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
+void care_crisis_init(struct care_run *run);
+void care_crisis_fini(struct care_run *run);
+void care_risk_redraw(struct care_run *run, uint32_t id);
+void care_risk_stop(struct care_run *run, uint32_t id);
+void care_detected(struct care_run *run, uint32_t id);
+
+/* care_presets.c */
+extern const struct cfg_table care_models_table;
+bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care_params *p,
+                     struct care_model *m);
+/* The model's fallback as written ("signpost" or a model name), resolved by care_coord.c. */
+const char *care_model_fallback_name(struct cfg *c, const config_setting_t *s);
+
+#endif
