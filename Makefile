@@ -25,13 +25,21 @@ CPPFLAGS += -I. -DCCSIM_VERSION='"$(VERSION)"' -DCCSIM_GIT_REV='"$(GIT_REV)"'
 CFLAGS_ALL = $(STD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm
 
-# Sanitizer build: its own tree, so that the normal build is untouched.
+# Sanitizer builds: each its own tree, so that the normal build is untouched. The ASan/UBSan
+# build is also the debug build: CCSIM_DEBUG turns the SIM_DEBUG_ASSERT checks on.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+TSAN_FLAGS := -fsanitize=thread -fno-omit-frame-pointer
 ifeq ($(SANITIZE),1)
 BUILD ?= build-san
 OPT := -O1 -g
+CPPFLAGS += -DCCSIM_DEBUG
 CFLAGS_ALL += $(SAN)
 LDFLAGS += $(SAN)
+else ifeq ($(TSAN),1)
+BUILD ?= build-tsan
+OPT := -O1 -g
+CFLAGS_ALL += $(TSAN_FLAGS)
+LDFLAGS += $(TSAN_FLAGS)
 else
 BUILD ?= build
 endif
@@ -52,8 +60,8 @@ TEST_SUPPORT := $(BUILD)/tests/support.o
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps deps-browser test check bench verify validate clean install uninstall format format-check docs \
-        hdrcheck layers valgrind
+.PHONY: all deps deps-browser test check tsan tsan-run bench verify golden validate clean install \
+        uninstall format format-check docs hdrcheck clang-check layers valgrind
 
 all: $(BUILD)/ccsim
 
@@ -104,6 +112,22 @@ check:
 	$(Q)LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    $(MAKE) --no-print-directory SANITIZE=1 test
 
+# The long statistical checks that make test runs short or not at all (tests/verify/README.md):
+# the closed-form queueing checks at full length and the command-line checks of tests/verify/cli/.
+verify: $(BUILD)/ccsim $(TEST_BIN)
+	$(Q)BUILD=$(BUILD) sh tests/verify/run.sh
+
+# ThreadSanitizer (no ASan: the two do not mix) on every test that runs replications on more
+# than one thread, in its own tree (build-tsan unless BUILD is given).
+tsan:
+	$(Q)$(MAKE) --no-print-directory TSAN=1 tsan-run
+tsan-run: $(BUILD)/ccsim $(TEST_BIN)
+	$(Q)BUILD=$(BUILD) sh tests/verify/tsan.sh
+
+# Golden results of a few short scenarios (tests/golden/README.md says when to regenerate).
+golden: $(BUILD)/ccsim
+	$(Q)sh tests/golden/cases.sh $(BUILD)/ccsim tests/golden
+
 valgrind: $(BUILD)/ccsim
 	$(Q)valgrind -q --error-exitcode=1 --leak-check=full $(BUILD)/ccsim run \
 	    scenarios/verify/mm1.cfg -r 2 -q --set horizon=5000 >/dev/null
@@ -121,7 +145,7 @@ bench: $(BENCH_BIN) $(BUILD)/ccsim
 	$(Q)for b in $(BENCH_BIN); do $$b || exit 1; done
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-tsan
 
 install: $(BUILD)/ccsim
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -148,6 +172,16 @@ hdrcheck:
 	    echo "#include \"$$h\"" | $(CC) $(STD) $(WARN) -Werror $(PKG_CFLAGS) -I. -x c -fsyntax-only - \
 	    || { echo "hdrcheck: $$h is not self-contained"; exit 1; }; \
 	done; echo "hdrcheck: ok"
+
+# Warnings gcc 12 does not have, from clang: a global variable without a declaration in a
+# header (it should be static, or declared where its users can see it).
+CLANG ?= clang
+CLANG_WARN := -Wmissing-variable-declarations
+clang-check:
+	$(Q)ok=1; for f in $(LIB_SRC) $(CLI_SRC); do \
+	    $(CLANG) $(STD) $(WARN) $(CLANG_WARN) -Werror $(PKG_CFLAGS) $(CPPFLAGS) -fsyntax-only $$f \
+	    || ok=0; \
+	done; [ $$ok -eq 1 ] && echo "clang-check: ok"
 
 # Includes go downward only: sim <- models <- analysis <- cli.
 layers:

@@ -1,13 +1,14 @@
 #!/bin/sh
 # ccsim compare: comparison.csv with its header, one row per metric and scenario, NA
 # differences for the reference, a real difference where the scenarios differ, per-scenario
-# files, identical results for any -j, and clear errors.
+# files, identical results for any -j, and clear errors. On the three-year fixture, without
+# figures (make verify runs the ten-year version: tests/verify/cli/compare.sh).
 . tests/cli_lib.sh
-base=scenarios/care/baseline.cfg
+base=tests/fixtures/care/baseline.cfg
 printf 'base = "%s/%s";\nhospital = { beds = 44; };\n' "$(pwd)" "$base" >"$tmp/beds44.cfg"
 
-"$CCSIM" compare "$base" "$tmp/beds44.cfg" -q -r 4 -j 1 -o "$tmp/c1" || bad "compare -j 1"
-"$CCSIM" compare "$base" "$tmp/beds44.cfg" -q -r 4 -j 2 -o "$tmp/c2" || bad "compare -j 2"
+"$CCSIM" compare "$base" "$tmp/beds44.cfg" -q -r 4 -j 1 --no-plots -o "$tmp/c1" || bad "compare -j 1"
+"$CCSIM" compare "$base" "$tmp/beds44.cfg" -q -r 4 -j 2 --no-plots -o "$tmp/c2" || bad "compare -j 2"
 cmp "$tmp/c1/comparison.csv" "$tmp/c2/comparison.csv" || bad "comparison differs with -j"
 c="$tmp/c1/comparison.csv"
 [ "$(head -n 1 "$c")" = "metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high" ] ||
@@ -23,7 +24,7 @@ done
 n_metrics=$(($(head -n 1 "$tmp/c1/baseline.replications.csv" | tr ',' '\n' | wc -l) - 1))
 [ "$(wc -l <"$c")" -eq $((2 * n_metrics + 1)) ] || bad "comparison.csv rows"
 # The first scenario's column in a comparison is its own run.
-"$CCSIM" run "$base" -q -r 4 -o "$tmp/run" || bad "run"
+"$CCSIM" run "$base" -q -r 4 --no-plots -o "$tmp/run" || bad "run"
 cmp "$tmp/run/replications.csv" "$tmp/c1/baseline.replications.csv" ||
     bad "the reference differs from its own run"
 

@@ -1,0 +1,37 @@
+#!/bin/sh
+# make verify: the full-length checks of tests/cli/sweep.sh (which runs them on a short fixture).
+# ccsim sweep: the grid in order, sweep.csv's columns, identical results for any -j, effects in
+# the expected direction along an axis, and every point validated before anything runs.
+. tests/cli_lib.sh
+scn=scenarios/care/baseline.cfg
+vary="--vary coordination.models[0].posts=33:41:4 --vary hospital.beds=46:50:4"
+# shellcheck disable=SC2086
+"$CCSIM" sweep "$scn" $vary -r 4 -j 1 -q -o "$tmp/s1" || bad "sweep -j 1"
+# shellcheck disable=SC2086
+"$CCSIM" sweep "$scn" $vary -r 4 -j 2 -q -o "$tmp/s2" || bad "sweep -j 2"
+cmp "$tmp/s1/sweep.csv" "$tmp/s2/sweep.csv" || bad "sweep.csv differs with -j"
+s="$tmp/s1/sweep.csv"
+[ "$(head -n 1 "$s")" = "coordination.models[0].posts,hospital.beds,metric,mean,ci_low,ci_high,n" ] ||
+    bad "header: $(head -n 1 "$s")"
+# 3 x 2 points in grid order, the last key fastest.
+[ "$(awk -F, 'NR > 1 && $3 == "crises" { printf "%s/%s ", $1, $2 }' "$s")" = \
+    "33/46 33/50 37/46 37/50 41/46 41/50 " ] || bad "grid order"
+# More posts, shorter waits for coordination (at either bed count).
+awk -F, 'NR > 1 && $3 == "wait_coordination_days" && $2 == 50 { w[$1] = $4 }
+    END { exit !(w[33] > w[37] && w[37] > w[41]) }' "$s" || bad "waits do not fall with posts"
+# More beds, fewer out-of-area placements.
+awk -F, 'NR > 1 && $3 == "out_of_area_placements" && $1 == 37 { o[$2] = $4 }
+    END { exit !(o[46] > o[50]) }' "$s" || bad "placements do not fall with beds"
+[ -s "$tmp/s1/manifest.json" ] || bad "manifest.json"
+
+# A point that is not valid stops the sweep before it runs, naming the --vary.
+"$CCSIM" sweep "$scn" --vary hospital.beds=-2:2:2 -q -o "$tmp/bad" >"$tmp/out" 2>&1
+[ $? -eq 2 ] || bad "invalid point: exit status"
+grep -q -- "--vary hospital.beds=-2: hospital.beds: -2 is out of range" "$tmp/out" ||
+    bad "invalid point message: $(cat "$tmp/out")"
+[ ! -e "$tmp/bad" ] || bad "a folder appeared for an invalid sweep"
+"$CCSIM" sweep "$scn" --vary hospital.beds=50:40:2 >"$tmp/out" 2>&1
+grep -q "needs FROM <= TO and STEP > 0" "$tmp/out" || bad "backwards range message"
+"$CCSIM" sweep "$scn" >"$tmp/out" 2>&1
+grep -q "give at least one --vary" "$tmp/out" || bad "no --vary message"
+exit $fail

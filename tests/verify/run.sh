@@ -1,0 +1,32 @@
+#!/bin/sh
+# make verify: the long statistical checks. The closed-form queueing checks at full length
+# (test_netq --full), then every command-line check in tests/verify/cli/; ends with
+# "verify: N passed, N failed" and exit status 1 if anything failed.
+B=${BUILD:-build}
+pass=0
+fail=0
+failed=""
+# run NAME LOG COMMAND...: runs the check, prints PASS or FAIL (with the log's tail) and its time.
+run() {
+    name=$1
+    log=$2
+    shift 2
+    start=$(date +%s)
+    if "$@" >"$log" 2>&1; then
+        pass=$((pass + 1))
+        echo "  PASS    $name ($(($(date +%s) - start)) s)"
+    else
+        fail=$((fail + 1))
+        failed="$failed $name"
+        echo "  FAIL    $name (log: $log)"
+        tail -n 30 "$log"
+    fi
+}
+mkdir -p "$B/tests/verify"
+run "test_netq --full" "$B/tests/verify/test_netq.log" "$B/tests/test_netq" --full
+for t in tests/verify/cli/*.sh; do
+    [ -f "$t" ] || continue
+    run "$(basename "$t")" "$B/tests/verify/$(basename "$t").log" env CCSIM="$B/ccsim" sh "$t"
+done
+echo "verify: $pass passed, $fail failed${failed:+ (failed:$failed)}"
+[ "$fail" -eq 0 ]
