@@ -1,0 +1,34 @@
+#!/bin/sh
+# The golden cases: cases.sh CCSIM DIR runs each short scenario below with CCSIM and keeps its
+# results files (not manifest.json, which holds times and hosts; not figures or resolved
+# scenarios) in DIR/CASE/. `make golden` writes them into tests/golden/; tests/cli/golden.sh
+# writes them into a scratch folder and diffs the two.
+set -u
+ccsim=$1
+out=$2
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+status=0
+# golden CASE COMMAND ARGS...: runs "CCSIM COMMAND ARGS... -q --no-plots -o FOLDER" and keeps
+# its CSV results.
+golden() {
+    name=$1
+    shift
+    if ! "$ccsim" "$@" -q --no-plots -o "$scratch/$name" >"$scratch/$name.out" 2>&1; then
+        echo "golden: $name failed: ccsim $*"
+        cat "$scratch/$name.out"
+        status=1
+        return
+    fi
+    rm -rf "${out:?}/$name"
+    mkdir -p "$out/$name"
+    for f in "$scratch/$name"/*.csv; do
+        [ -f "$f" ] && cp "$f" "$out/$name/"
+    done
+}
+golden mm1 run scenarios/verify/mm1.cfg -r 3 --set horizon=2000
+golden jackson run scenarios/verify/jackson.cfg -r 3 --set horizon=2000
+golden care_2y run scenarios/care/baseline.cfg -r 3 --set horizon=730 --set warmup=365
+golden compare_beds compare scenarios/care/baseline.cfg scenarios/care/beds_minus_2.cfg -r 3 \
+    --set horizon=730 --set warmup=365
+exit $status
