@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "models/care_int.h"
 #include "sim/xalloc.h"
 
@@ -92,6 +94,7 @@ static void signpost_over(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
     (void)sim;
+    CARE_ASSERT_CLIENT(run, arg);
     run->cl[arg].ev_signpost = 0;
     care_unmet_update(run, (uint32_t)arg);
     care_risk_redraw(run, (uint32_t)arg);
@@ -100,6 +103,7 @@ static void signpost_over(struct sim *sim, void *obj, uint64_t arg)
 static void follow_over(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
+    CARE_ASSERT_CLIENT(run, arg);
     struct care_client *c = &run->cl[arg];
     (void)sim;
     c->ev_follow = 0;
@@ -113,6 +117,11 @@ void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
     struct care_client *c = &run->cl[id];
     double now = run->sim.now;
     bool was = c->stage < N_STAGES && counts_in_service((enum care_stage)c->stage);
+
+    SIM_ASSERT(stage < N_STAGES, "client %u: stage %d", id, (int)stage);
+    if (run->trace) {
+        run->trace(run->trace_ctx, MODEL_TRACE_STAGE, id, (int)stage, now, 0.0);
+    }
 
     if (c->stage < N_STAGES) {
         run->stage_count[c->stage]--;
@@ -146,6 +155,45 @@ void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
         c->ev_follow = sim_schedule_at(&run->sim, end, follow_over, run, id);
     }
     care_unmet_update(run, id);
+}
+
+/* ---- a client's random decisions (enum care_draw) ------------------------------------------ */
+
+static gsl_rng *draw_rng(struct care_run *run, uint32_t id, enum care_draw what)
+{
+    SIM_ASSERT(id < run->n_clients && what > 0 && what < CARE_N_DRAWS,
+               "draw %d for client %u of %u", (int)what, id, run->n_clients);
+    uint32_t k = run->cl[id].n_draws[what]++;
+    SIM_ASSERT(k < (1u << 24), "client %u: more than 2^24 draws of decision %d", id, (int)what);
+    enum stream_id stream = what >= CARE_DRAW_RISK_TIME && what <= CARE_DRAW_CRT_EPISODE
+                                ? STREAM_CLIENT_RISK
+                                : STREAM_CLIENT_CARE;
+    uint64_t key = (uint64_t)what << 56 | (uint64_t)k << 32 | id;
+    rng_sub_init(&run->draw, rng_seed_derive(run->seed, run->replication, stream, key));
+    return &run->draw.r;
+}
+
+static double traced(struct care_run *run, uint32_t id, enum care_draw what, double v)
+{
+    if (run->trace) {
+        run->trace(run->trace_ctx, MODEL_TRACE_DRAW, id, (int)what, run->sim.now, v);
+    }
+    return v;
+}
+
+double care_uniform(struct care_run *run, uint32_t id, enum care_draw what)
+{
+    return traced(run, id, what, gsl_rng_uniform(draw_rng(run, id, what)));
+}
+
+double care_draw(struct care_run *run, uint32_t id, enum care_draw what, const struct dist *d)
+{
+    return traced(run, id, what, dist_draw(d, draw_rng(run, id, what)));
+}
+
+double care_exponential(struct care_run *run, uint32_t id, enum care_draw what, double mean)
+{
+    return traced(run, id, what, gsl_ran_exponential(draw_rng(run, id, what), mean));
 }
 
 void care_set_hospital(struct care_run *run, uint32_t id, bool in)
@@ -587,10 +635,15 @@ static double waiting_coordination_now(const struct care_run *run)
     return w;
 }
 
+static bool audit(struct care_run *run);
+
 static void week_end(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
     int k = (int)arg;
+
+    /* Debug builds recount every client's place each week (a walk over all clients). */
+    SIM_DEBUG_ASSERT(audit(run), "%s", run->err);
 
     if (run->series && k < run->n_points) {
         double v[N_SERIES] = {CARE_SERIES(SERIES_VALUE)};
@@ -775,7 +828,18 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
     run->err_len = sizeof out->err;
     run->series = out->series;
     run->n_points = out->series ? (int)floor(horizon / 7.0) : 0;
+    run->trace = out->trace;
+    run->trace_ctx = out->trace_ctx;
     sim_init(&run->sim, replication);
+    run->sim.time_unit = "day";
+    sim_name_event(&run->sim, signpost_over, "signpost_over");
+    sim_name_event(&run->sim, follow_over, "follow_over");
+    sim_name_event(&run->sim, warmup_over, "warmup_over");
+    sim_name_event(&run->sim, week_end, "week_end");
+    care_coord_name_events(&run->sim);
+    care_crisis_name_events(&run->sim);
+    care_services_name_events(&run->sim);
+    care_referral_name_events(&run->sim);
     run->arrivals = rng_create(rng_seed_derive(seed, replication, STREAM_ARRIVALS, 0));
     twavg_init(&run->in_service_tw, 0.0, 0.0);
     twavg_init(&run->unmet_tw, 0.0, 0.0);

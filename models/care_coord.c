@@ -352,6 +352,7 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
 static void gave_up(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
+    CARE_ASSERT_CLIENT(run, arg);
     uint32_t id = (uint32_t)arg;
     struct care_client *c = &run->cl[id];
     struct queue_entry e;
@@ -376,11 +377,12 @@ static void gave_up(struct sim *sim, void *obj, uint64_t arg)
     care_set_stage(run, id, STAGE_DISENGAGED);
 }
 
-static void wait_with_patience(struct care_run *run, uint32_t id, const struct dist *patience)
+static void wait_with_patience(struct care_run *run, uint32_t id, const struct dist *patience,
+                               enum care_draw what)
 {
     struct care_client *c = &run->cl[id];
     if (patience) {
-        c->ev_wait = sim_schedule(&run->sim, dist_draw(patience, &c->care.r), gave_up, run, id);
+        c->ev_wait = sim_schedule(&run->sim, care_draw(run, id, what, patience), gave_up, run, id);
     }
 }
 
@@ -406,7 +408,8 @@ void care_triage(struct care_run *run, uint32_t id)
 
     if (m == CARE_SIGNPOST) {
         c->model = -1;
-        c->signpost_until = run->sim.now + dist_draw(&p->signposted_period, &c->care.r);
+        c->signpost_until =
+            run->sim.now + care_draw(run, id, CARE_DRAW_SIGNPOST, &p->signposted_period);
         if (care_counts_after_warmup(run)) {
             run->n.signposted++;
         }
@@ -427,7 +430,8 @@ void care_enter_assessment_wait(struct care_run *run, uint32_t id)
 
     care_set_stage(run, id, STAGE_WAIT_ASSESS);
     c->q_wait = queue_push(&run->assess_wait, run->sim.now, id, 0.0);
-    wait_with_patience(run, id, p->has_assess_patience ? &p->assess_patience : NULL);
+    wait_with_patience(run, id, p->has_assess_patience ? &p->assess_patience : NULL,
+                       CARE_DRAW_ASSESS_PATIENCE);
     try_assess(run);
 }
 
@@ -439,7 +443,7 @@ void care_enter_coordination_wait(struct care_run *run, uint32_t id, double sinc
     care_set_stage(run, id, STAGE_WAIT_COORD);
     c->t_stage = since;
     c->q_wait = queue_push(&run->model[c->model].waiting, run->sim.now, id, 0.0);
-    wait_with_patience(run, id, md->has_patience ? &md->patience : NULL);
+    wait_with_patience(run, id, md->has_patience ? &md->patience : NULL, CARE_DRAW_COORD_PATIENCE);
     try_allocate(run, c->model);
 }
 
@@ -458,6 +462,9 @@ static void assessed(struct sim *sim, void *obj, uint64_t arg)
     struct care_run *run = obj;
     uint32_t id = (uint32_t)arg;
 
+    CARE_ASSERT_CLIENT(run, arg);
+    SIM_ASSERT(run->assess_busy && run->cl[id].stage == STAGE_ASSESSING,
+               "client %u assessed in stage %d", id, run->cl[id].stage);
     run->assess_busy = false;
     care_enter_coordination_wait(run, id, sim->now);
     try_assess(run);
@@ -499,7 +506,7 @@ static void try_assess(struct care_run *run)
     care_set_stage(run, id, STAGE_ASSESSING);
     run->assess_busy = true;
     /* The week's assessment hours are spent within the open share of the week. */
-    double hours = dist_draw(&p->assess_length, &c->care.r);
+    double hours = care_draw(run, id, CARE_DRAW_ASSESS_LENGTH, &p->assess_length);
     sim_schedule(&run->sim, hours * 7.0 * open_share / team, assessed, run, id);
 }
 
@@ -508,6 +515,7 @@ static void assess_open(struct sim *sim, void *obj, uint64_t arg)
     struct care_run *run = obj;
     (void)sim;
     (void)arg;
+    SIM_ASSERT(run->assess_wake != 0, "assessment opened with no wake-up pending");
     run->assess_wake = 0;
     try_assess(run);
 }
@@ -561,16 +569,17 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
     care_set_stage(run, id, STAGE_COORDINATED);
     twavg_add(&rt->caseload_tw, now, 1.0);
 
-    gsl_rng *r = &c->care.r;
-    c->contact_due = now + gsl_rng_uniform(r) * interval(md);
+    c->contact_due = now + care_uniform(run, id, CARE_DRAW_CONTACT_PHASE) * interval(md);
     c->ev_contact = sim_schedule_at(&run->sim, c->contact_due, contact, run, id);
     /* A client from a snapshot has part of its episode behind it. */
-    double episode = fmax(dist_draw(&md->episode, r) - past, past > 0 ? 1.0 : 0.0);
+    double episode =
+        fmax(care_draw(run, id, CARE_DRAW_EPISODE, &md->episode) - past, past > 0 ? 1.0 : 0.0);
     c->ev_end = sim_schedule(&run->sim, episode, episode_end, run, id);
     double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
     if (hazard > 0) {
         c->ev_disengage =
-            sim_schedule(&run->sim, gsl_ran_exponential(r, 1.0 / hazard), disengage, run, id);
+            sim_schedule(&run->sim, care_exponential(run, id, CARE_DRAW_DISENGAGE, 1.0 / hazard),
+                         disengage, run, id);
     }
     care_link_needs(run, id, true);
     care_risk_redraw(run, id); /* a coordinator now knows the client */
@@ -614,6 +623,9 @@ static void episode_end(struct sim *sim, void *obj, uint64_t arg)
     uint32_t id = (uint32_t)arg;
     (void)sim;
 
+    CARE_ASSERT_CLIENT(run, arg);
+    SIM_ASSERT(run->cl[id].stage == STAGE_COORDINATED, "client %u: episode ends in stage %d", id,
+               run->cl[id].stage);
     run->cl[id].ev_end = 0;
     if (care_counts_after_warmup(run)) {
         run->n.stepped_down++;
@@ -627,6 +639,9 @@ static void disengage(struct sim *sim, void *obj, uint64_t arg)
     uint32_t id = (uint32_t)arg;
     (void)sim;
 
+    CARE_ASSERT_CLIENT(run, arg);
+    SIM_ASSERT(run->cl[id].stage == STAGE_COORDINATED && run->cl[id].model >= 0,
+               "client %u disengages in stage %d", id, run->cl[id].stage);
     run->cl[id].ev_disengage = 0;
     if (care_counts_after_warmup(run)) {
         run->n.disengaged++;
@@ -639,7 +654,12 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
     uint32_t id = (uint32_t)arg;
+    CARE_ASSERT_CLIENT(run, arg);
     struct care_client *c = &run->cl[id];
+    SIM_ASSERT(c->stage == STAGE_COORDINATED && c->model >= 0 && c->model < run->p->n_models &&
+                   c->unit >= 0 && c->unit < run->n_units,
+               "client %u: contact in stage %d (model %d, unit %d)", id, c->stage, c->model,
+               c->unit);
     const struct care_model *md = &run->p->model[c->model];
     struct care_model_rt *rt = &run->model[c->model];
     struct care_unit *un = &run->unit[c->unit];
@@ -684,7 +704,7 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
             rt->hours_used += hours;
         }
         double dna = fmin(1.0, md->dna * c->engagement);
-        if (gsl_rng_uniform(&c->care.r) < dna) {
+        if (care_uniform(run, id, CARE_DRAW_DNA) < dna) {
             if (after) {
                 run->n.missed++;
                 rt->missed++;
@@ -694,7 +714,9 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
                 run->n.contacts++;
                 rt->contacts++;
             }
-            if (c->risk == RISK_DETERIORATING && gsl_rng_uniform(&c->care.r) < md->detect) {
+            /* Drawn on every attended contact, so the k-th draw is the k-th such contact. */
+            double u = care_uniform(run, id, CARE_DRAW_DETECT);
+            if (c->risk == RISK_DETERIORATING && u < md->detect) {
                 care_detected(run, id);
             }
             care_link_needs(run, id, false);
@@ -722,4 +744,14 @@ bool care_team_covers(const struct care_run *run, int model, double t)
         break;
     }
     return false;
+}
+
+void care_coord_name_events(struct sim *sim)
+{
+    sim_name_event(sim, gave_up, "gave_up");
+    sim_name_event(sim, assessed, "assessed");
+    sim_name_event(sim, assess_open, "assess_open");
+    sim_name_event(sim, episode_end, "episode_end");
+    sim_name_event(sim, disengage, "disengage");
+    sim_name_event(sim, contact, "contact");
 }

@@ -525,8 +525,9 @@ void care_risk_redraw(struct care_run *run, uint32_t id)
         rate = p->crisis_rate + p->recovery_rate;
     }
     if (rate > 0) {
-        c->ev_risk = sim_schedule(&run->sim, gsl_ran_exponential(&c->proc.r, 1.0 / rate),
-                                  risk_event, run, id);
+        c->ev_risk =
+            sim_schedule(&run->sim, care_exponential(run, id, CARE_DRAW_RISK_TIME, 1.0 / rate),
+                         risk_event, run, id);
     }
 }
 
@@ -534,6 +535,7 @@ static void post_window_end(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
     (void)sim;
+    CARE_ASSERT_CLIENT(run, arg);
     run->cl[arg].ev_post = 0;
     care_risk_redraw(run, (uint32_t)arg);
 }
@@ -560,6 +562,9 @@ static void crt_end(struct sim *sim, void *obj, uint64_t arg)
     struct care_run *run = obj;
     uint32_t id = (uint32_t)arg;
     (void)sim;
+    CARE_ASSERT_CLIENT(run, arg);
+    SIM_ASSERT(run->crt_busy > 0 && run->cl[id].in_crt,
+               "client %u leaves the crisis team (%d busy)", id, run->crt_busy);
     run->crt_busy--;
     run->cl[id].in_crt = false;
     care_risk_redraw(run, id);
@@ -572,7 +577,8 @@ static void crisis(struct care_run *run, uint32_t id)
     double now = run->sim.now;
     bool after = care_counts_after_warmup(run);
     bool coordinated = c->stage == STAGE_COORDINATED;
-    gsl_rng *r = &c->proc.r;
+    /* One admission uniform per crisis, whichever way it goes. */
+    double u_admit = care_uniform(run, id, CARE_DRAW_CRISIS_ADMIT);
 
     c->risk = RISK_STABLE;
     run->week_crises++;
@@ -590,7 +596,7 @@ static void crisis(struct care_run *run, uint32_t id)
         if (after) {
             run->n.team_responses++;
         }
-        if (gsl_rng_uniform(r) < p->crt_p_admit) {
+        if (u_admit < p->crt_p_admit) {
             admit(run, id, false);
         } else {
             care_risk_redraw(run, id);
@@ -601,21 +607,22 @@ static void crisis(struct care_run *run, uint32_t id)
         if (after) {
             run->n.crt_contacts++;
         }
-        if (gsl_rng_uniform(r) < p->crt_p_admit) {
+        if (u_admit < p->crt_p_admit) {
             admit(run, id, false);
             return;
         }
         run->crt_busy++;
         c->in_crt = true;
         care_risk_stop(run, id);
-        sim_schedule(&run->sim, dist_draw(&p->crt_episode, r), crt_end, run, id);
+        sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_CRT_EPISODE, &p->crt_episode), crt_end,
+                     run, id);
         return;
     }
     if (after) {
         run->n.ed_visits++;
     }
     double pa = p->ed_p_admit[c->severity] * (coordinated ? p->ed_known_factor : 1.0);
-    if (gsl_rng_uniform(r) < pa) {
+    if (u_admit < pa) {
         admit(run, id, true);
     } else {
         care_risk_redraw(run, id);
@@ -626,6 +633,7 @@ static void risk_event(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
     uint32_t id = (uint32_t)arg;
+    CARE_ASSERT_CLIENT(run, arg);
     struct care_client *c = &run->cl[id];
     const struct care_params *p = run->p;
     (void)sim;
@@ -637,7 +645,7 @@ static void risk_event(struct sim *sim, void *obj, uint64_t arg)
         return;
     }
     double total = p->crisis_rate + p->recovery_rate;
-    if (gsl_rng_uniform(&c->proc.r) * total < p->crisis_rate) {
+    if (care_uniform(run, id, CARE_DRAW_RISK_CRISIS) * total < p->crisis_rate) {
         crisis(run, id);
     } else {
         c->risk = RISK_STABLE;
@@ -650,7 +658,7 @@ void care_detected(struct care_run *run, uint32_t id)
     struct care_client *c = &run->cl[id];
     const struct care_model *md = &run->p->model[c->model];
 
-    if (gsl_rng_uniform(&c->care.r) < md->resolve) {
+    if (care_uniform(run, id, CARE_DRAW_RESOLVE) < md->resolve) {
         c->risk = RISK_STABLE;
         care_risk_redraw(run, id);
     }
@@ -678,16 +686,18 @@ static void start_stay(struct care_run *run, uint32_t id, bool local)
             run->n.oap++;
         }
     }
-    sim_schedule(&run->sim, dist_draw(&run->p->los, &c->care.r), discharge, run, id);
+    sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_LOS, &run->p->los), discharge, run, id);
 }
 
 static void boarding_limit(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
     uint32_t id = (uint32_t)arg;
+    CARE_ASSERT_CLIENT(run, arg);
     struct care_client *c = &run->cl[id];
     struct queue_entry e;
 
+    SIM_ASSERT(c->boarding && c->in_hospital, "client %u: boarding limit while not boarding", id);
     c->ev_board = 0;
     queue_remove(&run->bed_wait, sim->now, c->q_bed, &e);
     c->q_bed = 0;
@@ -735,6 +745,9 @@ static void discharge(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
     uint32_t id = (uint32_t)arg;
+    CARE_ASSERT_CLIENT(run, arg);
+    SIM_ASSERT(run->cl[id].in_hospital && !run->cl[id].boarding, "client %u discharged from no bed",
+               id);
     struct care_client *c = &run->cl[id];
     const struct care_params *p = run->p;
     double now = sim->now;
@@ -766,7 +779,7 @@ static void discharge(struct sim *sim, void *obj, uint64_t arg)
     care_set_hospital(run, id, false);
     double pf =
         c->stage == STAGE_COORDINATED ? p->model[c->model].followup_7d : p->followup_uncoordinated;
-    c->followed_up = gsl_rng_uniform(&c->care.r) < pf;
+    c->followed_up = care_uniform(run, id, CARE_DRAW_FOLLOWUP) < pf;
     if (after) {
         run->n.discharges++;
         run->n.followups += c->followed_up;
@@ -780,4 +793,13 @@ static void discharge(struct sim *sim, void *obj, uint64_t arg)
                      ? sim_schedule(sim, p->post_discharge_days, post_window_end, run, id)
                      : 0;
     care_risk_redraw(run, id);
+}
+
+void care_crisis_name_events(struct sim *sim)
+{
+    sim_name_event(sim, post_window_end, "post_window_end");
+    sim_name_event(sim, crt_end, "crt_end");
+    sim_name_event(sim, risk_event, "risk_event");
+    sim_name_event(sim, boarding_limit, "boarding_limit");
+    sim_name_event(sim, discharge, "discharge");
 }

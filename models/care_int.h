@@ -195,6 +195,44 @@ enum care_stage {
 
 enum care_risk { RISK_STABLE, RISK_DETERIORATING };
 
+/*
+ * The random decisions of a client, each with its own substream. Draw k (k = 0, 1, ...) of
+ * decision d for client i comes from a generator seeded with
+ *
+ *     rng_seed_derive(seed, replication, STREAM_CLIENT_CARE or STREAM_CLIENT_RISK,
+ *                     d << 56 | k << 32 | i)
+ *
+ * so it is the same number in every scenario of a comparison, whatever else the client or any
+ * other client did: a rejection sampler (gamma lengths) consumes only its own generator, and a
+ * decision skipped in one scenario shifts no other. Decisions taken "per occasion" draw whether
+ * or not their branch matters (detection on every attended contact, linkage for in-house
+ * services too, one admission uniform per crisis), so draw k is the k-th occasion in both
+ * scenarios. The values are append-only: renumbering changes every result. Attributes at
+ * referral come from the client's STREAM_CLIENT substream in a fixed order (c->attr).
+ */
+enum care_draw {
+    CARE_DRAW_ASSESS_PATIENCE = 1, /* care: patience on the assessment waiting list */
+    CARE_DRAW_COORD_PATIENCE = 2,  /* care: patience on a coordination waiting list */
+    CARE_DRAW_SIGNPOST = 3,        /* care: length of a signposted period */
+    CARE_DRAW_ASSESS_LENGTH = 4,   /* care: assessment hours */
+    CARE_DRAW_CONTACT_PHASE = 5,   /* care: first contact within the interval */
+    CARE_DRAW_EPISODE = 6,         /* care: coordination episode length */
+    CARE_DRAW_DISENGAGE = 7,       /* care: time to disengagement */
+    CARE_DRAW_DNA = 8,             /* care: did not attend, per contact held */
+    CARE_DRAW_DETECT = 9,          /* care: deterioration noticed, per attended contact */
+    CARE_DRAW_RESOLVE = 10,        /* care: detected deterioration resolved */
+    CARE_DRAW_LOS = 11,            /* care: length of a hospital stay */
+    CARE_DRAW_FOLLOWUP = 12,       /* care: followed up within 7 days, per discharge */
+    CARE_DRAW_RISK_TIME = 13,      /* risk: time to the next risk event */
+    CARE_DRAW_RISK_CRISIS = 14,    /* risk: crisis or recovery */
+    CARE_DRAW_CRISIS_ADMIT = 15,   /* risk: admitted, per crisis (team, crisis team or ED) */
+    CARE_DRAW_CRT_EPISODE = 16,    /* risk: length of a crisis-team episode */
+    CARE_DRAW_LINKAGE = 32,        /* care: + need: linked to its service */
+    CARE_DRAW_LINKAGE_DAYS = 48,   /* care: + need: linkage delay */
+    CARE_DRAW_SERVICE_LENGTH = 64, /* care: + service: length of a place */
+    CARE_N_DRAWS = CARE_DRAW_SERVICE_LENGTH + CARE_MAX_SERVICES,
+};
+
 struct care_client {
     double t_referred;  /* of the current referral */
     double t_stage;     /* when the current stage began */
@@ -233,9 +271,8 @@ struct care_client {
     uint64_t q_wait;                  /* handle in the assessment or coordination waiting list */
     uint64_t q_bed;                   /* handle in the queue for beds, while boarding */
     uint64_t ev_need[CARE_MAX_NEEDS]; /* linkage event, or service waiting-list handle */
-    struct rng_sub attr;              /* attributes */
-    struct rng_sub proc;              /* risk process */
-    struct rng_sub care;              /* contacts, detection, linkage, episodes, hospital stays */
+    struct rng_sub attr;              /* attributes, drawn at referral in a fixed order */
+    uint32_t n_draws[CARE_N_DRAWS];   /* draws so far of each enum care_draw */
 };
 
 /* A caseload unit: one coordinator (individual caseloads) or a whole team. */
@@ -327,12 +364,26 @@ struct care_run {
     int n_points;
     uint64_t week_crises;
 
+    struct rng_sub draw;   /* reseeded for each client draw (care_uniform, care_draw) */
+    model_trace_fn *trace; /* testing hook from struct model_run, NULL in normal runs */
+    void *trace_ctx;
+
     bool failed;
     char *err;
     size_t err_len;
 };
 
+/* Preconditions of event handlers: arg names a referred client. */
+#define CARE_ASSERT_CLIENT(run, id)                                                                \
+    SIM_ASSERT((uint64_t)(id) < (run)->n_clients, "client %llu of %u", (unsigned long long)(id),   \
+               (run)->n_clients)
+
 /* care.c */
+/* Draw k of decision what for client id (see enum care_draw): a uniform in [0, 1), a variate of
+ * d, an exponential of the given mean. Cannot fail. */
+double care_uniform(struct care_run *run, uint32_t id, enum care_draw what);
+double care_draw(struct care_run *run, uint32_t id, enum care_draw what, const struct dist *d);
+double care_exponential(struct care_run *run, uint32_t id, enum care_draw what, double mean);
 void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage);
 void care_set_hospital(struct care_run *run, uint32_t id, bool in);
 /* Recomputes the client's contribution to the unmet-need count after any change of stage,
@@ -349,6 +400,12 @@ extern const struct cfg_table care_assess_table, care_coord_table;
 extern const struct cfg_table care_service_table, care_closure_table;
 extern const struct cfg_table care_risk_table, care_crt_table, care_ed_table, care_hospital_table,
     care_cost_table;
+
+/* Name each file's event actions for failure reports (sim_name_event). */
+void care_coord_name_events(struct sim *sim);
+void care_crisis_name_events(struct sim *sim);
+void care_services_name_events(struct sim *sim);
+void care_referral_name_events(struct sim *sim);
 
 /* care_snapshot.c */
 extern const struct cfg_table care_initial_table;

@@ -424,8 +424,6 @@ static void grow_clients(struct care_run *run)
     /* rng_sub points into itself: re-point every moved substream. */
     for (uint32_t i = 0; i < run->n_clients; i++) {
         run->cl[i].attr.r.state = run->cl[i].attr.state;
-        run->cl[i].proc.r.state = run->cl[i].proc.state;
-        run->cl[i].care.r.state = run->cl[i].care.state;
     }
     run->cap_clients = cap;
 }
@@ -442,8 +440,6 @@ uint32_t care_new_client(struct care_run *run)
     struct care_client *c = &run->cl[id];
     memset(c, 0, sizeof *c);
     rng_sub_init(&c->attr, rng_seed_derive(run->seed, run->replication, STREAM_CLIENT, id));
-    rng_sub_init(&c->proc, rng_seed_derive(run->seed, run->replication, STREAM_CLIENT_RISK, id));
-    rng_sub_init(&c->care, rng_seed_derive(run->seed, run->replication, STREAM_CLIENT_CARE, id));
     gsl_rng *r = &c->attr.r;
 
     double u = gsl_rng_uniform(r);
@@ -466,9 +462,11 @@ uint32_t care_new_client(struct care_run *run)
             c->needs |= (uint16_t)(1u << i);
         }
     }
+    /* Always drawn, and before the Poisson count: its sampler's consumption depends on its
+     * mean, so it comes last and shifts nothing else. */
+    double u_exit = gsl_rng_uniform(r);
+    c->t_exit = p->exit_rate > 0 ? run->sim.now - log1p(-u_exit) / p->exit_rate : HUGE_VAL;
     unsigned prior = gsl_ran_poisson(r, p->prior_admissions[c->severity] * c->frailty);
-    c->t_exit =
-        p->exit_rate > 0 ? run->sim.now + gsl_ran_exponential(r, 1.0 / p->exit_rate) : HUGE_VAL;
     c->prior_admissions = (uint16_t)(prior > 1000 ? 1000 : prior);
     c->t_discharge = -HUGE_VAL;
     c->model = -1;
@@ -521,4 +519,9 @@ void care_rerefer(struct care_run *run, uint32_t id)
         run->n.rereferrals++;
     }
     care_triage(run, id);
+}
+
+void care_referral_name_events(struct sim *sim)
+{
+    sim_name_event(sim, referral, "referral");
 }

@@ -270,8 +270,8 @@ static void try_start(struct care_run *run, int s)
             rt->started++;
         }
         need_met(run, id, need);
-        sim_schedule(&run->sim, dist_draw(&sv->length, &run->cl[id].care.r), service_end, run,
-                     (uint64_t)s);
+        sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_SERVICE_LENGTH + s, &sv->length),
+                     service_end, run, (uint64_t)s);
     }
 }
 
@@ -279,6 +279,7 @@ static void service_wake(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
     (void)sim;
+    SIM_ASSERT(arg < (uint64_t)run->p->n_services, "service %llu", (unsigned long long)arg);
     run->service[arg].wake = 0;
     try_start(run, (int)arg);
 }
@@ -286,8 +287,10 @@ static void service_wake(struct sim *sim, void *obj, uint64_t arg)
 static void service_end(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
+    SIM_ASSERT(arg < (uint64_t)run->p->n_services, "service %llu", (unsigned long long)arg);
     struct care_service_rt *rt = &run->service[arg];
 
+    SIM_ASSERT(rt->busy > 0, "service %llu ends a place with none in use", (unsigned long long)arg);
     rt->busy--;
     twavg_set(&rt->busy_tw, sim->now, rt->busy);
     try_start(run, (int)arg);
@@ -298,7 +301,10 @@ static void linkage_done(struct sim *sim, void *obj, uint64_t arg)
     struct care_run *run = obj;
     uint32_t id = (uint32_t)(arg & 0xffffffffu);
     int need = (int)(arg >> 32);
+    CARE_ASSERT_CLIENT(run, id);
     struct care_client *c = &run->cl[id];
+    SIM_ASSERT(need < run->p->n_needs && c->model >= 0 && (c->delayed & (1u << need)),
+               "client %u: linkage of need %d (model %d)", id, need, c->model);
     const struct care_model *md = &run->p->model[c->model];
     int s = run->p->need[need].service;
     (void)sim;
@@ -329,11 +335,15 @@ void care_link_needs(struct care_run *run, uint32_t id, bool at_start)
             continue;
         }
         bool in_house = md->in_house[p->need[i].service];
-        if (!in_house && gsl_rng_uniform(&c->care.r) >= md->linkage) {
+        /* Both drawn on every attempt, in-house or not, linked or not: the k-th draws of a need
+         * belong to its k-th attempt in every scenario. */
+        double u = care_uniform(run, id, CARE_DRAW_LINKAGE + i);
+        double days = care_uniform(run, id, CARE_DRAW_LINKAGE_DAYS + i);
+        if (!in_house && u >= md->linkage) {
             continue;
         }
-        double delay =
-            md->linkage_days > 0 ? gsl_ran_exponential(&c->care.r, md->linkage_days) : 0.0;
+        /* Exponential of mean linkage_days by inversion. */
+        double delay = md->linkage_days > 0 ? -md->linkage_days * log1p(-days) : 0.0;
         c->delayed |= (uint16_t)(1u << i);
         c->ev_need[i] = sim_schedule(&run->sim, delay, linkage_done, run, ITEM(id, i));
     }
@@ -355,4 +365,11 @@ void care_services_drop(struct care_run *run, uint32_t id)
     }
     c->delayed = 0;
     c->queued = 0;
+}
+
+void care_services_name_events(struct sim *sim)
+{
+    sim_name_event(sim, service_wake, "service_wake");
+    sim_name_event(sim, service_end, "service_end");
+    sim_name_event(sim, linkage_done, "linkage_done");
 }

@@ -22,6 +22,14 @@
 
 #include "sim/cfg.h"
 
+/* Testing hook (tests/test_streams.c): a model may report each random draw of an entity
+ * (MODEL_TRACE_DRAW: what is the model's decision, value the variate) and each step of its
+ * journey (MODEL_TRACE_STAGE: what is the stage entered) at time t. Off (NULL) in normal runs;
+ * a run with it set produces the same results. */
+enum model_trace_kind { MODEL_TRACE_DRAW, MODEL_TRACE_STAGE };
+typedef void model_trace_fn(void *ctx, enum model_trace_kind kind, uint32_t entity, int what,
+                            double t, double value);
+
 /* What one replication produced. metrics has room for the scenario's n_metrics values. */
 /* Which way a metric is better, for figures and reports that mark the preferred direction. */
 enum metric_better { METRIC_LOWER_BETTER = -1, METRIC_NEITHER = 0, METRIC_HIGHER_BETTER = 1 };
@@ -37,11 +45,13 @@ struct metric_desc {
 };
 
 struct model_run {
-    double *metrics;     /* per metric; NaN where undefined (no customers, say) */
-    double *series;      /* [s * n_points + k]: series s at point k; NULL when none */
-    uint64_t n_events;   /* events executed, warm-up included */
-    uint64_t n_entities; /* customers or clients that completed after warm-up */
-    char err[256];       /* why the run failed, when model_run() returns nonzero */
+    double *metrics;       /* per metric; NaN where undefined (no customers, say) */
+    double *series;        /* [s * n_points + k]: series s at point k; NULL when none */
+    uint64_t n_events;     /* events executed, warm-up included */
+    uint64_t n_entities;   /* customers or clients that completed after warm-up */
+    char err[256];         /* why the run failed, when model_run() returns nonzero */
+    model_trace_fn *trace; /* testing hook, NULL in normal runs (see model_trace_fn) */
+    void *trace_ctx;       /* passed to trace */
 };
 
 struct model_ops {

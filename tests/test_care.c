@@ -9,6 +9,7 @@
  */
 #include <math.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -17,12 +18,15 @@
 
 #include <cmocka.h>
 #include <gsl/gsl_cdf.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "analysis/ci.h"
 #include "analysis/experiment.h"
-#include "models/care.h"
+#include "models/care_int.h"
 #include "models/model.h"
 #include "sim/cfg.h"
+#include "sim/sim.h"
 #include "support.h"
 
 #define BASELINE "scenarios/care/baseline.cfg"
@@ -213,6 +217,122 @@ static void test_referral_lists_of_wrong_type_are_reported(void **state)
     }
 }
 
+/* Loads a scenario file as it is. */
+static struct scenario *load_plain(struct cfg *c, const char *path)
+{
+    cfg_init(c);
+    assert_true(cfg_load_file(c, path));
+    struct scenario *sc = scenario_load(c);
+    assert_non_null(sc);
+    return sc;
+}
+
+/* Every metric and series describes itself: non-empty unique name, a unit and a label. */
+static void assert_descriptors(const struct scenario *sc)
+{
+    for (int i = 0; i < sc->n_metrics; i++) {
+        const struct metric_desc *d = scenario_metric(sc, i);
+        assert_non_null(d);
+        assert_true(d->name && d->name[0] && d->unit && d->unit[0] && d->label && d->label[0]);
+        assert_true(d->better >= METRIC_LOWER_BETTER && d->better <= METRIC_HIGHER_BETTER);
+        assert_string_equal(scenario_metric_name(sc, i), d->name);
+        for (int j = 0; j < i; j++) {
+            if (strcmp(scenario_metric(sc, j)->name, d->name) == 0) {
+                fail_msg("metric %s appears twice", d->name);
+            }
+        }
+    }
+    for (int i = 0; i < sc->n_series; i++) {
+        const struct metric_desc *d = scenario_series(sc, i);
+        assert_true(d->name && d->name[0] && d->unit && d->unit[0] && d->label && d->label[0]);
+    }
+}
+
+static void test_metrics_describe_themselves(void **state)
+{
+    (void)state;
+    struct cfg c, q;
+    struct scenario *sc = load_plain(&c, BASELINE);
+    struct scenario *mm1 = load_plain(&q, "scenarios/verify/mm1.cfg");
+
+    assert_descriptors(sc);
+    assert_descriptors(mm1);
+    /* The headline outcomes docs/model.md (section 1.2) names, and no other. */
+    static const char *const headline[] = {
+        "crises",         "ed_visits", "admissions", "bed_days", "wait_coordination_days",
+        "unmet_need_days"};
+    int n_headline = 0;
+    for (int i = 0; i < sc->n_metrics; i++) {
+        bool listed = false;
+        for (size_t k = 0; k < sizeof headline / sizeof headline[0]; k++) {
+            listed |= strcmp(scenario_metric_name(sc, i), headline[k]) == 0;
+        }
+        assert_int_equal(scenario_is_headline(sc, i), listed);
+        n_headline += listed;
+    }
+    assert_int_equal(n_headline, 6);
+    for (int i = 0; i < mm1->n_metrics; i++) {
+        assert_true(scenario_is_headline(mm1, i)); /* every network metric, as before */
+    }
+    const struct metric_desc *crises = NULL;
+    for (int i = 0; i < sc->n_metrics; i++) {
+        if (strcmp(scenario_metric_name(sc, i), "crises") == 0) {
+            crises = scenario_metric(sc, i);
+        }
+    }
+    assert_non_null(crises);
+    assert_string_equal(crises->unit, "per 100 client-years");
+    assert_int_equal(crises->better, METRIC_LOWER_BETTER);
+    scenario_destroy(mm1);
+    cfg_fini(&q);
+    scenario_destroy(sc);
+    cfg_fini(&c);
+}
+
+static void boom(struct sim *sim, void *obj, uint64_t arg)
+{
+    (void)obj;
+    SIM_ASSERT(arg == 0, "test: the precondition fails (arg %llu)", (unsigned long long)arg);
+    (void)sim;
+}
+
+/* A failed assertion inside an event reports the replication, the simulated time and the event
+ * (the kernel's per-thread failure context). Run in a child, which aborts. */
+static void test_assert_report_names_replication_time_event(void **state)
+{
+    (void)state;
+    int fd[2];
+    assert_int_equal(pipe(fd), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(fd[1], 2);
+        close(fd[0]);
+        struct sim sim;
+        sim_init(&sim, 3);
+        sim.time_unit = "day";
+        sim_name_event(&sim, boom, "boom");
+        sim_schedule_at(&sim, 1234.5, boom, NULL, 7);
+        sim_run(&sim, 2000.0);
+        _exit(0);
+    }
+    close(fd[1]);
+    char buf[1024] = {0};
+    size_t n = 0;
+    ssize_t k;
+    while (n + 1 < sizeof buf && (k = read(fd[0], buf + n, sizeof buf - 1 - n)) > 0) {
+        n += (size_t)k;
+    }
+    close(fd[0]);
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    printf("  %s", buf);
+    assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT);
+    assert_non_null(strstr(buf, "test: the precondition fails (arg 7)"));
+    assert_non_null(strstr(buf, "(replication 3, day 1234.5, event boom)"));
+}
+
 /* Every replication ends with the audit passing (a failure would fail experiment_run). */
 static void test_baseline_runs_and_audits(void **state)
 {
@@ -225,6 +345,21 @@ static void test_baseline_runs_and_audits(void **state)
     assert_inside(mean(&r, "bed_occupancy"), 0.0, 1.0);
     assert_inside(mean(&r, "missed_contacts_pct"), 0.0, 100.0);
     assert_inside(mean(&r, "followup_7d_pct"), 0.0, 100.0);
+    /* Each value sits next to its name: identities between metrics computed in different rows
+     * hold (the caseload is the sum of the models', a referral goes to a model or is
+     * signposted). */
+    double caseload = 0, referred = 0;
+    for (int i = 0; i < r.sc->n_metrics; i++) {
+        const char *name = scenario_metric_name(r.sc, i);
+        const char *dot = strchr(name, '.');
+        if (dot && strcmp(dot, ".caseload") == 0) {
+            caseload += mean(&r, name);
+        } else if (dot && strcmp(dot, ".referrals_pct") == 0) {
+            referred += mean(&r, name);
+        }
+    }
+    assert_close(mean(&r, "caseload"), caseload, 1e-9, 1e-9);
+    assert_close(referred + mean(&r, "signposted_pct"), 100.0, 1e-9, 1e-9);
     result_fini(&r);
 }
 
@@ -411,6 +546,8 @@ int main(void)
         cmocka_unit_test(test_baseline_has_no_warnings),
         cmocka_unit_test(test_planner_mistakes_warn),
         cmocka_unit_test(test_referral_lists_of_wrong_type_are_reported),
+        cmocka_unit_test(test_metrics_describe_themselves),
+        cmocka_unit_test(test_assert_report_names_replication_time_event),
         cmocka_unit_test(test_baseline_runs_and_audits),
         cmocka_unit_test(test_audit_catches_a_lost_client),
         cmocka_unit_test(test_reproducible),
