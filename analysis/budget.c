@@ -12,6 +12,8 @@
 
 /* The pilot stops doubling its horizon once a replication takes this much CPU time. */
 #define PILOT_SECONDS 0.02
+/* At most this many points of a sweep or variants of a sensitivity analysis get a pilot. */
+#define BUDGET_SAMPLE 8
 /* Warn beyond this much estimated wall time. */
 #define WARN_SECONDS 3600.0
 /* Refuse results that need more than this share of the machine's memory (the rest is the
@@ -44,7 +46,12 @@ static double bytes_per_replication(const struct scenario *sc)
 static bool pilot(const struct scenario *sc, double *events_per_time, double *seconds_per_event)
 {
     struct scenario p = *sc;
+    /* From a short horizon whatever the full one (10^15 days must not make the pilot long):
+     * a millionth of it, at most 64 time units, at least one period of the series. */
     double h = sc->horizon / 1048576.0;
+    if (h > 64.0) {
+        h = 64.0;
+    }
     if (sc->ops->series_period > 0 && h < sc->ops->series_period) {
         h = sc->ops->series_period;
     }
@@ -87,7 +94,8 @@ static double machine_bytes(void)
     return pages > 0 && size > 0 ? (double)pages * (double)size : 0;
 }
 
-void budget_add(struct budget *b, const struct scenario *sc, long reps, long copies, bool run_pilot)
+/* Memory for copies runs of reps replications of sc. */
+static void add_memory(struct budget *b, const struct scenario *sc, long reps, long copies)
 {
     b->result_bytes += (double)copies * (double)reps * bytes_per_replication(sc);
     double per_thread = 8.0 * sc->n_series * (double)sc->n_points + 8.0 * sc->n_metrics;
@@ -95,27 +103,90 @@ void budget_add(struct budget *b, const struct scenario *sc, long reps, long cop
         b->thread_bytes = per_thread;
     }
     b->replications += copies * reps;
-    /* No pilot for an experiment refused for its memory anyway. */
-    double machine = machine_bytes();
-    if (machine > 0 && b->result_bytes > machine) {
-        run_pilot = false;
-    }
-    if (!run_pilot || b->seconds < 0) {
-        if (!run_pilot) {
-            b->seconds = -1;
-            b->events = -1;
-        }
-        return;
-    }
+}
+
+/* Events and CPU seconds of one full replication of sc, from its pilot; false when unknown. */
+static bool replication_cost(const struct scenario *sc, double *events, double *seconds)
+{
     double rate, cost;
     if (!pilot(sc, &rate, &cost)) {
+        return false;
+    }
+    *events = rate * sc->horizon;
+    *seconds = *events * cost;
+    return true;
+}
+
+static bool too_big_anyway(const struct budget *b)
+{
+    double machine = machine_bytes();
+    return machine > 0 && b->result_bytes > machine;
+}
+
+void budget_add(struct budget *b, const struct scenario *sc, long reps, long copies, bool run_pilot)
+{
+    add_memory(b, sc, reps, copies);
+    /* No pilot for an experiment refused for its memory anyway. */
+    if (!run_pilot || too_big_anyway(b) || b->seconds < 0) {
         b->seconds = -1;
         b->events = -1;
         return;
     }
-    double events = rate * sc->horizon * (double)reps * (double)copies;
-    b->events += events;
-    b->seconds += events * cost;
+    double events, seconds;
+    if (!replication_cost(sc, &events, &seconds)) {
+        b->seconds = -1;
+        b->events = -1;
+        return;
+    }
+    b->events += events * (double)reps * (double)copies;
+    b->seconds += seconds * (double)reps * (double)copies;
+}
+
+void budget_add_many(struct budget *b, const struct scenario *const *sc, long n, long reps)
+{
+    long longest = 0;
+    for (long i = 0; i < n; i++) {
+        add_memory(b, sc[i], reps, 1);
+        longest = sc[i]->horizon > sc[longest]->horizon ? i : longest;
+    }
+    if (too_big_anyway(b) || b->seconds < 0 || n == 0) {
+        b->seconds = -1;
+        b->events = -1;
+        return;
+    }
+    /* The points that differ most (first, last, longest) and a few between: their mean cost
+     * stands for every point's. */
+    long pick[BUDGET_SAMPLE];
+    int k = 0;
+    pick[k++] = 0;
+    if (n > 1) {
+        pick[k++] = n - 1;
+    }
+    if (longest != 0 && longest != n - 1) {
+        pick[k++] = longest;
+    }
+    for (int j = 1; k < BUDGET_SAMPLE && j < BUDGET_SAMPLE - 2 && n > BUDGET_SAMPLE; j++) {
+        pick[k++] = j * (n - 1) / (BUDGET_SAMPLE - 2);
+    }
+    if (n <= BUDGET_SAMPLE) {
+        k = 0;
+        for (long i = 0; i < n; i++) {
+            pick[k++] = i;
+        }
+    }
+    double events = 0, seconds = 0;
+    for (int j = 0; j < k; j++) {
+        double e, s;
+        if (!replication_cost(sc[pick[j]], &e, &s)) {
+            b->seconds = -1;
+            b->events = -1;
+            return;
+        }
+        events += e;
+        seconds += s;
+    }
+    b->events += events / k * (double)n * (double)reps;
+    b->seconds += seconds / k * (double)n * (double)reps;
 }
 
 static long n_cpus(void)
@@ -169,6 +240,10 @@ static void count_text(double x, char *buf, size_t n)
     static const char *const words[] = {"thousand", "million", "billion", "trillion"};
     if (x < 1e4) {
         snprintf(buf, n, "%.0f", x);
+        return;
+    }
+    if (x >= 1e15) {
+        snprintf(buf, n, "%.3g", x);
         return;
     }
     int w = -1;

@@ -40,6 +40,10 @@ void budget_add(struct budget *b, const struct scenario *sc, long reps, long cop
 /* The verdict for this machine, and a sentence for the user (what is needed, against what the
  * machine has, and what to change) into msg. */
 enum budget_verdict budget_judge(const struct budget *b, char *msg, size_t n);
+/* Adds one run of reps replications of each of the n scenarios (a sweep's points, a
+ * sensitivity analysis's variants): memory for every one, time from the pilots of a few (the
+ * first, the last, the longest and some between), their mean standing for every point. */
+void budget_add_many(struct budget *b, const struct scenario *const *sc, long n, long reps);
 /* One line: "memory about 12 MB, time about 3 s on 2 threads (pilot: ...)". */
 void budget_describe(const struct budget *b, char *buf, size_t n);
 

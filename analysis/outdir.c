@@ -116,6 +116,17 @@ static void split(const char *dest, char **dir, char **base)
     free(copy);
 }
 
+/* dest without trailing slashes ("res/" names res itself, never what a link res points to). */
+static char *normalise(const char *dest)
+{
+    char *d = xstrdup(dest);
+    size_t n = strlen(d);
+    while (n > 1 && d[n - 1] == '/') {
+        d[--n] = '\0';
+    }
+    return d;
+}
+
 static char *join(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
@@ -289,9 +300,11 @@ static bool known_name(const char *name)
            ends_with(name, ".timeseries.csv");
 }
 
-/* figures/ as plot writes it: a real folder of regular files. */
+/* figures/ as plot writes it: a real folder of regular files, each a figure (PNG, SVG, PDF),
+ * its gnuplot script or its data. */
 static bool figures_ok(const char *path)
 {
+    static const char *const kinds[] = {".png", ".svg", ".pdf", ".gp", ".dat"};
     DIR *d = opendir(path);
     bool ok = d != NULL;
     struct dirent *e;
@@ -300,15 +313,80 @@ static bool figures_ok(const char *path)
         if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) {
             continue;
         }
+        bool known = false;
+        for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+            known |= ends_with(e->d_name, kinds[i]);
+        }
         char *p = join(path, e->d_name);
         struct stat st;
-        ok = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+        ok = known && lstat(p, &st) == 0 && S_ISREG(st.st_mode);
         free(p);
     }
     if (d) {
         closedir(d);
     }
     return ok;
+}
+
+/* Whether the lock file at path is free (its run is over): takes it for a moment. */
+static bool lock_is_free(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        return errno == ENOENT;
+    }
+    bool is_free = flock(fd, LOCK_EX | LOCK_NB) == 0;
+    close(fd);
+    return is_free;
+}
+
+/* Whether s is six characters of a mkstemp name, optionally followed by tail. */
+static bool temp_suffix(const char *s, const char *tail)
+{
+    for (int i = 0; i < 6; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) {
+            return false;
+        }
+    }
+    return s[6] == '\0' || (tail && strcmp(s + 6, tail) == 0);
+}
+
+/* One of ccsim's own temporaries inside a results folder: plot's and report's staging folders
+ * and locks (".figures.ccsim-partial-XXXXXX", ".figures.ccsim-lock", the same for report),
+ * and the partial folder and lock of a run writing a folder inside this one. Anything else
+ * hidden is not ccsim's. When it is, *lock gets the lock file that says whether its writer is
+ * still alive (the caller frees it). */
+static bool own_temporary(const char *dir, const char *name, char **lock)
+{
+    static const char *const stages[] = {".figures", ".report"};
+    *lock = NULL;
+    for (size_t i = 0; i < sizeof stages / sizeof stages[0]; i++) {
+        size_t n = strlen(stages[i]);
+        if (strncmp(name, stages[i], n) != 0) {
+            continue;
+        }
+        const char *rest = name + n;
+        if (strcmp(rest, ".ccsim-lock") == 0 ||
+            (strncmp(rest, ".ccsim-partial-", 15) == 0 && temp_suffix(rest + 15, ".old"))) {
+            char lock_name[32];
+            snprintf(lock_name, sizeof lock_name, "%s.ccsim-lock", stages[i]);
+            *lock = join(dir, lock_name);
+            return true;
+        }
+    }
+    const char *tag = strstr(name + 1, WRITING_TAG);
+    if (!tag) {
+        return false;
+    }
+    const char *sfx = tag + strlen(WRITING_TAG);
+    if (!temp_suffix(sfx, ".lock") && !temp_suffix(sfx, ".old")) {
+        return false;
+    }
+    char lock_name[NAME_MAX + 8];
+    snprintf(lock_name, sizeof lock_name, "%.*s.lock", (int)(sfx + 6 - name), name);
+    *lock = join(dir, lock_name);
+    return true;
 }
 
 bool outdir_is_results(const char *path, char *err, size_t err_len)
@@ -360,13 +438,25 @@ bool outdir_is_results(const char *path, char *err, size_t err_len)
             continue;
         }
         char *p = join(path, name);
-        bool is_reg = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
-        bool is_dir = !is_reg && S_ISDIR(st.st_mode);
+        bool got = lstat(p, &st) == 0;
+        bool is_reg = got && S_ISREG(st.st_mode), is_dir = got && S_ISDIR(st.st_mode);
         bool fine;
         if (strcmp(name, "figures") == 0) {
             fine = is_dir && figures_ok(p);
-        } else if (name[0] == '.' && strstr(name, ".ccsim-")) {
-            fine = is_reg || is_dir; /* plot's or report's own temporaries */
+        } else if (name[0] == '.') {
+            char *lock = NULL;
+            fine = (is_reg || is_dir) && own_temporary(path, name, &lock);
+            if (fine && !lock_is_free(lock)) {
+                snprintf(err, err_len,
+                         "%s: ccsim is writing into it now (%s is held); --force never replaces "
+                         "a folder in use (wait for it to finish)",
+                         path, lock);
+                free(lock);
+                free(p);
+                ok = false;
+                break;
+            }
+            free(lock);
         } else if (strcmp(name, "manifest.json") == 0 || strcmp(name, "report.html") == 0 ||
                    strcmp(name, "report.pdf") == 0) {
             fine = is_reg;
@@ -391,9 +481,9 @@ bool outdir_is_results(const char *path, char *err, size_t err_len)
 
 /* ---- checks before any work ----------------------------------------------------------------- */
 
-int outdir_check(const char *dest, bool force, char *err, size_t err_len)
+int outdir_check(const char *dest_given, bool force, char *err, size_t err_len)
 {
-    char *dir, *base;
+    char *dir, *base, *dest = normalise(dest_given);
     struct stat st;
     int rc = 0;
 
@@ -443,6 +533,7 @@ int outdir_check(const char *dest, bool force, char *err, size_t err_len)
     }
     free(dir);
     free(base);
+    free(dest);
     return rc;
 }
 
@@ -458,8 +549,11 @@ int outdir_check_inputs(const char *dest, const char *const *inputs, int n, char
                         size_t err_len)
 {
     char real_dest[PATH_MAX], real[PATH_MAX];
+    char *d = normalise(dest);
+    bool there = realpath(d, real_dest) != NULL;
 
-    if (!realpath(dest, real_dest)) {
+    free(d);
+    if (!there) {
         return 0; /* nothing there to replace */
     }
     for (int i = 0; i < n; i++) {
@@ -482,18 +576,6 @@ int outdir_check_inputs(const char *dest, const char *const *inputs, int n, char
 }
 
 /* ---- debris of runs that died --------------------------------------------------------------- */
-
-/* Whether the lock file at path is free (its run is over): takes it for a moment. */
-static bool lock_is_free(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        return errno == ENOENT;
-    }
-    bool is_free = flock(fd, LOCK_EX | LOCK_NB) == 0;
-    close(fd);
-    return is_free;
-}
 
 /* The destination a lock file names (its first line), into buf; false when unreadable. */
 static bool lock_destination(const char *path, char *buf, size_t n)
@@ -723,7 +805,7 @@ int outdir_begin(struct outdir *o, const char *dest, bool force, char *err, size
         forget(o);
         return -e;
     }
-    o->dest = xstrdup(dest);
+    o->dest = normalise(dest);
     o->force = force;
     return 0;
 }

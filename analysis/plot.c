@@ -123,7 +123,8 @@ static int choose_metrics(char **names, int n, const char **out, int max)
 static struct {
     char tmp[PLOT_PATH_MAX];
     char lock[PLOT_PATH_MAX];
-    volatile sig_atomic_t is_armed;
+    volatile sig_atomic_t is_armed;      /* tmp exists and is ours */
+    volatile sig_atomic_t is_lock_armed; /* the lock file exists and is ours */
 } slots[N_SLOTS];
 static volatile sig_atomic_t gnuplot_pid;
 
@@ -170,6 +171,9 @@ void plot_on_signal(void)
         if (slots[i].is_armed) {
             slots[i].is_armed = 0;
             remove_flat_signal_safe(slots[i].tmp);
+        }
+        if (slots[i].is_lock_armed) {
+            slots[i].is_lock_armed = 0;
             unlink(slots[i].lock);
         }
     }
@@ -246,7 +250,7 @@ int plot_stage_begin(struct plot_stage *s, const char *dir, const char *name, ch
     s->lock_fd = -1;
     s->slot = -1;
     for (int i = 0; i < N_SLOTS && s->slot < 0; i++) {
-        s->slot = slots[i].is_armed ? -1 : i;
+        s->slot = slots[i].is_armed || slots[i].is_lock_armed ? -1 : i;
     }
     SIM_ASSERT(s->slot >= 0, "more than %d staging folders at once", N_SLOTS);
     snprintf(prefix, sizeof prefix, ".%s.ccsim-partial-", name);
@@ -264,6 +268,7 @@ int plot_stage_begin(struct plot_stage *s, const char *dir, const char *name, ch
     if (s->lock_fd < 0) {
         return -1;
     }
+    slots[s->slot].is_lock_armed = 1;
     /* Holding the lock, any staging folder of this name is a leftover of a killed process. */
     DIR *d = opendir(dir);
     for (struct dirent *e; d && (e = readdir(d)) != NULL;) {
@@ -274,10 +279,12 @@ int plot_stage_begin(struct plot_stage *s, const char *dir, const char *name, ch
         size_t len = strlen(e->d_name);
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
         snprintf(dest, sizeof dest, "%s/%s", dir, name);
-        struct stat st;
-        /* A replacement killed between its two renames: the old folder goes back. */
-        if (len > 4 && strcmp(e->d_name + len - 4, ".old") == 0 && lstat(dest, &st) != 0 &&
-            errno == ENOENT && rename(path, dest) == 0) {
+        struct stat st, old_st;
+        /* A replacement killed between its two renames: the old folder (a real one, never a
+         * link) goes back. */
+        if (len > 4 && strcmp(e->d_name + len - 4, ".old") == 0 && lstat(path, &old_st) == 0 &&
+            S_ISDIR(old_st.st_mode) && lstat(dest, &st) != 0 && errno == ENOENT &&
+            rename(path, dest) == 0) {
             continue;
         }
         remove_tree(path);
@@ -290,6 +297,7 @@ int plot_stage_begin(struct plot_stage *s, const char *dir, const char *name, ch
         snprintf(err, err_len, "cannot create a folder in %s: %s", dir, strerror(errno));
         slots[s->slot].is_armed = 0;
         unlink(s->lock);
+        slots[s->slot].is_lock_armed = 0;
         close(s->lock_fd);
         s->lock_fd = -1;
         return -1;
@@ -365,6 +373,7 @@ void plot_stage_end(struct plot_stage *s)
     }
     if (s->lock_fd >= 0) {
         unlink(s->lock);
+        slots[s->slot].is_lock_armed = 0;
         close(s->lock_fd);
         s->lock_fd = -1;
     }
@@ -546,7 +555,9 @@ static void script_head(FILE *f, const char *name, const char *what)
 }
 
 /* A gnuplot double-quoted string: quote and backslash escaped, control characters (a line end
- * in a name) as octal escapes, so that no name can end the string or the line. */
+ * in a name) as octal escapes, so that no name can end the string or the line; a backquote
+ * (gnuplot runs `...` as a shell command anywhere on a line) and '@' (a macro) as octal escapes
+ * too, so that no name runs anything. */
 static void label(FILE *f, const char *s)
 {
     fputc('"', f);
@@ -554,7 +565,7 @@ static void label(FILE *f, const char *s)
         if (*c == '"' || *c == '\\') {
             fputc('\\', f);
             fputc(*c, f);
-        } else if (*c < 0x20 || *c == 0x7f) {
+        } else if (*c < 0x20 || *c == 0x7f || *c == '`' || *c == '@') {
             fprintf(f, "\\%03o", *c);
         } else {
             fputc(*c, f);

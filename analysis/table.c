@@ -38,8 +38,9 @@ FILE *table_open(const char *path, long *size, char *err, size_t err_len)
         errno = e;
         return NULL;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        int e = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+    bool stat_ok = fstat(fd, &st) == 0;
+    if (!stat_ok || !S_ISREG(st.st_mode)) {
+        int e = stat_ok && S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
         snprintf(err, err_len, "%s: %s (a regular file is expected)", path,
                  e == EISDIR ? "a folder, not a file" : "not a regular file");
         close(fd);

@@ -231,6 +231,10 @@ static bool parse_count(const char *opt, const char *text, long long lo, long lo
 
     errno = 0;
     long long v = strtoll(text, &end, 10);
+    if (errno == ERANGE && end != text && *end == '\0') {
+        fprintf(stderr, "ccsim: %s: %s is out of range (integer %lld..%lld)\n", opt, text, lo, hi);
+        return false;
+    }
     if (errno || end == text || *end != '\0') {
         fprintf(stderr, "ccsim: %s: '%s' is not a whole number (integer %lld..%lld)\n", opt, text,
                 lo, hi);
@@ -1033,7 +1037,7 @@ static int cmd_sweep(int argc, char **argv)
     if (rc == 0) {
         struct budget b;
         budget_init(&b, (int)o.threads);
-        budget_add(&b, sc[0], reps, n, true);
+        budget_add_many(&b, (const struct scenario *const *)sc, n, reps);
         rc = check_budget(&b);
     }
     struct manifest m = {.argc = argc,
@@ -1189,7 +1193,13 @@ static int cmd_sensitivity(int argc, char **argv)
     if (rc == 0) {
         struct budget b;
         budget_init(&b, (int)o.threads);
-        budget_add(&b, base, reps, 2L * n + 1, true);
+        const struct scenario **all = xcalloc((size_t)(2 * n + 1), sizeof *all);
+        all[0] = base;
+        for (int v = 0; v < 2 * n; v++) {
+            all[v + 1] = sc[v];
+        }
+        budget_add_many(&b, all, 2L * n + 1, reps);
+        free(all);
         rc = check_budget(&b);
     }
     struct manifest m = {.argc = argc,

@@ -283,6 +283,85 @@ static void test_destination_appearing_keeps_results(void **state)
     assert_int_equal(count_named(root, "ccsim-"), 0);
 }
 
+/* Hidden entries and figures/ are ccsim's only when named as ccsim names them; a folder in use
+ * (a run writing a folder inside it, a drawing) is never replaced; a trailing slash changes
+ * nothing. */
+static void test_force_is_exact_about_what_is_ccsims(void **state)
+{
+    (void)state;
+    char err[1024];
+
+    make_results(at("res"), 1);
+    assert_int_equal(mkdir(at("res/.my.ccsim-backup"), 0777), 0);
+    write_file(at("res/.my.ccsim-backup/data"), "precious");
+    assert_int_not_equal(outdir_check(at("res"), true, err, sizeof err), 0);
+    assert_non_null(strstr(err, ".my.ccsim-backup"));
+    unlink(at("res/.my.ccsim-backup/data"));
+    assert_int_equal(rmdir(at("res/.my.ccsim-backup")), 0);
+
+    assert_int_equal(mkdir(at("res/figures"), 0777), 0);
+    write_file(at("res/figures/outcomes.png"), "png");
+    write_file(at("res/figures/notes.txt"), "mine");
+    assert_int_not_equal(outdir_check(at("res"), true, err, sizeof err), 0);
+    assert_non_null(strstr(err, "figures"));
+    unlink(at("res/figures/notes.txt"));
+    assert_int_equal(outdir_check(at("res"), true, err, sizeof err), 0);
+
+    /* A run writing res/sub: its partial folder and held lock sit inside res. */
+    int ready[2], go[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(go), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct outdir od;
+        char c = 0;
+        if (outdir_begin(&od, at("res/sub"), false, err, sizeof err) != 0) {
+            _exit(1);
+        }
+        if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1) {
+            _exit(1);
+        }
+        _exit(0);
+    }
+    char c;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    assert_int_not_equal(outdir_check(at("res"), true, err, sizeof err), 0);
+    assert_non_null(strstr(err, "writing into it now"));
+    assert_int_equal(write(go[1], "g", 1), 1);
+    waitpid(pid, NULL, 0);
+    /* Its debris, once its lock is free, goes with the folder. */
+    assert_int_equal(outdir_check(at("res"), true, err, sizeof err), 0);
+    close(ready[0]);
+    close(ready[1]);
+    close(go[0]);
+    close(go[1]);
+
+    /* A drawing in progress holds .figures.ccsim-lock. */
+    int fd = open(at("res/.figures.ccsim-lock"), O_RDWR | O_CREAT, 0600);
+    assert_true(fd >= 0);
+    assert_int_equal(flock(fd, LOCK_EX), 0);
+    assert_int_not_equal(outdir_check(at("res"), true, err, sizeof err), 0);
+    assert_non_null(strstr(err, "writing into it now"));
+    close(fd);
+    assert_int_equal(outdir_check(at("res"), true, err, sizeof err), 0);
+
+    /* A trailing slash names the link, not its target. */
+    assert_int_equal(symlink("res", at("link")), 0);
+    assert_int_not_equal(outdir_check(at("link/"), true, err, sizeof err), 0);
+    assert_non_null(strstr(err, "symbolic link"));
+    assert_int_equal(symlink("nowhere", at("dang")), 0);
+    assert_int_not_equal(outdir_check(at("dang/"), false, err, sizeof err), 0);
+    assert_non_null(strstr(err, "link to nothing"));
+    /* And a results folder given with one is replaced in place, not nested. */
+    make_results(at("res2"), 1);
+    char slash[600];
+    snprintf(slash, sizeof slash, "%s/", at("res2"));
+    make_results(slash, 2);
+    assert_true(exists(at("res2/file1.csv")));
+    assert_int_equal(count_named(at("res2"), "-2"), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -292,6 +371,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_live_partial_kept_dead_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_aside_results_restored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destination_appearing_keeps_results, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_force_is_exact_about_what_is_ccsims, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

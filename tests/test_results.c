@@ -547,6 +547,37 @@ static void test_report_escapes_names(void **state)
     assert_null(strstr(buf, "<x>"));
 }
 
+/* A name with a backquote or '@' reaches gnuplot as text: it never runs a command (gnuplot
+ * substitutes `...` anywhere on a line). Drawn for real, when gnuplot is here. */
+static void test_plot_names_run_nothing(void **state)
+{
+    struct fixture *fx = *state;
+    char err[1024], path[600];
+
+    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+        skip();
+    }
+    put_text(fx, "manifest.json", manifest_ok);
+    put_text(fx, "comparison.csv",
+             "metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high\n"
+             "crises,base,12.385,11.02,13.75,NA,NA,NA\n"
+             "crises,x`touch PWNED`@y,10.25,9.5,11,-2.135,-2.9,-1.37\n");
+    int n = plot_folder(fx->dir, err, sizeof err);
+    assert_true(n >= 1);
+    path_of(fx, "figures/PWNED", path, sizeof path);
+    assert_int_not_equal(access(path, F_OK), 0);
+    assert_int_not_equal(access("PWNED", F_OK), 0);
+    path_of(fx, "figures/outcomes.gp", path, sizeof path);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char buf[1 << 16];
+    size_t got = fread(buf, 1, sizeof buf - 1, f);
+    buf[got] = '\0';
+    fclose(f);
+    assert_null(strchr(buf, '`'));
+    assert_non_null(strstr(buf, "x\\140touch PWNED\\140\\100y"));
+}
+
 /* ---- the fuzzer's inputs ------------------------------------------------------------------ */
 
 static void replay_folder(const char *dir, const char *base, int *n)
@@ -610,6 +641,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_swap_replaces_figures_and_keeps_them_on_failure, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_report_escapes_names, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_plot_names_run_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fuzz_results_inputs_replay, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -37,4 +37,20 @@ fi
 "$CCSIM" check "$mm1" --set horizon=1e11 >"$tmp/out" 2>&1 || bad "check of a long run failed"
 grep -q "warning: the experiment will take about .* h\|warning: the experiment will take about .* days" \
     "$tmp/out" || bad "no warning for a run of many hours: $(head -n 3 "$tmp/out")"
+# A horizon of 10^15 time units: the pilot stays short (it starts from a short horizon whatever
+# the full one), and a sweep is judged by its costliest points, not by its first.
+sed 's/^horizon = .*/horizon = 1e15;/' "$mm1" >"$tmp/h.cfg"
+timeout 20 "$CCSIM" check "$tmp/h.cfg" >"$tmp/out" 2>&1 || bad "check of a 10^15 horizon: $(cat "$tmp/out")"
+timeout 20 "$CCSIM" sweep "$mm1" --vary horizon=100000:1e12:999999900000 -r 2 -o "$tmp/sw" \
+    >"$tmp/out" 2>&1 &
+sweep=$!
+i=0
+while [ $i -lt 100 ] && ! grep -q "warning: the experiment will take about" "$tmp/out"; do
+    sleep 0.1
+    i=$((i + 1))
+done
+kill "$sweep" 2>/dev/null
+wait "$sweep" 2>/dev/null
+grep -q "warning: the experiment will take about" "$tmp/out" ||
+    bad "a sweep whose last point takes days was not warned of: $(cat "$tmp/out")"
 exit $fail
