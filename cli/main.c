@@ -2,7 +2,8 @@
  * ccsim — the command-line program.
  *
  * Exit status: 0 done; 1 failed while running (a replication failed, a file could not be
- * written); 2 bad command line or scenario (nothing is run and nothing is written).
+ * written); 2 bad command line or scenario (nothing is run and nothing is written). Every
+ * command returns a code of sim/error.h, and ccsim_exit_status() alone turns it into the status.
  */
 #include <errno.h>
 #include <limits.h>
@@ -36,11 +37,9 @@
 #include "analysis/warmup.h"
 #include "models/model.h"
 #include "sim/cfg.h"
+#include "sim/error.h"
 #include "sim/fail.h"
 #include "sim/xalloc.h"
-
-#define EXIT_RUN_FAILED 1
-#define EXIT_USAGE      2
 
 static const char usage_main[] =
     "usage: ccsim <command> [options]\n"
@@ -220,7 +219,7 @@ static int usage_error(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fprintf(stderr, "\n(see 'ccsim %s --help')\n", usage_cmd);
-    return EXIT_USAGE;
+    return CCSIM_EUSAGE;
 }
 
 /* Parses a whole number in [lo, hi] for an option; prints the problem and returns false. */
@@ -327,14 +326,14 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
                 return usage_error("%s: needs a number", a);
             }
             if (!parse_count("-r", v, 2, 1000000, &o->reps)) {
-                return EXIT_USAGE;
+                return CCSIM_EUSAGE;
             }
         } else if (take_value(argc, argv, &i, "-s", "--seed", &v, &missing)) {
             if (missing) {
                 return usage_error("%s: needs a number", a);
             }
             if (!parse_count("-s", v, 0, LLONG_MAX, &o->seed)) {
-                return EXIT_USAGE;
+                return CCSIM_EUSAGE;
             }
         } else if (is_calib && take_value(argc, argv, &i, "", "--target", &v, &missing)) {
             if (missing || o->n_targets >= CALIB_MAX) {
@@ -351,7 +350,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
                 return usage_error("%s: needs a number", a);
             }
             if (!parse_count("--max-iter", v, 1, 100000, &o->max_iter)) {
-                return EXIT_USAGE;
+                return CCSIM_EUSAGE;
             }
         } else if (is_sweep && take_value(argc, argv, &i, "", "--vary", &v, &missing)) {
             if (missing) {
@@ -386,14 +385,14 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
                 return usage_error("%s: needs a number", a);
             }
             if (!parse_count("--max-reps", v, 2, 1000000, &o->max_reps)) {
-                return EXIT_USAGE;
+                return CCSIM_EUSAGE;
             }
         } else if (is_run && take_value(argc, argv, &i, "-j", "--threads", &v, &missing)) {
             if (missing) {
                 return usage_error("%s: needs a number", a);
             }
             if (!parse_count("-j", v, 1, 256, &o->threads)) {
-                return EXIT_USAGE;
+                return CCSIM_EUSAGE;
             }
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option '%s'", a);
@@ -624,7 +623,7 @@ static void inputs_visit(void *ctx, const config_setting_t *s, const char *path,
     }
 }
 
-/* With --force over an existing folder: refused (EXIT_USAGE) when the folder holds an input of
+/* With --force over an existing folder: refused (CCSIM_EEXIST) when the folder holds an input of
  * the run: the scenario, a base or included file, or a file a value names. */
 static int check_inputs(const char *outdir, bool force, const char *scenario, const struct cfg *c)
 {
@@ -644,13 +643,13 @@ static int check_inputs(const char *outdir, bool force, const char *scenario, co
     free(in.v);
     if (rc != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        return EXIT_USAGE;
+        return CCSIM_EEXIST;
     }
     return 0;
 }
 
 /* The memory and time an experiment needs, against what this machine has: refused
- * (EXIT_USAGE) when its results cannot fit, warned when large. */
+ * (CCSIM_EINPUT) when its results cannot fit, warned when large. */
 static int check_budget(const struct budget *b)
 {
     char msg[1024];
@@ -658,7 +657,7 @@ static int check_budget(const struct budget *b)
 
     if (v == BUDGET_REFUSE) {
         fprintf(stderr, "ccsim: the experiment %s; nothing was run\n", msg);
-        return EXIT_USAGE;
+        return CCSIM_EINPUT;
     }
     if (v == BUDGET_WARN) {
         fprintf(stderr, "ccsim: warning: the experiment %s\n", msg);
@@ -727,11 +726,11 @@ static int write_results(struct outdir *od, const struct run_opts *o, struct cfg
     }
     if (rc != 0) {
         fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
-        return EXIT_RUN_FAILED;
+        return CCSIM_ERUN;
     }
     if (outdir_commit(od, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        return EXIT_RUN_FAILED;
+        return CCSIM_EIO;
     }
     return 0;
 }
@@ -746,7 +745,7 @@ static int estimate_warmup(const struct run_opts *o, struct cfg *c, struct scena
                 "ccsim: --warmup auto: the %s model publishes no weekly series to estimate it "
                 "from; give warmup in the scenario\n",
                 (*sc)->ops->name);
-        return EXIT_USAGE;
+        return CCSIM_EINPUT;
     }
     struct experiment_spec pilot = {
         .sc = *sc,
@@ -759,7 +758,7 @@ static int estimate_warmup(const struct run_opts *o, struct cfg *c, struct scena
     if (experiment_run(&pilot, &res) != 0) {
         fprintf(stderr, "ccsim: %s: %s\n", o->scenario, res.err);
         experiment_result_fini(&res);
-        return EXIT_RUN_FAILED;
+        return CCSIM_ERUN;
     }
     int which;
     int points = warmup_estimate(&res, &which);
@@ -781,7 +780,7 @@ static int estimate_warmup(const struct run_opts *o, struct cfg *c, struct scena
     *sc = scenario_load(c);
     if (!*sc) {
         diag_print(&c->diag, stderr);
-        return EXIT_USAGE;
+        return CCSIM_EINPUT;
     }
     return 0;
 }
@@ -799,12 +798,12 @@ static int cmd_run(int argc, char **argv)
     }
     if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        return EXIT_USAGE;
+        return CCSIM_EEXIST;
     }
     struct scenario *sc = load_scenario(&o, o.scenario, &c);
     if (!sc) {
         cfg_fini(&c);
-        return EXIT_USAGE;
+        return CCSIM_EINPUT;
     }
     rc = check_inputs(o.outdir, o.force, o.scenario, &c);
     if (rc == 0) {
@@ -851,7 +850,7 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "ccsim: %s\n", err);
         scenario_destroy(sc);
         cfg_fini(&c);
-        return EXIT_RUN_FAILED;
+        return CCSIM_ERUN;
     }
     struct experiment_result res;
     char report[512] = "";
@@ -878,7 +877,7 @@ static int cmd_run(int argc, char **argv)
     }
     if (failed) {
         fprintf(stderr, "ccsim: %s: %s\n", o.scenario, res.err);
-        rc = EXIT_RUN_FAILED;
+        rc = CCSIM_ERUN;
         if (o.outdir) {
             outdir_abort(&od);
         }
@@ -967,17 +966,17 @@ static int cmd_sweep(int argc, char **argv)
     for (int k = 0; k < o.n_vary; k++) {
         if (!sweep_parse_axis(o.vary[k], &axes[k], err, sizeof err)) {
             fprintf(stderr, "ccsim: %s\n(see 'ccsim sweep --help')\n", err);
-            return EXIT_USAGE;
+            return CCSIM_EINPUT;
         }
     }
     long n = sweep_n_points(axes, o.n_vary);
     if (n < 1 || n > 10000) {
         fprintf(stderr, "ccsim: sweep: too many points (at most 10000)\n");
-        return EXIT_USAGE;
+        return CCSIM_EINPUT;
     }
     if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        return EXIT_USAGE;
+        return CCSIM_EEXIST;
     }
     /* Every point is loaded and validated before anything runs. */
     struct cfg *c = xcalloc((size_t)n, sizeof *c);
@@ -1027,7 +1026,7 @@ static int cmd_sweep(int argc, char **argv)
     if (n_bad > 0) {
         fprintf(stderr, "ccsim: sweep: %ld of %ld points have problems%s; nothing was run\n",
                 n_bad > n ? n : n_bad, n, n_bad > 1 ? " (the first shown)" : "");
-        rc = EXIT_USAGE;
+        rc = CCSIM_EINPUT;
     }
     uint64_t seed = rc == 0 ? sc[0]->seed : 0;
     long reps = rc == 0 ? sc[0]->replications : 0;
@@ -1050,7 +1049,7 @@ static int cmd_sweep(int argc, char **argv)
                          .started = time(NULL)};
     if (rc == 0 && o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        rc = EXIT_RUN_FAILED;
+        rc = CCSIM_EIO;
     }
     bool has_dir = rc == 0 && o.outdir;
     struct progress bar;
@@ -1062,7 +1061,7 @@ static int cmd_sweep(int argc, char **argv)
         n_run = p + 1;
         if (experiment_run(&spec, &res[p]) != 0) {
             fprintf(stderr, "ccsim: sweep point %ld: %s\n", p + 1, res[p].err);
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_ERUN;
         }
         m.n_events += res[p].n_events;
         m.wall_seconds += res[p].wall_seconds;
@@ -1076,7 +1075,7 @@ static int cmd_sweep(int argc, char **argv)
     } else if (rc == 0) {
         if (sweep_write_csv("/dev/stdout", axes, o.n_vary, n, (const struct scenario *const *)sc,
                             res) != 0) {
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_ERUN;
         }
     } else if (has_dir) {
         outdir_abort(&od);
@@ -1152,14 +1151,14 @@ static int cmd_sensitivity(int argc, char **argv)
     }
     if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        return EXIT_USAGE;
+        return CCSIM_EEXIST;
     }
     struct cfg c0;
     struct scenario *base = load_variant(&o, &c0, NULL, NULL, true);
     if (!base) {
         fprintf(stderr, "ccsim: problems in %s; nothing was run\n", o.scenario);
         cfg_fini(&c0);
-        return EXIT_USAGE;
+        return CCSIM_EINPUT;
     }
     struct sens_param *params = sens_parameters(&c0, &n);
     if (n == 0) {
@@ -1168,7 +1167,7 @@ static int cmd_sensitivity(int argc, char **argv)
         free(params);
         scenario_destroy(base);
         cfg_fini(&c0);
-        return EXIT_USAGE;
+        return CCSIM_EINPUT;
     }
     /* 2n variants, each validated before anything runs. */
     struct cfg *c = xcalloc((size_t)(2 * n), sizeof *c);
@@ -1182,7 +1181,7 @@ static int cmd_sensitivity(int argc, char **argv)
         snprintf(label, sizeof label, "sensitivity %s", assign);
         sc[v] = load_variant(&o, &c[v], assign, label, rc == 0);
         if (!sc[v]) {
-            rc = EXIT_USAGE;
+            rc = CCSIM_EINPUT;
         }
     }
     uint64_t seed = base->seed;
@@ -1212,7 +1211,7 @@ static int cmd_sensitivity(int argc, char **argv)
                          .started = time(NULL)};
     if (rc == 0 && o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        rc = EXIT_RUN_FAILED;
+        rc = CCSIM_EIO;
     }
     bool has_dir = rc == 0 && o.outdir;
     struct progress bar;
@@ -1232,7 +1231,7 @@ static int cmd_sensitivity(int argc, char **argv)
         }
         if (experiment_run(&spec, r) != 0) {
             fprintf(stderr, "ccsim: sensitivity: %s\n", r->err);
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_ERUN;
         }
         m.n_events += r->n_events;
         m.wall_seconds += r->wall_seconds;
@@ -1255,7 +1254,7 @@ static int cmd_sensitivity(int argc, char **argv)
         rc = finish_results(&od, &o, &m, rc, path, sizeof path);
     } else if (rc == 0) {
         if (sens_write_csv("/dev/stdout", params, n, base, &base_res, low, high) != 0) {
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_ERUN;
         }
     } else if (has_dir) {
         outdir_abort(&od);
@@ -1348,18 +1347,18 @@ static int cmd_calibrate(int argc, char **argv)
     for (int i = 0; i < o.n_frees; i++) {
         if (!calib_parse_free(o.frees[i], &k.free_[i], err, sizeof err)) {
             fprintf(stderr, "ccsim: %s\n(see 'ccsim calibrate --help')\n", err);
-            return EXIT_USAGE;
+            return CCSIM_EINPUT;
         }
     }
     for (int i = 0; i < o.n_targets; i++) {
         if (!calib_parse_target(o.targets[i], &k.target[i], err, sizeof err)) {
             fprintf(stderr, "ccsim: %s\n(see 'ccsim calibrate --help')\n", err);
-            return EXIT_USAGE;
+            return CCSIM_EINPUT;
         }
     }
     if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        return EXIT_USAGE;
+        return CCSIM_EEXIST;
     }
     /* Validate at both ends of every range, and the targets' metric names, before fitting. */
     double lo[CALIB_MAX], hi[CALIB_MAX];
@@ -1373,7 +1372,7 @@ static int cmd_calibrate(int argc, char **argv)
         if (!sc) {
             fprintf(stderr, "ccsim: problems at the %s end of the free ranges; nothing was run\n",
                     end ? "high" : "low");
-            rc = EXIT_USAGE;
+            rc = CCSIM_EINPUT;
         } else if (end == 0) {
             rc = check_inputs(o.outdir, o.force, o.scenario, &c);
             struct budget b;
@@ -1388,7 +1387,7 @@ static int cmd_calibrate(int argc, char **argv)
             if (compare_metric_index(&e, k.target[t].metric) < 0) {
                 fprintf(stderr, "ccsim: --target %s: the %s model has no metric '%s'\n",
                         o.targets[t], sc->ops->name, k.target[t].metric);
-                rc = EXIT_USAGE;
+                rc = CCSIM_EINPUT;
             }
         }
         scenario_destroy(sc);
@@ -1399,7 +1398,7 @@ static int cmd_calibrate(int argc, char **argv)
     }
     if (o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        return EXIT_RUN_FAILED;
+        return CCSIM_EIO;
     }
     FILE *log = NULL;
     if (o.outdir) {
@@ -1430,7 +1429,7 @@ static int cmd_calibrate(int argc, char **argv)
         if (o.outdir) {
             outdir_abort(&od);
         }
-        return EXIT_RUN_FAILED;
+        return CCSIM_ERUN;
     }
     /* The best point again, for its intervals and its resolved scenario. */
     struct cfg c;
@@ -1439,11 +1438,11 @@ static int cmd_calibrate(int argc, char **argv)
     struct experiment_spec spec = {
         .sc = sc, .replications = sc->replications, .seed = sc->seed, .threads = (int)o.threads};
     struct experiment_result res;
-    rc = experiment_run(&spec, &res) == 0 ? 0 : EXIT_RUN_FAILED;
+    rc = experiment_run(&spec, &res) == 0 ? 0 : CCSIM_ERUN;
     FILE *out = stdout;
     if (o.outdir && rc == 0) {
         out = fopen(outdir_file(&od, "fit.csv", path, sizeof path), "w");
-        rc = out ? 0 : EXIT_RUN_FAILED;
+        rc = out ? 0 : CCSIM_ERUN;
     }
     if (rc == 0) {
         fprintf(stderr,
@@ -1466,7 +1465,7 @@ static int cmd_calibrate(int argc, char **argv)
     }
     if (o.outdir) {
         if (out && out != stdout && fclose(out) != 0) {
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_ERUN;
         }
         struct manifest m = {.argc = argc,
                              .argv = argv,
@@ -1482,17 +1481,17 @@ static int cmd_calibrate(int argc, char **argv)
             rc = write_resolved(outdir_file(&od, "calibrated.cfg", path, sizeof path), &c,
                                 o.scenario) == 0
                      ? 0
-                     : EXIT_RUN_FAILED;
+                     : CCSIM_ERUN;
         }
         if (rc == 0) {
-            rc = write_warnings(&od) == 0 ? 0 : EXIT_RUN_FAILED;
+            rc = write_warnings(&od) == 0 ? 0 : CCSIM_ERUN;
         }
         if (rc == 0) {
-            rc = write_manifest(&od, &m, path, sizeof path) == 0 ? 0 : EXIT_RUN_FAILED;
+            rc = write_manifest(&od, &m, path, sizeof path) == 0 ? 0 : CCSIM_ERUN;
         }
         if (rc == 0 && outdir_commit(&od, err, sizeof err) != 0) {
             fprintf(stderr, "ccsim: %s\n", err);
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_EIO;
         }
         if (rc != 0) {
             outdir_abort(&od);
@@ -1542,15 +1541,15 @@ static int cmd_validate(int argc, char **argv)
             outdir = v;
         } else if (take_value(argc, argv, &i, "-r", "--replications", &v, &missing)) {
             if (missing || !parse_count("-r", v, 2, 1000000, &reps)) {
-                return EXIT_USAGE;
+                return CCSIM_EUSAGE;
             }
         } else if (take_value(argc, argv, &i, "-s", "--seed", &v, &missing)) {
             if (missing || !parse_count("-s", v, 0, LLONG_MAX, &seed)) {
-                return EXIT_USAGE;
+                return CCSIM_EUSAGE;
             }
         } else if (take_value(argc, argv, &i, "-j", "--threads", &v, &missing)) {
             if (missing || !parse_count("-j", v, 1, 256, &threads)) {
-                return EXIT_USAGE;
+                return CCSIM_EUSAGE;
             }
         } else {
             return usage_error("validate: unexpected argument '%s'", a);
@@ -1558,7 +1557,7 @@ static int cmd_validate(int argc, char **argv)
     }
     if (outdir && outdir_check(outdir, force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        return EXIT_USAGE;
+        return CCSIM_EEXIST;
     }
     /* The distinct scenarios, each loaded once. */
     enum { MAXS = 16 };
@@ -1586,7 +1585,7 @@ static int cmd_validate(int argc, char **argv)
         snprintf(path, sizeof path, "%s/%s", dir, files[i]);
         sc[i] = load_scenario(&o, path, &c[i]);
         if (!sc[i]) {
-            rc = EXIT_USAGE;
+            rc = CCSIM_EINPUT;
         }
     }
     if (rc != 0) {
@@ -1632,7 +1631,7 @@ static int cmd_validate(int argc, char **argv)
         n_run = i + 1;
         if (experiment_run(&spec, &res[i]) != 0) {
             fprintf(stderr, "ccsim: %s: %s\n", files[i], res[i].err);
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_ERUN;
         }
         m.n_events += res[i].n_events;
         progress_step(&bar, 1);
@@ -1643,9 +1642,9 @@ static int cmd_validate(int argc, char **argv)
     if (rc == 0 && outdir) {
         if (outdir_begin(&od, outdir, force, err, sizeof err) != 0) {
             fprintf(stderr, "ccsim: %s\n", err);
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_EIO;
         } else if (!(csv = fopen(outdir_file(&od, "validation.csv", path, sizeof path), "w"))) {
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_ERUN;
         } else {
             fputs("row,source,published,published_low,published_high,simulated,simulated_low,"
                   "simulated_high,result\n",
@@ -1672,7 +1671,7 @@ static int cmd_validate(int argc, char **argv)
         if (ma < 0 || mb < 0) {
             fprintf(stderr, "ccsim: validate: no metric %s in %s\n", row->metric,
                     ma < 0 ? files[a] : files[b]);
-            rc = EXIT_USAGE;
+            rc = CCSIM_EINPUT;
             break;
         }
         double *x = xcalloc((size_t)nreps, sizeof *x), *y = xcalloc((size_t)nreps, sizeof *y);
@@ -1710,15 +1709,15 @@ static int cmd_validate(int argc, char **argv)
     }
     if (csv) {
         if (fclose(csv) != 0 && rc == 0) {
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_ERUN;
         }
         m.finished = time(NULL);
         if (rc == 0 && (write_warnings(&od) || write_manifest(&od, &m, path, sizeof path))) {
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_ERUN;
         }
         if (rc == 0 && outdir_commit(&od, err, sizeof err) != 0) {
             fprintf(stderr, "ccsim: %s\n", err);
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_EIO;
         }
         if (rc != 0) {
             outdir_abort(&od);
@@ -1756,7 +1755,7 @@ static void draw_after(const struct run_opts *o)
 
 /* The end of a results folder whose own files are written (write_rc 0, or -errno for path):
  * the manifest, the rename into place and the figures; on any failure the partial folder is
- * removed. Returns 0 or EXIT_RUN_FAILED. */
+ * removed. Returns 0 or CCSIM_EIO. */
 static int finish_results(struct outdir *od, const struct run_opts *o, struct manifest *m,
                           int write_rc, char *path, size_t path_len)
 {
@@ -1773,12 +1772,12 @@ static int finish_results(struct outdir *od, const struct run_opts *o, struct ma
     if (rc != 0) {
         fprintf(stderr, "ccsim: %s: %s\n", path, strerror(-rc));
         outdir_abort(od);
-        return EXIT_RUN_FAILED;
+        return CCSIM_EIO;
     }
     if (outdir_commit(od, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
         outdir_abort(od);
-        return EXIT_RUN_FAILED;
+        return CCSIM_EIO;
     }
     draw_after(o);
     return 0;
@@ -1791,6 +1790,12 @@ static const char usage_plot[] =
     "timeseries.csv, sweep.csv, sensitivity.csv) into DIR/figures/ as PNG, SVG and PDF, with the\n"
     "gnuplot script and data of each beside it. run, compare, sweep and sensitivity draw their\n"
     "figures by default (--no-plots to skip). Needs gnuplot (make deps).\n";
+
+/* plot_folder's codes (-1 the folder's content is unusable, -2 drawing failed) as error codes. */
+static int plot_error(int n)
+{
+    return n == -2 ? CCSIM_ETOOL : CCSIM_EINPUT;
+}
 
 static int cmd_plot(int argc, char **argv)
 {
@@ -1806,7 +1811,7 @@ static int cmd_plot(int argc, char **argv)
     int n = plot_folder(argv[2], err, sizeof err);
     if (n < 0) {
         fprintf(stderr, "ccsim: plot: %s\n", err);
-        return n == -2 ? EXIT_RUN_FAILED : EXIT_USAGE;
+        return plot_error(n);
     }
     printf("%d figure%s in %s/figures (PNG, SVG, PDF, with their gnuplot scripts)\n", n,
            n == 1 ? "" : "s", argv[2]);
@@ -1820,6 +1825,13 @@ static const char usage_report[] =
     "scenarios and what differs between them, the headline table with 95% intervals, the\n"
     "figures, every parameter with its source, the method and the validation status. --pdf\n"
     "also prints it to DIR/report.pdf with a headless Chromium (make deps-browser).\n";
+
+/* report_write's codes (-1 the folder's content is unusable, otherwise writing or printing the
+ * report failed) as error codes. */
+static int report_error(int rc)
+{
+    return rc == -1 ? CCSIM_EINPUT : CCSIM_ETOOL;
+}
 
 static int cmd_report(int argc, char **argv)
 {
@@ -1845,7 +1857,7 @@ static int cmd_report(int argc, char **argv)
     int rc = report_write(dir, pdf, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "ccsim: report: %s\n", err);
-        return rc == -1 ? EXIT_USAGE : EXIT_RUN_FAILED;
+        return report_error(rc);
     }
     printf("%s/report.html%s\n", dir, pdf ? " and report.pdf" : "");
     return 0;
@@ -1877,7 +1889,7 @@ static int cmd_compare(int argc, char **argv)
     }
     if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        return EXIT_USAGE;
+        return CCSIM_EEXIST;
     }
     memset(e, 0, sizeof e);
     for (int i = 0; i < o.n_scenarios; i++) {
@@ -1888,14 +1900,14 @@ static int cmd_compare(int argc, char **argv)
                         "ccsim: compare: two scenarios are named '%s' (%s and %s); "
                         "rename one\n",
                         names[i], o.scenarios[k], o.scenarios[i]);
-                rc = EXIT_USAGE;
+                rc = CCSIM_EINPUT;
             }
         }
         e[i].name = names[i];
         e[i].sc = load_scenario(&o, o.scenarios[i], &c[i]);
         n_loaded = i + 1;
         if (!e[i].sc) {
-            rc = EXIT_USAGE;
+            rc = CCSIM_EINPUT;
         }
     }
     /* Every scenario runs the first one's replications and seed: common random numbers. */
@@ -1934,7 +1946,7 @@ static int cmd_compare(int argc, char **argv)
     };
     if (rc == 0 && o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
-        rc = EXIT_RUN_FAILED;
+        rc = CCSIM_EIO;
     }
     bool has_dir = rc == 0 && o.outdir;
     int n_run = 0;
@@ -1952,7 +1964,7 @@ static int cmd_compare(int argc, char **argv)
         n_run = i + 1;
         if (experiment_run(&spec, &e[i].res) != 0) {
             fprintf(stderr, "ccsim: %s: %s\n", o.scenarios[i], e[i].res.err);
-            rc = EXIT_RUN_FAILED;
+            rc = CCSIM_ERUN;
         }
         m.n_events += e[i].res.n_events;
         m.wall_seconds += e[i].res.wall_seconds;
@@ -1998,7 +2010,7 @@ static int cmd_check(int argc, char **argv)
     struct scenario *sc = load_scenario(&o, o.scenario, &c);
     if (!sc) {
         cfg_fini(&c);
-        return EXIT_USAGE;
+        return CCSIM_EINPUT;
     }
     struct budget b;
     char need[512];
@@ -2007,7 +2019,7 @@ static int cmd_check(int argc, char **argv)
     if (check_budget(&b) != 0) {
         scenario_destroy(sc);
         cfg_fini(&c);
-        return EXIT_USAGE;
+        return CCSIM_EINPUT;
     }
     struct rows rows = {0};
     cfg_walk(&c, add_row, &rows);
@@ -2051,7 +2063,7 @@ static int cmd_keys(int argc, char **argv)
     }
     if (reference_write_markdown(stdout) != 0) {
         fprintf(stderr, "ccsim: keys: cannot write: %s\n", strerror(errno));
-        return EXIT_RUN_FAILED;
+        return CCSIM_EIO;
     }
     return 0;
 }
@@ -2062,7 +2074,7 @@ int main(int argc, char **argv)
     install_signals();
     if (argc < 2) {
         fputs(usage_main, stderr);
-        return EXIT_USAGE;
+        return ccsim_exit_status(CCSIM_EUSAGE);
     }
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
@@ -2090,9 +2102,9 @@ int main(int argc, char **argv)
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(cmd, commands[i].name) == 0) {
-            return commands[i].fn(argc, argv);
+            return ccsim_exit_status(commands[i].fn(argc, argv));
         }
     }
     fprintf(stderr, "ccsim: unknown command '%s'\n%s", cmd, usage_main);
-    return EXIT_USAGE;
+    return ccsim_exit_status(CCSIM_EUSAGE);
 }
