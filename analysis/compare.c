@@ -30,12 +30,19 @@ static void row(const struct compare_entry *a, int ma, const struct compare_entr
 
 int compare_write_csv(const char *path, const struct compare_entry *e, int n)
 {
+    return compare_write_csv_flags(path, e, n, 0);
+}
+
+int compare_write_csv_flags(const char *path, const struct compare_entry *e, int n, unsigned flags)
+{
+    bool described = flags & CSV_DESCRIBED;
     FILE *f = fopen(path, "w");
 
     if (!f) {
         return -errno;
     }
-    fputs("metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high\n", f);
+    fputs("metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high", f);
+    fputs(described ? "," CSV_DESCRIBE_HEADER "\n" : "\n", f);
     for (int m = 0; m < e[0].sc->n_metrics; m++) {
         const char *name = scenario_metric_name(e[0].sc, m);
         for (int s = 0; s < n; s++) {
@@ -45,7 +52,11 @@ int compare_write_csv(const char *path, const struct compare_entry *e, int n)
             csv_field(f, e[s].name);
             fputc(',', f);
             if (ms < 0) {
-                fputs("NA,NA,NA,NA,NA,NA\n", f);
+                fputs("NA,NA,NA,NA,NA,NA", f);
+                if (described) {
+                    csv_describe(f, scenario_metric(e[0].sc, m), true);
+                }
+                fputc('\n', f);
                 continue;
             }
             struct ci lv, d;
@@ -56,15 +67,18 @@ int compare_write_csv(const char *path, const struct compare_entry *e, int n)
             fputc(',', f);
             csv_number(f, lv.hi);
             if (s == 0) {
-                fputs(",NA,NA,NA\n", f);
-                continue;
+                fputs(",NA,NA,NA", f);
+            } else {
+                fputc(',', f);
+                csv_number(f, d.mean);
+                fputc(',', f);
+                csv_number(f, d.lo);
+                fputc(',', f);
+                csv_number(f, d.hi);
             }
-            fputc(',', f);
-            csv_number(f, d.mean);
-            fputc(',', f);
-            csv_number(f, d.lo);
-            fputc(',', f);
-            csv_number(f, d.hi);
+            if (described) {
+                csv_describe(f, scenario_metric(e[0].sc, m), true);
+            }
             fputc('\n', f);
         }
     }

@@ -31,6 +31,17 @@ void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
+void csv_describe(FILE *out, const struct metric_desc *d, bool with_headline)
+{
+    fputc(',', out);
+    csv_field(out, d->unit ? d->unit : "");
+    fputc(',', out);
+    csv_field(out, d->label ? d->label : d->name);
+    if (with_headline) {
+        fputs(d->is_headline ? ",1" : ",0", out);
+    }
+}
+
 static int close_checked(FILE *f)
 {
     int bad = ferror(f);
@@ -44,12 +55,20 @@ static int close_checked(FILE *f)
 int csv_write_summary(const char *path, const struct scenario *sc,
                       const struct experiment_result *res)
 {
+    return csv_write_summary_flags(path, sc, res, 0);
+}
+
+int csv_write_summary_flags(const char *path, const struct scenario *sc,
+                            const struct experiment_result *res, unsigned flags)
+{
     FILE *f = fopen(path, "w");
 
     if (!f) {
         return -errno;
     }
-    fputs("metric,mean,sd,ci_low,ci_high,n\n", f);
+    fputs(flags & CSV_DESCRIBED ? "metric,mean,sd,ci_low,ci_high,n," CSV_DESCRIBE_HEADER "\n"
+                                : "metric,mean,sd,ci_low,ci_high,n\n",
+          f);
     for (int m = 0; m < res->n_metrics; m++) {
         struct ci c;
         ci_t(res->metrics + m, (size_t)res->replications, (size_t)res->n_metrics, CSV_CI_LEVEL, &c);
@@ -62,7 +81,11 @@ int csv_write_summary(const char *path, const struct scenario *sc,
         csv_number(f, c.lo);
         fputc(',', f);
         csv_number(f, c.hi);
-        fprintf(f, ",%ld\n", c.n);
+        fprintf(f, ",%ld", c.n);
+        if (flags & CSV_DESCRIBED) {
+            csv_describe(f, scenario_metric(sc, m), true);
+        }
+        fputc('\n', f);
     }
     return close_checked(f);
 }
@@ -70,13 +93,21 @@ int csv_write_summary(const char *path, const struct scenario *sc,
 int csv_write_timeseries(const char *path, const struct scenario *sc,
                          const struct experiment_result *res)
 {
+    return csv_write_timeseries_flags(path, sc, res, 0);
+}
+
+int csv_write_timeseries_flags(const char *path, const struct scenario *sc,
+                               const struct experiment_result *res, unsigned flags)
+{
     FILE *f = fopen(path, "w");
     size_t per_rep = (size_t)res->n_series * (size_t)res->n_points;
 
     if (!f) {
         return -errno;
     }
-    fputs("week,metric,mean,ci_low,ci_high\n", f);
+    fputs(flags & CSV_DESCRIBED ? "week,metric,mean,ci_low,ci_high,unit,label\n"
+                                : "week,metric,mean,ci_low,ci_high\n",
+          f);
     for (int k = 0; k < res->n_points; k++) {
         for (int s = 0; s < res->n_series; s++) {
             struct ci c;
@@ -90,6 +121,9 @@ int csv_write_timeseries(const char *path, const struct scenario *sc,
             csv_number(f, c.lo);
             fputc(',', f);
             csv_number(f, c.hi);
+            if (flags & CSV_DESCRIBED) {
+                csv_describe(f, scenario_series(sc, s), false);
+            }
             fputc('\n', f);
         }
     }

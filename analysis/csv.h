@@ -1,9 +1,15 @@
 /*
  * csv — results as CSV files and as a readable table.
  *
- * summary.csv: "metric,mean,sd,ci_low,ci_high,n", one row per metric in the model's order,
- * 95% t interval across replications (see ci.h). replications.csv: "replication" then one
- * column per metric, one row per replication in replication order. Numbers are printed with
+ * summary.csv: "metric,mean,sd,ci_low,ci_high,n,unit,label,headline", one row per metric in the
+ * model's order, 95% t interval across replications (see ci.h); unit and label are the model's
+ * words for the metric (struct metric_desc) and headline is 1 for a headline metric, else 0, so
+ * that figures and reports need nothing but the folder. comparison.csv, sweep.csv and
+ * sensitivity.csv end with the same three columns, timeseries.csv with unit and label. (The
+ * writers without _flags, and with flags 0, write the files without these columns, as ccsim
+ * did before them; figures and reports read both.)
+ * replications.csv: "replication" then one column per metric, one row per replication in
+ * replication order. Numbers are printed with
  * "%.10g" and undefined values as "NA", so the same results always give the same bytes. Names
  * (metrics, scenarios, keys) are written by csv_field(), quoted as RFC 4180 says only when they
  * hold a comma, a quote or a line end, so that every other file is as it always was; every CSV
@@ -14,6 +20,7 @@
 #ifndef CCSIM_ANALYSIS_CSV_H
 #define CCSIM_ANALYSIS_CSV_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "analysis/experiment.h"
@@ -21,14 +28,25 @@
 
 #define CSV_CI_LEVEL 0.95
 
+/* What the writers of results files write: CSV_DESCRIBED adds the columns unit, label and
+ * headline (see csv_describe()); without it, the files are as before those columns existed. */
+#define CSV_DESCRIBED 1u
+
 int csv_write_summary(const char *path, const struct scenario *sc,
                       const struct experiment_result *res);
+int csv_write_summary_flags(const char *path, const struct scenario *sc,
+                            const struct experiment_result *res, unsigned flags);
 int csv_write_replications(const char *path, const struct scenario *sc,
                            const struct experiment_result *res);
-/* timeseries.csv: "week,metric,mean,ci_low,ci_high", week-major (weeks from 1), for models
- * that publish series. */
+/* The columns csv_describe() writes, for a header. */
+#define CSV_DESCRIBE_HEADER "unit,label,headline"
+
+/* timeseries.csv: "week,metric,mean,ci_low,ci_high,unit,label", week-major (weeks from 1), for
+ * models that publish series. */
 int csv_write_timeseries(const char *path, const struct scenario *sc,
                          const struct experiment_result *res);
+int csv_write_timeseries_flags(const char *path, const struct scenario *sc,
+                               const struct experiment_result *res, unsigned flags);
 /* The summary as an aligned table, for a terminal. */
 void csv_print_table(FILE *out, const struct scenario *sc, const struct experiment_result *res);
 /* Writes x with "%.10g", or "NA" when x is NaN. */
@@ -36,5 +54,8 @@ void csv_number(FILE *out, double x);
 /* Writes s as one CSV field: as it is, or between double quotes with each quote doubled when s
  * holds a comma, a double quote, a CR or a LF (RFC 4180). */
 void csv_field(FILE *out, const char *s);
+/* Writes ",UNIT,LABEL" for d (the label is d's name when it has none), then ",1" or ",0" for
+ * whether it is a headline metric when with_headline. */
+void csv_describe(FILE *out, const struct metric_desc *d, bool with_headline);
 
 #endif

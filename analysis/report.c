@@ -313,29 +313,38 @@ static void figure(FILE *f, const char *figs, const char *name, const char *capt
     free(png);
 }
 
-static const char *const headline[] = {"crises",
-                                       "ed_visits",
-                                       "admissions",
-                                       "bed_days",
-                                       "wait_assessment_days",
-                                       "wait_coordination_days",
-                                       "unmet_need_days",
-                                       "out_of_area_placements",
-                                       "bed_occupancy",
-                                       "cost_per_100_clients_year",
-                                       NULL};
-
-static bool is_headline(const char *m, bool care)
+/* Whether row r of t is a headline row: its headline column says 1, or t has no such column
+ * (a folder written before it existed: every metric is shown). */
+static bool is_headline(const struct table *t, int r)
 {
-    if (!care) {
-        return true;
-    }
-    for (int i = 0; headline[i]; i++) {
-        if (strcmp(headline[i], m) == 0) {
+    int ch = table_col(t, "headline");
+    return ch < 0 || strcmp(table_at(t, r, ch), "1") == 0;
+}
+
+/* Whether t marks any row a headline one (else every row is shown). */
+static bool any_headline(const struct table *t)
+{
+    int ch = table_col(t, "headline");
+    for (int r = 0; ch >= 0 && r < t->n_rows; r++) {
+        if (strcmp(table_at(t, r, ch), "1") == 0) {
             return true;
         }
     }
     return false;
+}
+
+/* The metric of row r as three table cells: in words, its unit, its name (the name, nothing and
+ * the name for a table without labels and units). */
+static void metric_cells(FILE *f, const struct table *t, int r)
+{
+    int cm = table_col(t, "metric"), cl = table_col(t, "label"), cu = table_col(t, "unit");
+    fputs("<td>", f);
+    html(f, cl >= 0 && table_at(t, r, cl)[0] ? table_at(t, r, cl) : table_at(t, r, cm));
+    fputs("</td><td>", f);
+    html(f, cu >= 0 ? table_at(t, r, cu) : "");
+    fputs("</td><td>", f);
+    html(f, table_at(t, r, cm));
+    fputs("</td>", f);
 }
 
 static int find_chromium(char *buf, size_t n)
@@ -555,7 +564,6 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
             command[k] = '\0';
         }
     }
-    bool care = strcmp(model, "care") == 0;
 
     snprintf(tmp, sizeof tmp, "%s/report.html", stage.tmp);
     FILE *f = fopen(tmp, "w");
@@ -696,8 +704,8 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     } else if (stat(scenario_file, &st) == 0 && S_ISREG(st.st_mode)) {
         question(f, scenario_file);
     } else if (has_validation) {
-        fputs("<p>Does ccsim, with parameters from the evidence and one calibration on standard "
-              "care, reproduce the published effects of the coordination models?</p>\n",
+        fputs("<p>Does ccsim, with parameters from the evidence and one calibration, reproduce "
+              "the published effects it is checked against?</p>\n",
               f);
     } else {
         question(f, scenario_file);
@@ -706,24 +714,24 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     /* Headline results. */
     fputs("<h2>Headline results</h2>\n", f);
     if (is_compare) {
-        int cm = table_col(&comparison, "metric"), cs = table_col(&comparison, "scenario"),
-            cmean = table_col(&comparison, "mean"), clo = table_col(&comparison, "ci_low"),
-            chi = table_col(&comparison, "ci_high"), cd = table_col(&comparison, "diff"),
-            cdl = table_col(&comparison, "diff_ci_low"),
+        int cs = table_col(&comparison, "scenario"), cmean = table_col(&comparison, "mean"),
+            clo = table_col(&comparison, "ci_low"), chi = table_col(&comparison, "ci_high"),
+            cd = table_col(&comparison, "diff"), cdl = table_col(&comparison, "diff_ci_low"),
             cdh = table_col(&comparison, "diff_ci_high");
         fputs("<p>Mean across replications with its 95% confidence interval, and the difference "
               "from the reference scenario with its 95% interval from the paired replications "
-              "(the same clients and random numbers in every scenario). Rates are per 100 clients "
-              "in the service per year.</p>\n<table><tr><th>metric</th><th>scenario</th><th>mean"
+              "(the same clients and random numbers in every scenario).</p>\n<table><tr><th>metric"
+              "</th><th>unit</th><th>name</th><th>scenario</th><th>mean"
               "</th><th>95% CI</th><th>difference</th><th>95% CI of the difference</th></tr>\n",
               f);
+        bool only = any_headline(&comparison);
         for (int r = 0; r < comparison.n_rows; r++) {
-            if (!is_headline(table_at(&comparison, r, cm), care)) {
+            if (only && !is_headline(&comparison, r)) {
                 continue;
             }
-            fputs("<tr><td>", f);
-            html(f, table_at(&comparison, r, cm));
-            fputs("</td><td>", f);
+            fputs("<tr>", f);
+            metric_cells(f, &comparison, r);
+            fputs("<td>", f);
             html(f, table_at(&comparison, r, cs));
             fputs("</td><td class=\"n\">", f);
             number(f, table_at(&comparison, r, cmean));
@@ -743,20 +751,20 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         }
         fputs("</table>\n", f);
     } else if (is_run) {
-        int cm = table_col(&summary, "metric"), cmean = table_col(&summary, "mean"),
-            clo = table_col(&summary, "ci_low"), chi = table_col(&summary, "ci_high"),
-            cn = table_col(&summary, "n");
-        fputs("<p>Mean across replications with its 95% confidence interval. Rates are per 100 "
-              "clients in the service per year.</p>\n<table><tr><th>metric</th><th>mean</th>"
+        int cmean = table_col(&summary, "mean"), clo = table_col(&summary, "ci_low"),
+            chi = table_col(&summary, "ci_high"), cn = table_col(&summary, "n");
+        fputs("<p>Mean across replications with its 95% confidence interval.</p>\n<table><tr>"
+              "<th>metric</th><th>unit</th><th>name</th><th>mean</th>"
               "<th>95% CI</th><th>replications</th></tr>\n",
               f);
+        bool only = any_headline(&summary);
         for (int r = 0; r < summary.n_rows; r++) {
-            if (!is_headline(table_at(&summary, r, cm), care)) {
+            if (only && !is_headline(&summary, r)) {
                 continue;
             }
-            fputs("<tr><td>", f);
-            html(f, table_at(&summary, r, cm));
-            fputs("</td><td class=\"n\">", f);
+            fputs("<tr>", f);
+            metric_cells(f, &summary, r);
+            fputs("<td class=\"n\">", f);
             number(f, table_at(&summary, r, cmean));
             fputs("</td><td class=\"n\">", f);
             number(f, table_at(&summary, r, clo));
@@ -920,8 +928,9 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         }
         fputs("</table>\n", f);
     } else {
-        fputs("<p>ccsim's care model is checked against published effects by <code>ccsim "
-              "validate</code> (<code>make validate</code>); the current result and the reasons "
+        fputs("<p>ccsim's models with published effects to reproduce are checked against them by "
+              "<code>ccsim validate</code> (<code>make validate</code>); the current result and "
+              "the reasons "
               "behind any failing row are in docs/validation.md of the ccsim sources. Its "
               "simulation kernel is checked against queueing theory by its test suite.</p>\n",
               f);

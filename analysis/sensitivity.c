@@ -45,6 +45,14 @@ int sens_write_csv(const char *path, const struct sens_param *params, int n,
                    const struct scenario *base_sc, const struct experiment_result *base,
                    const struct experiment_result *low, const struct experiment_result *high)
 {
+    return sens_write_csv_flags(path, params, n, base_sc, base, low, high, 0);
+}
+
+int sens_write_csv_flags(const char *path, const struct sens_param *params, int n,
+                         const struct scenario *base_sc, const struct experiment_result *base,
+                         const struct experiment_result *low, const struct experiment_result *high,
+                         unsigned flags)
+{
     FILE *f = fopen(path, "w");
     size_t nm = (size_t)base->n_metrics;
 
@@ -52,8 +60,9 @@ int sens_write_csv(const char *path, const struct sens_param *params, int n,
         return -errno;
     }
     fputs("parameter,low,high,metric,base,low_mean,high_mean,low_diff,low_diff_ci_low,"
-          "low_diff_ci_high,high_diff,high_diff_ci_low,high_diff_ci_high\n",
+          "low_diff_ci_high,high_diff,high_diff_ci_low,high_diff_ci_high",
           f);
+    fputs(flags & CSV_DESCRIBED ? "," CSV_DESCRIBE_HEADER "\n" : "\n", f);
     for (int i = 0; i < n; i++) {
         for (size_t m = 0; m < nm; m++) {
             struct ci b, l, h, dl, dh;
@@ -71,6 +80,9 @@ int sens_write_csv(const char *path, const struct sens_param *params, int n,
             for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
                 fputc(',', f);
                 csv_number(f, v[k]);
+            }
+            if (flags & CSV_DESCRIBED) {
+                csv_describe(f, scenario_metric(base_sc, (int)m), true);
             }
             fputc('\n', f);
         }

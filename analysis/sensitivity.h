@@ -10,7 +10,7 @@
  * sensitivity.csv: parameter,low,high,metric,base,low_mean,high_mean,low_diff,low_diff_ci_low,
  * low_diff_ci_high,high_diff,high_diff_ci_low,high_diff_ci_high; one row per parameter and
  * metric, parameters in the scenario's order. Ready for a tornado plot: sort by the spread
- * between low_diff and high_diff.
+ * between low_diff and high_diff. Each row ends with unit,label,headline (see csv_describe()).
  */
 #ifndef CCSIM_ANALYSIS_SENSITIVITY_H
 #define CCSIM_ANALYSIS_SENSITIVITY_H
@@ -33,5 +33,10 @@ struct sens_param *sens_parameters(const struct cfg *c, int *n);
 int sens_write_csv(const char *path, const struct sens_param *params, int n,
                    const struct scenario *base_sc, const struct experiment_result *base,
                    const struct experiment_result *low, const struct experiment_result *high);
+/* The same, with the columns unit, label and headline when flags has CSV_DESCRIBED (csv.h). */
+int sens_write_csv_flags(const char *path, const struct sens_param *params, int n,
+                         const struct scenario *base_sc, const struct experiment_result *base,
+                         const struct experiment_result *low, const struct experiment_result *high,
+                         unsigned flags);
 
 #endif

@@ -79,6 +79,13 @@ double sweep_value(const struct sweep_axis *axes, int n_axes, long p, int k)
 int sweep_write_csv(const char *path, const struct sweep_axis *axes, int n_axes, long n_points,
                     const struct scenario *const *sc, const struct experiment_result *res)
 {
+    return sweep_write_csv_flags(path, axes, n_axes, n_points, sc, res, 0);
+}
+
+int sweep_write_csv_flags(const char *path, const struct sweep_axis *axes, int n_axes,
+                          long n_points, const struct scenario *const *sc,
+                          const struct experiment_result *res, unsigned flags)
+{
     FILE *f = fopen(path, "w");
     if (!f) {
         return -errno;
@@ -87,7 +94,9 @@ int sweep_write_csv(const char *path, const struct sweep_axis *axes, int n_axes,
         csv_field(f, axes[k].key);
         fputc(',', f);
     }
-    fputs("metric,mean,ci_low,ci_high,n\n", f);
+    fputs(flags & CSV_DESCRIBED ? "metric,mean,ci_low,ci_high,n," CSV_DESCRIBE_HEADER "\n"
+                                : "metric,mean,ci_low,ci_high,n\n",
+          f);
     for (long p = 0; p < n_points; p++) {
         for (int m = 0; m < res[p].n_metrics; m++) {
             struct ci c;
@@ -103,7 +112,11 @@ int sweep_write_csv(const char *path, const struct sweep_axis *axes, int n_axes,
             csv_number(f, c.lo);
             fputc(',', f);
             csv_number(f, c.hi);
-            fprintf(f, ",%ld\n", c.n);
+            fprintf(f, ",%ld", c.n);
+            if (flags & CSV_DESCRIBED) {
+                csv_describe(f, scenario_metric(sc[p], m), true);
+            }
+            fputc('\n', f);
         }
     }
     int bad = ferror(f);

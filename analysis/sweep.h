@@ -8,7 +8,7 @@
  * points share their random numbers (common random numbers along the grid).
  *
  * sweep.csv: one column per varied key, then metric,mean,ci_low,ci_high,n; one row per point and
- * metric, points in grid order.
+ * metric, points in grid order; each row ends with unit,label,headline (see csv_describe()).
  */
 #ifndef CCSIM_ANALYSIS_SWEEP_H
 #define CCSIM_ANALYSIS_SWEEP_H
@@ -41,5 +41,9 @@ double sweep_value(const struct sweep_axis *axes, int n_axes, long p, int k);
  * Returns 0 or -errno. */
 int sweep_write_csv(const char *path, const struct sweep_axis *axes, int n_axes, long n_points,
                     const struct scenario *const *sc, const struct experiment_result *res);
+/* The same, with the columns unit, label and headline when flags has CSV_DESCRIBED (csv.h). */
+int sweep_write_csv_flags(const char *path, const struct sweep_axis *axes, int n_axes,
+                          long n_points, const struct scenario *const *sc,
+                          const struct experiment_result *res, unsigned flags);
 
 #endif

@@ -583,3 +583,59 @@ int table_manifest_read(const char *path, char **text, char *err, size_t err_len
     *text = buf;
     return 0;
 }
+
+void table_metric_meta(const struct table *t, int c_metric, const char *metric,
+                       struct table_meta *out)
+{
+    int cu = table_col(t, "unit"), cl = table_col(t, "label"), ch = table_col(t, "headline");
+
+    out->unit = "";
+    out->label = metric;
+    out->is_headline = true;
+    for (int r = 0; c_metric >= 0 && r < t->n_rows; r++) {
+        if (strcmp(table_at(t, r, c_metric), metric) != 0) {
+            continue;
+        }
+        if (cu >= 0) {
+            out->unit = table_at(t, r, cu);
+        }
+        if (cl >= 0 && table_at(t, r, cl)[0]) {
+            out->label = table_at(t, r, cl);
+        }
+        if (ch >= 0) {
+            out->is_headline = strcmp(table_at(t, r, ch), "1") == 0;
+        }
+        return;
+    }
+}
+
+/* Adds the distinct metrics of column c (headline ones only when only_headline) to out. */
+static int distinct_metrics(const struct table *t, int c, bool only_headline, const char **out,
+                            int max)
+{
+    int ch = table_col(t, "headline"), k = 0;
+
+    for (int r = 0; r < t->n_rows && k < max; r++) {
+        const char *m = table_at(t, r, c);
+        if (only_headline && strcmp(table_at(t, r, ch), "1") != 0) {
+            continue;
+        }
+        bool seen = false;
+        for (int i = 0; i < k && !seen; i++) {
+            seen = strcmp(out[i], m) == 0;
+        }
+        if (!seen) {
+            out[k++] = m;
+        }
+    }
+    return k;
+}
+
+int table_headlines(const struct table *t, int c_metric, const char **out, int max)
+{
+    if (c_metric < 0 || max <= 0) {
+        return 0;
+    }
+    int k = table_col(t, "headline") >= 0 ? distinct_metrics(t, c_metric, true, out, max) : 0;
+    return k > 0 ? k : distinct_metrics(t, c_metric, false, out, max);
+}

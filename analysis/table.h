@@ -76,6 +76,23 @@ const char *table_at(const struct table *t, int row, int c);
 /* Cell (row, c) as a number: NaN for "NA" or anything that is not a finite number. */
 double table_num(const struct table *t, int row, int c);
 
+/* What a results table says of a metric in its optional columns unit, label and headline
+ * (analysis/csv writes them). A table written before they existed describes a metric by its
+ * name, with no unit, and counts it a headline metric. */
+struct table_meta {
+    const char *unit;  /* "" when not given */
+    const char *label; /* the metric's name when not given */
+    bool is_headline;
+};
+/* The description of metric (a value of column c_metric) from its first row in t; the name
+ * itself, no unit and a headline when no row names it. Cannot fail; points into t. */
+void table_metric_meta(const struct table *t, int c_metric, const char *metric,
+                       struct table_meta *out);
+/* The distinct metrics of column c_metric in order of first appearance, headline ones only
+ * (every one when t has no headline column or marks none), at most max of them into out.
+ * Returns how many. */
+int table_headlines(const struct table *t, int c_metric, const char **out, int max);
+
 /* Opens path for reading only if it is a regular file, checked on the descriptor opened
  * (non-blocking, so that a FIFO does not block). Returns the stream, or NULL with errno set
  * (ENOENT, EISDIR for a folder, EINVAL for another kind of file) and err saying so. *size gets
