@@ -238,7 +238,7 @@ static int record(struct parser *ps, char ***fields, int *cap, int *n_out)
     int n = 0;
 
     for (;;) {
-        char *f;
+        char *f = NULL;
         if (field(ps, rec_start, &f) != 0) {
             return -1;
         }
