@@ -31,19 +31,24 @@ static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00"
                                       "#56B4E9", "#CC79A7", "#F0E442", "#000000"};
 #define N_PALETTE 8
 
-/* ---- metrics: which to show, and their units ---------------------------------------------- */
+/* ---- metrics: which to show, and their words ------------------------------------------------ */
 
-static const char *const headline[] = {
+/* Everything below reads a metric's label, unit and headline marker from the results table it
+ * draws (table_metric_meta()), so that figures need nothing but the folder. */
+
+/* Folders written before results files carried units, labels and headline markers: the words
+ * of the care model's metrics, kept until every writer writes the new columns. */
+static const char *const legacy_headline[] = {
     "crises",          "ed_visits", "admissions", "bed_days", "wait_coordination_days",
     "unmet_need_days", NULL};
 
-struct unit {
+struct legacy_unit {
     const char *metric;
     const char *axis;    /* axis label */
     const char *averted; /* forest-plot label for a reduction, or NULL: show the change */
 };
 
-static const struct unit units[] = {
+static const struct legacy_unit legacy_units[] = {
     {"crises", "crises per 100 clients per year", "crises averted per 100 clients per year"},
     {"ed_visits", "ED visits per 100 clients per year",
      "ED visits averted per 100 clients per year"},
@@ -62,22 +67,41 @@ static const struct unit units[] = {
     {"beds_occupied", "beds occupied", NULL},
 };
 
-static const struct unit *unit_of(const char *metric)
+static const struct legacy_unit *legacy_unit_of(const struct table *t, const char *metric)
 {
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
-        if (strcmp(units[i].metric, metric) == 0) {
-            return &units[i];
+    if (table_col(t, "unit") >= 0) {
+        return NULL;
+    }
+    for (size_t i = 0; i < sizeof legacy_units / sizeof legacy_units[0]; i++) {
+        if (strcmp(legacy_units[i].metric, metric) == 0) {
+            return &legacy_units[i];
         }
     }
     return NULL;
 }
 
-static void axis_label(const char *metric, char *buf, size_t n)
+/* A figure's title for metric: its label, or its name in a table without labels. */
+static const char *title_of(const struct table *t, int c_metric, const char *metric)
 {
-    const struct unit *u = unit_of(metric);
+    struct table_meta mm;
+    table_metric_meta(t, c_metric, metric, &mm);
+    return mm.label;
+}
+
+/* An axis label for metric: its unit, or, in a table without units, the name with a unit
+ * guessed from a common suffix of it. Returns whether the unit came from the table. */
+static bool axis_label(const struct table *t, int c_metric, const char *metric, char *buf, size_t n)
+{
+    struct table_meta mm;
+    table_metric_meta(t, c_metric, metric, &mm);
+    if (mm.unit[0]) {
+        snprintf(buf, n, "%s", mm.unit);
+        return true;
+    }
+    const struct legacy_unit *u = legacy_unit_of(t, metric);
     if (u) {
         snprintf(buf, n, "%s", u->axis);
-        return;
+        return false;
     }
     size_t len = strlen(metric);
     if (len > 5 && strcmp(metric + len - 5, "_days") == 0) {
@@ -89,28 +113,50 @@ static void axis_label(const char *metric, char *buf, size_t n)
     } else {
         snprintf(buf, n, "%s", metric);
     }
+    return false;
 }
 
-/* The metrics to draw from a list of names: the care model's headline ones when present, else
- * the first six. Returns how many were put in out. */
-static int choose_metrics(char **names, int n, const char **out, int max)
+/* An axis label for a change in metric: "change (UNIT)", or "change in NAME" without a unit. */
+static void change_label(const struct table *t, int c_metric, const char *metric, char *buf,
+                         size_t n)
 {
-    int k = 0;
-    for (int h = 0; headline[h] && k < max; h++) {
-        for (int i = 0; i < n; i++) {
-            if (strcmp(names[i], headline[h]) == 0) {
-                out[k++] = headline[h];
-                break;
+    const struct legacy_unit *u = legacy_unit_of(t, metric);
+    if (u && u->averted) {
+        snprintf(buf, n, "%s", u->averted);
+        return;
+    }
+    char ax[256];
+    bool has_unit = axis_label(t, c_metric, metric, ax, sizeof ax);
+    snprintf(buf, n, has_unit ? "change (%s)" : "change in %s", ax);
+}
+
+/* The sign a change in metric is drawn with: -1 for a legacy "averted" axis, else 1. */
+static double change_sign(const struct table *t, const char *metric)
+{
+    const struct legacy_unit *u = legacy_unit_of(t, metric);
+    return u && u->averted ? -1.0 : 1.0;
+}
+
+/* The metrics to draw: the table's headline ones (every one in a table without the marker),
+ * at most six. Returns how many were put in out. */
+static int choose_metrics(const struct table *t, int c_metric, const char **out, int max)
+{
+    max = max < 6 ? max : 6;
+    if (table_col(t, "headline") < 0 && c_metric >= 0) {
+        int k = 0;
+        for (int h = 0; legacy_headline[h] && k < max; h++) {
+            for (int r = 0; r < t->n_rows; r++) {
+                if (strcmp(table_at(t, r, c_metric), legacy_headline[h]) == 0) {
+                    out[k++] = legacy_headline[h];
+                    break;
+                }
             }
         }
+        if (k > 0) {
+            return k;
+        }
     }
-    if (k > 0) {
-        return k;
-    }
-    for (int i = 0; i < n && k < max && k < 6; i++) {
-        out[k++] = names[i];
-    }
-    return k;
+    return table_headlines(t, c_metric, out, max);
 }
 
 /* ---- staging folders: replaced all at once, removed on a signal ---------------------------- */
@@ -596,12 +642,7 @@ static int fig_outcomes(struct draw *dw, const struct table *t, int c_metric, in
 {
     const char *dir = dw->path;
     const char *metrics[8];
-    char *names[512];
-    int n_names = 0;
-    for (int r = 0; r < t->n_rows && n_names < 512; r++) {
-        names[n_names++] = (char *)table_at(t, r, c_metric);
-    }
-    int nm = choose_metrics(names, n_names, metrics, 6);
+    int nm = choose_metrics(t, c_metric, metrics, 6);
     /* Scenarios in order of first appearance. */
     const char *scen[16];
     int ns = 0;
@@ -662,9 +703,9 @@ static int fig_outcomes(struct draw *dw, const struct table *t, int c_metric, in
     fputs(")\n", f);
     for (int m = 0; m < nm; m++) {
         char ax[256];
-        axis_label(metrics[m], ax, sizeof ax);
+        axis_label(t, c_metric, metrics[m], ax, sizeof ax);
         fputs("set title ", f);
-        label(f, metrics[m]);
+        label(f, title_of(t, c_metric, metrics[m]));
         fputs("\nset ylabel ", f);
         label(f, ax);
         fputs("\n", f);
@@ -690,12 +731,7 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
     int cm = table_col(t, "metric"), cs = table_col(t, "scenario"), cd = table_col(t, "diff"),
         cl = table_col(t, "diff_ci_low"), ch = table_col(t, "diff_ci_high");
     const char *metrics[8];
-    char *names[512];
-    int n_names = 0;
-    for (int r = 0; r < t->n_rows && n_names < 512; r++) {
-        names[n_names++] = (char *)table_at(t, r, cm);
-    }
-    int nm = choose_metrics(names, n_names, metrics, 6);
+    int nm = choose_metrics(t, cm, metrics, 6);
     FILE *d = open_in(dir, "differences", "dat");
     if (!d) {
         snprintf(err, err_len, "%s/differences.dat: %s", dir, strerror(errno));
@@ -705,8 +741,7 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
     int max_rows = 0, n_rows[8] = {0};
     const char *rowname[8][16];
     for (int m = 0; m < nm; m++) {
-        const struct unit *u = unit_of(metrics[m]);
-        double sign = u && u->averted ? -1.0 : 1.0; /* averted = minus the change */
+        double sign = change_sign(t, metrics[m]);
         int row = 0;
         for (int r = 0; r < t->n_rows; r++) {
             if (strcmp(table_at(t, r, cm), metrics[m]) != 0 || isnan(table_num(t, r, cd))) {
@@ -744,17 +779,10 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
             "'#DDDDDD'\n",
             max_rows - 1);
     for (int m = 0; m < nm; m++) {
-        const struct unit *u = unit_of(metrics[m]);
-        char ax[256];
-        if (u && u->averted) {
-            snprintf(ax, sizeof ax, "%s", u->averted);
-        } else {
-            char base[200];
-            axis_label(metrics[m], base, sizeof base);
-            snprintf(ax, sizeof ax, "change in %s", base);
-        }
+        char ax[300];
+        change_label(t, cm, metrics[m], ax, sizeof ax);
         fputs("set title ", f);
-        label(f, metrics[m]);
+        label(f, title_of(t, cm, metrics[m]));
         fputs("\nset xlabel ", f);
         label(f, ax);
         fputs("\nset ytics (", f);
@@ -826,13 +854,13 @@ static int fig_timeseries(struct draw *dw, const struct table *t, char *err, siz
     fputs("set yrange [0:*]\n", f);
     for (int k = 0; k < n; k++) {
         char ax[256];
-        if (strcmp(series[k], "crises") == 0) {
-            snprintf(ax, sizeof ax, "crises in the week");
+        if (table_col(t, "unit") < 0 && strcmp(series[k], "crises") == 0) {
+            snprintf(ax, sizeof ax, "crises in the week"); /* legacy folders */
         } else {
-            axis_label(series[k], ax, sizeof ax);
+            axis_label(t, cm, series[k], ax, sizeof ax);
         }
         fputs("set title ", f);
-        label(f, series[k]);
+        label(f, title_of(t, cm, series[k]));
         fputs("\nset ylabel ", f);
         label(f, ax);
         fprintf(f,
@@ -853,12 +881,8 @@ static int fig_sweep(struct draw *dw, const struct table *t, char *err, size_t e
     int n_keys = cm; /* the varied keys come first */
     int cmean = table_col(t, "mean"), cl = table_col(t, "ci_low"), ch = table_col(t, "ci_high");
     const char *metrics[8];
-    char *names[512];
-    int n_names = 0, drawn = 0;
-    for (int r = 0; r < t->n_rows && n_names < 512; r++) {
-        names[n_names++] = (char *)table_at(t, r, cm);
-    }
-    int nm = choose_metrics(names, n_names, metrics, 6);
+    int drawn = 0;
+    int nm = choose_metrics(t, cm, metrics, 6);
     for (int m = 0; m < nm; m++) {
         char name[300];
         figure_name("sweep_", metrics[m], name, sizeof name);
@@ -898,9 +922,9 @@ static int fig_sweep(struct draw *dw, const struct table *t, char *err, size_t e
         }
         script_head(f, name, "a sweep: mean and 95% confidence band at each point");
         char ax[256];
-        axis_label(metrics[m], ax, sizeof ax);
+        axis_label(t, cm, metrics[m], ax, sizeof ax);
         fputs("set title ", f);
-        label(f, metrics[m]);
+        label(f, title_of(t, cm, metrics[m]));
         fputs(" font ',16'\nset xlabel ", f);
         label(f, t->header[0]);
         fputs("\nset ylabel ", f);
@@ -986,18 +1010,16 @@ static int fig_tornado(struct draw *dw, const struct table *t, const char *metri
         return -1;
     }
     script_head(f, name, "one-way sensitivity: change at the low and high end of each range");
-    char ax[256];
-    axis_label(metric, ax, sizeof ax);
     char title[700];
     snprintf(title, sizeof title,
              "One-way sensitivity of %.500s (change from the base, same "
              "clients)",
-             metric);
+             title_of(t, cm, metric));
     fputs("set title ", f);
     label(f, title);
     fputs(" font ',16'\nset xlabel ", f);
     char xl[300];
-    snprintf(xl, sizeof xl, "change in %s", ax);
+    change_label(t, cm, metric, xl, sizeof xl);
     label(f, xl);
     fprintf(f,
             "\nset yrange [-0.7:%d.7]\nset ytics scale 0 font ',11'\nunset grid\n"
@@ -1300,21 +1322,14 @@ static int draw_all(struct draw *dw, struct sources *s, char *err, size_t err_le
     }
     if (s->has_sensitivity) {
         struct table *t = &s->sensitivity;
-        int tornadoes = 0;
-        for (int h = 0; headline[h]; h++) {
-            if ((k = fig_tornado(dw, t, headline[h], err, err_len)) < 0) {
+        const char *metrics[8];
+        int nm = choose_metrics(t, table_col(t, "metric"), metrics, 6);
+        for (int m = 0; m < nm; m++) {
+            if ((k = fig_tornado(dw, t, metrics[m], err, err_len)) < 0) {
                 return -1;
             }
-            tornadoes += k;
+            drawn += k;
         }
-        if (tornadoes == 0) { /* not the care model: the first metric */
-            if ((k = fig_tornado(dw, t, table_at(t, 0, table_col(t, "metric")), err, err_len)) <
-                0) {
-                return -1;
-            }
-            tornadoes += k;
-        }
-        drawn += tornadoes;
     }
     return drawn;
 }

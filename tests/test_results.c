@@ -8,7 +8,10 @@
  * quotes and line ends go through csv_field() and table_read() unchanged; a FIFO or a folder in
  * place of a file is refused without blocking (an alarm guards it). Finally the results fuzzer's
  * regression inputs and seeds (tests/fuzz/results_regressions/, results_seeds/) are replayed
- * through the harness's own one-input function. Run from the project root, as `make test` does.
+ * through the harness's own one-input function. The writers' descriptive columns (unit, label,
+ * headline) round-trip through table_read(), and a report uses them (labels and units in words,
+ * headline rows only) while a folder without them still reports every metric by its name. Run
+ * from the project root, as `make test` does.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -24,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis/compare.h"
 #include "analysis/csv.h"
 #include "analysis/plot.h"
 #include "analysis/report.h"
@@ -122,6 +126,222 @@ static void assert_tables_equal(const struct table *a, const struct table *b)
             assert_string_equal(table_at(a, r, c), table_at(b, r, c));
         }
     }
+}
+
+/* ---- descriptive columns: a model of two metrics and one series ------------------------------ */
+
+static const struct metric_desc fake_metrics[] = {
+    {"waits", "days", "Mean wait, first contact (days)", true, METRIC_LOWER_BETTER},
+    {"served", "clients", "Clients served", false, METRIC_HIGHER_BETTER},
+};
+static const struct metric_desc fake_series[] = {
+    {"queue", "clients", "Clients queueing at the week's end", false, METRIC_NEITHER},
+};
+
+static int fake_n_metrics(const void *params)
+{
+    (void)params;
+    return 2;
+}
+
+static const struct metric_desc *fake_metric(const void *params, int i)
+{
+    (void)params;
+    return &fake_metrics[i];
+}
+
+static int fake_n_series(const void *params)
+{
+    (void)params;
+    return 1;
+}
+
+static const struct metric_desc *fake_one_series(const void *params, int i)
+{
+    (void)params;
+    return &fake_series[i];
+}
+
+static const struct model_ops fake_ops = {.name = "fake",
+                                          .n_metrics = fake_n_metrics,
+                                          .metric = fake_metric,
+                                          .n_series = fake_n_series,
+                                          .series = fake_one_series};
+static const struct scenario fake_sc = {
+    .ops = &fake_ops, .replications = 2, .n_metrics = 2, .n_series = 1, .n_points = 2};
+static double fake_values[] = {3.0, 10.0, 5.0, 12.0}; /* [r * 2 + m] */
+static double fake_points[] = {1.0, 2.0, 3.0, 4.0};   /* [r * 2 + k] */
+
+static struct experiment_result fake_result(void)
+{
+    return (struct experiment_result){.replications = 2,
+                                      .n_metrics = 2,
+                                      .metrics = fake_values,
+                                      .series = fake_points,
+                                      .n_series = 1,
+                                      .n_points = 2};
+}
+
+static void read_fixture(const struct fixture *fx, const char *name, struct table *t)
+{
+    char path[512], err[512];
+    path_of(fx, name, path, sizeof path);
+    if (table_read(path, t, err, sizeof err) != 0) {
+        fail_msg("%s", err);
+    }
+}
+
+static char *slurp_fixture(const struct fixture *fx, const char *name)
+{
+    char path[512], err[512];
+    size_t len;
+    path_of(fx, name, path, sizeof path);
+    char *text = table_slurp(path, 1 << 22, &len, err, sizeof err);
+    if (!text) {
+        fail_msg("%s", err);
+    }
+    return text;
+}
+
+static void test_descriptive_columns_round_trip(void **state)
+{
+    struct fixture *fx = *state;
+    struct experiment_result res = fake_result();
+    struct compare_entry e[2] = {{"a", &fake_sc, fake_result()}, {"b", &fake_sc, fake_result()}};
+    char path[512];
+    struct table t;
+
+    (void)res;
+    path_of(fx, "summary.csv", path, sizeof path);
+    assert_int_equal(csv_write_summary_flags(path, &fake_sc, &res, CSV_DESCRIBED), 0);
+    char *text = slurp_fixture(fx, "summary.csv");
+    assert_string_equal(text, "metric,mean,sd,ci_low,ci_high,n,unit,label,headline\n"
+                              "waits,4,1.414213562,-8.706204736,16.70620474,2,days,"
+                              "\"Mean wait, first contact (days)\",1\n"
+                              "served,11,1.414213562,-1.706204736,23.70620474,2,clients,"
+                              "Clients served,0\n");
+    free(text);
+    read_fixture(fx, "summary.csv", &t);
+    struct table_meta mm;
+    table_metric_meta(&t, table_col(&t, "metric"), "waits", &mm);
+    assert_string_equal(mm.unit, "days");
+    assert_string_equal(mm.label, "Mean wait, first contact (days)");
+    assert_true(mm.is_headline);
+    table_metric_meta(&t, table_col(&t, "metric"), "served", &mm);
+    assert_false(mm.is_headline);
+    const char *h[4];
+    assert_int_equal(table_headlines(&t, table_col(&t, "metric"), h, 4), 1);
+    assert_string_equal(h[0], "waits");
+    table_free(&t);
+
+    /* Without CSV_DESCRIBED, the file is as before the columns existed. */
+    assert_int_equal(csv_write_summary(path, &fake_sc, &res), 0);
+    text = slurp_fixture(fx, "summary.csv");
+    assert_non_null(strstr(text, "metric,mean,sd,ci_low,ci_high,n\nwaits,4,"));
+    free(text);
+    read_fixture(fx, "summary.csv", &t);
+    table_metric_meta(&t, table_col(&t, "metric"), "served", &mm);
+    assert_string_equal(mm.unit, "");
+    assert_string_equal(mm.label, "served");
+    assert_true(mm.is_headline);
+    assert_int_equal(table_headlines(&t, table_col(&t, "metric"), h, 4), 2);
+    table_free(&t);
+
+    path_of(fx, "timeseries.csv", path, sizeof path);
+    assert_int_equal(csv_write_timeseries_flags(path, &fake_sc, &res, CSV_DESCRIBED), 0);
+    read_fixture(fx, "timeseries.csv", &t);
+    assert_int_equal(t.n_rows, 2);
+    assert_string_equal(table_at(&t, 1, table_col(&t, "unit")), "clients");
+    assert_string_equal(table_at(&t, 1, table_col(&t, "label")),
+                        "Clients queueing at the week's end");
+    assert_int_equal(table_col(&t, "headline"), -1);
+    table_free(&t);
+
+    path_of(fx, "comparison.csv", path, sizeof path);
+    assert_int_equal(compare_write_csv_flags(path, e, 2, CSV_DESCRIBED), 0);
+    read_fixture(fx, "comparison.csv", &t);
+    assert_string_equal(t.header[8], "unit");
+    assert_string_equal(t.header[9], "label");
+    assert_string_equal(t.header[10], "headline");
+    assert_int_equal(t.n_cols, 11);
+    assert_int_equal(t.n_rows, 4);
+    assert_string_equal(table_at(&t, 3, 0), "served");
+    assert_string_equal(table_at(&t, 3, 8), "clients");
+    assert_string_equal(table_at(&t, 3, 10), "0");
+    table_free(&t);
+}
+
+/* A report of a folder with the columns: the label and unit in words, headline rows only. */
+static void test_report_uses_labels_units_and_headlines(void **state)
+{
+    struct fixture *fx = *state;
+    struct experiment_result res = fake_result();
+    char path[512], err[1024];
+
+    path_of(fx, "summary.csv", path, sizeof path);
+    assert_int_equal(csv_write_summary_flags(path, &fake_sc, &res, CSV_DESCRIBED), 0);
+    put_text(fx, "manifest.json", manifest_ok);
+    int rc = report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err);
+    if (rc != 0) {
+        fail_msg("report: %d %s", rc, err);
+    }
+    char *page = slurp_fixture(fx, "report.html");
+    assert_non_null(strstr(page, "<td>Mean wait, first contact (days)</td><td>days</td>"
+                                 "<td>waits</td><td class=\"n\">4.0</td>"));
+    assert_null(strstr(page, "<td>served</td>")); /* not a headline metric */
+    free(page);
+}
+
+/* A folder written before the columns existed: every metric, by its name. */
+static void test_report_of_an_old_folder_shows_every_metric(void **state)
+{
+    struct fixture *fx = *state;
+    char err[1024];
+
+    put_text(fx, "summary.csv", summary_clean);
+    put_text(fx, "manifest.json", manifest_ok);
+    assert_true(plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err) >= 1);
+    assert_int_equal(report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err), 0);
+    char *page = slurp_fixture(fx, "report.html");
+    assert_non_null(strstr(page, "<td>crises</td><td></td><td>crises</td>"));
+    assert_non_null(strstr(page, "<td>ed_visits</td>"));
+    assert_non_null(strstr(page, "<td>wait_coordination_days</td>"));
+    free(page);
+}
+
+/* Figures of a folder with the columns: titles are the labels, axes the units, headline metrics
+ * only. Drawn for real, when gnuplot is here. */
+static void test_plot_uses_labels_units_and_headlines(void **state)
+{
+    struct fixture *fx = *state;
+    struct experiment_result res = fake_result();
+    struct compare_entry e[2] = {{"a", &fake_sc, fake_result()}, {"b", &fake_sc, fake_result()}};
+    char path[512], err[1024];
+
+    if (system("command -v gnuplot >/dev/null 2>&1") != 0) {
+        skip();
+    }
+    path_of(fx, "comparison.csv", path, sizeof path);
+    assert_int_equal(compare_write_csv_flags(path, e, 2, CSV_DESCRIBED), 0);
+    path_of(fx, "timeseries.csv", path, sizeof path);
+    assert_int_equal(csv_write_timeseries_flags(path, &fake_sc, &res, CSV_DESCRIBED), 0);
+    put_text(fx, "manifest.json", manifest_ok);
+    int n = plot_folder(fx->dir, err, sizeof err);
+    if (n < 0) {
+        fail_msg("plot: %s", err);
+    }
+    char *gp = slurp_fixture(fx, "figures/outcomes.gp");
+    assert_non_null(strstr(gp, "set title \"Mean wait, first contact (days)\""));
+    assert_non_null(strstr(gp, "set ylabel \"days\""));
+    assert_null(strstr(gp, "Clients served")); /* not a headline metric */
+    free(gp);
+    gp = slurp_fixture(fx, "figures/differences.gp");
+    assert_non_null(strstr(gp, "set xlabel \"change (days)\""));
+    free(gp);
+    gp = slurp_fixture(fx, "figures/timeseries.gp");
+    assert_non_null(strstr(gp, "set title \"Clients queueing at the week's end\""));
+    assert_non_null(strstr(gp, "set ylabel \"clients\""));
+    free(gp);
 }
 
 /* ---- the reader --------------------------------------------------------------------------- */
@@ -643,6 +863,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_escapes_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_plot_names_run_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fuzz_results_inputs_replay, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_descriptive_columns_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_report_uses_labels_units_and_headlines, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_report_of_an_old_folder_shows_every_metric, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_plot_uses_labels_units_and_headlines, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
