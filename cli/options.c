@@ -1,0 +1,328 @@
+/* options — the table-driven parser and help of every command (see options.h). */
+#include "cli/options.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/error.h"
+
+enum { HELP_WIDTH = 96, HELP_COLUMN = 26 };
+
+/* A space the help never breaks a line at (printed as a space). */
+#define NBSP '\x01'
+
+const char *options_usage_cmd = "run";
+
+int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "ccsim: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n(see 'ccsim %s --help')\n", options_usage_cmd);
+    return CCSIM_EUSAGE;
+}
+
+/* Parses a whole number in [lo, hi] for an option; prints the problem and returns false. */
+static bool parse_count(const char *opt, const char *text, long long lo, long long hi,
+                        long long *out)
+{
+    char *end;
+
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (errno == ERANGE && end != text && *end == '\0') {
+        fprintf(stderr, "ccsim: %s: %s is out of range (integer %lld..%lld)\n", opt, text, lo, hi);
+        return false;
+    }
+    if (errno || end == text || *end != '\0') {
+        fprintf(stderr, "ccsim: %s: '%s' is not a whole number (integer %lld..%lld)\n", opt, text,
+                lo, hi);
+        return false;
+    }
+    if (v < lo || v > hi) {
+        fprintf(stderr, "ccsim: %s: %lld is out of range (integer %lld..%lld)\n", opt, v, lo, hi);
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+/* Matches "-x VALUE", "-xVALUE", "--long VALUE" and "--long=VALUE". */
+static bool take_value(int argc, char **argv, int *i, const char *shrt, const char *lng,
+                       const char **value, bool *missing)
+{
+    const char *a = argv[*i];
+    size_t ll = strlen(lng);
+
+    *missing = false;
+    if (strcmp(a, shrt) == 0 || strcmp(a, lng) == 0) {
+        if (*i + 1 >= argc) {
+            *missing = true;
+            return true;
+        }
+        *value = argv[++*i];
+        return true;
+    }
+    if (strncmp(a, lng, ll) == 0 && a[ll] == '=') {
+        *value = a + ll + 1;
+        return true;
+    }
+    if (shrt[0] && strncmp(a, shrt, 2) == 0 && a[1] != '-' && a[2] != '\0') {
+        *value = a + 2;
+        return true;
+    }
+    return false;
+}
+
+static void *field(void *out, size_t off)
+{
+    return (char *)out + off;
+}
+
+/* The list of an OPT_LIST option is full: its message. */
+static int list_full(const struct opt *p)
+{
+    if (p->full_pre) {
+        return usage_error("%s: %s%lld", p->lng, p->full_pre, p->hi);
+    }
+    return usage_error("%s: at most %lld %s", p->lng, p->hi, p->full);
+}
+
+/* Stores the value v of option p (as typed: a); returns 0 or CCSIM_EUSAGE. */
+static int store(const struct opt *p, const char *a, const char *v, bool missing, void *out)
+{
+    if (missing && p->kind == OPT_LIST && !p->missing) {
+        return list_full(p);
+    }
+    if (missing && p->kind == OPT_WORD) {
+        return usage_error("%s: %s", p->lng, p->bad);
+    }
+    if (missing) {
+        return usage_error("%s: needs %s", a, p->missing);
+    }
+    switch (p->kind) {
+    case OPT_FLAG:
+        break;
+    case OPT_TEXT:
+        *(const char **)field(out, p->off) = v;
+        break;
+    case OPT_LIST: {
+        int *n = field(out, p->n_off);
+        if (*n >= p->hi) {
+            return list_full(p);
+        }
+        ((const char **)field(out, p->off))[(*n)++] = v;
+        break;
+    }
+    case OPT_COUNT:
+        if (!parse_count(p->shrt[0] ? p->shrt : p->lng, v, p->lo, p->hi, field(out, p->off))) {
+            return CCSIM_EUSAGE;
+        }
+        break;
+    case OPT_FRACTION: {
+        char *end;
+        double x = strtod(v, &end);
+        *(double *)field(out, p->off) = x;
+        if (end == v || *end != '\0' || !(x > 0.0 && x < 1.0)) {
+            return usage_error("%s: '%s' is not %s", p->lng, v, p->bad);
+        }
+        break;
+    }
+    case OPT_WORD:
+        if (strcmp(v, p->word) != 0) {
+            return usage_error("%s: %s", p->lng, p->bad);
+        }
+        *(bool *)field(out, p->off) = true;
+        break;
+    }
+    return 0;
+}
+
+int options_parse(const struct command *cmd, int argc, char **argv, void *out,
+                  const char **operands, int *n_operands)
+{
+    options_usage_cmd = cmd->name;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        int k;
+
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            options_help(cmd, stdout);
+            return OPTIONS_HELP;
+        }
+        for (k = 0; k < cmd->n_opts; k++) {
+            const struct opt *p = &cmd->opts[k];
+            const char *v = NULL;
+            bool missing = false;
+            if (p->kind == OPT_FLAG) {
+                if (strcmp(a, p->lng) == 0 || (p->shrt[0] && strcmp(a, p->shrt) == 0)) {
+                    *(bool *)field(out, p->off) = true;
+                    break;
+                }
+            } else if (take_value(argc, argv, &i, p->shrt, p->lng, &v, &missing)) {
+                int rc = store(p, a, v, missing, out);
+                if (rc != 0) {
+                    return rc;
+                }
+                break;
+            }
+        }
+        if (k < cmd->n_opts) {
+            continue;
+        }
+        bool is_option = a[0] == '-' && (a[1] != '\0' || cmd->is_dash_option);
+        if (cmd->extra == OPT_EXTRA_UNEXPECTED && (is_option || *n_operands >= cmd->max_operands)) {
+            return usage_error("%s: unexpected argument '%s'", cmd->name, a);
+        } else if (is_option) {
+            return usage_error("unknown option '%s'", a);
+        } else if (*n_operands >= cmd->max_operands && cmd->extra == OPT_EXTRA_SCENARIO) {
+            return usage_error("one scenario at a time ('%s' is extra)", a);
+        } else if (*n_operands >= cmd->max_operands) {
+            return usage_error("at most %d scenarios", cmd->max_operands);
+        }
+        operands[(*n_operands)++] = a;
+    }
+    return 0;
+}
+
+/* Writes text from column col, continuing lines at column indent, words wrapped before
+ * HELP_WIDTH (never at NBSP); a newline in text starts a new line. Returns the column it ends at.
+ */
+static int put_wrapped(FILE *f, const char *text, int col, int indent)
+{
+    bool need_space = col > indent;
+
+    for (const char *s = text; *s;) {
+        if (*s == '\n') {
+            fputc('\n', f);
+            col = 0;
+            need_space = false;
+            s++;
+            continue;
+        }
+        if (*s == ' ') {
+            s++;
+            continue;
+        }
+        size_t len = strcspn(s, " \n");
+        if (need_space && col + 1 + (int)len > HELP_WIDTH) {
+            fputc('\n', f);
+            col = 0;
+            need_space = false;
+        }
+        if (col < indent) {
+            fprintf(f, "%*s", indent - col, "");
+            col = indent;
+        } else if (need_space) {
+            fputc(' ', f);
+            col++;
+        }
+        for (size_t j = 0; j < len; j++) {
+            fputc(s[j] == NBSP ? ' ' : s[j], f);
+        }
+        col += (int)len;
+        s += len;
+        need_space = true;
+    }
+    return col;
+}
+
+/* "[-o DIR]", "--vary KEY=FROM:TO:STEP", "[--set KEY=VALUE]..." for the synopsis. */
+static void synopsis_item(const struct opt *p, char *buf, size_t n)
+{
+    const char *name = p->shrt[0] ? p->shrt : p->lng;
+    const char *sep = p->kind == OPT_FLAG ? "" : " ";
+    const char *arg = p->kind == OPT_FLAG ? "" : p->arg;
+    const char *more = p->kind == OPT_LIST ? "..." : "";
+
+    if (p->is_required) {
+        snprintf(buf, n, "%s%s%s%s", name, sep, arg, more);
+    } else {
+        snprintf(buf, n, "[%s%s%s]%s", name, sep, arg, more);
+    }
+}
+
+void options_help(const struct command *cmd, FILE *f)
+{
+    char item[128], label[128], help[1024];
+    int indent = (int)strlen("usage: ccsim ") + (int)strlen(cmd->name) + 1;
+
+    fprintf(f, "usage: ccsim %s", cmd->name);
+    int col = indent - 1;
+    if (cmd->operands[0]) {
+        fprintf(f, " %s", cmd->operands);
+        col += 1 + (int)strlen(cmd->operands);
+    }
+    for (int k = 0; k < cmd->n_opts; k++) {
+        synopsis_item(&cmd->opts[k], item, sizeof item);
+        int len = (int)strlen(item);
+        if (col + 1 + len > HELP_WIDTH) {
+            fprintf(f, "\n%*s%s", indent, "", item);
+            col = indent + len;
+        } else {
+            fprintf(f, " %s", item);
+            col += 1 + len;
+        }
+    }
+    fputs("\n\n", f);
+    put_wrapped(f, cmd->about, 0, 0);
+    fputs("\n\noptions:\n", f);
+    for (int k = 0; k <= cmd->n_opts; k++) {
+        const struct opt *p = k < cmd->n_opts ? &cmd->opts[k] : NULL;
+        if (!p) {
+            snprintf(label, sizeof label, "  -h, --help");
+            snprintf(help, sizeof help, "show this help");
+        } else {
+            snprintf(label, sizeof label, "  %s%s%s%s%s", p->shrt[0] ? p->shrt : "  ",
+                     p->shrt[0] ? ", " : "  ", p->lng, p->kind == OPT_FLAG ? "" : " ",
+                     p->kind == OPT_FLAG ? "" : p->arg);
+            if (p->kind == OPT_COUNT) {
+                snprintf(help, sizeof help, "%s (integer\x01%lld..%lld)", p->help, p->lo, p->hi);
+            } else if (p->kind == OPT_LIST) {
+                snprintf(help, sizeof help, "%s; repeatable, up to %lld", p->help, p->hi);
+            } else {
+                snprintf(help, sizeof help, "%s", p->help);
+            }
+        }
+        fputs(label, f);
+        int lc = (int)strlen(label);
+        if (lc + 2 > HELP_COLUMN) {
+            fputc('\n', f);
+            lc = 0;
+        }
+        put_wrapped(f, help, lc, HELP_COLUMN);
+        fputc('\n', f);
+    }
+}
+
+void options_help_main(const struct command *const *cmds, int n, FILE *f)
+{
+    char name[128];
+
+    fputs("usage: ccsim <command> [options]\n\ncommands:\n", f);
+    for (int i = 0; i < n; i++) {
+        snprintf(name, sizeof name, "  %s%s%s", cmds[i]->name, cmds[i]->operands[0] ? " " : "",
+                 cmds[i]->operands);
+        fputs(name, f);
+        int lc = (int)strlen(name);
+        if (lc + 2 > HELP_COLUMN) {
+            fputs("  ", f);
+            lc += 2;
+            put_wrapped(f, cmds[i]->summary, lc, lc);
+        } else {
+            put_wrapped(f, cmds[i]->summary, lc, HELP_COLUMN);
+        }
+        fputc('\n', f);
+    }
+    fputs("\noptions:\n"
+          "  -h, --help              show this help (ccsim run --help: the options of run)\n"
+          "  --version               show the version\n"
+          "\n"
+          "Exit status: 0 done, 1 failed while running, 2 bad command line or scenario.\n",
+          f);
+}

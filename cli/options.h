@@ -1,0 +1,88 @@
+/*
+ * options — the command line of every command, declared once as a table.
+ *
+ * Each command has one table of options (short and long name, the kind and range of the
+ * argument, the help line, and the field of the command's options struct that it fills). The
+ * parser and the --help text are both generated from it, so the help cannot drift from what the
+ * parser accepts. Every option takes the spellings -x VALUE, -xVALUE, --long VALUE and
+ * --long=VALUE; flags only -x and --long.
+ */
+#ifndef CCSIM_CLI_OPTIONS_H
+#define CCSIM_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum opt_kind {
+    OPT_FLAG,     /* sets a bool */
+    OPT_TEXT,     /* a const char * */
+    OPT_LIST,     /* appends to a const char *[hi]; the int count is at n_off */
+    OPT_COUNT,    /* a long long in lo..hi */
+    OPT_FRACTION, /* a double > 0 and < 1 */
+    OPT_WORD,     /* only the word `word`: sets a bool */
+};
+
+struct opt {
+    const char *shrt; /* "-o", or "" for none */
+    const char *lng;  /* "--output" */
+    enum opt_kind kind;
+    const char *arg;  /* the argument's name in the help, e.g. "DIR" (none for flags) */
+    long long lo, hi; /* OPT_COUNT: the range; OPT_LIST: hi is the most entries */
+    size_t off;       /* where the value goes in the options struct */
+    size_t n_off;     /* OPT_LIST: where the count (int) goes */
+    /* OPT_TEXT, OPT_LIST, OPT_COUNT, OPT_FRACTION: printed as "OPTION: needs <missing>" when
+     * the value is missing; NULL for an OPT_LIST prints its full message instead. */
+    const char *missing;
+    /* OPT_LIST: "--set: at most <hi> <full>" is printed when the list is full; when full_pre
+     * is set, "--target: <full_pre><hi>" instead. */
+    const char *full, *full_pre;
+    /* OPT_FRACTION: "OPTION: 'TEXT' is not <bad>"; OPT_WORD: "OPTION: <bad>". */
+    const char *bad;
+    const char *word; /* OPT_WORD: the one word accepted */
+    bool is_required; /* shown without brackets in the synopsis (checked by the command) */
+    const char *help; /* what the option does, one paragraph (wrapped when printed) */
+};
+
+/* What happens to an argument that is not an option, or an option the table lacks. */
+enum opt_extra {
+    OPT_EXTRA_SCENARIO,   /* "unknown option 'X'"; "one scenario at a time ('X' is extra)" */
+    OPT_EXTRA_SCENARIOS,  /* "unknown option 'X'"; "at most N scenarios" */
+    OPT_EXTRA_UNEXPECTED, /* "CMD: unexpected argument 'X'" for both */
+};
+
+struct command {
+    const char *name;     /* "run" */
+    const char *operands; /* "SCENARIO.cfg", shown after the name */
+    const char *summary;  /* one line for ccsim --help */
+    const char *about;    /* what the command does and writes, one or more paragraphs ("\n\n") */
+    const struct opt *opts;
+    int n_opts;
+    int max_operands;
+    enum opt_extra extra;
+    bool is_dash_option; /* a lone "-" is an (unknown) option, not an operand */
+};
+
+/* The value returned by options_parse after printing the help: the command then exits 0. */
+#define OPTIONS_HELP 1
+
+/* The command named in "(see 'ccsim CMD --help')" under a usage message. */
+extern const char *options_usage_cmd;
+
+/* Prints "ccsim: MESSAGE" and the pointer to --help; returns CCSIM_EUSAGE. */
+int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parses argv[2..argc-1] for cmd into out (the command's options struct, whose fields the table
+ * names). Operands are stored in operands[0..max_operands-1] and counted in *n_operands. Returns
+ * 0, OPTIONS_HELP after printing the help to stdout for -h or --help, or CCSIM_EUSAGE after
+ * printing the problem. */
+int options_parse(const struct command *cmd, int argc, char **argv, void *out,
+                  const char **operands, int *n_operands);
+
+/* Writes the help of cmd: the synopsis, what it does, then every option with its range. */
+void options_help(const struct command *cmd, FILE *f);
+
+/* Writes the help of ccsim itself: every command of cmds with its summary. */
+void options_help_main(const struct command *const *cmds, int n, FILE *f);
+
+#endif

@@ -1,0 +1,355 @@
+/* tables — the options of every command, from which parser and --help are made (options.h). */
+#include <limits.h>
+#include <stddef.h>
+
+#include "cli/cli.h"
+
+#define F(x) offsetof(struct run_opts, x)
+
+#define OPT_OUTPUT(what)                                                                           \
+    {                                                                                              \
+        .shrt = "-o", .lng = "--output", .kind = OPT_TEXT, .arg = "DIR", .off = F(outdir),         \
+        .missing = "a folder name", .help = what                                                   \
+    }
+#define OPT_SET                                                                                    \
+    {                                                                                              \
+        .shrt = "", .lng = "--set", .kind = OPT_LIST, .arg = "KEY=VALUE", .hi = MAX_SETS,          \
+        .off = F(sets), .n_off = F(n_sets), .missing = "KEY=VALUE", .full = "overrides",           \
+        .help = "override a scenario key (dotted path, e.g. network.stations[0].servers=12)"       \
+    }
+#define OPT_REPS                                                                                   \
+    {                                                                                              \
+        .shrt = "-r", .lng = "--replications", .kind = OPT_COUNT, .arg = "N", .lo = 2,             \
+        .hi = 1000000, .off = F(reps), .missing = "a number",                                      \
+        .help = "replications, overriding the scenario"                                            \
+    }
+#define OPT_SEED                                                                                   \
+    {                                                                                              \
+        .shrt = "-s", .lng = "--seed", .kind = OPT_COUNT, .arg = "N", .lo = 0, .hi = LLONG_MAX,    \
+        .off = F(seed), .missing = "a number", .help = "scenario seed, overriding the scenario"    \
+    }
+#define OPT_THREADS                                                                                \
+    {                                                                                              \
+        .shrt = "-j", .lng = "--threads", .kind = OPT_COUNT, .arg = "N", .lo = 1, .hi = 256,       \
+        .off = F(threads), .missing = "a number",                                                  \
+        .help = "run replications on N threads; results do not depend on N"                        \
+    }
+#define OPT_QUIET                                                                                  \
+    {                                                                                              \
+        .shrt = "-q", .lng = "--quiet", .kind = OPT_FLAG, .off = F(is_quiet),                      \
+        .help = "no progress bar (it is shown only on a terminal anyway)"                          \
+    }
+#define OPT_FORCE                                                                                  \
+    {                                                                                              \
+        .shrt = "", .lng = "--force", .kind = OPT_FLAG, .off = F(force),                           \
+        .help =                                                                                    \
+            "replace DIR if it is a results folder that ccsim wrote, once the new results are "    \
+            "complete (never a link, a file, a folder holding other files or an input of the "     \
+            "run)"                                                                                 \
+    }
+#define OPT_NO_PLOTS                                                                               \
+    {                                                                                              \
+        .shrt = "", .lng = "--no-plots", .kind = OPT_FLAG, .off = F(no_plots),                     \
+        .help = "do not draw DIR/figures (drawn by default with -o; see ccsim plot)"               \
+    }
+
+#define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static const struct opt run_opts_table[] = {
+    OPT_OUTPUT("write the results folder DIR: summary.csv, replications.csv, "
+               "scenario.resolved.cfg, manifest.json (and timeseries.csv, warnings.txt, figures/ "
+               "when there are any); DIR must not exist (see --force); it appears complete or not "
+               "at all"),
+    OPT_SET,
+    OPT_REPS,
+    OPT_SEED,
+    OPT_THREADS,
+    {.shrt = "",
+     .lng = "--precision",
+     .kind = OPT_FRACTION,
+     .arg = "P",
+     .off = F(precision),
+     .missing = "a fraction, e.g. 0.05",
+     .bad = "a fraction of the mean (real > 0 and < 1, e.g. 0.05 for 5%)",
+     .help = "add replications until every headline metric's 95% interval is within P x its mean "
+             "(real > 0 and < 1, e.g. 0.05), starting from the scenario's replications"},
+    {.shrt = "",
+     .lng = "--max-reps",
+     .kind = OPT_COUNT,
+     .arg = "N",
+     .lo = 2,
+     .hi = 1000000,
+     .off = F(max_reps),
+     .missing = "a number",
+     .help = "the most replications --precision may run, 1000 unless given"},
+    {.shrt = "",
+     .lng = "--warmup",
+     .kind = OPT_WORD,
+     .arg = "auto",
+     .off = F(warmup_auto),
+     .word = "auto",
+     .bad = "only 'auto' (MSER-5 on a pilot run); give a fixed warm-up in the scenario or with "
+            "--set warmup=DAYS",
+     .help = "estimate the warm-up with MSER-5 on the weekly series of a pilot run, then run with "
+             "it (reported, and in the resolved scenario)"},
+    OPT_QUIET,
+    OPT_FORCE,
+    OPT_NO_PLOTS,
+};
+
+const struct command cmd_spec_run = {
+    .name = "run",
+    .operands = "SCENARIO.cfg",
+    .summary = "run the replications of a scenario and summarise them",
+    .about = "Runs the scenario's replications and prints a summary table (mean, sd, 95% "
+             "confidence interval across replications), or writes a results folder with -o.",
+    .opts = run_opts_table,
+    .n_opts = N(run_opts_table),
+    .max_operands = 1,
+    .extra = OPT_EXTRA_SCENARIO,
+};
+
+static const struct opt check_opts_table[] = {OPT_SET, OPT_REPS, OPT_SEED};
+
+const struct command cmd_spec_check = {
+    .name = "check",
+    .operands = "SCENARIO.cfg",
+    .summary = "validate a scenario and show every resolved value and its origin",
+    .about = "Validates the scenario without running it. When it is valid, prints every resolved "
+             "value (after base files, @include and overrides) with its unit and where it came "
+             "from: file and line, a command-line option, or a built-in default with its "
+             "published source, and what a run needs (memory, time). Every problem is reported "
+             "otherwise.",
+    .opts = check_opts_table,
+    .n_opts = N(check_opts_table),
+    .max_operands = 1,
+    .extra = OPT_EXTRA_SCENARIO,
+};
+
+static const struct opt compare_opts_table[] = {
+    OPT_OUTPUT("write DIR/comparison.csv (metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,"
+               "diff_ci_high), each scenario's NAME.replications.csv and NAME.resolved.cfg, and "
+               "manifest.json"),
+    OPT_SET,
+    OPT_REPS,
+    OPT_SEED,
+    OPT_THREADS,
+    OPT_QUIET,
+    OPT_FORCE,
+    OPT_NO_PLOTS,
+};
+
+const struct command cmd_spec_compare = {
+    .name = "compare",
+    .operands = "A.cfg B.cfg [C.cfg ...]",
+    .summary = "the same clients under each scenario; paired differences",
+    .about = "Runs every scenario on the same clients with the same random numbers and reports, "
+             "for each metric, each scenario's mean and its difference from the first scenario "
+             "with a 95% confidence interval from the paired replications. Replications and seed "
+             "are the first scenario's unless given; --set applies to every scenario.",
+    .opts = compare_opts_table,
+    .n_opts = N(compare_opts_table),
+    .max_operands = MAX_SCENARIOS,
+    .extra = OPT_EXTRA_SCENARIOS,
+};
+
+static const struct opt sweep_opts_table[] = {
+    {.shrt = "",
+     .lng = "--vary",
+     .kind = OPT_LIST,
+     .arg = "KEY=FROM:TO:STEP",
+     .hi = SWEEP_MAX_KEYS,
+     .off = F(vary),
+     .n_off = F(n_vary),
+     .missing = "KEY=FROM:TO:STEP",
+     .full = "keys",
+     .is_required = true,
+     .help = "a key to vary (dotted path as for --set) from FROM to TO by STEP"},
+    OPT_OUTPUT("write DIR/sweep.csv (the varied keys, then metric,mean,ci_low,ci_high,n) and "
+               "manifest.json"),
+    OPT_SET,
+    OPT_REPS,
+    OPT_SEED,
+    OPT_THREADS,
+    OPT_QUIET,
+    OPT_FORCE,
+    OPT_NO_PLOTS,
+};
+
+const struct command cmd_spec_sweep = {
+    .name = "sweep",
+    .operands = "SCENARIO.cfg",
+    .summary = "a grid over keys (--vary KEY=FROM:TO:STEP), each point with CIs",
+    .about = "Runs the scenario at every point of the grid of the varied keys (FROM, FROM+STEP, "
+             "... TO; several --vary give every combination, the last varying fastest), each "
+             "point with the same seed and replications, and reports each metric with its 95% "
+             "confidence interval. Every point is validated before anything runs.",
+    .opts = sweep_opts_table,
+    .n_opts = N(sweep_opts_table),
+    .max_operands = 1,
+    .extra = OPT_EXTRA_SCENARIO,
+};
+
+static const struct opt sensitivity_opts_table[] = {
+    OPT_OUTPUT("write DIR/sensitivity.csv (parameter,low,high,metric,base,low_mean,high_mean,"
+               "low_diff,...,high_diff_ci_high) and manifest.json"),
+    OPT_SET,
+    OPT_REPS,
+    OPT_SEED,
+    OPT_THREADS,
+    OPT_QUIET,
+    OPT_FORCE,
+    OPT_NO_PLOTS,
+};
+
+const struct command cmd_spec_sensitivity = {
+    .name = "sensitivity",
+    .operands = "SCENARIO.cfg",
+    .summary = "one-way low/high for every parameter with a plausible range",
+    .about = "One-way sensitivity: runs the scenario with each parameter that declares a "
+             "plausible range (see docs/scenarios.md) at the low and at the high end of it, "
+             "everything else as given, on the same random numbers, and reports each metric's "
+             "paired difference from the base.",
+    .opts = sensitivity_opts_table,
+    .n_opts = N(sensitivity_opts_table),
+    .max_operands = 1,
+    .extra = OPT_EXTRA_SCENARIO,
+};
+
+static const struct opt calibrate_opts_table[] = {
+    {.shrt = "",
+     .lng = "--target",
+     .kind = OPT_LIST,
+     .arg = "METRIC=VALUE",
+     .hi = CALIB_MAX,
+     .off = F(targets),
+     .n_off = F(n_targets),
+     .full_pre = "METRIC=VALUE, at most ",
+     .is_required = true,
+     .help = "an outcome to match"},
+    {.shrt = "",
+     .lng = "--free",
+     .kind = OPT_LIST,
+     .arg = "KEY=LOW:HIGH",
+     .hi = CALIB_MAX,
+     .off = F(frees),
+     .n_off = F(n_frees),
+     .full_pre = "KEY=LOW:HIGH, at most ",
+     .is_required = true,
+     .help = "a parameter to fit (a real-valued key) within LOW..HIGH"},
+    OPT_OUTPUT("write DIR/calibrated.cfg (loadable, the fitted values marked), fit.csv (metric,"
+               "target,mean,ci_low,ci_high), evaluations.csv and manifest.json"),
+    {.shrt = "",
+     .lng = "--max-iter",
+     .kind = OPT_COUNT,
+     .arg = "N",
+     .lo = 1,
+     .hi = 100000,
+     .off = F(max_iter),
+     .missing = "a number",
+     .help = "simplex iterations at most, 60 unless given"},
+    OPT_SET,
+    OPT_REPS,
+    OPT_SEED,
+    OPT_THREADS,
+    OPT_QUIET,
+    OPT_FORCE,
+};
+
+const struct command cmd_spec_calibrate = {
+    .name = "calibrate",
+    .operands = "SCENARIO.cfg",
+    .summary = "fit --free parameters to --target outcomes",
+    .about = "Fits the free parameters (real-valued keys, each within LOW..HIGH) so that the "
+             "metrics' means over the replications come as close as possible to the targets "
+             "(least squares of relative errors, Nelder-Mead simplex, the same random numbers at "
+             "every evaluation), then reports the fit and writes the calibrated scenario.",
+    .opts = calibrate_opts_table,
+    .n_opts = N(calibrate_opts_table),
+    .max_operands = 1,
+    .extra = OPT_EXTRA_SCENARIO,
+};
+
+static const struct opt validate_opts_table[] = {
+    {.shrt = "",
+     .lng = "--dir",
+     .kind = OPT_TEXT,
+     .arg = "DIR",
+     .off = F(dir),
+     .missing = "a folder",
+     .help = "the validation scenarios (default scenarios/validation)"},
+    OPT_OUTPUT("write DIR/validation.csv and manifest.json"),
+    OPT_REPS,
+    OPT_SEED,
+    OPT_THREADS,
+    OPT_QUIET,
+    OPT_FORCE,
+};
+
+const struct command cmd_spec_validate = {
+    .name = "validate",
+    .operands = "",
+    .summary = "published effects against simulated ones (scenarios/validation)",
+    .about = "Runs the validation scenarios on the same clients and random numbers and prints, "
+             "for each published effect, the published estimate with its 95% interval, the "
+             "simulated effect with its paired 95% interval, and pass or fail. docs/validation.md "
+             "explains every row.",
+    .opts = validate_opts_table,
+    .n_opts = N(validate_opts_table),
+    .max_operands = 0,
+    .extra = OPT_EXTRA_UNEXPECTED,
+};
+
+const struct command cmd_spec_plot = {
+    .name = "plot",
+    .operands = "DIR",
+    .summary = "figures (PNG, SVG, PDF) from a results folder",
+    .about = "Draws every figure the results folder DIR allows (from summary.csv, comparison.csv, "
+             "timeseries.csv, sweep.csv, sensitivity.csv) into DIR/figures/ as PNG, SVG and PDF, "
+             "with the gnuplot script and data of each beside it. run, compare, sweep and "
+             "sensitivity draw their figures by default (--no-plots to skip). Needs gnuplot "
+             "(make deps).",
+    .max_operands = 1,
+    .extra = OPT_EXTRA_UNEXPECTED,
+};
+
+static const struct opt report_opts_table[] = {
+    {.shrt = "",
+     .lng = "--pdf",
+     .kind = OPT_FLAG,
+     .off = F(pdf),
+     .help = "also print the report to DIR/report.pdf with a headless Chromium (make "
+             "deps-browser)"},
+};
+
+const struct command cmd_spec_report = {
+    .name = "report",
+    .operands = "DIR",
+    .summary = "a self-contained HTML report of a results folder",
+    .about = "Writes DIR/report.html, one self-contained page (figures embedded): the question, "
+             "the scenarios and what differs between them, the headline table with 95% "
+             "intervals, the figures, every parameter with its source, the method and the "
+             "validation status.",
+    .opts = report_opts_table,
+    .n_opts = N(report_opts_table),
+    .max_operands = 1,
+    .extra = OPT_EXTRA_UNEXPECTED,
+    .is_dash_option = true,
+};
+
+const struct command cmd_spec_keys = {
+    .name = "keys",
+    .operands = "",
+    .summary = "print the reference of every scenario key (Markdown)",
+    .about = "Prints the reference of every scenario key (Markdown), as in docs/scenarios.md.",
+    .max_operands = 0,
+    .extra = OPT_EXTRA_UNEXPECTED,
+    .is_dash_option = true,
+};
+
+const struct command *const cmd_specs[] = {
+    &cmd_spec_run,         &cmd_spec_check,     &cmd_spec_compare,  &cmd_spec_sweep,
+    &cmd_spec_sensitivity, &cmd_spec_calibrate, &cmd_spec_validate, &cmd_spec_plot,
+    &cmd_spec_report,      &cmd_spec_keys,
+};
+const int n_cmd_specs = N(cmd_specs);

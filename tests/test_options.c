@@ -1,0 +1,276 @@
+/*
+ * Unit tests of cli/options and the option tables of cli/tables.c: the parser and the --help
+ * text are made from one table per command, so here every option of every command must appear
+ * in that command's help (with its range when it has one), every option must be accepted in its
+ * spellings and fill its field, and a value out of range must give the range message.
+ *
+ * The two cli files are compiled into this test directly (the cli objects are not part of
+ * libccsim).
+ */
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <unistd.h>
+
+#include "cli/options.c"
+#include "cli/tables.c"
+
+/* The help of cmd as a string (caller frees). */
+static char *help_of(const struct command *cmd)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    options_help(cmd, f);
+    fclose(f);
+    return buf;
+}
+
+/* Runs options_parse on the words given (after "ccsim CMD"), stderr caught into err. */
+static int parse_words(const struct command *cmd, struct run_opts *o, char *err, size_t err_len,
+                       int n, const char *const *words)
+{
+    char *argv[32];
+    const char *operands[MAX_SCENARIOS];
+    int n_operands = 0;
+
+    assert_true(n + 2 <= 32);
+    argv[0] = (char *)"ccsim";
+    argv[1] = (char *)cmd->name;
+    for (int i = 0; i < n; i++) {
+        argv[i + 2] = (char *)words[i];
+    }
+    fflush(stderr);
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    int saved = dup(fileno(stderr));
+    dup2(fileno(tmp), fileno(stderr));
+    int rc = options_parse(cmd, n + 2, argv, o, operands, &n_operands);
+    fflush(stderr);
+    dup2(saved, fileno(stderr));
+    close(saved);
+    rewind(tmp);
+    size_t got = fread(err, 1, err_len - 1, tmp);
+    err[got] = '\0';
+    fclose(tmp);
+    return rc;
+}
+
+static void test_options_every_option_is_in_its_help(void **state)
+{
+    (void)state;
+    char want[256];
+    for (int c = 0; c < n_cmd_specs; c++) {
+        const struct command *cmd = cmd_specs[c];
+        char *help = help_of(cmd);
+        snprintf(want, sizeof want, "usage: ccsim %s", cmd->name);
+        assert_non_null(strstr(help, want));
+        assert_non_null(strstr(help, "-h, --help"));
+        assert_non_null(strstr(help, cmd->about[0] ? "options:" : ""));
+        for (int k = 0; k < cmd->n_opts; k++) {
+            const struct opt *p = &cmd->opts[k];
+            if (p->shrt[0]) {
+                snprintf(want, sizeof want, "%s, %s", p->shrt, p->lng);
+            } else {
+                snprintf(want, sizeof want, "    %s", p->lng);
+            }
+            if (!strstr(help, want)) {
+                fail_msg("ccsim %s --help lacks '%s'", cmd->name, want);
+            }
+            if (p->kind == OPT_COUNT) {
+                snprintf(want, sizeof want, "(integer %lld..%lld)", p->lo, p->hi);
+                if (!strstr(help, want)) {
+                    fail_msg("ccsim %s --help lacks the range of %s", cmd->name, p->lng);
+                }
+            }
+            assert_non_null(p->help);
+        }
+        free(help);
+    }
+}
+
+static void test_options_every_command_is_in_the_main_help(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    char want[64];
+    FILE *f = open_memstream(&buf, &len);
+    options_help_main(cmd_specs, n_cmd_specs, f);
+    fclose(f);
+    for (int c = 0; c < n_cmd_specs; c++) {
+        snprintf(want, sizeof want, "\n  %s ", cmd_specs[c]->name);
+        assert_non_null(strstr(buf, want));
+    }
+    free(buf);
+}
+
+/* Each option, given a valid value in each of its spellings, is accepted and fills its field. */
+static void test_options_every_option_fills_its_field(void **state)
+{
+    (void)state;
+    char err[1024], joined[256], value[64];
+    for (int c = 0; c < n_cmd_specs; c++) {
+        const struct command *cmd = cmd_specs[c];
+        for (int k = 0; k < cmd->n_opts; k++) {
+            const struct opt *p = &cmd->opts[k];
+            for (int form = 0; form < 4; form++) {
+                struct run_opts o = {0};
+                const char *words[2];
+                int n = 1;
+                switch (p->kind) {
+                case OPT_FLAG:
+                    snprintf(value, sizeof value, "%s", "");
+                    break;
+                case OPT_COUNT:
+                    snprintf(value, sizeof value, "%lld", p->lo);
+                    break;
+                case OPT_FRACTION:
+                    snprintf(value, sizeof value, "0.25");
+                    break;
+                case OPT_WORD:
+                    snprintf(value, sizeof value, "%s", p->word);
+                    break;
+                default:
+                    snprintf(value, sizeof value, "x=1");
+                    break;
+                }
+                const char *name = form % 2 == 0 || !p->shrt[0] ? p->lng : p->shrt;
+                if (p->kind == OPT_FLAG) {
+                    words[0] = name;
+                } else if (form < 2) {
+                    words[0] = name;
+                    words[1] = value;
+                    n = 2;
+                } else {
+                    snprintf(joined, sizeof joined, "%s%s%s", name, name == p->lng ? "=" : "",
+                             value);
+                    words[0] = joined;
+                }
+                int rc = parse_words(cmd, &o, err, sizeof err, n, words);
+                if (rc != 0) {
+                    fail_msg("ccsim %s %s %s: %d (%s)", cmd->name, words[0], n > 1 ? words[1] : "",
+                             rc, err);
+                }
+                char *f = (char *)&o + p->off;
+                switch (p->kind) {
+                case OPT_FLAG:
+                case OPT_WORD:
+                    assert_true(*(bool *)f);
+                    break;
+                case OPT_TEXT:
+                    assert_string_equal(*(const char **)f, value);
+                    break;
+                case OPT_LIST:
+                    assert_int_equal(*(int *)((char *)&o + p->n_off), 1);
+                    assert_string_equal(((const char **)f)[0], value);
+                    break;
+                case OPT_COUNT:
+                    assert_true(*(long long *)f == p->lo);
+                    break;
+                case OPT_FRACTION:
+                    assert_true(*(double *)f == 0.25);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/* A value beyond the range of any counted option gives the range message, naming the option
+ * by its short name when it has one. */
+static void test_options_out_of_range_gives_the_range_message(void **state)
+{
+    (void)state;
+    char err[1024], value[64], want[256];
+    int n_checked = 0;
+    for (int c = 0; c < n_cmd_specs; c++) {
+        const struct command *cmd = cmd_specs[c];
+        for (int k = 0; k < cmd->n_opts; k++) {
+            const struct opt *p = &cmd->opts[k];
+            if (p->kind != OPT_COUNT) {
+                continue;
+            }
+            struct run_opts o = {0};
+            if (p->hi < LLONG_MAX) {
+                snprintf(value, sizeof value, "%lld", p->hi + 1);
+            } else {
+                snprintf(value, sizeof value, "%lld", p->lo - 1);
+            }
+            const char *words[] = {p->lng, value};
+            assert_int_equal(parse_words(cmd, &o, err, sizeof err, 2, words), CCSIM_EUSAGE);
+            snprintf(want, sizeof want, "ccsim: %s: %s is out of range (integer %lld..%lld)\n",
+                     p->shrt[0] ? p->shrt : p->lng, value, p->lo, p->hi);
+            assert_string_equal(err, want);
+            const char *words2[] = {p->lng, "ten"};
+            assert_int_equal(parse_words(cmd, &o, err, sizeof err, 2, words2), CCSIM_EUSAGE);
+            assert_non_null(strstr(err, "'ten' is not a whole number"));
+            n_checked++;
+        }
+    }
+    assert_true(n_checked >= 20);
+}
+
+static void test_options_messages(void **state)
+{
+    (void)state;
+    char err[1024];
+    struct run_opts o = {0};
+
+    const char *missing[] = {"-o"};
+    assert_int_equal(parse_words(&cmd_spec_run, &o, err, sizeof err, 1, missing), CCSIM_EUSAGE);
+    assert_string_equal(err, "ccsim: -o: needs a folder name\n(see 'ccsim run --help')\n");
+
+    const char *unknown[] = {"--fast"};
+    assert_int_equal(parse_words(&cmd_spec_run, &o, err, sizeof err, 1, unknown), CCSIM_EUSAGE);
+    assert_non_null(strstr(err, "unknown option '--fast'"));
+
+    const char *only_run[] = {"-o", "dir"};
+    assert_int_equal(parse_words(&cmd_spec_check, &o, err, sizeof err, 2, only_run), CCSIM_EUSAGE);
+    assert_non_null(strstr(err, "unknown option '-o'"));
+
+    const char *two[] = {"a.cfg", "b.cfg"};
+    assert_int_equal(parse_words(&cmd_spec_run, &o, err, sizeof err, 2, two), CCSIM_EUSAGE);
+    assert_non_null(strstr(err, "one scenario at a time ('b.cfg' is extra)"));
+
+    const char *fraction[] = {"--precision", "2"};
+    assert_int_equal(parse_words(&cmd_spec_run, &o, err, sizeof err, 2, fraction), CCSIM_EUSAGE);
+    assert_non_null(strstr(err, "--precision: '2' is not a fraction of the mean"));
+
+    const char *word[] = {"--warmup=10"};
+    assert_int_equal(parse_words(&cmd_spec_run, &o, err, sizeof err, 1, word), CCSIM_EUSAGE);
+    assert_non_null(strstr(err, "--warmup: only 'auto'"));
+
+    struct run_opts full = {0};
+    const char *targets[] = {"--target", "a=1", "--target",     "b=1",         "--target", "c=1",
+                             "--target", "d=1", "--target",     "e=1",         "--target", "f=1",
+                             "--target", "g=1", "--target=h=1", "--target=i=1"};
+    assert_int_equal(parse_words(&cmd_spec_calibrate, &full, err, sizeof err, 16, targets),
+                     CCSIM_EUSAGE);
+    assert_int_equal(full.n_targets, CALIB_MAX);
+    assert_non_null(strstr(err, "--target: METRIC=VALUE, at most 8"));
+
+    const char *stray[] = {"DIR"};
+    assert_int_equal(parse_words(&cmd_spec_validate, &o, err, sizeof err, 1, stray), CCSIM_EUSAGE);
+    assert_non_null(strstr(err, "validate: unexpected argument 'DIR'"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_options_every_option_is_in_its_help),
+        cmocka_unit_test(test_options_every_command_is_in_the_main_help),
+        cmocka_unit_test(test_options_every_option_fills_its_field),
+        cmocka_unit_test(test_options_out_of_range_gives_the_range_message),
+        cmocka_unit_test(test_options_messages),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
