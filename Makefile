@@ -113,7 +113,7 @@ check:
 	    $(MAKE) --no-print-directory SANITIZE=1 test
 
 # The long statistical checks that make test runs short or not at all (tests/verify/README.md):
-# the closed-form queueing checks at full length and the command-line checks of tests/verify/cli/.
+# the closed-form queueing checks and the care command-line checks at full length.
 verify: $(BUILD)/ccsim $(TEST_BIN)
 	$(Q)BUILD=$(BUILD) sh tests/verify/run.sh
 

@@ -9,3 +9,16 @@ bad() {
     echo "FAIL: $*"
     fail=1
 }
+# The care region a test runs: the three-year fixture (tests/fixtures/care), or with
+# CCSIM_FULL=1 (make verify) the shipped ten-year baseline, for the same checks at full length.
+# care_weeks: the weeks of its weekly series.
+if [ "${CCSIM_FULL:-0}" = 1 ]; then
+    care=scenarios/care/baseline.cfg
+    care_weeks=521
+    # A shorter baseline, for the tests that need the full region's dynamics but not ten years.
+    care_short=""
+else
+    care=tests/fixtures/care/baseline.cfg
+    care_weeks=157
+    care_short="--set horizon=2200 --set warmup=1100"
+fi

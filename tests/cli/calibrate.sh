@@ -1,10 +1,9 @@
 #!/bin/sh
 # ccsim calibrate: recovers a known parameter from an outcome it produced (same random
 # numbers), writes a loadable calibrated scenario with the fitted value marked, and refuses bad
-# requests before running. On the three-year fixture (make verify runs the six-year version:
-# tests/verify/cli/calibrate.sh).
+# requests before running. On the three-year fixture (make verify: the ten-year baseline).
 . tests/cli_lib.sh
-scn=tests/fixtures/care/baseline.cfg
+scn=$care
 # The outcome at the baseline's crisis rate (18 per year) ...
 "$CCSIM" run "$scn" -q -r 4 --no-plots -o "$tmp/truth" || bad "run"
 crises=$(awk -F, '$1 == "crises" { print $2 }' "$tmp/truth/summary.csv")

@@ -2,9 +2,9 @@
 # ccsim compare: comparison.csv with its header, one row per metric and scenario, NA
 # differences for the reference, a real difference where the scenarios differ, per-scenario
 # files, identical results for any -j, and clear errors. On the three-year fixture, without
-# figures (make verify runs the ten-year version: tests/verify/cli/compare.sh).
+# figures (make verify: the ten-year baseline).
 . tests/cli_lib.sh
-base=tests/fixtures/care/baseline.cfg
+base=$care
 printf 'base = "%s/%s";\nhospital = { beds = 44; };\n' "$(pwd)" "$base" >"$tmp/beds44.cfg"
 
 "$CCSIM" compare "$base" "$tmp/beds44.cfg" -q -r 4 -j 1 --no-plots -o "$tmp/c1" || bad "compare -j 1"

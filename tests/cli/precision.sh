@@ -1,10 +1,10 @@
 #!/bin/sh
 # --precision: stops when every headline metric's 95% half-width is within the fraction of its
 # mean (checked here from summary.csv), reports it, is the same for any -j, and stops at the cap
-# with a message when the precision is out of reach. On the three-year fixture (make verify runs
-# the same checks on the ten-year baseline: tests/verify/cli/precision.sh).
+# with a message when the precision is out of reach. On the three-year fixture (make verify: the
+# same checks on the ten-year baseline).
 . tests/cli_lib.sh
-scn=tests/fixtures/care/baseline.cfg
+scn=$care
 "$CCSIM" run "$scn" -q -r 3 -j 2 --precision 0.05 --no-plots -o "$tmp/p" 2>"$tmp/err" || bad "run"
 grep -q "precision 5%: reached with [0-9]* replications" "$tmp/err" || bad "report: $(cat "$tmp/err")"
 n=$(awk -F, '$1 == "crises" { print $6 }' "$tmp/p/summary.csv")

@@ -2,11 +2,11 @@
 # ccsim sweep: the grid in order, sweep.csv's columns, identical results for any -j, effects in
 # the expected direction along an axis, and every point validated before anything runs. Six
 # simulated years (the waiting list needs them to form), without figures (plot.sh draws them);
-# make verify runs the ten-year version: tests/verify/cli/sweep.sh.
+# make verify runs the ten-year baseline.
 . tests/cli_lib.sh
 scn=scenarios/care/baseline.cfg
 vary="--vary coordination.models[0].posts=33:41:4 --vary hospital.beds=46:50:4
-    --set horizon=2200 --set warmup=1100 --no-plots"
+    $care_short --no-plots"
 # shellcheck disable=SC2086
 "$CCSIM" sweep "$scn" $vary -r 4 -j 1 -q -o "$tmp/s1" || bad "sweep -j 1"
 # shellcheck disable=SC2086

@@ -1,6 +1,6 @@
 #!/bin/sh
 # make verify: the long statistical checks. The closed-form queueing checks at full length
-# (test_netq --full), then every command-line check in tests/verify/cli/; ends with
+# (test_netq --full), then the command-line checks of tests/cli/ that make test runs short, at full length; ends with
 # "verify: N passed, N failed" and exit status 1 if anything failed.
 B=${BUILD:-build}
 pass=0
@@ -24,9 +24,11 @@ run() {
 }
 mkdir -p "$B/tests/verify"
 run "test_netq --full" "$B/tests/verify/test_netq.log" "$B/tests/test_netq" --full
-for t in tests/verify/cli/*.sh; do
-    [ -f "$t" ] || continue
-    run "$(basename "$t")" "$B/tests/verify/$(basename "$t").log" env CCSIM="$B/ccsim" sh "$t"
+# The command-line checks that make test runs on the three-year fixture, on the ten-year
+# baseline (CCSIM_FULL=1: tests/cli_lib.sh).
+for name in reproducible sweep compare sensitivity calibrate precision; do
+    t=tests/cli/$name.sh
+    run "$name.sh (full)" "$B/tests/verify/$name.sh.log" env CCSIM="$B/ccsim" CCSIM_FULL=1 sh "$t"
 done
 echo "verify: $pass passed, $fail failed${failed:+ (failed:$failed)}"
 [ "$fail" -eq 0 ]
