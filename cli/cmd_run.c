@@ -13,11 +13,8 @@ int parse_run(int argc, char **argv, struct run_opts *o)
             cmd = cmd_specs[i];
         }
     }
-    o->reps = -1;
+    o->reps = -1; /* from the scenario; the other defaults are the table's */
     o->seed = -1;
-    o->threads = 1;
-    o->max_reps = 1000;
-    o->max_iter = 60;
     int rc = options_parse(cmd, argc, argv, o, o->scenarios, &o->n_scenarios);
     if (rc == OPTIONS_HELP) {
         exit(0);

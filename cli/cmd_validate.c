@@ -3,8 +3,7 @@
 
 int cmd_validate(int argc, char **argv)
 {
-    struct run_opts vo = {
-        .cmd = "validate", .dir = "scenarios/validation", .reps = -1, .seed = -1, .threads = 1};
+    struct run_opts vo = {.cmd = "validate", .reps = -1, .seed = -1};
     char err[1024], path[4096];
     int n_operands = 0;
 

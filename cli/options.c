@@ -147,6 +147,14 @@ int options_parse(const struct command *cmd, int argc, char **argv, void *out,
                   const char **operands, int *n_operands)
 {
     options_usage_cmd = cmd->name;
+    for (int k = 0; k < cmd->n_opts; k++) {
+        const struct opt *p = &cmd->opts[k];
+        if (p->kind == OPT_COUNT && p->has_dflt) {
+            *(long long *)field(out, p->off) = p->dflt;
+        } else if (p->kind == OPT_TEXT && p->dflt_text) {
+            *(const char **)field(out, p->off) = p->dflt_text;
+        }
+    }
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         int k;
@@ -281,8 +289,14 @@ void options_help(const struct command *cmd, FILE *f)
             snprintf(label, sizeof label, "  %s%s%s%s%s", p->shrt[0] ? p->shrt : "  ",
                      p->shrt[0] ? ", " : "  ", p->lng, p->kind == OPT_FLAG ? "" : " ",
                      p->kind == OPT_FLAG ? "" : p->arg);
-            if (p->kind == OPT_COUNT) {
+            if (p->kind == OPT_COUNT && p->has_dflt) {
+                snprintf(help, sizeof help,
+                         "%s (integer\x01%lld..%lld;\x01%lld\x01unless\x01given)", p->help, p->lo,
+                         p->hi, p->dflt);
+            } else if (p->kind == OPT_COUNT) {
                 snprintf(help, sizeof help, "%s (integer\x01%lld..%lld)", p->help, p->lo, p->hi);
+            } else if (p->kind == OPT_TEXT && p->dflt_text) {
+                snprintf(help, sizeof help, "%s (%s\x01unless\x01given)", p->help, p->dflt_text);
             } else if (p->kind == OPT_LIST) {
                 snprintf(help, sizeof help, "%s; repeatable, up to %lld", p->help, p->hi);
             } else {

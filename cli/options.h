@@ -40,6 +40,11 @@ struct opt {
     /* OPT_FRACTION: "OPTION: 'TEXT' is not <bad>"; OPT_WORD: "OPTION: <bad>". */
     const char *bad;
     const char *word; /* OPT_WORD: the one word accepted */
+    /* The value before parsing, shown in the help: OPT_COUNT dflt when has_dflt, OPT_TEXT
+     * dflt_text when set (otherwise the field is left as the caller set it). */
+    bool has_dflt;
+    long long dflt;
+    const char *dflt_text;
     bool is_required; /* shown without brackets in the synopsis (checked by the command) */
     const char *help; /* what the option does, one paragraph (wrapped when printed) */
 };
@@ -73,9 +78,9 @@ extern const char *options_usage_cmd;
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parses argv[2..argc-1] for cmd into out (the command's options struct, whose fields the table
- * names). Operands are stored in operands[0..max_operands-1] and counted in *n_operands. Returns
- * 0, OPTIONS_HELP after printing the help to stdout for -h or --help, or CCSIM_EUSAGE after
- * printing the problem. */
+ * names), after setting the table's defaults. Operands are stored in operands[0..max_operands-1]
+ * and counted in *n_operands. Returns 0, OPTIONS_HELP after printing the help to stdout for -h or
+ * --help, or CCSIM_EUSAGE after printing the problem. */
 int options_parse(const struct command *cmd, int argc, char **argv, void *out,
                   const char **operands, int *n_operands);
 

@@ -31,7 +31,7 @@
 #define OPT_THREADS                                                                                \
     {                                                                                              \
         .shrt = "-j", .lng = "--threads", .kind = OPT_COUNT, .arg = "N", .lo = 1, .hi = 256,       \
-        .off = F(threads), .missing = "a number",                                                  \
+        .off = F(threads), .missing = "a number", .has_dflt = true, .dflt = 1,                     \
         .help = "run replications on N threads; results do not depend on N"                        \
     }
 #define OPT_QUIET                                                                                  \
@@ -81,7 +81,9 @@ static const struct opt run_opts_table[] = {
      .hi = 1000000,
      .off = F(max_reps),
      .missing = "a number",
-     .help = "the most replications --precision may run, 1000 unless given"},
+     .has_dflt = true,
+     .dflt = 1000,
+     .help = "the most replications --precision may run"},
     {.shrt = "",
      .lng = "--warmup",
      .kind = OPT_WORD,
@@ -247,7 +249,9 @@ static const struct opt calibrate_opts_table[] = {
      .hi = 100000,
      .off = F(max_iter),
      .missing = "a number",
-     .help = "simplex iterations at most, 60 unless given"},
+     .has_dflt = true,
+     .dflt = 60,
+     .help = "simplex iterations at most"},
     OPT_SET,
     OPT_REPS,
     OPT_SEED,
@@ -277,7 +281,8 @@ static const struct opt validate_opts_table[] = {
      .arg = "DIR",
      .off = F(dir),
      .missing = "a folder",
-     .help = "the validation scenarios (default scenarios/validation)"},
+     .dflt_text = "scenarios/validation",
+     .help = "the folder of the validation scenarios"},
     OPT_OUTPUT("write DIR/validation.csv and manifest.json"),
     OPT_REPS,
     OPT_SEED,

@@ -85,7 +85,17 @@ static void test_options_every_option_is_in_its_help(void **state)
             if (!strstr(help, want)) {
                 fail_msg("ccsim %s --help lacks '%s'", cmd->name, want);
             }
-            if (p->kind == OPT_COUNT) {
+            if (p->kind == OPT_COUNT && p->has_dflt) {
+                snprintf(want, sizeof want, "(integer %lld..%lld; %lld unless given)", p->lo, p->hi,
+                         p->dflt);
+                if (!strstr(help, want)) {
+                    fail_msg("ccsim %s --help lacks the range and default of %s", cmd->name,
+                             p->lng);
+                }
+            } else if (p->kind == OPT_TEXT && p->dflt_text) {
+                snprintf(want, sizeof want, "(%s unless given)", p->dflt_text);
+                assert_non_null(strstr(help, want));
+            } else if (p->kind == OPT_COUNT) {
                 snprintf(want, sizeof want, "(integer %lld..%lld)", p->lo, p->hi);
                 if (!strstr(help, want)) {
                     fail_msg("ccsim %s --help lacks the range of %s", cmd->name, p->lng);
