@@ -36,50 +36,6 @@ static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00"
 /* Everything below reads a metric's label, unit and headline marker from the results table it
  * draws (table_metric_meta()), so that figures need nothing but the folder. */
 
-/* Folders written before results files carried units, labels and headline markers: the words
- * of the care model's metrics, kept until every writer writes the new columns. */
-static const char *const legacy_headline[] = {
-    "crises",          "ed_visits", "admissions", "bed_days", "wait_coordination_days",
-    "unmet_need_days", NULL};
-
-struct legacy_unit {
-    const char *metric;
-    const char *axis;    /* axis label */
-    const char *averted; /* forest-plot label for a reduction, or NULL: show the change */
-};
-
-static const struct legacy_unit legacy_units[] = {
-    {"crises", "crises per 100 clients per year", "crises averted per 100 clients per year"},
-    {"ed_visits", "ED visits per 100 clients per year",
-     "ED visits averted per 100 clients per year"},
-    {"admissions", "admissions per 100 clients per year",
-     "admissions averted per 100 clients per year"},
-    {"bed_days", "bed-days per 100 clients per year", "bed-days averted per 100 clients per year"},
-    {"out_of_area_placements", "placements per 100 clients per year",
-     "out-of-area placements averted per 100 clients per year"},
-    {"wait_coordination_days", "mean wait for a coordinator (days)", NULL},
-    {"wait_assessment_days", "mean wait for assessment (days)", NULL},
-    {"unmet_need_days", "unmet need-days per 100 clients per year",
-     "unmet need-days averted per 100 clients per year"},
-    {"waiting_assessment", "clients waiting for assessment", NULL},
-    {"waiting_coordination", "clients waiting for a coordinator", NULL},
-    {"caseload", "clients coordinated", NULL},
-    {"beds_occupied", "beds occupied", NULL},
-};
-
-static const struct legacy_unit *legacy_unit_of(const struct table *t, const char *metric)
-{
-    if (table_col(t, "unit") >= 0) {
-        return NULL;
-    }
-    for (size_t i = 0; i < sizeof legacy_units / sizeof legacy_units[0]; i++) {
-        if (strcmp(legacy_units[i].metric, metric) == 0) {
-            return &legacy_units[i];
-        }
-    }
-    return NULL;
-}
-
 /* A figure's title for metric: its label, or its name in a table without labels. */
 static const char *title_of(const struct table *t, int c_metric, const char *metric)
 {
@@ -98,11 +54,6 @@ static bool axis_label(const struct table *t, int c_metric, const char *metric, 
         snprintf(buf, n, "%s", mm.unit);
         return true;
     }
-    const struct legacy_unit *u = legacy_unit_of(t, metric);
-    if (u) {
-        snprintf(buf, n, "%s", u->axis);
-        return false;
-    }
     size_t len = strlen(metric);
     if (len > 5 && strcmp(metric + len - 5, "_days") == 0) {
         snprintf(buf, n, "%s (days)", metric);
@@ -120,21 +71,9 @@ static bool axis_label(const struct table *t, int c_metric, const char *metric, 
 static void change_label(const struct table *t, int c_metric, const char *metric, char *buf,
                          size_t n)
 {
-    const struct legacy_unit *u = legacy_unit_of(t, metric);
-    if (u && u->averted) {
-        snprintf(buf, n, "%s", u->averted);
-        return;
-    }
     char ax[256];
     bool has_unit = axis_label(t, c_metric, metric, ax, sizeof ax);
     snprintf(buf, n, has_unit ? "change (%s)" : "change in %s", ax);
-}
-
-/* The sign a change in metric is drawn with: -1 for a legacy "averted" axis, else 1. */
-static double change_sign(const struct table *t, const char *metric)
-{
-    const struct legacy_unit *u = legacy_unit_of(t, metric);
-    return u && u->averted ? -1.0 : 1.0;
 }
 
 /* The metrics to draw: the table's headline ones (every one in a table without the marker),
@@ -142,20 +81,6 @@ static double change_sign(const struct table *t, const char *metric)
 static int choose_metrics(const struct table *t, int c_metric, const char **out, int max)
 {
     max = max < 6 ? max : 6;
-    if (table_col(t, "headline") < 0 && c_metric >= 0) {
-        int k = 0;
-        for (int h = 0; legacy_headline[h] && k < max; h++) {
-            for (int r = 0; r < t->n_rows; r++) {
-                if (strcmp(table_at(t, r, c_metric), legacy_headline[h]) == 0) {
-                    out[k++] = legacy_headline[h];
-                    break;
-                }
-            }
-        }
-        if (k > 0) {
-            return k;
-        }
-    }
     return table_headlines(t, c_metric, out, max);
 }
 
@@ -741,19 +666,18 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
     int max_rows = 0, n_rows[8] = {0};
     const char *rowname[8][16];
     for (int m = 0; m < nm; m++) {
-        double sign = change_sign(t, metrics[m]);
         int row = 0;
         for (int r = 0; r < t->n_rows; r++) {
             if (strcmp(table_at(t, r, cm), metrics[m]) != 0 || isnan(table_num(t, r, cd))) {
                 continue;
             }
-            double a = sign * table_num(t, r, cl), b = sign * table_num(t, r, ch);
+            double a = table_num(t, r, cl), b = table_num(t, r, ch);
             if (row < 16) {
                 rowname[m][row] = table_at(t, r, cs);
             }
             fprintf(d, "%d,%d,", m, row++);
             dat_text(d, table_at(t, r, cs));
-            fprintf(d, ",%.10g,%.10g,%.10g\n", sign * table_num(t, r, cd), fmin(a, b), fmax(a, b));
+            fprintf(d, ",%.10g,%.10g,%.10g\n", table_num(t, r, cd), fmin(a, b), fmax(a, b));
         }
         max_rows = row > max_rows ? row : max_rows;
         n_rows[m] = row < 16 ? row : 16;
@@ -854,11 +778,7 @@ static int fig_timeseries(struct draw *dw, const struct table *t, char *err, siz
     fputs("set yrange [0:*]\n", f);
     for (int k = 0; k < n; k++) {
         char ax[256];
-        if (table_col(t, "unit") < 0 && strcmp(series[k], "crises") == 0) {
-            snprintf(ax, sizeof ax, "crises in the week"); /* legacy folders */
-        } else {
-            axis_label(t, cm, series[k], ax, sizeof ax);
-        }
+        axis_label(t, cm, series[k], ax, sizeof ax);
         fputs("set title ", f);
         label(f, title_of(t, cm, series[k]));
         fputs("\nset ylabel ", f);
@@ -1039,107 +959,6 @@ static int fig_tornado(struct draw *dw, const struct table *t, const char *metri
     return 1;
 }
 
-/* flow: where clients went in a year, from a care run's summary. */
-static int fig_flow(struct draw *dw, const struct table *t, char *err, size_t err_len)
-{
-    const char *dir = dw->path;
-    int cm = table_col(t, "metric"), cmean = table_col(t, "mean");
-    double v[16];
-    const char *want[] = {"referrals_per_year",
-                          "signposted_pct",
-                          "clients_in_service",
-                          "caseload",
-                          "crises",
-                          "ed_visits",
-                          "admissions",
-                          "crisis_team_contacts",
-                          "team_crisis_responses",
-                          "out_of_area_placements",
-                          NULL};
-    for (int k = 0; want[k]; k++) {
-        v[k] = NAN;
-        for (int r = 0; r < t->n_rows; r++) {
-            if (strcmp(table_at(t, r, cm), want[k]) == 0) {
-                v[k] = table_num(t, r, cmean);
-            }
-        }
-        if (isnan(v[k])) {
-            return 0; /* not a care-model run */
-        }
-    }
-    double per = v[2] / 100.0; /* rates are per 100 clients in service per year */
-    double referred = v[0], signposted = v[0] * v[1] / 100.0, accepted = referred - signposted;
-    double crises = v[4] * per, ed = v[5] * per, adm = v[6] * per, crt = (v[7] + v[8]) * per,
-           oap = v[9] * per;
-    FILE *f = open_in(dir, "flow", "gp");
-    if (!f) {
-        snprintf(err, err_len, "%s/flow.gp: %s", dir, strerror(errno));
-        return -1;
-    }
-    FILE *d = open_in(dir, "flow", "dat");
-    if (d) {
-        fprintf(d,
-                "stage,per_year\nreferred,%.1f\nsignposted,%.1f\naccepted,%.1f\n"
-                "coordinated_mean,%.1f\ncrises,%.1f\ncrisis_team,%.1f\ned,%.1f\n"
-                "admitted,%.1f\nout_of_area,%.1f\n",
-                referred, signposted, accepted, v[3], crises, crt, ed, adm, oap);
-        close_out(dw, d);
-    }
-    script_head(f, "flow", "where clients went in a year (means across replications)");
-    fputs("unset border\nunset tics\nunset grid\nset xrange [0:103]\nset yrange [0:60]\n"
-          "set title \"Where clients went: a year after warm-up (means across replications)\" "
-          "font ',16'\nset style rect fc rgb '#FFFFFF' fs solid 1.0 border lc rgb '#444444'\n",
-          f);
-    struct box {
-        double x, y;
-        const char *text;
-        double value;
-        const char *color;
-    } boxes[] = {
-        {10, 45, "referred", referred, palette[0]},
-        {35, 52, "signposted away", signposted, palette[7]},
-        {35, 38, "accepted for assessment", accepted, palette[0]},
-        {62, 38, "coordinated (mean caseload)", v[3], palette[2]},
-        {62, 22, "crises", crises, palette[3]},
-        {88, 38, "crisis or home-treatment team", crt, palette[4]},
-        {88, 22, "ED visits", ed, palette[1]},
-        {88, 6, "admitted", adm, palette[5]},
-        {62, 6, "out of area", oap, palette[3]},
-    };
-    int nb = (int)(sizeof boxes / sizeof boxes[0]);
-    for (int i = 0; i < nb; i++) {
-        fprintf(f,
-                "set object %d rect center %g,%g size 22,9 fc rgb '%s' fs transparent solid 0.18 "
-                "border lc rgb '%s' lw 2\n"
-                "set label %d \"%.0f\\n%s\" at %g,%g center font ',13'\n",
-                i + 1, boxes[i].x, boxes[i].y, boxes[i].color, boxes[i].color, i + 1,
-                boxes[i].value, boxes[i].text, boxes[i].x, boxes[i].y);
-    }
-    /* Arrows between box edges (boxes are 22 wide and 9 high); the crisis team's admissions
-     * go round the right of the ED box. */
-    const double arrows[][4] = {
-        {21, 45, 24, 52},  {21, 45, 24, 38}, {46, 38, 51, 38},     {62, 33.5, 62, 26.5},
-        {73, 22, 77, 38},  {73, 22, 77, 22}, {88, 17.5, 88, 10.5}, {99, 38, 101, 38},
-        {101, 38, 101, 6}, {101, 6, 99, 6},  {77, 6, 73, 6},
-    };
-    for (size_t a = 0; a < sizeof arrows / sizeof arrows[0]; a++) {
-        bool head = a != 7 && a != 8; /* the detour's first two legs have no head */
-        fprintf(f, "set arrow %zu from %g,%g to %g,%g %s lc rgb '#555555' lw 1.5\n", a + 1,
-                arrows[a][0], arrows[a][1], arrows[a][2], arrows[a][3],
-                head ? "head filled size 1.5,20" : "nohead");
-    }
-    fputs(
-        "set label 100 \"per year; crises, ED visits and admissions include clients who have left "
-        "the service\" at 50,0.5 center font ',10' tc rgb '#555555'\n"
-        "plot NaN notitle\n",
-        f);
-    close_out(dw, f);
-    if (render(dw, "flow", 1600, 900, err, err_len) != 0) {
-        return -1;
-    }
-    return 1;
-}
-
 /* ---- the folder --------------------------------------------------------------------------- */
 
 /* The files of a results folder plot_folder() draws from, read and checked. */
@@ -1302,11 +1121,10 @@ static int draw_all(struct draw *dw, struct sources *s, char *err, size_t err_le
         struct table *t = &s->summary;
         if (fig_outcomes(dw, t, table_col(t, "metric"), -1, table_col(t, "mean"),
                          table_col(t, "ci_low"), table_col(t, "ci_high"), s->run_name, err,
-                         err_len) < 0 ||
-            (k = fig_flow(dw, t, err, err_len)) < 0) {
+                         err_len) < 0) {
             return -1;
         }
-        drawn += 1 + k;
+        drawn++;
     }
     if (s->has_timeseries) {
         if (fig_timeseries(dw, &s->timeseries, err, err_len) < 0) {

@@ -11,14 +11,11 @@
  *   timeseries    weekly series with a 95% CI band
  *   sweep_METRIC  metric against the first varied key, a line and CI band per second key
  *   tornado_METRIC  one-way sensitivity, parameters sorted by the width of their effect
- *   flow          where clients went in a year: referred, assessed, coordinated, crises, ED,
- *                 admitted (care model)
  *
  * The metrics drawn are the headline ones, titled by their labels, with their units on the axes,
  * all read from the files' columns headline, label and unit (analysis/csv.h); a folder written
  * before those columns existed is drawn by metric names, with every metric counted a headline
- * (for now plot.c still keeps the care model's headline list and axis words for such folders,
- * and the flow figure, until ccsim writes the columns).
+ * (at most six of them in a figure).
  *
  * Each figure is written as NAME.png (slides), NAME.svg (web) and NAME.pdf (print), beside
  * NAME.gp, the gnuplot script that drew it, and NAME.dat, its data, so that a user can restyle

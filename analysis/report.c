@@ -781,11 +781,11 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
 
     /* Figures. */
     fputs("<h2>Figures</h2>\n", f);
-    const char *fig_names[] = {"outcomes", "differences", "flow", "timeseries", NULL};
+    const char *fig_names[] = {"outcomes", "differences", "timeseries", NULL};
     const char *fig_captions[] = {
         "Headline outcomes: mean and 95% confidence interval",
         "Difference from the reference scenario: paired 95% confidence intervals",
-        "Where clients went in a year", "Weekly series with 95% confidence bands", NULL};
+        "Weekly series with 95% confidence bands", NULL};
     int n_figs = 0;
     for (int i = 0; fig_names[i]; i++) {
         snprintf(path, sizeof path, "%.4000s/%s.png", figs, fig_names[i]);

@@ -108,8 +108,8 @@ int cmd_compare(int argc, char **argv)
         m.wall_seconds += e[i].res.wall_seconds;
     }
     if (rc == 0 && has_dir) {
-        rc = compare_write_csv(outdir_file(&od, "comparison.csv", path, sizeof path), e,
-                               o.n_scenarios);
+        rc = compare_write_csv_flags(outdir_file(&od, "comparison.csv", path, sizeof path), e,
+                                     o.n_scenarios, CSV_DESCRIBED);
         for (int i = 0; rc == 0 && i < o.n_scenarios; i++) {
             snprintf(file, sizeof file, "%.255s.replications.csv", names[i]);
             rc = csv_write_replications(outdir_file(&od, file, path, sizeof path), e[i].sc,

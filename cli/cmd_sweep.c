@@ -118,12 +118,12 @@ int cmd_sweep(int argc, char **argv)
     }
     progress_fini(&bar);
     if (rc == 0 && has_dir) {
-        rc = sweep_write_csv(outdir_file(&od, "sweep.csv", path, sizeof path), axes, o.n_vary, n,
-                             (const struct scenario *const *)sc, res);
+        rc = sweep_write_csv_flags(outdir_file(&od, "sweep.csv", path, sizeof path), axes, o.n_vary,
+                                   n, (const struct scenario *const *)sc, res, CSV_DESCRIBED);
         rc = finish_results(&od, &o, &m, rc, path, sizeof path);
     } else if (rc == 0) {
-        if (sweep_write_csv("/dev/stdout", axes, o.n_vary, n, (const struct scenario *const *)sc,
-                            res) != 0) {
+        if (sweep_write_csv_flags("/dev/stdout", axes, o.n_vary, n,
+                                  (const struct scenario *const *)sc, res, CSV_DESCRIBED) != 0) {
             rc = CCSIM_ERUN;
         }
     } else if (has_dir) {
@@ -298,11 +298,12 @@ int cmd_sensitivity(int argc, char **argv)
         }
     }
     if (rc == 0 && has_dir) {
-        rc = sens_write_csv(outdir_file(&od, "sensitivity.csv", path, sizeof path), params, n, base,
-                            &base_res, low, high);
+        rc = sens_write_csv_flags(outdir_file(&od, "sensitivity.csv", path, sizeof path), params, n,
+                                  base, &base_res, low, high, CSV_DESCRIBED);
         rc = finish_results(&od, &o, &m, rc, path, sizeof path);
     } else if (rc == 0) {
-        if (sens_write_csv("/dev/stdout", params, n, base, &base_res, low, high) != 0) {
+        if (sens_write_csv_flags("/dev/stdout", params, n, base, &base_res, low, high,
+                                 CSV_DESCRIBED) != 0) {
             rc = CCSIM_ERUN;
         }
     } else if (has_dir) {

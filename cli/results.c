@@ -43,13 +43,15 @@ int write_results(struct outdir *od, const struct run_opts *o, struct cfg *c,
     char err[1024], path[4096];
     int rc;
 
-    rc = csv_write_summary(outdir_file(od, "summary.csv", path, sizeof path), sc, res);
+    rc = csv_write_summary_flags(outdir_file(od, "summary.csv", path, sizeof path), sc, res,
+                                 CSV_DESCRIBED);
     if (rc == 0) {
         rc =
             csv_write_replications(outdir_file(od, "replications.csv", path, sizeof path), sc, res);
     }
     if (rc == 0 && res->series) {
-        rc = csv_write_timeseries(outdir_file(od, "timeseries.csv", path, sizeof path), sc, res);
+        rc = csv_write_timeseries_flags(outdir_file(od, "timeseries.csv", path, sizeof path), sc,
+                                        res, CSV_DESCRIBED);
     }
     if (rc == 0) {
         rc = write_resolved(outdir_file(od, "scenario.resolved.cfg", path, sizeof path), c,

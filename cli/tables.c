@@ -130,7 +130,7 @@ const struct command cmd_spec_check = {
 
 static const struct opt compare_opts_table[] = {
     OPT_OUTPUT("write DIR/comparison.csv (metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,"
-               "diff_ci_high), each scenario's NAME.replications.csv and NAME.resolved.cfg, and "
+               "diff_ci_high,unit,label,headline), each scenario's NAME.replications.csv and NAME.resolved.cfg, and "
                "manifest.json"),
     OPT_SET,
     OPT_REPS,
@@ -167,7 +167,8 @@ static const struct opt sweep_opts_table[] = {
      .full = "keys",
      .is_required = true,
      .help = "a key to vary (dotted path as for --set) from FROM to TO by STEP"},
-    OPT_OUTPUT("write DIR/sweep.csv (the varied keys, then metric,mean,ci_low,ci_high,n) and "
+    OPT_OUTPUT("write DIR/sweep.csv (the varied keys, then metric,mean,ci_low,ci_high,n,unit,label,"
+               "headline) and "
                "manifest.json"),
     OPT_SET,
     OPT_REPS,
@@ -194,7 +195,7 @@ const struct command cmd_spec_sweep = {
 
 static const struct opt sensitivity_opts_table[] = {
     OPT_OUTPUT("write DIR/sensitivity.csv (parameter,low,high,metric,base,low_mean,high_mean,"
-               "low_diff,...,high_diff_ci_high) and manifest.json"),
+               "low_diff,...,high_diff_ci_high,unit,label,headline) and manifest.json"),
     OPT_SET,
     OPT_REPS,
     OPT_SEED,

@@ -2,18 +2,18 @@
 # ccsim compare: comparison.csv with its header, one row per metric and scenario, NA
 # differences for the reference, a real difference where the scenarios differ, per-scenario
 # files, identical results for any -j, and clear errors. On the three-year fixture, without
-# figures (make verify: the ten-year baseline).
+# figures (make verify runs the ten-year version: tests/verify/cli/compare.sh).
 . tests/cli_lib.sh
-base=$care
+base=tests/fixtures/care/baseline.cfg
 printf 'base = "%s/%s";\nhospital = { beds = 44; };\n' "$(pwd)" "$base" >"$tmp/beds44.cfg"
 
 "$CCSIM" compare "$base" "$tmp/beds44.cfg" -q -r 4 -j 1 --no-plots -o "$tmp/c1" || bad "compare -j 1"
 "$CCSIM" compare "$base" "$tmp/beds44.cfg" -q -r 4 -j 2 --no-plots -o "$tmp/c2" || bad "compare -j 2"
 cmp "$tmp/c1/comparison.csv" "$tmp/c2/comparison.csv" || bad "comparison differs with -j"
 c="$tmp/c1/comparison.csv"
-[ "$(head -n 1 "$c")" = "metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high" ] ||
+[ "$(head -n 1 "$c")" = "metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,unit,label,headline" ] ||
     bad "header: $(head -n 1 "$c")"
-grep -q '^bed_occupancy,baseline,[0-9.]*,[0-9.]*,[0-9.]*,NA,NA,NA$' "$c" || bad "reference row"
+grep -q '^bed_occupancy,baseline,[0-9.]*,[0-9.]*,[0-9.]*,NA,NA,NA,share,Local bed occupancy (time average),0$' "$c" || bad "reference row"
 # Fewer beds: occupancy up, with a paired interval above zero.
 awk -F, '$1 == "bed_occupancy" && $2 == "beds44" { exit !($6 > 0 && $7 > 0) }' "$c" ||
     bad "bed_occupancy difference is not above zero"

@@ -29,23 +29,24 @@ check_figs() { # check_figs DIR NAME...
 scn=scenarios/care/baseline.cfg
 # Figures need results, not precise ones: three simulated years of the baseline.
 care="-q -r 3 --set horizon=1100 --set warmup=365"
-# A run draws by default: outcomes, flow and time series.
+# A run draws by default: outcomes and time series.
 "$CCSIM" run "$scn" $care -o "$tmp/run" || bad "run"
-check_figs "$tmp/run" outcomes flow timeseries
+check_figs "$tmp/run" outcomes timeseries
 # --no-plots: none.
 "$CCSIM" run "$scn" $care -o "$tmp/np" --no-plots || bad "run --no-plots"
 [ ! -e "$tmp/np/figures" ] || bad "--no-plots drew figures"
 # ccsim plot on it afterwards draws them.
 "$CCSIM" plot "$tmp/np" >/dev/null || bad "plot"
-check_figs "$tmp/np" outcomes flow timeseries
+check_figs "$tmp/np" outcomes timeseries
 # A relative folder name works too.
 (cd "$tmp" && "$OLDPWD/$CCSIM" plot np >/dev/null) || bad "plot with a relative folder"
 # compare, sweep, sensitivity.
 printf 'base = "%s/%s";\nhospital = { beds = 44; };\n' "$(pwd)" "$scn" >"$tmp/beds44.cfg"
 "$CCSIM" compare "$scn" "$tmp/beds44.cfg" $care -o "$tmp/cmp" || bad "compare"
 check_figs "$tmp/cmp" outcomes differences
-grep -q 'admissions averted per 100 clients per year' "$tmp/cmp/figures/differences.gp" ||
-    bad "the forest plot is not in a planner's units"
+grep -q 'set title "Admissions per 100 client-years"' "$tmp/cmp/figures/differences.gp" &&
+    grep -q 'set xlabel "change (per 100 client-years)"' "$tmp/cmp/figures/differences.gp" ||
+    bad "the forest plot is not titled by the metric's label and its unit"
 grep -q "beds44" "$tmp/cmp/figures/outcomes.gp" || bad "scenario names not used"
 "$CCSIM" sweep "$scn" --vary hospital.beds=46:50:4 $care -o "$tmp/sw" || bad "sweep"
 check_figs "$tmp/sw" sweep_crises sweep_bed_days

@@ -1,12 +1,12 @@
 #!/bin/sh
 # ccsim sensitivity: every parameter with a plausible range at its low and high end, paired
 # differences from the base, in sensitivity.csv. On the three-year fixture, without figures
-# (plot.sh draws them; make verify: the ten-year baseline).
+# (plot.sh draws them; make verify runs the six-year version: tests/verify/cli/sensitivity.sh).
 . tests/cli_lib.sh
-"$CCSIM" sensitivity "$care" -r 4 -j 2 -q --no-plots -o "$tmp/s" ||
+"$CCSIM" sensitivity tests/fixtures/care/baseline.cfg -r 4 -j 2 -q --no-plots -o "$tmp/s" ||
     bad "sensitivity"
 s="$tmp/s/sensitivity.csv"
-[ "$(head -n 1 "$s")" = "parameter,low,high,metric,base,low_mean,high_mean,low_diff,low_diff_ci_low,low_diff_ci_high,high_diff,high_diff_ci_low,high_diff_ci_high" ] ||
+[ "$(head -n 1 "$s")" = "parameter,low,high,metric,base,low_mean,high_mean,low_diff,low_diff_ci_low,low_diff_ci_high,high_diff,high_diff_ci_low,high_diff_ci_high,unit,label,headline" ] ||
     bad "header: $(head -n 1 "$s")"
 # Every parameter the key table gives a plausible range appears, each once per metric.
 n_params=$(awk -F, 'NR > 1 && $4 == "crises"' "$s" | wc -l)

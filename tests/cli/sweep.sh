@@ -2,18 +2,18 @@
 # ccsim sweep: the grid in order, sweep.csv's columns, identical results for any -j, effects in
 # the expected direction along an axis, and every point validated before anything runs. Six
 # simulated years (the waiting list needs them to form), without figures (plot.sh draws them);
-# make verify runs the ten-year baseline.
+# make verify runs the ten-year version: tests/verify/cli/sweep.sh.
 . tests/cli_lib.sh
 scn=scenarios/care/baseline.cfg
 vary="--vary coordination.models[0].posts=33:41:4 --vary hospital.beds=46:50:4
-    $care_short --no-plots"
+    --set horizon=2200 --set warmup=1100 --no-plots"
 # shellcheck disable=SC2086
 "$CCSIM" sweep "$scn" $vary -r 4 -j 1 -q -o "$tmp/s1" || bad "sweep -j 1"
 # shellcheck disable=SC2086
 "$CCSIM" sweep "$scn" $vary -r 4 -j 2 -q -o "$tmp/s2" || bad "sweep -j 2"
 cmp "$tmp/s1/sweep.csv" "$tmp/s2/sweep.csv" || bad "sweep.csv differs with -j"
 s="$tmp/s1/sweep.csv"
-[ "$(head -n 1 "$s")" = "coordination.models[0].posts,hospital.beds,metric,mean,ci_low,ci_high,n" ] ||
+[ "$(head -n 1 "$s")" = "coordination.models[0].posts,hospital.beds,metric,mean,ci_low,ci_high,n,unit,label,headline" ] ||
     bad "header: $(head -n 1 "$s")"
 # 3 x 2 points in grid order, the last key fastest.
 [ "$(awk -F, 'NR > 1 && $3 == "crises" { printf "%s/%s ", $1, $2 }' "$s")" = \
