@@ -932,8 +932,7 @@ static int fig_tornado(struct draw *dw, const struct table *t, const char *metri
     script_head(f, name, "one-way sensitivity: change at the low and high end of each range");
     char title[700];
     snprintf(title, sizeof title,
-             "One-way sensitivity of %.500s (change from the base, same "
-             "clients)",
+             "One-way sensitivity: %.500s\n(change from the base, same clients)",
              title_of(t, cm, metric));
     fputs("set title ", f);
     label(f, title);
@@ -944,7 +943,7 @@ static int fig_tornado(struct draw *dw, const struct table *t, const char *metri
     fprintf(f,
             "\nset yrange [-0.7:%d.7]\nset ytics scale 0 font ',11'\nunset grid\n"
             "set grid xtics lc rgb '#DDDDDD'\nset style fill solid 0.85 noborder\n"
-            "set key outside bottom center horizontal\n"
+            "set key outside bottom center horizontal\nset bmargin 6\n"
             "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#444444'\n"
             "plot '%s.dat' skip 1 using (0):1:($3 < 0 ? $3 : 0):($3 < 0 ? 0 : $3):"
             "($1-0.38):($1-0.02):ytic(2) with boxxyerror lc rgb '%s' title 'low end of the "
