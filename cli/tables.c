@@ -130,7 +130,8 @@ const struct command cmd_spec_check = {
 
 static const struct opt compare_opts_table[] = {
     OPT_OUTPUT("write DIR/comparison.csv (metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,"
-               "diff_ci_high,unit,label,headline), each scenario's NAME.replications.csv and NAME.resolved.cfg, and "
+               "diff_ci_high,unit,label,headline), each scenario's NAME.replications.csv and "
+               "NAME.resolved.cfg, and "
                "manifest.json"),
     OPT_SET,
     OPT_REPS,
