@@ -103,6 +103,9 @@ int parse_run(int argc, char **argv, struct run_opts *o);
 /* inputs.c */
 void note_warnings(const struct cfg *c);
 int write_warnings(struct outdir *od);
+/* The command line's overrides (-r, -s, every --set, in that order) applied to a loaded cfg:
+ * the one place every command takes them from. */
+void apply_overrides(const struct run_opts *o, struct cfg *c);
 struct scenario *load_scenario(const struct run_opts *o, const char *path, struct cfg *c);
 void install_signals(void);
 int check_inputs(const char *outdir, bool force, const char *scenario, const struct cfg *c);

@@ -47,21 +47,8 @@ int cmd_sweep(int argc, char **argv)
             snprintf(label, sizeof label, "--vary %s", assign);
             cfg_set_as(&c[p], assign, label);
         }
-        for (int i = 0; i < o.n_sets; i++) {
-            cfg_set(&c[p], o.sets[i]);
-        }
-        if (o.reps >= 0) {
-            char assign[64], option[64];
-            snprintf(assign, sizeof assign, "replications=%lld", o.reps);
-            snprintf(option, sizeof option, "-r %lld", o.reps);
-            cfg_set_as(&c[p], assign, option);
-        }
-        if (o.seed >= 0) {
-            char assign[64], option[64];
-            snprintf(assign, sizeof assign, "seed=%lld", o.seed);
-            snprintf(option, sizeof option, "-s %lld", o.seed);
-            cfg_set_as(&c[p], assign, option);
-        }
+        /* After the point's values, so that a --set of the same key wins as before. */
+        apply_overrides(&o, &c[p]);
         sc[p] = scenario_load(&c[p]);
         if (!sc[p] || cfg_n_problems(&c[p]) > 0) {
             if (n_bad == 0) {
@@ -154,20 +141,7 @@ struct scenario *load_variant(const struct run_opts *o, struct cfg *c, const cha
         }
         return NULL;
     }
-    char a[64], l[64];
-    if (o->reps >= 0) {
-        snprintf(a, sizeof a, "replications=%lld", o->reps);
-        snprintf(l, sizeof l, "-r %lld", o->reps);
-        cfg_set_as(c, a, l);
-    }
-    if (o->seed >= 0) {
-        snprintf(a, sizeof a, "seed=%lld", o->seed);
-        snprintf(l, sizeof l, "-s %lld", o->seed);
-        cfg_set_as(c, a, l);
-    }
-    for (int i = 0; i < o->n_sets; i++) {
-        cfg_set(c, o->sets[i]);
-    }
+    apply_overrides(o, c);
     for (int i = 0; i < o->n_fitted; i++) {
         cfg_set_as(c, o->fitted[i], "calibrate (fitted)");
     }

@@ -71,6 +71,26 @@ int write_warnings(struct outdir *od)
     return rc;
 }
 
+/* The command line's overrides, in order: -r, -s, then every --set. */
+void apply_overrides(const struct run_opts *o, struct cfg *c)
+{
+    char assign[64], option[64];
+
+    if (o->reps >= 0) {
+        snprintf(assign, sizeof assign, "replications=%lld", o->reps);
+        snprintf(option, sizeof option, "-r %lld", o->reps);
+        cfg_set_as(c, assign, option);
+    }
+    if (o->seed >= 0) {
+        snprintf(assign, sizeof assign, "seed=%lld", o->seed);
+        snprintf(option, sizeof option, "-s %lld", o->seed);
+        cfg_set_as(c, assign, option);
+    }
+    for (int i = 0; i < o->n_sets; i++) {
+        cfg_set(c, o->sets[i]);
+    }
+}
+
 /* Loads the scenario with the command line's overrides applied; prints every problem and
  * returns NULL when there is one. c is initialised here and finalised by the caller. */
 struct scenario *load_scenario(const struct run_opts *o, const char *path, struct cfg *c)
@@ -79,20 +99,7 @@ struct scenario *load_scenario(const struct run_opts *o, const char *path, struc
 
     cfg_init(c);
     if (cfg_load_file(c, path)) {
-        char assign[64], option[64];
-        if (o->reps >= 0) {
-            snprintf(assign, sizeof assign, "replications=%lld", o->reps);
-            snprintf(option, sizeof option, "-r %lld", o->reps);
-            cfg_set_as(c, assign, option);
-        }
-        if (o->seed >= 0) {
-            snprintf(assign, sizeof assign, "seed=%lld", o->seed);
-            snprintf(option, sizeof option, "-s %lld", o->seed);
-            cfg_set_as(c, assign, option);
-        }
-        for (int i = 0; i < o->n_sets; i++) {
-            cfg_set(c, o->sets[i]);
-        }
+        apply_overrides(o, c);
         sc = scenario_load(c);
         if (sc && cfg_n_problems(c) > 0) {
             scenario_destroy(sc);

@@ -196,46 +196,63 @@ static void test_signal_removes_any_number_of_files(void **state)
     assert_false(exists(at("big")));
 }
 
+/* A run in another process writing dest: it holds its partial folder's lock until
+ * live_run_end(), then dies without cleaning up, as a SIGKILLed run would. */
+struct live_run {
+    pid_t pid;
+    int go[2];
+};
+
+static void live_run_start(struct live_run *r, const char *dest)
+{
+    int ready[2];
+    char c = 0, err[1024];
+
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(r->go), 0);
+    r->pid = fork();
+    assert_true(r->pid >= 0);
+    if (r->pid == 0) {
+        struct outdir od;
+        if (outdir_begin(&od, dest, false, err, sizeof err) != 0) {
+            _exit(1);
+        }
+        if (write(ready[1], "r", 1) != 1 || read(r->go[0], &c, 1) != 1) {
+            _exit(1);
+        }
+        _exit(0);
+    }
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    close(ready[1]);
+}
+
+static void live_run_end(struct live_run *r)
+{
+    int status;
+    assert_int_equal(write(r->go[1], "g", 1), 1);
+    waitpid(r->pid, &status, 0);
+    assert_int_equal(WEXITSTATUS(status), 0);
+    close(r->go[0]);
+    close(r->go[1]);
+}
+
 /* A child process holds the lock of a partial folder while it lives (as a run in another PID
  * namespace would: nothing here looks at its process number). */
 static void test_live_partial_kept_dead_removed(void **state)
 {
     (void)state;
-    char err[1024];
-    int ready[2], go[2];
-    assert_int_equal(pipe(ready), 0);
-    assert_int_equal(pipe(go), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        struct outdir od;
-        char c = 0;
-        if (outdir_begin(&od, at("live"), false, err, sizeof err) != 0) {
-            _exit(1);
-        }
-        if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1) {
-            _exit(1);
-        }
-        _exit(0); /* dies without cleaning up, like SIGKILL */
-    }
-    char c;
-    assert_int_equal(read(ready[0], &c, 1), 1);
+    struct live_run live;
+    live_run_start(&live, at("live"));
     assert_int_equal(count_named(root, ".live.ccsim-writing-"), 2);
 
     /* Another run beside it leaves it alone. */
     make_results(at("other"), 1);
     assert_int_equal(count_named(root, ".live.ccsim-writing-"), 2);
 
-    assert_int_equal(write(go[1], "g", 1), 1);
-    int status;
-    waitpid(pid, &status, 0);
-    assert_int_equal(WEXITSTATUS(status), 0);
+    live_run_end(&live);
     make_results(at("another"), 1);
     assert_int_equal(count_named(root, ".live.ccsim-writing-"), 0);
-    close(ready[0]);
-    close(ready[1]);
-    close(go[0]);
-    close(go[1]);
 }
 
 /* Results set aside by a replacement that died before its second rename go back in place. */
@@ -308,34 +325,13 @@ static void test_force_is_exact_about_what_is_ccsims(void **state)
     assert_int_equal(outdir_check(at("res"), true, err, sizeof err), 0);
 
     /* A run writing res/sub: its partial folder and held lock sit inside res. */
-    int ready[2], go[2];
-    assert_int_equal(pipe(ready), 0);
-    assert_int_equal(pipe(go), 0);
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        struct outdir od;
-        char c = 0;
-        if (outdir_begin(&od, at("res/sub"), false, err, sizeof err) != 0) {
-            _exit(1);
-        }
-        if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1) {
-            _exit(1);
-        }
-        _exit(0);
-    }
-    char c;
-    assert_int_equal(read(ready[0], &c, 1), 1);
+    struct live_run sub;
+    live_run_start(&sub, at("res/sub"));
     assert_int_not_equal(outdir_check(at("res"), true, err, sizeof err), 0);
     assert_non_null(strstr(err, "writing into it now"));
-    assert_int_equal(write(go[1], "g", 1), 1);
-    waitpid(pid, NULL, 0);
+    live_run_end(&sub);
     /* Its debris, once its lock is free, goes with the folder. */
     assert_int_equal(outdir_check(at("res"), true, err, sizeof err), 0);
-    close(ready[0]);
-    close(ready[1]);
-    close(go[0]);
-    close(go[1]);
 
     /* A drawing in progress holds .figures.ccsim-lock. */
     int fd = open(at("res/.figures.ccsim-lock"), O_RDWR | O_CREAT, 0600);
