@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <libconfig.h>
@@ -36,6 +37,21 @@ enum cfg_type {
     CFG_BOOL,   /* true or false */
     CFG_GROUP,  /* { ... } */
     CFG_LIST,   /* ( ... ) or [ ... ] */
+};
+
+/* Where a key's value goes, for cfg_read(): a field of the caller's struct, at an offset
+ * declared with the key (CFG_TARGET_REAL(struct care_params, unmet_factor) and the like, below).
+ * A key without a target (CFG_TO_NONE, the zero default) is read by the model itself. */
+enum cfg_target {
+    CFG_TO_NONE,   /* no target: the caller reads the key */
+    CFG_TO_DOUBLE, /* CFG_REAL into a double */
+    CFG_TO_INT,    /* CFG_INT into an int (the key's range lies within int's) */
+    CFG_TO_LONG,   /* CFG_INT into a long (the key's range lies within long's) */
+    CFG_TO_INT64,  /* CFG_INT into an int64_t */
+    CFG_TO_BOOL,   /* CFG_BOOL into a bool */
+    CFG_TO_STRING, /* CFG_STRING into a const char *, borrowed from the tree (or k->def_str) */
+    CFG_TO_STRDUP, /* CFG_STRING into a char *, a copy the caller frees; NULL when absent */
+    CFG_TO_CHOICE, /* CFG_CHOICE into an int (or an enum whose values are the indices) */
 };
 
 /* Range flags for CFG_REAL and CFG_INT (and CFG_NOT_VARIED, below). For CFG_INT, a bound at
@@ -60,7 +76,29 @@ struct cfg_key {
     /* A plausible range (REAL, INT): none when hi <= lo. A value read outside it gets a
      * warning; one-way sensitivity analysis varies the key over it unless CFG_NOT_VARIED. */
     double plausible_lo, plausible_hi;
+    enum cfg_target target; /* where cfg_read() stores the value; CFG_TO_NONE: nowhere */
+    size_t offset;          /* of the target field in the struct cfg_read() fills */
 };
+
+/* Target declarations, each checked against the field's type at compile time, for use inside a
+ * key's initializer: {.name = "beds", .type = CFG_INT, ..., CFG_TARGET_INT(struct p, beds)}. The
+ * value is stored as read, in the key's unit; a model converts it (per year to per day, say)
+ * after cfg_read(). */
+#define CFG_TARGET_AS(kind_, ctype_, type_, field_)                                                \
+    .target = (kind_),                                                                             \
+    .offset = offsetof(type_, field_) + 0 * sizeof(_Generic(((type_ *)0)->field_, ctype_ : 1))
+#define CFG_TARGET_REAL(type_, field_)   CFG_TARGET_AS(CFG_TO_DOUBLE, double, type_, field_)
+#define CFG_TARGET_INT(type_, field_)    CFG_TARGET_AS(CFG_TO_INT, int, type_, field_)
+#define CFG_TARGET_LONG(type_, field_)   CFG_TARGET_AS(CFG_TO_LONG, long, type_, field_)
+#define CFG_TARGET_INT64(type_, field_)  CFG_TARGET_AS(CFG_TO_INT64, int64_t, type_, field_)
+#define CFG_TARGET_BOOL(type_, field_)   CFG_TARGET_AS(CFG_TO_BOOL, bool, type_, field_)
+#define CFG_TARGET_STRING(type_, field_) CFG_TARGET_AS(CFG_TO_STRING, const char *, type_, field_)
+#define CFG_TARGET_STRDUP(type_, field_) CFG_TARGET_AS(CFG_TO_STRDUP, char *, type_, field_)
+/* An int, or an enum the size of an int whose values are the choices' indices. */
+#define CFG_TARGET_CHOICE(type_, field_)                                                           \
+    .target = CFG_TO_CHOICE,                                                                       \
+    .offset = offsetof(type_, field_) +                                                            \
+              0 * sizeof(char[sizeof(((type_ *)0)->field_) == sizeof(int) ? 1 : -1])
 
 /* Flag: the plausible range only guards against mistakes (a horizon in hours, say); it is not a
  * range of uncertainty, and `ccsim sensitivity` does not vary the key. */
@@ -248,6 +286,32 @@ bool cfg_get_group(struct cfg *c, const config_setting_t *group, const struct cf
                    const config_setting_t **out);
 bool cfg_get_list(struct cfg *c, const config_setting_t *group, const struct cfg_key *k,
                   const config_setting_t **out);
+
+/*
+ * Reading a declared group into a struct. cfg_read() first reports the keys of group that t does
+ * not declare (cfg_check_keys()), then reads every key of t that has a target, in t's order, into
+ * base + k->offset, exactly as the cfg_get_*() getters read it: the default (added to the tree)
+ * when absent and optional, "missing required key" when required, type and range checked, a
+ * warning outside the plausible range. Every problem is recorded and reading goes on; a field
+ * whose key had a problem is left unchanged. Keys without a target are left to the caller, which
+ * reads them before or after (lists, distributions, names to look up). Returns true when no
+ * problem was found. t's keys must be static (see the getters). A target that does not fit its
+ * key's type is a bug (sim_fail()).
+ */
+bool cfg_read(struct cfg *c, const config_setting_t *group, const struct cfg_table *t, void *base);
+/* As cfg_read(), without the check for unknown keys (the caller has made it). */
+bool cfg_read_targets(struct cfg *c, const config_setting_t *group, const struct cfg_table *t,
+                      void *base);
+/* A group declared by key k of parent (CFG_GROUP), read by cfg_read() into base when present.
+ * *out is the group, or NULL when it is absent (or not a group). Returns false after recording
+ * a problem: a required group missing, a value that is not a group, or any problem cfg_read()
+ * found. */
+bool cfg_read_group(struct cfg *c, const config_setting_t *parent, const struct cfg_key *k,
+                    const struct cfg_table *t, void *base, const config_setting_t **out);
+/* Element i of a list, if it is a group; otherwise records "not WHAT" at the element (what is,
+ * e.g., "a step (a group { from = DAY; factor = X; })") and returns NULL. */
+const config_setting_t *cfg_elem_group(struct cfg *c, const config_setting_t *list, int i,
+                                       const char *what);
 
 /* Fills group.key with a default of its own (a preset's value with its published source),
  * unless the key is present: later reads see it as a default (CFG_FROM_DEFAULT) whose source

@@ -574,6 +574,236 @@ static void test_cfg_edit_distance(void **state)
     assert_int_equal(cfg_edit_distance("flaw", "lawn"), 2);
 }
 
+/* ---- reading a group into a struct (cfg_read) ---- */
+
+struct team_row {
+    double mean, p;
+    int limit;
+    long places;
+    int64_t budget;
+    bool is_open;
+    const char *site;
+    char *name;
+    int discipline;
+    double untouched; /* a key without a target: the caller's */
+};
+
+static const struct cfg_key row_keys[] = {
+    {.name = "mean",
+     .type = CFG_REAL,
+     .is_required = true,
+     .lo = 0.0,
+     .hi = HUGE_VAL,
+     .flags = CFG_LO_OPEN,
+     .unit = "days",
+     CFG_TARGET_REAL(struct team_row, mean)},
+    {.name = "p",
+     .type = CFG_REAL,
+     .lo = 0.0,
+     .hi = 1.0,
+     .def = 0.25,
+     CFG_TARGET_REAL(struct team_row, p)},
+    {.name = "caseload_limit",
+     .type = CFG_INT,
+     .is_required = true,
+     .lo = 1,
+     .hi = 200,
+     CFG_TARGET_INT(struct team_row, limit)},
+    {.name = "places",
+     .type = CFG_INT,
+     .lo = 0,
+     .hi = 1e10,
+     .def = 17,
+     CFG_TARGET_LONG(struct team_row, places)},
+    {.name = "budget",
+     .type = CFG_INT,
+     .lo = 0,
+     .hi = HUGE_VAL,
+     .def = 0,
+     CFG_TARGET_INT64(struct team_row, budget)},
+    {.name = "is_open", .type = CFG_BOOL, .def = 1, CFG_TARGET_BOOL(struct team_row, is_open)},
+    {.name = "site",
+     .type = CFG_STRING,
+     .def_str = "main",
+     CFG_TARGET_STRING(struct team_row, site)},
+    {.name = "name",
+     .type = CFG_STRING,
+     .is_required = true,
+     CFG_TARGET_STRDUP(struct team_row, name)},
+    {.name = "discipline",
+     .type = CFG_CHOICE,
+     .def_str = "fifo",
+     .choices = disciplines,
+     CFG_TARGET_CHOICE(struct team_row, discipline)},
+    {.name = "untouched", .type = CFG_REAL, .lo = 0.0, .hi = 1.0, .def = 0.5},
+};
+
+static const struct cfg_table row_table = {
+    .path = "team", .help = "a test row", .keys = row_keys, .n_keys = 10};
+
+#define ROW_ALLOWED                                                                                \
+    "mean, p, caseload_limit, places, budget, is_open, site, name, discipline, "                   \
+    "untouched"
+
+static void test_cfg_read_fills_every_target_kind(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "team = {\n"
+                       "  mean = 12.5; p = 0.75; caseload_limit = 35; places = 4000000000;\n"
+                       "  budget = 9000000000000; is_open = false; site = \"east\";\n"
+                       "  name = \"north\"; discipline = \"priority\"; untouched = 0.125;\n"
+                       "};\n";
+    struct team_row r = {.untouched = -3.5};
+
+    load(&f->c, text);
+    assert_true(cfg_read(&f->c, member(&f->c, "team"), &row_table, &r));
+    assert_int_equal(cfg_n_problems(&f->c), 0);
+    assert_true(r.mean == 12.5 && r.p == 0.75);
+    assert_int_equal(r.limit, 35);
+    assert_true(r.places == 4000000000L);
+    assert_true(r.budget == INT64_C(9000000000000));
+    assert_false(r.is_open);
+    assert_string_equal(r.site, "east");
+    assert_string_equal(r.name, "north");
+    assert_int_equal(r.discipline, 1);
+    assert_true(r.untouched == -3.5); /* no target: left to the caller */
+    free(r.name);
+}
+
+static void test_cfg_read_absent_keys_take_defaults(void **state)
+{
+    struct fixture *f = *state;
+    struct team_row r = {.p = -1, .places = -1, .budget = -1, .discipline = -1};
+
+    load(&f->c, "team = {\n  mean = 2.385;\n  caseload_limit = 12;\n  name = \"n\";\n};\n");
+    const config_setting_t *g = member(&f->c, "team");
+    assert_true(cfg_read(&f->c, g, &row_table, &r));
+    assert_true(r.p == 0.25);
+    assert_true(r.places == 17);
+    assert_true(r.budget == 0);
+    assert_true(r.is_open);
+    assert_string_equal(r.site, "main");
+    assert_int_equal(r.discipline, 0);
+    /* The defaults are in the tree, in the table's order, as the getters add them. */
+    const char *order[] = {"mean",   "caseload_limit", "name", "p",         "places",
+                           "budget", "is_open",        "site", "discipline"};
+    assert_int_equal(config_setting_length(g), 9);
+    for (int i = 0; i < 9; i++) {
+        assert_string_equal(config_setting_name(config_setting_get_elem(g, (unsigned)i)), order[i]);
+    }
+    assert_null(config_setting_get_member(g, "untouched")); /* not read, not filled */
+    free(r.name);
+}
+
+/* Every problem is reported at its place, and the reader goes on: good values are stored, a
+ * field whose key was wrong keeps its value. */
+static void test_cfg_read_reports_every_problem_and_reads_on(void **state)
+{
+    struct fixture *f = *state;
+    const char *text = "team = {\n"
+                       "  mean = -1.0;\n"
+                       "  caseload_limit = 12.5;\n"
+                       "  p = 0.3;\n"
+                       "  places = \"many\";\n"
+                       "  plaecs = 3;\n"
+                       "  is_open = 1;\n"
+                       "  discipline = \"lifo\";\n"
+                       "  site = \"west\";\n"
+                       "};\n";
+    struct team_row r = {.mean = 7.25, .limit = 9, .places = 3, .is_open = true, .discipline = 1};
+
+    load(&f->c, text);
+    assert_false(cfg_read(&f->c, member(&f->c, "team"), &row_table, &r));
+    EXPECT(&f->c,
+           "t.cfg:6: team.plaecs: unknown key, did you mean 'places'? (allowed here: " ROW_ALLOWED
+           ")",
+           "t.cfg:2: team.mean: -1 is out of range (real > 0 days)",
+           "t.cfg:3: team.caseload_limit: 12.5 is not a whole number (integer 1..200)",
+           "t.cfg:5: team.places: a string where an integer belongs (integer 0..10000000000)",
+           "t.cfg:7: team.is_open: an integer where a boolean belongs (boolean)",
+           "t.cfg:1: team.name: missing required key (string)",
+           "t.cfg:8: team.discipline: \"lifo\" is not a known value (one of \"fifo\", "
+           "\"priority\")");
+    assert_true(r.mean == 7.25 && r.limit == 9 && r.places == 3 && r.is_open);
+    assert_int_equal(r.discipline, 1);
+    assert_null(r.name);
+    assert_true(r.p == 0.3); /* good values are still read */
+    assert_string_equal(r.site, "west");
+}
+
+/* cfg_read_targets() reads without the check for unknown keys. */
+static void test_cfg_read_targets_leaves_unknown_keys_to_the_caller(void **state)
+{
+    struct fixture *f = *state;
+    struct team_row r = {0};
+
+    load(&f->c, "team = {\n  mean = 1.5;\n  caseload_limit = 3;\n  name = \"n\";\n  zz = 1;\n};\n");
+    const config_setting_t *g = member(&f->c, "team");
+    assert_true(cfg_read_targets(&f->c, g, &row_table, &r));
+    assert_int_equal(cfg_n_problems(&f->c), 0);
+    assert_false(cfg_read(&f->c, g, &row_table, &r));
+    assert_int_equal(cfg_n_problems(&f->c), 1);
+    assert_non_null(strstr(f->c.diag.msgs[0], "t.cfg:5: team.zz: unknown key"));
+    free(r.name);
+}
+
+static const struct cfg_key optional_team = {.name = "team", .type = CFG_GROUP};
+static const struct cfg_key required_team = {
+    .name = "team", .type = CFG_GROUP, .is_required = true};
+
+static void test_cfg_read_group_absent(void **state)
+{
+    struct fixture *f = *state;
+    struct team_row r = {.p = -1};
+    const config_setting_t *g = (const config_setting_t *)&r;
+
+    load(&f->c, "other = 1;\n");
+    assert_true(cfg_read_group(&f->c, cfg_root(&f->c), &optional_team, &row_table, &r, &g));
+    assert_null(g);
+    assert_true(r.p == -1); /* nothing read */
+    assert_int_equal(cfg_n_problems(&f->c), 0);
+    assert_false(cfg_read_group(&f->c, cfg_root(&f->c), &required_team, &row_table, &r, &g));
+    assert_null(g);
+    EXPECT(&f->c, "t.cfg:1: team: missing required key (group { ... })");
+}
+
+static void test_cfg_read_group_present(void **state)
+{
+    struct fixture *f = *state;
+    struct team_row r = {0};
+    const config_setting_t *g = NULL;
+
+    load(&f->c, "team = {\n  mean = 1.5;\n  caseload_limit = 300;\n  name = \"n\";\n};\n");
+    assert_false(cfg_read_group(&f->c, cfg_root(&f->c), &optional_team, &row_table, &r, &g));
+    assert_ptr_equal(g, member(&f->c, "team"));
+    assert_true(r.mean == 1.5 && r.p == 0.25);
+    EXPECT(&f->c, "t.cfg:3: team.caseload_limit: 300 is out of range (integer 1..200)");
+    free(r.name);
+}
+
+static void test_cfg_read_group_not_a_group(void **state)
+{
+    struct fixture *f = *state;
+    struct team_row r = {0};
+    const config_setting_t *g = NULL;
+
+    load(&f->c, "x = 1;\nteam = 4;\n");
+    assert_false(cfg_read_group(&f->c, cfg_root(&f->c), &optional_team, &row_table, &r, &g));
+    assert_null(g);
+    EXPECT(&f->c, "t.cfg:2: team: an integer where a group belongs (group { ... })");
+}
+
+static void test_cfg_elem_group_names_what_belongs(void **state)
+{
+    struct fixture *f = *state;
+
+    load(&f->c, "steps = ( { from = 1.0; }, 2 );\n");
+    const config_setting_t *l = member(&f->c, "steps");
+    assert_non_null(cfg_elem_group(&f->c, l, 0, "a step (a group)"));
+    assert_null(cfg_elem_group(&f->c, l, 1, "a step (a group)"));
+    EXPECT(&f->c, "t.cfg:1: steps[1]: not a step (a group)");
+}
+
 /* ---- every problem at once ---- */
 
 /* A caller reads on after each problem, and the user sees all of them, in the order found. */
@@ -1035,6 +1265,14 @@ int main(void)
         T(test_cfg_check_keys_accepts_declared_keys),
         cmocka_unit_test(test_cfg_edit_distance),
         T(test_cfg_collects_every_problem),
+        T(test_cfg_read_fills_every_target_kind),
+        T(test_cfg_read_absent_keys_take_defaults),
+        T(test_cfg_read_reports_every_problem_and_reads_on),
+        T(test_cfg_read_targets_leaves_unknown_keys_to_the_caller),
+        T(test_cfg_read_group_absent),
+        T(test_cfg_read_group_present),
+        T(test_cfg_read_group_not_a_group),
+        T(test_cfg_elem_group_names_what_belongs),
         T(test_cfg_problems_beyond_the_cap_are_counted),
         T(test_cfg_syntax_errors_give_line_and_hint),
         T(test_cfg_other_parse_errors_keep_libconfig_text),
