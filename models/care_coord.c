@@ -51,27 +51,31 @@ static const struct cfg_key assess_keys[N_AKEYS] = {
                      .lo = 0,
                      .hi = 10000,
                      .unit = "posts",
-                     .help = "funded assessor posts"},
+                     .help = "funded assessor posts",
+                     CFG_TARGET_INT(struct care_params, assessors)},
     [A_VACANCY] = {.name = "vacancy_rate",
                    .type = CFG_REAL,
                    .lo = 0.0,
                    .hi = 1.0,
                    .def = 0.0,
-                   .help = "share of assessor posts unfilled"},
+                   .help = "share of assessor posts unfilled",
+                   CFG_TARGET_REAL(struct care_params, assess_vacancy)},
     [A_SICKNESS] = {.name = "sickness",
                     .type = CFG_REAL,
                     .lo = 0.0,
                     .hi = 1.0,
                     .def = 0.045,
                     .help = "share of hours lost to sickness absence",
-                    .source = "NHS staff sickness absence about 4.5% (assumption)"},
+                    .source = "NHS staff sickness absence about 4.5% (assumption)",
+                    CFG_TARGET_REAL(struct care_params, assess_sickness)},
     [A_HOURS] = {.name = "hours_per_week",
                  .type = CFG_REAL,
                  .lo = 1.0,
                  .hi = 80.0,
                  .def = 37.5,
                  .unit = "hours",
-                 .help = "contracted hours of one post"},
+                 .help = "contracted hours of one post",
+                 CFG_TARGET_REAL(struct care_params, assess_hours)},
     [A_ADMIN] = {.name = "admin_share",
                  .type = CFG_REAL,
                  .lo = 0.0,
@@ -79,7 +83,8 @@ static const struct cfg_key assess_keys[N_AKEYS] = {
                  .flags = CFG_HI_OPEN,
                  .def = 0.5,
                  .help = "share of hours not spent assessing",
-                 .source = "derived (assumption)"},
+                 .source = "derived (assumption)",
+                 CFG_TARGET_REAL(struct care_params, assess_admin)},
     [A_LENGTH] = {.name = "length",
                   .type = CFG_GROUP,
                   .is_required = true,
@@ -138,48 +143,35 @@ bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_pa
     static const struct cfg_key ag = {.name = "assessment", .type = CFG_GROUP, .is_required = true};
     static const struct cfg_key cg = {
         .name = "coordination", .type = CFG_GROUP, .is_required = true};
-    const config_setting_t *a = NULL, *g = NULL, *l = NULL, *d = NULL;
+    const config_setting_t *a, *g = NULL, *l = NULL, *d = NULL;
     bool ok = true;
-    long long v;
 
-    if (cfg_get_group(c, root, &ag, &a) && a) {
-        ok &= cfg_check_keys(c, a, &care_assess_table);
-        if (cfg_get_int(c, a, &assess_keys[A_ASSESSORS], &v)) {
-            p->assessors = (int)v;
-        } else {
-            ok = false;
-        }
-        ok &= cfg_get_real(c, a, &assess_keys[A_VACANCY], &p->assess_vacancy);
-        ok &= cfg_get_real(c, a, &assess_keys[A_SICKNESS], &p->assess_sickness);
-        ok &= cfg_get_real(c, a, &assess_keys[A_HOURS], &p->assess_hours);
-        ok &= cfg_get_real(c, a, &assess_keys[A_ADMIN], &p->assess_admin);
-        if (cfg_get_group(c, a, &assess_keys[A_LENGTH], &d) && d) {
-            ok &= dist_load(c, d, &p->assess_length);
-        } else {
+    ok &= cfg_read_group(c, root, &ag, &care_assess_table, p, &a);
+    if (a) {
+        if (!cfg_get_group(c, a, &assess_keys[A_LENGTH], &d) || !d ||
+            !dist_load(c, d, &p->assess_length)) {
             ok = false;
         }
         d = NULL;
-        if (cfg_get_group(c, a, &assess_keys[A_PATIENCE], &d) && d) {
+        if (!cfg_get_group(c, a, &assess_keys[A_PATIENCE], &d)) {
+            ok = false;
+        } else if (d) {
             p->has_assess_patience = dist_load(c, d, &p->assess_patience);
             ok &= p->has_assess_patience;
-        } else if (!d && config_setting_get_member(a, "patience")) {
-            ok = false;
         }
         p->assess_hours_each =
             p->assess_hours * (1.0 - p->assess_admin) * (1.0 - p->assess_sickness);
         d = NULL;
-        if (cfg_get_group(c, a, &assess_keys[A_SCHEDULE], &d) && d) {
+        if (!cfg_get_group(c, a, &assess_keys[A_SCHEDULE], &d)) {
+            ok = false;
+        } else if (d) {
             p->has_assess_schedule = schedule_load(c, d, 0, 1, &p->assess_schedule);
             ok &= p->has_assess_schedule;
             if (p->has_assess_schedule && schedule_mean(&p->assess_schedule) <= 0) {
                 cfg_error(c, d, "never open (at least one piece with value 1)");
                 ok = false;
             }
-        } else if (!d && config_setting_get_member(a, "schedule")) {
-            ok = false;
         }
-    } else {
-        ok = false;
     }
 
     if (!cfg_get_group(c, root, &cg, &g) || !g) {

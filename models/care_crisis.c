@@ -55,7 +55,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                   .help = "rate of deteriorating -> crisis (about 3 weeks on average)",
                   .source = "derived; calibration parameter (no published estimate)",
                   .plausible_lo = 12,
-                  .plausible_hi = 26},
+                  .plausible_hi = 26,
+                  CFG_TARGET_REAL(struct care_params, crisis_rate)},
     [K_RECOVERY] = {.name = "recovery_rate",
                     .type = CFG_REAL,
                     .lo = 0.0,
@@ -65,7 +66,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                     .help = "rate of deteriorating -> stable without help",
                     .source = "derived; calibration parameter (no published estimate)",
                     .plausible_lo = 6,
-                    .plausible_hi = 24},
+                    .plausible_hi = 24,
+                    CFG_TARGET_REAL(struct care_params, recovery_rate)},
     [K_UNMET] = {.name = "unmet_need_factor",
                  .type = CFG_REAL,
                  .lo = 0.0,
@@ -74,7 +76,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                  .help = "extra deterioration rate per unmet need (x (1 + f x unmet))",
                  .source = "derived (assumption)",
                  .plausible_lo = 0.05,
-                 .plausible_hi = 0.3},
+                 .plausible_hi = 0.3,
+                 CFG_TARGET_REAL(struct care_params, unmet_factor)},
     [K_POST_DAYS] = {.name = "post_discharge_days",
                      .type = CFG_REAL,
                      .lo = 0.0,
@@ -82,7 +85,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                      .def = 30.0,
                      .unit = "days",
                      .help = "length of the high-risk window after a discharge",
-                     .source = "early post-discharge risk (Chung et al. 2017, 2019)"},
+                     .source = "early post-discharge risk (Chung et al. 2017, 2019)",
+                     CFG_TARGET_REAL(struct care_params, post_discharge_days)},
     [K_POST_FACTOR] = {.name = "post_discharge_factor",
                        .type = CFG_REAL,
                        .lo = 1.0,
@@ -92,7 +96,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                        .source = "derived from post-discharge relapse (CORE: 38% readmitted in "
                                  "a year)",
                        .plausible_lo = 2,
-                       .plausible_hi = 5},
+                       .plausible_hi = 5,
+                       CFG_TARGET_REAL(struct care_params, post_discharge_factor)},
     [K_FOLLOWUP_EFFECT] = {.name = "followup_effect",
                            .type = CFG_REAL,
                            .lo = 0.0,
@@ -103,7 +108,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                            .source = "enhanced aftercare protective (Psychiatr Serv 2012); size "
                                      "derived",
                            .plausible_lo = 0.3,
-                           .plausible_hi = 0.8},
+                           .plausible_hi = 0.8,
+                           CFG_TARGET_REAL(struct care_params, followup_effect)},
     [K_RECOVERED] = {.name = "recovered_factor",
                      .type = CFG_REAL,
                      .lo = 0.0,
@@ -114,7 +120,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                      .source = "derived (assumption): relapse after recovery below the "
                                "in-episode rate",
                      .plausible_lo = 0.3,
-                     .plausible_hi = 0.8},
+                     .plausible_hi = 0.8,
+                     CFG_TARGET_REAL(struct care_params, recovered_factor)},
     [K_FOLLOW] = {.name = "follow_days",
                   .type = CFG_REAL,
                   .lo = 0.0,
@@ -127,7 +134,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                           "re-referred as a new client)",
                   .source = "model boundary (assumption)",
                   .plausible_lo = 365,
-                  .plausible_hi = 1095},
+                  .plausible_hi = 1095,
+                  CFG_TARGET_REAL(struct care_params, follow_days)},
     [K_SCALE] = {.name = "scale",
                  .type = CFG_REAL,
                  .lo = 0.0,
@@ -152,7 +160,8 @@ static const struct cfg_key risk_keys[N_RISK] = {
                 .source = "assumption: SMI mortality 2-3% a year, moving away, lasting "
                           "recovery",
                 .plausible_lo = 0.05,
-                .plausible_hi = 0.15},
+                .plausible_hi = 0.15,
+                CFG_TARGET_REAL(struct care_params, exit_rate)},
 };
 
 const struct cfg_table care_risk_table = {
@@ -171,7 +180,8 @@ static const struct cfg_key crt_keys[N_CRT] = {
                   .lo = 0,
                   .hi = 100000,
                   .unit = "clients",
-                  .help = "clients the crisis team can hold at once (0: no crisis team)"},
+                  .help = "clients the crisis team can hold at once (0: no crisis team)",
+                  CFG_TARGET_INT(struct care_params, crt_places)},
     [T_HOURS] = {.name = "hours",
                  .type = CFG_GROUP,
                  .help = "when the team takes new cases: a schedule over a week in days, value "
@@ -191,7 +201,8 @@ static const struct cfg_key crt_keys[N_CRT] = {
                  .source = "Johnson et al. 2005 OR 0.19 on a 0.45 baseline, shrunk toward Glover "
                            "et al. 2006",
                  .plausible_lo = 0.13,
-                 .plausible_hi = 0.45},
+                 .plausible_hi = 0.45,
+                 CFG_TARGET_REAL(struct care_params, crt_p_admit)},
 };
 
 const struct cfg_table care_crt_table = {
@@ -217,7 +228,8 @@ static const struct cfg_key ed_keys[N_ED] = {
                  .help = "multiplier on p_admit when a coordinator knows the client",
                  .source = "derived (assumption)",
                  .plausible_lo = 0.6,
-                 .plausible_hi = 1.0},
+                 .plausible_hi = 1.0,
+                 CFG_TARGET_REAL(struct care_params, ed_known_factor)},
 };
 
 const struct cfg_table care_ed_table = {
@@ -236,7 +248,8 @@ static const struct cfg_key hosp_keys[N_HOSP] = {
                 .lo = 0,
                 .hi = 1000000,
                 .unit = "beds",
-                .help = "local adult acute beds"},
+                .help = "local adult acute beds",
+                CFG_TARGET_INT(struct care_params, beds)},
     [H_LOS] = {.name = "length_of_stay",
                .type = CFG_GROUP,
                .is_required = true,
@@ -251,7 +264,8 @@ static const struct cfg_key hosp_keys[N_HOSP] = {
                  .help = "longest wait in the ED for a local bed before an out-of-area placement",
                  .source = "derived (assumption); ED boarding about 18 h (Nicks & Manthey 2012)",
                  .plausible_lo = 12,
-                 .plausible_hi = 48},
+                 .plausible_hi = 48,
+                 CFG_TARGET_REAL(struct care_params, boarding_limit_hours)},
     [H_FOLLOWUP] = {.name = "followup_uncoordinated",
                     .type = CFG_REAL,
                     .lo = 0.0,
@@ -261,7 +275,8 @@ static const struct cfg_key hosp_keys[N_HOSP] = {
                             "holds",
                     .source = "derived (assumption)",
                     .plausible_lo = 0.3,
-                    .plausible_hi = 0.7},
+                    .plausible_hi = 0.7,
+                    CFG_TARGET_REAL(struct care_params, followup_uncoordinated)},
 };
 
 const struct cfg_table care_hospital_table = {
@@ -287,28 +302,32 @@ static const struct cfg_key cost_keys[N_COST] = {
                .hi = 1e7,
                .def_str = "bed_day",
                .unit = "currency",
-               .help = "cost of an out-of-area bed-day (default: the bed_day cost)"},
+               .help = "cost of an out-of-area bed-day (default: the bed_day cost)",
+               CFG_TARGET_REAL(struct care_params, cost_oap_day)},
     [X_ED] = {.name = "ed_visit",
               .type = CFG_REAL,
               .is_required = true,
               .lo = 0,
               .hi = 1e7,
               .unit = "currency",
-              .help = "cost of an ED visit"},
+              .help = "cost of an ED visit",
+              CFG_TARGET_REAL(struct care_params, cost_ed_visit)},
     [X_CRT] = {.name = "crisis_team_contact",
                .type = CFG_REAL,
                .is_required = true,
                .lo = 0,
                .hi = 1e7,
                .unit = "currency",
-               .help = "cost of a crisis-team episode"},
+               .help = "cost of a crisis-team episode",
+               CFG_TARGET_REAL(struct care_params, cost_crt_contact)},
     [X_POST] = {.name = "coordinator_post",
                 .type = CFG_REAL,
                 .is_required = true,
                 .lo = 0,
                 .hi = 1e9,
                 .unit = "currency per year",
-                .help = "cost of a filled post"},
+                .help = "cost of a filled post",
+                CFG_TARGET_REAL(struct care_params, cost_post_year)},
 };
 
 const struct cfg_table care_cost_table = {
@@ -342,130 +361,88 @@ bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_p
     static const struct cfg_key ek = {.name = "ed", .type = CFG_GROUP, .is_required = true};
     static const struct cfg_key hk = {.name = "hospital", .type = CFG_GROUP, .is_required = true};
     static const struct cfg_key xk = {.name = "costs", .type = CFG_GROUP};
-    const config_setting_t *g = NULL, *l = NULL, *d = NULL;
+    const config_setting_t *g, *l = NULL, *d = NULL;
     bool ok = true;
-    long long v;
-    double per_year;
 
-    if (cfg_get_group(c, root, &rk, &g) && g) {
+    /* risk: deterioration first, then the keys with a target, then scale. */
+    g = NULL;
+    ok &= cfg_get_group(c, root, &rk, &g) && g;
+    if (g) {
         ok &= cfg_check_keys(c, g, &care_risk_table);
-        if (cfg_get_list(c, g, &risk_keys[K_DETERIORATION], &l) && l) {
-            if (care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 365.0, p->deteriorate,
-                                  "low, moderate, high, complex")) {
-                for (int i = 0; i < CARE_N_SEVERITY; i++) {
-                    p->deteriorate[i] /= CARE_DAYS_PER_YEAR;
-                }
-            } else {
-                ok = false;
+        if (cfg_get_list(c, g, &risk_keys[K_DETERIORATION], &l) && l &&
+            care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 365.0, p->deteriorate,
+                              "low, moderate, high, complex")) {
+            for (int i = 0; i < CARE_N_SEVERITY; i++) {
+                p->deteriorate[i] /= CARE_DAYS_PER_YEAR;
             }
         } else {
             ok = false;
         }
-        ok &= cfg_get_real(c, g, &risk_keys[K_CRISIS], &per_year);
-        p->crisis_rate = per_year / CARE_DAYS_PER_YEAR;
-        ok &= cfg_get_real(c, g, &risk_keys[K_RECOVERY], &per_year);
-        p->recovery_rate = per_year / CARE_DAYS_PER_YEAR;
-        ok &= cfg_get_real(c, g, &risk_keys[K_UNMET], &p->unmet_factor);
-        ok &= cfg_get_real(c, g, &risk_keys[K_POST_DAYS], &p->post_discharge_days);
-        ok &= cfg_get_real(c, g, &risk_keys[K_POST_FACTOR], &p->post_discharge_factor);
-        ok &= cfg_get_real(c, g, &risk_keys[K_FOLLOWUP_EFFECT], &p->followup_effect);
-        ok &= cfg_get_real(c, g, &risk_keys[K_RECOVERED], &p->recovered_factor);
-        ok &= cfg_get_real(c, g, &risk_keys[K_FOLLOW], &p->follow_days);
-        ok &= cfg_get_real(c, g, &risk_keys[K_EXIT], &per_year);
-        p->exit_rate = per_year / CARE_DAYS_PER_YEAR;
+        ok &= cfg_read_targets(c, g, &care_risk_table, p);
+        /* Rates are given per year and used per day. */
+        p->crisis_rate /= CARE_DAYS_PER_YEAR;
+        p->recovery_rate /= CARE_DAYS_PER_YEAR;
+        p->exit_rate /= CARE_DAYS_PER_YEAR;
         double scale = 1.0;
         ok &= cfg_get_real(c, g, &risk_keys[K_SCALE], &scale);
         for (int i = 0; i < CARE_N_SEVERITY; i++) {
             p->deteriorate[i] *= scale;
         }
-    } else {
-        ok = false;
     }
 
-    g = NULL;
-    if (cfg_get_group(c, root, &tk, &g) && g) {
-        ok &= cfg_check_keys(c, g, &care_crt_table);
-        if (cfg_get_int(c, g, &crt_keys[T_PLACES], &v)) {
-            p->crt_places = (int)v;
-        } else {
-            ok = false;
-        }
+    ok &= cfg_read_group(c, root, &tk, &care_crt_table, p, &g);
+    if (g) {
         d = NULL;
-        if (cfg_get_group(c, g, &crt_keys[T_HOURS], &d) && d) {
+        if (!cfg_get_group(c, g, &crt_keys[T_HOURS], &d)) {
+            ok = false;
+        } else if (d) {
             p->has_crt_hours = schedule_load(c, d, 0, 1, &p->crt_hours);
             ok &= p->has_crt_hours;
-        } else if (!d && config_setting_get_member(g, "hours")) {
-            ok = false;
         }
         d = NULL;
-        if (cfg_get_group(c, g, &crt_keys[T_EPISODE], &d) && d) {
-            bool got = dist_load(c, d, &p->crt_episode);
+        if (cfg_get_group(c, g, &crt_keys[T_EPISODE], &d) && d &&
+            dist_load(c, d, &p->crt_episode)) {
             /* Assumption: crisis and home-treatment episodes last 1 day to 4 months. */
-            if (got) {
-                warn_mean_days(c, d, &p->crt_episode, 1.0, 120.0, "episode");
-            }
-            ok &= got;
+            warn_mean_days(c, d, &p->crt_episode, 1.0, 120.0, "episode");
         } else {
             ok = false;
         }
-        ok &= cfg_get_real(c, g, &crt_keys[T_ADMIT], &p->crt_p_admit);
-    } else {
-        ok = false;
     }
 
     g = NULL;
-    if (cfg_get_group(c, root, &ek, &g) && g) {
+    ok &= cfg_get_group(c, root, &ek, &g) && g;
+    if (g) {
         ok &= cfg_check_keys(c, g, &care_ed_table);
-        if (cfg_get_list(c, g, &ed_keys[E_ADMIT], &l) && l) {
-            ok &= care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 1.0, p->ed_p_admit,
-                                    "low, moderate, high, complex");
-        } else {
-            ok = false;
-        }
-        ok &= cfg_get_real(c, g, &ed_keys[E_KNOWN], &p->ed_known_factor);
-    } else {
-        ok = false;
+        l = NULL;
+        ok &= cfg_get_list(c, g, &ed_keys[E_ADMIT], &l) && l &&
+              care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 1.0, p->ed_p_admit,
+                                "low, moderate, high, complex");
+        ok &= cfg_read_targets(c, g, &care_ed_table, p);
     }
 
-    g = NULL;
-    if (cfg_get_group(c, root, &hk, &g) && g) {
-        ok &= cfg_check_keys(c, g, &care_hospital_table);
-        if (cfg_get_int(c, g, &hosp_keys[H_BEDS], &v)) {
-            p->beds = (int)v;
-        } else {
-            ok = false;
-        }
+    ok &= cfg_read_group(c, root, &hk, &care_hospital_table, p, &g);
+    if (g) {
         d = NULL;
-        if (cfg_get_group(c, g, &hosp_keys[H_LOS], &d) && d) {
-            bool got = dist_load(c, d, &p->los);
+        if (cfg_get_group(c, g, &hosp_keys[H_LOS], &d) && d && dist_load(c, d, &p->los)) {
             /* Assumption: a mean acute psychiatric stay lies between 1 day and a year. */
-            if (got) {
-                warn_mean_days(c, d, &p->los, 1.0, 365.0, "length of stay");
-            }
-            ok &= got;
+            warn_mean_days(c, d, &p->los, 1.0, 365.0, "length of stay");
         } else {
             ok = false;
         }
-        ok &= cfg_get_real(c, g, &hosp_keys[H_BOARD], &p->boarding_limit_hours);
-        ok &= cfg_get_real(c, g, &hosp_keys[H_FOLLOWUP], &p->followup_uncoordinated);
-    } else {
-        ok = false;
     }
 
-    g = NULL;
-    if (cfg_get_group(c, root, &xk, &g) && g) {
-        ok &= cfg_check_keys(c, g, &care_cost_table);
-        bool has_bed = cfg_get_real(c, g, &cost_keys[X_BED], &p->cost_bed_day);
-        ok &= has_bed;
-        if (has_bed) {
-            /* Absent, it is bed_day: fill that in rather than the -1 default, which is out of
-             * its own range and made the resolved scenario fail to load (fuzz finding). */
-            cfg_fill(c, g, &cost_keys[X_OAP], p->cost_bed_day, NULL, "same as bed_day");
+    /* Costs are optional; out_of_area_bed_day defaults to bed_day. Absent, it is filled with
+     * bed_day rather than a default out of its own range, which made the resolved scenario
+     * fail to load (fuzz finding). */
+    const config_setting_t *x = NULL;
+    if (cfg_get_group(c, root, &xk, &x) && x) {
+        ok &= cfg_check_keys(c, x, &care_cost_table);
+        if (cfg_get_real(c, x, &cost_keys[X_BED], &p->cost_bed_day)) {
+            cfg_fill(c, x, &cost_keys[X_OAP], p->cost_bed_day, NULL, "same as bed_day");
+        } else {
+            ok = false;
         }
-        ok &= cfg_get_real(c, g, &cost_keys[X_OAP], &p->cost_oap_day);
-        ok &= cfg_get_real(c, g, &cost_keys[X_ED], &p->cost_ed_visit);
-        ok &= cfg_get_real(c, g, &cost_keys[X_CRT], &p->cost_crt_contact);
-        ok &= cfg_get_real(c, g, &cost_keys[X_POST], &p->cost_post_year);
+        ok &= cfg_read_targets(c, x, &care_cost_table, p); /* bed_day has no target */
         p->has_costs = true;
     }
     p->office_start = 9.0;

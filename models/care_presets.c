@@ -17,6 +17,9 @@
 const char *const care_severity_names[] = {"low", "moderate", "high", "complex", NULL};
 static const char *const caseload_names[] = {"individual", "team", NULL};
 static const char *const cover_names[] = {"none", "office", "24h", NULL};
+/* caseload and crisis_cover are read as choice indices straight into their enums. */
+_Static_assert(CASELOAD_INDIVIDUAL == 0 && CASELOAD_TEAM == 1, "caseload_names order");
+_Static_assert(COVER_NONE == 0 && COVER_OFFICE == 1 && COVER_24H == 2, "cover_names order");
 static const char *const preset_names[] = {
     "standard_care", "broker", "clinical_cm",        "strengths",
     "icm",           "act",    "collaborative_care", "crisis_home_treatment",
@@ -54,21 +57,24 @@ enum {
     N_KEYS,
 };
 
-#define REAL01(name_, help_)                                                                       \
-    {                                                                                              \
-        .name = name_, .type = CFG_REAL, .is_required = true, .lo = 0.0, .hi = 1.0, .help = help_  \
-    }
-#define REAL01P(name_, help_, plo_, phi_)                                                          \
+/* A required probability read into field_ of struct care_model; P with a plausible range. */
+#define REAL01(name_, field_, help_)                                                               \
     {                                                                                              \
         .name = name_, .type = CFG_REAL, .is_required = true, .lo = 0.0, .hi = 1.0, .help = help_, \
-        .plausible_lo = plo_, .plausible_hi = phi_                                                 \
+        CFG_TARGET_REAL(struct care_model, field_)                                                 \
+    }
+#define REAL01P(name_, field_, help_, plo_, phi_)                                                  \
+    {                                                                                              \
+        .name = name_, .type = CFG_REAL, .is_required = true, .lo = 0.0, .hi = 1.0, .help = help_, \
+        .plausible_lo = plo_, .plausible_hi = phi_, CFG_TARGET_REAL(struct care_model, field_)     \
     }
 
 static const struct cfg_key model_keys[N_KEYS] = {
     [K_NAME] = {.name = "name",
                 .type = CFG_STRING,
                 .is_required = true,
-                .help = "the model's name in this scenario (metrics are prefixed with it)"},
+                .help = "the model's name in this scenario (metrics are prefixed with it)",
+                CFG_TARGET_STRDUP(struct care_model, name)},
     [K_PRESET] = {.name = "preset",
                   .type = CFG_CHOICE,
                   .choices = preset_names,
@@ -80,16 +86,18 @@ static const struct cfg_key model_keys[N_KEYS] = {
                  .lo = 1,
                  .hi = 10000,
                  .unit = "posts",
-                 .help = "funded coordinator posts (full-time equivalents)"},
-    [K_VACANCY] = REAL01("vacancy_rate", "share of posts unfilled"),
-    [K_SICKNESS] = REAL01("sickness", "share of filled hours lost to sickness absence"),
+                 .help = "funded coordinator posts (full-time equivalents)",
+                 CFG_TARGET_INT(struct care_model, posts)},
+    [K_VACANCY] = REAL01("vacancy_rate", vacancy_rate, "share of posts unfilled"),
+    [K_SICKNESS] = REAL01("sickness", sickness, "share of filled hours lost to sickness absence"),
     [K_HOURS] = {.name = "hours_per_week",
                  .type = CFG_REAL,
                  .is_required = true,
                  .lo = 1.0,
                  .hi = 80.0,
                  .unit = "hours",
-                 .help = "contracted hours of one post"},
+                 .help = "contracted hours of one post",
+                 CFG_TARGET_REAL(struct care_model, hours_per_week)},
     [K_ADMIN] = {.name = "admin_share",
                  .type = CFG_REAL,
                  .is_required = true,
@@ -98,19 +106,22 @@ static const struct cfg_key model_keys[N_KEYS] = {
                  .flags = CFG_HI_OPEN,
                  .help = "share of hours spent on administration, not contacts",
                  .plausible_lo = 0.4,
-                 .plausible_hi = 0.6},
+                 .plausible_hi = 0.6,
+                 CFG_TARGET_REAL(struct care_model, admin_share)},
     [K_LIMIT] = {.name = "caseload_limit",
                  .type = CFG_INT,
                  .is_required = true,
                  .lo = 1,
                  .hi = 1000,
                  .unit = "clients per post",
-                 .help = "most clients per filled post"},
+                 .help = "most clients per filled post",
+                 CFG_TARGET_INT(struct care_model, caseload_limit)},
     [K_CASELOAD] = {.name = "caseload",
                     .type = CFG_CHOICE,
                     .is_required = true,
                     .choices = caseload_names,
-                    .help = "individual caseloads, or one shared team caseload"},
+                    .help = "individual caseloads, or one shared team caseload",
+                    CFG_TARGET_CHOICE(struct care_model, caseload)},
     [K_RATE] = {.name = "contact_rate",
                 .type = CFG_REAL,
                 .is_required = true,
@@ -118,21 +129,23 @@ static const struct cfg_key model_keys[N_KEYS] = {
                 .hi = 14.0,
                 .flags = CFG_LO_OPEN,
                 .unit = "contacts per client per week",
-                .help = "target contact rate"},
+                .help = "target contact rate",
+                CFG_TARGET_REAL(struct care_model, contact_rate)},
     [K_MINUTES] = {.name = "contact_minutes",
                    .type = CFG_REAL,
                    .is_required = true,
                    .lo = 1.0,
                    .hi = 480.0,
                    .unit = "minutes",
-                   .help = "length of a contact, travel and notes included"},
+                   .help = "length of a contact, travel and notes included",
+                   CFG_TARGET_REAL(struct care_model, contact_minutes)},
     /* Plausible ranges: DNA 15.6-28% in studies (Mitchell & Selmes 2007); detection and
      * resolution are calibration parameters without published estimates. */
-    [K_DNA] = REAL01P("dna", "probability that the client misses a contact (did not attend)", 0.156,
-                      0.28),
-    [K_DETECT] =
-        REAL01P("detect", "probability that a contact during deterioration detects it", 0.3, 0.7),
-    [K_RESOLVE] = REAL01P("resolve",
+    [K_DNA] = REAL01P("dna", dna, "probability that the client misses a contact (did not attend)",
+                      0.156, 0.28),
+    [K_DETECT] = REAL01P("detect", detect,
+                         "probability that a contact during deterioration detects it", 0.3, 0.7),
+    [K_RESOLVE] = REAL01P("resolve", resolve,
                           "probability that the response to a detected deterioration averts "
                           "the crisis",
                           0.3, 0.7),
@@ -141,8 +154,9 @@ static const struct cfg_key model_keys[N_KEYS] = {
                     .is_required = true,
                     .help = "services the team provides itself, comma-separated (no wait for a "
                             "place); other needs are met by referral"},
-    [K_LINKAGE] = REAL01P(
-        "linkage", "probability that a contact refers an unmet need to its service", 0.3, 0.8),
+    [K_LINKAGE] =
+        REAL01P("linkage", linkage,
+                "probability that a contact refers an unmet need to its service", 0.3, 0.8),
     [K_LINKAGE_DAYS] = {.name = "linkage_days",
                         .type = CFG_REAL,
                         .is_required = true,
@@ -150,7 +164,8 @@ static const struct cfg_key model_keys[N_KEYS] = {
                         .hi = 365.0,
                         .unit = "days",
                         .help = "mean delay from the decision until the need is met in house, "
-                                "or the referral reaches the service"},
+                                "or the referral reaches the service",
+                        CFG_TARGET_REAL(struct care_model, linkage_days)},
     [K_DISENGAGE] = {.name = "disengagement",
                      .type = CFG_REAL,
                      .is_required = true,
@@ -159,15 +174,18 @@ static const struct cfg_key model_keys[N_KEYS] = {
                      .unit = "per client-year",
                      .help = "hazard of losing contact while coordinated",
                      .plausible_lo = 0.1,
-                     .plausible_hi = 0.25},
+                     .plausible_hi = 0.25,
+                     CFG_TARGET_REAL(struct care_model, disengagement)},
     [K_COVER] = {.name = "crisis_cover",
                  .type = CFG_CHOICE,
                  .is_required = true,
                  .choices = cover_names,
                  .help = "when the team itself answers its clients' crises (office: 9-17 "
-                         "Monday to Friday)"},
-    [K_FOLLOWUP] = REAL01("followup_7d", "probability of a follow-up within 7 days of a "
-                                         "discharge from hospital"),
+                         "Monday to Friday)",
+                 CFG_TARGET_CHOICE(struct care_model, crisis_cover)},
+    [K_FOLLOWUP] = REAL01("followup_7d", followup_7d,
+                          "probability of a follow-up within 7 days of a "
+                          "discharge from hospital"),
     [K_EPISODE] = {.name = "episode_days",
                    .type = CFG_REAL,
                    .is_required = true,
@@ -192,19 +210,22 @@ static const struct cfg_key model_keys[N_KEYS] = {
                    .type = CFG_CHOICE,
                    .is_required = true,
                    .choices = care_severity_names,
-                   .help = "eligibility: lowest severity accepted"},
+                   .help = "eligibility: lowest severity accepted",
+                   CFG_TARGET_CHOICE(struct care_model, min_severity)},
     [K_MAX_SEV] = {.name = "max_severity",
                    .type = CFG_CHOICE,
                    .choices = care_severity_names,
                    .def_str = "complex",
-                   .help = "eligibility: highest severity accepted"},
+                   .help = "eligibility: highest severity accepted",
+                   CFG_TARGET_CHOICE(struct care_model, max_severity)},
     [K_MIN_PRIOR] = {.name = "min_prior_admissions",
                      .type = CFG_INT,
                      .is_required = true,
                      .lo = 0,
                      .hi = 100,
                      .unit = "admissions",
-                     .help = "eligibility: fewest admissions in the year before referral"},
+                     .help = "eligibility: fewest admissions in the year before referral",
+                     CFG_TARGET_INT(struct care_model, min_prior_admissions)},
     [K_FALLBACK] = {.name = "fallback",
                     .type = CFG_STRING,
                     .def_str = "signpost",
@@ -525,7 +546,6 @@ bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care
 {
     bool ok = true;
     int preset = 0;
-    long long v;
 
     memset(m, 0, sizeof *m);
     if (!config_setting_is_group(s)) {
@@ -544,76 +564,32 @@ bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care
     }
     m->preset = preset >= 0 ? preset_names[preset] : "none";
 
-    const char *name = NULL, *in_house = NULL;
-    int choice;
-    ok &= cfg_get_string(c, s, &model_keys[K_NAME], &name);
-    m->name = name ? xstrdup(name) : xstrdup("?");
-    if (cfg_get_int(c, s, &model_keys[K_POSTS], &v)) {
-        m->posts = (int)v;
-    } else {
-        ok = false;
+    m->max_severity = CARE_N_SEVERITY - 1; /* kept if max_severity is wrong */
+    ok &= cfg_read_targets(c, s, &care_models_table, m);
+    if (!m->name) {
+        m->name = xstrdup("?");
     }
-    ok &= cfg_get_real(c, s, &model_keys[K_VACANCY], &m->vacancy_rate);
-    ok &= cfg_get_real(c, s, &model_keys[K_SICKNESS], &m->sickness);
-    ok &= cfg_get_real(c, s, &model_keys[K_HOURS], &m->hours_per_week);
-    ok &= cfg_get_real(c, s, &model_keys[K_ADMIN], &m->admin_share);
-    if (cfg_get_int(c, s, &model_keys[K_LIMIT], &v)) {
-        m->caseload_limit = (int)v;
-    } else {
-        ok = false;
-    }
-    if (cfg_get_choice(c, s, &model_keys[K_CASELOAD], &choice)) {
-        m->caseload = choice == 1 ? CASELOAD_TEAM : CASELOAD_INDIVIDUAL;
-    } else {
-        ok = false;
-    }
-    ok &= cfg_get_real(c, s, &model_keys[K_RATE], &m->contact_rate);
-    ok &= cfg_get_real(c, s, &model_keys[K_MINUTES], &m->contact_minutes);
-    ok &= cfg_get_real(c, s, &model_keys[K_DNA], &m->dna);
-    ok &= cfg_get_real(c, s, &model_keys[K_DETECT], &m->detect);
-    ok &= cfg_get_real(c, s, &model_keys[K_RESOLVE], &m->resolve);
-    if (cfg_get_string(c, s, &model_keys[K_IN_HOUSE], &in_house) && in_house) {
-        ok &= parse_in_house(c, s, in_house, p, m);
-    } else {
-        ok = false;
-    }
-    ok &= cfg_get_real(c, s, &model_keys[K_LINKAGE], &m->linkage);
-    ok &= cfg_get_real(c, s, &model_keys[K_LINKAGE_DAYS], &m->linkage_days);
-    ok &= cfg_get_real(c, s, &model_keys[K_DISENGAGE], &m->disengagement);
-    if (cfg_get_choice(c, s, &model_keys[K_COVER], &choice)) {
-        m->crisis_cover = (enum care_cover)choice;
-    } else {
-        ok = false;
-    }
-    ok &= cfg_get_real(c, s, &model_keys[K_FOLLOWUP], &m->followup_7d);
+    const char *in_house = NULL;
+    ok &= cfg_get_string(c, s, &model_keys[K_IN_HOUSE], &in_house) && in_house &&
+          parse_in_house(c, s, in_house, p, m);
     double ep = 0, ep_sd = 0;
     ok &= cfg_get_real(c, s, &model_keys[K_EPISODE], &ep);
     ok &= cfg_get_real(c, s, &model_keys[K_EPISODE_SD], &ep_sd);
     if (ok) {
         dist_set(&m->episode, DIST_LOGNORMAL, ep, ep_sd, 0.0);
     }
-    int lo = 0, hi = 3;
-    ok &= cfg_get_choice(c, s, &model_keys[K_MIN_SEV], &lo);
-    ok &= cfg_get_choice(c, s, &model_keys[K_MAX_SEV], &hi);
-    m->min_severity = lo;
-    m->max_severity = hi;
-    if (ok && hi < lo) {
+    if (ok && m->max_severity < m->min_severity) {
         cfg_error(c, config_setting_get_member(s, "max_severity"),
                   "\"%s\" is below min_severity \"%s\" (max_severity >= min_severity)",
-                  care_severity_names[hi], care_severity_names[lo]);
-        ok = false;
-    }
-    if (cfg_get_int(c, s, &model_keys[K_MIN_PRIOR], &v)) {
-        m->min_prior_admissions = (int)v;
-    } else {
+                  care_severity_names[m->max_severity], care_severity_names[m->min_severity]);
         ok = false;
     }
     const config_setting_t *g = NULL;
-    if (cfg_get_group(c, s, &model_keys[K_PATIENCE], &g) && g) {
+    if (!cfg_get_group(c, s, &model_keys[K_PATIENCE], &g)) {
+        ok = false;
+    } else if (g) {
         m->has_patience = dist_load(c, g, &m->patience);
         ok &= m->has_patience;
-    } else if (!g && config_setting_get_member(s, "patience")) {
-        ok = false;
     }
     m->filled = (int)floor(m->posts * (1.0 - m->vacancy_rate) + 0.5);
     return ok;

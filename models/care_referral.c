@@ -39,7 +39,8 @@ static const struct cfg_key referral_keys[N_RKEYS] = {
                 .hi = 1e5,
                 .flags = CFG_LO_OPEN,
                 .unit = "referrals per day",
-                .help = "mean referral rate over a week"},
+                .help = "mean referral rate over a week",
+                CFG_TARGET_REAL(struct care_params, referral_rate)},
     [R_PROFILE] = {.name = "weekly_profile",
                    .type = CFG_LIST,
                    .help = "7 relative rates, Monday to Sunday (normalised to mean 1); default "
@@ -70,7 +71,8 @@ static const struct cfg_key referral_keys[N_RKEYS] = {
                    .help = "sd of the individual risk multiplier (lognormal, mean 1)",
                    .source = "derived (assumption): heterogeneity of crisis risk",
                    .plausible_lo = 0.3,
-                   .plausible_hi = 0.8},
+                   .plausible_hi = 0.8,
+                   CFG_TARGET_REAL(struct care_params, risk_sd)},
     [R_ENGAGE_SD] = {.name = "engagement_sd",
                      .type = CFG_REAL,
                      .lo = 0.0,
@@ -80,7 +82,8 @@ static const struct cfg_key referral_keys[N_RKEYS] = {
                              "disengagement (lognormal, mean 1)",
                      .source = "derived (assumption)",
                      .plausible_lo = 0.1,
-                     .plausible_hi = 0.5},
+                     .plausible_hi = 0.5,
+                     CFG_TARGET_REAL(struct care_params, engagement_sd)},
     [R_NEEDS] = {.name = "needs",
                  .type = CFG_LIST,
                  .is_required = true,
@@ -99,7 +102,8 @@ static const struct cfg_key referral_keys[N_RKEYS] = {
                                 "outside it ccsim warns",
                       .plausible_lo = 1e4,
                       .plausible_hi = 1e7,
-                      .help = "adults in the region (for reporting beside the rates)"},
+                      .help = "adults in the region (for reporting beside the rates)",
+                      CFG_TARGET_REAL(struct care_params, population)},
 };
 
 const struct cfg_table care_referral_table = {
@@ -109,6 +113,16 @@ const struct cfg_table care_referral_table = {
     .n_keys = N_RKEYS,
 };
 
+/* A step and a source as read, before they join the parallel arrays of struct care_params. */
+struct step_row {
+    double from; /* day */
+    double factor;
+};
+struct source_row {
+    const char *name; /* borrowed from the tree */
+    double share;
+};
+
 static const struct cfg_key step_keys[] = {
     {.name = "from",
      .type = CFG_REAL,
@@ -116,13 +130,15 @@ static const struct cfg_key step_keys[] = {
      .lo = 0.0,
      .hi = HUGE_VAL,
      .unit = "days",
-     .help = "day the change takes effect"},
+     .help = "day the change takes effect",
+     CFG_TARGET_REAL(struct step_row, from)},
     {.name = "factor",
      .type = CFG_REAL,
      .is_required = true,
      .lo = 0.0,
      .hi = 100.0,
-     .help = "multiplier on the referral rate from that day"},
+     .help = "multiplier on the referral rate from that day",
+     CFG_TARGET_REAL(struct step_row, factor)},
 };
 
 const struct cfg_table care_step_table = {
@@ -133,13 +149,18 @@ const struct cfg_table care_step_table = {
 };
 
 static const struct cfg_key source_keys[] = {
-    {.name = "name", .type = CFG_STRING, .is_required = true, .help = "referral source"},
+    {.name = "name",
+     .type = CFG_STRING,
+     .is_required = true,
+     .help = "referral source",
+     CFG_TARGET_STRING(struct source_row, name)},
     {.name = "share",
      .type = CFG_REAL,
      .is_required = true,
      .lo = 0.0,
      .hi = 1.0,
-     .help = "share of referrals from this source"},
+     .help = "share of referrals from this source",
+     CFG_TARGET_REAL(struct source_row, share)},
 };
 
 const struct cfg_table care_source_table = {
@@ -150,7 +171,11 @@ const struct cfg_table care_source_table = {
 };
 
 static const struct cfg_key need_keys[] = {
-    {.name = "name", .type = CFG_STRING, .is_required = true, .help = "the need"},
+    {.name = "name",
+     .type = CFG_STRING,
+     .is_required = true,
+     .help = "the need",
+     CFG_TARGET_STRDUP(struct care_need, name)},
     {.name = "p",
      .type = CFG_LIST,
      .is_required = true,
@@ -208,17 +233,13 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
 {
     static const struct cfg_key group_key = {
         .name = "referrals", .type = CFG_GROUP, .is_required = true};
-    const config_setting_t *g = NULL, *l;
+    const config_setting_t *g, *l;
     bool ok = true;
 
-    if (!cfg_get_group(c, root, &group_key, &g) || !g) {
+    ok &= cfg_read_group(c, root, &group_key, &care_referral_table, p, &g);
+    if (!g) {
         return false;
     }
-    ok &= cfg_check_keys(c, g, &care_referral_table);
-    ok &= cfg_get_real(c, g, &referral_keys[R_RATE], &p->referral_rate);
-    ok &= cfg_get_real(c, g, &referral_keys[R_RISK_SD], &p->risk_sd);
-    ok &= cfg_get_real(c, g, &referral_keys[R_ENGAGE_SD], &p->engagement_sd);
-    ok &= cfg_get_real(c, g, &referral_keys[R_POPULATION], &p->population);
 
     for (int i = 0; i < 7; i++) {
         p->weekly_profile[i] = 1.0;
@@ -249,7 +270,7 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
         p->profile_max = fmax(p->profile_max, p->weekly_profile[i]);
     }
 
-    l = NULL; /* cfg_get_list() leaves it unset when the value has the wrong type */
+    l = NULL;
     if (!cfg_get_list(c, g, &referral_keys[R_STEPS], &l)) {
         ok = false;
     } else if (l) {
@@ -260,15 +281,16 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
             n = 0;
         }
         for (int i = 0; i < n; i++) {
-            const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
-            if (!config_setting_is_group(e)) {
-                cfg_error(c, e, "not a step (a group { from = DAY; factor = X; })");
+            const config_setting_t *e =
+                cfg_elem_group(c, l, i, "a step (a group { from = DAY; factor = X; })");
+            struct step_row row = {0};
+            if (!e) {
                 ok = false;
                 continue;
             }
-            ok &= cfg_check_keys(c, e, &care_step_table);
-            ok &= cfg_get_real(c, e, &step_keys[0], &p->step_from[i]);
-            ok &= cfg_get_real(c, e, &step_keys[1], &p->step_factor[i]);
+            ok &= cfg_read(c, e, &care_step_table, &row);
+            p->step_from[i] = row.from;
+            p->step_factor[i] = row.factor;
             if (i > 0 && !(p->step_from[i] > p->step_from[i - 1])) {
                 cfg_error(c, e, "from %g does not come after %g (steps in increasing order)",
                           p->step_from[i], p->step_from[i - 1]);
@@ -281,7 +303,7 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
     p->n_sources = 1;
     p->source_name[0] = xstrdup("referral");
     p->source_cum[0] = 1.0;
-    l = NULL; /* cfg_get_list() leaves it unset when the value has the wrong type */
+    l = NULL;
     if (!cfg_get_list(c, g, &referral_keys[R_SOURCES], &l)) {
         ok = false;
     } else if (l) {
@@ -294,19 +316,16 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
             p->n_sources = 0;
             bool good = true;
             for (int i = 0; i < n; i++) {
-                const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
-                const char *name = NULL;
-                double share = 0;
-                if (!config_setting_is_group(e)) {
-                    cfg_error(c, e, "not a source (a group { name = ...; share = ...; })");
+                const config_setting_t *e =
+                    cfg_elem_group(c, l, i, "a source (a group { name = ...; share = ...; })");
+                struct source_row row = {0};
+                if (!e) {
                     good = false;
                     continue;
                 }
-                good &= cfg_check_keys(c, e, &care_source_table);
-                good &= cfg_get_string(c, e, &source_keys[0], &name);
-                good &= cfg_get_real(c, e, &source_keys[1], &share);
-                p->source_name[p->n_sources] = xstrdup(name ? name : "?");
-                p->source_cum[p->n_sources++] = share;
+                good &= cfg_read(c, e, &care_source_table, &row);
+                p->source_name[p->n_sources] = xstrdup(row.name ? row.name : "?");
+                p->source_cum[p->n_sources++] = row.share;
             }
             if (good) {
                 good = shares_to_cum(c, l, p->source_cum, p->n_sources);
@@ -315,6 +334,7 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
         }
     }
 
+    l = NULL;
     if (cfg_get_list(c, g, &referral_keys[R_SEVERITY], &l) && l) {
         if (care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 1.0, p->severity_cum,
                               "low, moderate, high, complex")) {
@@ -325,73 +345,69 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
     } else {
         ok = false;
     }
-    if (cfg_get_list(c, g, &referral_keys[R_PRIOR], &l) && l) {
-        ok &= care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 100.0, p->prior_admissions,
-                                "low, moderate, high, complex");
-    } else {
-        ok = false;
-    }
+    l = NULL;
+    ok &= cfg_get_list(c, g, &referral_keys[R_PRIOR], &l) && l &&
+          care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 100.0, p->prior_admissions,
+                            "low, moderate, high, complex");
 
-    if (cfg_get_list(c, g, &referral_keys[R_NEEDS], &l) && l) {
-        int n = config_setting_length(l);
-        if (n > CARE_MAX_NEEDS) {
-            cfg_error(c, l, "%d needs (at most %d)", n, CARE_MAX_NEEDS);
-            ok = false;
-            n = 0;
-        }
-        for (int i = 0; i < n; i++) {
-            const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
-            struct care_need *nd = &p->need[i];
-            const char *name = NULL, *svc = NULL;
-            const config_setting_t *pl = NULL;
-            if (!config_setting_is_group(e)) {
-                cfg_error(c, e, "not a need (a group { name = ...; p = [...]; service = ...; })");
-                ok = false;
-                continue;
-            }
-            ok &= cfg_check_keys(c, e, &care_need_table);
-            ok &= cfg_get_string(c, e, &need_keys[0], &name);
-            nd->name = xstrdup(name ? name : "?");
-            if (cfg_get_list(c, e, &need_keys[1], &pl) && pl) {
-                ok &= care_read_numbers(c, pl, CARE_N_SEVERITY, 0.0, 1.0, nd->p,
-                                        "low, moderate, high, complex");
-            } else {
-                ok = false;
-            }
-            nd->service = -1;
-            if (cfg_get_string(c, e, &need_keys[2], &svc) && svc) {
-                for (int k = 0; k < p->n_services; k++) {
-                    if (strcmp(p->service[k].name, svc) == 0) {
-                        nd->service = k;
-                    }
-                }
-                if (nd->service < 0) {
-                    char list[1024] = "";
-                    size_t len = 0;
-                    for (int k = 0; k < p->n_services && len < sizeof list; k++) {
-                        int w = snprintf(list + len, sizeof list - len, "%s\"%s\"", k ? ", " : "",
-                                         p->service[k].name);
-                        len += w > 0 ? (size_t)w : 0;
-                    }
-                    cfg_error(c, config_setting_get_member(e, "service"),
-                              "no service named \"%s\" (%s)", svc, list);
-                    ok = false;
-                }
-            } else {
-                ok = false;
-            }
-            for (int k = 0; k < i; k++) {
-                if (nd->name && p->need[k].name && strcmp(nd->name, p->need[k].name) == 0) {
-                    cfg_error(c, config_setting_get_member(e, "name"),
-                              "a need named \"%s\" exists already (unique names)", nd->name);
-                    ok = false;
-                }
-            }
-        }
-        p->n_needs = n;
-    } else {
-        ok = false;
+    l = NULL;
+    if (!cfg_get_list(c, g, &referral_keys[R_NEEDS], &l) || !l) {
+        return false;
     }
+    int n = config_setting_length(l);
+    if (n > CARE_MAX_NEEDS) {
+        cfg_error(c, l, "%d needs (at most %d)", n, CARE_MAX_NEEDS);
+        ok = false;
+        n = 0;
+    }
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e =
+            cfg_elem_group(c, l, i, "a need (a group { name = ...; p = [...]; service = ...; })");
+        struct care_need *nd = &p->need[i];
+        const char *svc = NULL;
+        const config_setting_t *pl = NULL;
+        if (!e) {
+            ok = false;
+            continue;
+        }
+        ok &= cfg_read(c, e, &care_need_table, nd);
+        if (!nd->name) {
+            nd->name = xstrdup("?");
+        }
+        ok &= cfg_get_list(c, e, &need_keys[1], &pl) && pl &&
+              care_read_numbers(c, pl, CARE_N_SEVERITY, 0.0, 1.0, nd->p,
+                                "low, moderate, high, complex");
+        nd->service = -1;
+        if (cfg_get_string(c, e, &need_keys[2], &svc) && svc) {
+            for (int k = 0; k < p->n_services; k++) {
+                if (strcmp(p->service[k].name, svc) == 0) {
+                    nd->service = k;
+                }
+            }
+            if (nd->service < 0) {
+                char list[1024] = "";
+                size_t len = 0;
+                for (int k = 0; k < p->n_services && len < sizeof list; k++) {
+                    int w = snprintf(list + len, sizeof list - len, "%s\"%s\"", k ? ", " : "",
+                                     p->service[k].name);
+                    len += w > 0 ? (size_t)w : 0;
+                }
+                cfg_error(c, config_setting_get_member(e, "service"),
+                          "no service named \"%s\" (%s)", svc, list);
+                ok = false;
+            }
+        } else {
+            ok = false;
+        }
+        for (int k = 0; k < i; k++) {
+            if (p->need[k].name && strcmp(nd->name, p->need[k].name) == 0) {
+                cfg_error(c, config_setting_get_member(e, "name"),
+                          "a need named \"%s\" exists already (unique names)", nd->name);
+                ok = false;
+            }
+        }
+    }
+    p->n_needs = n;
     return ok;
 }
 

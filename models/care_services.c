@@ -22,14 +22,19 @@
 enum { S_NAME, S_PLACES, S_LENGTH, S_INTAKE, S_CLOSURES, N_SKEYS };
 
 static const struct cfg_key service_keys[N_SKEYS] = {
-    [S_NAME] = {.name = "name", .type = CFG_STRING, .is_required = true, .help = "the service"},
+    [S_NAME] = {.name = "name",
+                .type = CFG_STRING,
+                .is_required = true,
+                .help = "the service",
+                CFG_TARGET_STRDUP(struct care_service, name)},
     [S_PLACES] = {.name = "places",
                   .type = CFG_INT,
                   .is_required = true,
                   .lo = 0,
                   .hi = 1000000,
                   .unit = "clients",
-                  .help = "clients the service can take at once"},
+                  .help = "clients the service can take at once",
+                  CFG_TARGET_INT(struct care_service, places)},
     [S_LENGTH] = {.name = "length",
                   .type = CFG_GROUP,
                   .is_required = true,
@@ -51,6 +56,11 @@ const struct cfg_table care_service_table = {
     .n_keys = N_SKEYS,
 };
 
+/* A closure as read, before it joins its service's closed_from[] and closed_to[]. */
+struct closure_row {
+    double from, to; /* days */
+};
+
 static const struct cfg_key closure_keys[] = {
     {.name = "from",
      .type = CFG_REAL,
@@ -58,14 +68,16 @@ static const struct cfg_key closure_keys[] = {
      .lo = 0.0,
      .hi = HUGE_VAL,
      .unit = "days",
-     .help = "first day of the closure"},
+     .help = "first day of the closure",
+     CFG_TARGET_REAL(struct closure_row, from)},
     {.name = "to",
      .type = CFG_REAL,
      .is_required = true,
      .lo = 0.0,
      .hi = HUGE_VAL,
      .unit = "days",
-     .help = "day intake resumes"},
+     .help = "day intake resumes",
+     CFG_TARGET_REAL(struct closure_row, to)},
 };
 
 const struct cfg_table care_closure_table = {
@@ -90,23 +102,21 @@ bool care_services_load(struct cfg *c, const config_setting_t *root, struct care
         return false;
     }
     for (int i = 0; i < n; i++) {
-        const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
         struct care_service *sv = &p->service[i];
-        const char *name = NULL;
-        const config_setting_t *g = NULL;
-        long long v;
+        const config_setting_t *e = cfg_elem_group(
+            c, l, i, "a service (a group { name = ...; places = ...; length = ...; })");
 
         p->n_services = i + 1;
         sv->name = NULL;
-        if (!config_setting_is_group(e)) {
-            cfg_error(c, e, "not a service (a group { name = ...; places = ...; length = ...; })");
+        if (!e) {
             ok = false;
             sv->name = xstrdup("?");
             continue;
         }
-        ok &= cfg_check_keys(c, e, &care_service_table);
-        ok &= cfg_get_string(c, e, &service_keys[S_NAME], &name);
-        sv->name = xstrdup(name ? name : "?");
+        ok &= cfg_read(c, e, &care_service_table, sv);
+        if (!sv->name) {
+            sv->name = xstrdup("?");
+        }
         for (int k = 0; k < i; k++) {
             if (strcmp(p->service[k].name, sv->name) == 0) {
                 cfg_error(c, config_setting_get_member(e, "name"),
@@ -114,21 +124,18 @@ bool care_services_load(struct cfg *c, const config_setting_t *root, struct care
                 ok = false;
             }
         }
-        if (cfg_get_int(c, e, &service_keys[S_PLACES], &v)) {
-            sv->places = (int)v;
-        } else {
-            ok = false;
-        }
-        if (cfg_get_group(c, e, &service_keys[S_LENGTH], &g) && g) {
-            ok &= dist_load(c, g, &sv->length);
-        } else {
+        const config_setting_t *g = NULL;
+        if (!cfg_get_group(c, e, &service_keys[S_LENGTH], &g) || !g ||
+            !dist_load(c, g, &sv->length)) {
             ok = false;
         }
         for (int d = 0; d < 7; d++) {
             sv->open_day[d] = d < 5;
         }
         const config_setting_t *il = NULL;
-        if (cfg_get_list(c, e, &service_keys[S_INTAKE], &il) && il) {
+        if (!cfg_get_list(c, e, &service_keys[S_INTAKE], &il)) {
+            ok = false;
+        } else if (il) {
             if (config_setting_length(il) != 7) {
                 cfg_error(c, il, "%d values (Monday to Sunday: exactly 7)",
                           config_setting_length(il));
@@ -153,11 +160,11 @@ bool care_services_load(struct cfg *c, const config_setting_t *root, struct care
                     ok = false;
                 }
             }
-        } else if (!il && config_setting_get_member(e, "intake_days")) {
-            ok = false;
         }
         const config_setting_t *cl = NULL;
-        if (cfg_get_list(c, e, &service_keys[S_CLOSURES], &cl) && cl) {
+        if (!cfg_get_list(c, e, &service_keys[S_CLOSURES], &cl)) {
+            ok = false;
+        } else if (cl) {
             int nc = config_setting_length(cl);
             if (nc > CARE_MAX_CLOSURES) {
                 cfg_error(c, cl, "%d closures (at most %d)", nc, CARE_MAX_CLOSURES);
@@ -165,26 +172,24 @@ bool care_services_load(struct cfg *c, const config_setting_t *root, struct care
                 nc = 0;
             }
             for (int k = 0; k < nc; k++) {
-                const config_setting_t *x = config_setting_get_elem(cl, (unsigned)k);
-                if (!config_setting_is_group(x)) {
-                    cfg_error(c, x, "not a closure (a group { from = DAY; to = DAY; })");
+                const config_setting_t *x =
+                    cfg_elem_group(c, cl, k, "a closure (a group { from = DAY; to = DAY; })");
+                struct closure_row row = {0};
+                if (!x) {
                     ok = false;
                     continue;
                 }
-                ok &= cfg_check_keys(c, x, &care_closure_table);
-                bool got = cfg_get_real(c, x, &closure_keys[0], &sv->closed_from[k]);
-                got &= cfg_get_real(c, x, &closure_keys[1], &sv->closed_to[k]);
-                if (got && !(sv->closed_to[k] > sv->closed_from[k])) {
+                bool got = cfg_read(c, x, &care_closure_table, &row);
+                if (got && !(row.to > row.from)) {
                     cfg_error(c, config_setting_get_member(x, "to"),
-                              "%g is not after from %g (to > from)", sv->closed_to[k],
-                              sv->closed_from[k]);
+                              "%g is not after from %g (to > from)", row.to, row.from);
                     got = false;
                 }
+                sv->closed_from[k] = row.from;
+                sv->closed_to[k] = row.to;
                 ok &= got;
             }
             sv->n_closures = nc;
-        } else if (!cl && config_setting_get_member(e, "closures")) {
-            ok = false;
         }
     }
     return ok;

@@ -31,11 +31,16 @@
 #include "models/care_int.h"
 #include "sim/xalloc.h"
 
+struct initial_row {
+    const char *snapshot; /* file name as written, borrowed from the tree */
+};
+
 static const struct cfg_key initial_keys[] = {
     {.name = "snapshot",
      .type = CFG_STRING,
      .help = "CSV of the clients present at day 0: stage,severity,needs,days,model (see "
-             "docs/model.md)"},
+             "docs/model.md)",
+     CFG_TARGET_STRING(struct initial_row, snapshot)},
 };
 
 const struct cfg_table care_initial_table = {
@@ -89,17 +94,15 @@ static int lookup(const char *const *names, const char *s)
 bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
 {
     static const struct cfg_key group_key = {.name = "initial", .type = CFG_GROUP};
-    const config_setting_t *g = NULL;
-    const char *name = NULL;
+    const config_setting_t *g;
+    struct initial_row row = {0};
     char path[4096], line[4096];
 
-    if (!cfg_get_group(c, root, &group_key, &g) || !g) {
-        return g == NULL && !config_setting_get_member(root, "initial");
+    bool ok = cfg_read_group(c, root, &group_key, &care_initial_table, &row, &g);
+    if (!g || !row.snapshot) {
+        return ok;
     }
-    bool ok = cfg_check_keys(c, g, &care_initial_table);
-    if (!cfg_get_string(c, g, &initial_keys[0], &name) || !name) {
-        return ok && name == NULL;
-    }
+    const char *name = row.snapshot;
     const config_setting_t *s = config_setting_get_member(g, "snapshot");
     cfg_resolve_path(c, s, name, path, sizeof path);
     struct stat fst;
