@@ -15,6 +15,32 @@
 #include "sim/tally.h"
 #include "sim/xalloc.h"
 
+/* ---- loaded parameters (immutable, shared by threads) ------------------------------------- */
+
+#define EXIT_STATION (-1)
+
+struct nq_station {
+    char *name;
+    int servers;
+    bool has_schedule;
+    struct schedule schedule;
+    struct dist service;
+    long capacity; /* 0 = unlimited */
+    enum queue_discipline discipline;
+    bool has_patience;
+    struct dist patience;
+    int n_routes;
+    int *route_to;     /* station index or EXIT_STATION */
+    double *route_cum; /* cumulative probabilities, last == 1 */
+};
+
+struct nq_source {
+    char *name; /* NULL when unnamed */
+    int to;
+    double priority;
+    struct dist interarrival;
+};
+
 /* ---- scenario keys ------------------------------------------------------------------------ */
 
 static const struct cfg_key root_keys[] = {
@@ -67,7 +93,8 @@ static const struct cfg_key arrival_keys[] = {
                     .hi = HUGE_VAL,
                     .def = 0.0,
                     .help = "priority of its customers at priority stations (lower is served "
-                            "first)"},
+                            "first)",
+                    CFG_TARGET_REAL(struct nq_source, priority)},
     [A_NAME] = {.name = "name",
                 .type = CFG_STRING,
                 .help = "optional class name; adds NAME.sojourn and NAME.throughput (entry to "
@@ -82,6 +109,8 @@ const struct cfg_table netq_arrival_table = {
 };
 
 static const char *const discipline_names[] = {"fifo", "priority", NULL};
+/* discipline is read as a choice index straight into enum queue_discipline. */
+_Static_assert(QUEUE_FIFO == 0 && QUEUE_PRIORITY == 1, "discipline_names order");
 
 enum { S_NAME, S_SERVERS, S_SCHEDULE, S_SERVICE, S_CAPACITY, S_DISCIPLINE, S_PATIENCE, S_ROUTING };
 static const struct cfg_key station_keys[] = {
@@ -108,12 +137,14 @@ static const struct cfg_key station_keys[] = {
                     .lo = 0,
                     .hi = 1e9,
                     .def = 0,
-                    .help = "most customers in the station, in service included; 0 = unlimited"},
+                    .help = "most customers in the station, in service included; 0 = unlimited",
+                    CFG_TARGET_LONG(struct nq_station, capacity)},
     [S_DISCIPLINE] = {.name = "discipline",
                       .type = CFG_CHOICE,
                       .choices = discipline_names,
                       .def_str = "fifo",
-                      .help = "queue discipline"},
+                      .help = "queue discipline",
+                      CFG_TARGET_CHOICE(struct nq_station, discipline)},
     [S_PATIENCE] = {.name = "patience",
                     .type = CFG_GROUP,
                     .unit = "time units",
@@ -149,32 +180,6 @@ const struct cfg_table netq_route_table = {
     .help = "one route out of a station",
     .keys = route_keys,
     .n_keys = 2,
-};
-
-/* ---- loaded parameters (immutable, shared by threads) ------------------------------------- */
-
-#define EXIT_STATION (-1)
-
-struct nq_station {
-    char *name;
-    int servers;
-    bool has_schedule;
-    struct schedule schedule;
-    struct dist service;
-    long capacity; /* 0 = unlimited */
-    enum queue_discipline discipline;
-    bool has_patience;
-    struct dist patience;
-    int n_routes;
-    int *route_to;     /* station index or EXIT_STATION */
-    double *route_cum; /* cumulative probabilities, last == 1 */
-};
-
-struct nq_source {
-    char *name; /* NULL when unnamed */
-    int to;
-    double priority;
-    struct dist interarrival;
 };
 
 enum station_metric {
@@ -313,9 +318,8 @@ static bool load_station(struct cfg *c, const config_setting_t *s, struct nq_par
 {
     struct nq_station *st = &p->st[idx];
     const char *name = NULL;
-    const config_setting_t *g;
+    const config_setting_t *g = NULL;
     long long v;
-    int choice;
     bool ok = cfg_check_keys(c, s, &netq_station_table);
 
     if (cfg_get_string(c, s, &station_keys[S_NAME], &name)) {
@@ -373,20 +377,12 @@ static bool load_station(struct cfg *c, const config_setting_t *s, struct nq_par
     } else {
         ok = false;
     }
-    if (cfg_get_int(c, s, &station_keys[S_CAPACITY], &v)) {
-        st->capacity = (long)v;
-        if (v > 0 && v < st->servers) {
-            cfg_error(c, config_setting_get_member(s, "capacity"),
-                      "%lld is below the %d servers (0 for unlimited, or at least the servers)", v,
-                      st->servers);
-            ok = false;
-        }
-    } else {
-        ok = false;
-    }
-    if (cfg_get_choice(c, s, &station_keys[S_DISCIPLINE], &choice)) {
-        st->discipline = choice == 1 ? QUEUE_PRIORITY : QUEUE_FIFO;
-    } else {
+    /* capacity and discipline after servers, whose default joins the resolved scenario first. */
+    ok &= cfg_read_targets(c, s, &netq_station_table, st);
+    if (st->capacity > 0 && st->capacity < st->servers) {
+        cfg_error(c, config_setting_get_member(s, "capacity"),
+                  "%ld is below the %d servers (0 for unlimited, or at least the servers)",
+                  st->capacity, st->servers);
         ok = false;
     }
     g = NULL;
@@ -429,11 +425,11 @@ static bool load_routing(struct cfg *c, const config_setting_t *s, struct nq_par
     st->route_cum = xcalloc((size_t)n, sizeof *st->route_cum);
     double sum = 0.0;
     for (int i = 0; i < n; i++) {
-        const config_setting_t *r = config_setting_get_elem(list, (unsigned)i);
+        const config_setting_t *r =
+            cfg_elem_group(c, list, i, "a route (a group { to = \"name\"; p = 0.5; })");
         const char *to = NULL;
         double prob = 0.0;
-        if (!config_setting_is_group(r)) {
-            cfg_error(c, r, "not a route (a group { to = \"name\"; p = 0.5; })");
+        if (!r) {
             ok = false;
             continue;
         }
@@ -499,7 +495,7 @@ static bool load_source(struct cfg *c, const config_setting_t *s, struct nq_para
     } else {
         ok = false;
     }
-    ok &= cfg_get_real(c, s, &arrival_keys[A_PRIORITY], &src->priority);
+    ok &= cfg_read_targets(c, s, &netq_arrival_table, src); /* priority */
     const char *name = NULL;
     if (cfg_get_string(c, s, &arrival_keys[A_NAME], &name) && name) {
         const config_setting_t *ns = config_setting_get_member(s, "name");
@@ -605,13 +601,9 @@ static void *netq_load(struct cfg *c, const config_setting_t *root)
     p->src = xcalloc((size_t)p->n_sources + 1, sizeof *p->src);
 
     for (int i = 0; i < p->n_stations; i++) {
-        const config_setting_t *s = config_setting_get_elem(stations, (unsigned)i);
-        if (!config_setting_is_group(s)) {
-            cfg_error(c, s, "not a station (a group { name = \"...\"; service = {...}; ... })");
-            ok = false;
-            continue;
-        }
-        ok &= load_station(c, s, p, i);
+        const config_setting_t *s = cfg_elem_group(
+            c, stations, i, "a station (a group { name = \"...\"; service = {...}; ... })");
+        ok &= s && load_station(c, s, p, i);
     }
     for (int i = 0; i < p->n_stations; i++) {
         const config_setting_t *s = config_setting_get_elem(stations, (unsigned)i);
