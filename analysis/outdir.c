@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "sim/error.h"
 #include "sim/xalloc.h"
 
 #define WRITING_TAG ".ccsim-writing-"
@@ -481,7 +482,7 @@ bool outdir_is_results(const char *path, char *err, size_t err_len)
 
 /* ---- checks before any work ----------------------------------------------------------------- */
 
-int outdir_check(const char *dest_given, bool force, char *err, size_t err_len)
+static int check(const char *dest_given, bool force, char *err, size_t err_len)
 {
     char *dir, *base, *dest = normalise(dest_given);
     struct stat st;
@@ -545,7 +546,7 @@ static bool inside(const char *outer, const char *inner)
            (inner[n] == '/' || inner[n] == '\0' || (n == 1 && outer[0] == '/'));
 }
 
-int outdir_check_inputs(const char *dest, const char *const *inputs, int n, char *err,
+static int check_inputs(const char *dest, const char *const *inputs, int n, char *err,
                         size_t err_len)
 {
     char real_dest[PATH_MAX], real[PATH_MAX];
@@ -764,13 +765,13 @@ static void forget(struct outdir *o)
     o->tmp = o->dest = NULL;
 }
 
-int outdir_begin(struct outdir *o, const char *dest, bool force, char *err, size_t err_len)
+static int begin(struct outdir *o, const char *dest, bool force, char *err, size_t err_len)
 {
     char *dir, *base;
 
     memset(o, 0, sizeof *o);
     o->lock_fd = -1;
-    int rc = outdir_check(dest, force, err, err_len);
+    int rc = check(dest, force, err, err_len);
     if (rc != 0) {
         return rc;
     }
@@ -868,7 +869,7 @@ static int rescue(struct outdir *o, const char *why, char *err, size_t err_len)
     return -EEXIST;
 }
 
-int outdir_commit(struct outdir *o, char *err, size_t err_len)
+static int commit(struct outdir *o, char *err, size_t err_len)
 {
     char why[2048];
     struct stat st;
@@ -921,6 +922,34 @@ int outdir_commit(struct outdir *o, char *err, size_t err_len)
         forget(o);
     }
     return rc;
+}
+
+/* ---- the interface: the codes of sim/error.h ------------------------------------------------ */
+
+int outdir_check(const char *dest, bool force, char *err, size_t err_len)
+{
+    int rc = check(dest, force, err, err_len);
+
+    if (rc == -EINVAL || rc == -ENAMETOOLONG) {
+        return CCSIM_EUSAGE;
+    }
+    return rc == 0 ? 0 : CCSIM_EEXIST;
+}
+
+int outdir_check_inputs(const char *dest, const char *const *inputs, int n, char *err,
+                        size_t err_len)
+{
+    return check_inputs(dest, inputs, n, err, err_len) == 0 ? 0 : CCSIM_EEXIST;
+}
+
+int outdir_begin(struct outdir *o, const char *dest, bool force, char *err, size_t err_len)
+{
+    return begin(o, dest, force, err, err_len) == 0 ? 0 : CCSIM_EIO;
+}
+
+int outdir_commit(struct outdir *o, char *err, size_t err_len)
+{
+    return commit(o, err, err_len) == 0 ? 0 : CCSIM_EIO;
 }
 
 void outdir_abort(struct outdir *o)

@@ -27,7 +27,9 @@
  * Missing parent folders of the destination are created by outdir_begin() (never by
  * outdir_check(), so a refused run leaves nothing behind).
  *
- * Functions return 0 or a negative errno, and fill err with a one-line reason for the user.
+ * Functions return 0 or a code of sim/error.h (outdir_check and outdir_check_inputs:
+ * CCSIM_EEXIST when the folder is in the way, CCSIM_EUSAGE for a name that cannot be a folder;
+ * outdir_begin and outdir_commit: CCSIM_EIO), and fill err with a one-line reason for the user.
  */
 #ifndef CCSIM_ANALYSIS_OUTDIR_H
 #define CCSIM_ANALYSIS_OUTDIR_H
