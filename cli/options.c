@@ -1,6 +1,7 @@
 /* options — the table-driven parser and help of every command (see options.h). */
 #include "cli/options.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -143,9 +144,56 @@ static int store(const struct opt *p, const char *a, const char *v, bool missing
     return 0;
 }
 
+static int find_long(const struct command *cmd, const char *lng)
+{
+    for (int k = 0; k < cmd->n_opts; k++) {
+        if (strcmp(cmd->opts[k].lng, lng) == 0) {
+            return k;
+        }
+    }
+    return -1;
+}
+
+/* The checks across options and operands that the table declares (options.h), once every
+ * argument is read; seen[k]: option k was given. */
+static int check_declared(const struct command *cmd, const bool *seen, int n_operands)
+{
+    if (n_operands == 0 && cmd->no_operands) {
+        return usage_error("%s", cmd->no_operands);
+    }
+    for (int k = 0; k < cmd->n_opts; k++) {
+        if (cmd->opts[k].is_required && !seen[k]) {
+            return usage_error("%s", cmd->required);
+        }
+    }
+    if (n_operands < cmd->min_operands) {
+        return usage_error("%s", cmd->few_operands);
+    }
+    for (int k = 0; k < cmd->n_opts; k++) {
+        const struct opt *p = &cmd->opts[k];
+        int need = p->needs ? find_long(cmd, p->needs) : -1;
+        if (seen[k] && need >= 0 && !seen[need]) {
+            const struct opt *q = &cmd->opts[need];
+            return usage_error("%s: only with %s%s%s", p->lng, q->shrt[0] ? q->shrt : q->lng,
+                               q->kind == OPT_FLAG ? "" : " ", q->kind == OPT_FLAG ? "" : q->arg);
+        }
+    }
+    return 0;
+}
+
 int options_parse(const struct command *cmd, int argc, char **argv, void *out,
                   const char **operands, int *n_operands)
 {
+    bool seen[OPTIONS_MAX] = {false};
+    int rc = options_read(cmd, argc, argv, out, operands, n_operands, seen);
+
+    return rc != 0 ? rc : check_declared(cmd, seen, *n_operands);
+}
+
+int options_read(const struct command *cmd, int argc, char **argv, void *out, const char **operands,
+                 int *n_operands, bool *seen)
+{
+    assert(cmd->n_opts <= OPTIONS_MAX);
     options_usage_cmd = cmd->name;
     for (int k = 0; k < cmd->n_opts; k++) {
         const struct opt *p = &cmd->opts[k];
@@ -170,12 +218,18 @@ int options_parse(const struct command *cmd, int argc, char **argv, void *out,
             if (p->kind == OPT_FLAG) {
                 if (strcmp(a, p->lng) == 0 || (p->shrt[0] && strcmp(a, p->shrt) == 0)) {
                     *(bool *)field(out, p->off) = true;
+                    if (seen) {
+                        seen[k] = true;
+                    }
                     break;
                 }
             } else if (take_value(argc, argv, &i, p->shrt, p->lng, &v, &missing)) {
                 int rc = store(p, a, v, missing, out);
                 if (rc != 0) {
                     return rc;
+                }
+                if (seen) {
+                    seen[k] = true;
                 }
                 break;
             }

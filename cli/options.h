@@ -45,8 +45,10 @@ struct opt {
     bool has_dflt;
     long long dflt;
     const char *dflt_text;
-    bool is_required; /* shown without brackets in the synopsis (checked by the command) */
-    const char *help; /* what the option does, one paragraph (wrapped when printed) */
+    bool is_required;  /* shown without brackets; missing: the command's `required` message */
+    const char *needs; /* the long name of an option this one is only given with, or NULL:
+                          "--force: only with -o DIR" otherwise */
+    const char *help;  /* what the option does, one paragraph (wrapped when printed) */
 };
 
 /* What happens to an argument that is not an option, or an option the table lacks. */
@@ -66,7 +68,15 @@ struct command {
     int max_operands;
     enum opt_extra extra;
     bool is_dash_option; /* a lone "-" is an (unknown) option, not an operand */
+    /* Checked once every argument is read, in this order: */
+    const char *no_operands; /* printed ("ccsim: ...") when no operand is given, or NULL */
+    const char *required;    /* printed when an is_required option is missing */
+    int min_operands;        /* fewer than this many operands: few_operands is printed */
+    const char *few_operands;
 };
+
+/* The most options one command's table may have. */
+#define OPTIONS_MAX 64
 
 /* The value returned by options_parse after printing the help: the command then exits 0. */
 #define OPTIONS_HELP 1
@@ -79,10 +89,16 @@ int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parses argv[2..argc-1] for cmd into out (the command's options struct, whose fields the table
  * names), after setting the table's defaults. Operands are stored in operands[0..max_operands-1]
- * and counted in *n_operands. Returns 0, OPTIONS_HELP after printing the help to stdout for -h or
- * --help, or CCSIM_EUSAGE after printing the problem. */
+ * and counted in *n_operands. Then checks what the table declares across options: operands
+ * given, required options present, an option given without the one it needs. Returns 0,
+ * OPTIONS_HELP after printing the help to stdout for -h or --help, or CCSIM_EUSAGE after
+ * printing the problem. */
 int options_parse(const struct command *cmd, int argc, char **argv, void *out,
                   const char **operands, int *n_operands);
+/* options_parse() without the checks across options: only reads each argument, marking in
+ * seen[k] (when not NULL; cmd->n_opts entries) that option k was given. */
+int options_read(const struct command *cmd, int argc, char **argv, void *out, const char **operands,
+                 int *n_operands, bool *seen);
 
 /* Writes the help of cmd: the synopsis, what it does, then every option with its range. */
 void options_help(const struct command *cmd, FILE *f);

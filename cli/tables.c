@@ -41,7 +41,7 @@
     }
 #define OPT_FORCE                                                                                  \
     {                                                                                              \
-        .shrt = "", .lng = "--force", .kind = OPT_FLAG, .off = F(force),                           \
+        .shrt = "", .lng = "--force", .kind = OPT_FLAG, .off = F(force), .needs = "--output",      \
         .help =                                                                                    \
             "replace DIR if it is a results folder that ccsim wrote, once the new results are "    \
             "complete (never a link, a file, a folder holding other files or an input of the "     \
@@ -83,6 +83,7 @@ static const struct opt run_opts_table[] = {
      .missing = "a number",
      .has_dflt = true,
      .dflt = 1000,
+     .needs = "--precision",
      .help = "the most replications --precision may run"},
     {.shrt = "",
      .lng = "--warmup",
@@ -109,6 +110,7 @@ const struct command cmd_spec_run = {
     .n_opts = N(run_opts_table),
     .max_operands = 1,
     .extra = OPT_EXTRA_SCENARIO,
+    .no_operands = "run: no scenario file given",
 };
 
 static const struct opt check_opts_table[] = {OPT_SET, OPT_REPS, OPT_SEED};
@@ -126,6 +128,7 @@ const struct command cmd_spec_check = {
     .n_opts = N(check_opts_table),
     .max_operands = 1,
     .extra = OPT_EXTRA_SCENARIO,
+    .no_operands = "check: no scenario file given",
 };
 
 static const struct opt compare_opts_table[] = {
@@ -154,6 +157,9 @@ const struct command cmd_spec_compare = {
     .n_opts = N(compare_opts_table),
     .max_operands = MAX_SCENARIOS,
     .extra = OPT_EXTRA_SCENARIOS,
+    .no_operands = "compare: no scenario file given",
+    .min_operands = 2,
+    .few_operands = "compare: at least two scenarios (the first is the reference)",
 };
 
 static const struct opt sweep_opts_table[] = {
@@ -192,6 +198,8 @@ const struct command cmd_spec_sweep = {
     .n_opts = N(sweep_opts_table),
     .max_operands = 1,
     .extra = OPT_EXTRA_SCENARIO,
+    .no_operands = "sweep: no scenario file given",
+    .required = "sweep: give at least one --vary KEY=FROM:TO:STEP",
 };
 
 static const struct opt sensitivity_opts_table[] = {
@@ -218,6 +226,7 @@ const struct command cmd_spec_sensitivity = {
     .n_opts = N(sensitivity_opts_table),
     .max_operands = 1,
     .extra = OPT_EXTRA_SCENARIO,
+    .no_operands = "sensitivity: no scenario file given",
 };
 
 static const struct opt calibrate_opts_table[] = {
@@ -274,6 +283,9 @@ const struct command cmd_spec_calibrate = {
     .n_opts = N(calibrate_opts_table),
     .max_operands = 1,
     .extra = OPT_EXTRA_SCENARIO,
+    .no_operands = "calibrate: no scenario file given",
+    .required = "calibrate: give at least one --target METRIC=VALUE and one --free "
+                "KEY=LOW:HIGH",
 };
 
 static const struct opt validate_opts_table[] = {
@@ -342,6 +354,8 @@ const struct command cmd_spec_report = {
     .max_operands = 1,
     .extra = OPT_EXTRA_UNEXPECTED,
     .is_dash_option = true,
+    .min_operands = 1,
+    .few_operands = "report: give a results folder",
 };
 
 const struct command cmd_spec_keys = {

@@ -34,9 +34,10 @@ static char *help_of(const struct command *cmd)
     return buf;
 }
 
-/* Runs options_parse on the words given (after "ccsim CMD"), stderr caught into err. */
-static int parse_words(const struct command *cmd, struct run_opts *o, char *err, size_t err_len,
-                       int n, const char *const *words)
+/* Reads the words given (after "ccsim CMD"), stderr caught into err: with check_all, through
+ * options_parse() and its checks across options; otherwise each argument alone (options_read). */
+static int parse_as(const struct command *cmd, struct run_opts *o, char *err, size_t err_len, int n,
+                    const char *const *words, bool check_all)
 {
     char *argv[32];
     const char *operands[MAX_SCENARIOS];
@@ -53,7 +54,8 @@ static int parse_words(const struct command *cmd, struct run_opts *o, char *err,
     assert_non_null(tmp);
     int saved = dup(fileno(stderr));
     dup2(fileno(tmp), fileno(stderr));
-    int rc = options_parse(cmd, n + 2, argv, o, operands, &n_operands);
+    int rc = check_all ? options_parse(cmd, n + 2, argv, o, operands, &n_operands)
+                       : options_read(cmd, n + 2, argv, o, operands, &n_operands, NULL);
     fflush(stderr);
     dup2(saved, fileno(stderr));
     close(saved);
@@ -62,6 +64,18 @@ static int parse_words(const struct command *cmd, struct run_opts *o, char *err,
     err[got] = '\0';
     fclose(tmp);
     return rc;
+}
+
+static int parse_words(const struct command *cmd, struct run_opts *o, char *err, size_t err_len,
+                       int n, const char *const *words)
+{
+    return parse_as(cmd, o, err, err_len, n, words, false);
+}
+
+static int parse_all(const struct command *cmd, struct run_opts *o, char *err, size_t err_len,
+                     int n, const char *const *words)
+{
+    return parse_as(cmd, o, err, err_len, n, words, true);
 }
 
 static void test_options_every_option_is_in_its_help(void **state)
@@ -273,6 +287,52 @@ static void test_options_messages(void **state)
     assert_non_null(strstr(err, "validate: unexpected argument 'DIR'"));
 }
 
+/* The checks the tables declare across options and operands, each with its message. */
+static void test_options_declared_checks(void **state)
+{
+    (void)state;
+    char err[1024];
+    struct run_opts o = {0};
+
+    const char *none[] = {"-q"};
+    assert_int_equal(parse_all(&cmd_spec_run, &o, err, sizeof err, 1, none), CCSIM_EUSAGE);
+    assert_string_equal(err, "ccsim: run: no scenario file given\n(see 'ccsim run --help')\n");
+
+    const char *one[] = {"a.cfg"};
+    assert_int_equal(parse_all(&cmd_spec_compare, &o, err, sizeof err, 1, one), CCSIM_EUSAGE);
+    assert_non_null(strstr(err, "compare: at least two scenarios (the first is the reference)"));
+
+    memset(&o, 0, sizeof o);
+    assert_int_equal(parse_all(&cmd_spec_sweep, &o, err, sizeof err, 1, one), CCSIM_EUSAGE);
+    assert_non_null(strstr(err, "sweep: give at least one --vary KEY=FROM:TO:STEP"));
+
+    memset(&o, 0, sizeof o);
+    const char *target_only[] = {"a.cfg", "--target", "x=1"};
+    assert_int_equal(parse_all(&cmd_spec_calibrate, &o, err, sizeof err, 3, target_only),
+                     CCSIM_EUSAGE);
+    assert_non_null(strstr(err, "calibrate: give at least one --target METRIC=VALUE and one"));
+
+    memset(&o, 0, sizeof o);
+    const char *force[] = {"a.cfg", "--force"};
+    assert_int_equal(parse_all(&cmd_spec_run, &o, err, sizeof err, 2, force), CCSIM_EUSAGE);
+    assert_string_equal(err, "ccsim: --force: only with -o DIR\n(see 'ccsim run --help')\n");
+
+    memset(&o, 0, sizeof o);
+    const char *max_reps[] = {"a.cfg", "--max-reps", "50"};
+    assert_int_equal(parse_all(&cmd_spec_run, &o, err, sizeof err, 3, max_reps), CCSIM_EUSAGE);
+    assert_non_null(strstr(err, "--max-reps: only with --precision P"));
+
+    memset(&o, 0, sizeof o);
+    const char *fine[] = {"a.cfg", "--max-reps", "50", "--precision", "0.1", "-o", "d", "--force"};
+    assert_int_equal(parse_all(&cmd_spec_run, &o, err, sizeof err, 8, fine), 0);
+    assert_string_equal(err, "");
+
+    const char *no_dir[] = {"--pdf"};
+    memset(&o, 0, sizeof o);
+    assert_int_equal(parse_all(&cmd_spec_report, &o, err, sizeof err, 1, no_dir), CCSIM_EUSAGE);
+    assert_non_null(strstr(err, "report: give a results folder"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_options_every_option_fills_its_field),
         cmocka_unit_test(test_options_out_of_range_gives_the_range_message),
         cmocka_unit_test(test_options_messages),
+        cmocka_unit_test(test_options_declared_checks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
