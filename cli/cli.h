@@ -1,7 +1,7 @@
 /*
  * cli — what the files of the command-line program share: the options struct every command's
- * table fills (tables.c), and the helpers that load scenarios, check inputs and write results
- * folders. Internal to cli/.
+ * table fills (tables.c), and the helpers that hand a command's options to the experiment runner
+ * (analysis/runner.h) and begin and end its results folder (analysis/folder.h). Internal to cli/.
  */
 #ifndef CCSIM_CLI_CLI_H
 #define CCSIM_CLI_CLI_H
@@ -26,16 +26,19 @@
 #include "analysis/compare.h"
 #include "analysis/csv.h"
 #include "analysis/experiment.h"
+#include "analysis/folder.h"
 #include "analysis/manifest.h"
 #include "analysis/outdir.h"
 #include "analysis/plot.h"
 #include "analysis/progress.h"
 #include "analysis/reference.h"
 #include "analysis/report.h"
+#include "analysis/runner.h"
 #include "analysis/sensitivity.h"
 #include "analysis/sweep.h"
 #include "analysis/validate.h"
 #include "analysis/warmup.h"
+#include "analysis/warnings.h"
 #include "cli/options.h"
 #include "models/model.h"
 #include "sim/cfg.h"
@@ -64,8 +67,6 @@ struct run_opts {
     int n_vary;
     const char *targets[CALIB_MAX], *frees[CALIB_MAX];
     int n_targets, n_frees;
-    const char *fitted[CALIB_MAX]; /* calibrate: KEY=VALUE of the point being evaluated */
-    int n_fitted;
     long long max_iter;
     bool no_plots;
     double precision; /* 0: a fixed number of replications */
@@ -74,8 +75,6 @@ struct run_opts {
     const char *dir; /* validate: the folder of the validation scenarios */
     bool pdf;        /* report --pdf */
 };
-
-struct manifest;
 
 /* The option tables of the commands (tables.c), in the order ccsim --help lists them. */
 extern const struct command cmd_spec_run, cmd_spec_check, cmd_spec_compare, cmd_spec_sweep,
@@ -96,33 +95,38 @@ int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
 
-/* cmd_run.c: parses the options of o->cmd (run, check, compare, sweep, sensitivity, calibrate)
+/* inputs.c: parses the options of o->cmd (run, check, compare, sweep, sensitivity, calibrate)
  * into o; prints the help and exits 0 for --help. Returns 0 or CCSIM_EUSAGE. */
 int parse_run(int argc, char **argv, struct run_opts *o);
 
-/* inputs.c */
-void note_warnings(const struct cfg *c);
-int write_warnings(struct outdir *od);
-/* The command line's overrides (-r, -s, every --set, in that order) applied to a loaded cfg:
- * the one place every command takes them from. */
-void apply_overrides(const struct run_opts *o, struct cfg *c);
-struct scenario *load_scenario(const struct run_opts *o, const char *path, struct cfg *c);
-void install_signals(void);
-int check_inputs(const char *outdir, bool force, const char *scenario, const struct cfg *c);
-int check_budget(const struct budget *b);
+/* What a command hands the runner: the command line's overrides (-r, -s, every --set, in that
+ * order: the one place every command takes them from), the warnings of the scenarios it loads,
+ * and a runner spec with the command line's settings (threads, progress, -o and --force) and
+ * the usual choices (problems of each variant reported, a bar per variant, a budget per
+ * variant), which the command changes where it differs. */
+struct setup {
+    struct override common[MAX_SETS + 2];
+    char text[4][64];
+    struct warnings warnings;
+    struct runner_spec spec;
+};
 
-/* results.c */
-int write_manifest(struct outdir *od, struct manifest *m, char *path, size_t path_len);
-int write_resolved(const char *path, const struct cfg *c, const char *scenario);
-int write_results(struct outdir *od, const struct run_opts *o, struct cfg *c,
-                  const struct scenario *sc, const struct experiment_result *res,
-                  struct manifest *m);
-void draw_after(const struct run_opts *o);
-int finish_results(struct outdir *od, const struct run_opts *o, struct manifest *m, int write_rc,
-                   char *path, size_t path_len);
+void setup_init(struct setup *s, const struct run_opts *o, const char *unit);
+void setup_fini(struct setup *s);
 
-/* cmd_sweep.c */
-struct scenario *load_variant(const struct run_opts *o, struct cfg *c, const char *assign,
-                              const char *label, bool show);
+/* -o DIR checked before anything is loaded: 0, or the code after printing why. */
+int check_outdir(const struct run_opts *o);
+
+/* results.c: the results folder of o (nothing when o has no -o): begun with the manifest of
+ * r's set (its first scenario, seed, replications); 0 or CCSIM_EIO after printing why. */
+int results_begin(struct folder *f, const struct run_opts *o, const struct runner *r, int argc,
+                  char **argv, const char *scenario);
+/* The end of the folder: with rc 0, the events and time of r (when not NULL) in the manifest,
+ * then folder_commit() and the figures; otherwise the partial folder removed. Returns rc, or
+ * CCSIM_EIO after printing why the folder could not be completed. */
+int results_end(struct folder *f, const struct run_opts *o, const struct setup *s,
+                const struct runner *r, int rc);
+/* The outcome rc of a writer of path as a code, printing "ccsim: path: reason" on failure. */
+int results_wrote(struct folder *f, int rc, const char *path);
 
 #endif

@@ -3,223 +3,236 @@
 
 struct calib_ctx {
     const struct run_opts *o;
+    struct setup *s;
     struct calib_free free_[CALIB_MAX];
     struct calib_target target[CALIB_MAX];
-    bool show_problems;
 };
 
-/* The scenario with the free parameters at params, loaded into c (caller finalises). */
-static struct scenario *calib_variant(struct calib_ctx *k, const double *params, struct cfg *c)
+/* A variant with the free parameters at params, after the command line's overrides (assign
+ * and ov hold its overrides). */
+static struct variant fitted(const struct calib_ctx *k, const double *params, const char *label,
+                             char (*assign)[512], struct override *ov)
 {
-    struct run_opts o = *k->o;
-    /* The fitted values go in after the command line's overrides. */
-    char assign[CALIB_MAX][512];
     for (int i = 0; i < k->o->n_frees; i++) {
         snprintf(assign[i], sizeof assign[i], "%.255s=%.17g", k->free_[i].key, params[i]);
-        o.fitted[i] = assign[i];
+        ov[i] = (struct override){assign[i], "calibrate (fitted)"};
     }
-    o.n_fitted = k->o->n_frees;
-    return load_variant(&o, c, NULL, NULL, k->show_problems);
+    return (struct variant){
+        .label = label, .path = k->o->scenario, .own = ov, .n_own = k->o->n_frees};
 }
 
+/* The 95% interval of metric m of a run. */
+static void metric_ci(const struct experiment_result *res, int m, struct ci *ci)
+{
+    ci_t(res->metrics + m, (size_t)res->replications, (size_t)res->n_metrics, 0.95, ci);
+}
+
+/* The objective at params: the sum of squared relative errors of the targets' means (NAN when
+ * the point cannot be loaded or run; evaluations print nothing). */
 static double calib_eval(void *vctx, const double *params, double *means)
 {
     struct calib_ctx *k = vctx;
-    struct cfg c;
+    char assign[CALIB_MAX][512];
+    struct override ov[CALIB_MAX];
+    struct variant v = fitted(k, params, "evaluation", assign, ov);
+    struct runner_spec spec = k->s->spec;
+    struct runner r;
     double f = NAN;
 
-    struct scenario *sc = calib_variant(k, params, &c);
-    if (sc) {
-        struct experiment_spec spec = {.sc = sc,
-                                       .replications = sc->replications,
-                                       .seed = sc->seed,
-                                       .threads = (int)k->o->threads};
-        struct experiment_result res;
-        if (experiment_run(&spec, &res) == 0) {
-            f = 0;
-            for (int t = 0; t < k->o->n_targets; t++) {
-                struct compare_entry e = {.sc = sc};
-                int m = compare_metric_index(&e, k->target[t].metric);
-                struct ci ci;
-                ci_t(res.metrics + m, (size_t)res.replications, (size_t)res.n_metrics, 0.95, &ci);
-                means[t] = ci.mean;
-                double rel = (ci.mean - k->target[t].value) / k->target[t].value;
-                f += rel * rel;
-            }
+    spec.progress = RUNNER_PROGRESS_NONE;
+    spec.budget = RUNNER_BUDGET_NONE;
+    spec.outdir = NULL;
+    spec.warnings = NULL;
+    spec.msgs = NULL;
+    if (runner_load(&r, &spec, &v, 1) == 0 && runner_run(&r) == 0) {
+        f = 0;
+        for (int t = 0; t < k->o->n_targets; t++) {
+            struct ci ci;
+            metric_ci(&r.res[0], runner_metric(&r, 0, k->target[t].metric), &ci);
+            means[t] = ci.mean;
+            double rel = (ci.mean - k->target[t].value) / k->target[t].value;
+            f += rel * rel;
         }
-        experiment_result_fini(&res);
-        scenario_destroy(sc);
     }
-    cfg_fini(&c);
+    runner_fini(&r);
     return f;
 }
 
-int cmd_calibrate(int argc, char **argv)
+/* Both ends of every range loaded and checked, and the targets' metric names, before fitting;
+ * r keeps them (in v) for the manifest; the caller finalises it. */
+static int check_ends(struct calib_ctx *k, struct runner *r, struct variant *v,
+                      char (*assign)[CALIB_MAX][512], struct override (*ov)[CALIB_MAX])
 {
-    struct run_opts o = {.cmd = "calibrate"};
-    struct calib_ctx k = {.o = &o, .show_problems = true};
-    char err[1024], path[4096];
-    struct outdir od;
-    int rc = parse_run(argc, argv, &o);
-
-    if (rc != 0) {
-        return rc;
-    }
-    for (int i = 0; i < o.n_frees; i++) {
-        if (!calib_parse_free(o.frees[i], &k.free_[i], err, sizeof err)) {
-            fprintf(stderr, "ccsim: %s\n(see 'ccsim calibrate --help')\n", err);
-            return CCSIM_EINPUT;
-        }
-    }
-    for (int i = 0; i < o.n_targets; i++) {
-        if (!calib_parse_target(o.targets[i], &k.target[i], err, sizeof err)) {
-            fprintf(stderr, "ccsim: %s\n(see 'ccsim calibrate --help')\n", err);
-            return CCSIM_EINPUT;
-        }
-    }
-    if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
-        fprintf(stderr, "ccsim: %s\n", err);
-        return CCSIM_EEXIST;
-    }
-    /* Validate at both ends of every range, and the targets' metric names, before fitting. */
     double lo[CALIB_MAX], hi[CALIB_MAX];
-    for (int i = 0; i < o.n_frees; i++) {
-        lo[i] = k.free_[i].lo;
-        hi[i] = k.free_[i].hi;
+    struct runner_spec spec = k->s->spec;
+
+    for (int i = 0; i < k->o->n_frees; i++) {
+        lo[i] = k->free_[i].lo;
+        hi[i] = k->free_[i].hi;
     }
-    for (int end = 0; end < 2 && rc == 0; end++) {
-        struct cfg c;
-        struct scenario *sc = calib_variant(&k, end ? hi : lo, &c);
-        if (!sc) {
-            fprintf(stderr, "ccsim: problems at the %s end of the free ranges; nothing was run\n",
-                    end ? "high" : "low");
+    v[0] = fitted(k, lo, "low end", assign[0], ov[0]);
+    v[1] = fitted(k, hi, "high end", assign[1], ov[1]);
+    spec.report = RUNNER_REPORT_POINTS;
+    spec.budget = RUNNER_BUDGET_MEMORY;
+    spec.unit = "ends of the free ranges";
+    int rc = runner_load(r, &spec, v, 2);
+    for (int t = 0; rc == 0 && t < k->o->n_targets; t++) {
+        if (runner_metric(r, 0, k->target[t].metric) < 0) {
+            fprintf(stderr, "ccsim: --target %s: the %s model has no metric '%s'\n",
+                    k->o->targets[t], r->sc[0]->ops->name, k->target[t].metric);
             rc = CCSIM_EINPUT;
-        } else if (end == 0) {
-            rc = check_inputs(o.outdir, o.force, o.scenario, &c);
-            struct budget b;
-            budget_init(&b, (int)o.threads);
-            budget_add(&b, sc, sc->replications, 1, false);
-            if (rc == 0) {
-                rc = check_budget(&b);
-            }
-        }
-        for (int t = 0; sc && t < o.n_targets; t++) {
-            struct compare_entry e = {.sc = sc};
-            if (compare_metric_index(&e, k.target[t].metric) < 0) {
-                fprintf(stderr, "ccsim: --target %s: the %s model has no metric '%s'\n",
-                        o.targets[t], sc->ops->name, k.target[t].metric);
-                rc = CCSIM_EINPUT;
-            }
-        }
-        scenario_destroy(sc);
-        cfg_fini(&c);
-    }
-    if (rc != 0) {
-        return rc;
-    }
-    if (o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
-        fprintf(stderr, "ccsim: %s\n", err);
-        return CCSIM_EIO;
-    }
-    FILE *log = NULL;
-    if (o.outdir) {
-        log = fopen(outdir_file(&od, "evaluations.csv", path, sizeof path), "w");
-        if (log) {
-            fputs("evaluation", log);
-            for (int i = 0; i < o.n_frees; i++) {
-                fputc(',', log);
-                csv_field(log, k.free_[i].key);
-            }
-            for (int i = 0; i < o.n_targets; i++) {
-                fputc(',', log);
-                csv_field(log, k.target[i].metric);
-            }
-            fputs(",objective\n", log);
         }
     }
-    k.show_problems = false;
-    struct calib_result best;
-    time_t started = time(NULL);
-    rc = calib_run(k.free_, o.n_frees, o.n_targets, calib_eval, &k, (int)o.max_iter, 1e-3, &best,
-                   log);
+    return rc;
+}
+
+/* evaluations.csv's header (the log calib_run() writes a row to per evaluation). */
+static FILE *open_log(struct folder *f, const struct calib_ctx *k)
+{
+    char path[4096];
+
+    if (!k->o->outdir) {
+        return NULL;
+    }
+    FILE *log = fopen(folder_file(f, "evaluations.csv", path, sizeof path), "w");
+    if (log) {
+        fputs("evaluation", log);
+        for (int i = 0; i < k->o->n_frees; i++) {
+            fputc(',', log);
+            csv_field(log, k->free_[i].key);
+        }
+        for (int i = 0; i < k->o->n_targets; i++) {
+            fputc(',', log);
+            csv_field(log, k->target[i].metric);
+        }
+        fputs(",objective\n", log);
+    }
+    return log;
+}
+
+/* The fit of the best point: on stderr, and fit.csv (or stdout) and calibrated.cfg. */
+static int write_fit(struct folder *f, const struct calib_ctx *k, const struct calib_result *best,
+                     const struct runner *r)
+{
+    char path[4096] = "/dev/stdout";
+    FILE *out = stdout;
+
+    if (k->o->outdir && !(out = fopen(folder_file(f, "fit.csv", path, sizeof path), "w"))) {
+        return results_wrote(f, -errno, path);
+    }
+    fprintf(stderr,
+            "ccsim: calibrate: %s after %d iterations (%d evaluations); relative squared error "
+            "%.3g\n",
+            best->converged ? "converged" : "stopped", best->iterations, best->evaluations,
+            best->objective);
+    for (int i = 0; i < k->o->n_frees; i++) {
+        fprintf(stderr, "  %s = %.6g\n", k->free_[i].key, best->params[i]);
+    }
+    fputs("metric,target,mean,ci_low,ci_high\n", out);
+    for (int t = 0; t < k->o->n_targets; t++) {
+        struct ci ci;
+        metric_ci(&r->res[0], runner_metric(r, 0, k->target[t].metric), &ci);
+        csv_field(out, k->target[t].metric);
+        fprintf(out, ",%.10g,%.10g,%.10g,%.10g\n", k->target[t].value, ci.mean, ci.lo, ci.hi);
+    }
+    if (out == stdout) {
+        return 0;
+    }
+    int rc = results_wrote(f, fclose(out) != 0 ? -errno : 0, path);
+    if (rc == 0 && folder_write_resolved(f, "calibrated.cfg", &r->cfg[0], k->o->scenario) != 0) {
+        fprintf(stderr, "ccsim: %s\n", f->err);
+        rc = CCSIM_EIO;
+    }
+    return rc;
+}
+
+static int parse_ranges(struct calib_ctx *k, const struct run_opts *o)
+{
+    char err[1024];
+
+    for (int i = 0; i < o->n_frees; i++) {
+        if (!calib_parse_free(o->frees[i], &k->free_[i], err, sizeof err)) {
+            fprintf(stderr, "ccsim: %s\n(see 'ccsim calibrate --help')\n", err);
+            return CCSIM_EINPUT;
+        }
+    }
+    for (int i = 0; i < o->n_targets; i++) {
+        if (!calib_parse_target(o->targets[i], &k->target[i], err, sizeof err)) {
+            fprintf(stderr, "ccsim: %s\n(see 'ccsim calibrate --help')\n", err);
+            return CCSIM_EINPUT;
+        }
+    }
+    return 0;
+}
+
+/* Fits the free parameters (evaluations.csv into the folder as it goes), then runs the best
+ * point again into r, for its intervals and its resolved scenario. */
+static int fit(struct calib_ctx *k, struct folder *f, struct calib_result *best, struct runner *r,
+               char (*assign)[512], struct override *ov)
+{
+    const struct run_opts *o = k->o;
+    FILE *log = open_log(f, k);
+    int rc = calib_run(k->free_, o->n_frees, o->n_targets, calib_eval, k, (int)o->max_iter, 1e-3,
+                       best, log);
+
     if (log && fclose(log) != 0) {
         rc = 1;
     }
     if (rc != 0) {
         fprintf(stderr, "ccsim: calibrate: no point of the free ranges could be evaluated\n");
-        if (o.outdir) {
-            outdir_abort(&od);
-        }
         return CCSIM_ERUN;
     }
-    /* The best point again, for its intervals and its resolved scenario. */
-    struct cfg c;
-    k.show_problems = true;
-    struct scenario *sc = calib_variant(&k, best.params, &c);
-    struct experiment_spec spec = {
-        .sc = sc, .replications = sc->replications, .seed = sc->seed, .threads = (int)o.threads};
-    struct experiment_result res;
-    rc = experiment_run(&spec, &res) == 0 ? 0 : CCSIM_ERUN;
-    FILE *out = stdout;
-    if (o.outdir && rc == 0) {
-        out = fopen(outdir_file(&od, "fit.csv", path, sizeof path), "w");
-        rc = out ? 0 : CCSIM_ERUN;
+    struct variant v = fitted(k, best->params, "fitted", assign, ov);
+    k->s->spec.budget = RUNNER_BUDGET_NONE;
+    rc = runner_load(r, &k->s->spec, &v, 1);
+    if (rc == 0) {
+        rc = runner_run(r);
+    }
+    return rc;
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+    struct run_opts o = {.cmd = "calibrate"};
+    struct setup s;
+    struct calib_ctx k = {.o = &o, .s = &s};
+    struct folder f = {0};
+    struct calib_result best;
+    struct runner ends, r = {0};
+    struct variant ends_v[2];
+    char assign[2][CALIB_MAX][512];
+    struct override ov[2][CALIB_MAX];
+    int rc = parse_run(argc, argv, &o);
+
+    if (rc == 0) {
+        rc = parse_ranges(&k, &o);
     }
     if (rc == 0) {
-        fprintf(stderr,
-                "ccsim: calibrate: %s after %d iterations (%d evaluations); relative "
-                "squared error %.3g\n",
-                best.converged ? "converged" : "stopped", best.iterations, best.evaluations,
-                best.objective);
-        for (int i = 0; i < o.n_frees; i++) {
-            fprintf(stderr, "  %s = %.6g\n", k.free_[i].key, best.params[i]);
-        }
-        fputs("metric,target,mean,ci_low,ci_high\n", out);
-        for (int t = 0; t < o.n_targets; t++) {
-            struct compare_entry e = {.sc = sc};
-            int m = compare_metric_index(&e, k.target[t].metric);
-            struct ci ci;
-            ci_t(res.metrics + m, (size_t)res.replications, (size_t)res.n_metrics, 0.95, &ci);
-            csv_field(out, k.target[t].metric);
-            fprintf(out, ",%.10g,%.10g,%.10g,%.10g\n", k.target[t].value, ci.mean, ci.lo, ci.hi);
-        }
+        rc = check_outdir(&o);
     }
-    if (o.outdir) {
-        if (out && out != stdout && fclose(out) != 0) {
-            rc = CCSIM_ERUN;
-        }
-        struct manifest m = {.argc = argc,
-                             .argv = argv,
-                             .scenario = o.scenario,
-                             .model = sc->ops->name,
-                             .seed = sc->seed,
-                             .replications = sc->replications,
-                             .threads = (int)o.threads,
-                             .started = started,
-                             .finished = time(NULL),
-                             .n_events = res.n_events};
-        if (rc == 0) {
-            rc = write_resolved(outdir_file(&od, "calibrated.cfg", path, sizeof path), &c,
-                                o.scenario) == 0
-                     ? 0
-                     : CCSIM_ERUN;
-        }
-        if (rc == 0) {
-            rc = write_warnings(&od) == 0 ? 0 : CCSIM_ERUN;
-        }
-        if (rc == 0) {
-            rc = write_manifest(&od, &m, path, sizeof path) == 0 ? 0 : CCSIM_ERUN;
-        }
-        if (rc == 0 && outdir_commit(&od, err, sizeof err) != 0) {
-            fprintf(stderr, "ccsim: %s\n", err);
-            rc = CCSIM_EIO;
-        }
-        if (rc != 0) {
-            outdir_abort(&od);
-        }
+    if (rc != 0) {
+        return rc;
     }
-    experiment_result_fini(&res);
-    scenario_destroy(sc);
-    cfg_fini(&c);
+    setup_init(&s, &o, "scenarios");
+    s.spec.progress = RUNNER_PROGRESS_NONE;
+    rc = check_ends(&k, &ends, ends_v, assign, ov);
+    /* The folder is begun before fitting: evaluations.csv grows while it runs. */
+    if (rc == 0) {
+        rc = results_begin(&f, &o, &ends, argc, argv, o.scenario);
+    }
+    runner_fini(&ends);
+    if (rc == 0) {
+        rc = fit(&k, &f, &best, &r, assign[0], ov[0]);
+    }
+    if (rc == 0) {
+        f.m.seed = r.seed;
+        f.m.replications = r.replications;
+        f.m.model = r.sc[0]->ops->name;
+        f.m.n_events = r.n_events;
+        rc = write_fit(&f, &k, &best, &r);
+    }
+    rc = results_end(&f, &o, &s, NULL, rc);
+    runner_fini(&r);
+    setup_fini(&s);
     return rc;
 }

@@ -46,9 +46,6 @@ int cmd_report(int argc, char **argv)
         return parsed == OPTIONS_HELP ? 0 : parsed;
     }
     bool pdf = ro.pdf;
-    if (!dir) {
-        return usage_error("report: give a results folder");
-    }
     int rc = report_write(dir, pdf, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "ccsim: report: %s\n", err);

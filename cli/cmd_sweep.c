@@ -1,12 +1,64 @@
 /* sweep and sensitivity: one scenario at many points, on the same random numbers. */
 #include "cli/cli.h"
 
+/* A variant's own overrides and label, allocated for as many variants as a command has. */
+struct points {
+    struct variant *v;
+    struct override *ov;
+    char **text; /* every string below, freed together */
+    int n_text;
+};
+
+static char *keep(struct points *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static char *keep(struct points *p, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    return p->text[p->n_text++] = xstrdup(buf);
+}
+
+static void points_init(struct points *p, long n_variants, long n_own)
+{
+    p->v = xcalloc((size_t)n_variants, sizeof *p->v);
+    p->ov = xcalloc((size_t)(n_variants * n_own), sizeof *p->ov);
+    p->text = xcalloc((size_t)(n_variants * (2 * n_own + 1)), sizeof *p->text);
+    p->n_text = 0;
+}
+
+static void points_fini(struct points *p)
+{
+    for (int i = 0; i < p->n_text; i++) {
+        free(p->text[i]);
+    }
+    free(p->text);
+    free(p->ov);
+    free(p->v);
+}
+
+/* sweep.csv into the folder, or to stdout without -o. */
+static int write_sweep(struct folder *f, const struct run_opts *o, const struct sweep_axis *axes,
+                       const struct runner *r)
+{
+    char path[4096] = "/dev/stdout";
+
+    if (o->outdir) {
+        folder_file(f, "sweep.csv", path, sizeof path);
+    }
+    int rc = sweep_write_csv_flags(path, axes, o->n_vary, r->n,
+                                   (const struct scenario *const *)r->sc, r->res, CSV_DESCRIBED);
+    return results_wrote(f, rc, path);
+}
+
 int cmd_sweep(int argc, char **argv)
 {
     struct run_opts o = {.cmd = "sweep"};
     struct sweep_axis axes[SWEEP_MAX_KEYS];
-    char err[1024], path[4096];
-    struct outdir od;
+    char err[1024];
     int rc = parse_run(argc, argv, &o);
 
     if (rc != 0) {
@@ -23,283 +75,144 @@ int cmd_sweep(int argc, char **argv)
         fprintf(stderr, "ccsim: sweep: too many points (at most 10000)\n");
         return CCSIM_EINPUT;
     }
-    if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
-        fprintf(stderr, "ccsim: %s\n", err);
-        return CCSIM_EEXIST;
+    rc = check_outdir(&o);
+    if (rc != 0) {
+        return rc;
     }
-    /* Every point is loaded and validated before anything runs. */
-    struct cfg *c = xcalloc((size_t)n, sizeof *c);
-    struct scenario **sc = xcalloc((size_t)n, sizeof *sc);
-    struct experiment_result *res = xcalloc((size_t)n, sizeof *res);
-    long n_bad = 0, n_loaded = 0;
+    /* Point p: each varied key at its value, before the command line's overrides so that a
+     * --set of the same key wins. */
+    struct points pts;
+    points_init(&pts, n, o.n_vary);
     for (long p = 0; p < n; p++) {
-        cfg_init(&c[p]);
-        n_loaded = p + 1;
-        if (!cfg_load_file(&c[p], o.scenario)) {
-            diag_print(&c[p].diag, stderr);
-            n_bad = n;
-            break;
-        }
+        struct override *ov = &pts.ov[p * o.n_vary];
         for (int k = 0; k < o.n_vary; k++) {
-            char assign[512], label[600];
-            snprintf(assign, sizeof assign, "%.255s=%.15g", axes[k].key,
-                     sweep_value(axes, o.n_vary, p, k));
-            snprintf(label, sizeof label, "--vary %s", assign);
-            cfg_set_as(&c[p], assign, label);
+            ov[k].assign =
+                keep(&pts, "%.255s=%.15g", axes[k].key, sweep_value(axes, o.n_vary, p, k));
+            ov[k].origin = keep(&pts, "--vary %s", ov[k].assign);
         }
-        /* After the point's values, so that a --set of the same key wins as before. */
-        apply_overrides(&o, &c[p]);
-        sc[p] = scenario_load(&c[p]);
-        if (!sc[p] || cfg_n_problems(&c[p]) > 0) {
-            if (n_bad == 0) {
-                diag_print(&c[p].diag, stderr);
-            }
-            n_bad++;
-        } else {
-            note_warnings(&c[p]);
-        }
+        pts.v[p] = (struct variant){.label = keep(&pts, "point %ld", p + 1),
+                                    .path = o.scenario,
+                                    .own = ov,
+                                    .n_own = o.n_vary,
+                                    .is_own_first = true};
     }
-    if (n_bad > 0) {
-        fprintf(stderr, "ccsim: sweep: %ld of %ld points have problems%s; nothing was run\n",
-                n_bad > n ? n : n_bad, n, n_bad > 1 ? " (the first shown)" : "");
-        rc = CCSIM_EINPUT;
-    }
-    uint64_t seed = rc == 0 ? sc[0]->seed : 0;
-    long reps = rc == 0 ? sc[0]->replications : 0;
+    struct setup s;
+    struct runner r;
+    struct folder f = {0};
+    setup_init(&s, &o, "points");
+    s.spec.report = RUNNER_REPORT_POINTS;
+    s.spec.progress = RUNNER_PROGRESS_OVERALL;
+    s.spec.budget = RUNNER_BUDGET_MANY;
+    rc = runner_load(&r, &s.spec, pts.v, (int)n);
     if (rc == 0) {
-        rc = check_inputs(o.outdir, o.force, o.scenario, &c[0]);
+        rc = results_begin(&f, &o, &r, argc, argv, o.scenario);
     }
     if (rc == 0) {
-        struct budget b;
-        budget_init(&b, (int)o.threads);
-        budget_add_many(&b, (const struct scenario *const *)sc, n, reps);
-        rc = check_budget(&b);
+        rc = runner_run(&r);
     }
-    struct manifest m = {.argc = argc,
-                         .argv = argv,
-                         .scenario = o.scenario,
-                         .model = rc == 0 ? sc[0]->ops->name : "",
-                         .seed = seed,
-                         .replications = reps,
-                         .threads = (int)o.threads,
-                         .started = time(NULL)};
-    if (rc == 0 && o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
-        fprintf(stderr, "ccsim: %s\n", err);
-        rc = CCSIM_EIO;
+    if (rc == 0) {
+        rc = write_sweep(&f, &o, axes, &r);
     }
-    bool has_dir = rc == 0 && o.outdir;
-    struct progress bar;
-    progress_init(&bar, rc == 0 && !o.is_quiet && progress_wanted(), n, "points");
-    long n_run = 0;
-    for (long p = 0; rc == 0 && p < n; p++) {
-        struct experiment_spec spec = {
-            .sc = sc[p], .replications = reps, .seed = seed, .threads = (int)o.threads};
-        n_run = p + 1;
-        if (experiment_run(&spec, &res[p]) != 0) {
-            fprintf(stderr, "ccsim: sweep point %ld: %s\n", p + 1, res[p].err);
-            rc = CCSIM_ERUN;
-        }
-        m.n_events += res[p].n_events;
-        m.wall_seconds += res[p].wall_seconds;
-        progress_step(&bar, 1);
-    }
-    progress_fini(&bar);
-    if (rc == 0 && has_dir) {
-        rc = sweep_write_csv_flags(outdir_file(&od, "sweep.csv", path, sizeof path), axes, o.n_vary,
-                                   n, (const struct scenario *const *)sc, res, CSV_DESCRIBED);
-        rc = finish_results(&od, &o, &m, rc, path, sizeof path);
-    } else if (rc == 0) {
-        if (sweep_write_csv_flags("/dev/stdout", axes, o.n_vary, n,
-                                  (const struct scenario *const *)sc, res, CSV_DESCRIBED) != 0) {
-            rc = CCSIM_ERUN;
-        }
-    } else if (has_dir) {
-        outdir_abort(&od);
-    }
-    for (long p = 0; p < n_run; p++) {
-        experiment_result_fini(&res[p]);
-    }
-    for (long p = 0; p < n_loaded; p++) {
-        scenario_destroy(sc[p]);
-        cfg_fini(&c[p]);
-    }
-    free(res);
-    free(sc);
-    free(c);
+    rc = results_end(&f, &o, &s, &r, rc);
+    runner_fini(&r);
+    setup_fini(&s);
+    points_fini(&pts);
     return rc;
 }
 
-/* Loads the scenario with the command line's overrides and one more assignment (NULL for
- * none) under label; NULL after printing the problems when show is set. */
-struct scenario *load_variant(const struct run_opts *o, struct cfg *c, const char *assign,
-                              const char *label, bool show)
+/* sensitivity.csv into the folder, or to stdout: variant 0 is the base, 1 + 2i parameter i at
+ * the low end of its range and 2 + 2i at the high end. */
+static int write_sensitivity(struct folder *f, const struct run_opts *o,
+                             const struct sens_param *params, int n, const struct runner *r)
 {
-    cfg_init(c);
-    if (!cfg_load_file(c, o->scenario)) {
-        if (show) {
-            diag_print(&c->diag, stderr);
-        }
-        return NULL;
+    char path[4096] = "/dev/stdout";
+    struct experiment_result *low = xcalloc((size_t)n, sizeof *low);
+    struct experiment_result *high = xcalloc((size_t)n, sizeof *high);
+
+    for (int i = 0; i < n; i++) {
+        low[i] = r->res[1 + 2 * i];
+        high[i] = r->res[2 + 2 * i];
     }
-    apply_overrides(o, c);
-    for (int i = 0; i < o->n_fitted; i++) {
-        cfg_set_as(c, o->fitted[i], "calibrate (fitted)");
+    if (o->outdir) {
+        folder_file(f, "sensitivity.csv", path, sizeof path);
     }
-    if (assign) {
-        cfg_set_as(c, assign, label);
-    }
-    struct scenario *sc = scenario_load(c);
-    if (sc && cfg_n_problems(c) > 0) {
-        scenario_destroy(sc);
-        sc = NULL;
-    }
-    if (!sc && show) {
-        diag_print(&c->diag, stderr);
-    }
-    if (sc && show) {
-        note_warnings(c);
-    }
-    return sc;
+    int rc = sens_write_csv_flags(path, params, n, r->sc[0], &r->res[0], low, high, CSV_DESCRIBED);
+    free(low);
+    free(high);
+    return results_wrote(f, rc, path);
 }
 
 int cmd_sensitivity(int argc, char **argv)
 {
     struct run_opts o = {.cmd = "sensitivity"};
-    char err[1024], path[4096];
-    struct outdir od;
+    struct setup s;
+    struct runner base, r = {0};
+    struct folder f = {0};
+    struct points pts = {0};
+    struct sens_param *params = NULL;
     int rc = parse_run(argc, argv, &o), n = 0;
 
+    if (rc == 0) {
+        rc = check_outdir(&o);
+    }
     if (rc != 0) {
         return rc;
     }
-    if (o.outdir && outdir_check(o.outdir, o.force, err, sizeof err) != 0) {
-        fprintf(stderr, "ccsim: %s\n", err);
-        return CCSIM_EEXIST;
-    }
-    struct cfg c0;
-    struct scenario *base = load_variant(&o, &c0, NULL, NULL, true);
-    if (!base) {
-        fprintf(stderr, "ccsim: problems in %s; nothing was run\n", o.scenario);
-        cfg_fini(&c0);
-        return CCSIM_EINPUT;
-    }
-    struct sens_param *params = sens_parameters(&c0, &n);
-    if (n == 0) {
-        fprintf(stderr, "ccsim: sensitivity: no parameter of %s declares a plausible range\n",
-                o.scenario);
-        free(params);
-        scenario_destroy(base);
-        cfg_fini(&c0);
-        return CCSIM_EINPUT;
-    }
-    /* 2n variants, each validated before anything runs. */
-    struct cfg *c = xcalloc((size_t)(2 * n), sizeof *c);
-    struct scenario **sc = xcalloc((size_t)(2 * n), sizeof *sc);
-    struct experiment_result *res = xcalloc((size_t)(2 * n), sizeof *res), base_res;
-    for (int v = 0; v < 2 * n; v++) {
-        const struct sens_param *p = &params[v / 2];
-        double x = v % 2 == 0 ? p->key->plausible_lo : p->key->plausible_hi;
-        char assign[640], label[700];
-        snprintf(assign, sizeof assign, "%.511s=%.17g", p->path, x);
-        snprintf(label, sizeof label, "sensitivity %s", assign);
-        sc[v] = load_variant(&o, &c[v], assign, label, rc == 0);
-        if (!sc[v]) {
+    /* The base first: its parameters that declare a plausible range are the ones varied. */
+    setup_init(&s, &o, "variants");
+    struct variant v0 = {.label = "base", .path = o.scenario};
+    rc = runner_load(&base,
+                     &(struct runner_spec){.name = s.spec.name,
+                                           .unit = s.spec.unit,
+                                           .common = s.spec.common,
+                                           .n_common = s.spec.n_common,
+                                           .threads = s.spec.threads,
+                                           .warnings = s.spec.warnings,
+                                           .msgs = stderr},
+                     &v0, 1);
+    if (rc == 0) {
+        params = sens_parameters(&base.cfg[0], &n);
+        if (n == 0) {
+            fprintf(stderr, "ccsim: sensitivity: no parameter of %s declares a plausible range\n",
+                    o.scenario);
             rc = CCSIM_EINPUT;
         }
     }
-    uint64_t seed = base->seed;
-    long reps = base->replications;
     if (rc == 0) {
-        rc = check_inputs(o.outdir, o.force, o.scenario, &c0);
+        points_init(&pts, 2L * n + 1, 1);
+        pts.v[0] = v0;
+        for (int k = 0; k < 2 * n; k++) {
+            const struct sens_param *p = &params[k / 2];
+            double x = k % 2 == 0 ? p->key->plausible_lo : p->key->plausible_hi;
+            struct override *ov = &pts.ov[k + 1];
+            ov->assign = keep(&pts, "%.511s=%.17g", p->path, x);
+            ov->origin = keep(&pts, "sensitivity %s", ov->assign);
+            pts.v[k + 1] =
+                (struct variant){.label = keep(&pts, "%s %s", k % 2 == 0 ? "low" : "high", p->path),
+                                 .path = o.scenario,
+                                 .own = ov,
+                                 .n_own = 1};
+        }
+        s.spec.report = RUNNER_REPORT_POINTS;
+        s.spec.progress = RUNNER_PROGRESS_OVERALL;
+        s.spec.budget = RUNNER_BUDGET_MANY;
+        s.spec.unit = "runs";
+        rc = runner_load(&r, &s.spec, pts.v, 2 * n + 1);
     }
     if (rc == 0) {
-        struct budget b;
-        budget_init(&b, (int)o.threads);
-        const struct scenario **all = xcalloc((size_t)(2 * n + 1), sizeof *all);
-        all[0] = base;
-        for (int v = 0; v < 2 * n; v++) {
-            all[v + 1] = sc[v];
-        }
-        budget_add_many(&b, all, 2L * n + 1, reps);
-        free(all);
-        rc = check_budget(&b);
+        rc = results_begin(&f, &o, &r, argc, argv, o.scenario);
     }
-    struct manifest m = {.argc = argc,
-                         .argv = argv,
-                         .scenario = o.scenario,
-                         .model = base->ops->name,
-                         .seed = seed,
-                         .replications = reps,
-                         .threads = (int)o.threads,
-                         .started = time(NULL)};
-    if (rc == 0 && o.outdir && outdir_begin(&od, o.outdir, o.force, err, sizeof err) != 0) {
-        fprintf(stderr, "ccsim: %s\n", err);
-        rc = CCSIM_EIO;
-    }
-    bool has_dir = rc == 0 && o.outdir;
-    struct progress bar;
-    progress_init(&bar, rc == 0 && !o.is_quiet && progress_wanted(), 2 * n + 1, "runs");
-    int n_run = 0;
-    bool base_ran = false;
-    for (int v = -1; rc == 0 && v < 2 * n; v++) {
-        struct experiment_spec spec = {.sc = v < 0 ? base : sc[v],
-                                       .replications = reps,
-                                       .seed = seed,
-                                       .threads = (int)o.threads};
-        struct experiment_result *r = v < 0 ? &base_res : &res[v];
-        if (v < 0) {
-            base_ran = true;
-        } else {
-            n_run = v + 1;
-        }
-        if (experiment_run(&spec, r) != 0) {
-            fprintf(stderr, "ccsim: sensitivity: %s\n", r->err);
-            rc = CCSIM_ERUN;
-        }
-        m.n_events += r->n_events;
-        m.wall_seconds += r->wall_seconds;
-        progress_step(&bar, 1);
-    }
-    progress_fini(&bar);
-    /* low[i] = res[2i], high[i] = res[2i + 1]: split into two arrays for the writer. */
-    struct experiment_result *low = NULL, *high = NULL;
     if (rc == 0) {
-        low = xcalloc((size_t)n, sizeof *low);
-        high = xcalloc((size_t)n, sizeof *high);
-        for (int i = 0; i < n; i++) {
-            low[i] = res[2 * i];
-            high[i] = res[2 * i + 1];
-        }
+        rc = runner_run(&r);
     }
-    if (rc == 0 && has_dir) {
-        rc = sens_write_csv_flags(outdir_file(&od, "sensitivity.csv", path, sizeof path), params, n,
-                                  base, &base_res, low, high, CSV_DESCRIBED);
-        rc = finish_results(&od, &o, &m, rc, path, sizeof path);
-    } else if (rc == 0) {
-        if (sens_write_csv_flags("/dev/stdout", params, n, base, &base_res, low, high,
-                                 CSV_DESCRIBED) != 0) {
-            rc = CCSIM_ERUN;
-        }
-    } else if (has_dir) {
-        outdir_abort(&od);
+    if (rc == 0) {
+        rc = write_sensitivity(&f, &o, params, n, &r);
     }
-    free(low);
-    free(high);
-    if (base_ran) {
-        experiment_result_fini(&base_res);
-    }
-    for (int v = 0; v < n_run; v++) {
-        experiment_result_fini(&res[v]);
-    }
-    for (int v = 0; v < 2 * n; v++) {
-        scenario_destroy(sc[v]);
-        cfg_fini(&c[v]);
-    }
-    free(res);
-    free(sc);
-    free(c);
+    rc = results_end(&f, &o, &s, &r, rc);
+    runner_fini(&r);
+    runner_fini(&base);
+    points_fini(&pts);
     free(params);
-    scenario_destroy(base);
-    cfg_fini(&c0);
+    setup_fini(&s);
     return rc;
 }

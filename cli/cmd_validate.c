@@ -1,165 +1,87 @@
 /* validate: published effects against simulated ones. */
 #include "cli/cli.h"
 
-int cmd_validate(int argc, char **argv)
-{
-    struct run_opts vo = {.cmd = "validate", .reps = -1, .seed = -1};
-    char err[1024], path[4096];
-    int n_operands = 0;
+enum { MAX_FILES = 16 };
 
-    int parsed = options_parse(&cmd_spec_validate, argc, argv, &vo, NULL, &n_operands);
-    if (parsed != 0) {
-        return parsed == OPTIONS_HELP ? 0 : parsed;
-    }
-    const char *dir = vo.dir, *outdir = vo.outdir;
-    long long reps = vo.reps, seed = vo.seed, threads = vo.threads;
-    bool quiet = vo.is_quiet, force = vo.force;
-    if (outdir && outdir_check(outdir, force, err, sizeof err) != 0) {
-        fprintf(stderr, "ccsim: %s\n", err);
-        return CCSIM_EEXIST;
-    }
-    /* The distinct scenarios, each loaded once. */
-    enum { MAXS = 16 };
-    const char *files[MAXS];
-    struct cfg c[MAXS];
-    struct scenario *sc[MAXS] = {0};
-    struct experiment_result res[MAXS];
-    int n = 0, rc = 0;
-    for (int r = 0; r < validate_n_rows; r++) {
-        const char *pair[2] = {validate_rows[r].reference, validate_rows[r].treatment};
-        for (int k = 0; k < 2; k++) {
-            int found = -1;
-            for (int i = 0; i < n; i++) {
-                if (strcmp(files[i], pair[k]) == 0) {
-                    found = i;
-                }
-            }
-            if (found < 0 && n < MAXS) {
-                files[n++] = pair[k];
-            }
-        }
-    }
-    struct run_opts o = {.cmd = "validate", .reps = reps, .seed = seed};
+/* The index of file among the n files, or -1. */
+static int file_index(const char *const *files, int n, const char *file)
+{
     for (int i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        sc[i] = load_scenario(&o, path, &c[i]);
-        if (!sc[i]) {
-            rc = CCSIM_EINPUT;
+        if (strcmp(files[i], file) == 0) {
+            return i;
         }
     }
-    if (rc != 0) {
-        for (int i = 0; i < n; i++) {
-            scenario_destroy(sc[i]);
-            cfg_fini(&c[i]);
-        }
-        return rc;
+    return -1;
+}
+
+/* One published effect against its simulated one: a line on stdout and a row of csv (when not
+ * NULL). Returns 1 when it passes, 0 when not, or CCSIM_EINPUT when a scenario lacks the
+ * metric. */
+static int validate_one(const struct validate_row *row, const struct runner *r, int a, int b,
+                        FILE *csv)
+{
+    int ma = runner_metric(r, a, row->metric), mb = runner_metric(r, b, row->metric);
+    if (ma < 0 || mb < 0) {
+        fprintf(stderr, "ccsim: validate: no metric %s in %s\n", row->metric,
+                ma < 0 ? r->v[a].label : r->v[b].label);
+        return CCSIM_EINPUT;
     }
-    long nreps = sc[0]->replications;
-    uint64_t s0 = sc[0]->seed;
-    struct budget need;
-    budget_init(&need, (int)threads);
-    for (int i = 0; rc == 0 && i < n; i++) {
-        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
-        rc = check_inputs(outdir, force, path, &c[i]);
-        budget_add(&need, sc[i], nreps, 1, true);
+    long nreps = r->replications;
+    double *x = xcalloc((size_t)nreps, sizeof *x), *y = xcalloc((size_t)nreps, sizeof *y);
+    for (long i = 0; i < nreps; i++) {
+        x[i] = r->res[a].metrics[i * r->res[a].n_metrics + ma];
+        y[i] = r->res[b].metrics[i * r->res[b].n_metrics + mb];
     }
-    if (rc == 0) {
-        rc = check_budget(&need);
+    struct validate_outcome out;
+    validate_effect(row, x, y, nreps, &out);
+    free(x);
+    free(y);
+    char pub[64], sim[64];
+    const char *kind = row->kind == VALIDATE_RR ? "RR" : "MD";
+    if (row->rule == VALIDATE_NOT_BELOW) {
+        snprintf(pub, sizeof pub, "%s >= %.3g (%.3g: %.3g-%.3g)", kind, row->lo, row->point,
+                 row->lo, row->hi);
+    } else {
+        snprintf(pub, sizeof pub, "%s %.3g (%.3g to %.3g)", kind, row->point, row->lo, row->hi);
     }
-    if (rc != 0) {
-        for (int i = 0; i < n; i++) {
-            scenario_destroy(sc[i]);
-            cfg_fini(&c[i]);
-        }
-        return rc;
+    snprintf(sim, sizeof sim, "%s %.3g (%.3g to %.3g)", kind, out.point, out.lo, out.hi);
+    printf("%-62s %-24s %-26s %s\n", row->label, pub, sim, out.pass ? "pass" : "FAIL");
+    if (csv) {
+        csv_field(csv, row->label);
+        fputc(',', csv);
+        csv_field(csv, row->source);
+        fprintf(csv, ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", row->point, row->lo, row->hi, out.point,
+                out.lo, out.hi, out.pass ? "pass" : "fail");
     }
-    struct manifest m = {.argc = argc,
-                         .argv = argv,
-                         .scenario = dir,
-                         .model = sc[0]->ops->name,
-                         .seed = s0,
-                         .replications = nreps,
-                         .threads = (int)threads,
-                         .started = time(NULL)};
-    struct progress bar;
-    progress_init(&bar, !quiet && progress_wanted(), n, "scenarios");
-    int n_run = 0;
-    for (int i = 0; i < n && rc == 0; i++) {
-        struct experiment_spec spec = {
-            .sc = sc[i], .replications = nreps, .seed = s0, .threads = (int)threads};
-        n_run = i + 1;
-        if (experiment_run(&spec, &res[i]) != 0) {
-            fprintf(stderr, "ccsim: %s: %s\n", files[i], res[i].err);
-            rc = CCSIM_ERUN;
-        }
-        m.n_events += res[i].n_events;
-        progress_step(&bar, 1);
-    }
-    progress_fini(&bar);
-    struct outdir od;
+    return out.pass ? 1 : 0;
+}
+
+/* Every row of the table: printed, and into validation.csv with -o. */
+static int validate_all(struct folder *f, const struct run_opts *o, const struct runner *r,
+                        const char *const *files, int n)
+{
+    char path[4096];
     FILE *csv = NULL;
-    if (rc == 0 && outdir) {
-        if (outdir_begin(&od, outdir, force, err, sizeof err) != 0) {
-            fprintf(stderr, "ccsim: %s\n", err);
-            rc = CCSIM_EIO;
-        } else if (!(csv = fopen(outdir_file(&od, "validation.csv", path, sizeof path), "w"))) {
-            rc = CCSIM_ERUN;
-        } else {
-            fputs("row,source,published,published_low,published_high,simulated,simulated_low,"
-                  "simulated_high,result\n",
-                  csv);
+
+    if (o->outdir) {
+        if (!(csv = fopen(folder_file(f, "validation.csv", path, sizeof path), "w"))) {
+            return results_wrote(f, -errno, path);
         }
+        fputs("row,source,published,published_low,published_high,simulated,simulated_low,"
+              "simulated_high,result\n",
+              csv);
     }
-    int passed = 0;
-    if (rc == 0) {
-        printf("validation: %ld replications, seed %llu, scenarios in %s\n\n", nreps,
-               (unsigned long long)s0, dir);
-        printf("%-62s %-24s %-26s %s\n", "published effect", "published (95% CI)",
-               "simulated (95% CI)", "result");
-    }
-    for (int r = 0; rc == 0 && r < validate_n_rows; r++) {
-        const struct validate_row *row = &validate_rows[r];
-        int a = -1, b = -1;
-        for (int i = 0; i < n; i++) {
-            a = strcmp(files[i], row->reference) == 0 ? i : a;
-            b = strcmp(files[i], row->treatment) == 0 ? i : b;
-        }
-        struct compare_entry ea = {.sc = sc[a]}, eb = {.sc = sc[b]};
-        int ma = compare_metric_index(&ea, row->metric),
-            mb = compare_metric_index(&eb, row->metric);
-        if (ma < 0 || mb < 0) {
-            fprintf(stderr, "ccsim: validate: no metric %s in %s\n", row->metric,
-                    ma < 0 ? files[a] : files[b]);
-            rc = CCSIM_EINPUT;
-            break;
-        }
-        double *x = xcalloc((size_t)nreps, sizeof *x), *y = xcalloc((size_t)nreps, sizeof *y);
-        for (long i = 0; i < nreps; i++) {
-            x[i] = res[a].metrics[i * res[a].n_metrics + ma];
-            y[i] = res[b].metrics[i * res[b].n_metrics + mb];
-        }
-        struct validate_outcome out;
-        validate_effect(row, x, y, nreps, &out);
-        free(x);
-        free(y);
-        passed += out.pass;
-        char pub[64], sim[64];
-        const char *kind = row->kind == VALIDATE_RR ? "RR" : "MD";
-        if (row->rule == VALIDATE_NOT_BELOW) {
-            snprintf(pub, sizeof pub, "%s >= %.3g (%.3g: %.3g-%.3g)", kind, row->lo, row->point,
-                     row->lo, row->hi);
-        } else {
-            snprintf(pub, sizeof pub, "%s %.3g (%.3g to %.3g)", kind, row->point, row->lo, row->hi);
-        }
-        snprintf(sim, sizeof sim, "%s %.3g (%.3g to %.3g)", kind, out.point, out.lo, out.hi);
-        printf("%-62s %-24s %-26s %s\n", row->label, pub, sim, out.pass ? "pass" : "FAIL");
-        if (csv) {
-            csv_field(csv, row->label);
-            fputc(',', csv);
-            csv_field(csv, row->source);
-            fprintf(csv, ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", row->point, row->lo, row->hi,
-                    out.point, out.lo, out.hi, out.pass ? "pass" : "fail");
-        }
+    printf("validation: %ld replications, seed %llu, scenarios in %s\n\n", r->replications,
+           (unsigned long long)r->seed, o->dir);
+    printf("%-62s %-24s %-26s %s\n", "published effect", "published (95% CI)", "simulated (95% CI)",
+           "result");
+    int passed = 0, rc = 0;
+    for (int i = 0; rc == 0 && i < validate_n_rows; i++) {
+        const struct validate_row *row = &validate_rows[i];
+        int a = file_index(files, n, row->reference), b = file_index(files, n, row->treatment);
+        int pass = validate_one(row, r, a, b, csv);
+        rc = pass < 0 ? pass : 0;
+        passed += pass > 0;
     }
     if (rc == 0) {
         printf("\n%d of %d rows pass (see docs/validation.md for the reasons behind any "
@@ -167,27 +89,56 @@ int cmd_validate(int argc, char **argv)
                passed, validate_n_rows);
     }
     if (csv) {
-        if (fclose(csv) != 0 && rc == 0) {
-            rc = CCSIM_ERUN;
-        }
-        m.finished = time(NULL);
-        if (rc == 0 && (write_warnings(&od) || write_manifest(&od, &m, path, sizeof path))) {
-            rc = CCSIM_ERUN;
-        }
-        if (rc == 0 && outdir_commit(&od, err, sizeof err) != 0) {
-            fprintf(stderr, "ccsim: %s\n", err);
-            rc = CCSIM_EIO;
-        }
-        if (rc != 0) {
-            outdir_abort(&od);
+        int wrc = results_wrote(f, fclose(csv) != 0 ? -errno : 0, path);
+        rc = rc != 0 ? rc : wrc;
+    }
+    return rc;
+}
+
+int cmd_validate(int argc, char **argv)
+{
+    struct run_opts o = {.cmd = "validate", .reps = -1, .seed = -1};
+    const char *files[MAX_FILES];
+    char paths[MAX_FILES][4096];
+    struct variant v[MAX_FILES];
+    int n_operands = 0, n = 0;
+
+    int rc = options_parse(&cmd_spec_validate, argc, argv, &o, NULL, &n_operands);
+    if (rc != 0) {
+        return rc == OPTIONS_HELP ? 0 : rc;
+    }
+    rc = check_outdir(&o);
+    if (rc != 0) {
+        return rc;
+    }
+    /* The distinct scenarios of the table, each loaded once. */
+    for (int i = 0; i < validate_n_rows; i++) {
+        const char *pair[2] = {validate_rows[i].reference, validate_rows[i].treatment};
+        for (int k = 0; k < 2; k++) {
+            if (file_index(files, n, pair[k]) < 0 && n < MAX_FILES) {
+                snprintf(paths[n], sizeof paths[n], "%s/%s", o.dir, pair[k]);
+                v[n] = (struct variant){.label = pair[k], .path = paths[n]};
+                files[n++] = pair[k];
+            }
         }
     }
-    for (int i = 0; i < n_run; i++) {
-        experiment_result_fini(&res[i]);
+    struct setup s;
+    struct runner r;
+    struct folder f = {0};
+    setup_init(&s, &o, "scenarios");
+    s.spec.progress = RUNNER_PROGRESS_OVERALL;
+    rc = runner_load(&r, &s.spec, v, n);
+    if (rc == 0) {
+        rc = results_begin(&f, &o, &r, argc, argv, o.dir);
     }
-    for (int i = 0; i < n; i++) {
-        scenario_destroy(sc[i]);
-        cfg_fini(&c[i]);
+    if (rc == 0) {
+        rc = runner_run(&r);
     }
+    if (rc == 0) {
+        rc = validate_all(&f, &o, &r, files, n);
+    }
+    rc = results_end(&f, &o, &s, &r, rc);
+    runner_fini(&r);
+    setup_fini(&s);
     return rc;
 }

@@ -10,7 +10,7 @@
 int main(int argc, char **argv)
 {
     sim_fail_install_gsl_handler();
-    install_signals();
+    folder_install_signals();
     if (argc < 2) {
         options_help_main(cmd_specs, n_cmd_specs, stderr);
         return ccsim_exit_status(CCSIM_EUSAGE);
