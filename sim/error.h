@@ -5,9 +5,9 @@
  * A function that can fail returns 0 (CCSIM_OK) or one of the negative codes below; new code
  * returns these codes, never an ad-hoc -1/-2, and puts the detail for the user (a path, a key,
  * a tool's message) in its own error text. Code written before this vocabulary may still return
- * a negative errno (outdir, csv writers) or its own small values (plot_folder and report_write:
- * -1 bad content, -2 drawing or printing failed); cli/ maps those through these codes until
- * they return them directly. The codes lie below -4000, outside the range of any -errno, so a
+ * a negative errno (the csv writers, manifest_write, cfg_write: analysis/folder turns it into
+ * CCSIM_EIO with the path) or its own small values (plot_folder and report_write: -1 bad
+ * content, -2 drawing or printing failed, which cli/ maps to CCSIM_EINPUT and CCSIM_ETOOL). The codes lie below -4000, outside the range of any -errno, so a
  * raw -errno is never mistaken for one: ccsim_strerror() gives strerror(errno) for it and
  * ccsim_exit_status() treats it as CCSIM_EIO.
  *
