@@ -741,6 +741,7 @@ static void test_cfg_read_targets_leaves_unknown_keys_to_the_caller(void **state
     const config_setting_t *g = member(&f->c, "team");
     assert_true(cfg_read_targets(&f->c, g, &row_table, &r));
     assert_int_equal(cfg_n_problems(&f->c), 0);
+    free(r.name);
     assert_false(cfg_read(&f->c, g, &row_table, &r));
     assert_int_equal(cfg_n_problems(&f->c), 1);
     assert_non_null(strstr(f->c.diag.msgs[0], "t.cfg:5: team.zz: unknown key"));
