@@ -89,6 +89,7 @@ static void test_runner_applies_common_random_numbers(void **state)
     struct runner_spec spec = spec_of(msgs.f);
     assert_int_equal(runner_load(&r, &spec, v, 2), 0);
     assert_string_equal(catch_close(&msgs), "");
+    free(msgs.text);
     assert_int_equal(r.n, 2);
     assert_true(r.sc[1]->seed == 7919 && r.sc[1]->replications == 5);
     assert_true(r.seed == 3 && r.replications == 10);
