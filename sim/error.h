@@ -7,9 +7,10 @@
  * a tool's message) in its own error text. Code written before this vocabulary may still return
  * a negative errno (the csv writers, manifest_write, cfg_write: analysis/folder turns it into
  * CCSIM_EIO with the path) or its own small values (plot_folder and report_write: -1 bad
- * content, -2 drawing or printing failed, which cli/ maps to CCSIM_EINPUT and CCSIM_ETOOL). The codes lie below -4000, outside the range of any -errno, so a
- * raw -errno is never mistaken for one: ccsim_strerror() gives strerror(errno) for it and
- * ccsim_exit_status() treats it as CCSIM_EIO.
+ * content, -2 drawing or printing failed, which cli/ maps to CCSIM_EINPUT and CCSIM_ETOOL).
+ * The codes lie below -4000, outside the range of any -errno, so a raw -errno is never mistaken
+ * for one: ccsim_strerror() gives strerror(errno) for it and ccsim_exit_status() treats it as
+ * CCSIM_EIO.
  *
  * Exit status (ccsim_exit_status): 0 done; 1 failed while running (I/O, a tool, a replication,
  * memory); 2 bad input (command line, scenario or results content, a folder in the way), in
