@@ -21,7 +21,9 @@ struct warnings {
     int n, cap;
 };
 
+/* An empty set of warnings; cannot fail. */
 void warnings_init(struct warnings *w);
+/* Frees every line; w is empty again. */
 void warnings_fini(struct warnings *w);
 
 /* Prints to out (when not NULL) each warning of the loaded c that is not in w yet, and keeps
