@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "analysis/table.h"
+#include "sim/error.h"
 #include "sim/fail.h"
 #include "sim/xalloc.h"
 
@@ -1159,39 +1160,39 @@ int plot_folder_flags(const char *dir, unsigned flags, char *err, size_t err_len
 
     if (stat(dir, &st) != 0) {
         snprintf(err, err_len, "%s is not a results folder (%s)", dir, strerror(errno));
-        return -1;
+        return CCSIM_EINPUT;
     }
     if (!S_ISDIR(st.st_mode)) {
         snprintf(err, err_len, "%s is not a results folder (not a folder)", dir);
-        return -1;
+        return CCSIM_EINPUT;
     }
     if (strlen(dir) > PLOT_PATH_MAX - 400) {
         snprintf(err, err_len, "%s: the folder name is too long (at most %d bytes)", dir,
                  PLOT_PATH_MAX - 400);
-        return -1;
+        return CCSIM_EINPUT;
     }
     /* Everything is read and checked before anything is drawn or replaced. */
     if (read_sources(dir, &src, err, err_len) != 0) {
         sources_free(&src);
-        return -1;
+        return CCSIM_EINPUT;
     }
     if (!(flags & PLOT_DRY_RUN) && !plot_available(err, err_len)) {
         sources_free(&src);
-        return -2;
+        return CCSIM_ETOOL;
     }
     if (plot_stage_begin(&stage, dir, "figures", err, err_len) != 0) {
         sources_free(&src);
-        return -2;
+        return CCSIM_ETOOL;
     }
     struct draw dw = {.path = stage.tmp, .is_dry = (flags & PLOT_DRY_RUN) != 0};
     int drawn = draw_all(&dw, &src, err, err_len);
     sources_free(&src);
     if (drawn >= 0 && !(flags & PLOT_DRY_RUN) &&
         plot_stage_swap(&stage, "figures", err, err_len) != 0) {
-        drawn = -1;
+        drawn = CCSIM_ETOOL;
     }
     plot_stage_end(&stage);
-    return drawn < 0 ? -2 : drawn;
+    return drawn < 0 ? CCSIM_ETOOL : drawn;
 }
 
 int plot_folder(const char *dir, char *err, size_t err_len)

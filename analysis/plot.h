@@ -52,11 +52,12 @@
 /* Whether gnuplot can be run; else err says so and how to install it. */
 bool plot_available(char *err, size_t err_len);
 
-/* Draws every figure the folder allows. Returns the number of figures drawn (>= 1); -1 when the
- * folder's content is missing or bad (not a folder, no file to draw from, a malformed file: err
- * is "FILE:LINE: what is wrong (what is expected)"; the command line exits 2); -2 when drawing
- * failed for another reason (gnuplot missing or failing, a file that cannot be written, another
- * ccsim drawing the same folder; the command line exits 1). err gets one line. */
+/* Draws every figure the folder allows. Returns the number of figures drawn (>= 1);
+ * CCSIM_EINPUT (sim/error.h) when the folder's content is missing or bad (not a folder, no file
+ * to draw from, a malformed file: err is "FILE:LINE: what is wrong (what is expected)"; the
+ * command line exits 2); CCSIM_ETOOL when drawing failed for another reason (gnuplot missing or
+ * failing, a file that cannot be written, another ccsim drawing the same folder; the command
+ * line exits 1). err gets one line. */
 int plot_folder(const char *dir, char *err, size_t err_len);
 /* The same with flags (PLOT_DRY_RUN). */
 int plot_folder_flags(const char *dir, unsigned flags, char *err, size_t err_len);

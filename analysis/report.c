@@ -18,6 +18,7 @@
 
 #include "analysis/plot.h"
 #include "analysis/table.h"
+#include "sim/error.h"
 #include "sim/xalloc.h"
 
 extern char **environ;
@@ -471,11 +472,11 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
 
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, err_len, "%s is not a results folder", dir);
-        return -1;
+        return CCSIM_EINPUT;
     }
     if (strlen(dir) > 4000) {
         snprintf(err, err_len, "%.100s...: the folder name is too long (at most 4000 bytes)", dir);
-        return -1;
+        return CCSIM_EINPUT;
     }
     snprintf(path, sizeof path, "%s/manifest.json", dir);
     char *manifest = NULL;
@@ -485,7 +486,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
             snprintf(err, err_len,
                      "%s/manifest.json is missing: not a complete ccsim results folder", dir);
         }
-        return -1;
+        return CCSIM_EINPUT;
     }
     struct table summary = {0}, comparison = {0}, validation = {0};
     bool is_compare = false, is_run = false, has_validation = false;
@@ -518,7 +519,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     if (is_run || is_compare || is_sweep || is_sens) {
         int prc = plot_folder_flags(dir, flags & REPORT_DRY_RUN ? PLOT_DRY_RUN : 0, plot_err,
                                     sizeof plot_err);
-        if (prc == -1) {
+        if (prc == CCSIM_EINPUT) {
             snprintf(err, err_len, "%s", plot_err);
             goto out_free;
         }
@@ -532,7 +533,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         table_free(&summary);
         table_free(&comparison);
         table_free(&validation);
-        return -2;
+        return CCSIM_ETOOL;
     }
 
     char model[64], scenario[4096], version[64], rev[64], seed[64], reps[64], threads[64],
@@ -574,7 +575,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         table_free(&summary);
         table_free(&comparison);
         table_free(&validation);
-        return -2;
+        return CCSIM_EIO;
     }
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>",
@@ -954,7 +955,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     int rc = 0;
     if (fclose(f) != 0 || bad) {
         snprintf(err, err_len, "%s/report.html: %s", dir, errno ? strerror(errno) : "write error");
-        rc = -2;
+        rc = CCSIM_EIO;
     }
     /* The PDF is printed from the page in the staging folder; then each file replaces its old
      * one in one rename. Without a PDF, the page still replaces the old one, and a PDF from
@@ -963,15 +964,15 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     bool has_pdf = rc == 0 && pdf && !(flags & REPORT_DRY_RUN) &&
                    print_pdf(stage.tmp, pdf_err, sizeof pdf_err) == 0;
     if (rc == 0 && has_pdf) {
-        rc = plot_stage_install(&stage, "report.pdf", err, err_len) == 0 ? 0 : -2;
+        rc = plot_stage_install(&stage, "report.pdf", err, err_len) == 0 ? 0 : CCSIM_ETOOL;
     }
     if (rc == 0) {
-        rc = plot_stage_install(&stage, "report.html", err, err_len) == 0 ? 0 : -2;
+        rc = plot_stage_install(&stage, "report.html", err, err_len) == 0 ? 0 : CCSIM_ETOOL;
     }
     plot_stage_end(&stage);
     if (rc == 0 && pdf && !has_pdf && !(flags & REPORT_DRY_RUN)) {
         snprintf(err, err_len, "%s; report.html is written, report.pdf is not", pdf_err);
-        rc = -2;
+        rc = CCSIM_ETOOL;
     }
     return rc;
 
@@ -980,5 +981,5 @@ out_free:
     table_free(&summary);
     table_free(&comparison);
     table_free(&validation);
-    return -1;
+    return CCSIM_EINPUT;
 }

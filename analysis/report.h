@@ -31,13 +31,15 @@
     2u /* no gnuplot, no Chromium: figures prepared only (plot.h's                                 \
         * PLOT_DRY_RUN), for the fuzzing harness and tests */
 
-/* Writes DIR/report.html (and report.pdf with pdf). Returns 0 on success; -1 when the folder's
- * content is missing or bad (not a folder, no manifest.json or not ccsim's, no results, a
- * malformed CSV file: the command line exits 2); -2 when writing or printing failed for
- * another reason (a full disk, no Chromium for --pdf or Chromium failing: the command line
- * exits 1; when only the PDF failed, report.html is written and err says so). A missing or
- * failing gnuplot only leaves the figures out, and the page says so. err gets one line,
- * "FILE:LINE: what is wrong (what is expected)" for bad content. */
+/* Writes DIR/report.html (and report.pdf with pdf). Returns 0 on success; CCSIM_EINPUT
+ * (sim/error.h) when the folder's content is missing or bad (not a folder, no manifest.json or
+ * not ccsim's, no results, a malformed CSV file: the command line exits 2); CCSIM_EIO when
+ * report.html cannot be written (a full disk); CCSIM_ETOOL when the page cannot be put in place
+ * (another ccsim writing the same report, a failed rename) or printing failed (no Chromium for
+ * --pdf, or Chromium failing; report.html is then written and err says so). CCSIM_EIO and
+ * CCSIM_ETOOL make the command line exit 1. A missing or failing gnuplot only leaves the
+ * figures out, and the page says so. err gets one line, "FILE:LINE: what is wrong (what is
+ * expected)" for bad content. */
 int report_write(const char *dir, bool pdf, char *err, size_t err_len);
 /* The same with flags (REPORT_PDF, REPORT_DRY_RUN). */
 int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_len);

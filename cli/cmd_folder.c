@@ -1,12 +1,6 @@
 /* plot, report and keys: the commands that read a results folder or the key reference. */
 #include "cli/cli.h"
 
-/* plot_folder's codes (-1 the folder's content is unusable, -2 drawing failed) as error codes. */
-static int plot_error(int n)
-{
-    return n == -2 ? CCSIM_ETOOL : CCSIM_EINPUT;
-}
-
 int cmd_plot(int argc, char **argv)
 {
     char err[1024];
@@ -21,18 +15,11 @@ int cmd_plot(int argc, char **argv)
     int n = plot_folder(argv[2], err, sizeof err);
     if (n < 0) {
         fprintf(stderr, "ccsim: plot: %s\n", err);
-        return plot_error(n);
+        return n;
     }
     printf("%d figure%s in %s/figures (PNG, SVG, PDF, with their gnuplot scripts)\n", n,
            n == 1 ? "" : "s", argv[2]);
     return 0;
-}
-
-/* report_write's codes (-1 the folder's content is unusable, otherwise writing or printing the
- * report failed) as error codes. */
-static int report_error(int rc)
-{
-    return rc == -1 ? CCSIM_EINPUT : CCSIM_ETOOL;
 }
 
 int cmd_report(int argc, char **argv)
@@ -49,7 +36,7 @@ int cmd_report(int argc, char **argv)
     int rc = report_write(dir, pdf, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "ccsim: report: %s\n", err);
-        return report_error(rc);
+        return rc;
     }
     printf("%s/report.html%s\n", dir, pdf ? " and report.pdf" : "");
     return 0;
@@ -63,8 +50,9 @@ int cmd_keys(int argc, char **argv)
     if (parsed != 0) {
         return parsed == OPTIONS_HELP ? 0 : parsed;
     }
-    if (reference_write_markdown(stdout) != 0) {
-        fprintf(stderr, "ccsim: keys: cannot write: %s\n", strerror(errno));
+    int rc = reference_write_markdown(stdout);
+    if (rc != 0) {
+        fprintf(stderr, "ccsim: keys: cannot write: %s\n", ccsim_strerror(rc));
         return CCSIM_EIO;
     }
     return 0;

@@ -4,10 +4,15 @@
  *
  * A function that can fail returns 0 (CCSIM_OK) or one of the negative codes below; new code
  * returns these codes, never an ad-hoc -1/-2, and puts the detail for the user (a path, a key,
- * a tool's message) in its own error text. Code written before this vocabulary may still return
- * a negative errno (the csv writers, manifest_write, cfg_write: analysis/folder turns it into
- * CCSIM_EIO with the path) or its own small values (plot_folder and report_write: -1 bad
- * content, -2 drawing or printing failed, which cli/ maps to CCSIM_EINPUT and CCSIM_ETOOL).
+ * a tool's message) in its own error text.
+ *
+ * One kind of function returns a negative errno instead: a writer given only a path or a stream
+ * and no error text, for which the errno is the whole reason and the path is the caller's: the CSV
+ * writers of analysis/csv, compare_write_csv, sweep_write_csv, sens_write_csv, manifest_write,
+ * cfg_write, reference_write_markdown and diag_print_warnings (cfg_print_warnings). Their callers
+ * add the path and return a code: folder_wrote() (analysis/folder) turns the errno into CCSIM_EIO
+ * with "path: reason" in the folder's error text, `ccsim keys` into CCSIM_EIO after printing
+ * ccsim_strerror() of it; diag_print_warnings is only given a memory stream (analysis/warnings).
  * The codes lie below -4000, outside the range of any -errno, so a raw -errno is never mistaken
  * for one: ccsim_strerror() gives strerror(errno) for it and ccsim_exit_status() treats it as
  * CCSIM_EIO.

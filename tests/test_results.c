@@ -2,16 +2,16 @@
  * The readers of a results folder (analysis/table.c, and plot.c and report.c, which read
  * through it) and the CSV writers' quoting (analysis/csv.c).
  *
- * Each bad content gives -1 from plot_folder_flags() and report_write_flags() (dry runs: no
- * gnuplot, no Chromium) and a message naming the file and line; files saved by a spreadsheet
- * (UTF-8 byte order mark, CRLF line ends) read the same as ccsim's own; names with commas,
- * quotes and line ends go through csv_field() and table_read() unchanged; a FIFO or a folder in
- * place of a file is refused without blocking (an alarm guards it). Finally the results fuzzer's
- * regression inputs and seeds (tests/fuzz/results_regressions/, results_seeds/) are replayed
- * through the harness's own one-input function. The writers' descriptive columns (unit, label,
- * headline) round-trip through table_read(), and a report uses them (labels and units in words,
- * headline rows only) while a folder without them still reports every metric by its name. Run
- * from the project root, as `make test` does.
+ * Each bad content gives CCSIM_EINPUT from plot_folder_flags() and report_write_flags() (dry runs:
+ * no gnuplot, no Chromium) and a message naming the file and line; files saved by a spreadsheet
+ * (UTF-8 byte order mark, CRLF line ends) read the same as ccsim's own; names with commas, quotes
+ * and line ends go through csv_field() and table_read() unchanged; a FIFO or a folder in place of a
+ * file is refused without blocking (an alarm guards it). Finally the results fuzzer's regression
+ * inputs and seeds (tests/fuzz/results_regressions/, results_seeds/) are replayed through the
+ * harness's own one-input function. The writers' descriptive columns (unit, label, headline)
+ * round-trip through table_read(), and a report uses them (labels and units in words, headline rows
+ * only) while a folder without them still reports every metric by its name. Run from the project
+ * root, as `make test` does.
  */
 #include <setjmp.h>
 #include <signal.h>
@@ -32,6 +32,7 @@
 #include "analysis/plot.h"
 #include "analysis/report.h"
 #include "analysis/table.h"
+#include "sim/error.h"
 #include "support.h"
 
 #define FUZZ_RESULTS_NO_ENTRY
@@ -462,7 +463,7 @@ static void test_csv_field_round_trip(void **state)
     assert_string_equal(buf, "wait_coordination_days|\"a,b\"");
 }
 
-/* ---- bad content: -1 and FILE:LINE from every reader ---------------------------------------- */
+/* ---- bad content: CCSIM_EINPUT and FILE:LINE from every reader ---------------------------- */
 
 struct bad_case {
     const char *file;    /* written with text */
@@ -500,17 +501,17 @@ static void run_bad_case(const struct fixture *fx, const struct bad_case *c)
     if (!c->is_report_only) {
         err[0] = '\0';
         int rc = plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err);
-        if (rc != -1 || !strstr(err, want)) {
-            fail_msg("plot, %s: returned %d with '%s', expected -1 with '%s'", c->file, rc, err,
-                     want);
+        if (rc != CCSIM_EINPUT || !strstr(err, want)) {
+            fail_msg("plot, %s: returned %d with '%s', expected CCSIM_EINPUT with '%s'", c->file,
+                     rc, err, want);
         }
     }
     err[0] = '\0';
     int rc = report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err);
     alarm(0);
-    if (rc != -1 || !strstr(err, want)) {
-        fail_msg("report, %s: returned %d with '%s', expected -1 with '%s'", c->file, rc, err,
-                 want);
+    if (rc != CCSIM_EINPUT || !strstr(err, want)) {
+        fail_msg("report, %s: returned %d with '%s', expected CCSIM_EINPUT with '%s'", c->file, rc,
+                 err, want);
     }
     path_of(fx, "report.html", path, sizeof path);
     assert_int_equal(access(path, F_OK), -1);
@@ -617,12 +618,12 @@ static void test_report_without_manifest_or_results(void **state)
 {
     struct fixture *fx = *state;
     char err[1024];
-    assert_int_equal(report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err), -1);
+    assert_int_equal(report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err), CCSIM_EINPUT);
     assert_non_null(strstr(err, "manifest.json is missing"));
     put_text(fx, "manifest.json", manifest_ok);
-    assert_int_equal(report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err), -1);
+    assert_int_equal(report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err), CCSIM_EINPUT);
     assert_non_null(strstr(err, "holds no results to report"));
-    assert_int_equal(plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err), -1);
+    assert_int_equal(plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err), CCSIM_EINPUT);
     assert_non_null(strstr(err, "holds no file to draw from"));
 }
 
@@ -678,7 +679,7 @@ static void test_a_second_drawing_of_the_folder_is_refused(void **state)
 
     put_text(fx, "summary.csv", summary_clean);
     assert_int_equal(plot_stage_begin(&held, fx->dir, "figures", err, sizeof err), 0);
-    assert_int_equal(plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err), -2);
+    assert_int_equal(plot_folder_flags(fx->dir, PLOT_DRY_RUN, err, sizeof err), CCSIM_ETOOL);
     assert_non_null(strstr(err, "another ccsim is writing there now"));
     assert_int_equal(count_entries(fx->dir, ".figures.ccsim-partial-"), 1); /* the live one */
     plot_stage_end(&held);

@@ -18,10 +18,10 @@
  * PLOT_DRY_RUN (every file read and checked, every figure's script and data written, no
  * gnuplot) and report_write_flags() with REPORT_DRY_RUN (report.html written, no gnuplot, no
  * Chromium) run on the folder, which is removed afterwards. Each must return what its header
- * says (0 or more for plot, 0 for report; -1 or -2 with a message); anything else aborts (-2
- * remains possible here: a folder named report.html cannot be replaced by a file). ASan, UBSan and
- * LeakSanitizer check the rest; a FIFO that were opened blocking would hang, which libFuzzer's
- * -timeout reports.
+ * says (0 or more for plot, 0 for report; or CCSIM_EINPUT or CCSIM_ETOOL, and for report also
+ * CCSIM_EIO, with a message); anything else aborts (CCSIM_ETOOL remains possible here: a folder
+ * named report.html cannot be replaced by a file). ASan, UBSan and LeakSanitizer check the
+ * rest; a FIFO that were opened blocking would hang, which libFuzzer's -timeout reports.
  *
  * tests/test_results.c includes this file with FUZZ_RESULTS_NO_ENTRY defined, to replay the
  * regression inputs and seeds in `make test` without libFuzzer.
@@ -38,6 +38,7 @@
 
 #include "analysis/plot.h"
 #include "analysis/report.h"
+#include "sim/error.h"
 
 #define FUZZ_RESULTS_MAX_INPUT (1 << 20)
 #define FUZZ_RESULTS_MAX_FILES 16
@@ -151,13 +152,14 @@ static int fuzz_results_one(const uint8_t *data, size_t size, const char *base)
 
     err[0] = '\0';
     int rc = plot_folder_flags(dir, PLOT_DRY_RUN, err, sizeof err);
-    if (rc < -2 || (rc < 0 && !err[0])) {
+    if (rc < 0 && ((rc != CCSIM_EINPUT && rc != CCSIM_ETOOL) || !err[0])) {
         fprintf(stderr, "plot_folder_flags returned %d (%s)\n", rc, err);
         abort();
     }
     err[0] = '\0';
     rc = report_write_flags(dir, REPORT_DRY_RUN, err, sizeof err);
-    if (rc < -2 || rc > 0 || (rc < 0 && !err[0])) {
+    if (rc > 0 ||
+        (rc < 0 && ((rc != CCSIM_EINPUT && rc != CCSIM_ETOOL && rc != CCSIM_EIO) || !err[0]))) {
         fprintf(stderr, "report_write_flags returned %d (%s)\n", rc, err);
         abort();
     }
