@@ -44,10 +44,11 @@ run() { # run NAME COMMAND...
         done
     fi
 }
-# The cmocka suite that runs experiments on two threads. (test_care runs its many short
+# The cmocka suites that run experiments on two threads: test_netq, and test_runner (variants
+# loaded and run as a whole, with the first one's seed). (test_care runs its many short
 # experiments on two threads too, but takes ten minutes under ThreadSanitizer; the care model's
 # threaded runs are covered by the command-line tests below, -j 2 and -j 5.)
-for t in test_netq; do
+for t in test_netq test_runner; do
     run "$t" "$B/tests/$t"
 done
 # The command-line tests with -j cases.
