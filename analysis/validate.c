@@ -1,29 +1,137 @@
 #include "analysis/validate.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "analysis/ci.h"
+#include "sim/error.h"
 #include "sim/xalloc.h"
 
-const struct validate_row validate_rows[] = {
-    {"ICM vs standard care: hospital days per client-month", "cohort.cfg", "cohort_icm.cfg",
-     "cohort.bed_days", VALIDATE_MD_MONTH, VALIDATE_INSIDE, -0.86, -1.37, -0.34,
-     "Dieterich et al. 2017, Cochrane CD007906 (24 RCTs)"},
-    {"ACT vs standard care: admitted to hospital", "cohort.cfg", "cohort_act.cfg",
-     "cohort.admissions", VALIDATE_RR, VALIDATE_INSIDE, 0.71, 0.5, 0.97,
-     "Marshall & Lockwood, Cochrane CD001089"},
-    {"ACT vs standard care: lost to follow-up", "cohort.cfg", "cohort_act.cfg", "cohort.disengaged",
-     VALIDATE_RR, VALIDATE_INSIDE, 0.6, 0.5, 0.7, "Marshall & Lockwood, Cochrane CD001089"},
-    {"Caseload 12 vs 30 alone: hospital days per client-month", "cohort.cfg",
-     "cohort_caseload12.cfg", "cohort.bed_days", VALIDATE_MD_MONTH, VALIDATE_INSIDE, -0.08, -0.37,
-     0.21, "UK700 (Burns et al. 1999); Cochrane ICM vs non-ICM, 21 RCTs"},
-    {"Broker case management vs standard care: admissions not fewer", "cohort.cfg",
-     "cohort_broker.cfg", "cohort.admissions", VALIDATE_RR, VALIDATE_NOT_BELOW, 1.6, 1.0, 2.1,
-     "Marshall et al., Cochrane CD000050 (RR 1.6, 1.2-2.1)"},
-};
+/* The table's columns, in the order docs/validation.md gives them. */
+static const struct table_column columns[] = {
+    {"label", TABLE_TEXT},   {"reference", TABLE_TEXT}, {"treatment", TABLE_TEXT},
+    {"metric", TABLE_TEXT},  {"kind", TABLE_TEXT},      {"rule", TABLE_TEXT},
+    {"point", TABLE_FINITE}, {"low", TABLE_FINITE},     {"high", TABLE_FINITE},
+    {"source", TABLE_TEXT},  {NULL, TABLE_TEXT}};
 
-const int validate_n_rows = sizeof validate_rows / sizeof validate_rows[0];
+#define COLUMN_LIST "label, reference, treatment, metric, kind, rule, point, low, high, source"
+
+/* A column of t that the table does not have, refused so that a misspelt name is not silently
+ * ignored. Returns 0, or -1 with err set. */
+static int check_unknown_columns(const struct table *t, char *err, size_t err_len)
+{
+    for (int c = 0; c < t->n_cols; c++) {
+        bool known = false;
+        for (int k = 0; columns[k].name && !known; k++) {
+            known = strcmp(t->header[c], columns[k].name) == 0;
+        }
+        if (!known) {
+            snprintf(err, err_len,
+                     "%s:%d: column '%.60s' is not a column of the table (the columns " COLUMN_LIST
+                     " are expected)",
+                     t->path, t->header_line, t->header[c]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Row i of t into *row. Returns 0, or -1 with err set. */
+static int parse_row(const struct table *t, int i, struct validate_row *row, char *err,
+                     size_t err_len)
+{
+    const char *kind = table_at(t, i, table_col(t, "kind"));
+    const char *rule = table_at(t, i, table_col(t, "rule"));
+    int line = t->line[i];
+
+    *row = (struct validate_row){
+        .label = table_at(t, i, table_col(t, "label")),
+        .reference = table_at(t, i, table_col(t, "reference")),
+        .treatment = table_at(t, i, table_col(t, "treatment")),
+        .metric = table_at(t, i, table_col(t, "metric")),
+        .point = table_num(t, i, table_col(t, "point")),
+        .lo = table_num(t, i, table_col(t, "low")),
+        .hi = table_num(t, i, table_col(t, "high")),
+        .source = table_at(t, i, table_col(t, "source")),
+        .line = line,
+    };
+    if (strcmp(kind, "MD-per-month") == 0) {
+        row->kind = VALIDATE_MD_MONTH;
+    } else if (strcmp(kind, "RR") == 0) {
+        row->kind = VALIDATE_RR;
+    } else {
+        snprintf(err, err_len,
+                 "%s:%d: column 'kind': '%.40s' is not a kind of effect (MD-per-month or RR is "
+                 "expected)",
+                 t->path, line, kind);
+        return -1;
+    }
+    if (strcmp(rule, "inside") == 0) {
+        row->rule = VALIDATE_INSIDE;
+    } else if (strcmp(rule, "not-below") == 0) {
+        row->rule = VALIDATE_NOT_BELOW;
+    } else {
+        snprintf(err, err_len,
+                 "%s:%d: column 'rule': '%.40s' is not a rule (inside or not-below is expected)",
+                 t->path, line, rule);
+        return -1;
+    }
+    if (!(row->lo <= row->point && row->point <= row->hi)) {
+        snprintf(err, err_len,
+                 "%s:%d: columns 'low', 'point', 'high': %g, %g, %g are out of order "
+                 "(low <= point <= high is expected)",
+                 t->path, line, row->lo, row->point, row->hi);
+        return -1;
+    }
+    if (row->kind == VALIDATE_RR && !(row->lo > 0)) {
+        snprintf(err, err_len,
+                 "%s:%d: column 'low': %g is not above 0 (a rate ratio and its interval above 0 "
+                 "are expected)",
+                 t->path, line, row->lo);
+        return -1;
+    }
+    return 0;
+}
+
+int validate_table_read(const char *path, struct validate_table *vt, char *err, size_t err_len)
+{
+    memset(vt, 0, sizeof *vt);
+    int rc = table_read(path, &vt->t, err, err_len);
+    if (rc == 1) {
+        snprintf(err, err_len,
+                 "%s: no such file (the table of published effects is expected there, beside "
+                 "the scenarios it compares)",
+                 path);
+    }
+    if (rc != 0) {
+        return CCSIM_EINPUT;
+    }
+    if (check_unknown_columns(&vt->t, err, err_len) != 0 ||
+        table_check(&vt->t, columns, err, err_len) != 0) {
+        goto out_free;
+    }
+    vt->n_rows = vt->t.n_rows;
+    vt->rows = xcalloc((size_t)vt->n_rows, sizeof *vt->rows);
+    for (int i = 0; i < vt->n_rows; i++) {
+        if (parse_row(&vt->t, i, &vt->rows[i], err, err_len) != 0) {
+            goto out_free;
+        }
+    }
+    return 0;
+
+out_free:
+    validate_table_free(vt);
+    return CCSIM_EINPUT;
+}
+
+void validate_table_free(struct validate_table *vt)
+{
+    free(vt->rows);
+    table_free(&vt->t);
+    memset(vt, 0, sizeof *vt);
+}
 
 void validate_effect(const struct validate_row *r, const double *ref, const double *treat, long n,
                      struct validate_outcome *out)
@@ -31,6 +139,7 @@ void validate_effect(const struct validate_row *r, const double *ref, const doub
     struct ci c;
 
     if (r->kind == VALIDATE_MD_MONTH) {
+        /* The metric is per 100 client-years; 1200 client-months. */
         ci_paired(ref, 1, treat, 1, (size_t)n, 0.95, &c);
         out->point = c.mean / 1200.0;
         out->lo = c.lo / 1200.0;

@@ -1,8 +1,6 @@
 /* validate: published effects against simulated ones. */
 #include "cli/cli.h"
 
-enum { MAX_FILES = 16 };
-
 /* The index of file among the n files, or -1. */
 static int file_index(const char *const *files, int n, const char *file)
 {
@@ -56,9 +54,50 @@ static int validate_one(const struct validate_row *row, const struct runner *r, 
     return out.pass ? 1 : 0;
 }
 
+/* Every row's metric in both its scenarios, checked once they are loaded and before anything
+ * runs; each problem printed. Returns 0 or CCSIM_EINPUT. */
+static int check_metrics(const struct runner *r, const struct validate_table *vt,
+                         const char *const *files, int n)
+{
+    int rc = 0;
+
+    for (int i = 0; i < vt->n_rows; i++) {
+        const struct validate_row *row = &vt->rows[i];
+        const char *pair[2] = {row->reference, row->treatment};
+        for (int k = 0; k < 2; k++) {
+            int a = file_index(files, n, pair[k]);
+            if (runner_metric(r, a, row->metric) >= 0) {
+                continue;
+            }
+            /* The metrics it does report, the first of them when there are many. */
+            char list[320];
+            size_t len = 0;
+            list[0] = '\0';
+            for (int m = 0; m < r->sc[a]->n_metrics; m++) {
+                const char *name = scenario_metric_name(r->sc[a], m);
+                if (len + strlen(name) + 8 > sizeof list) {
+                    snprintf(list + len, sizeof list - len, ", ...");
+                    break;
+                }
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", m ? ", " : "", name);
+            }
+            fprintf(stderr, "%s:%d: column 'metric': %s reports no metric '%s' (it reports %s)\n",
+                    vt->t.path, row->line, pair[k], row->metric, list);
+            rc = CCSIM_EINPUT;
+        }
+    }
+    if (rc != 0) {
+        fprintf(stderr,
+                "ccsim: validate: the table %s names metrics its scenarios do not "
+                "report; nothing was run\n",
+                vt->t.path);
+    }
+    return rc;
+}
+
 /* Every row of the table: printed, and into validation.csv with -o. */
 static int validate_all(struct folder *f, const struct run_opts *o, const struct runner *r,
-                        const char *const *files, int n)
+                        const struct validate_table *vt, const char *const *files, int n)
 {
     char path[4096];
     FILE *csv = NULL;
@@ -76,8 +115,8 @@ static int validate_all(struct folder *f, const struct run_opts *o, const struct
     printf("%-62s %-24s %-26s %s\n", "published effect", "published (95% CI)", "simulated (95% CI)",
            "result");
     int passed = 0, rc = 0;
-    for (int i = 0; rc == 0 && i < validate_n_rows; i++) {
-        const struct validate_row *row = &validate_rows[i];
+    for (int i = 0; rc == 0 && i < vt->n_rows; i++) {
+        const struct validate_row *row = &vt->rows[i];
         int a = file_index(files, n, row->reference), b = file_index(files, n, row->treatment);
         int pass = validate_one(row, r, a, b, csv);
         rc = pass < 0 ? pass : 0;
@@ -86,7 +125,7 @@ static int validate_all(struct folder *f, const struct run_opts *o, const struct
     if (rc == 0) {
         printf("\n%d of %d rows pass (see docs/validation.md for the reasons behind any "
                "failure)\n",
-               passed, validate_n_rows);
+               passed, vt->n_rows);
     }
     if (csv) {
         int wrc = results_wrote(f, fclose(csv) != 0 ? -errno : 0, path);
@@ -98,9 +137,8 @@ static int validate_all(struct folder *f, const struct run_opts *o, const struct
 int cmd_validate(int argc, char **argv)
 {
     struct run_opts o = {.cmd = "validate", .reps = -1, .seed = -1};
-    const char *files[MAX_FILES];
-    char paths[MAX_FILES][4096];
-    struct variant v[MAX_FILES];
+    struct validate_table vt;
+    char table_path[4096], err[1024];
     int n_operands = 0, n = 0;
 
     int rc = options_parse(&cmd_spec_validate, argc, argv, &o, NULL, &n_operands);
@@ -111,11 +149,21 @@ int cmd_validate(int argc, char **argv)
     if (rc != 0) {
         return rc;
     }
-    /* The distinct scenarios of the table, each loaded once. */
-    for (int i = 0; i < validate_n_rows; i++) {
-        const char *pair[2] = {validate_rows[i].reference, validate_rows[i].treatment};
+    snprintf(table_path, sizeof table_path, "%s/%s", o.dir, VALIDATE_TABLE);
+    rc = validate_table_read(table_path, &vt, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "ccsim: validate: %s\n", err);
+        return rc;
+    }
+    /* The distinct scenarios of the table, each loaded once, in the order the rows name them. */
+    int max_files = 2 * vt.n_rows;
+    const char **files = xcalloc((size_t)max_files, sizeof *files);
+    char(*paths)[4096] = xcalloc((size_t)max_files, sizeof *paths);
+    struct variant *v = xcalloc((size_t)max_files, sizeof *v);
+    for (int i = 0; i < vt.n_rows; i++) {
+        const char *pair[2] = {vt.rows[i].reference, vt.rows[i].treatment};
         for (int k = 0; k < 2; k++) {
-            if (file_index(files, n, pair[k]) < 0 && n < MAX_FILES) {
+            if (file_index(files, n, pair[k]) < 0) {
                 snprintf(paths[n], sizeof paths[n], "%s/%s", o.dir, pair[k]);
                 v[n] = (struct variant){.label = pair[k], .path = paths[n]};
                 files[n++] = pair[k];
@@ -129,16 +177,23 @@ int cmd_validate(int argc, char **argv)
     s.spec.progress = RUNNER_PROGRESS_OVERALL;
     rc = runner_load(&r, &s.spec, v, n);
     if (rc == 0) {
+        rc = check_metrics(&r, &vt, files, n);
+    }
+    if (rc == 0) {
         rc = results_begin(&f, &o, &r, argc, argv, o.dir);
     }
     if (rc == 0) {
         rc = runner_run(&r);
     }
     if (rc == 0) {
-        rc = validate_all(&f, &o, &r, files, n);
+        rc = validate_all(&f, &o, &r, &vt, files, n);
     }
     rc = results_end(&f, &o, &s, &r, rc);
     runner_fini(&r);
     setup_fini(&s);
+    free(v);
+    free(paths);
+    free(files);
+    validate_table_free(&vt);
     return rc;
 }
