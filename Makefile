@@ -155,6 +155,7 @@ install: $(BUILD)/ccsim
 	    install -d $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/$$d && \
 	    install -m 644 scenarios/$$d/*.cfg $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/$$d/ || exit 1; \
 	done
+	install -m 644 scenarios/validation/trials.csv $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/validation/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/ccsim $(DESTDIR)$(PREFIX)/share/man/man1/ccsim.1

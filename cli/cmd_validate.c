@@ -136,7 +136,8 @@ static int validate_all(struct folder *f, const struct run_opts *o, const struct
 
 int cmd_validate(int argc, char **argv)
 {
-    struct run_opts o = {.cmd = "validate", .reps = -1, .seed = -1};
+    /* A validation folder holds no file to draw from: no figures are attempted. */
+    struct run_opts o = {.cmd = "validate", .reps = -1, .seed = -1, .no_plots = true};
     struct validate_table vt;
     char table_path[4096], err[1024];
     int n_operands = 0, n = 0;

@@ -296,7 +296,8 @@ static const struct opt validate_opts_table[] = {
      .off = F(dir),
      .missing = "a folder",
      .dflt_text = "scenarios/validation",
-     .help = "the folder of the validation scenarios"},
+     .help = "the folder of the validation scenarios and their table of published effects "
+             "(trials.csv)"},
     OPT_OUTPUT("write DIR/validation.csv and manifest.json"),
     OPT_REPS,
     OPT_SEED,
