@@ -265,10 +265,18 @@ void care_set_hospital(struct care_run *run, uint32_t id, bool in)
     X(contacts_per_client_week, "contacts per client-week",                                        \
       "Attended contacts per coordinated client-week", false, METRIC_HIGHER_BETTER,                \
       caseload > 0 ? (double)contacts / (caseload * span / 7.0) : NAN)                             \
+    X(hours_per_client_week, "contact hours per client-week",                                      \
+      "Coordinator contact hours available per coordinated client-week", false,                    \
+      METRIC_HIGHER_BETTER, caseload > 0 ? hours_avail / (caseload * span / 7.0) : NAN)            \
+    X(contact_effect, "share", "Mean effect of an attended contact (1 = full)", false,             \
+      METRIC_HIGHER_BETTER, n->contacts > 0 ? n->effect_sum / (double)n->contacts : NAN)           \
     X(followup_7d_pct, "percent", "Discharges followed up within 7 days (%)", false,               \
       METRIC_HIGHER_BETTER, pct(n->followups, n->discharges))                                      \
     X(disengaged, PER_100_CY, "Disengagements per 100 client-years", false, METRIC_LOWER_BETTER,   \
       RATE(n->disengaged))                                                                         \
+    X(disengaged_at_contact_pct, "percent",                                                        \
+      "Disengagements at a missed or unengaging contact (%)", false, METRIC_NEITHER,               \
+      pct(n->lost_at_contact, n->disengaged))                                                      \
     X(signposted_pct, "percent", "Referrals signposted away at triage (%)", false, METRIC_NEITHER, \
       pct(n->signposted, n->referrals))                                                            \
     X(coordinator_utilisation, "share", "Coordinator contact hours used / available", false,       \

@@ -19,8 +19,18 @@
  * 7 / contact_rate days; one takes contact_minutes of its unit's hours for the week. When the
  * week's hours are spent the contact waits for the next week; one that cannot happen within a
  * contact interval of its due time is missed. A client misses a contact that happens with
- * probability dna x engagement. An attended contact during deterioration detects it with the
- * model's probability, and links unmet needs. So the achieved contact rate is an outcome.
+ * probability dna x engagement. So the achieved contact rate is an outcome.
+ *
+ * What an attended contact achieves depends on the coordinator's time per client: the unit's
+ * weekly contact hours over the clients it holds at that moment. At or above the model's
+ * full_effect_hours the contact's effect is 1; below it the effect falls towards effect_floor,
+ * linearly or along a saturating curve (contact_effect()). An attended contact of effect e
+ * detects a deterioration with probability detect x e, resolves a detected one with
+ * probability resolve x e, and starts linking one unmet need with probability (1 in house,
+ * else linkage) x e (care_services.c). Every contact that falls due may end the engagement: a
+ * missed one (not attended, or no hours) with probability missed_disengage, an attended one
+ * with probability missed_disengage x (1 - e); the disengagement hazard covers the other losses
+ * of contact.
  */
 #include <math.h>
 #include <string.h>
@@ -573,7 +583,7 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
             sim_schedule(&run->sim, care_exponential(run, id, CARE_DRAW_DISENGAGE, 1.0 / hazard),
                          disengage, run, id);
     }
-    care_link_needs(run, id, true);
+    care_needs_start(run, id); /* needs are linked at attended contacts */
     care_risk_redraw(run, id); /* a coordinator now knows the client */
 }
 
@@ -625,6 +635,16 @@ static void episode_end(struct sim *sim, void *obj, uint64_t arg)
     care_leave_coordination(run, id, STAGE_DISCHARGED);
 }
 
+/* The coordinated client loses contact with its team. */
+static void lose_contact(struct care_run *run, uint32_t id)
+{
+    if (care_counts_after_warmup(run)) {
+        run->n.disengaged++;
+        run->model[run->cl[id].model].disengaged++;
+    }
+    care_leave_coordination(run, id, STAGE_DISENGAGED);
+}
+
 static void disengage(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
@@ -635,11 +655,23 @@ static void disengage(struct sim *sim, void *obj, uint64_t arg)
     SIM_ASSERT(run->cl[id].stage == STAGE_COORDINATED && run->cl[id].model >= 0,
                "client %u disengages in stage %d", id, run->cl[id].stage);
     run->cl[id].ev_disengage = 0;
-    if (care_counts_after_warmup(run)) {
-        run->n.disengaged++;
-        run->model[run->cl[id].model].disengaged++;
+    lose_contact(run, id);
+}
+
+/*
+ * The effect (0..1] of a contact by unit un: x = (week_hours / clients) / full_effect_hours,
+ * capped at 1, is the coordinator's time per client relative to the time for a full effect;
+ * the effect is floor + (1 - floor) x g(x) with g(x) = x (linear) or 1 - (1 - x)^2
+ * (saturating: little loss just below the full-effect time, most near none), or 1 (none).
+ */
+static double contact_effect(const struct care_model *md, const struct care_unit *un)
+{
+    if (md->effect_shape == EFFECT_NONE || md->full_effect_hours <= 0 || un->clients <= 0) {
+        return 1.0;
     }
-    care_leave_coordination(run, id, STAGE_DISENGAGED);
+    double x = fmin(1.0, un->week_hours / un->clients / md->full_effect_hours);
+    double g = md->effect_shape == EFFECT_LINEAR ? x : 1.0 - (1.0 - x) * (1.0 - x);
+    return md->effect_floor + (1.0 - md->effect_floor) * g;
 }
 
 static void contact(struct sim *sim, void *obj, uint64_t arg)
@@ -671,6 +703,7 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
         un->left = un->week_hours;
     }
     double hours = md->contact_minutes / 60.0;
+    double effect = 0.0; /* of the contact: 0 unless attended */
     if (un->left + 1e-9 < hours) {
         if (now + 7.0 - fmod(now, 7.0) < c->contact_due + interval(md)) {
             /* Delayed to the start of next week, when the hours are renewed. */
@@ -702,17 +735,29 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
                 rt->missed++;
             }
         } else {
+            effect = contact_effect(md, un);
             if (after) {
                 run->n.contacts++;
                 rt->contacts++;
+                run->n.effect_sum += effect;
             }
             /* Drawn on every attended contact, so the k-th draw is the k-th such contact. */
             double u = care_uniform(run, id, CARE_DRAW_DETECT);
-            if (c->risk == RISK_DETERIORATING && u < md->detect) {
-                care_detected(run, id);
+            if (c->risk == RISK_DETERIORATING && u < md->detect * effect) {
+                care_detected(run, id, effect);
             }
-            care_link_needs(run, id, false);
+            care_link_need(run, id, effect);
         }
+    }
+    /* Drawn on every contact due. A missed contact ends the engagement with probability
+     * missed_disengage (Mitchell & Selmes 2007: up to half of those who miss appointments drop
+     * out); an attended one with that probability times the effect it lacked. */
+    if (care_uniform(run, id, CARE_DRAW_LOSE_CONTACT) < md->missed_disengage * (1.0 - effect)) {
+        if (after) {
+            run->n.lost_at_contact++;
+        }
+        lose_contact(run, id);
+        return;
     }
     c->contact_due = now + interval(md);
     c->ev_contact = sim_schedule_at(sim, c->contact_due, contact, run, id);

@@ -630,12 +630,12 @@ static void risk_event(struct sim *sim, void *obj, uint64_t arg)
     }
 }
 
-void care_detected(struct care_run *run, uint32_t id)
+void care_detected(struct care_run *run, uint32_t id, double effect)
 {
     struct care_client *c = &run->cl[id];
     const struct care_model *md = &run->p->model[c->model];
 
-    if (care_uniform(run, id, CARE_DRAW_RESOLVE) < md->resolve) {
+    if (care_uniform(run, id, CARE_DRAW_RESOLVE) < md->resolve * effect) {
         c->risk = RISK_STABLE;
         care_risk_redraw(run, id);
     }

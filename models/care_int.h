@@ -70,6 +70,8 @@ struct care_service {
 };
 
 enum care_caseload { CASELOAD_INDIVIDUAL, CASELOAD_TEAM };
+/* How a contact's effect falls below the full-effect time per client (care_coord.c). */
+enum care_effect_shape { EFFECT_NONE, EFFECT_LINEAR, EFFECT_SATURATING };
 enum care_cover { COVER_NONE, COVER_OFFICE, COVER_24H };
 
 /* A coordination model: every mechanism input, from a preset and the scenario. */
@@ -89,9 +91,13 @@ struct care_model {
     double detect;          /* probability a contact during deterioration detects it */
     double resolve;         /* probability a detected deterioration is resolved */
     bool in_house[CARE_MAX_SERVICES];
-    double linkage;       /* probability a contact links an unmet need by referral */
-    double linkage_days;  /* mean delay from the decision to the referral arriving */
-    double disengagement; /* hazard per client-year */
+    double linkage;          /* probability a contact links an unmet need by referral */
+    double linkage_days;     /* mean delay from the decision to the referral arriving */
+    double disengagement;    /* hazard per client-year, other than after a contact */
+    double missed_disengage; /* probability that a missed contact ends the engagement */
+    enum care_effect_shape effect_shape;
+    double full_effect_hours; /* contact hours per client-week for a contact's full effect */
+    double effect_floor;      /* a contact's effect as the time per client tends to 0 */
     enum care_cover crisis_cover;
     double followup_7d;  /* probability of follow-up within 7 days of discharge */
     struct dist episode; /* days of coordination until step-down */
@@ -205,10 +211,11 @@ enum care_risk { RISK_STABLE, RISK_DETERIORATING };
  * so it is the same number in every scenario of a comparison, whatever else the client or any
  * other client did: a rejection sampler (gamma lengths) consumes only its own generator, and a
  * decision skipped in one scenario shifts no other. Decisions taken "per occasion" draw whether
- * or not their branch matters (detection on every attended contact, linkage for in-house
- * services too, one admission uniform per crisis), so draw k is the k-th occasion in both
- * scenarios. The values are append-only: renumbering changes every result. Attributes at
- * referral come from the client's STREAM_CLIENT substream in a fixed order (c->attr).
+ * or not their branch matters (detection on every attended contact, loss of contact on every
+ * contact due, linkage for in-house services too, one admission uniform per crisis), so draw k is
+ * the k-th occasion in both scenarios. The values are append-only: renumbering changes every
+ * result. Attributes at referral come from the client's STREAM_CLIENT substream in a fixed order
+ * (c->attr).
  */
 enum care_draw {
     CARE_DRAW_ASSESS_PATIENCE = 1, /* care: patience on the assessment waiting list */
@@ -227,6 +234,7 @@ enum care_draw {
     CARE_DRAW_RISK_CRISIS = 14,    /* risk: crisis or recovery */
     CARE_DRAW_CRISIS_ADMIT = 15,   /* risk: admitted, per crisis (team, crisis team or ED) */
     CARE_DRAW_CRT_EPISODE = 16,    /* risk: length of a crisis-team episode */
+    CARE_DRAW_LOSE_CONTACT = 17,   /* care: engagement ends, per contact due */
     CARE_DRAW_LINKAGE = 32,        /* care: + need: linked to its service */
     CARE_DRAW_LINKAGE_DAYS = 48,   /* care: + need: linkage delay */
     CARE_DRAW_SERVICE_LENGTH = 64, /* care: + service: length of a place */
@@ -313,6 +321,8 @@ struct care_counts {
     uint64_t discharges, followups;
     uint64_t abandoned_assess, abandoned_coord, disengaged, stepped_down;
     uint64_t contacts, missed, due;
+    uint64_t lost_at_contact; /* disengagements at a missed or unengaging contact */
+    double effect_sum;        /* sum of the effects of attended contacts */
     uint64_t needs_30d_den, needs_30d_num;
     double bed_days, oap_days, boarding_hours;
     double contact_hours_used;
@@ -440,7 +450,11 @@ bool care_team_covers(const struct care_run *run, int model, double t);
 bool care_services_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
 void care_services_init(struct care_run *run);
 void care_services_fini(struct care_run *run);
-void care_link_needs(struct care_run *run, uint32_t id, bool at_start);
+/* At the start of coordination: counts the needs then unmet (needs_linked_30d_pct). */
+void care_needs_start(struct care_run *run, uint32_t id);
+/* At an attended contact of the given effect (0..1]: starts linking the client's first unmet
+ * need not already on its way, with probability (1 in house, else linkage) x effect. */
+void care_link_need(struct care_run *run, uint32_t id, double effect);
 void care_services_drop(struct care_run *run, uint32_t id);
 
 /* care_crisis.c */
@@ -449,7 +463,9 @@ void care_crisis_init(struct care_run *run);
 void care_crisis_fini(struct care_run *run);
 void care_risk_redraw(struct care_run *run, uint32_t id);
 void care_risk_stop(struct care_run *run, uint32_t id);
-void care_detected(struct care_run *run, uint32_t id);
+/* A contact of the given effect (0..1] detected the client's deterioration: resolved with
+ * probability resolve x effect. */
+void care_detected(struct care_run *run, uint32_t id, double effect);
 
 /* care_presets.c */
 extern const struct cfg_table care_models_table;

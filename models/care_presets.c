@@ -17,9 +17,12 @@
 const char *const care_severity_names[] = {"low", "moderate", "high", "complex", NULL};
 static const char *const caseload_names[] = {"individual", "team", NULL};
 static const char *const cover_names[] = {"none", "office", "24h", NULL};
+static const char *const shape_names[] = {"none", "linear", "saturating", NULL};
 /* caseload and crisis_cover are read as choice indices straight into their enums. */
 _Static_assert(CASELOAD_INDIVIDUAL == 0 && CASELOAD_TEAM == 1, "caseload_names order");
 _Static_assert(COVER_NONE == 0 && COVER_OFFICE == 1 && COVER_24H == 2, "cover_names order");
+_Static_assert(EFFECT_NONE == 0 && EFFECT_LINEAR == 1 && EFFECT_SATURATING == 2,
+               "shape_names order");
 static const char *const preset_names[] = {
     "standard_care", "broker", "clinical_cm",        "strengths",
     "icm",           "act",    "collaborative_care", "crisis_home_treatment",
@@ -54,6 +57,10 @@ enum {
     K_MIN_PRIOR,
     K_FALLBACK,
     K_PATIENCE,
+    K_MISSED_DISENGAGE,
+    K_EFFECT_SHAPE,
+    K_FULL_EFFECT_HOURS,
+    K_EFFECT_FLOOR,
     N_KEYS,
 };
 
@@ -172,9 +179,10 @@ static const struct cfg_key model_keys[N_KEYS] = {
                      .lo = 0.0,
                      .hi = 12.0,
                      .unit = "per client-year",
-                     .help = "hazard of losing contact while coordinated",
-                     .plausible_lo = 0.1,
-                     .plausible_hi = 0.25,
+                     .help = "hazard of losing contact while coordinated, other than at a contact "
+                             "(missed_disengage covers those)",
+                     .plausible_lo = 0.05,
+                     .plausible_hi = 0.125,
                      CFG_TARGET_REAL(struct care_model, disengagement)},
     [K_COVER] = {.name = "crisis_cover",
                  .type = CFG_CHOICE,
@@ -236,6 +244,49 @@ static const struct cfg_key model_keys[N_KEYS] = {
                     .unit = "days",
                     .help = "how long a client waits for a coordinator before giving up "
                             "(distribution); none: waits indefinitely"},
+    /* Plausible range derived: at 0.05 a standard-care client's five or so missed contacts in 18
+     * months would explain all of the 24% who lose contact in that time. */
+    [K_MISSED_DISENGAGE] =
+        REAL01P("missed_disengage", missed_disengage,
+                "probability that a missed contact (not attended, or no coordinator hours) ends "
+                "the client's engagement; an attended contact of effect e ends it with this "
+                "probability x (1 - e)",
+                0.0, 0.05),
+    [K_EFFECT_SHAPE] = {.name = "effect_shape",
+                        .type = CFG_CHOICE,
+                        .choices = shape_names,
+                        .def_str = "linear",
+                        .help = "how a contact's effect on detection, resolution, linkage and "
+                                "engagement falls when the coordinator's time per client is "
+                                "below full_effect_hours: linear, saturating (1 - (1 - x)^2: "
+                                "little loss near the full-effect time) or none (no loss)",
+                        .source = "assumption: no published shape; a smooth fall without a "
+                                  "threshold, as the contact mix changes smoothly with caseload "
+                                  "(Burns et al. 2007, BJP)",
+                        CFG_TARGET_CHOICE(struct care_model, effect_shape)},
+    [K_FULL_EFFECT_HOURS] = {.name = "full_effect_hours",
+                             .type = CFG_REAL,
+                             .is_required = true,
+                             .lo = 0.0,
+                             .hi = 168.0,
+                             .unit = "contact hours per client-week",
+                             .help = "coordinator's time per client (a unit's weekly contact "
+                                     "hours over the clients it holds) at or above which a "
+                                     "contact has its full effect; 0: always full",
+                             CFG_TARGET_REAL(struct care_model, full_effect_hours)},
+    [K_EFFECT_FLOOR] = {.name = "effect_floor",
+                        .type = CFG_REAL,
+                        .lo = 0.0,
+                        .hi = 1.0,
+                        .def = 0.25,
+                        .help = "a contact's effect (share of its full effect) as the "
+                                "coordinator's time per client tends to 0",
+                        .source = "assumption: a hurried contact still achieves a quarter of a "
+                                  "full one; no published estimate (administrative load: "
+                                  "Hannigan et al. 2018, COCAPP, Simpson et al. 2016)",
+                        .plausible_lo = 0.0,
+                        .plausible_hi = 0.5,
+                        CFG_TARGET_REAL(struct care_model, effect_floor)},
 };
 
 const struct cfg_table care_models_table = {
@@ -292,9 +343,18 @@ static const struct preset_value standard_care[] = {
     T(K_IN_HOUSE, "psychiatry, therapy", "CMHT: psychiatry and some psychology in the team"),
     V(K_LINKAGE, 0.5, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
-    V(K_DISENGAGE, 0.18,
-      "24% lost contact in 18 months in standard care (intensive community "
-      "support trial, control arm)"),
+    V(K_DISENGAGE, 0.09,
+      "0.18 / 2: 24% lost contact in 18 months in standard care (intensive community support "
+      "trial, control arm); the other half at missed contacts (missed_disengage, assumption)"),
+    V(K_MISSED_DISENGAGE, 0.025,
+      "derived: half of 0.18 a year over 3.65 missed contacts a client-year at the target rate "
+      "(52.18 x 0.35 x 0.2); Mitchell & Selmes 2007: up to half of those who miss appointments "
+      "drop out"),
+    V(K_FULL_EFFECT_HOURS, 0.51,
+      "derived: a post's 17.9 contact hours a week over 35 clients. UK trials found caseloads of "
+      "30-35 no worse than 10-15 for the same package (UK700, Byford et al. 2000; REACT CMHT 1:35; "
+      "Dieterich et al. 2017, ICM vs non-ICM MD -0.08 days a month), so the full effect holds to "
+      "35"),
     T(K_COVER, "office", "CMHT office hours; crisis team covers the rest"),
     V(K_FOLLOWUP, 0.95, "CPA follow-up within 7 days 96.6-97.2% (Department of Health)"),
     V(K_EPISODE, 540, "derived (assumption): about 18 months of coordination"),
@@ -319,9 +379,16 @@ static const struct preset_value broker[] = {
     T(K_IN_HOUSE, "", "none: every need by referral"),
     V(K_LINKAGE, 0.7, "referral is the core task (derived)"),
     V(K_LINKAGE_DAYS, 7, "fast referral (derived)"),
-    V(K_DISENGAGE, 0.126,
-      "0.18 x 0.7: case management lost to follow-up RR 0.7 (Marshall et "
-      "al., Cochrane CD000050)"),
+    V(K_DISENGAGE, 0.063,
+      "0.126 / 2: case management lost to follow-up RR 0.7 (Marshall et al., Cochrane CD000050); "
+      "the other half at missed contacts (missed_disengage, assumption)"),
+    V(K_MISSED_DISENGAGE, 0.019,
+      "derived: half of 0.126 a year over 3.26 missed contacts a client-year at the target rate "
+      "(52.18 x 0.25 x 0.25); Mitchell & Selmes 2007: up to half of those who miss appointments "
+      "drop out"),
+    V(K_FULL_EFFECT_HOURS, 0.35,
+      "derived as for standard care: a post's 16.1 contact hours a week over 7/6 of the caseload "
+      "limit of 40 (assumption)"),
     T(K_COVER, "office", "office hours"),
     V(K_FOLLOWUP, 0.70, "derived (US-style follow-up rates are lower than CPA's)"),
     V(K_EPISODE, 540, "derived (assumption)"),
@@ -346,9 +413,16 @@ static const struct preset_value clinical_cm[] = {
     T(K_IN_HOUSE, "psychiatry", "clinical case manager provides treatment"),
     V(K_LINKAGE, 0.5, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
-    V(K_DISENGAGE, 0.126,
-      "0.18 x 0.7: case management lost to follow-up RR 0.7 (Marshall et "
-      "al.)"),
+    V(K_DISENGAGE, 0.063,
+      "0.126 / 2: case management lost to follow-up RR 0.7 (Marshall et al.); the other half at "
+      "missed contacts (missed_disengage, assumption)"),
+    V(K_MISSED_DISENGAGE, 0.013,
+      "derived: half of 0.126 a year over 4.70 missed contacts a client-year at the target rate "
+      "(52.18 x 0.5 x 0.18); Mitchell & Selmes 2007: up to half of those who miss appointments "
+      "drop out"),
+    V(K_FULL_EFFECT_HOURS, 0.84,
+      "derived as for standard care: a post's 19.7 contact hours a week over 7/6 of the caseload "
+      "limit of 20 (assumption)"),
     T(K_COVER, "office", "office hours"),
     V(K_FOLLOWUP, 0.90, "derived (assumption)"),
     V(K_EPISODE, 540, "derived (assumption)"),
@@ -371,7 +445,16 @@ static const struct preset_value strengths[] = {
     T(K_IN_HOUSE, "", "needs met by referral and community resources"),
     V(K_LINKAGE, 0.8, "fewer unmet needs (Gelkopf et al. 2016; Bjorkman et al. 2002), derived"),
     V(K_LINKAGE_DAYS, 10, "derived (assumption)"),
-    V(K_DISENGAGE, 0.144, "0.18 x 0.8, derived"),
+    V(K_DISENGAGE, 0.072,
+      "0.144 / 2: 0.18 x 0.8, derived; the other half at missed contacts (missed_disengage, "
+      "assumption)"),
+    V(K_MISSED_DISENGAGE, 0.019,
+      "derived: half of 0.144 a year over 3.76 missed contacts a client-year at the target rate "
+      "(52.18 x 0.4 x 0.18); Mitchell & Selmes 2007: up to half of those who miss appointments "
+      "drop out"),
+    V(K_FULL_EFFECT_HOURS, 0.77,
+      "derived as for standard care: a post's 19.7 contact hours a week over 7/6 of the caseload "
+      "limit of 22 (assumption)"),
     T(K_COVER, "office", "office hours"),
     V(K_FOLLOWUP, 0.90, "derived (assumption)"),
     V(K_EPISODE, 540, "derived (assumption)"),
@@ -398,9 +481,16 @@ static const struct preset_value icm[] = {
     T(K_IN_HOUSE, "psychiatry", "ICM team psychiatry"),
     V(K_LINKAGE, 0.6, "referral with accompanying (derived)"),
     V(K_LINKAGE_DAYS, 10, "derived (assumption)"),
-    V(K_DISENGAGE, 0.09,
-      "0.18 x 0.5: ICM not remaining in contact RR about 0.43-0.68 "
-      "(Dieterich et al.)"),
+    V(K_DISENGAGE, 0.045,
+      "0.09 / 2: 0.18 x 0.5, ICM not remaining in contact RR about 0.43-0.68 (Dieterich et al.); "
+      "the other half at missed contacts (missed_disengage, assumption)"),
+    V(K_MISSED_DISENGAGE, 0.0064,
+      "derived: half of 0.09 a year over 7.04 missed contacts a client-year at the target rate "
+      "(52.18 x 0.9 x 0.15); Mitchell & Selmes 2007: up to half of those who miss appointments "
+      "drop out"),
+    V(K_FULL_EFFECT_HOURS, 1.41,
+      "derived as for standard care: a post's 19.7 contact hours a week over 7/6 of the caseload "
+      "limit of 12 (assumption)"),
     T(K_COVER, "office", "extended office hours"),
     V(K_FOLLOWUP, 0.95, "derived (assumption)"),
     V(K_EPISODE, 730, "derived (assumption)"),
@@ -426,9 +516,16 @@ static const struct preset_value act[] = {
       "ACT principles: services provided directly, not brokered (Phillips et al. 2001)"),
     V(K_LINKAGE, 0.8, "in-house services (derived)"),
     V(K_LINKAGE_DAYS, 7, "derived (assumption)"),
-    V(K_DISENGAGE, 0.108,
-      "0.18 x 0.6: ACT lost to follow-up RR 0.6 (0.5-0.7) (Marshall & "
-      "Lockwood)"),
+    V(K_DISENGAGE, 0.054,
+      "0.108 / 2: 0.18 x 0.6, ACT lost to follow-up RR 0.6 (0.5-0.7) (Marshall & Lockwood); the "
+      "other half at missed contacts (missed_disengage, assumption)"),
+    V(K_MISSED_DISENGAGE, 0.0069,
+      "derived: half of 0.108 a year over 7.83 missed contacts a client-year at the target rate "
+      "(52.18 x 1.5 x 0.1); Mitchell & Selmes 2007: up to half of those who miss appointments drop "
+      "out"),
+    V(K_FULL_EFFECT_HOURS, 1.84,
+      "derived as for standard care: a post's 21.5 contact hours a week over 7/6 of the caseload "
+      "limit of 10 (assumption)"),
     T(K_COVER, "24h", "ACT principles: 24-hour availability"),
     V(K_FOLLOWUP, 0.98, "derived (assumption)"),
     V(K_EPISODE, 1095, "no time limit in ACT; 3 years derived"),
@@ -451,7 +548,16 @@ static const struct preset_value collaborative_care[] = {
     T(K_IN_HOUSE, "therapy", "care manager delivers brief psychological care"),
     V(K_LINKAGE, 0.5, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
-    V(K_DISENGAGE, 0.18, "derived (assumption)"),
+    V(K_DISENGAGE, 0.09,
+      "0.18 / 2: derived (assumption); the other half at missed contacts (missed_disengage, "
+      "assumption)"),
+    V(K_MISSED_DISENGAGE, 0.049,
+      "derived: half of 0.18 a year over 1.83 missed contacts a client-year at the target rate "
+      "(52.18 x 0.35 x 0.1); Mitchell & Selmes 2007: up to half of those who miss appointments "
+      "drop out"),
+    V(K_FULL_EFFECT_HOURS, 0.17,
+      "derived as for standard care: a post's 16.1 contact hours a week over 7/6 of the caseload "
+      "limit of 80 (assumption)"),
     T(K_COVER, "none", "primary care"),
     V(K_FOLLOWUP, 0.70, "derived (assumption)"),
     V(K_EPISODE, 365, "IMPACT: up to 12 months of care management"),
@@ -476,7 +582,16 @@ static const struct preset_value crisis_home_treatment[] = {
     T(K_IN_HOUSE, "psychiatry", "crisis team psychiatry"),
     V(K_LINKAGE, 0.3, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 7, "derived (assumption)"),
-    V(K_DISENGAGE, 0.18, "derived (assumption)"),
+    V(K_DISENGAGE, 0.09,
+      "0.18 / 2: derived (assumption); the other half at missed contacts (missed_disengage, "
+      "assumption)"),
+    V(K_MISSED_DISENGAGE, 0.0049,
+      "derived: half of 0.18 a year over 18.3 missed contacts a client-year at the target rate "
+      "(52.18 x 7.0 x 0.05); Mitchell & Selmes 2007: up to half of those who miss appointments "
+      "drop out"),
+    V(K_FULL_EFFECT_HOURS, 3.58,
+      "derived as for standard care: a post's 25.1 contact hours a week over 7/6 of the caseload "
+      "limit of 6 (assumption)"),
     T(K_COVER, "24h", "24-hour crisis resolution teams (Glover et al. 2006)"),
     V(K_FOLLOWUP, 0.95, "derived (assumption)"),
     V(K_EPISODE, 25, "crisis episode about 3-4 weeks"),

@@ -1,15 +1,18 @@
 /*
  * care_services — needs, and the services that meet them.
  *
- * Each need is met by one service. When coordination starts, and at every attended contact,
- * the coordinator acts on each need still unmet and not yet on its way: a need the team meets
- * in house is met after the linkage delay (exponential, mean linkage_days), with no wait for a
- * place; any other is referred with the model's linkage probability and, after the linkage
- * delay, joins the service's waiting list. A service takes clients from its list (FIFO) while
- * it has a free place, on its intake days and outside its closures; the need is met when the
- * client starts, and the place is held for the service length. A met need lowers the client's
- * crisis risk (care_crisis.c) and stops counting as unmet need. Leaving coordination withdraws
- * the needs still on their way.
+ * Each need is met by one service. At every attended contact the coordinator acts on one need:
+ * the first, in the order of referrals.needs, still unmet and not yet on its way. A need the
+ * team meets in house is taken up with probability effect, and is met after the linkage delay
+ * (exponential, mean linkage_days), with no wait for a place; any other is referred with
+ * probability linkage x effect and, after the linkage delay, joins the service's waiting list.
+ * The effect (0..1] is the contact's, from the coordinator's time per client (care_coord.c).
+ * So needs are linked at the pace of attended contacts, one at a time.
+ *
+ * A service takes clients from its list (FIFO) while it has a free place, on its intake days
+ * and outside its closures; the need is met when the client starts, and the place is held for
+ * the service length. A met need lowers the client's crisis risk (care_crisis.c) and stops
+ * counting as unmet need. Leaving coordination withdraws the needs still on their way.
  */
 #include <math.h>
 #include <string.h>
@@ -325,33 +328,39 @@ static void linkage_done(struct sim *sim, void *obj, uint64_t arg)
     try_start(run, s);
 }
 
-void care_link_needs(struct care_run *run, uint32_t id, bool at_start)
+void care_needs_start(struct care_run *run, uint32_t id)
+{
+    const struct care_client *c = &run->cl[id];
+
+    if (c->t_coord_start >= run->warmup && c->t_coord_start <= run->horizon - 30.0) {
+        run->n.needs_30d_den += (uint64_t)__builtin_popcount(c->needs & (uint16_t)~c->met);
+    }
+}
+
+void care_link_need(struct care_run *run, uint32_t id, double effect)
 {
     struct care_client *c = &run->cl[id];
     const struct care_params *p = run->p;
     const struct care_model *md = &p->model[c->model];
-    uint16_t open_needs = c->needs & (uint16_t) ~(c->met | c->delayed | c->queued);
+    unsigned open_needs = c->needs & (uint16_t) ~(c->met | c->delayed | c->queued);
 
-    if (at_start && c->t_coord_start >= run->warmup && c->t_coord_start <= run->horizon - 30.0) {
-        run->n.needs_30d_den += (uint64_t)__builtin_popcount(c->needs & (uint16_t)~c->met);
+    if (!open_needs) {
+        return;
     }
-    for (int i = 0; open_needs && i < p->n_needs; i++) {
-        if (!(open_needs & (1u << i))) {
-            continue;
-        }
-        bool in_house = md->in_house[p->need[i].service];
-        /* Both drawn on every attempt, in-house or not, linked or not: the k-th draws of a need
-         * belong to its k-th attempt in every scenario. */
-        double u = care_uniform(run, id, CARE_DRAW_LINKAGE + i);
-        double days = care_uniform(run, id, CARE_DRAW_LINKAGE_DAYS + i);
-        if (!in_house && u >= md->linkage) {
-            continue;
-        }
-        /* Exponential of mean linkage_days by inversion. */
-        double delay = md->linkage_days > 0 ? -md->linkage_days * log1p(-days) : 0.0;
-        c->delayed |= (uint16_t)(1u << i);
-        c->ev_need[i] = sim_schedule(&run->sim, delay, linkage_done, run, ITEM(id, i));
+    /* One need a contact, in the order of referrals.needs: the coordinator's priorities. */
+    int i = __builtin_ctz(open_needs);
+    bool in_house = md->in_house[p->need[i].service];
+    /* Both drawn on every attempt, in-house or not, linked or not: the k-th draws of a need
+     * belong to its k-th attempt in every scenario. */
+    double u = care_uniform(run, id, CARE_DRAW_LINKAGE + i);
+    double days = care_uniform(run, id, CARE_DRAW_LINKAGE_DAYS + i);
+    if (u >= (in_house ? 1.0 : md->linkage) * effect) {
+        return;
     }
+    /* Exponential of mean linkage_days by inversion. */
+    double delay = md->linkage_days > 0 ? -md->linkage_days * log1p(-days) : 0.0;
+    c->delayed |= (uint16_t)(1u << i);
+    c->ev_need[i] = sim_schedule(&run->sim, delay, linkage_done, run, ITEM(id, i));
 }
 
 void care_services_drop(struct care_run *run, uint32_t id)

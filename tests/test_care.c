@@ -431,6 +431,46 @@ static void test_lower_caseload_more_contacts_fewer_crises(void **state)
     result_fini(&b);
 }
 
+/* The same 20 posts working to a moderate (30) or a very high (80) caseload limit: at 80 they
+ * coordinate more clients, but each gets fewer attended contacts, each contact achieves less
+ * (less coordinator time per client) and needs, linked one per attended contact, are met more
+ * slowly. */
+static void test_high_caseload_fewer_contacts_slower_linkage(void **state)
+{
+    (void)state;
+    struct result a, b;
+    const char *const moderate[] = {"coordination.models[0].posts=20",
+                                    "coordination.models[0].caseload_limit=30", NULL};
+    const char *const high[] = {"coordination.models[0].posts=20",
+                                "coordination.models[0].caseload_limit=80", NULL};
+    run_with(&a, moderate);
+    run_with(&b, high);
+    assert_paired(&a, &b, "caseload", +1);
+    assert_paired(&a, &b, "standard.contacts_per_client_week", -1);
+    assert_paired(&a, &b, "hours_per_client_week", -1);
+    assert_paired(&a, &b, "contact_effect", -1);
+    assert_paired(&a, &b, "needs_linked_30d_pct", -1);
+    assert_paired(&a, &b, "standard.disengaged", +1);
+    result_fini(&a);
+    result_fini(&b);
+}
+
+/* More missed appointments (dna 0.2 -> 0.35), nothing else changed: each missed contact may end
+ * the engagement (missed_disengage), so more coordinated clients lose contact. */
+static void test_missed_contacts_raise_disengagement(void **state)
+{
+    (void)state;
+    struct result a, b;
+    const char *const more_missed[] = {"coordination.models[0].dna=0.35", NULL};
+    run_with(&a, NULL);
+    run_with(&b, more_missed);
+    assert_paired(&a, &b, "missed_contacts_pct", +1);
+    assert_paired(&a, &b, "standard.disengaged", +1);
+    assert_paired(&a, &b, "disengaged_at_contact_pct", +1);
+    result_fini(&a);
+    result_fini(&b);
+}
+
 static void test_fewer_beds_more_boarding_and_out_of_area(void **state)
 {
     (void)state;
@@ -553,6 +593,8 @@ int main(void)
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_more_coordinators_shorten_the_wait),
         cmocka_unit_test(test_lower_caseload_more_contacts_fewer_crises),
+        cmocka_unit_test(test_high_caseload_fewer_contacts_slower_linkage),
+        cmocka_unit_test(test_missed_contacts_raise_disengagement),
         cmocka_unit_test(test_fewer_beds_more_boarding_and_out_of_area),
         cmocka_unit_test(test_service_closure_raises_unmet_need),
         cmocka_unit_test(test_no_crisis_team_hours_all_to_ed),
