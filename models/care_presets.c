@@ -52,6 +52,7 @@ enum {
     K_FOLLOWUP,
     K_EPISODE,
     K_EPISODE_SD,
+    K_EPISODE_DIST,
     K_MIN_SEV,
     K_MAX_SEV,
     K_MIN_PRIOR,
@@ -214,6 +215,12 @@ static const struct cfg_key model_keys[N_KEYS] = {
                       .flags = CFG_LO_OPEN,
                       .unit = "days",
                       .help = "standard deviation of the episode length"},
+    [K_EPISODE_DIST] = {.name = "episode",
+                        .type = CFG_GROUP,
+                        .unit = "days",
+                        .help = "length of coordination until step-down as any distribution, "
+                                "instead of episode_days and episode_sd_days (which it excludes); "
+                                "default: lognormal with that mean and sd"},
     [K_MIN_SEV] = {.name = "min_severity",
                    .type = CFG_CHOICE,
                    .is_required = true,
@@ -672,9 +679,13 @@ bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care
     bool has_preset = cfg_get_choice(c, s, &model_keys[K_PRESET], &preset);
     ok &= has_preset;
     /* Filled even when other keys are wrong, so that only the real mistakes are reported. */
+    /* An episode distribution replaces the preset's lognormal mean and sd. */
+    const config_setting_t *episode = config_setting_get_member(s, "episode");
     if (has_preset && preset >= 0 && presets[preset]) {
         for (const struct preset_value *pv = presets[preset]; pv->key >= 0; pv++) {
-            cfg_fill(c, s, &model_keys[pv->key], pv->v, pv->text, pv->source);
+            if (!(episode && (pv->key == K_EPISODE || pv->key == K_EPISODE_SD))) {
+                cfg_fill(c, s, &model_keys[pv->key], pv->v, pv->text, pv->source);
+            }
         }
     }
     m->preset = preset >= 0 ? preset_names[preset] : "none";
@@ -687,11 +698,27 @@ bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care
     const char *in_house = NULL;
     ok &= cfg_get_string(c, s, &model_keys[K_IN_HOUSE], &in_house) && in_house &&
           parse_in_house(c, s, in_house, p, m);
-    double ep = 0, ep_sd = 0;
-    ok &= cfg_get_real(c, s, &model_keys[K_EPISODE], &ep);
-    ok &= cfg_get_real(c, s, &model_keys[K_EPISODE_SD], &ep_sd);
-    if (ok) {
-        dist_set(&m->episode, DIST_LOGNORMAL, ep, ep_sd, 0.0);
+    const config_setting_t *g = NULL;
+    if (!cfg_get_group(c, s, &model_keys[K_EPISODE_DIST], &g)) {
+        ok = false;
+    } else if (g) {
+        for (int k = K_EPISODE; k <= K_EPISODE_SD; k++) {
+            const config_setting_t *e = config_setting_get_member(s, model_keys[k].name);
+            if (e) {
+                cfg_error(c, e,
+                          "given with episode (either episode, or episode_days and "
+                          "episode_sd_days)");
+                ok = false;
+            }
+        }
+        ok &= dist_load(c, g, &m->episode);
+    } else {
+        double ep = 0, ep_sd = 0;
+        ok &= cfg_get_real(c, s, &model_keys[K_EPISODE], &ep);
+        ok &= cfg_get_real(c, s, &model_keys[K_EPISODE_SD], &ep_sd);
+        if (ok) {
+            dist_set(&m->episode, DIST_LOGNORMAL, ep, ep_sd, 0.0);
+        }
     }
     if (ok && m->max_severity < m->min_severity) {
         cfg_error(c, config_setting_get_member(s, "max_severity"),
@@ -699,7 +726,7 @@ bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care
                   care_severity_names[m->max_severity], care_severity_names[m->min_severity]);
         ok = false;
     }
-    const config_setting_t *g = NULL;
+    g = NULL;
     if (!cfg_get_group(c, s, &model_keys[K_PATIENCE], &g)) {
         ok = false;
     } else if (g) {
