@@ -222,12 +222,16 @@ void care_set_hospital(struct care_run *run, uint32_t id, bool in)
     X(clients_in_service, "clients", "Clients in the service (time average)", false,               \
       METRIC_NEITHER, twavg_mean(&run->in_service_tw, now))                                        \
     X(caseload, "clients", "Clients coordinated (time average)", false, METRIC_NEITHER, caseload)  \
+    X(caseload_occupancy, "share", "Clients coordinated / caseload places (time average)", false,  \
+      METRIC_NEITHER, slots > 0 ? caseload / slots : NAN)                                          \
     X(waiting_assessment, "clients", "Clients waiting for assessment (time average)", false,       \
       METRIC_LOWER_BETTER, twavg_mean(&run->assess_wait.len_tw, now))                              \
     X(waiting_coordination, "clients", "Clients waiting for a coordinator (time average)", false,  \
       METRIC_LOWER_BETTER, waiting_coord)                                                          \
     X(crises, PER_100_CY, "Crises per 100 client-years", true, METRIC_LOWER_BETTER,                \
       RATE(n->crises))                                                                             \
+    X(crises_per_year, "crises per year", "Crises per year (all clients)", false,                  \
+      METRIC_LOWER_BETTER, (double)n->crises / years)                                              \
     X(ed_visits, PER_100_CY, "ED visits per 100 client-years", true, METRIC_LOWER_BETTER,          \
       RATE(n->ed_visits))                                                                          \
     X(crisis_team_contacts, PER_100_CY, "Crisis-team contacts per 100 client-years", false,        \
@@ -237,6 +241,8 @@ void care_set_hospital(struct care_run *run, uint32_t id, bool in)
       RATE(n->team_responses))                                                                     \
     X(admissions, PER_100_CY, "Admissions per 100 client-years", true, METRIC_LOWER_BETTER,        \
       RATE(n->admissions))                                                                         \
+    X(admissions_per_year, "admissions per year", "Admissions per year (all clients)", false,      \
+      METRIC_LOWER_BETTER, (double)n->admissions / years)                                          \
     X(bed_days, "bed-days per 100 client-years",                                                   \
       "Bed-days (local and out of area) per 100 client-years", true, METRIC_LOWER_BETTER,          \
       RATE(bed_days + oap_days))                                                                   \
@@ -252,6 +258,8 @@ void care_set_hospital(struct care_run *run, uint32_t id, bool in)
       tally_mean(&run->wait_assess))                                                               \
     X(wait_assessment_days_p90, "days", "90th percentile of the wait for assessment (days)",       \
       false, METRIC_LOWER_BETTER, tally_quantile(&run->wait_assess, 0))                            \
+    X(assessor_utilisation, "share", "Assessors busy / assessors on duty (time average)", false,   \
+      METRIC_NEITHER, run->assessors.capacity > 0 ? pool_utilisation(&run->assessors, now) : NAN)  \
     X(wait_coordination_days, "days", "Mean wait for a coordinator (days)", true,                  \
       METRIC_LOWER_BETTER, tally_mean(&run->wait_coord))                                           \
     X(abandoned_waits, PER_100_CY, "Clients who gave up waiting per 100 client-years", false,      \
@@ -412,6 +420,7 @@ static void params_destroy(void *vp)
     dist_fini(&p->assess_patience);
     dist_fini(&p->crt_episode);
     dist_fini(&p->los);
+    dist_fini(&p->ed_time);
     if (p->has_crt_hours) {
         schedule_fini(&p->crt_hours);
     }
@@ -606,6 +615,7 @@ static void reset_stats(struct care_run *run)
     tally_reset(&run->wait_coord);
     tally_reset(&run->boarding);
     queue_reset(&run->assess_wait, now);
+    pool_reset(&run->assessors, now);
     twavg_reset(&run->beds_tw, now);
     twavg_reset(&run->oap_tw, now);
     twavg_reset(&run->in_service_tw, now);
@@ -697,6 +707,7 @@ static bool audit(struct care_run *run)
             return false;
         }
     }
+    care_stays_count(run, &local, &boarding, &oap);
     for (int u = 0; u < run->n_units; u++) {
         coord_units += run->unit[u].clients;
     }
@@ -720,7 +731,7 @@ static bool audit(struct care_run *run)
         bad = "the coordination waiting lists do not match";
     } else if ((int64_t)queue_length(&run->assess_wait) != count[STAGE_WAIT_ASSESS]) {
         bad = "the assessment waiting list does not match";
-    } else if (count[STAGE_ASSESSING] != (run->assess_busy ? 1 : 0)) {
+    } else if (count[STAGE_ASSESSING] != run->assessors.busy) {
         bad = "assessments in progress do not match";
     }
     if (bad) {
@@ -759,6 +770,7 @@ static void compute_metrics(struct care_run *run, double *out)
             run->model[c->adm_model_plus1 - 1].bed_days += now - fmax(c->t_admitted, run->warmup);
         }
     }
+    care_stays_close(run, now);
     double bed_days = twavg_mean(&run->beds_tw, now) * span;
     double oap_days = twavg_mean(&run->oap_tw, now) * span;
     double caseload = 0, waiting_coord = 0, hours_avail = 0;
@@ -768,8 +780,10 @@ static void compute_metrics(struct care_run *run, double *out)
         waiting_coord += twavg_mean(&run->model[m].waiting.len_tw, now);
         contacts += run->model[m].contacts;
     }
+    double slots = 0;
     for (int u = 0; u < run->n_units; u++) {
         hours_avail += run->unit[u].week_hours * span / 7.0;
+        slots += run->unit[u].limit;
     }
     double posts_filled = 0;
     for (int m = 0; m < p->n_models; m++) {

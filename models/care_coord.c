@@ -6,11 +6,13 @@
  * fallback, and so on; a client no model accepts is signposted away, its needs unmet for a
  * signposted period.
  *
- * Assessment: one FIFO waiting list served by the assessment team as a single line whose
- * speed is the team's weekly assessment hours (filled posts x hours x (1 - admin) x
- * (1 - sickness)); an assessment of L hours takes L x 7 / weekly hours days, or, with an
- * assessment schedule open a share s of the week, L x 7 x s / weekly hours days and starts only
- * while the schedule is open. Clients may give up after a patience draw.
+ * Assessment: one FIFO waiting list served by the filled assessor posts, each assessing one
+ * client at a time (a multi-server queue) at the speed of its weekly assessment hours
+ * (hours x (1 - admin) x (1 - sickness)): an assessment of L hours takes L x 7 / weekly hours
+ * days, or, with an assessment schedule open a share s of the week, L x 7 x s / weekly hours
+ * days and starts only while the schedule is open. With service = "pooled" the team is one
+ * line at the speed of all its filled posts together. Clients may give up after a patience
+ * draw.
  *
  * Coordination: each model has caseload units, one per filled post (individual caseloads) or
  * one for the team, each with a client limit and weekly contact hours. A client waits (FIFO)
@@ -51,8 +53,12 @@ enum {
     A_LENGTH,
     A_PATIENCE,
     A_SCHEDULE,
+    A_SERVICE,
     N_AKEYS
 };
+
+static const char *const assess_service_names[] = {"individual", "pooled", NULL};
+_Static_assert(ASSESS_INDIVIDUAL == 0 && ASSESS_POOLED == 1, "assess_service_names order");
 
 static const struct cfg_key assess_keys[N_AKEYS] = {
     [A_ASSESSORS] = {.name = "assessors",
@@ -110,6 +116,16 @@ static const struct cfg_key assess_keys[N_AKEYS] = {
                     .help = "when assessments take place: a schedule over a week in days, value 1 "
                             "open, 0 closed (e.g. 9-17 Monday to Friday); the weekly hours are "
                             "spent within it. Default: spread over the whole week"},
+    [A_SERVICE] = {.name = "service",
+                   .type = CFG_CHOICE,
+                   .choices = assess_service_names,
+                   .def_str = "individual",
+                   .help = "individual: each filled post assesses one client at a time at its "
+                           "own speed (a multi-server queue); pooled: the team is one line "
+                           "served at the speed of all its posts together",
+                   .source = "assumption: an assessor sees one client at a time (individual); "
+                             "pooled is the single-line approximation, kept for comparison",
+                   CFG_TARGET_CHOICE(struct care_params, assess_service)},
 };
 
 const struct cfg_table care_assess_table = {
@@ -283,10 +299,16 @@ bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_pa
 
 /* ---- runtime ------------------------------------------------------------------------------ */
 
-static double assess_team_hours(const struct care_params *p)
+static int assess_filled(const struct care_params *p)
 {
-    int filled = (int)floor(p->assessors * (1.0 - p->assess_vacancy) + 0.5);
-    return filled * p->assess_hours_each;
+    return (int)floor(p->assessors * (1.0 - p->assess_vacancy) + 0.5);
+}
+
+/* Weekly assessment hours of one server: a post, or the pooled team. */
+static double assess_server_hours(const struct care_params *p)
+{
+    return p->assess_service == ASSESS_POOLED ? assess_filled(p) * p->assess_hours_each
+                                              : p->assess_hours_each;
 }
 
 void care_coord_init(struct care_run *run)
@@ -325,6 +347,9 @@ void care_coord_init(struct care_run *run)
         tally_init(&rt->wait, 0, NULL);
     }
     queue_init(&run->assess_wait, QUEUE_FIFO, 0, 0.0);
+    int servers = p->assess_service == ASSESS_POOLED ? assess_filled(p) > 0 : assess_filled(p);
+    pool_init(&run->assessors, &run->sim, assess_server_hours(p) > 0 ? servers : 0, NULL, NULL,
+              NULL);
     double p90 = 0.9;
     tally_init(&run->wait_assess, 1, &p90);
     tally_init(&run->wait_coord, 0, NULL);
@@ -336,6 +361,7 @@ void care_coord_fini(struct care_run *run)
         queue_fini(&run->model[m].waiting);
     }
     queue_fini(&run->assess_wait);
+    pool_fini(&run->assessors, &run->sim);
     free(run->unit);
 }
 
@@ -346,6 +372,7 @@ static bool eligible(const struct care_model *m, const struct care_client *c)
 }
 
 static void try_assess(struct care_run *run);
+static void start_assessment(struct care_run *run, uint32_t id, double open_share);
 static void assess_open(struct sim *sim, void *obj, uint64_t arg);
 static void try_allocate(struct care_run *run, int model);
 static int free_unit(const struct care_run *run, int model);
@@ -465,9 +492,9 @@ static void assessed(struct sim *sim, void *obj, uint64_t arg)
     uint32_t id = (uint32_t)arg;
 
     CARE_ASSERT_CLIENT(run, arg);
-    SIM_ASSERT(run->assess_busy && run->cl[id].stage == STAGE_ASSESSING,
+    SIM_ASSERT(run->assessors.busy > 0 && run->cl[id].stage == STAGE_ASSESSING,
                "client %u assessed in stage %d", id, run->cl[id].stage);
-    run->assess_busy = false;
+    pool_release(&run->assessors, sim->now);
     care_enter_coordination_wait(run, id, sim->now);
     try_assess(run);
 }
@@ -475,10 +502,9 @@ static void assessed(struct sim *sim, void *obj, uint64_t arg)
 static void try_assess(struct care_run *run)
 {
     const struct care_params *p = run->p;
-    double team = assess_team_hours(p);
     struct queue_entry e;
 
-    if (run->assess_busy || team <= 0 || queue_length(&run->assess_wait) == 0) {
+    if (!pool_has_free(&run->assessors) || queue_length(&run->assess_wait) == 0) {
         return;
     }
     /* Outside the assessment schedule: wait for it to open. */
@@ -494,8 +520,15 @@ static void try_assess(struct care_run *run)
         }
         open_share = schedule_mean(&p->assess_schedule);
     }
-    queue_pop(&run->assess_wait, run->sim.now, &e);
-    uint32_t id = (uint32_t)e.item;
+    /* Each free assessor takes the next client in turn (FIFO). */
+    while (pool_has_free(&run->assessors) && queue_pop(&run->assess_wait, run->sim.now, &e)) {
+        start_assessment(run, (uint32_t)e.item, open_share);
+    }
+}
+
+static void start_assessment(struct care_run *run, uint32_t id, double open_share)
+{
+    const struct care_params *p = run->p;
     struct care_client *c = &run->cl[id];
     if (c->ev_wait) {
         sim_cancel(&run->sim, c->ev_wait);
@@ -506,10 +539,10 @@ static void try_assess(struct care_run *run)
         tally_add(&run->wait_assess, run->sim.now - c->t_referred);
     }
     care_set_stage(run, id, STAGE_ASSESSING);
-    run->assess_busy = true;
-    /* The week's assessment hours are spent within the open share of the week. */
+    pool_acquire(&run->assessors, run->sim.now);
+    /* The server's week of assessment hours is spent within the open share of the week. */
     double hours = care_draw(run, id, CARE_DRAW_ASSESS_LENGTH, &p->assess_length);
-    sim_schedule(&run->sim, hours * 7.0 * open_share / team, assessed, run, id);
+    sim_schedule(&run->sim, hours * 7.0 * open_share / assess_server_hours(p), assessed, run, id);
 }
 
 static void assess_open(struct sim *sim, void *obj, uint64_t arg)

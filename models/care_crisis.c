@@ -22,6 +22,7 @@
 #include <gsl/gsl_randist.h>
 
 #include "models/care_int.h"
+#include "sim/xalloc.h"
 
 enum {
     K_DETERIORATION,
@@ -35,8 +36,13 @@ enum {
     K_FOLLOW,
     K_SCALE,
     K_EXIT,
+    K_PROCESS,
+    K_POISSON,
     N_RISK
 };
+
+static const char *const process_names[] = {"states", "poisson", NULL};
+_Static_assert(RISK_PROCESS_STATES == 0 && RISK_PROCESS_POISSON == 1, "process_names order");
 
 static const struct cfg_key risk_keys[N_RISK] = {
     [K_DETERIORATION] = {.name = "deterioration",
@@ -162,6 +168,29 @@ static const struct cfg_key risk_keys[N_RISK] = {
                 .plausible_lo = 0.05,
                 .plausible_hi = 0.15,
                 CFG_TARGET_REAL(struct care_params, exit_rate)},
+    [K_PROCESS] = {.name = "process",
+                   .type = CFG_CHOICE,
+                   .choices = process_names,
+                   .def_str = "states",
+                   .help = "states: the stable -> deteriorating -> crisis process and its "
+                           "feedback (the other risk keys); poisson: crises at a fixed "
+                           "poisson_rate per coordinated client, each a journey of its own "
+                           "through the crisis services and beds that leaves the client where "
+                           "it is (no deterioration, detection, unmet-need or post-discharge "
+                           "effect; the other risk keys unused)",
+                   .source = "assumption: poisson is for verification against queueing "
+                             "networks (docs/model.md, W2)",
+                   CFG_TARGET_CHOICE(struct care_params, risk_process)},
+    [K_POISSON] = {.name = "poisson_rate",
+                   .type = CFG_REAL,
+                   .lo = 0.0,
+                   .hi = 3650.0,
+                   .def = 0.0,
+                   .unit = "per client-year",
+                   .help = "crises of each coordinated client with process = \"poisson\" "
+                           "(0: none)",
+                   .source = "assumption: no default rate; a verification scenario gives it",
+                   CFG_TARGET_REAL(struct care_params, poisson_rate)},
 };
 
 const struct cfg_table care_risk_table = {
@@ -212,7 +241,7 @@ const struct cfg_table care_crt_table = {
     .n_keys = N_CRT,
 };
 
-enum { E_ADMIT, E_KNOWN, N_ED };
+enum { E_ADMIT, E_KNOWN, E_TIME, N_ED };
 
 static const struct cfg_key ed_keys[N_ED] = {
     [E_ADMIT] = {.name = "p_admit",
@@ -230,6 +259,12 @@ static const struct cfg_key ed_keys[N_ED] = {
                  .plausible_lo = 0.6,
                  .plausible_hi = 1.0,
                  CFG_TARGET_REAL(struct care_params, ed_known_factor)},
+    [E_TIME] = {.name = "time",
+                .type = CFG_GROUP,
+                .unit = "days",
+                .help = "time in the ED before an admitted crisis joins the queue for beds "
+                        "(distribution); only with risk.process = \"poisson\", whose crises are "
+                        "journeys of their own; default none (at once)"},
 };
 
 const struct cfg_table care_ed_table = {
@@ -383,6 +418,7 @@ bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_p
         p->crisis_rate /= CARE_DAYS_PER_YEAR;
         p->recovery_rate /= CARE_DAYS_PER_YEAR;
         p->exit_rate /= CARE_DAYS_PER_YEAR;
+        p->poisson_rate /= CARE_DAYS_PER_YEAR;
         double scale = 1.0;
         ok &= cfg_get_real(c, g, &risk_keys[K_SCALE], &scale);
         for (int i = 0; i < CARE_N_SEVERITY; i++) {
@@ -418,6 +454,19 @@ bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_p
               care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 1.0, p->ed_p_admit,
                                 "low, moderate, high, complex");
         ok &= cfg_read_targets(c, g, &care_ed_table, p);
+        d = NULL;
+        if (!cfg_get_group(c, g, &ed_keys[E_TIME], &d)) {
+            ok = false;
+        } else if (d) {
+            p->has_ed_time = dist_load(c, d, &p->ed_time);
+            ok &= p->has_ed_time;
+            if (p->has_ed_time && p->risk_process != RISK_PROCESS_POISSON) {
+                cfg_error(c, d,
+                          "needs risk.process = \"poisson\" (a client's own crisis has no time "
+                          "in the ED)");
+                ok = false;
+            }
+        }
     }
 
     ok &= cfg_read_group(c, root, &hk, &care_hospital_table, p, &g);
@@ -464,9 +513,11 @@ void care_crisis_init(struct care_run *run)
 void care_crisis_fini(struct care_run *run)
 {
     queue_fini(&run->bed_wait);
+    free(run->stay);
 }
 
 static void risk_event(struct sim *sim, void *obj, uint64_t arg);
+static void journey_crisis(struct care_run *run, uint32_t id);
 
 void care_risk_stop(struct care_run *run, uint32_t id)
 {
@@ -484,6 +535,15 @@ void care_risk_redraw(struct care_run *run, uint32_t id)
     double now = run->sim.now;
 
     care_risk_stop(run, id);
+    if (p->risk_process == RISK_PROCESS_POISSON) {
+        /* A fixed rate while coordinated, whatever else the client's crises are doing. */
+        if (c->stage == STAGE_COORDINATED && p->poisson_rate > 0) {
+            c->ev_risk = sim_schedule(
+                &run->sim, care_exponential(run, id, CARE_DRAW_RISK_TIME, 1.0 / p->poisson_rate),
+                risk_event, run, id);
+        }
+        return;
+    }
     if (c->in_hospital || c->in_crt || c->dormant) {
         return;
     }
@@ -616,6 +676,11 @@ static void risk_event(struct sim *sim, void *obj, uint64_t arg)
     (void)sim;
 
     c->ev_risk = 0;
+    if (p->risk_process == RISK_PROCESS_POISSON) {
+        journey_crisis(run, id);
+        care_risk_redraw(run, id);
+        return;
+    }
     if (c->risk == RISK_STABLE) {
         c->risk = RISK_DETERIORATING;
         care_risk_redraw(run, id);
@@ -772,8 +837,269 @@ static void discharge(struct sim *sim, void *obj, uint64_t arg)
     care_risk_redraw(run, id);
 }
 
+/* ---- crisis journeys (risk.process = "poisson") ------------------------------------------ */
+
+/*
+ * Each crisis is a journey of its own, as in a network of queues: it is answered like a
+ * client's crisis (the team, the crisis team, or the ED), and an admitted one spends ed.time in
+ * the ED (when given), then takes a bed or boards for one, with the same boarding limit, while
+ * the client stays where it is (coordinated, its slot held, its contacts going on). So crises
+ * go on at the same rate during the journey's stay, and a client may have several journeys in
+ * hospital at once. Counts (crises, admissions, bed-days, discharges) are those of the client's
+ * crises; the draws are the client's (one admission uniform per crisis, then its stay).
+ */
+
+static void journey_discharge(struct sim *sim, void *obj, uint64_t arg);
+static void journey_ed_done(struct sim *sim, void *obj, uint64_t arg);
+
+static uint32_t stay_new(struct care_run *run, uint32_t id)
+{
+    uint32_t s;
+    if (run->free_stay) {
+        s = run->free_stay - 1;
+        run->free_stay = run->stay[s].next_free;
+    } else {
+        if (run->n_stays == run->cap_stays) {
+            run->cap_stays = run->cap_stays ? run->cap_stays * 2 : 64;
+            run->stay = xreallocarray(run->stay, run->cap_stays, sizeof *run->stay);
+        }
+        s = run->n_stays++;
+    }
+    const struct care_client *c = &run->cl[id];
+    run->stay[s] = (struct care_stay){
+        .client = id, .model = c->stage == STAGE_COORDINATED ? c->model : -1, .in_use = true};
+    return s;
+}
+
+static void stay_free(struct care_run *run, uint32_t s)
+{
+    run->stay[s] = (struct care_stay){.next_free = run->free_stay};
+    run->free_stay = s + 1;
+}
+
+static void journey_stay(struct care_run *run, uint32_t s, bool local)
+{
+    struct care_stay *st = &run->stay[s];
+    double now = run->sim.now;
+
+    st->boarding = false;
+    st->t_admitted = now;
+    if (local) {
+        run->beds_busy++;
+        twavg_set(&run->beds_tw, now, run->beds_busy);
+    } else {
+        st->out_of_area = true;
+        run->oap_now++;
+        twavg_set(&run->oap_tw, now, run->oap_now);
+        if (care_counts_after_warmup(run)) {
+            run->n.oap++;
+        }
+    }
+    sim_schedule(&run->sim, care_draw(run, st->client, CARE_DRAW_LOS, &run->p->los),
+                 journey_discharge, run, s);
+}
+
+static void journey_boarding_limit(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t s = (uint32_t)arg;
+    struct queue_entry e;
+
+    SIM_ASSERT(s < run->n_stays && run->stay[s].in_use && run->stay[s].boarding,
+               "stay %u: boarding limit while not boarding", s);
+    run->stay[s].ev_board = 0;
+    queue_remove(&run->bed_wait, sim->now, run->stay[s].q_bed, &e);
+    run->stay[s].q_bed = 0;
+    if (care_counts_after_warmup(run)) {
+        tally_add(&run->boarding, (sim->now - e.t_enter) * 24.0);
+    }
+    journey_stay(run, s, false);
+}
+
+/* The admitted journey leaves the ED for a bed, or boards for one. */
+static void journey_to_beds(struct care_run *run, uint32_t s)
+{
+    struct care_stay *st = &run->stay[s];
+
+    st->in_ed = false;
+    if (run->beds_busy < run->p->beds) {
+        if (care_counts_after_warmup(run)) {
+            tally_add(&run->boarding, 0.0);
+        }
+        journey_stay(run, s, true);
+        return;
+    }
+    st->boarding = true;
+    st->q_bed = queue_push(&run->bed_wait, run->sim.now, s, 0.0);
+    st->ev_board = sim_schedule(&run->sim, run->p->boarding_limit_hours / 24.0,
+                                journey_boarding_limit, run, s);
+}
+
+static void journey_admit(struct care_run *run, uint32_t id, bool via_ed)
+{
+    struct care_client *c = &run->cl[id];
+    double now = run->sim.now;
+    uint32_t s = stay_new(run, id);
+
+    c->admissions++;
+    if (care_counts_after_warmup(run)) {
+        run->n.admissions++;
+        if (now - c->t_discharge <= 30.0) {
+            run->n.readmissions_30d++;
+        }
+        if (run->stay[s].model >= 0) {
+            run->model[run->stay[s].model].admissions++;
+        }
+    }
+    if (via_ed && run->p->has_ed_time) {
+        run->stay[s].in_ed = true;
+        sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_ED_TIME, &run->p->ed_time),
+                     journey_ed_done, run, s);
+        return;
+    }
+    journey_to_beds(run, s);
+}
+
+static void journey_ed_done(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t s = (uint32_t)arg;
+    (void)sim;
+    SIM_ASSERT(s < run->n_stays && run->stay[s].in_use && run->stay[s].in_ed,
+               "stay %u leaves the ED it is not in", s);
+    journey_to_beds(run, s);
+}
+
+static void journey_crt_end(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    (void)sim;
+    (void)arg;
+    SIM_ASSERT(run->crt_busy > 0, "a journey leaves the crisis team (%d busy)", run->crt_busy);
+    run->crt_busy--;
+}
+
+static void journey_crisis(struct care_run *run, uint32_t id)
+{
+    const struct care_params *p = run->p;
+    struct care_client *c = &run->cl[id];
+    double now = run->sim.now;
+    bool after = care_counts_after_warmup(run);
+    bool coordinated = c->stage == STAGE_COORDINATED;
+    double u_admit = care_uniform(run, id, CARE_DRAW_CRISIS_ADMIT);
+
+    run->week_crises++;
+    if (after) {
+        run->n.crises++;
+        if (coordinated) {
+            run->model[c->model].crises++;
+        }
+    }
+    if (coordinated && care_team_covers(run, c->model, now)) {
+        if (after) {
+            run->n.team_responses++;
+        }
+        if (u_admit < p->crt_p_admit) {
+            journey_admit(run, id, false);
+        }
+        return;
+    }
+    if (crt_taking(run, now)) {
+        if (after) {
+            run->n.crt_contacts++;
+        }
+        if (u_admit < p->crt_p_admit) {
+            journey_admit(run, id, false);
+            return;
+        }
+        run->crt_busy++;
+        sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_CRT_EPISODE, &p->crt_episode),
+                     journey_crt_end, run, id);
+        return;
+    }
+    if (after) {
+        run->n.ed_visits++;
+    }
+    if (u_admit < p->ed_p_admit[c->severity] * (coordinated ? p->ed_known_factor : 1.0)) {
+        journey_admit(run, id, true);
+    }
+}
+
+static void journey_discharge(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    uint32_t s = (uint32_t)arg;
+    SIM_ASSERT(s < run->n_stays && run->stay[s].in_use && !run->stay[s].boarding &&
+                   !run->stay[s].in_ed,
+               "stay %u discharged from no bed", s);
+    struct care_stay *st = &run->stay[s];
+    uint32_t id = st->client;
+    struct care_client *c = &run->cl[id];
+    const struct care_params *p = run->p;
+    double now = sim->now;
+    bool after = care_counts_after_warmup(run);
+
+    if (st->model >= 0 && after) {
+        run->model[st->model].bed_days += now - fmax(st->t_admitted, run->warmup);
+    }
+    if (st->out_of_area) {
+        run->oap_now--;
+        twavg_set(&run->oap_tw, now, run->oap_now);
+    } else {
+        run->beds_busy--;
+        twavg_set(&run->beds_tw, now, run->beds_busy);
+        struct queue_entry e;
+        if (queue_pop(&run->bed_wait, now, &e)) {
+            uint32_t next = (uint32_t)e.item;
+            struct care_stay *b = &run->stay[next];
+            sim_cancel(sim, b->ev_board);
+            b->ev_board = 0;
+            b->q_bed = 0;
+            if (after) {
+                tally_add(&run->boarding, (now - e.t_enter) * 24.0);
+            }
+            journey_stay(run, next, true);
+        }
+    }
+    stay_free(run, s);
+    double pf =
+        c->stage == STAGE_COORDINATED ? p->model[c->model].followup_7d : p->followup_uncoordinated;
+    bool followed = care_uniform(run, id, CARE_DRAW_FOLLOWUP) < pf;
+    if (after) {
+        run->n.discharges++;
+        run->n.followups += followed;
+    }
+    c->t_discharge = now;
+}
+
+void care_stays_count(const struct care_run *run, int64_t *local, int64_t *boarding, int64_t *oap)
+{
+    for (uint32_t s = 0; s < run->n_stays; s++) {
+        const struct care_stay *st = &run->stay[s];
+        if (st->in_use && !st->in_ed) {
+            *boarding += st->boarding;
+            *oap += st->out_of_area;
+            *local += !st->boarding && !st->out_of_area;
+        }
+    }
+}
+
+void care_stays_close(struct care_run *run, double now)
+{
+    for (uint32_t s = 0; s < run->n_stays; s++) {
+        const struct care_stay *st = &run->stay[s];
+        if (st->in_use && !st->in_ed && !st->boarding && st->model >= 0) {
+            run->model[st->model].bed_days += now - fmax(st->t_admitted, run->warmup);
+        }
+    }
+}
+
 void care_crisis_name_events(struct sim *sim)
 {
+    sim_name_event(sim, journey_discharge, "journey_discharge");
+    sim_name_event(sim, journey_ed_done, "journey_ed_done");
+    sim_name_event(sim, journey_boarding_limit, "journey_boarding_limit");
+    sim_name_event(sim, journey_crt_end, "journey_crt_end");
     sim_name_event(sim, post_window_end, "post_window_end");
     sim_name_event(sim, crt_end, "crt_end");
     sim_name_event(sim, risk_event, "risk_event");

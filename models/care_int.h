@@ -26,6 +26,7 @@
 #include "models/care.h"
 #include "models/model.h"
 #include "sim/dist.h"
+#include "sim/pool.h"
 #include "sim/queue.h"
 #include "sim/rng.h"
 #include "sim/schedule.h"
@@ -72,7 +73,13 @@ struct care_service {
 enum care_caseload { CASELOAD_INDIVIDUAL, CASELOAD_TEAM };
 /* How a contact's effect falls below the full-effect time per client (care_coord.c). */
 enum care_effect_shape { EFFECT_NONE, EFFECT_LINEAR, EFFECT_SATURATING };
+/* How assessors serve the assessment waiting list: each one client at a time, or the whole
+ * team as a single line at the pooled speed. */
+enum care_assess_service { ASSESS_INDIVIDUAL, ASSESS_POOLED };
 enum care_cover { COVER_NONE, COVER_OFFICE, COVER_24H };
+/* The crisis process: the stable -> deteriorating -> crisis states with their feedback, or a
+ * plain Poisson process on the caseload whose crises are journeys of their own. */
+enum care_risk_process { RISK_PROCESS_STATES, RISK_PROCESS_POISSON };
 
 /* A coordination model: every mechanism input, from a preset and the scenario. */
 struct care_model {
@@ -130,6 +137,7 @@ struct care_params {
 
     /* assessment */
     int assessors;
+    enum care_assess_service assess_service;
     double assess_vacancy, assess_sickness, assess_hours, assess_admin, assess_hours_each;
     struct dist assess_length; /* hours */
     bool has_assess_patience;
@@ -155,6 +163,8 @@ struct care_params {
     double recovered_factor; /* after step-down */
     double follow_days;      /* how long clients out of the service stay at risk in the model */
     double exit_rate;        /* per day: leaving the region (moving away, death) */
+    enum care_risk_process risk_process;
+    double poisson_rate; /* per day: crises of a coordinated client, with RISK_PROCESS_POISSON */
 
     /* crisis team, ED, hospital */
     int crt_places;
@@ -164,6 +174,8 @@ struct care_params {
     double crt_p_admit;
     double ed_p_admit[CARE_N_SEVERITY];
     double ed_known_factor;
+    bool has_ed_time;
+    struct dist ed_time; /* days in the ED before an admitted journey joins the bed queue */
     int beds;
     struct dist los;
     double boarding_limit_hours;
@@ -234,7 +246,8 @@ enum care_draw {
     CARE_DRAW_RISK_CRISIS = 14,    /* risk: crisis or recovery */
     CARE_DRAW_CRISIS_ADMIT = 15,   /* risk: admitted, per crisis (team, crisis team or ED) */
     CARE_DRAW_CRT_EPISODE = 16,    /* risk: length of a crisis-team episode */
-    CARE_DRAW_LOSE_CONTACT = 17,   /* care: engagement ends, per contact due */
+    CARE_DRAW_ED_TIME = 17,        /* care: time in the ED of an admitted crisis journey */
+    CARE_DRAW_LOSE_CONTACT = 18,   /* care: engagement ends, per contact due */
     CARE_DRAW_LINKAGE = 32,        /* care: + need: linked to its service */
     CARE_DRAW_LINKAGE_DAYS = 48,   /* care: + need: linkage delay */
     CARE_DRAW_SERVICE_LENGTH = 64, /* care: + service: length of a place */
@@ -281,6 +294,21 @@ struct care_client {
     uint64_t ev_need[CARE_MAX_NEEDS]; /* linkage event, or service waiting-list handle */
     struct rng_sub attr;              /* attributes, drawn at referral in a fixed order */
     uint32_t n_draws[CARE_N_DRAWS];   /* draws so far of each enum care_draw */
+};
+
+/* A hospital stay of a crisis journey (risk.process = "poisson"): the crisis, not the client,
+ * goes through the ED and holds the bed, so a client may have several at once. */
+struct care_stay {
+    uint32_t client;
+    int8_t model;       /* coordination model of the client at the crisis, or -1 */
+    bool in_use;        /* a stay, not a free record */
+    bool in_ed;         /* still in the ED before its disposition */
+    bool boarding;      /* in the ED waiting for a bed */
+    bool out_of_area;   /* in a bed outside the region */
+    double t_admitted;  /* when the bed (local or out of area) was taken */
+    uint64_t q_bed;     /* handle in the queue for beds, while boarding */
+    uint64_t ev_board;  /* boarding limit, while boarding */
+    uint32_t next_free; /* next free record + 1, 0 for none, while free */
 };
 
 /* A caseload unit: one coordinator (individual caseloads) or a whole team. */
@@ -345,8 +373,8 @@ struct care_run {
     struct queue assess_wait;
     double assess_left; /* hours left this week */
     long assess_week;
-    bool assess_busy;     /* an assessment is in progress */
-    uint64_t assess_wake; /* pending opening of the assessment schedule */
+    struct pool assessors; /* one server per filled post, or one for the pooled line */
+    uint64_t assess_wake;  /* pending opening of the assessment schedule */
     struct tally wait_assess;
 
     struct care_unit *unit;
@@ -358,7 +386,9 @@ struct care_run {
     int crt_busy;
     int beds_busy;
     int oap_now;
-    struct queue bed_wait; /* boarding in the ED */
+    struct queue bed_wait;  /* boarding in the ED: clients, or stays with risk.process poisson */
+    struct care_stay *stay; /* crisis journeys' stays (risk.process = "poisson") */
+    uint32_t n_stays, cap_stays, free_stay; /* records used, allocated; first free + 1 */
     struct twavg beds_tw;
     struct twavg oap_tw;
     struct tally boarding;      /* hours in the ED before a bed, per admission through the ED */
@@ -466,6 +496,11 @@ void care_risk_stop(struct care_run *run, uint32_t id);
 /* A contact of the given effect (0..1] detected the client's deterioration: resolved with
  * probability resolve x effect. */
 void care_detected(struct care_run *run, uint32_t id, double effect);
+/* Adds the crisis journeys' stays to the audit's counts of local beds, boarding and out-of-area
+ * placements. */
+void care_stays_count(const struct care_run *run, int64_t *local, int64_t *boarding, int64_t *oap);
+/* Adds the bed-days so far of the journeys' stays still open at now to their models. */
+void care_stays_close(struct care_run *run, double now);
 
 /* care_presets.c */
 extern const struct cfg_table care_models_table;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # make verify: the long statistical checks. The closed-form queueing checks at full length
-# (test_netq --full), then the command-line checks of tests/cli/ that make test runs short, at full length; ends with
+# (test_netq --full), W2 of PEERS.md in the care model (test_w2 --full), then the command-line
+# checks of tests/cli/ that make test runs short, at full length; ends with
 # "verify: N passed, N failed" and exit status 1 if anything failed.
 B=${BUILD:-build}
 pass=0
@@ -24,6 +25,9 @@ run() {
 }
 mkdir -p "$B/tests/verify"
 run "test_netq --full" "$B/tests/verify/test_netq.log" "$B/tests/test_netq" --full
+# W2 of PEERS.md in the care model: eight exact values inside their 99% intervals (a minute or
+# two of CPU: 20 runs of 1,000 years).
+run "test_w2 --full" "$B/tests/verify/test_w2.log" "$B/tests/test_w2" --full
 # The command-line checks that make test runs on the three-year fixture, on the ten-year
 # baseline (CCSIM_FULL=1: tests/cli_lib.sh).
 for name in reproducible sweep compare sensitivity calibrate precision; do
