@@ -15,6 +15,11 @@
  * the client boards in the ED (FIFO for beds) and goes out of area after the boarding limit.
  * Stays are drawn from hospital.length_of_stay. A client who is not (or no longer) in the
  * service is re-referred after a crisis.
+ *
+ * With risk.process = "poisson" the risk states are replaced by crises at a fixed rate per
+ * coordinated client, and each crisis is a journey of its own (struct care_stay) that goes
+ * through the same teams, ED and beds while the client stays where it is: the feedback-free
+ * network of queues that verification scenarios need (docs/model.md, 2.2.14).
  */
 #include <math.h>
 #include <string.h>
