@@ -98,6 +98,7 @@ static void signpost_over(struct sim *sim, void *obj, uint64_t arg)
     run->cl[arg].ev_signpost = 0;
     care_unmet_update(run, (uint32_t)arg);
     care_risk_redraw(run, (uint32_t)arg);
+    care_release(run, (uint32_t)arg);
 }
 
 static void follow_over(struct sim *sim, void *obj, uint64_t arg)
@@ -110,6 +111,7 @@ static void follow_over(struct sim *sim, void *obj, uint64_t arg)
     c->dormant = true;
     care_unmet_update(run, (uint32_t)arg);
     care_risk_redraw(run, (uint32_t)arg);
+    care_release(run, (uint32_t)arg);
 }
 
 void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
@@ -120,7 +122,7 @@ void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
 
     SIM_ASSERT(stage < N_STAGES, "client %u: stage %d", id, (int)stage);
     if (run->trace) {
-        run->trace(run->trace_ctx, MODEL_TRACE_STAGE, id, (int)stage, now, 0.0);
+        run->trace(run->trace_ctx, MODEL_TRACE_STAGE, c->serial, (int)stage, now, 0.0);
     }
 
     if (c->stage < N_STAGES) {
@@ -161,14 +163,16 @@ void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
 
 static gsl_rng *draw_rng(struct care_run *run, uint32_t id, enum care_draw what)
 {
-    SIM_ASSERT(id < run->n_clients && what > 0 && what < CARE_N_DRAWS,
-               "draw %d for client %u of %u", (int)what, id, run->n_clients);
+    SIM_ASSERT(id < run->n_slots && care_client_is_live(&run->cl[id]) && what > 0 &&
+                   what < CARE_N_DRAWS,
+               "draw %d for client slot %u of %u", (int)what, id, run->n_slots);
     uint32_t k = run->cl[id].n_draws[what]++;
     SIM_ASSERT(k < (1u << 24), "client %u: more than 2^24 draws of decision %d", id, (int)what);
     enum stream_id stream = what >= CARE_DRAW_RISK_TIME && what <= CARE_DRAW_CRT_EPISODE
                                 ? STREAM_CLIENT_RISK
                                 : STREAM_CLIENT_CARE;
-    uint64_t key = (uint64_t)what << 56 | (uint64_t)k << 32 | id;
+    /* Keyed by the serial, not the slot: a recycled slot changes no draw. */
+    uint64_t key = (uint64_t)what << 56 | (uint64_t)k << 32 | run->cl[id].serial;
     rng_sub_init(&run->draw, rng_seed_derive(run->seed, run->replication, stream, key));
     return &run->draw.r;
 }
@@ -176,7 +180,8 @@ static gsl_rng *draw_rng(struct care_run *run, uint32_t id, enum care_draw what)
 static double traced(struct care_run *run, uint32_t id, enum care_draw what, double v)
 {
     if (run->trace) {
-        run->trace(run->trace_ctx, MODEL_TRACE_DRAW, id, (int)what, run->sim.now, v);
+        run->trace(run->trace_ctx, MODEL_TRACE_DRAW, run->cl[id].serial, (int)what, run->sim.now,
+                   v);
     }
     return v;
 }
@@ -203,6 +208,72 @@ void care_set_hospital(struct care_run *run, uint32_t id, bool in)
         c->in_hospital = in;
         run->in_hospital_count += in ? 1 : -1;
     }
+}
+
+/* ---- client slots ------------------------------------------------------------------------ */
+
+#ifdef CCSIM_DEBUG
+/* Events whose argument names a client slot (in its low 32 bits), by the names the files give
+ * them (care_*_name_events). An event added for a client belongs here. */
+static const char *const client_events[] = {
+    "signpost_over", "follow_over",    "gave_up",      "assessed",   "episode_end",
+    "disengage",     "contact",        "crt_end",      "risk_event", "post_window_end",
+    "discharge",     "boarding_limit", "linkage_done",
+};
+
+static bool is_client_event(const struct sim *sim, event_fn *fn)
+{
+    for (int i = 0; i < sim->n_names; i++) {
+        if (sim->names[i].fn != fn) {
+            continue;
+        }
+        for (size_t k = 0; k < sizeof client_events / sizeof client_events[0]; k++) {
+            if (strcmp(sim->names[i].name, client_events[k]) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+    return false;
+}
+
+/* No pending event names slot id: a walk over the calendar, for debug builds. */
+static bool no_event_names(struct care_run *run, uint32_t id)
+{
+    const struct heap *h = &run->sim.cal.heap;
+    for (uint32_t s = 0; s < h->cap; s++) {
+        if (!(h->gen[s] & 1u)) {
+            continue;
+        }
+        struct cal_event ev;
+        memcpy(&ev, h->payload + (size_t)s * h->payload_size, sizeof ev);
+        if (ev.obj == run && (uint32_t)ev.arg == id && is_client_event(&run->sim, ev.fn)) {
+            care_fail(run, "client slot %u released with a pending event", id);
+            return false;
+        }
+    }
+    return true;
+}
+#endif
+
+void care_release(struct care_run *run, uint32_t id)
+{
+    struct care_client *c = &run->cl[id];
+
+    if (!c->dormant || c->in_hospital || c->in_crt || c->ev_post || c->ev_signpost ||
+        c->ev_follow || c->open_journeys) {
+        return;
+    }
+    SIM_ASSERT(care_client_is_live(c) && c->stage < N_STAGES && !counts_in_service(c->stage) &&
+                   c->unmet_contrib == 0 && !c->boarding && !c->ev_risk && !c->ev_wait &&
+                   !c->ev_board && !c->q_wait && !c->q_bed && !c->delayed && !c->queued,
+               "client slot %u released in stage %d", id, (int)c->stage);
+    SIM_DEBUG_ASSERT(no_event_names(run, id), "%s", run->err);
+    run->released[c->stage]++;
+    run->n_live--;
+    c->gen++;
+    c->next_free = run->free_head;
+    run->free_head = id;
 }
 
 /* ---- metrics ---------------------------------------------------------------------------- */
@@ -682,10 +753,15 @@ static bool audit(struct care_run *run)
     int64_t count[N_STAGES] = {0};
     int64_t hospital = 0, local = 0, boarding = 0, oap = 0, coord_units = 0, waiting_coord = 0;
 
-    for (uint32_t i = 0; i < run->n_clients; i++) {
+    uint32_t live = 0;
+    for (uint32_t i = 0; i < run->n_slots; i++) {
         const struct care_client *c = &run->cl[i];
+        if (!care_client_is_live(c)) {
+            continue;
+        }
+        live++;
         if (c->stage >= N_STAGES) {
-            care_fail(run, "conservation audit: client %u is in no place", i);
+            care_fail(run, "conservation audit: client %u is in no place", c->serial);
             return false;
         }
         count[c->stage]++;
@@ -698,6 +774,7 @@ static bool audit(struct care_run *run)
     }
     int64_t total = 0;
     for (int s = 0; s < N_STAGES; s++) {
+        count[s] += run->released[s]; /* released clients stay counted in their last stage */
         total += count[s];
         if (count[s] != run->stage_count[s]) {
             care_fail(run,
@@ -717,6 +794,8 @@ static bool audit(struct care_run *run)
     const char *bad = NULL;
     if (total != (int64_t)run->n_clients) {
         bad = "the places do not add up to the clients referred";
+    } else if (live != run->n_live) {
+        bad = "the live client slots do not match their count";
     } else if (hospital != run->in_hospital_count) {
         bad = "the count in hospital is wrong";
     } else if (local != run->beds_busy || local > p->beds) {
@@ -754,6 +833,36 @@ static double pct(uint64_t num, uint64_t den)
     return den ? 100.0 * (double)num / (double)den : NAN;
 }
 
+static int by_serial(const void *a, const void *b)
+{
+    uint32_t x = ((const struct care_client *const *)a)[0]->serial;
+    uint32_t y = ((const struct care_client *const *)b)[0]->serial;
+    return (x > y) - (x < y);
+}
+
+/* Stays still open at the horizon count their days so far for their model, added in referral
+ * order (slots are recycled, so slot order is not referral order, and the sum is rounded in
+ * the order of its terms). */
+static void add_open_stays(struct care_run *run, double now)
+{
+    size_t n = 0;
+    const struct care_client **open = xcalloc((size_t)run->in_hospital_count + 1, sizeof *open);
+    for (uint32_t i = 0; i < run->n_slots; i++) {
+        const struct care_client *c = &run->cl[i];
+        if (care_client_is_live(c) && c->in_hospital) {
+            open[n++] = c;
+        }
+    }
+    qsort(open, n, sizeof *open, by_serial);
+    for (size_t i = 0; i < n; i++) {
+        const struct care_client *c = open[i];
+        if (!c->boarding && c->adm_model_plus1) {
+            run->model[c->adm_model_plus1 - 1].bed_days += now - fmax(c->t_admitted, run->warmup);
+        }
+    }
+    free(open);
+}
+
 static void compute_metrics(struct care_run *run, double *out)
 {
     const struct care_params *p = run->p;
@@ -763,13 +872,7 @@ static void compute_metrics(struct care_run *run, double *out)
     const struct care_counts *n = &run->n;
 #define RATE(x) (cy > 0 ? 100.0 * (double)(x) / cy : NAN)
 
-    /* Stays still open at the horizon count their days so far for their model. */
-    for (uint32_t i = 0; i < run->n_clients; i++) {
-        const struct care_client *c = &run->cl[i];
-        if (c->in_hospital && !c->boarding && c->adm_model_plus1) {
-            run->model[c->adm_model_plus1 - 1].bed_days += now - fmax(c->t_admitted, run->warmup);
-        }
-    }
+    add_open_stays(run, now);
     care_stays_close(run, now);
     double bed_days = twavg_mean(&run->beds_tw, now) * span;
     double oap_days = twavg_mean(&run->oap_tw, now) * span;
@@ -852,6 +955,7 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
     run->n_points = out->series ? (int)floor(horizon / 7.0) : 0;
     run->trace = out->trace;
     run->trace_ctx = out->trace_ctx;
+    run->free_head = CARE_NO_SLOT;
     sim_init(&run->sim, replication);
     run->sim.time_unit = "day";
     sim_name_event(&run->sim, signpost_over, "signpost_over");
@@ -882,8 +986,8 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
 
     if (!run->failed && p->fault_lose_client) {
         /* Testing: move one client behind the counters' back, as a bug would. */
-        for (uint32_t i = 0; i < run->n_clients; i++) {
-            if (run->cl[i].stage != STAGE_DISCHARGED) {
+        for (uint32_t i = 0; i < run->n_slots; i++) {
+            if (care_client_is_live(&run->cl[i]) && run->cl[i].stage != STAGE_DISCHARGED) {
                 run->cl[i].stage = STAGE_DISCHARGED;
                 break;
             }
@@ -894,6 +998,12 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
     }
     out->n_events = run->sim.n_events;
     out->n_entities = run->n_clients;
+    if (p->probe) {
+        *p->probe = (struct care_table_probe){.referred = run->n_clients,
+                                              .peak_live = run->peak_live,
+                                              .slots = run->n_slots,
+                                              .capacity = run->cap_clients};
+    }
     int rc = run->failed ? 1 : 0;
     run_fini(run);
     free(run);

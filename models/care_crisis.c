@@ -580,6 +580,7 @@ static void post_window_end(struct sim *sim, void *obj, uint64_t arg)
     CARE_ASSERT_CLIENT(run, arg);
     run->cl[arg].ev_post = 0;
     care_risk_redraw(run, (uint32_t)arg);
+    care_release(run, (uint32_t)arg);
 }
 
 static void admit(struct care_run *run, uint32_t id, bool via_ed);
@@ -610,6 +611,7 @@ static void crt_end(struct sim *sim, void *obj, uint64_t arg)
     run->crt_busy--;
     run->cl[id].in_crt = false;
     care_risk_redraw(run, id);
+    care_release(run, id);
 }
 
 static void crisis(struct care_run *run, uint32_t id)
@@ -840,6 +842,7 @@ static void discharge(struct sim *sim, void *obj, uint64_t arg)
                      ? sim_schedule(sim, p->post_discharge_days, post_window_end, run, id)
                      : 0;
     care_risk_redraw(run, id);
+    care_release(run, id);
 }
 
 /* ---- crisis journeys (risk.process = "poisson") ------------------------------------------ */
@@ -870,7 +873,8 @@ static uint32_t stay_new(struct care_run *run, uint32_t id)
         }
         s = run->n_stays++;
     }
-    const struct care_client *c = &run->cl[id];
+    struct care_client *c = &run->cl[id];
+    c->open_journeys++;
     run->stay[s] = (struct care_stay){
         .client = id, .model = c->stage == STAGE_COORDINATED ? c->model : -1, .in_use = true};
     return s;
@@ -1075,6 +1079,8 @@ static void journey_discharge(struct sim *sim, void *obj, uint64_t arg)
         run->n.followups += followed;
     }
     c->t_discharge = now;
+    c->open_journeys--;
+    care_release(run, id); /* the journey may have been the last thing the client waited on */
 }
 
 void care_stays_count(const struct care_run *run, int64_t *local, int64_t *boarding, int64_t *oap)

@@ -11,9 +11,15 @@
  * audits conservation and publishes the metrics. docs/model.md describes the model.
  *
  * Time is in days. Every draw that belongs to a client comes from the client's own
- * substreams, keyed by the client's referral index, so that scenarios compared with common
- * random numbers see the same clients. Parameters are immutable after load and shared by
- * threads; a struct care_run belongs to one replication.
+ * substreams, keyed by the client's referral index (its serial number), so that scenarios
+ * compared with common random numbers see the same clients. Parameters are immutable after load
+ * and shared by threads; a struct care_run belongs to one replication.
+ *
+ * Client records: run->cl is a table of slots. Events and queues name a client by its slot;
+ * substreams and traces by its serial. A client who has left the model for good (dormant, with
+ * no event of its own pending) gives its slot back (care_release), and the next referral takes
+ * it, so the table follows the clients present rather than every client ever referred. A slot's
+ * generation is odd while it holds a client and even while free (care_client_is_live).
  */
 #ifndef CCSIM_MODELS_CARE_INT_H
 #define CCSIM_MODELS_CARE_INT_H
@@ -196,6 +202,8 @@ struct care_params {
 
     /* testing only: lose track of one client, so that the audit must catch it */
     bool fault_lose_client;
+    /* testing only (one thread): where care_run() reports the client table, or NULL */
+    struct care_table_probe *probe;
 };
 
 /* ---- one replication ---------------------------------------------------------------------- */
@@ -255,6 +263,9 @@ enum care_draw {
 };
 
 struct care_client {
+    uint32_t serial;    /* referral index: keys the client's substreams and traces */
+    uint32_t gen;       /* odd while the slot holds a client, even while it is free */
+    uint32_t next_free; /* while free: the next free slot, or CARE_NO_SLOT */
     double t_referred;  /* of the current referral */
     double t_stage;     /* when the current stage began */
     double t_discharge; /* last hospital discharge, or -inf */
@@ -271,6 +282,7 @@ struct care_client {
     bool boarding;           /* in the ED waiting for a bed */
     bool followed_up;        /* the last discharge was followed up within 7 days */
     bool in_crt;             /* under the crisis team */
+    uint16_t open_journeys;  /* crisis journeys of the Poisson process not yet discharged */
     bool out_of_area;        /* admitted to a bed outside the region */
     bool dormant;            /* out of the service beyond follow_days: no longer at risk */
     bool via_ed;             /* the current admission came through the ED */
@@ -364,9 +376,16 @@ struct care_run {
     unsigned replication;
     gsl_rng *arrivals; /* referral times and nothing else */
 
-    struct care_client *cl;
-    uint32_t n_clients, cap_clients;
+    struct care_client *cl;     /* slots, live or free (see the top of this file) */
+    uint32_t n_clients;         /* clients referred so far: serial numbers handed out */
+    uint32_t n_slots;           /* slots ever used (live or free) */
+    uint32_t cap_clients;       /* slots allocated; doubles only when every slot is live */
+    uint32_t n_live, peak_live; /* clients holding a slot, now and at most */
+    uint32_t free_head;         /* first free slot, or CARE_NO_SLOT */
+    /* Clients counted in each stage: the live ones, and the released ones in their last stage
+     * (released[] of them). */
     int64_t stage_count[N_STAGES];
+    int64_t released[N_STAGES];
     int64_t in_hospital_count;
 
     /* assessment */
@@ -413,10 +432,27 @@ struct care_run {
     size_t err_len;
 };
 
-/* Preconditions of event handlers: arg names a referred client. */
+#define CARE_NO_SLOT UINT32_MAX
+
+static inline bool care_client_is_live(const struct care_client *c)
+{
+    return c->gen & 1u;
+}
+
+/* Preconditions of event handlers: arg names a slot that holds a client (an event left pending
+ * for a released client would find its slot free, or a later client in it: care_release() checks
+ * in debug builds that none is left). */
 #define CARE_ASSERT_CLIENT(run, id)                                                                \
-    SIM_ASSERT((uint64_t)(id) < (run)->n_clients, "client %llu of %u", (unsigned long long)(id),   \
-               (run)->n_clients)
+    SIM_ASSERT((uint64_t)(id) < (run)->n_slots && care_client_is_live(&(run)->cl[(id)]),           \
+               "client slot %llu of %u is free", (unsigned long long)(id), (run)->n_slots)
+
+/* What care_run() reports about the client table of a replication, for tests only. */
+struct care_table_probe {
+    uint32_t referred;  /* clients referred (snapshot included) */
+    uint32_t peak_live; /* most clients holding a slot at once */
+    uint32_t slots;     /* slots ever used */
+    uint32_t capacity;  /* slots allocated at the end */
+};
 
 /* care.c */
 /* Draw k of decision what for client id (see enum care_draw): a uniform in [0, 1), a variate of
@@ -426,6 +462,13 @@ double care_draw(struct care_run *run, uint32_t id, enum care_draw what, const s
 double care_exponential(struct care_run *run, uint32_t id, enum care_draw what, double mean);
 void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage);
 void care_set_hospital(struct care_run *run, uint32_t id, bool in);
+/* Gives the client's slot back when the client has left the model for good: dormant (out of the
+ * service beyond follow_days or past its exit time; nothing brings a dormant client back, a
+ * return is a new referral) and with no event of its own pending (not in hospital, not with the
+ * crisis team, no post-discharge window, signposted period or follow-up end to come). Does
+ * nothing otherwise. Called last by every event that can leave a client in that state; the
+ * caller must not touch the record afterwards. */
+void care_release(struct care_run *run, uint32_t id);
 /* Recomputes the client's contribution to the unmet-need count after any change of stage,
  * needs or met needs. */
 void care_unmet_update(struct care_run *run, uint32_t id);

@@ -438,24 +438,46 @@ static void grow_clients(struct care_run *run)
     uint32_t cap = run->cap_clients ? run->cap_clients * 2 : 4096;
     run->cl = xreallocarray(run->cl, cap, sizeof *run->cl);
     /* rng_sub points into itself: re-point every moved substream. */
-    for (uint32_t i = 0; i < run->n_clients; i++) {
+    for (uint32_t i = 0; i < run->n_slots; i++) {
         run->cl[i].attr.r.state = run->cl[i].attr.state;
     }
     run->cap_clients = cap;
 }
 
-/* Draws everything about the new client from its own substreams. */
+/* Takes a free slot (one a client left for good: care_release), or a new one, doubling the table
+ * only when every slot holds a client. */
+static uint32_t take_slot(struct care_run *run)
+{
+    uint32_t id = run->free_head;
+    if (id != CARE_NO_SLOT) {
+        run->free_head = run->cl[id].next_free;
+    } else {
+        if (run->n_slots == run->cap_clients) {
+            grow_clients(run);
+        }
+        id = run->n_slots++;
+        run->cl[id].gen = 0;
+    }
+    run->n_live++;
+    if (run->n_live > run->peak_live) {
+        run->peak_live = run->n_live;
+    }
+    return id;
+}
+
+/* Draws everything about the new client from its own substreams, keyed by its serial number. */
 uint32_t care_new_client(struct care_run *run)
 {
     const struct care_params *p = run->p;
 
-    if (run->n_clients == run->cap_clients) {
-        grow_clients(run);
-    }
-    uint32_t id = run->n_clients++;
+    SIM_ASSERT(run->n_clients < UINT32_MAX, "more than %u clients referred", UINT32_MAX - 1);
+    uint32_t id = take_slot(run);
     struct care_client *c = &run->cl[id];
+    uint32_t gen = c->gen + 1; /* odd: live */
     memset(c, 0, sizeof *c);
-    rng_sub_init(&c->attr, rng_seed_derive(run->seed, run->replication, STREAM_CLIENT, id));
+    c->gen = gen;
+    c->serial = run->n_clients++;
+    rng_sub_init(&c->attr, rng_seed_derive(run->seed, run->replication, STREAM_CLIENT, c->serial));
     gsl_rng *r = &c->attr.r;
 
     double u = gsl_rng_uniform(r);
