@@ -382,6 +382,7 @@ struct care_run {
     uint32_t cap_clients;       /* slots allocated; doubles only when every slot is live */
     uint32_t n_live, peak_live; /* clients holding a slot, now and at most */
     uint32_t free_head;         /* first free slot, or CARE_NO_SLOT */
+    uint32_t held_head, n_held; /* debug builds: released slots not yet free (care_release) */
     /* Clients counted in each stage: the live ones, and the released ones in their last stage
      * (released[] of them). */
     int64_t stage_count[N_STAGES];
@@ -433,6 +434,13 @@ struct care_run {
 };
 
 #define CARE_NO_SLOT UINT32_MAX
+/* Debug builds check released slots against the calendar in batches of this many before they
+ * are reused, so the table may hold up to this many slots more than the clients present. */
+#ifdef CCSIM_DEBUG
+#define CARE_HELD_SLOTS 64
+#else
+#define CARE_HELD_SLOTS 0
+#endif
 
 static inline bool care_client_is_live(const struct care_client *c)
 {
