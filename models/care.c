@@ -7,6 +7,7 @@
  */
 #include "models/care.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@ static const struct cfg_key root_keys[] = {
     {.name = "hospital", .type = CFG_GROUP, .is_required = true, .help = "inpatient beds"},
     {.name = "costs", .type = CFG_GROUP, .help = "unit costs (optional)"},
     {.name = "initial", .type = CFG_GROUP, .help = "the clients present at day 0 (optional)"},
+    {.name = "output", .type = CFG_GROUP, .help = "end state and per-year metrics (optional)"},
 };
 
 static const struct cfg_table care_root_table = {
@@ -157,6 +159,18 @@ void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
         c->ev_follow = sim_schedule_at(&run->sim, end, follow_over, run, id);
     }
     care_unmet_update(run, id);
+}
+
+void care_follow_from(struct care_run *run, uint32_t id, double since)
+{
+    struct care_client *c = &run->cl[id];
+    double now = run->sim.now;
+
+    if (c->ev_follow) {
+        sim_cancel(&run->sim, c->ev_follow);
+    }
+    double end = fmin(since + run->p->follow_days, fmax(c->t_exit, now));
+    c->ev_follow = sim_schedule_at(&run->sim, fmax(end, now), follow_over, run, id);
 }
 
 /* ---- a client's random decisions (enum care_draw) ------------------------------------------ */
@@ -441,6 +455,29 @@ void care_release(struct care_run *run, uint32_t id)
     X(starts_per_year, "clients per year", "clients starting a place per year", false,             \
       METRIC_NEITHER, (double)rt->started / years)
 
+/* Per year K of the observed horizon (output.per_year, or a start from a snapshot), named
+ * "yearK.name", labelled "label, year K"; values over the locals of compute_metrics()'s per-year
+ * loop: d, the totals of the year (struct care_year_mark), len its days, YRATE(x) x per 100
+ * client-years in the service in the year. */
+#define CARE_YEAR_METRICS(X)                                                                       \
+    X(referrals_per_year, "referrals per year", "Referrals per year", false, METRIC_NEITHER,       \
+      (double)d.referrals / (len / CARE_DAYS_PER_YEAR))                                            \
+    X(clients_in_service, "clients", "Clients in the service (time average)", false,               \
+      METRIC_NEITHER, d.in_service / len)                                                          \
+    X(caseload, "clients", "Clients coordinated (time average)", false, METRIC_NEITHER,            \
+      d.caseload / len)                                                                            \
+    X(waiting_coordination, "clients", "Clients waiting for a coordinator (time average)", false,  \
+      METRIC_LOWER_BETTER, d.waiting_coord / len)                                                  \
+    X(crises, PER_100_CY, "Crises per 100 client-years", false, METRIC_LOWER_BETTER,               \
+      YRATE(d.crises))                                                                             \
+    X(ed_visits, PER_100_CY, "ED visits per 100 client-years", false, METRIC_LOWER_BETTER,         \
+      YRATE(d.ed_visits))                                                                          \
+    X(admissions, PER_100_CY, "Admissions per 100 client-years", false, METRIC_LOWER_BETTER,       \
+      YRATE(d.admissions))                                                                         \
+    X(bed_days, "bed-days per 100 client-years",                                                   \
+      "Bed-days (local and out of area) per 100 client-years", false, METRIC_LOWER_BETTER,         \
+      YRATE(d.bed_days))
+
 /* The weekly series, X(name, unit, label, value at the end of week), value over week_end()'s
  * locals. */
 #define CARE_SERIES(X)                                                                             \
@@ -464,7 +501,9 @@ static const struct metric_desc system_metrics[] = {CARE_SYSTEM_METRICS(METRIC_D
 static const struct metric_desc model_metrics[] = {CARE_MODEL_METRICS(METRIC_DESC)};
 static const struct metric_desc service_metrics[] = {CARE_SERVICE_METRICS(METRIC_DESC)};
 static const struct metric_desc series_desc[] = {CARE_SERIES(SERIES_DESC)};
+static const struct metric_desc year_metrics[] = {CARE_YEAR_METRICS(METRIC_DESC)};
 enum {
+    N_PER_YEAR = 0 CARE_YEAR_METRICS(METRIC_COUNT),
     N_SYSTEM = 0 CARE_SYSTEM_METRICS(METRIC_COUNT),
     N_PER_MODEL = 0 CARE_MODEL_METRICS(METRIC_COUNT),
     N_PER_SERVICE = 0 CARE_SERVICE_METRICS(METRIC_COUNT),
@@ -487,7 +526,8 @@ static struct metric_desc prefixed(const char *prefix, const struct metric_desc 
  * into the static table (only per-model and per-service names and labels are owned). */
 static void describe_metrics(struct care_params *p)
 {
-    p->n_metrics = N_SYSTEM + p->n_models * N_PER_MODEL + p->n_services * N_PER_SERVICE;
+    p->first_year = N_SYSTEM + p->n_models * N_PER_MODEL + p->n_services * N_PER_SERVICE;
+    p->n_metrics = p->first_year + p->n_years * N_PER_YEAR;
     p->metric = xcalloc((size_t)p->n_metrics, sizeof *p->metric);
     int k = 0;
     for (int i = 0; i < N_SYSTEM; i++) {
@@ -503,6 +543,25 @@ static void describe_metrics(struct care_params *p)
             p->metric[k++] = prefixed(p->service[s].name, &service_metrics[i]);
         }
     }
+    for (int y = 0; y < p->n_years; y++) {
+        for (int i = 0; i < N_PER_YEAR; i++) {
+            const struct metric_desc *d = &year_metrics[i];
+            size_t n = strlen(d->name) + 16, l = strlen(d->label) + 16;
+            char *name = xmalloc(n), *label = xmalloc(l);
+            snprintf(name, n, "year%d.%s", y + 1, d->name);
+            snprintf(label, l, "%s, year %d", d->label, y + 1);
+            p->metric[k++] = (struct metric_desc){name, d->unit, label, false, d->better};
+        }
+    }
+}
+
+/* Years of the observed horizon with metrics of their own: the span after the warm-up in years,
+ * rounded (at least 1); the last year runs to the horizon, so it lasts between half a year and
+ * a year and a half. */
+static int observed_years(double warmup, double horizon)
+{
+    double y = floor((horizon - warmup) / CARE_DAYS_PER_YEAR + 0.5);
+    return y < 1 ? 1 : y > 1000 ? 1000 : (int)y;
 }
 
 /* ---- loading ------------------------------------------------------------------------------ */
@@ -689,8 +748,21 @@ static void *care_load(struct cfg *c, const config_setting_t *root)
         return NULL;
     }
     care_warn(c, root, p);
+    if (p->per_year || p->n_initial > 0) {
+        const config_setting_t *hs = config_setting_get_member(root, "horizon");
+        const config_setting_t *ws = config_setting_get_member(root, "warmup");
+        double horizon = 0, warmup = 0;
+        if (hs && cfg_number(c, hs, &horizon) && (!ws || cfg_number(c, ws, &warmup))) {
+            p->n_years = observed_years(warmup, horizon);
+        }
+    }
     describe_metrics(p);
     return p;
+}
+
+static const char *care_end_state(const void *vp)
+{
+    return ((const struct care_params *)vp)->end_state ? "end_state.csv" : NULL;
 }
 
 static int care_n_metrics(const void *vp)
@@ -766,6 +838,39 @@ static double waiting_coordination_now(const struct care_run *run)
 }
 
 static bool audit(struct care_run *run);
+
+/* Integral of a time average's quantity over [its reset, now]. */
+static double tw_area(const struct twavg *w, double now)
+{
+    return w->area + w->value * (now - w->t_last);
+}
+
+/* The running totals behind the per-year metrics, since the warm-up, at now. */
+static struct care_year_mark year_totals(const struct care_run *run, double now)
+{
+    struct care_year_mark t = {
+        .referrals = run->n.referrals,
+        .crises = run->n.crises,
+        .ed_visits = run->n.ed_visits,
+        .admissions = run->n.admissions,
+        .in_service = tw_area(&run->in_service_tw, now),
+        .bed_days = tw_area(&run->beds_tw, now) + tw_area(&run->oap_tw, now),
+    };
+    for (int m = 0; m < run->p->n_models; m++) {
+        t.caseload += tw_area(&run->model[m].caseload_tw, now);
+        t.waiting_coord += tw_area(&run->model[m].waiting.len_tw, now);
+    }
+    return t;
+}
+
+/* The end of observed year arg + 1 (of n_years, not the last). */
+static void year_end(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    SIM_ASSERT(arg + 1 < (uint64_t)run->p->n_years, "end of year %llu of %d",
+               (unsigned long long)arg + 1, run->p->n_years);
+    run->year_mark[arg] = year_totals(run, sim->now);
+}
 
 static void week_end(struct sim *sim, void *obj, uint64_t arg)
 {
@@ -966,6 +1071,31 @@ static void compute_metrics(struct care_run *run, double *out)
         memcpy(out + k, sv, sizeof sv);
         k += N_PER_SERVICE;
     }
+    /* Year y runs from warmup + y years to the next mark, the last to the horizon. */
+    struct care_year_mark from = {0}, to;
+    for (int y = 0; y < p->n_years; y++) {
+        bool last = y + 1 == p->n_years;
+        to = last ? year_totals(run, now) : run->year_mark[y];
+        double len = (last ? now : run->warmup + (y + 1) * CARE_DAYS_PER_YEAR) -
+                     (run->warmup + y * CARE_DAYS_PER_YEAR);
+        struct care_year_mark d = {
+            .referrals = to.referrals - from.referrals,
+            .crises = to.crises - from.crises,
+            .ed_visits = to.ed_visits - from.ed_visits,
+            .admissions = to.admissions - from.admissions,
+            .in_service = to.in_service - from.in_service,
+            .caseload = to.caseload - from.caseload,
+            .waiting_coord = to.waiting_coord - from.waiting_coord,
+            .bed_days = to.bed_days - from.bed_days,
+        };
+        double ycy = d.in_service / CARE_DAYS_PER_YEAR; /* client-years in service in the year */
+#define YRATE(x) (ycy > 0 ? 100.0 * (double)(x) / ycy : NAN)
+        double yv[N_PER_YEAR] = {CARE_YEAR_METRICS(METRIC_VALUE)};
+#undef YRATE
+        memcpy(out + k, yv, sizeof yv);
+        k += N_PER_YEAR;
+        from = to;
+    }
 #undef RATE
 }
 
@@ -975,6 +1105,7 @@ static void run_fini(struct care_run *run)
     care_services_fini(run);
     care_coord_fini(run);
     gsl_rng_free(run->arrivals);
+    free(run->year_mark);
     free(run->cl);
     sim_fini(&run->sim);
 }
@@ -1004,6 +1135,7 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
     sim_name_event(&run->sim, follow_over, "follow_over");
     sim_name_event(&run->sim, warmup_over, "warmup_over");
     sim_name_event(&run->sim, week_end, "week_end");
+    sim_name_event(&run->sim, year_end, "year_end");
     care_coord_name_events(&run->sim);
     care_crisis_name_events(&run->sim);
     care_services_name_events(&run->sim);
@@ -1024,6 +1156,13 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
     if (run->n_points > 0) {
         sim_schedule_at(&run->sim, 7.0, week_end, run, 0);
     }
+    if (p->n_years > 1) {
+        run->year_mark = xcalloc((size_t)p->n_years - 1, sizeof *run->year_mark);
+        for (int y = 0; y + 1 < p->n_years; y++) {
+            sim_schedule_at(&run->sim, warmup + (y + 1) * CARE_DAYS_PER_YEAR, year_end, run,
+                            (uint64_t)y);
+        }
+    }
     sim_run(&run->sim, horizon);
 
     if (!run->failed && p->fault_lose_client) {
@@ -1037,6 +1176,9 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
     }
     if (!run->failed && audit(run)) {
         compute_metrics(run, out->metrics);
+        if (out->end_state && care_snapshot_write(run, out->end_state) != 0) {
+            care_fail(run, "cannot write the end state: %s", strerror(errno));
+        }
     }
     out->n_events = run->sim.n_events;
     out->n_entities = run->n_clients;
@@ -1069,6 +1211,7 @@ static const struct cfg_table *const care_tables[] = {
     &care_hospital_table,
     &care_cost_table,
     &care_initial_table,
+    &care_output_table,
     NULL,
 };
 
@@ -1084,5 +1227,6 @@ const struct model_ops care_ops = {
     .n_series = care_n_series,
     .series = care_series,
     .series_period = 7.0,
+    .end_state = care_end_state,
     .run = care_run,
 };

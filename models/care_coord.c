@@ -600,15 +600,17 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
     }
     run->unit[u].clients++;
     c->unit = (int16_t)u;
-    c->t_coord_start = now;
+    c->t_coord_start = now - past;
     care_set_stage(run, id, STAGE_COORDINATED);
     twavg_add(&rt->caseload_tw, now, 1.0);
 
     c->contact_due = now + care_uniform(run, id, CARE_DRAW_CONTACT_PHASE) * interval(md);
     c->ev_contact = sim_schedule_at(&run->sim, c->contact_due, contact, run, id);
-    /* A client from a snapshot has part of its episode behind it. */
-    double episode =
-        fmax(care_draw(run, id, CARE_DRAW_EPISODE, &md->episode) - past, past > 0 ? 1.0 : 0.0);
+    /* A client from a snapshot has served part of its episode: the rest is drawn from the
+     * episode's law given that it has lasted `past` days (one uniform of the same decision). */
+    double episode = past > 0 ? care_remaining(&md->episode, past,
+                                               care_uniform(run, id, CARE_DRAW_EPISODE))
+                              : care_draw(run, id, CARE_DRAW_EPISODE, &md->episode);
     c->ev_end = sim_schedule(&run->sim, episode, episode_end, run, id);
     double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
     if (hazard > 0) {

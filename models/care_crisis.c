@@ -1105,6 +1105,27 @@ void care_stays_close(struct care_run *run, double now)
     }
 }
 
+void care_snapshot_stay(struct care_run *run, uint32_t id, int wanted, double days)
+{
+    struct care_client *c = &run->cl[id];
+    double now = run->sim.now;
+    bool local = wanted == 1 && run->beds_busy < run->p->beds;
+
+    care_set_hospital(run, id, true);
+    c->t_admitted = now - days;
+    if (local) {
+        run->beds_busy++;
+        twavg_set(&run->beds_tw, now, run->beds_busy);
+    } else {
+        c->out_of_area = true;
+        run->oap_now++;
+        twavg_set(&run->oap_tw, now, run->oap_now);
+    }
+    double rest =
+        care_remaining(&run->p->los, days, care_uniform(run, id, CARE_DRAW_LOS));
+    sim_schedule(&run->sim, rest, discharge, run, id);
+}
+
 void care_crisis_name_events(struct sim *sim)
 {
     sim_name_event(sim, journey_discharge, "journey_discharge");

@@ -26,6 +26,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -53,12 +54,23 @@ extern const char *const care_severity_names[];
 
 /* ---- parameters (immutable, shared) ------------------------------------------------------- */
 
+/* One client of a snapshot (initial.snapshot, docs/model.md section 4.1). */
 struct care_initial {
-    int stage; /* enum care_stage: waiting for assessment or coordination, or coordinated */
+    int stage; /* enum care_stage: waiting, coordinated, or out of the service but followed */
     uint8_t severity;
     uint16_t needs;
-    double days; /* already spent in the stage */
-    int model;   /* -1: the front door */
+    uint16_t met;          /* needs already met */
+    double days;           /* already spent in the stage */
+    int model;             /* -1: the front door (or none, out of the service) */
+    uint8_t risk;          /* enum care_risk */
+    int prior_admissions;  /* -1: drawn as at a referral */
+    int admissions;        /* since the current referral */
+    double frailty;        /* 0: drawn as at a referral */
+    double engagement;     /* 0: drawn as at a referral */
+    int hospital;          /* 0 none, 1 a local bed, 2 out of area */
+    double hospital_days;  /* of the stay so far */
+    double discharge_days; /* since the last discharge; NAN: none */
+    bool followed_up;      /* the last discharge was followed up within 7 days */
 };
 
 struct care_need {
@@ -199,6 +211,10 @@ struct care_params {
     /* the clients present at day 0 (initial.snapshot), or none */
     struct care_initial *initial;
     int n_initial;
+    /* output: the end state asked for (output.end_state); metrics per observed year (n_years
+     * of them from metric first_year on; 0: none) */
+    bool end_state, per_year;
+    int n_years, first_year;
 
     /* testing only: lose track of one client, so that the audit must catch it */
     bool fault_lose_client;
@@ -368,6 +384,13 @@ struct care_counts {
     double contact_hours_used;
 };
 
+/* Running totals at a year boundary of the observed horizon (per-year metrics): counts, and
+ * integrals over time of the time-averaged quantities (client-days, bed-days). */
+struct care_year_mark {
+    uint64_t referrals, crises, ed_visits, admissions;
+    double in_service, caseload, waiting_coord, bed_days;
+};
+
 struct care_run {
     const struct care_params *p;
     struct sim sim;
@@ -423,6 +446,10 @@ struct care_run {
     double *series;
     int n_points;
     uint64_t week_crises;
+
+    /* per-year metrics: marks at the start of observed years 2 .. n_years (year_mark[k] at the
+     * end of year k + 1), NULL when the scenario has none */
+    struct care_year_mark *year_mark;
 
     struct rng_sub draw;   /* reseeded for each client draw (care_uniform, care_draw) */
     model_trace_fn *trace; /* testing hook from struct model_run, NULL in normal runs */
@@ -480,6 +507,9 @@ void care_release(struct care_run *run, uint32_t id);
 /* Recomputes the client's contribution to the unmet-need count after any change of stage,
  * needs or met needs. */
 void care_unmet_update(struct care_run *run, uint32_t id);
+/* A client out of the service since `since` (<= now, a snapshot's past): its follow period runs
+ * from then (section 2.2.12 of docs/model.md). */
+void care_follow_from(struct care_run *run, uint32_t id, double since);
 bool care_counts_after_warmup(const struct care_run *run);
 void care_fail(struct care_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int care_count_unmet(const struct care_run *run, const struct care_client *c);
@@ -499,9 +529,17 @@ void care_services_name_events(struct sim *sim);
 void care_referral_name_events(struct sim *sim);
 
 /* care_snapshot.c */
-extern const struct cfg_table care_initial_table;
+extern const struct cfg_table care_initial_table, care_output_table;
 bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
 void care_snapshot_start(struct care_run *run);
+/* Writes the state of the run now as a snapshot file initial.snapshot can start from; returns 0
+ * or -1 (a write error, errno set). */
+int care_snapshot_write(const struct care_run *run, FILE *f);
+/* The remaining length T - s of a quantity T of law d that has lasted s >= 0 so far, given
+ * T > s, by inversion of the conditional law at u in [0, 1): F^-1(F(s) + u (1 - F(s))) - s
+ * (the upper tail is inverted through the survival function where it is small). A law with no
+ * mass above s (a fixed length already past, say) leaves 0. Cannot fail. */
+double care_remaining(const struct dist *d, double s, double u);
 
 /* care_referral.c */
 uint32_t care_new_client(struct care_run *run);
@@ -552,6 +590,10 @@ void care_detected(struct care_run *run, uint32_t id, double effect);
 void care_stays_count(const struct care_run *run, int64_t *local, int64_t *boarding, int64_t *oap);
 /* Adds the bed-days so far of the journeys' stays still open at now to their models. */
 void care_stays_close(struct care_run *run, double now);
+/* A snapshot client in hospital at day 0 for `days` so far: a local bed when one is free (or
+ * wanted == 1 and one is free), else out of area; the rest of the stay is drawn given its days
+ * so far (care_remaining). */
+void care_snapshot_stay(struct care_run *run, uint32_t id, int wanted, double days);
 
 /* care_presets.c */
 extern const struct cfg_table care_models_table;

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "sim/cfg.h"
 
@@ -52,6 +53,8 @@ struct model_run {
     char err[256];         /* why the run failed, when model_run() returns nonzero */
     model_trace_fn *trace; /* testing hook, NULL in normal runs (see model_trace_fn) */
     void *trace_ctx;       /* passed to trace */
+    FILE *end_state;       /* when set, the model writes its state at the horizon there, as a
+                              start its scenarios can read (see model_ops.end_state); borrowed */
 };
 
 struct model_ops {
@@ -73,6 +76,10 @@ struct model_ops {
     int (*n_series)(const void *params);
     const struct metric_desc *(*series)(const void *params, int i);
     double series_period;
+    /* End state (optional: NULL for none): the name of the file ("end_state.csv") the scenario
+     * asks a run to write into its results folder, or NULL when it asks for none. The caller
+     * opens it, passes it as model_run.end_state to replication 0 only, and closes it. */
+    const char *(*end_state)(const void *params);
     /* Runs one replication; returns 0, or nonzero with out->err set. */
     int (*run)(const void *params, uint64_t seed, unsigned replication, double warmup,
                double horizon, struct model_run *out);
@@ -124,6 +131,12 @@ static inline bool scenario_is_headline(const struct scenario *s, int i)
 static inline const char *scenario_series_name(const struct scenario *s, int i)
 {
     return scenario_series(s, i)->name;
+}
+
+/* The end-state file s asks for (model_ops.end_state), or NULL. Cannot fail. */
+static inline const char *scenario_end_state(const struct scenario *s)
+{
+    return s->ops->end_state ? s->ops->end_state(s->params) : NULL;
 }
 
 /* Runs replication r of s with the scenario seed; see struct model_run. */
