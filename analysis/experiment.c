@@ -40,6 +40,7 @@ static void *worker(void *arg)
         struct model_run out = {
             .metrics = sh->res->metrics + (size_t)r * (size_t)nm,
             .series = sh->res->series ? sh->res->series + (size_t)r * per : NULL,
+            .end_state = r == 0 ? sh->spec->end_state : NULL,
         };
         int rc = scenario_run(sc, sh->spec->seed, (unsigned)r, &out);
         sh->events[r] = out.n_events;

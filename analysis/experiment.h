@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "models/model.h"
 
@@ -23,6 +24,8 @@ struct experiment_spec {
     uint64_t seed;
     int threads;        /* >= 1 */
     bool show_progress; /* draw a progress bar on stderr */
+    FILE *end_state;    /* replication 0 writes its end state there (model_run.end_state); NULL:
+                           none; borrowed */
 };
 
 struct experiment_result {

@@ -302,6 +302,7 @@ static int run_one(struct runner *r, int i)
         .seed = r->seed,
         .threads = r->spec.threads,
         .show_progress = bar,
+        .end_state = i == 0 ? r->end_state : NULL,
     };
 
     if (bar && r->n > 1 && r->spec.msgs) {

@@ -113,6 +113,8 @@ struct runner {
     uint64_t n_events;             /* over every variant run */
     double wall_seconds;           /* over every variant run */
     char note[512];                /* how --precision ended, or "" */
+    FILE *end_state; /* set by the caller before runner_run(): where replication 0 of variant 0
+                        writes its end state (scenario_end_state()), or NULL; borrowed */
 };
 
 /* Loads and checks the n variants as described above. Returns 0; CCSIM_EINPUT after printing

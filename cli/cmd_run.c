@@ -59,8 +59,20 @@ int cmd_run(int argc, char **argv)
     if (rc == 0) {
         rc = results_begin(&f, &o, &r, argc, argv, o.scenario);
     }
+    /* The end state the scenario asks for (output.end_state), written by replication 1. */
+    const char *end_name = rc == 0 && o.outdir ? scenario_end_state(r.sc[0]) : NULL;
+    char end_path[4096];
+    if (end_name) {
+        r.end_state = fopen(folder_file(&f, end_name, end_path, sizeof end_path), "w");
+        rc = r.end_state ? 0 : results_wrote(&f, -errno, end_path);
+    }
     if (rc == 0) {
         rc = runner_run(&r);
+    }
+    if (r.end_state) {
+        int closed = fclose(r.end_state) == 0 ? 0 : -errno;
+        r.end_state = NULL;
+        rc = rc == 0 ? results_wrote(&f, closed, end_path) : rc;
     }
     if (rc == 0 && o.precision > 0) {
         f.m.replications = r.res[0].replications;

@@ -218,7 +218,7 @@ static void count_rows(const char *path, int *coordinated, int *waiting_coord, i
  * coordination waiting list and the local beds occupied stay near their end-state values.
  *
  * Tolerances. Caseload: within 5% (about 1,100 slots, nearly full: the old start, which drew
- * every episode afresh less the days served, lost 40% in the first week). Beds: within 15% of
+ * every episode afresh less the days served, lost 11% in the first week). Beds: within 15% of
  * 50 (a 4-week mean of the occupancy of 50 beds, lognormal stays of mean 33 days: the natural
  * spread over replications is about +-4 beds, and an empty start would begin at 0). Waiting
  * list: within 25% or 10 clients, whichever is larger (a short list whose size moves by tens
