@@ -1211,7 +1211,7 @@ static const struct cfg_table *const care_tables[] = {
     &care_hospital_table,
     &care_cost_table,
     &care_initial_table,
-    &care_output_table,
+    &care_output_table, /* output: end state, per-year metrics */
     NULL,
 };
 

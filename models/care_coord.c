@@ -608,9 +608,9 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
     c->ev_contact = sim_schedule_at(&run->sim, c->contact_due, contact, run, id);
     /* A client from a snapshot has served part of its episode: the rest is drawn from the
      * episode's law given that it has lasted `past` days (one uniform of the same decision). */
-    double episode = past > 0 ? care_remaining(&md->episode, past,
-                                               care_uniform(run, id, CARE_DRAW_EPISODE))
-                              : care_draw(run, id, CARE_DRAW_EPISODE, &md->episode);
+    double episode =
+        past > 0 ? care_remaining(&md->episode, past, care_uniform(run, id, CARE_DRAW_EPISODE))
+                 : care_draw(run, id, CARE_DRAW_EPISODE, &md->episode);
     c->ev_end = sim_schedule(&run->sim, episode, episode_end, run, id);
     double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
     if (hazard > 0) {

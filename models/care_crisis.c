@@ -1121,8 +1121,7 @@ void care_snapshot_stay(struct care_run *run, uint32_t id, int wanted, double da
         run->oap_now++;
         twavg_set(&run->oap_tw, now, run->oap_now);
     }
-    double rest =
-        care_remaining(&run->p->los, days, care_uniform(run, id, CARE_DRAW_LOS));
+    double rest = care_remaining(&run->p->los, days, care_uniform(run, id, CARE_DRAW_LOS));
     sim_schedule(&run->sim, rest, discharge, run, id);
 }
 

@@ -590,9 +590,9 @@ void care_detected(struct care_run *run, uint32_t id, double effect);
 void care_stays_count(const struct care_run *run, int64_t *local, int64_t *boarding, int64_t *oap);
 /* Adds the bed-days so far of the journeys' stays still open at now to their models. */
 void care_stays_close(struct care_run *run, double now);
-/* A snapshot client in hospital at day 0 for `days` so far: a local bed when one is free (or
- * wanted == 1 and one is free), else out of area; the rest of the stay is drawn given its days
- * so far (care_remaining). */
+/* A snapshot client in hospital at day 0 for `days` so far: wanted 1, a local bed when one is
+ * free (else out of area); wanted 2, out of area. The rest of the stay is drawn given its days
+ * so far (care_remaining). Counts no admission. */
 void care_snapshot_stay(struct care_run *run, uint32_t id, int wanted, double days);
 
 /* care_presets.c */

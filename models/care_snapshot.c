@@ -188,13 +188,11 @@ double care_remaining(const struct dist *d, double s, double u)
 
 /* ---- reading a snapshot ------------------------------------------------------------------ */
 
-static const char *const stage_names[] = {"waiting_assessment", "waiting_coordination",
-                                          "coordinated",        "discharged",
-                                          "disengaged",         "signposted",
-                                          NULL};
-static const enum care_stage stage_of[] = {STAGE_WAIT_ASSESS, STAGE_WAIT_COORD,
-                                           STAGE_COORDINATED, STAGE_DISCHARGED,
-                                           STAGE_DISENGAGED,  STAGE_SIGNPOSTED};
+static const char *const stage_names[] = {
+    "waiting_assessment", "waiting_coordination", "coordinated", "discharged",
+    "disengaged",         "signposted",           NULL};
+static const enum care_stage stage_of[] = {STAGE_WAIT_ASSESS, STAGE_WAIT_COORD, STAGE_COORDINATED,
+                                           STAGE_DISCHARGED,  STAGE_DISENGAGED, STAGE_SIGNPOSTED};
 static const char *const risk_names[] = {"stable", "deteriorating", NULL};
 static const char *const hospital_names[] = {"", "local", "out_of_area", NULL};
 
@@ -218,13 +216,12 @@ enum column {
 };
 
 static const char *const column_names[N_COLUMNS + 1] = {
-    "stage",     "severity",   "needs",    "days",          "model",
-    "met",       "risk",       "prior_admissions", "admissions",   "frailty",
-    "engagement", "hospital",  "hospital_days",   "discharge_days", "followed_up",
-    NULL};
+    "stage",         "severity",         "needs",       "days",    "model",      "met",
+    "risk",          "prior_admissions", "admissions",  "frailty", "engagement", "hospital",
+    "hospital_days", "discharge_days",   "followed_up", NULL};
 
 #define COLUMN_LIST                                                                                \
-    "stage, severity, needs, days, model, met, risk, prior_admissions, admissions, frailty, "    \
+    "stage, severity, needs, days, model, met, risk, prior_admissions, admissions, frailty, "      \
     "engagement, hospital, hospital_days, discharge_days, followed_up"
 
 /* Splits line into at most max fields at commas (no quoting); returns the count. */
@@ -282,8 +279,8 @@ static bool read_needs(struct cfg *c, const struct care_params *p, const char *p
             char list[512] = "";
             size_t len = 0;
             for (int i = 0; i < p->n_needs && len < sizeof list; i++) {
-                int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
-                                 p->need[i].name);
+                int w =
+                    snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "", p->need[i].name);
                 len += w > 0 ? (size_t)w : 0;
             }
             diag_add(&c->diag, path, lineno, column, "\"%s\" is not a need (%s)", t, list);
@@ -411,8 +408,8 @@ static bool read_row(struct cfg *c, const struct care_params *p, const char *pat
             rec->risk = (uint8_t)r;
         }
     }
-    ok &= read_count(c, path, lineno, "prior_admissions", f[COL_PRIOR], 1000,
-                     &rec->prior_admissions);
+    ok &=
+        read_count(c, path, lineno, "prior_admissions", f[COL_PRIOR], 1000, &rec->prior_admissions);
     ok &= read_count(c, path, lineno, "admissions", f[COL_ADMISSIONS], 1000000, &rec->admissions);
     ok &= read_real(c, path, lineno, "frailty", f[COL_FRAILTY], 0.0, true, true, &rec->frailty,
                     "a risk multiplier (real > 0, or empty to draw it)");
@@ -552,7 +549,8 @@ bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care
         char *field[N_COLUMNS + 1], *col[N_COLUMNS];
         int nf = split_csv(line, field, N_COLUMNS + 1);
         if (nf != n_header) {
-            diag_add(&c->diag, path, lineno, NULL, "%d fields (%d, one per column of the header)", nf, n_header);
+            diag_add(&c->diag, path, lineno, NULL, "%d fields (%d, one per column of the header)",
+                     nf, n_header);
             n_bad++;
             continue;
         }
@@ -624,8 +622,7 @@ void care_snapshot_start(struct care_run *run)
         }
         c->model = (int8_t)m;
         if (rec->hospital) {
-            c->adm_model_plus1 =
-                rec->stage == STAGE_COORDINATED && m >= 0 ? (uint8_t)(m + 1) : 0;
+            c->adm_model_plus1 = rec->stage == STAGE_COORDINATED && m >= 0 ? (uint8_t)(m + 1) : 0;
             care_snapshot_stay(run, id, rec->hospital, rec->hospital_days);
         }
         if (in_service && m == CARE_SIGNPOST) {
@@ -734,7 +731,7 @@ int care_snapshot_write(const struct care_run *run, FILE *f)
     for (uint32_t k = 0; k < n; k++) {
         const struct care_client *c = &run->cl[key[k].id];
         enum care_stage st = (enum care_stage)c->stage;
-        const char *stage = st == STAGE_ASSESSING   ? "waiting_assessment"
+        const char *stage = st == STAGE_ASSESSING     ? "waiting_assessment"
                             : st == STAGE_WAIT_ASSESS ? "waiting_assessment"
                             : st == STAGE_WAIT_COORD  ? "waiting_coordination"
                             : st == STAGE_COORDINATED ? "coordinated"
@@ -753,10 +750,10 @@ int care_snapshot_write(const struct care_run *run, FILE *f)
         /* A client boarding in the ED waits for a local bed: written as in one, from now. */
         const char *hospital = !c->in_hospital ? "" : c->out_of_area ? "out_of_area" : "local";
         double stay = c->in_hospital && !c->boarding ? now - c->t_admitted : 0.0;
-        fprintf(f, ",%s,%u,%u,%.17g,%.17g,%s,", c->risk == RISK_DETERIORATING ? "deteriorating"
-                                                                               : "stable",
-                (unsigned)c->prior_admissions, (unsigned)c->admissions, c->frailty,
-                c->engagement, hospital);
+        fprintf(f, ",%s,%u,%u,%.17g,%.17g,%s,",
+                c->risk == RISK_DETERIORATING ? "deteriorating" : "stable",
+                (unsigned)c->prior_admissions, (unsigned)c->admissions, c->frailty, c->engagement,
+                hospital);
         if (c->in_hospital) {
             fprintf(f, "%.17g", stay);
         }

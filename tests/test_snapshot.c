@@ -26,7 +26,7 @@
 
 #define FIXTURE  "tests/fixtures/care/baseline.cfg"
 #define BASELINE "scenarios/care/baseline.cfg"
-#define N_DRAWS 40000
+#define N_DRAWS  40000
 
 /* Mean and standard error of care_remaining(d, s, u) over N_DRAWS uniforms. */
 static void remaining_moments(const struct dist *d, double s, double *mean, double *se)
@@ -59,8 +59,8 @@ static void test_remaining_exponential_is_memoryless(void **state)
     for (size_t i = 0; i < sizeof served / sizeof served[0]; i++) {
         double m, se;
         remaining_moments(&d, served[i], &m, &se);
-        printf("  exponential, s = %g: mean remaining %.4g +- %.2g (closed form 37.3)\n",
-               served[i], m, se);
+        printf("  exponential, s = %g: mean remaining %.4g +- %.2g (closed form 37.3)\n", served[i],
+               m, se);
         assert_close(m, 37.3, 0.0, 4 * se);
     }
 }
@@ -213,9 +213,10 @@ static void count_rows(const char *path, int *coordinated, int *waiting_coord, i
 
 /*
  * Issue 12 item 2: the shipped baseline region (nine years, four of warm-up: the pathway has
- * filled) run to its end writes its state; a run started from that state with no warm-up must go on as the region was. Over the
- * first four weeks (the mean over 8 replications of the continuation) the caseload, the
- * coordination waiting list and the local beds occupied stay near their end-state values.
+ * filled) run to its end writes its state; a run started from that state with no warm-up must go on
+ * as the region was. Over the first four weeks (the mean over 8 replications of the continuation)
+ * the caseload, the coordination waiting list and the local beds occupied stay near their end-state
+ * values.
  *
  * Tolerances. Caseload: within 5% (about 1,100 slots, nearly full: the old start, which drew
  * every episode afresh less the days served, lost 11% in the first week). Beds: within 15% of
@@ -246,13 +247,13 @@ static void test_end_state_continues_without_a_jump(void **state)
     int n_coord, n_wait, n_local;
     count_rows(path, &n_coord, &n_wait, &n_local);
     int last = a.sc->n_points - 1;
-    printf("  end state: %d coordinated, %d waiting for a coordinator, %d in local beds; the "
-           "run's last week: caseload %g, waiting %g, beds %g\n",
-           n_coord, n_wait, n_local,
-           ser[(size_t)series(a.sc, "caseload") * (size_t)a.sc->n_points + (size_t)last],
-           ser[(size_t)series(a.sc, "waiting_coordination") * (size_t)a.sc->n_points +
-               (size_t)last],
-           ser[(size_t)series(a.sc, "beds_occupied") * (size_t)a.sc->n_points + (size_t)last]);
+    printf(
+        "  end state: %d coordinated, %d waiting for a coordinator, %d in local beds; the "
+        "run's last week: caseload %g, waiting %g, beds %g\n",
+        n_coord, n_wait, n_local,
+        ser[(size_t)series(a.sc, "caseload") * (size_t)a.sc->n_points + (size_t)last],
+        ser[(size_t)series(a.sc, "waiting_coordination") * (size_t)a.sc->n_points + (size_t)last],
+        ser[(size_t)series(a.sc, "beds_occupied") * (size_t)a.sc->n_points + (size_t)last]);
     assert_true(n_coord > 500);
     assert_true(n_local > 20);
 
