@@ -1103,6 +1103,110 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
     return 0;
 }
 
+/* The year K and the name NAME of a per-year metric "yearK.NAME" (K >= 1); 0 for another. */
+static int year_of(const char *metric, const char **name)
+{
+    char *end;
+    if (strncmp(metric, "year", 4) != 0 || !isdigit((unsigned char)metric[4])) {
+        return 0;
+    }
+    long k = strtol(metric + 4, &end, 10);
+    if (*end != '.' || k < 1 || k > 1000) {
+        return 0;
+    }
+    *name = end + 1;
+    return (int)k;
+}
+
+/* years: the per-year metrics of a run ("yearK.NAME" rows of summary.csv), one panel per NAME
+ * (those whose whole-run NAME is a headline metric first, at most six), the mean of each year
+ * with its 95% CI. Returns 1 when drawn, 0 when the table has no per-year metric. */
+static int fig_years(struct draw *dw, const struct table *t, char *err, size_t err_len)
+{
+    const char *dir = dw->path;
+    int cm = table_col(t, "metric"), cmean = table_col(t, "mean"), cl = table_col(t, "ci_low"),
+        ch = table_col(t, "ci_high");
+    const char *names[6], *first[6]; /* NAME, and the metric of its first year */
+    int n = 0;
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (int r = 0; r < t->n_rows && n < 6; r++) {
+            const char *name, *metric = table_at(t, r, cm);
+            if (year_of(metric, &name) == 0) {
+                continue;
+            }
+            struct table_meta mm;
+            table_metric_meta(t, cm, name, &mm);
+            bool seen = false;
+            for (int k = 0; k < n; k++) {
+                seen |= strcmp(names[k], name) == 0;
+            }
+            if (!seen && mm.is_headline == (pass == 0)) {
+                first[n] = metric;
+                names[n++] = name;
+            }
+        }
+    }
+    if (n == 0) {
+        return 0;
+    }
+    FILE *d = open_in(dir, "years", "dat");
+    if (!d) {
+        snprintf(err, err_len, "%s/years.dat: %s", dir, strerror(errno));
+        return -1;
+    }
+    fputs("# year,mean,ci_low,ci_high; one block per metric\n", d);
+    for (int k = 0; k < n; k++) {
+        for (int r = 0; r < t->n_rows; r++) {
+            const char *name;
+            int y = year_of(table_at(t, r, cm), &name);
+            if (y > 0 && strcmp(name, names[k]) == 0) {
+                fprintf(d, "%d,%s,%s,%s\n", y, table_at(t, r, cmean), table_at(t, r, cl),
+                        table_at(t, r, ch));
+            }
+        }
+        fputs("\n\n", d);
+    }
+    close_out(dw, d);
+    FILE *f = open_in(dir, "years", "gp");
+    if (!f) {
+        snprintf(err, err_len, "%s/years.gp: %s", dir, strerror(errno));
+        return -1;
+    }
+    script_head(f, "years", "metrics per year of the horizon, mean and 95% confidence interval");
+    int cols = n > 3 ? 3 : n, rows = (n + cols - 1) / cols;
+    fprintf(f,
+            "set multiplot layout %d,%d title \"Per year of the horizon (mean and 95%% CI across "
+            "replications)\" font ',16'\n",
+            rows, cols);
+    fputs("set xlabel 'year'\nset xtics 1\nset offsets 0.3, 0.3, 0, 0\nset yrange [0:*]\n", f);
+    for (int k = 0; k < n; k++) {
+        char ax[256], title[512];
+        axis_label(t, cm, first[k], ax, sizeof ax);
+        /* The label of year 1 without its ", year 1". */
+        snprintf(title, sizeof title, "%s", title_of(t, cm, first[k]));
+        char *cut = strstr(title, ", year ");
+        if (cut) {
+            *cut = '\0';
+        }
+        fputs("set title ", f);
+        label(f, title);
+        fputs("\nset ylabel ", f);
+        label(f, ax);
+        fprintf(f,
+                "\nplot 'years.dat' index %d using 1:2:3:4 with yerrorbars lc rgb '%s' pt 7 "
+                "lw 2 notitle, \\\n     '' index %d using 1:2 with lines lc rgb '%s' lw 2 "
+                "notitle\n",
+                k, palette[k % N_PALETTE], k, palette[k % N_PALETTE]);
+    }
+    fputs("unset multiplot\n", f);
+    close_out(dw, f);
+    if (render(dw, "years", 1600, 420 * rows + 120, err, err_len) < 0) {
+        return -1;
+    }
+    return 1;
+}
+
 /* Draws every figure the sources allow into dw; the number drawn, or -1 with err set. */
 static int draw_all(struct draw *dw, struct sources *s, char *err, size_t err_len)
 {
@@ -1121,10 +1225,11 @@ static int draw_all(struct draw *dw, struct sources *s, char *err, size_t err_le
         struct table *t = &s->summary;
         if (fig_outcomes(dw, t, table_col(t, "metric"), -1, table_col(t, "mean"),
                          table_col(t, "ci_low"), table_col(t, "ci_high"), s->run_name, err,
-                         err_len) < 0) {
+                         err_len) < 0 ||
+            (k = fig_years(dw, t, err, err_len)) < 0) {
             return -1;
         }
-        drawn++;
+        drawn += 1 + k;
     }
     if (s->has_timeseries) {
         if (fig_timeseries(dw, &s->timeseries, err, err_len) < 0) {

@@ -460,14 +460,6 @@ void care_release(struct care_run *run, uint32_t id)
  * loop: d, the totals of the year (struct care_year_mark), len its days, YRATE(x) x per 100
  * client-years in the service in the year. */
 #define CARE_YEAR_METRICS(X)                                                                       \
-    X(referrals_per_year, "referrals per year", "Referrals per year", false, METRIC_NEITHER,       \
-      (double)d.referrals / (len / CARE_DAYS_PER_YEAR))                                            \
-    X(clients_in_service, "clients", "Clients in the service (time average)", false,               \
-      METRIC_NEITHER, d.in_service / len)                                                          \
-    X(caseload, "clients", "Clients coordinated (time average)", false, METRIC_NEITHER,            \
-      d.caseload / len)                                                                            \
-    X(waiting_coordination, "clients", "Clients waiting for a coordinator (time average)", false,  \
-      METRIC_LOWER_BETTER, d.waiting_coord / len)                                                  \
     X(crises, PER_100_CY, "Crises per 100 client-years", false, METRIC_LOWER_BETTER,               \
       YRATE(d.crises))                                                                             \
     X(ed_visits, PER_100_CY, "ED visits per 100 client-years", false, METRIC_LOWER_BETTER,         \
@@ -476,7 +468,15 @@ void care_release(struct care_run *run, uint32_t id)
       YRATE(d.admissions))                                                                         \
     X(bed_days, "bed-days per 100 client-years",                                                   \
       "Bed-days (local and out of area) per 100 client-years", false, METRIC_LOWER_BETTER,         \
-      YRATE(d.bed_days))
+      YRATE(d.bed_days))                                                                           \
+    X(caseload, "clients", "Clients coordinated (time average)", false, METRIC_NEITHER,            \
+      d.caseload / len)                                                                            \
+    X(waiting_coordination, "clients", "Clients waiting for a coordinator (time average)", false,  \
+      METRIC_LOWER_BETTER, d.waiting_coord / len)                                                  \
+    X(clients_in_service, "clients", "Clients in the service (time average)", false,               \
+      METRIC_NEITHER, d.in_service / len)                                                          \
+    X(referrals_per_year, "referrals per year", "Referrals per year", false, METRIC_NEITHER,       \
+      (double)d.referrals / (len / CARE_DAYS_PER_YEAR))
 
 /* The weekly series, X(name, unit, label, value at the end of week), value over week_end()'s
  * locals. */

@@ -37,4 +37,11 @@ for y in 1 2; do
         "$tmp/cont/summary.csv" || bad "year$y.admissions with its interval"
 done
 grep -q '^year3\.' "$tmp/cont/summary.csv" && bad "a third year in two"
+# The figure of the years: a panel per metric (headline outcomes first), a point per year.
+if command -v gnuplot >/dev/null 2>&1; then
+    [ -s "$tmp/cont/figures/years.png" ] || bad "years figure"
+    grep -q 'set title "Admissions per 100 client-years"' "$tmp/cont/figures/years.gp" ||
+        bad "years figure titles"
+    [ "$(grep -c '^[12],' "$tmp/cont/figures/years.dat")" -eq 12 ] || bad "years figure data"
+fi
 exit $fail
