@@ -652,7 +652,11 @@ void care_snapshot_start(struct care_run *run)
             care_follow_from(run, id, -rec->days);
             break;
         }
-        c->t_stage = -rec->days;
+        if (rec->stage != STAGE_COORDINATED) {
+            /* In the stage since days ago (a coordinated client's episode start is set by
+             * care_enter_coordination(); one left waiting for a slot waits from now). */
+            c->t_stage = -rec->days;
+        }
         care_risk_redraw(run, id);
     }
 }
