@@ -65,12 +65,14 @@ static const struct cfg_key output_keys[] = {
      .def = 0,
      .help = "write the state at the horizon of replication 1 as a snapshot file (end_state.csv "
              "in the results folder) that initial.snapshot can start from",
+     .source = "assumption: an output choice; results are unchanged",
      CFG_TARGET_BOOL(struct care_params, end_state)},
     {.name = "per_year",
      .type = CFG_BOOL,
      .def = 0,
      .help = "also give the main metrics per year of the observed horizon (year1.admissions, "
              "...); always on for a run from initial.snapshot",
+     .source = "assumption: an output choice; the other metrics are unchanged",
      CFG_TARGET_BOOL(struct care_params, per_year)},
 };
 
