@@ -538,7 +538,8 @@ int care_snapshot_write(const struct care_run *run, FILE *f);
 /* The remaining length T - s of a quantity T of law d that has lasted s >= 0 so far, given
  * T > s, by inversion of the conditional law at u in [0, 1): F^-1(F(s) + u (1 - F(s))) - s
  * (the upper tail is inverted through the survival function where it is small). A law with no
- * mass above s (a fixed length already past, say) leaves 0. Cannot fail. */
+ * mass above s (a fixed length already past, say) leaves 0; a gamma law whose survival at s
+ * underflows leaves an exponential of mean its scale (its limiting hazard). Cannot fail. */
 double care_remaining(const struct dist *d, double s, double u);
 
 /* care_referral.c */

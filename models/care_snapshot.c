@@ -150,7 +150,9 @@ double care_remaining(const struct dist *d, double s, double u)
     case DIST_GAMMA:
         q = (s > 0 ? gsl_cdf_gamma_Q(s, d->a, d->b) : 1.0) * v;
         if (!(q > 0)) {
-            return 0.0;
+            /* Beyond the doubles' reach the hazard has reached its limit 1 / scale: the
+             * remaining length is exponential with mean the scale. */
+            return -d->b * log(v);
         }
         t = gsl_cdf_gamma_Qinv(q, d->a, d->b);
         break;
