@@ -689,7 +689,8 @@ static int row_group(const struct care_client *c)
 struct row_key {
     int group;
     double since; /* start of the stage */
-    uint32_t id;
+    uint32_t serial; /* referral order breaks ties, whatever slot the client holds */
+    uint32_t id;     /* its slot */
 };
 
 static int row_cmp(const void *a, const void *b)
@@ -701,7 +702,7 @@ static int row_cmp(const void *a, const void *b)
     if (x->since != y->since) {
         return x->since < y->since ? -1 : 1;
     }
-    return x->id < y->id ? -1 : x->id > y->id;
+    return x->serial < y->serial ? -1 : x->serial > y->serial;
 }
 
 static void write_needs(FILE *f, const struct care_params *p, uint16_t set)
@@ -719,19 +720,20 @@ int care_snapshot_write(const struct care_run *run, FILE *f)
 {
     const struct care_params *p = run->p;
     double now = run->sim.now;
-    struct row_key *key = xcalloc(run->n_clients ? run->n_clients : 1, sizeof *key);
+    struct row_key *key = xcalloc(run->n_slots ? run->n_slots : 1, sizeof *key);
     uint32_t n = 0;
 
-    /* Dormant clients have left the model (no risk, no return): they are not part of it. */
-    for (uint32_t i = 0; i < run->n_clients; i++) {
+    /* Dormant clients have left the model (no risk, no return): they are not part of it; nor
+     * are free slots. */
+    for (uint32_t i = 0; i < run->n_slots; i++) {
         const struct care_client *c = &run->cl[i];
-        if (c->stage >= N_STAGES || c->dormant) {
+        if (!care_client_is_live(c) || c->stage >= N_STAGES || c->dormant) {
             continue;
         }
         double since = c->stage == STAGE_COORDINATED ? c->t_coord_start
                        : c->stage == STAGE_ASSESSING ? c->t_referred
                                                      : c->t_stage;
-        key[n++] = (struct row_key){row_group(c), since, i};
+        key[n++] = (struct row_key){row_group(c), since, c->serial, i};
     }
     qsort(key, n, sizeof *key, row_cmp);
     fprintf(f, "stage,severity,needs,days,model,met,risk,prior_admissions,admissions,frailty,"
