@@ -35,6 +35,7 @@
 #include "analysis/report.h"
 #include "analysis/runner.h"
 #include "analysis/sensitivity.h"
+#include "analysis/stationarity.h"
 #include "analysis/sweep.h"
 #include "analysis/validate.h"
 #include "analysis/warmup.h"
@@ -128,5 +129,11 @@ int results_end(struct folder *f, const struct run_opts *o, const struct setup *
                 const struct runner *r, int rc);
 /* The outcome rc of a writer of path as a code, printing "ccsim: path: reason" on failure. */
 int results_wrote(struct folder *f, int rc, const char *path);
+/* The stationarity check of one scenario's run (analysis/stationarity.h), when its model has
+ * weekly series: a line on stderr for each drifting series (prefixed with label when not NULL)
+ * and one saying what to do, each kept for warnings.txt; and, with the folder open, its
+ * diagnostics written to the file name. Returns 0 or CCSIM_EIO after printing why. */
+int results_steady(struct folder *f, struct setup *s, const struct scenario *sc,
+                   const struct experiment_result *res, const char *label, const char *name);
 
 #endif

@@ -13,7 +13,8 @@ static void scenario_label(const char *path, char *buf, size_t n)
     snprintf(buf, n, "%.*s", (int)len, base);
 }
 
-/* comparison.csv, then each scenario's replications and resolved scenario. */
+/* comparison.csv, then each scenario's replications and resolved scenario (each scenario's
+ * stationarity diagnostics, NAME.diagnostics.csv, are written before them by results_steady()). */
 static int write_compare(struct folder *f, const struct runner *r, const struct compare_entry *e)
 {
     char path[4096], file[512];
@@ -67,7 +68,10 @@ int cmd_compare(int argc, char **argv)
         rc = runner_run(&r);
     }
     for (int i = 0; rc == 0 && i < r.n; i++) {
+        char file[512];
         e[i] = (struct compare_entry){.name = names[i], .sc = r.sc[i], .res = r.res[i]};
+        snprintf(file, sizeof file, "%.255s.diagnostics.csv", names[i]);
+        rc = results_steady(&f, &s, r.sc[i], &r.res[i], names[i], file);
     }
     if (rc == 0 && o.outdir) {
         rc = write_compare(&f, &r, e);

@@ -1,7 +1,8 @@
 /* run and check: one scenario, its replications and summary, or its resolved values. */
 #include "cli/cli.h"
 
-/* The files of a run's folder: summary, replications, weekly series, the scenario as it ran. */
+/* The files of a run's folder: summary, replications, weekly series, the scenario as it ran
+ * (the stationarity diagnostics are written before them, by results_steady()). */
 static int write_run(struct folder *f, const struct run_opts *o, const struct runner *r)
 {
     const struct scenario *sc = r->sc[0];
@@ -79,6 +80,9 @@ int cmd_run(int argc, char **argv)
         f.m.note = r.note;
     } else if (rc == 0 && warmup_note[0]) {
         f.m.note = warmup_note;
+    }
+    if (rc == 0) {
+        rc = results_steady(&f, &s, r.sc[0], &r.res[0], NULL, "diagnostics.csv");
     }
     if (rc == 0 && o.outdir) {
         rc = write_run(&f, &o, &r);

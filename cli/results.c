@@ -33,6 +33,47 @@ int results_wrote(struct folder *f, int rc, const char *path)
     return rc;
 }
 
+int results_steady(struct folder *f, struct setup *s, const struct scenario *sc,
+                   const struct experiment_result *res, const char *label, const char *name)
+{
+    char line[1024], path[4096];
+    int rc = 0;
+
+    if (sc->n_series == 0 || !res->series) {
+        return 0;
+    }
+    struct stationarity *st = xcalloc((size_t)sc->n_series, sizeof *st);
+    int n_drift = stationarity_check(sc, res, st);
+    char pre[300] = "";
+    if (label) {
+        snprintf(pre, sizeof pre, "%.250s: ", label);
+    }
+    for (int i = 0; i < sc->n_series; i++) {
+        if (st[i].verdict == STATIONARITY_DRIFTING) {
+            char what[900];
+            stationarity_describe(sc, i, &st[i], what, sizeof what);
+            snprintf(line, sizeof line, "%snot steady: %s", pre, what);
+            fprintf(stderr, "ccsim: %s\n", line);
+            warnings_add(&s->warnings, line);
+        }
+    }
+    if (n_drift > 0) {
+        snprintf(line, sizeof line,
+                 "%snot steady: %d of %d weekly series drift after the warm-up, so the results "
+                 "depend on the run length; lengthen the warm-up, or see docs/model.md (4.2, "
+                 "steady state)",
+                 pre, n_drift, sc->n_series);
+        fprintf(stderr, "ccsim: %s\n", line);
+        warnings_add(&s->warnings, line);
+    }
+    if (f->is_open) {
+        rc = results_wrote(f, stationarity_write_csv(folder_file(f, name, path, sizeof path), sc, st),
+                           path);
+    }
+    free(st);
+    return rc;
+}
+
 /* Draws the figures of a results folder just written. The results are complete whatever
  * happens here: a missing gnuplot or a failed figure is reported and the run still succeeds. */
 static void draw_after(const struct run_opts *o)

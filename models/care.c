@@ -478,24 +478,41 @@ void care_release(struct care_run *run, uint32_t id)
     X(referrals_per_year, "referrals per year", "Referrals per year", false, METRIC_NEITHER,       \
       (double)d.referrals / (len / CARE_DAYS_PER_YEAR))
 
-/* The weekly series, X(name, unit, label, value at the end of week), value over week_end()'s
- * locals. */
+/* The weekly series, X(name, unit, label, metric followed or NULL, value of week k), value over
+ * week_end()'s locals: wk holds the week's flows (struct care_week_totals, the running totals
+ * now less those at the last week's end) and WRATE(x) is x per 100 client-years in the service
+ * during the week, so that a series following a rate metric is in the metric's unit. */
 #define CARE_SERIES(X)                                                                             \
     X(waiting_assessment, "clients", "Clients waiting for assessment at the end of the week",      \
-      queue_length(&run->assess_wait))                                                             \
+      "waiting_assessment", queue_length(&run->assess_wait))                                       \
     X(waiting_coordination, "clients", "Clients waiting for a coordinator at the end of the week", \
-      waiting_coordination_now(run))                                                               \
-    X(caseload, "clients", "Clients coordinated at the end of the week",                           \
+      "waiting_coordination", waiting_coordination_now(run))                                       \
+    X(caseload, "clients", "Clients coordinated at the end of the week", "caseload",               \
       (double)run->stage_count[STAGE_COORDINATED])                                                 \
-    X(beds_occupied, "beds", "Local beds occupied at the end of the week", run->beds_busy)         \
-    X(crises, "crises per week", "Crises during the week", (double)run->week_crises)
+    X(beds_occupied, "beds", "Local beds occupied at the end of the week", NULL, run->beds_busy)   \
+    X(crises, "crises per week", "Crises during the week", NULL, (double)run->week_crises)         \
+    X(crisis_rate, PER_100_CY, "Crises per 100 client-years during the week", "crises",            \
+      WRATE((double)run->week_crises))                                                             \
+    X(ed_visits, PER_100_CY, "ED visits per 100 client-years during the week", "ed_visits",        \
+      WRATE(wk.ed_visits))                                                                         \
+    X(admissions, PER_100_CY, "Admissions per 100 client-years during the week", "admissions",     \
+      WRATE(wk.admissions))                                                                        \
+    X(bed_days, "bed-days per 100 client-years",                                                   \
+      "Bed-days (local and out of area) per 100 client-years during the week", "bed_days",         \
+      WRATE(wk.bed_days))                                                                          \
+    X(wait_coordination_days, "days",                                                              \
+      "Mean wait of the clients given a coordinator during the week (days)",                       \
+      "wait_coordination_days", wk.waits > 0 ? wk.wait_days / wk.waits : NAN)                      \
+    X(unmet_need_days, "need-days per 100 client-years",                                           \
+      "Unmet need-days per 100 client-years during the week", "unmet_need_days",                   \
+      WRATE(wk.unmet_days))
 
-#define METRIC_DESC(id, unit, label, headline, better, value)  {#id, unit, label, headline, better},
+#define METRIC_DESC(id, unit, label, headline, better, value)  {#id, unit, label, headline, better, NULL},
 #define METRIC_VALUE(id, unit, label, headline, better, value) value,
 #define METRIC_COUNT(id, unit, label, headline, better, value) +1
-#define SERIES_DESC(id, unit, label, value)                    {#id, unit, label, false, METRIC_NEITHER},
-#define SERIES_VALUE(id, unit, label, value)                   value,
-#define SERIES_COUNT(id, unit, label, value)                   +1
+#define SERIES_DESC(id, unit, label, metric, value)  {#id, unit, label, false, METRIC_NEITHER, metric},
+#define SERIES_VALUE(id, unit, label, metric, value) value,
+#define SERIES_COUNT(id, unit, label, metric, value) +1
 
 static const struct metric_desc system_metrics[] = {CARE_SYSTEM_METRICS(METRIC_DESC)};
 static const struct metric_desc model_metrics[] = {CARE_MODEL_METRICS(METRIC_DESC)};
@@ -519,7 +536,7 @@ static struct metric_desc prefixed(const char *prefix, const struct metric_desc 
 
     snprintf(name, n, "%s.%s", prefix, d->name);
     snprintf(label, l, "%s: %s", prefix, d->label);
-    return (struct metric_desc){name, d->unit, label, d->is_headline, d->better};
+    return (struct metric_desc){name, d->unit, label, d->is_headline, d->better, NULL};
 }
 
 /* Builds p->metric: the system metrics, then per model, then per service. The system ones point
@@ -821,11 +838,51 @@ static void reset_stats(struct care_run *run)
     }
 }
 
+/* The integral of w from its last reset to now. */
+static double twavg_integral(const struct twavg *w, double now)
+{
+    return w->area + w->value * (now - w->t_last);
+}
+
+/* The running totals the weekly flows are differences of; the warm-up reset restarts them. */
+static struct care_week_totals week_totals(const struct care_run *run)
+{
+    double now = run->sim.now;
+    return (struct care_week_totals){
+        .ed_visits = (double)run->n.ed_visits,
+        .admissions = (double)run->n.admissions,
+        .bed_days = twavg_integral(&run->beds_tw, now) + twavg_integral(&run->oap_tw, now),
+        .unmet_days = twavg_integral(&run->unmet_tw, now),
+        .client_days = twavg_integral(&run->in_service_tw, now),
+        .waits = (double)tally_count(&run->wait_coord),
+        .wait_days = tally_mean(&run->wait_coord) * (double)tally_count(&run->wait_coord),
+    };
+}
+
+/* a - b + c, field by field. */
+static struct care_week_totals week_shift(struct care_week_totals a, struct care_week_totals b,
+                                          struct care_week_totals c)
+{
+    return (struct care_week_totals){
+        .ed_visits = a.ed_visits - b.ed_visits + c.ed_visits,
+        .admissions = a.admissions - b.admissions + c.admissions,
+        .bed_days = a.bed_days - b.bed_days + c.bed_days,
+        .unmet_days = a.unmet_days - b.unmet_days + c.unmet_days,
+        .client_days = a.client_days - b.client_days + c.client_days,
+        .waits = a.waits - b.waits + c.waits,
+        .wait_days = a.wait_days - b.wait_days + c.wait_days,
+    };
+}
+
 static void warmup_over(struct sim *sim, void *obj, uint64_t arg)
 {
+    struct care_run *run = obj;
     (void)sim;
     (void)arg;
-    reset_stats(obj);
+    /* The reset restarts the totals; the week in progress keeps what it has counted so far. */
+    struct care_week_totals before = week_totals(run);
+    reset_stats(run);
+    run->week_base = week_shift(week_totals(run), before, run->week_base);
 }
 
 static double waiting_coordination_now(const struct care_run *run)
@@ -881,7 +938,12 @@ static void week_end(struct sim *sim, void *obj, uint64_t arg)
     SIM_DEBUG_ASSERT(audit(run), "%s", run->err);
 
     if (run->series && k < run->n_points) {
+        struct care_week_totals now = week_totals(run), zero = {0};
+        struct care_week_totals wk = week_shift(now, run->week_base, zero);
+        run->week_base = now;
+#define WRATE(x) (wk.client_days > 0 ? 100.0 * (x) / (wk.client_days / CARE_DAYS_PER_YEAR) : NAN)
         double v[N_SERIES] = {CARE_SERIES(SERIES_VALUE)};
+#undef WRATE
         for (int s = 0; s < N_SERIES; s++) {
             run->series[(size_t)s * (size_t)run->n_points + (size_t)k] = v[s];
         }

@@ -391,6 +391,14 @@ struct care_year_mark {
     double in_service, caseload, waiting_coord, bed_days;
 };
 
+/* Running totals since the warm-up reset that the weekly series of flows are differences of
+ * (care.c, week_end()). */
+struct care_week_totals {
+    double ed_visits, admissions;              /* events */
+    double bed_days, unmet_days, client_days;  /* integrals over time: beds, unmet needs, clients */
+    double waits, wait_days;                   /* clients given a coordinator, their waits (days) */
+};
+
 struct care_run {
     const struct care_params *p;
     struct sim sim;
@@ -446,6 +454,7 @@ struct care_run {
     double *series;
     int n_points;
     uint64_t week_crises;
+    struct care_week_totals week_base; /* the running totals at the last week's end */
 
     /* per-year metrics: marks at the start of observed years 2 .. n_years (year_mark[k] at the
      * end of year k + 1), NULL when the scenario has none */

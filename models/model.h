@@ -43,6 +43,8 @@ struct metric_desc {
     const char *label; /* in words for a figure or a report: "Crises per 100 client-years" */
     bool is_headline;  /* a headline outcome (--precision, report headline table, figures) */
     enum metric_better better;
+    const char *metric; /* a series only: the metric it follows week by week (its name), or
+                           NULL; the stationarity check names that metric when it drifts */
 };
 
 struct model_run {
@@ -72,7 +74,8 @@ struct model_ops {
     const struct metric_desc *(*metric)(const void *params, int i);
     /* Time series (optional: n_series NULL for none): point k is the value over or at the end
      * of period k (k = 0 .. floor(horizon / period) - 1), from time 0, warm-up included.
-     * series(params, i) for i < n_series describes series i (its is_headline is unused). */
+     * series(params, i) for i < n_series describes series i (its is_headline is unused; its
+     * metric names the metric it follows, if any). */
     int (*n_series)(const void *params);
     const struct metric_desc *(*series)(const void *params, int i);
     double series_period;

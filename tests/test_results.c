@@ -132,11 +132,11 @@ static void assert_tables_equal(const struct table *a, const struct table *b)
 /* ---- descriptive columns: a model of two metrics and one series ------------------------------ */
 
 static const struct metric_desc fake_metrics[] = {
-    {"waits", "days", "Mean wait, first contact (days)", true, METRIC_LOWER_BETTER},
-    {"served", "clients", "Clients served", false, METRIC_HIGHER_BETTER},
+    {"waits", "days", "Mean wait, first contact (days)", true, METRIC_LOWER_BETTER, NULL},
+    {"served", "clients", "Clients served", false, METRIC_HIGHER_BETTER, NULL},
 };
 static const struct metric_desc fake_series[] = {
-    {"queue", "clients", "Clients queueing at the week's end", false, METRIC_NEITHER},
+    {"queue", "clients", "Clients queueing at the week's end", false, METRIC_NEITHER, NULL},
 };
 
 static int fake_n_metrics(const void *params)

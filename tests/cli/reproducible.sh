@@ -51,7 +51,7 @@ done
     fail=1
 }
 # 157 weeks in 1100 days, 5 series each, and the header.
-[ "$(wc -l <"$tmp/c1/timeseries.csv")" -eq $((157 * 5 + 1)) ] || {
+[ "$(wc -l <"$tmp/c1/timeseries.csv")" -eq $((157 * 11 + 1)) ] || {
     echo "FAIL: timeseries.csv has $(wc -l <"$tmp/c1/timeseries.csv") lines"
     fail=1
 }
