@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "analysis/plot.h"
+#include "analysis/stationarity.h"
 #include "analysis/table.h"
 #include "sim/error.h"
 #include "sim/xalloc.h"
@@ -348,6 +349,157 @@ static void metric_cells(FILE *f, const struct table *t, int r)
     fputs("</td>", f);
 }
 
+/* ---- steady state: the stationarity diagnostics (analysis/stationarity.h) ------------------- */
+
+static const struct table_column diagnostics_cols[] = {
+    {"series", TABLE_TEXT},         {"level", TABLE_NUMBER},
+    {"drift_per_year", TABLE_NUMBER}, {"drift_low", TABLE_NUMBER},
+    {"drift_high", TABLE_NUMBER},   {"relative_drift_per_year", TABLE_NUMBER},
+    {"first_half", TABLE_NUMBER},   {"second_half", TABLE_NUMBER},
+    {"verdict", TABLE_TEXT},        {NULL, TABLE_TEXT}};
+
+/* Whether name is a diagnostics file: diagnostics.csv (a run) or NAME.diagnostics.csv (each
+ * scenario of a comparison). */
+static bool is_diagnostics(const char *name)
+{
+    size_t len = strlen(name), k = strlen("diagnostics.csv");
+    return strcmp(name, "diagnostics.csv") == 0 ||
+           (len > k + 1 && strcmp(name + len - k - 1, ".diagnostics.csv") == 0);
+}
+
+/* Checks every diagnostics file of dir, as every other file the report reads: 0, or -1 with
+ * "FILE:LINE: ..." in err. */
+static int check_diagnostics(const char *dir, char *err, size_t err_len)
+{
+    DIR *dp = opendir(dir);
+    struct dirent *e;
+    int rc = 0;
+
+    while (dp && rc == 0 && (e = readdir(dp))) {
+        if (is_diagnostics(e->d_name)) {
+            struct table t = {0};
+            bool present;
+            rc = read_rows(dir, e->d_name, diagnostics_cols, &t, &present, err, err_len);
+            table_free(&t);
+        }
+    }
+    if (dp) {
+        closedir(dp);
+    }
+    return rc;
+}
+
+/* A share as a signed percentage with one decimal; nothing for NaN. */
+static void percent(FILE *f, double x)
+{
+    if (!isnan(x)) {
+        fprintf(f, "%+.1f%%", 100.0 * x);
+    }
+}
+
+/* The steady-state account of one diagnostics file (already checked), under title when not
+ * NULL; a note when the file is absent. */
+static void steady_state(FILE *f, const char *dir, const char *file, const char *title)
+{
+    struct table t = {0};
+    char err[512];
+    bool present = false;
+
+    if (title) {
+        fputs("<h3>", f);
+        html(f, title);
+        fputs("</h3>\n", f);
+    }
+    if (read_rows(dir, file, diagnostics_cols, &t, &present, err, sizeof err) != 0 || !present) {
+        fputs("<p class=\"note\">No stationarity diagnostics (", f);
+        html(f, file);
+        fputs("): the model publishes no weekly series, or the folder was written before ccsim "
+              "checked them.</p>\n",
+              f);
+        table_free(&t);
+        return;
+    }
+    int cs = table_col(&t, "series"), cl = table_col(&t, "label"), cu = table_col(&t, "unit"),
+        cm = table_col(&t, "metric"), clev = table_col(&t, "level"),
+        cd = table_col(&t, "drift_per_year"), cdl = table_col(&t, "drift_low"),
+        cdh = table_col(&t, "drift_high"), crel = table_col(&t, "relative_drift_per_year"),
+        c1 = table_col(&t, "first_half"), c2 = table_col(&t, "second_half"),
+        cv = table_col(&t, "verdict"), ccl = table_col(&t, "change_low"),
+        cch = table_col(&t, "change_high"), ccr = table_col(&t, "relative_change_per_year");
+    int n_drift = 0;
+    for (int r = 0; r < t.n_rows; r++) {
+        n_drift += strcmp(table_at(&t, r, cv), "drifting") == 0;
+    }
+    if (n_drift > 0) {
+        fprintf(f,
+                "<p class=\"fail\">Not steady: %d of %d weekly series drift after the warm-up, "
+                "so the results above depend on the run length: a longer run would give other "
+                "figures. Lengthen the warm-up or start from a snapshot of the service, and see "
+                "the metrics each drifting series follows.</p>\n",
+                n_drift, t.n_rows);
+    } else {
+        fputs("<p class=\"pass\">Steady: no weekly series drifts after the warm-up.</p>\n", f);
+    }
+    fprintf(f,
+            "<p class=\"note\">For each weekly series, over the weeks after the warm-up: the "
+            "least-squares slope in each replication, averaged over the replications with a "
+            "simultaneous 95%% interval, as a drift per year in the series' unit and relative to "
+            "its level; and the means of the first and second halves of those weeks, with a "
+            "simultaneous 95%% interval of the change between them (paired replications) and "
+            "the change per year between the halves' midpoints. A series drifts when either "
+            "interval excludes zero and the drift exceeds %.1f%% of its level a "
+            "year (docs/model.md, 4.2).</p>\n<table><tr><th>series</th><th>unit</th>"
+            "<th>metric it follows</th><th>level</th><th>drift a year</th><th>95%% CI</th>"
+            "<th>relative a year</th><th>first half</th><th>second half</th>"
+            "<th>95%% CI of the change</th><th>relative a year</th><th>verdict</th></tr>\n",
+            100.0 * STATIONARITY_MAX_DRIFT);
+    for (int r = 0; r < t.n_rows; r++) {
+        const char *v = table_at(&t, r, cv);
+        fputs("<tr><td>", f);
+        html(f, cl >= 0 && table_at(&t, r, cl)[0] ? table_at(&t, r, cl) : table_at(&t, r, cs));
+        fputs("</td><td>", f);
+        html(f, cu >= 0 ? table_at(&t, r, cu) : "");
+        fputs("</td><td>", f);
+        if (cm >= 0 && strcmp(table_at(&t, r, cm), "NA") != 0) {
+            fputs("<code>", f);
+            html(f, table_at(&t, r, cm));
+            fputs("</code>", f);
+        }
+        fputs("</td><td class=\"n\">", f);
+        number(f, table_at(&t, r, clev));
+        fputs("</td><td class=\"n\">", f);
+        number(f, table_at(&t, r, cd));
+        fputs("</td><td class=\"n\">", f);
+        if (strcmp(table_at(&t, r, cdl), "NA") != 0) {
+            number(f, table_at(&t, r, cdl));
+            fputs(" to ", f);
+            number(f, table_at(&t, r, cdh));
+        }
+        fputs("</td><td class=\"n\">", f);
+        percent(f, table_num(&t, r, crel));
+        fputs("</td><td class=\"n\">", f);
+        number(f, table_at(&t, r, c1));
+        fputs("</td><td class=\"n\">", f);
+        number(f, table_at(&t, r, c2));
+        fputs("</td><td class=\"n\">", f);
+        if (ccl >= 0 && cch >= 0 && strcmp(table_at(&t, r, ccl), "NA") != 0) {
+            number(f, table_at(&t, r, ccl));
+            fputs(" to ", f);
+            number(f, table_at(&t, r, cch));
+        }
+        fputs("</td><td class=\"n\">", f);
+        percent(f, ccr >= 0 ? table_num(&t, r, ccr) : NAN);
+        fputs(strcmp(v, "drifting") == 0 ? "</td><td class=\"fail\">"
+              : strcmp(v, "steady") == 0 ? "</td><td class=\"pass\">"
+                                         : "</td><td>",
+              f);
+        html(f, v);
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    table_free(&t);
+}
+
 static int find_chromium(char *buf, size_t n)
 {
     const char *env = getenv("CCSIM_CHROMIUM");
@@ -498,6 +650,9 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
          read_rows(dir, "summary.csv", summary_cols, &summary, &is_run, err, err_len) != 0) ||
         read_rows(dir, "validation.csv", validation_cols, &validation, &has_validation, err,
                   err_len) != 0) {
+        goto out_free;
+    }
+    if (check_diagnostics(dir, err, err_len) != 0) {
         goto out_free;
     }
     snprintf(path, sizeof path, "%s/sweep.csv", dir);
@@ -778,6 +933,29 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         fputs("</table>\n<p class=\"note\">Every metric is in summary.csv.</p>\n", f);
     } else {
         fputs("<p class=\"note\">See the files of this folder.</p>\n", f);
+    }
+
+    /* Steady state. */
+    if (is_run || is_compare) {
+        fputs("<h2>Steady state</h2>\n", f);
+    }
+    if (is_run) {
+        steady_state(f, dir, "diagnostics.csv", NULL);
+    }
+    if (is_compare) {
+        int cs = table_col(&comparison, "scenario");
+        for (int r = 0; r < comparison.n_rows; r++) {
+            const char *name = table_at(&comparison, r, cs);
+            bool seen = false;
+            for (int q = 0; q < r && !seen; q++) {
+                seen = strcmp(table_at(&comparison, q, cs), name) == 0;
+            }
+            if (!seen) {
+                char file[300];
+                snprintf(file, sizeof file, "%.200s.diagnostics.csv", name);
+                steady_state(f, dir, file, name);
+            }
+        }
     }
 
     /* Figures. */

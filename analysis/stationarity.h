@@ -85,9 +85,11 @@ void stationarity_describe(const struct scenario *sc, int series, const struct s
                            char *buf, size_t n);
 
 /* diagnostics.csv: "series,metric,unit,label,level,drift_per_year,drift_low,drift_high,
- * relative_drift_per_year,first_half,second_half,verdict", one row per series in the model's
- * order (metric is NA when the series follows none; numbers as csv_number() writes them).
- * Returns 0 or -errno. */
+ * relative_drift_per_year,first_half,second_half,change_low,change_high,
+ * relative_change_per_year,verdict", one row per series in the model's order: the fields of
+ * struct stationarity (change_low and change_high are the interval of second_half minus
+ * first_half, relative_change_per_year is relative_half_per_year); metric is NA when the series
+ * follows none; numbers as csv_number() writes them. Returns 0 or -errno. */
 int stationarity_write_csv(const char *path, const struct scenario *sc,
                            const struct stationarity *st);
 
