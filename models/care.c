@@ -479,9 +479,9 @@ void care_release(struct care_run *run, uint32_t id)
       (double)d.referrals / (len / CARE_DAYS_PER_YEAR))
 
 /* The weekly series, X(name, unit, label, metric followed or NULL, value of week k), value over
- * week_end()'s locals: wk holds the week's flows (struct care_week_totals, the running totals
- * now less those at the last week's end) and WRATE(x) is x per 100 client-years in the service
- * during the week, so that a series following a rate metric is in the metric's unit. */
+ * week_end()'s locals: wk holds the week's counts and integrals (struct care_week, warm-up
+ * included) and WRATE(x) is x per 100 client-years in the service during the week, so that a
+ * series following a rate metric is in the metric's unit. */
 #define CARE_SERIES(X)                                                                             \
     X(waiting_assessment, "clients", "Clients waiting for assessment at the end of the week",      \
       "waiting_assessment", queue_length(&run->assess_wait))                                       \
@@ -494,15 +494,15 @@ void care_release(struct care_run *run, uint32_t id)
     X(crisis_rate, PER_100_CY, "Crises per 100 client-years during the week", "crises",            \
       WRATE((double)run->week_crises))                                                             \
     X(ed_visits, PER_100_CY, "ED visits per 100 client-years during the week", "ed_visits",        \
-      WRATE(wk.ed_visits))                                                                         \
+      WRATE((double)wk.ed_visits))                                                                         \
     X(admissions, PER_100_CY, "Admissions per 100 client-years during the week", "admissions",     \
-      WRATE(wk.admissions))                                                                        \
+      WRATE((double)wk.admissions))                                                                        \
     X(bed_days, "bed-days per 100 client-years",                                                   \
       "Bed-days (local and out of area) per 100 client-years during the week", "bed_days",         \
       WRATE(wk.bed_days))                                                                          \
     X(wait_coordination_days, "days",                                                              \
       "Mean wait of the clients given a coordinator during the week (days)",                       \
-      "wait_coordination_days", wk.waits > 0 ? wk.wait_days / wk.waits : NAN)                      \
+      "wait_coordination_days", wk.waits > 0 ? wk.wait_days / (double)wk.waits : NAN)                      \
     X(unmet_need_days, "need-days per 100 client-years",                                           \
       "Unmet need-days per 100 client-years during the week", "unmet_need_days",                   \
       WRATE(wk.unmet_days))
@@ -844,33 +844,14 @@ static double twavg_integral(const struct twavg *w, double now)
     return w->area + w->value * (now - w->t_last);
 }
 
-/* The running totals the weekly flows are differences of; the warm-up reset restarts them. */
-static struct care_week_totals week_totals(const struct care_run *run)
+/* The running integrals the week's are differences of, in run->week's integral fields. */
+static struct care_week week_integrals(const struct care_run *run)
 {
     double now = run->sim.now;
-    return (struct care_week_totals){
-        .ed_visits = (double)run->n.ed_visits,
-        .admissions = (double)run->n.admissions,
+    return (struct care_week){
         .bed_days = twavg_integral(&run->beds_tw, now) + twavg_integral(&run->oap_tw, now),
         .unmet_days = twavg_integral(&run->unmet_tw, now),
         .client_days = twavg_integral(&run->in_service_tw, now),
-        .waits = (double)tally_count(&run->wait_coord),
-        .wait_days = tally_mean(&run->wait_coord) * (double)tally_count(&run->wait_coord),
-    };
-}
-
-/* a - b + c, field by field. */
-static struct care_week_totals week_shift(struct care_week_totals a, struct care_week_totals b,
-                                          struct care_week_totals c)
-{
-    return (struct care_week_totals){
-        .ed_visits = a.ed_visits - b.ed_visits + c.ed_visits,
-        .admissions = a.admissions - b.admissions + c.admissions,
-        .bed_days = a.bed_days - b.bed_days + c.bed_days,
-        .unmet_days = a.unmet_days - b.unmet_days + c.unmet_days,
-        .client_days = a.client_days - b.client_days + c.client_days,
-        .waits = a.waits - b.waits + c.waits,
-        .wait_days = a.wait_days - b.wait_days + c.wait_days,
     };
 }
 
@@ -879,10 +860,13 @@ static void warmup_over(struct sim *sim, void *obj, uint64_t arg)
     struct care_run *run = obj;
     (void)sim;
     (void)arg;
-    /* The reset restarts the totals; the week in progress keeps what it has counted so far. */
-    struct care_week_totals before = week_totals(run);
+    /* The reset restarts the integrals; the week in progress keeps what it has so far. */
+    struct care_week before = week_integrals(run);
     reset_stats(run);
-    run->week_base = week_shift(week_totals(run), before, run->week_base);
+    struct care_week *w = &run->week;
+    w->bed_days -= before.bed_days;
+    w->unmet_days -= before.unmet_days;
+    w->client_days -= before.client_days;
 }
 
 static double waiting_coordination_now(const struct care_run *run)
@@ -938,9 +922,10 @@ static void week_end(struct sim *sim, void *obj, uint64_t arg)
     SIM_DEBUG_ASSERT(audit(run), "%s", run->err);
 
     if (run->series && k < run->n_points) {
-        struct care_week_totals now = week_totals(run), zero = {0};
-        struct care_week_totals wk = week_shift(now, run->week_base, zero);
-        run->week_base = now;
+        struct care_week now = week_integrals(run), wk = run->week;
+        wk.bed_days = now.bed_days - wk.bed_days;
+        wk.unmet_days = now.unmet_days - wk.unmet_days;
+        wk.client_days = now.client_days - wk.client_days;
 #define WRATE(x) (wk.client_days > 0 ? 100.0 * (x) / (wk.client_days / CARE_DAYS_PER_YEAR) : NAN)
         double v[N_SERIES] = {CARE_SERIES(SERIES_VALUE)};
 #undef WRATE
@@ -949,6 +934,7 @@ static void week_end(struct sim *sim, void *obj, uint64_t arg)
         }
     }
     run->week_crises = 0;
+    run->week = week_integrals(run); /* the counts cleared, the integrals so far */
     if (k + 1 < run->n_points) {
         sim_schedule_at(sim, (k + 2) * 7.0, week_end, run, (uint64_t)(k + 1));
     }

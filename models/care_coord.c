@@ -592,6 +592,8 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
         c->ev_wait = 0;
     }
     c->q_wait = 0;
+    run->week.waits++;
+    run->week.wait_days += now - c->t_stage;
     if (after) {
         double w = now - c->t_stage;
         tally_add(&run->wait_coord, w);

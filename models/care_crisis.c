@@ -662,6 +662,7 @@ static void crisis(struct care_run *run, uint32_t id)
                      run, id);
         return;
     }
+    run->week.ed_visits++;
     if (after) {
         run->n.ed_visits++;
     }
@@ -767,6 +768,7 @@ static void admit(struct care_run *run, uint32_t id, bool via_ed)
     c->admissions++;
     c->via_ed = via_ed;
     c->adm_model_plus1 = c->stage == STAGE_COORDINATED ? (uint8_t)(c->model + 1) : 0;
+    run->week.admissions++;
     if (after) {
         run->n.admissions++;
         if (now - c->t_discharge <= 30.0) {

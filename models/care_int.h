@@ -391,12 +391,16 @@ struct care_year_mark {
     double in_service, caseload, waiting_coord, bed_days;
 };
 
-/* Running totals since the warm-up reset that the weekly series of flows are differences of
- * (care.c, week_end()). */
-struct care_week_totals {
-    double ed_visits, admissions;              /* events */
-    double bed_days, unmet_days, client_days;  /* integrals over time: beds, unmet needs, clients */
-    double waits, wait_days;                   /* clients given a coordinator, their waits (days) */
+/* What the weekly series count in the week in progress, warm-up or not: events counted where
+ * they happen and cleared at each week's end, and the running integrals (since the warm-up
+ * reset) at the last week's end, that the week's integrals are differences of (care.c,
+ * week_end()). */
+struct care_week {
+    uint64_t ed_visits, admissions, waits;    /* events; waits: clients given a coordinator */
+    double wait_days;                         /* the waits of those clients (days) */
+    double bed_days, unmet_days, client_days; /* integrals at the last week's end: beds in use
+                                                 (local and out of area), unmet needs, clients
+                                                 in the service */
 };
 
 struct care_run {
@@ -454,7 +458,7 @@ struct care_run {
     double *series;
     int n_points;
     uint64_t week_crises;
-    struct care_week_totals week_base; /* the running totals at the last week's end */
+    struct care_week week;
 
     /* per-year metrics: marks at the start of observed years 2 .. n_years (year_mark[k] at the
      * end of year k + 1), NULL when the scenario has none */
