@@ -352,11 +352,11 @@ static void metric_cells(FILE *f, const struct table *t, int r)
 /* ---- steady state: the stationarity diagnostics (analysis/stationarity.h) ------------------- */
 
 static const struct table_column diagnostics_cols[] = {
-    {"series", TABLE_TEXT},         {"level", TABLE_NUMBER},
+    {"series", TABLE_TEXT},           {"level", TABLE_NUMBER},
     {"drift_per_year", TABLE_NUMBER}, {"drift_low", TABLE_NUMBER},
-    {"drift_high", TABLE_NUMBER},   {"relative_drift_per_year", TABLE_NUMBER},
-    {"first_half", TABLE_NUMBER},   {"second_half", TABLE_NUMBER},
-    {"verdict", TABLE_TEXT},        {NULL, TABLE_TEXT}};
+    {"drift_high", TABLE_NUMBER},     {"relative_drift_per_year", TABLE_NUMBER},
+    {"first_half", TABLE_NUMBER},     {"second_half", TABLE_NUMBER},
+    {"verdict", TABLE_TEXT},          {NULL, TABLE_TEXT}};
 
 /* Whether name is a diagnostics file: diagnostics.csv (a run) or NAME.diagnostics.csv (each
  * scenario of a comparison). */

@@ -267,11 +267,16 @@ int stationarity_write_csv(const char *path, const struct scenario *sc,
           f);
     for (int s = 0; s < sc->n_series; s++) {
         const struct metric_desc *d = scenario_series(sc, s);
-        const double v[] = {st[s].level,       st[s].drift_per_year,
-                            st[s].drift_low,   st[s].drift_high,
-                            st[s].relative_drift_per_year, st[s].first_half,
-                            st[s].second_half, st[s].half_low,
-                            st[s].half_high,   st[s].relative_half_per_year};
+        const double v[] = {st[s].level,
+                            st[s].drift_per_year,
+                            st[s].drift_low,
+                            st[s].drift_high,
+                            st[s].relative_drift_per_year,
+                            st[s].first_half,
+                            st[s].second_half,
+                            st[s].half_low,
+                            st[s].half_high,
+                            st[s].relative_half_per_year};
         csv_field(f, d->name);
         fputc(',', f);
         csv_field(f, d->metric ? d->metric : "NA");

@@ -46,16 +46,16 @@ enum stationarity_verdict { STATIONARITY_UNTESTED, STATIONARITY_STEADY, STATIONA
 
 /* The check of one series. Fields are NaN where they cannot be computed. */
 struct stationarity {
-    long n_reps;                     /* replications with a slope */
-    long n_points;                   /* observed points per replication */
-    double level;                    /* mean of the observed points, in the series' unit */
-    double scale;                    /* max(|level|, residual sd): what relative drift is of */
-    double drift_per_year;           /* mean slope, series unit a year */
-    double drift_low, drift_high;    /* its simultaneous interval */
-    double relative_drift_per_year;  /* drift_per_year / scale (0.01 = 1% a year) */
-    double first_half, second_half;  /* means of the halves of the observed points */
-    double half_low, half_high;      /* simultaneous interval of second - first (paired) */
-    double relative_half_per_year;   /* (second - first) / scale, per year between midpoints */
+    long n_reps;                    /* replications with a slope */
+    long n_points;                  /* observed points per replication */
+    double level;                   /* mean of the observed points, in the series' unit */
+    double scale;                   /* max(|level|, residual sd): what relative drift is of */
+    double drift_per_year;          /* mean slope, series unit a year */
+    double drift_low, drift_high;   /* its simultaneous interval */
+    double relative_drift_per_year; /* drift_per_year / scale (0.01 = 1% a year) */
+    double first_half, second_half; /* means of the halves of the observed points */
+    double half_low, half_high;     /* simultaneous interval of second - first (paired) */
+    double relative_half_per_year;  /* (second - first) / scale, per year between midpoints */
     enum stationarity_verdict verdict;
 };
 

@@ -67,8 +67,8 @@ int results_steady(struct folder *f, struct setup *s, const struct scenario *sc,
         warnings_add(&s->warnings, line);
     }
     if (f->is_open) {
-        rc = results_wrote(f, stationarity_write_csv(folder_file(f, name, path, sizeof path), sc, st),
-                           path);
+        rc = results_wrote(
+            f, stationarity_write_csv(folder_file(f, name, path, sizeof path), sc, st), path);
     }
     free(st);
     return rc;

@@ -494,23 +494,25 @@ void care_release(struct care_run *run, uint32_t id)
     X(crisis_rate, PER_100_CY, "Crises per 100 client-years during the week", "crises",            \
       WRATE((double)run->week_crises))                                                             \
     X(ed_visits, PER_100_CY, "ED visits per 100 client-years during the week", "ed_visits",        \
-      WRATE((double)wk.ed_visits))                                                                         \
+      WRATE((double)wk.ed_visits))                                                                 \
     X(admissions, PER_100_CY, "Admissions per 100 client-years during the week", "admissions",     \
-      WRATE((double)wk.admissions))                                                                        \
+      WRATE((double)wk.admissions))                                                                \
     X(bed_days, "bed-days per 100 client-years",                                                   \
       "Bed-days (local and out of area) per 100 client-years during the week", "bed_days",         \
       WRATE(wk.bed_days))                                                                          \
     X(wait_coordination_days, "days",                                                              \
       "Mean wait of the clients given a coordinator during the week (days)",                       \
-      "wait_coordination_days", wk.waits > 0 ? wk.wait_days / (double)wk.waits : NAN)                      \
+      "wait_coordination_days", wk.waits > 0 ? wk.wait_days / (double)wk.waits : NAN)              \
     X(unmet_need_days, "need-days per 100 client-years",                                           \
       "Unmet need-days per 100 client-years during the week", "unmet_need_days",                   \
       WRATE(wk.unmet_days))
 
-#define METRIC_DESC(id, unit, label, headline, better, value)  {#id, unit, label, headline, better, NULL},
+#define METRIC_DESC(id, unit, label, headline, better, value)                                      \
+    {#id, unit, label, headline, better, NULL},
 #define METRIC_VALUE(id, unit, label, headline, better, value) value,
 #define METRIC_COUNT(id, unit, label, headline, better, value) +1
-#define SERIES_DESC(id, unit, label, metric, value)  {#id, unit, label, false, METRIC_NEITHER, metric},
+#define SERIES_DESC(id, unit, label, metric, value)                                                \
+    {#id, unit, label, false, METRIC_NEITHER, metric},
 #define SERIES_VALUE(id, unit, label, metric, value) value,
 #define SERIES_COUNT(id, unit, label, metric, value) +1
 
