@@ -391,6 +391,10 @@ static int warmup_one(struct runner *r, int i, char *note, size_t note_len)
     if (out) {
         fprintf(out, "ccsim: %s\n", note);
     }
+    if (at_cap && r->spec.warnings) {
+        /* No steady state within the run: kept with the warnings (warnings.txt). */
+        warnings_add(r->spec.warnings, note);
+    }
     char assign[64];
     snprintf(assign, sizeof assign, "warmup=%.17g", days);
     cfg_set_as(&r->cfg[i], assign, "--warmup auto (MSER-5)");

@@ -5,7 +5,8 @@
 # with the verdict "drifting" (listed in the manifest, kept in warnings.txt, accepted by
 # --force) and the report says so; a region that settles (tests/fixtures/care/steady.cfg)
 # prints no such line and every series is steady; a comparison writes each scenario's
-# NAME.diagnostics.csv; a model without weekly series (M/M/1) writes none.
+# NAME.diagnostics.csv; --warmup auto at MSER-5's limit is kept in warnings.txt; a model
+# without weekly series (M/M/1) writes none.
 . tests/cli_lib.sh
 over=scenarios/care/overloaded.cfg
 short="--set horizon=1100 --set warmup=365"
@@ -36,6 +37,11 @@ grep -q '^not steady: Clients waiting for a coordinator' "$tmp/over/warnings.txt
 grep -q '<h2>Steady state</h2>' "$tmp/over/report.html" || bad "report: no Steady state section"
 grep -q 'class="fail">Not steady: [0-9]* of 11 weekly series drift' "$tmp/over/report.html" ||
     bad "report does not say the run is not steady"
+# --warmup auto at MSER-5's limit is the same sign: its note is kept with the warnings.
+"$CCSIM" run "$over" -r 4 -q --set horizon=1100 --set warmup=0 --warmup auto --no-plots \
+    -o "$tmp/auto" 2>/dev/null || bad "run --warmup auto: exit status $?"
+grep -q '^warm-up estimated by MSER-5 .*this is the longest MSER-5 may choose' "$tmp/auto/warnings.txt" ||
+    bad "--warmup auto at its limit: not in warnings.txt"
 # A malformed diagnostics.csv is refused as any other file.
 cp -r "$tmp/over" "$tmp/broken"
 printf 'series,level\nx\n' >"$tmp/broken/diagnostics.csv"
