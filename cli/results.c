@@ -36,7 +36,7 @@ int results_wrote(struct folder *f, int rc, const char *path)
 int results_steady(struct folder *f, struct setup *s, const struct scenario *sc,
                    const struct experiment_result *res, const char *label, const char *name)
 {
-    char line[1024], path[4096];
+    char line[1400], path[4096];
     int rc = 0;
 
     if (sc->n_series == 0 || !res->series) {
