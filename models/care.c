@@ -569,7 +569,7 @@ static void describe_metrics(struct care_params *p)
             char *name = xmalloc(n), *label = xmalloc(l);
             snprintf(name, n, "year%d.%s", y + 1, d->name);
             snprintf(label, l, "%s, year %d", d->label, y + 1);
-            p->metric[k++] = (struct metric_desc){name, d->unit, label, false, d->better};
+            p->metric[k++] = (struct metric_desc){name, d->unit, label, false, d->better, NULL};
         }
     }
 }
