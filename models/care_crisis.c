@@ -718,6 +718,35 @@ void care_detected(struct care_run *run, uint32_t id, double effect)
 
 static void discharge(struct sim *sim, void *obj, uint64_t arg);
 
+/* A bed taken now: local, or out of area (counted as a placement after the warm-up). */
+static void bed_taken(struct care_run *run, bool local)
+{
+    double now = run->sim.now;
+    if (local) {
+        run->beds_busy++;
+        twavg_set(&run->beds_tw, now, run->beds_busy);
+    } else {
+        run->oap_now++;
+        twavg_set(&run->oap_tw, now, run->oap_now);
+        if (care_counts_after_warmup(run)) {
+            run->n.oap++;
+        }
+    }
+}
+
+/* A bed given back now: local or out of area. */
+static void bed_left(struct care_run *run, bool out_of_area)
+{
+    double now = run->sim.now;
+    if (out_of_area) {
+        run->oap_now--;
+        twavg_set(&run->oap_tw, now, run->oap_now);
+    } else {
+        run->beds_busy--;
+        twavg_set(&run->beds_tw, now, run->beds_busy);
+    }
+}
+
 static void start_stay(struct care_run *run, uint32_t id, bool local)
 {
     struct care_client *c = &run->cl[id];
@@ -725,17 +754,8 @@ static void start_stay(struct care_run *run, uint32_t id, bool local)
 
     c->boarding = false;
     c->t_admitted = now;
-    if (local) {
-        run->beds_busy++;
-        twavg_set(&run->beds_tw, now, run->beds_busy);
-    } else {
-        c->out_of_area = true;
-        run->oap_now++;
-        twavg_set(&run->oap_tw, now, run->oap_now);
-        if (care_counts_after_warmup(run)) {
-            run->n.oap++;
-        }
-    }
+    c->out_of_area = !local;
+    bed_taken(run, local);
     sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_LOS, &run->p->los), discharge, run, id);
 }
 
@@ -807,13 +827,10 @@ static void discharge(struct sim *sim, void *obj, uint64_t arg)
     if (c->adm_model_plus1 && after) {
         run->model[c->adm_model_plus1 - 1].bed_days += now - fmax(c->t_admitted, run->warmup);
     }
+    bed_left(run, c->out_of_area);
     if (c->out_of_area) {
         c->out_of_area = false;
-        run->oap_now--;
-        twavg_set(&run->oap_tw, now, run->oap_now);
     } else {
-        run->beds_busy--;
-        twavg_set(&run->beds_tw, now, run->beds_busy);
         struct queue_entry e;
         if (queue_pop(&run->bed_wait, now, &e)) {
             uint32_t next = (uint32_t)e.item;
@@ -895,17 +912,8 @@ static void journey_stay(struct care_run *run, uint32_t s, bool local)
 
     st->boarding = false;
     st->t_admitted = now;
-    if (local) {
-        run->beds_busy++;
-        twavg_set(&run->beds_tw, now, run->beds_busy);
-    } else {
-        st->out_of_area = true;
-        run->oap_now++;
-        twavg_set(&run->oap_tw, now, run->oap_now);
-        if (care_counts_after_warmup(run)) {
-            run->n.oap++;
-        }
-    }
+    st->out_of_area = !local;
+    bed_taken(run, local);
     sim_schedule(&run->sim, care_draw(run, st->client, CARE_DRAW_LOS, &run->p->los),
                  journey_discharge, run, s);
 }
@@ -1053,12 +1061,8 @@ static void journey_discharge(struct sim *sim, void *obj, uint64_t arg)
     if (st->model >= 0 && after) {
         run->model[st->model].bed_days += now - fmax(st->t_admitted, run->warmup);
     }
-    if (st->out_of_area) {
-        run->oap_now--;
-        twavg_set(&run->oap_tw, now, run->oap_now);
-    } else {
-        run->beds_busy--;
-        twavg_set(&run->beds_tw, now, run->beds_busy);
+    bed_left(run, st->out_of_area);
+    if (!st->out_of_area) {
         struct queue_entry e;
         if (queue_pop(&run->bed_wait, now, &e)) {
             uint32_t next = (uint32_t)e.item;
