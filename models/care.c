@@ -372,6 +372,10 @@ void care_release(struct care_run *run, uint32_t id)
     X(bed_days, "bed-days per 100 client-years",                                                   \
       "Bed-days (local and out of area) per 100 client-years", true, METRIC_LOWER_BETTER,          \
       RATE(bed_days + oap_days))                                                                   \
+    X(bed_days_per_year, "bed-days per year", "Bed-days per year (local and out of area, all "     \
+      "clients)", false, METRIC_LOWER_BETTER, (bed_days + oap_days) / years)                       \
+    X(ed_visits_per_year, "ED visits per year", "ED visits per year (all clients)", false,         \
+      METRIC_LOWER_BETTER, (double)n->ed_visits / years)                                           \
     X(readmissions_30d, PER_100_CY, "Readmissions within 30 days per 100 client-years", false,     \
       METRIC_LOWER_BETTER, RATE(n->readmissions_30d))                                              \
     X(out_of_area_placements, PER_100_CY, "Out-of-area placements per 100 client-years", false,    \
@@ -691,7 +695,7 @@ static void care_warn(struct cfg *c, const config_setting_t *root, const struct 
     for (int m = 0; m < p->n_models; m++) {
         const struct care_model *md = &p->model[m];
         const config_setting_t *ms = elem_of(coord, "models", m);
-        if (md->filled > 0) {
+        if (md->filled > 0 || md->max_filled > 0) { /* posts now, or from a posts_plan[] day */
             continue;
         }
         if (total_filled == 0) {
@@ -1253,6 +1257,8 @@ static const struct cfg_table *const care_tables[] = {
     &care_assess_table,
     &care_coord_table,
     &care_models_table,
+    &care_plan_table,
+    &care_move_table,
     &care_service_table,
     &care_closure_table,
     &care_risk_table,

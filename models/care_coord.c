@@ -35,6 +35,7 @@
  * of contact.
  */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
@@ -135,7 +136,7 @@ const struct cfg_table care_assess_table = {
     .n_keys = N_AKEYS,
 };
 
-enum { C_FRONT, C_MODELS, C_SIGNPOST, N_CKEYS };
+enum { C_FRONT, C_MODELS, C_SIGNPOST, C_PLAN, C_MOVES, N_CKEYS };
 
 static const struct cfg_key coord_keys[N_CKEYS] = {
     [C_FRONT] = {.name = "front_door",
@@ -155,6 +156,15 @@ static const struct cfg_key coord_keys[N_CKEYS] = {
                     .unit = "days",
                     .help = "how long a signposted client's needs count as unmet",
                     .source = "derived (assumption)"},
+    [C_PLAN] = {.name = "posts_plan",
+                .type = CFG_LIST,
+                .help = "changes of a model's funded posts over time (see "
+                        "coordination.posts_plan[]); none: the posts of the models throughout"},
+    [C_MOVES] = {.name = "moves",
+                 .type = CFG_LIST,
+                 .help = "clients moved from one model to another at a day (see "
+                         "coordination.moves[]); none: clients stay with the model that took "
+                         "them"},
 };
 
 const struct cfg_table care_coord_table = {
@@ -163,6 +173,248 @@ const struct cfg_table care_coord_table = {
     .keys = coord_keys,
     .n_keys = N_CKEYS,
 };
+
+enum { P_DAY, P_MODEL, P_POSTS, N_PKEYS };
+
+static const struct cfg_key plan_keys[N_PKEYS] = {
+    [P_DAY] = {.name = "day",
+               .type = CFG_REAL,
+               .is_required = true,
+               .lo = 0.0,
+               .hi = 36525.0,
+               .unit = "days",
+               .help = "when the model's posts change (within the horizon)",
+               CFG_TARGET_REAL(struct care_posts_change, day)},
+    [P_MODEL] = {.name = "model",
+                 .type = CFG_STRING,
+                 .is_required = true,
+                 .help = "the coordination model whose posts change (a name in "
+                         "coordination.models)"},
+    [P_POSTS] = {.name = "posts",
+                 .type = CFG_INT,
+                 .is_required = true,
+                 .lo = 0,
+                 .hi = 10000,
+                 .unit = "posts",
+                 .help = "funded posts from that day on (the model's vacancy rate applies); "
+                         "a post removed takes no new client, and its clients stay until they "
+                         "leave as usual",
+                 .source = "assumption: a post that goes keeps its caseload until each client "
+                           "is discharged; a post that comes takes clients at once",
+                 CFG_TARGET_INT(struct care_posts_change, posts)},
+};
+
+const struct cfg_table care_plan_table = {
+    .path = "coordination.posts_plan[]",
+    .help = "a change of a model's funded posts at a day (a recruitment step, a freeze, a cut)",
+    .keys = plan_keys,
+    .n_keys = N_PKEYS,
+};
+
+static const char *const rank_names[] = {"risk", "severity", "prior_admissions",
+                                         "recent_admissions", NULL};
+_Static_assert(RANK_RISK == 0 && RANK_SEVERITY == 1 && RANK_PRIOR_ADMISSIONS == 2 &&
+                   RANK_RECENT_ADMISSIONS == 3,
+               "rank_names order");
+
+enum { M_DAY, M_FROM, M_TO, M_CLIENTS, M_RANK, N_MKEYS };
+
+static const struct cfg_key move_keys[N_MKEYS] = {
+    [M_DAY] = {.name = "day",
+               .type = CFG_REAL,
+               .is_required = true,
+               .lo = 0.0,
+               .hi = 36525.0,
+               .unit = "days",
+               .help = "when the clients move (within the horizon; at or after the warm-up for "
+                       "the metrics to measure the change)",
+               CFG_TARGET_REAL(struct care_move, day)},
+    [M_FROM] = {.name = "from",
+                .type = CFG_STRING,
+                .is_required = true,
+                .help = "the model whose coordinated clients are ranked"},
+    [M_TO] = {.name = "to",
+              .type = CFG_STRING,
+              .is_required = true,
+              .help = "the model they move to (it needs free places at that day: posts of its "
+                      "own, or from coordination.posts_plan[])"},
+    [M_CLIENTS] = {.name = "clients",
+                   .type = CFG_INT,
+                   .is_required = true,
+                   .lo = 1,
+                   .hi = 1000000,
+                   .unit = "clients",
+                   .help = "how many of the highest-ranked move (fewer if the model holds fewer, "
+                           "or the model moved to has fewer free places)",
+                   CFG_TARGET_INT(struct care_move, clients)},
+    [M_RANK] = {.name = "rank_by",
+                .type = CFG_CHOICE,
+                .choices = rank_names,
+                .def_str = "risk",
+                .help = "risk: deteriorating first, then the client's deterioration rate "
+                        "(severity x frailty); severity; prior_admissions (in the year before "
+                        "referral); recent_admissions (since the current referral). Ties: "
+                        "earlier referral first",
+                .source = "assumption: the risk measures the model records for each client",
+                CFG_TARGET_CHOICE(struct care_move, rank_by)},
+};
+
+const struct cfg_table care_move_table = {
+    .path = "coordination.moves[]",
+    .help = "the highest-ranked clients of one model moved to another at a day",
+    .keys = move_keys,
+    .n_keys = N_MKEYS,
+};
+
+/* The index of the model named by key k of group e, or -1 after reporting it. */
+static int model_named(struct cfg *c, const config_setting_t *e, const struct cfg_key *k,
+                       const struct care_params *p, const char *names)
+{
+    const char *name = NULL;
+    if (!cfg_get_string(c, e, k, &name) || !name) {
+        return -1;
+    }
+    for (int m = 0; m < p->n_models; m++) {
+        if (strcmp(name, p->model[m].name) == 0) {
+            return m;
+        }
+    }
+    cfg_error(c, config_setting_get_member(e, k->name), "no model named \"%s\" (%s)", name,
+              names);
+    return -1;
+}
+
+/* Reads coordination.posts_plan[] and coordination.moves[] once the models are known. */
+static bool plan_moves_load(struct cfg *c, const config_setting_t *root,
+                            const config_setting_t *g, struct care_params *p, const char *names)
+{
+    const config_setting_t *l = NULL, *hs = config_setting_get_member(root, "horizon");
+    double horizon = HUGE_VAL;
+    bool ok = true;
+
+    if (hs && !cfg_number(c, hs, &horizon)) {
+        horizon = HUGE_VAL;
+    }
+    if (!cfg_get_list(c, g, &coord_keys[C_PLAN], &l)) {
+        ok = false;
+    } else if (l) {
+        int n = config_setting_length(l);
+        if (n > CARE_MAX_PLAN) {
+            cfg_error(c, l, "%d changes of posts (at most %d)", n, CARE_MAX_PLAN);
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            const config_setting_t *x =
+                cfg_elem_group(c, l, i, "a change of posts (a group { day = DAY; model = NAME; "
+                                        "posts = N; })");
+            struct care_posts_change row = {.model = -1};
+            if (!x || !cfg_read(c, x, &care_plan_table, &row)) {
+                ok = false;
+                continue;
+            }
+            row.model = model_named(c, x, &plan_keys[P_MODEL], p, names);
+            if (row.model < 0) {
+                ok = false;
+                continue;
+            }
+            if (row.day > horizon) {
+                cfg_error(c, config_setting_get_member(x, "day"),
+                          "day %g is after the horizon (0 to %g days)", row.day, horizon);
+                ok = false;
+                continue;
+            }
+            const struct care_model *md = &p->model[row.model];
+            row.filled = (int)floor(row.posts * (1.0 - md->vacancy_rate) + 0.5);
+            p->plan[p->n_plan++] = row;
+        }
+    }
+    for (int m = 0; m < p->n_models; m++) {
+        p->model[m].max_filled = p->model[m].filled;
+    }
+    for (int i = 0; i < p->n_plan; i++) {
+        struct care_model *md = &p->model[p->plan[i].model];
+        if (p->plan[i].filled > md->max_filled) {
+            md->max_filled = p->plan[i].filled;
+        }
+    }
+
+    l = NULL;
+    if (!cfg_get_list(c, g, &coord_keys[C_MOVES], &l)) {
+        return false;
+    }
+    if (!l) {
+        return ok;
+    }
+    int n = config_setting_length(l);
+    if (n > CARE_MAX_MOVES) {
+        cfg_error(c, l, "%d moves (at most %d)", n, CARE_MAX_MOVES);
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *x = cfg_elem_group(
+            c, l, i,
+            "a move (a group { day = DAY; from = NAME; to = NAME; clients = N; rank_by = ...; })");
+        struct care_move row = {.from = -1, .to = -1};
+        if (!x || !cfg_read(c, x, &care_move_table, &row)) {
+            ok = false;
+            continue;
+        }
+        row.from = model_named(c, x, &move_keys[M_FROM], p, names);
+        row.to = model_named(c, x, &move_keys[M_TO], p, names);
+        if (row.from < 0 || row.to < 0) {
+            ok = false;
+            continue;
+        }
+        if (row.from == row.to) {
+            cfg_error(c, config_setting_get_member(x, "to"),
+                      "the clients of \"%s\" cannot move to \"%s\" itself (another model)",
+                      p->model[row.from].name, p->model[row.to].name);
+            ok = false;
+            continue;
+        }
+        if (row.day > horizon) {
+            cfg_error(c, config_setting_get_member(x, "day"),
+                      "day %g is after the horizon (0 to %g days)", row.day, horizon);
+            ok = false;
+            continue;
+        }
+        const config_setting_t *ws = config_setting_get_member(root, "warmup");
+        double warmup = 0;
+        if (ws && cfg_number(c, ws, &warmup) && row.day < warmup) {
+            cfg_warn(c, config_setting_get_member(x, "day"),
+                     "day %g is before the warm-up (%g days): the metrics leave out the change "
+                     "itself and see only what remains of it",
+                     row.day, warmup);
+        }
+        int places = care_model_places_at(p, row.to, row.day);
+        if (row.clients > places) {
+            cfg_warn(c, config_setting_get_member(x, "clients"),
+                     "model \"%s\" has %d places at day %g: at most %d of the %d clients move "
+                     "(the rest stay with \"%s\"); more posts (posts, posts_plan) or a higher "
+                     "caseload_limit make room",
+                     p->model[row.to].name, places, row.day, places, row.clients,
+                     p->model[row.from].name);
+        }
+        p->move[p->n_moves++] = row;
+    }
+    return ok;
+}
+
+/* The places of model m at day t: its filled posts then (posts_plan[] in order of day, the last
+ * change at or before t), times its caseload limit. */
+int care_model_places_at(const struct care_params *p, int m, double t)
+{
+    const struct care_model *md = &p->model[m];
+    int filled = md->filled;
+    double when = -1.0;
+    for (int i = 0; i < p->n_plan; i++) {
+        if (p->plan[i].model == m && p->plan[i].day <= t && p->plan[i].day >= when) {
+            filled = p->plan[i].filled;
+            when = p->plan[i].day;
+        }
+    }
+    return filled * md->caseload_limit;
+}
 
 bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
 {
@@ -255,6 +507,7 @@ bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_pa
     } else {
         ok = false;
     }
+    ok &= plan_moves_load(c, root, g, p, names);
     for (int i = 0; i < n; i++) {
         const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
         p->model[i].fallback = CARE_SIGNPOST;
@@ -311,14 +564,42 @@ static double assess_server_hours(const struct care_params *p)
                                               : p->assess_hours_each;
 }
 
+static void posts_change(struct sim *sim, void *obj, uint64_t arg);
+static void move_clients(struct sim *sim, void *obj, uint64_t arg);
+
+/* Weekly contact hours of one filled post of the model. */
+static double post_hours(const struct care_model *md)
+{
+    return md->hours_per_week * (1.0 - md->admin_share) * (1.0 - md->sickness);
+}
+
+/* Opens the model's first `filled` places: individual caseloads have a unit for each post it
+ * ever fills (max_filled), the ones past `filled` closed (limit 0, their clients kept); a team
+ * caseload is one unit of filled x caseload_limit places and filled x the hours of a post. */
+static void set_filled(struct care_run *run, int m, int filled)
+{
+    const struct care_model *md = &run->p->model[m];
+    const struct care_model_rt *rt = &run->model[m];
+    for (int k = 0; k < rt->n_units; k++) {
+        struct care_unit *un = &run->unit[rt->first_unit + k];
+        if (md->caseload == CASELOAD_TEAM) {
+            un->limit = filled * md->caseload_limit;
+            un->week_hours = filled * post_hours(md);
+        } else {
+            un->limit = k < filled ? md->caseload_limit : 0;
+        }
+        un->left = fmin(un->left, un->week_hours);
+    }
+}
+
 void care_coord_init(struct care_run *run)
 {
     const struct care_params *p = run->p;
     int n_units = 0;
 
     for (int m = 0; m < p->n_models; m++) {
-        n_units +=
-            p->model[m].caseload == CASELOAD_TEAM ? (p->model[m].filled > 0) : p->model[m].filled;
+        const struct care_model *md = &p->model[m];
+        n_units += md->caseload == CASELOAD_TEAM ? (md->max_filled > 0) : md->max_filled;
     }
     run->unit = xcalloc((size_t)(n_units ? n_units : 1), sizeof *run->unit);
     run->n_units = n_units;
@@ -326,25 +607,24 @@ void care_coord_init(struct care_run *run)
     for (int m = 0; m < p->n_models; m++) {
         const struct care_model *md = &p->model[m];
         struct care_model_rt *rt = &run->model[m];
-        double hours = md->hours_per_week * (1.0 - md->admin_share) * (1.0 - md->sickness);
+        double hours = post_hours(md);
         rt->first_unit = u;
-        if (md->caseload == CASELOAD_TEAM) {
-            if (md->filled > 0) {
-                run->unit[u++] = (struct care_unit){.model = m,
-                                                    .limit = md->filled * md->caseload_limit,
-                                                    .week_hours = md->filled * hours,
-                                                    .week = -1};
-            }
-        } else {
-            for (int k = 0; k < md->filled; k++) {
-                run->unit[u++] = (struct care_unit){
-                    .model = m, .limit = md->caseload_limit, .week_hours = hours, .week = -1};
-            }
+        int units = md->caseload == CASELOAD_TEAM ? (md->max_filled > 0) : md->max_filled;
+        for (int k = 0; k < units; k++) {
+            run->unit[u++] = (struct care_unit){
+                .model = m, .limit = md->caseload_limit, .week_hours = hours, .week = -1};
         }
         rt->n_units = u - rt->first_unit;
+        set_filled(run, m, md->filled);
         queue_init(&rt->waiting, QUEUE_FIFO, 0, 0.0);
         twavg_init(&rt->caseload_tw, 0.0, 0.0);
         tally_init(&rt->wait, 0, NULL);
+    }
+    for (int i = 0; i < p->n_plan; i++) {
+        sim_schedule_at(&run->sim, p->plan[i].day, posts_change, run, (uint64_t)i);
+    }
+    for (int i = 0; i < p->n_moves; i++) {
+        sim_schedule_at(&run->sim, p->move[i].day, move_clients, run, (uint64_t)i);
     }
     queue_init(&run->assess_wait, QUEUE_FIFO, 0, 0.0);
     int servers = p->assess_service == ASSESS_POOLED ? assess_filled(p) > 0 : assess_filled(p);
@@ -800,6 +1080,127 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
     c->ev_contact = sim_schedule_at(sim, c->contact_due, contact, run, id);
 }
 
+/* ---- posts over time and moves between models ------------------------------------------- */
+
+static void posts_change(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    const struct care_posts_change *pc = &run->p->plan[arg];
+    (void)sim;
+
+    set_filled(run, pc->model, pc->filled);
+    try_allocate(run, pc->model); /* new places take the clients waiting */
+}
+
+/* A client's rank in a move: higher keys first, then the earlier referral. */
+struct rank_key {
+    double k1, k2;
+    uint32_t serial, id;
+};
+
+static int rank_cmp(const void *a, const void *b)
+{
+    const struct rank_key *x = a, *y = b;
+    if (x->k1 != y->k1) {
+        return x->k1 > y->k1 ? -1 : 1;
+    }
+    if (x->k2 != y->k2) {
+        return x->k2 > y->k2 ? -1 : 1;
+    }
+    return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+static struct rank_key rank_of(const struct care_run *run, uint32_t id, enum care_rank by)
+{
+    const struct care_client *c = &run->cl[id];
+    struct rank_key k = {.serial = c->serial, .id = id};
+    switch (by) {
+    case RANK_RISK:
+        k.k1 = c->risk == RISK_DETERIORATING;
+        k.k2 = run->p->deteriorate[c->severity] * c->frailty;
+        break;
+    case RANK_SEVERITY:
+        k.k1 = c->severity;
+        break;
+    case RANK_PRIOR_ADMISSIONS:
+        k.k1 = c->prior_admissions;
+        break;
+    case RANK_RECENT_ADMISSIONS:
+        k.k1 = c->admissions;
+        break;
+    }
+    return k;
+}
+
+/* The coordinated client id of its model moves to unit u of model to: its slot is freed, its
+ * contacts follow the new model from a fresh phase, the rest of its episode is drawn from the new
+ * model's episode law given the time it has been coordinated, and its disengagement clock from
+ * the new model's hazard. Linked services and the risk process go on as they were. */
+static void move_client(struct care_run *run, uint32_t id, int to, int u)
+{
+    struct care_client *c = &run->cl[id];
+    const struct care_model *md = &run->p->model[to];
+    double now = run->sim.now;
+
+    sim_cancel(&run->sim, c->ev_contact);
+    sim_cancel(&run->sim, c->ev_end);
+    sim_cancel(&run->sim, c->ev_disengage);
+    c->ev_contact = c->ev_end = c->ev_disengage = 0;
+    run->unit[c->unit].clients--;
+    twavg_add(&run->model[c->model].caseload_tw, now, -1.0);
+
+    c->model = (int8_t)to;
+    c->unit = (int16_t)u;
+    run->unit[u].clients++;
+    twavg_add(&run->model[to].caseload_tw, now, 1.0);
+    c->contact_due = now + care_uniform(run, id, CARE_DRAW_MOVE_PHASE) * interval(md);
+    c->ev_contact = sim_schedule_at(&run->sim, c->contact_due, contact, run, id);
+    double served = fmax(0.0, now - c->t_coord_start);
+    double episode =
+        care_remaining(&md->episode, served, care_uniform(run, id, CARE_DRAW_MOVE_EPISODE));
+    c->ev_end = sim_schedule(&run->sim, episode, episode_end, run, id);
+    double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
+    if (hazard > 0) {
+        c->ev_disengage = sim_schedule(
+            &run->sim, care_exponential(run, id, CARE_DRAW_MOVE_DISENGAGE, 1.0 / hazard),
+            disengage, run, id);
+    }
+}
+
+/* Move arg: ranks the clients coordinated by its source model and moves the first `clients`
+ * of them (fewer if the model holds fewer or the target has fewer free places), then lets the
+ * source's waiting list into the places freed. Once per move: the ranking table is allocated
+ * here, not per event of the run. */
+static void move_clients(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    const struct care_move *mv = &run->p->move[arg];
+    (void)sim;
+
+    uint32_t n = 0;
+    for (uint32_t id = 0; id < run->n_slots; id++) {
+        const struct care_client *c = &run->cl[id];
+        n += care_client_is_live(c) && c->stage == STAGE_COORDINATED && c->model == mv->from;
+    }
+    struct rank_key *k = xcalloc(n ? n : 1, sizeof *k);
+    uint32_t j = 0;
+    for (uint32_t id = 0; id < run->n_slots; id++) {
+        const struct care_client *c = &run->cl[id];
+        if (care_client_is_live(c) && c->stage == STAGE_COORDINATED && c->model == mv->from) {
+            k[j++] = rank_of(run, id, (enum care_rank)mv->rank_by);
+        }
+    }
+    qsort(k, n, sizeof *k, rank_cmp);
+    int moved = 0, u;
+    while (moved < mv->clients && (uint32_t)moved < n && (u = free_unit(run, mv->to)) >= 0) {
+        move_client(run, k[moved].id, mv->to, u);
+        moved++;
+    }
+    free(k);
+    run->moved[arg] = moved;
+    try_allocate(run, mv->from);
+}
+
 bool care_team_covers(const struct care_run *run, int model, double t)
 {
     if (model < 0) {
@@ -828,4 +1229,6 @@ void care_coord_name_events(struct sim *sim)
     sim_name_event(sim, episode_end, "episode_end");
     sim_name_event(sim, disengage, "disengage");
     sim_name_event(sim, contact, "contact");
+    sim_name_event(sim, posts_change, "posts_change");
+    sim_name_event(sim, move_clients, "move_clients");
 }

@@ -47,6 +47,8 @@
 #define CARE_MAX_SOURCES   8
 #define CARE_MAX_STEPS     16
 #define CARE_MAX_CLOSURES  8
+#define CARE_MAX_PLAN      32 /* coordination.posts_plan[] entries */
+#define CARE_MAX_MOVES     8  /* coordination.moves[] entries */
 #define CARE_SIGNPOST      (-1) /* fallback: signposted away */
 #define CARE_DAYS_PER_YEAR 365.25
 
@@ -134,6 +136,26 @@ struct care_model {
     struct dist patience; /* days a client waits for a slot before giving up */
     /* derived */
     int filled; /* posts filled after vacancies */
+    int max_filled; /* the most filled posts at any time of coordination.posts_plan[] */
+};
+
+/* A change of a model's funded posts at a day (coordination.posts_plan[], care_coord.c). */
+struct care_posts_change {
+    double day;
+    int model;
+    int posts;
+    int filled; /* after the model's vacancy rate */
+};
+
+/* How a move ranks the clients of its source model (coordination.moves[].rank_by). */
+enum care_rank { RANK_RISK, RANK_SEVERITY, RANK_PRIOR_ADMISSIONS, RANK_RECENT_ADMISSIONS };
+
+/* The clients of one model moved to another at a day (coordination.moves[], care_coord.c). */
+struct care_move {
+    double day;
+    int from, to;
+    int clients;
+    int rank_by; /* enum care_rank */
 };
 
 struct care_params {
@@ -216,6 +238,12 @@ struct care_params {
     bool end_state, per_year;
     int n_years, first_year;
 
+    /* posts over time and moves between models (coordination.posts_plan[], moves[]) */
+    int n_plan;
+    struct care_posts_change plan[CARE_MAX_PLAN];
+    int n_moves;
+    struct care_move move[CARE_MAX_MOVES];
+
     /* testing only: lose track of one client, so that the audit must catch it */
     bool fault_lose_client;
     /* testing only (one thread): where care_run() reports the client table, or NULL */
@@ -272,6 +300,9 @@ enum care_draw {
     CARE_DRAW_CRT_EPISODE = 16,    /* risk: length of a crisis-team episode */
     CARE_DRAW_ED_TIME = 17,        /* care: time in the ED of an admitted crisis journey */
     CARE_DRAW_LOSE_CONTACT = 18,   /* care: engagement ends, per contact due */
+    CARE_DRAW_MOVE_PHASE = 19,     /* care: first contact in the model moved to */
+    CARE_DRAW_MOVE_EPISODE = 20,   /* care: rest of the episode in the model moved to */
+    CARE_DRAW_MOVE_DISENGAGE = 21, /* care: time to disengagement in the model moved to */
     CARE_DRAW_LINKAGE = 32,        /* care: + need: linked to its service */
     CARE_DRAW_LINKAGE_DAYS = 48,   /* care: + need: linkage delay */
     CARE_DRAW_SERVICE_LENGTH = 64, /* care: + service: length of a place */
@@ -468,6 +499,8 @@ struct care_run {
     model_trace_fn *trace; /* testing hook from struct model_run, NULL in normal runs */
     void *trace_ctx;
 
+    int moved[CARE_MAX_MOVES]; /* clients each move took, once it has happened */
+
     bool failed;
     char *err;
     size_t err_len;
@@ -578,6 +611,9 @@ void care_enter_assessment_wait(struct care_run *run, uint32_t id);
 void care_enter_coordination_wait(struct care_run *run, uint32_t id, double since);
 void care_enter_coordination(struct care_run *run, uint32_t id, double past);
 bool care_team_covers(const struct care_run *run, int model, double t);
+/* Caseload places of model m at day t, its posts_plan[] changes up to t applied. */
+int care_model_places_at(const struct care_params *p, int m, double t);
+extern const struct cfg_table care_plan_table, care_move_table;
 
 /* care_services.c */
 bool care_services_load(struct cfg *c, const config_setting_t *root, struct care_params *p);

@@ -91,10 +91,11 @@ static const struct cfg_key model_keys[N_KEYS] = {
     [K_POSTS] = {.name = "posts",
                  .type = CFG_INT,
                  .is_required = true,
-                 .lo = 1,
+                 .lo = 0,
                  .hi = 10000,
                  .unit = "posts",
-                 .help = "funded coordinator posts (full-time equivalents)",
+                 .help = "funded coordinator posts (full-time equivalents); 0: none until a "
+                         "coordination.posts_plan[] day gives some",
                  CFG_TARGET_INT(struct care_model, posts)},
     [K_VACANCY] = REAL01("vacancy_rate", vacancy_rate, "share of posts unfilled"),
     [K_SICKNESS] = REAL01("sickness", sickness, "share of filled hours lost to sickness absence"),
