@@ -372,8 +372,10 @@ void care_release(struct care_run *run, uint32_t id)
     X(bed_days, "bed-days per 100 client-years",                                                   \
       "Bed-days (local and out of area) per 100 client-years", true, METRIC_LOWER_BETTER,          \
       RATE(bed_days + oap_days))                                                                   \
-    X(bed_days_per_year, "bed-days per year", "Bed-days per year (local and out of area, all "     \
-      "clients)", false, METRIC_LOWER_BETTER, (bed_days + oap_days) / years)                       \
+    X(bed_days_per_year, "bed-days per year",                                                      \
+      "Bed-days per year (local and out of area, all "                                             \
+      "clients)",                                                                                  \
+      false, METRIC_LOWER_BETTER, (bed_days + oap_days) / years)                                   \
     X(ed_visits_per_year, "ED visits per year", "ED visits per year (all clients)", false,         \
       METRIC_LOWER_BETTER, (double)n->ed_visits / years)                                           \
     X(readmissions_30d, PER_100_CY, "Readmissions within 30 days per 100 client-years", false,     \

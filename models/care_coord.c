@@ -279,14 +279,13 @@ static int model_named(struct cfg *c, const config_setting_t *e, const struct cf
             return m;
         }
     }
-    cfg_error(c, config_setting_get_member(e, k->name), "no model named \"%s\" (%s)", name,
-              names);
+    cfg_error(c, config_setting_get_member(e, k->name), "no model named \"%s\" (%s)", name, names);
     return -1;
 }
 
 /* Reads coordination.posts_plan[] and coordination.moves[] once the models are known. */
-static bool plan_moves_load(struct cfg *c, const config_setting_t *root,
-                            const config_setting_t *g, struct care_params *p, const char *names)
+static bool plan_moves_load(struct cfg *c, const config_setting_t *root, const config_setting_t *g,
+                            struct care_params *p, const char *names)
 {
     const config_setting_t *l = NULL, *hs = config_setting_get_member(root, "horizon");
     double horizon = HUGE_VAL;
@@ -305,8 +304,9 @@ static bool plan_moves_load(struct cfg *c, const config_setting_t *root,
         }
         for (int i = 0; i < n; i++) {
             const config_setting_t *x =
-                cfg_elem_group(c, l, i, "a change of posts (a group { day = DAY; model = NAME; "
-                                        "posts = N; })");
+                cfg_elem_group(c, l, i,
+                               "a change of posts (a group { day = DAY; model = NAME; "
+                               "posts = N; })");
             struct care_posts_change row = {.model = -1};
             if (!x || !cfg_read(c, x, &care_plan_table, &row)) {
                 ok = false;
@@ -1162,8 +1162,8 @@ static void move_client(struct care_run *run, uint32_t id, int to, int u)
     double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
     if (hazard > 0) {
         c->ev_disengage = sim_schedule(
-            &run->sim, care_exponential(run, id, CARE_DRAW_MOVE_DISENGAGE, 1.0 / hazard),
-            disengage, run, id);
+            &run->sim, care_exponential(run, id, CARE_DRAW_MOVE_DISENGAGE, 1.0 / hazard), disengage,
+            run, id);
     }
 }
 

@@ -47,8 +47,8 @@
 #define CARE_MAX_SOURCES   8
 #define CARE_MAX_STEPS     16
 #define CARE_MAX_CLOSURES  8
-#define CARE_MAX_PLAN      32 /* coordination.posts_plan[] entries */
-#define CARE_MAX_MOVES     8  /* coordination.moves[] entries */
+#define CARE_MAX_PLAN      32   /* coordination.posts_plan[] entries */
+#define CARE_MAX_MOVES     8    /* coordination.moves[] entries */
 #define CARE_SIGNPOST      (-1) /* fallback: signposted away */
 #define CARE_DAYS_PER_YEAR 365.25
 
@@ -135,7 +135,7 @@ struct care_model {
     bool has_patience;
     struct dist patience; /* days a client waits for a slot before giving up */
     /* derived */
-    int filled; /* posts filled after vacancies */
+    int filled;     /* posts filled after vacancies */
     int max_filled; /* the most filled posts at any time of coordination.posts_plan[] */
 };
 
