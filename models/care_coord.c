@@ -136,7 +136,7 @@ const struct cfg_table care_assess_table = {
     .n_keys = N_AKEYS,
 };
 
-enum { C_FRONT, C_MODELS, C_SIGNPOST, C_PLAN, C_MOVES, N_CKEYS };
+enum { C_FRONT, C_MODELS, C_SIGNPOST, C_PLAN, C_MOVES, C_PRESSURE_AT, C_PRESSURE_FACTOR, N_CKEYS };
 
 static const struct cfg_key coord_keys[N_CKEYS] = {
     [C_FRONT] = {.name = "front_door",
@@ -165,6 +165,29 @@ static const struct cfg_key coord_keys[N_CKEYS] = {
                  .help = "clients moved from one model to another at a day (see "
                          "coordination.moves[]); none: clients stay with the model that took "
                          "them"},
+    [C_PRESSURE_AT] = {.name = "pressure_at",
+                       .type = CFG_REAL,
+                       .lo = 0.0,
+                       .hi = 1e6,
+                       .def = 0.0,
+                       .unit = "clients",
+                       .help = "length of a model's waiting list at or above which a client given "
+                               "a coordinator has its episode shortened by pressure_factor",
+                       .source = "assumption: coordinators plan earlier step-down when many wait; "
+                                 "no published length",
+                       CFG_TARGET_REAL(struct care_params, pressure_at)},
+    [C_PRESSURE_FACTOR] = {.name = "pressure_factor",
+                           .type = CFG_REAL,
+                           .lo = 0.0,
+                           .hi = 1.0,
+                           .flags = CFG_LO_OPEN,
+                           .def = 1.0,
+                           .help =
+                               "multiplier on the episode of a client given a coordinator while "
+                               "the waiting list is at least pressure_at; 1: no discharge "
+                               "under pressure",
+                           .source = "assumption: no published figure; 1 keeps episodes as drawn",
+                           CFG_TARGET_REAL(struct care_params, pressure_factor)},
 };
 
 const struct cfg_table care_coord_table = {
@@ -459,6 +482,10 @@ bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_pa
     double sp = 365.0;
     ok &= cfg_get_real(c, g, &coord_keys[C_SIGNPOST], &sp);
     dist_set(&p->signposted_period, DIST_FIXED, sp, 0, 0);
+    p->pressure_at = 0.0;
+    p->pressure_factor = 1.0;
+    ok &= cfg_get_real(c, g, &coord_keys[C_PRESSURE_AT], &p->pressure_at);
+    ok &= cfg_get_real(c, g, &coord_keys[C_PRESSURE_FACTOR], &p->pressure_factor);
     if (!cfg_get_list(c, g, &coord_keys[C_MODELS], &l) || !l) {
         return false;
     }
@@ -715,6 +742,9 @@ void care_triage(struct care_run *run, uint32_t id)
     struct care_client *c = &run->cl[id];
     int m = care_choose_model(run, c);
 
+    if (m != CARE_SIGNPOST && care_triage_tightened(run, id, m)) {
+        m = CARE_SIGNPOST;
+    }
     if (m == CARE_SIGNPOST) {
         c->model = -1;
         c->signpost_until =
@@ -859,6 +889,20 @@ static double interval(const struct care_model *md)
     return 7.0 / md->contact_rate;
 }
 
+/* Discharge under pressure (docs/model.md 2.2.15): the multiplier on the episode of a client
+ * given a coordinator now, pressure_factor while the model's waiting list (the clients still
+ * waiting) holds at least pressure_at, else 1. A client from a snapshot (past > 0) keeps the
+ * episode it had. */
+static double pressure_factor(const struct care_run *run, int model, double past)
+{
+    const struct care_params *p = run->p;
+    if (p->pressure_factor >= 1.0 || past > 0 ||
+        (double)queue_length(&run->model[model].waiting) < p->pressure_at) {
+        return 1.0;
+    }
+    return p->pressure_factor;
+}
+
 static void start_coordination(struct care_run *run, uint32_t id, int u, double past)
 {
     struct care_client *c = &run->cl[id];
@@ -893,6 +937,7 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
     double episode =
         past > 0 ? care_remaining(&md->episode, past, care_uniform(run, id, CARE_DRAW_EPISODE))
                  : care_draw(run, id, CARE_DRAW_EPISODE, &md->episode);
+    episode *= pressure_factor(run, c->model, past);
     c->ev_end = sim_schedule(&run->sim, episode, episode_end, run, id);
     double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
     if (hazard > 0) {

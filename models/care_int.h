@@ -190,6 +190,9 @@ struct care_params {
     int n_models;
     struct care_model model[CARE_MAX_MODELS];
     struct dist signposted_period;
+    /* pressure of a long coordination waiting list (docs/model.md 2.2.15); off by default */
+    double tighten_at, tighten_span, tighten_max; /* triage: clients; share of the lowest band */
+    double pressure_at, pressure_factor;          /* allocation: clients; episode multiplier */
 
     /* services */
     int n_services;
@@ -300,9 +303,10 @@ enum care_draw {
     CARE_DRAW_CRT_EPISODE = 16,    /* risk: length of a crisis-team episode */
     CARE_DRAW_ED_TIME = 17,        /* care: time in the ED of an admitted crisis journey */
     CARE_DRAW_LOSE_CONTACT = 18,   /* care: engagement ends, per contact due */
-    CARE_DRAW_MOVE_PHASE = 19,     /* care: first contact in the model moved to */
-    CARE_DRAW_MOVE_EPISODE = 20,   /* care: rest of the episode in the model moved to */
-    CARE_DRAW_MOVE_DISENGAGE = 21, /* care: time to disengagement in the model moved to */
+    CARE_DRAW_TIGHTEN = 19,        /* care: turned away by a tightened threshold, per triage */
+    CARE_DRAW_MOVE_PHASE = 20,     /* care: first contact in the model moved to */
+    CARE_DRAW_MOVE_EPISODE = 21,   /* care: rest of the episode in the model moved to */
+    CARE_DRAW_MOVE_DISENGAGE = 22, /* care: time to disengagement in the model moved to */
     CARE_DRAW_LINKAGE = 32,        /* care: + need: linked to its service */
     CARE_DRAW_LINKAGE_DAYS = 48,   /* care: + need: linkage delay */
     CARE_DRAW_SERVICE_LENGTH = 64, /* care: + service: length of a place */
@@ -602,6 +606,9 @@ bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_pa
 void care_coord_init(struct care_run *run);
 void care_coord_fini(struct care_run *run);
 void care_triage(struct care_run *run, uint32_t id);
+/* Whether triage, tightened by the length of model m's coordination waiting list, signposts
+ * client id whom m would accept (referrals.tighten_*, docs/model.md 2.2.15). */
+bool care_triage_tightened(struct care_run *run, uint32_t id, int m);
 /* The model that accepts the client: the front door or its fallbacks; CARE_SIGNPOST if none. */
 int care_choose_model(const struct care_run *run, const struct care_client *c);
 void care_leave_coordination(struct care_run *run, uint32_t id, enum care_stage to);

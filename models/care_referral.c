@@ -28,6 +28,9 @@ enum {
     R_ENGAGE_SD,
     R_NEEDS,
     R_POPULATION,
+    R_TIGHTEN_AT,
+    R_TIGHTEN_SPAN,
+    R_TIGHTEN_MAX,
     N_RKEYS
 };
 
@@ -104,6 +107,39 @@ static const struct cfg_key referral_keys[N_RKEYS] = {
                       .plausible_hi = 1e7,
                       .help = "adults in the region (for reporting beside the rates)",
                       CFG_TARGET_REAL(struct care_params, population)},
+    [R_TIGHTEN_AT] = {.name = "tighten_at",
+                      .type = CFG_REAL,
+                      .lo = 0.0,
+                      .hi = 1e6,
+                      .def = 0.0,
+                      .unit = "clients",
+                      .help = "length of the coordination waiting list (of the model a referral "
+                              "would join) above which triage turns away some referrals of the "
+                              "lowest severity that model accepts (with tighten_max > 0)",
+                      .source = "assumption: services raise their thresholds when waiting lists "
+                                "are long; no published length",
+                      CFG_TARGET_REAL(struct care_params, tighten_at)},
+    [R_TIGHTEN_SPAN] = {.name = "tighten_span",
+                        .type = CFG_REAL,
+                        .lo = 0.0,
+                        .hi = 1e6,
+                        .flags = CFG_LO_OPEN,
+                        .def = 100.0,
+                        .unit = "clients",
+                        .help = "clients beyond tighten_at over which the share turned away rises "
+                                "linearly from 0 to tighten_max",
+                        .source = "assumption: a graded response, no published shape",
+                        CFG_TARGET_REAL(struct care_params, tighten_span)},
+    [R_TIGHTEN_MAX] = {.name = "tighten_max",
+                       .type = CFG_REAL,
+                       .lo = 0.0,
+                       .hi = 1.0,
+                       .def = 0.0,
+                       .help = "the largest share of the lowest accepted severity signposted when "
+                               "the list is long; 0: thresholds never tighten",
+                       .source = "assumption: no published share; 0 keeps triage as its models "
+                                 "define it",
+                       CFG_TARGET_REAL(struct care_params, tighten_max)},
 };
 
 const struct cfg_table care_referral_table = {
@@ -562,4 +598,18 @@ void care_rerefer(struct care_run *run, uint32_t id)
 void care_referral_name_events(struct sim *sim)
 {
     sim_name_event(sim, referral, "referral");
+}
+
+bool care_triage_tightened(struct care_run *run, uint32_t id, int m)
+{
+    const struct care_params *p = run->p;
+    const struct care_client *c = &run->cl[id];
+
+    if (p->tighten_max <= 0 || c->severity != p->model[m].min_severity) {
+        return false;
+    }
+    /* Drawn at every triage of a client in the band, so the k-th draw is its k-th triage there. */
+    double u = care_uniform(run, id, CARE_DRAW_TIGHTEN);
+    double over = ((double)queue_length(&run->model[m].waiting) - p->tighten_at) / p->tighten_span;
+    return u < p->tighten_max * fmin(1.0, fmax(0.0, over));
 }
