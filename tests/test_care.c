@@ -4,8 +4,9 @@
  * Every mechanism test runs the baseline region twice with one change, on the same clients and
  * random numbers (common random numbers: same seed, client-keyed substreams), and asserts the
  * direction of the effect with a paired 99% confidence interval over the replications that
- * excludes zero. The baseline's own horizon is used (4 years of warm-up, 5 observed): the
- * pathway takes that long to fill.
+ * excludes zero. The runs are 10 years, 5 of them warm-up (the baseline's own length until it
+ * took 20 years of warm-up): the pathway fills in that time, though its client population does
+ * not settle, which paired comparisons do not need.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -43,6 +44,8 @@ static void run_with(struct result *r, const char *const *sets)
 {
     cfg_init(&r->cfg);
     assert_true(cfg_load_file(&r->cfg, BASELINE));
+    assert_true(cfg_set(&r->cfg, "horizon=3652"));
+    assert_true(cfg_set(&r->cfg, "warmup=1826"));
     for (int i = 0; sets && sets[i]; i++) {
         assert_true(cfg_set(&r->cfg, sets[i]));
     }
@@ -580,6 +583,63 @@ static void test_paired_much_narrower_than_unpaired(void **state)
     result_fini(&b);
 }
 
+/* Thresholds that tighten (referrals.tighten_*): with too few posts the waiting list is long,
+ * so triage turns away more referrals and fewer wait; with posts to spare the list never passes
+ * tighten_at and the results are the same to the bit (the draw has its own substream). */
+static void test_long_waiting_list_tightens_triage(void **state)
+{
+    (void)state;
+    struct result a, b;
+    const char *const off[] = {"coordination.models[0].posts=30", "referrals.tighten_max=0",
+                               "coordination.pressure_factor=1", NULL};
+    const char *const on[] = {"coordination.models[0].posts=30", "referrals.tighten_max=0.8",
+                              "coordination.pressure_factor=1", NULL};
+    run_with(&a, off);
+    run_with(&b, on);
+    assert_paired(&a, &b, "signposted_pct", +1);
+    assert_paired(&a, &b, "waiting_coordination", -1);
+    result_fini(&a);
+    result_fini(&b);
+    const char *const off_short[] = {"coordination.models[0].posts=50", "referrals.tighten_max=0",
+                                     "coordination.pressure_factor=1", NULL};
+    const char *const on_short[] = {"coordination.models[0].posts=50", "referrals.tighten_max=0.8",
+                                    "coordination.pressure_factor=1", NULL};
+    run_with(&a, off_short);
+    run_with(&b, on_short);
+    assert_memory_equal(a.res.metrics, b.res.metrics,
+                        sizeof(double) * (size_t)REPS * (size_t)a.sc->n_metrics);
+    result_fini(&a);
+    result_fini(&b);
+}
+
+/* Discharge under pressure (coordination.pressure_*): with a long list, shorter episodes free
+ * slots sooner, so fewer wait and the wait is shorter; with a short list nothing changes. */
+static void test_pressure_discharge_only_when_the_list_is_long(void **state)
+{
+    (void)state;
+    struct result a, b;
+    const char *const off[] = {"coordination.models[0].posts=30", "referrals.tighten_max=0",
+                               "coordination.pressure_factor=1", NULL};
+    const char *const on[] = {"coordination.models[0].posts=30", "referrals.tighten_max=0",
+                              "coordination.pressure_factor=0.5", NULL};
+    run_with(&a, off);
+    run_with(&b, on);
+    assert_paired(&a, &b, "waiting_coordination", -1);
+    assert_paired(&a, &b, "wait_coordination_days", -1);
+    result_fini(&a);
+    result_fini(&b);
+    const char *const off_short[] = {"coordination.models[0].posts=50", "referrals.tighten_max=0",
+                                     "coordination.pressure_factor=1", NULL};
+    const char *const on_short[] = {"coordination.models[0].posts=50", "referrals.tighten_max=0",
+                                    "coordination.pressure_factor=0.5", NULL};
+    run_with(&a, off_short);
+    run_with(&b, on_short);
+    assert_memory_equal(a.res.metrics, b.res.metrics,
+                        sizeof(double) * (size_t)REPS * (size_t)a.sc->n_metrics);
+    result_fini(&a);
+    result_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -600,6 +660,8 @@ int main(void)
         cmocka_unit_test(test_no_crisis_team_hours_all_to_ed),
         cmocka_unit_test(test_24h_crisis_team_fewer_ed_visits),
         cmocka_unit_test(test_paired_much_narrower_than_unpaired),
+        cmocka_unit_test(test_long_waiting_list_tightens_triage),
+        cmocka_unit_test(test_pressure_discharge_only_when_the_list_is_long),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
