@@ -583,27 +583,44 @@ static void test_paired_much_narrower_than_unpaired(void **state)
     result_fini(&b);
 }
 
-/* Thresholds that tighten (referrals.tighten_*): with too few posts the waiting list is long,
- * so triage turns away more referrals and fewer wait; with posts to spare the list never passes
- * tighten_at and the results are the same to the bit (the draw has its own substream). */
+/* Thresholds that tighten (referrals.tighten_*), over 5 years (2 of warm-up): with too few posts
+ * the waiting list is long, so triage turns away more referrals and fewer wait; with posts to spare
+ * the list never passes tighten_at and the results are the same to the bit (the draw has its own
+ * substream). */
 static void test_long_waiting_list_tightens_triage(void **state)
 {
     (void)state;
     struct result a, b;
-    const char *const off[] = {"coordination.models[0].posts=30", "referrals.tighten_max=0",
-                               "coordination.pressure_factor=1", NULL};
-    const char *const on[] = {"coordination.models[0].posts=30", "referrals.tighten_max=0.8",
-                              "coordination.pressure_factor=1", NULL};
+    const char *const off[] = {"coordination.models[0].posts=30",
+                               "horizon=1826",
+                               "warmup=730",
+                               "referrals.tighten_max=0",
+                               "coordination.pressure_factor=1",
+                               NULL};
+    const char *const on[] = {"coordination.models[0].posts=30",
+                              "horizon=1826",
+                              "warmup=730",
+                              "referrals.tighten_max=0.8",
+                              "coordination.pressure_factor=1",
+                              NULL};
     run_with(&a, off);
     run_with(&b, on);
     assert_paired(&a, &b, "signposted_pct", +1);
     assert_paired(&a, &b, "waiting_coordination", -1);
     result_fini(&a);
     result_fini(&b);
-    const char *const off_short[] = {"coordination.models[0].posts=50", "referrals.tighten_max=0",
-                                     "coordination.pressure_factor=1", NULL};
-    const char *const on_short[] = {"coordination.models[0].posts=50", "referrals.tighten_max=0.8",
-                                    "coordination.pressure_factor=1", NULL};
+    const char *const off_short[] = {"coordination.models[0].posts=50",
+                                     "horizon=1826",
+                                     "warmup=730",
+                                     "referrals.tighten_max=0",
+                                     "coordination.pressure_factor=1",
+                                     NULL};
+    const char *const on_short[] = {"coordination.models[0].posts=50",
+                                    "horizon=1826",
+                                    "warmup=730",
+                                    "referrals.tighten_max=0.8",
+                                    "coordination.pressure_factor=1",
+                                    NULL};
     run_with(&a, off_short);
     run_with(&b, on_short);
     assert_memory_equal(a.res.metrics, b.res.metrics,
@@ -612,26 +629,43 @@ static void test_long_waiting_list_tightens_triage(void **state)
     result_fini(&b);
 }
 
-/* Discharge under pressure (coordination.pressure_*): with a long list, shorter episodes free
- * slots sooner, so fewer wait and the wait is shorter; with a short list nothing changes. */
+/* Discharge under pressure (coordination.pressure_*), over 5 years: with a long list, shorter
+ * episodes free slots sooner, so fewer wait and the wait is shorter; with a short list nothing
+ * changes. */
 static void test_pressure_discharge_only_when_the_list_is_long(void **state)
 {
     (void)state;
     struct result a, b;
-    const char *const off[] = {"coordination.models[0].posts=30", "referrals.tighten_max=0",
-                               "coordination.pressure_factor=1", NULL};
-    const char *const on[] = {"coordination.models[0].posts=30", "referrals.tighten_max=0",
-                              "coordination.pressure_factor=0.5", NULL};
+    const char *const off[] = {"coordination.models[0].posts=30",
+                               "horizon=1826",
+                               "warmup=730",
+                               "referrals.tighten_max=0",
+                               "coordination.pressure_factor=1",
+                               NULL};
+    const char *const on[] = {"coordination.models[0].posts=30",
+                              "horizon=1826",
+                              "warmup=730",
+                              "referrals.tighten_max=0",
+                              "coordination.pressure_factor=0.5",
+                              NULL};
     run_with(&a, off);
     run_with(&b, on);
     assert_paired(&a, &b, "waiting_coordination", -1);
     assert_paired(&a, &b, "wait_coordination_days", -1);
     result_fini(&a);
     result_fini(&b);
-    const char *const off_short[] = {"coordination.models[0].posts=50", "referrals.tighten_max=0",
-                                     "coordination.pressure_factor=1", NULL};
-    const char *const on_short[] = {"coordination.models[0].posts=50", "referrals.tighten_max=0",
-                                    "coordination.pressure_factor=0.5", NULL};
+    const char *const off_short[] = {"coordination.models[0].posts=50",
+                                     "horizon=1826",
+                                     "warmup=730",
+                                     "referrals.tighten_max=0",
+                                     "coordination.pressure_factor=1",
+                                     NULL};
+    const char *const on_short[] = {"coordination.models[0].posts=50",
+                                    "horizon=1826",
+                                    "warmup=730",
+                                    "referrals.tighten_max=0",
+                                    "coordination.pressure_factor=0.5",
+                                    NULL};
     run_with(&a, off_short);
     run_with(&b, on_short);
     assert_memory_equal(a.res.metrics, b.res.metrics,

@@ -34,5 +34,28 @@ for name in reproducible sweep compare sensitivity calibrate precision; do
     t=tests/cli/$name.sh
     run "$name.sh (full)" "$B/tests/verify/$name.sh.log" env CCSIM="$B/ccsim" CCSIM_FULL=1 sh "$t"
 done
+# The baseline is steady (docs/model.md 4.2): 10 and 40 observed years after its 20-year
+# warm-up agree within 5% on every headline metric, and no series is called drifting (about a
+# minute of CPU).
+steady_baseline() {
+    d=$B/tests/verify/steady_baseline
+    rm -rf "$d" && mkdir -p "$d"
+    "$B/ccsim" run scenarios/care/baseline.cfg -q --no-plots -o "$d/10" 2>"$d.10.err" || return 1
+    "$B/ccsim" run scenarios/care/baseline.cfg -q --no-plots -o "$d/40" --set horizon=21915 \
+        2>"$d.40.err" || return 1
+    cat "$d.10.err" "$d.40.err"
+    if grep -q 'not steady' "$d.10.err" "$d.40.err"; then
+        echo "the baseline is called not steady"
+        return 1
+    fi
+    awk -F, 'FNR == 1 { next }
+        NR == FNR { if ($9 == 1) ten[$1] = $2; next }
+        $1 in ten { n++; d = ($2 - ten[$1]) / ten[$1]; if (d < 0) d = -d
+            printf "%s: %g (10 years), %g (40 years), %.1f%%\n", $1, ten[$1], $2, 100 * d
+            if (d > 0.05) bad++ }
+        END { exit !(n > 0 && !bad) }' "$d/10/summary.csv" "$d/40/summary.csv"
+}
+run "baseline steady (10 and 40 observed years)" "$B/tests/verify/steady_baseline.log" \
+    steady_baseline
 echo "verify: $pass passed, $fail failed${failed:+ (failed:$failed)}"
 [ "$fail" -eq 0 ]
