@@ -639,3 +639,28 @@ int table_headlines(const struct table *t, int c_metric, const char **out, int m
     int k = table_col(t, "headline") >= 0 ? distinct_metrics(t, c_metric, true, out, max) : 0;
     return k > 0 ? k : distinct_metrics(t, c_metric, false, out, max);
 }
+
+int table_check_known(const struct table *t, const struct table_column *cols, char *err,
+                      size_t err_len)
+{
+    for (int c = 0; c < t->n_cols; c++) {
+        bool known = false;
+        for (int k = 0; cols[k].name && !known; k++) {
+            known = strcmp(t->header[c], cols[k].name) == 0;
+        }
+        if (!known) {
+            char list[1024] = "";
+            size_t len = 0;
+            for (int k = 0; cols[k].name && len < sizeof list; k++) {
+                len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", k ? ", " : "",
+                                        cols[k].name);
+            }
+            snprintf(err, err_len,
+                     "%s:%d: column '%.60s' is not a column of the table (the columns %s are "
+                     "expected)",
+                     t->path, t->header_line, t->header[c], list);
+            return -1;
+        }
+    }
+    return 0;
+}

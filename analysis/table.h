@@ -65,6 +65,11 @@ struct table_column {
  * that each cell of those columns is of its kind. Returns 0, or -1 with "PATH:LINE: what is
  * wrong (what is expected)" in err. */
 int table_check(const struct table *t, const struct table_column *cols, char *err, size_t err_len);
+/* Checks that t has no column but those of cols (terminated by a NULL name), so that a misspelt
+ * name is not silently ignored. Returns 0, or -1 with "PATH:LINE: column 'X' is not a column of
+ * the table (the columns A, B, ... are expected)" in err. */
+int table_check_known(const struct table *t, const struct table_column *cols, char *err,
+                      size_t err_len);
 /* Checks that every cell of column c is of kind; as table_check. */
 int table_check_column(const struct table *t, int c, enum table_kind kind, char *err,
                        size_t err_len);

@@ -16,28 +16,6 @@ static const struct table_column columns[] = {
     {"point", TABLE_FINITE}, {"low", TABLE_FINITE},     {"high", TABLE_FINITE},
     {"source", TABLE_TEXT},  {NULL, TABLE_TEXT}};
 
-#define COLUMN_LIST "label, reference, treatment, metric, kind, rule, point, low, high, source"
-
-/* A column of t that the table does not have, refused so that a misspelt name is not silently
- * ignored. Returns 0, or -1 with err set. */
-static int check_unknown_columns(const struct table *t, char *err, size_t err_len)
-{
-    for (int c = 0; c < t->n_cols; c++) {
-        bool known = false;
-        for (int k = 0; columns[k].name && !known; k++) {
-            known = strcmp(t->header[c], columns[k].name) == 0;
-        }
-        if (!known) {
-            snprintf(err, err_len,
-                     "%s:%d: column '%.60s' is not a column of the table (the columns " COLUMN_LIST
-                     " are expected)",
-                     t->path, t->header_line, t->header[c]);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* Row i of t into *row. Returns 0, or -1 with err set. */
 static int parse_row(const struct table *t, int i, struct validate_row *row, char *err,
                      size_t err_len)
@@ -108,7 +86,7 @@ int validate_table_read(const char *path, struct validate_table *vt, char *err, 
     if (rc != 0) {
         return CCSIM_EINPUT;
     }
-    if (check_unknown_columns(&vt->t, err, err_len) != 0 ||
+    if (table_check_known(&vt->t, columns, err, err_len) != 0 ||
         table_check(&vt->t, columns, err, err_len) != 0) {
         goto out_free;
     }

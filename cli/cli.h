@@ -73,7 +73,8 @@ struct run_opts {
     double precision; /* 0: a fixed number of replications */
     bool warmup_auto;
     long long max_reps;
-    const char *dir; /* validate: the folder of the validation scenarios */
+    const char *dir;         /* validate: the folder of the validation scenarios */
+    const char *target_file; /* calibrate: --targets FILE */
     bool pdf;        /* report --pdf */
 };
 

@@ -238,8 +238,16 @@ static const struct opt calibrate_opts_table[] = {
      .off = F(targets),
      .n_off = F(n_targets),
      .full_pre = "METRIC=VALUE, at most ",
-     .is_required = true,
-     .help = "an outcome to match"},
+     .help = "an outcome to match (its relative error counts)"},
+    {.shrt = "",
+     .lng = "--targets",
+     .kind = OPT_TEXT,
+     .arg = "FILE",
+     .off = F(target_file),
+     .missing = "a file",
+     .help = "targets from a CSV file (metric,target,low,high,use,source,tag; e.g. "
+             "scenarios/care/targets.csv): rows with use \"fit\" are matched, their error "
+             "counted in half-ranges; rows with use \"check\" only reported"},
     {.shrt = "",
      .lng = "--free",
      .kind = OPT_LIST,
@@ -248,10 +256,11 @@ static const struct opt calibrate_opts_table[] = {
      .off = F(frees),
      .n_off = F(n_frees),
      .full_pre = "KEY=LOW:HIGH, at most ",
-     .is_required = true,
-     .help = "a parameter to fit (a real-valued key) within LOW..HIGH"},
-    OPT_OUTPUT("write DIR/calibrated.cfg (loadable, the fitted values marked), fit.csv (metric,"
-               "target,mean,ci_low,ci_high), evaluations.csv and manifest.json"),
+     .help = "a parameter to fit (a real-valued key) within LOW..HIGH; without any, the "
+             "scenario is run as it is and checked against the targets"},
+    OPT_OUTPUT("write DIR/fit.csv (metric,target,low,high,mean,ci_low,ci_high,inside,use,tag,"
+               "source), calibration.md (the same as a table in words), calibrated.cfg "
+               "(loadable, the fitted values marked), evaluations.csv and manifest.json"),
     {.shrt = "",
      .lng = "--max-iter",
      .kind = OPT_COUNT,
@@ -274,18 +283,18 @@ static const struct opt calibrate_opts_table[] = {
 const struct command cmd_spec_calibrate = {
     .name = "calibrate",
     .operands = "SCENARIO.cfg",
-    .summary = "fit --free parameters to --target outcomes",
+    .summary = "fit --free parameters to target outcomes, or check a scenario against them",
     .about = "Fits the free parameters (real-valued keys, each within LOW..HIGH) so that the "
              "metrics' means over the replications come as close as possible to the targets "
-             "(least squares of relative errors, Nelder-Mead simplex, the same random numbers at "
-             "every evaluation), then reports the fit and writes the calibrated scenario.",
+             "(least squares, Nelder-Mead simplex, the same random numbers at every evaluation), "
+             "then reports the fit, target by target inside its range or not, and writes the "
+             "calibrated scenario. Without --free it checks the scenario as it is. Exit status 1 "
+             "when a target with a range is outside it (the results are still written).",
     .opts = calibrate_opts_table,
     .n_opts = N(calibrate_opts_table),
     .max_operands = 1,
     .extra = OPT_EXTRA_SCENARIO,
     .no_operands = "calibrate: no scenario file given",
-    .required = "calibrate: give at least one --target METRIC=VALUE and one --free "
-                "KEY=LOW:HIGH",
 };
 
 static const struct opt validate_opts_table[] = {

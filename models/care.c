@@ -345,9 +345,13 @@ void care_release(struct care_run *run, uint32_t id)
 #define CARE_SYSTEM_METRICS(X)                                                                     \
     X(referrals_per_year, "referrals per year", "Referrals per year (new and re-referrals)",       \
       false, METRIC_NEITHER, (double)n->referrals / years)                                         \
+    X(referrals_per_100k, "referrals per year per 100,000 adults",                                 \
+      "Referrals per year per 100,000 adults", false, METRIC_NEITHER, PER_100K(n->referrals))      \
     X(clients_in_service, "clients", "Clients in the service (time average)", false,               \
       METRIC_NEITHER, twavg_mean(&run->in_service_tw, now))                                        \
     X(caseload, "clients", "Clients coordinated (time average)", false, METRIC_NEITHER, caseload)  \
+    X(clients_per_post, "clients per post", "Clients coordinated per filled post (time average)",  \
+      false, METRIC_NEITHER, posts_filled > 0 ? caseload / posts_filled : NAN)                     \
     X(caseload_occupancy, "share", "Clients coordinated / caseload places (time average)", false,  \
       METRIC_NEITHER, slots > 0 ? caseload / slots : NAN)                                          \
     X(waiting_assessment, "clients", "Clients waiting for assessment (time average)", false,       \
@@ -358,6 +362,9 @@ void care_release(struct care_run *run, uint32_t id)
       RATE(n->crises))                                                                             \
     X(crises_per_year, "crises per year", "Crises per year (all clients)", false,                  \
       METRIC_LOWER_BETTER, (double)n->crises / years)                                              \
+    X(crises_per_100k, "crises per year per 100,000 adults",                                       \
+      "Crises per year per 100,000 adults (all clients)", false, METRIC_LOWER_BETTER,              \
+      PER_100K(n->crises))                                                                         \
     X(ed_visits, PER_100_CY, "ED visits per 100 client-years", true, METRIC_LOWER_BETTER,          \
       RATE(n->ed_visits))                                                                          \
     X(crisis_team_contacts, PER_100_CY, "Crisis-team contacts per 100 client-years", false,        \
@@ -369,6 +376,9 @@ void care_release(struct care_run *run, uint32_t id)
       RATE(n->admissions))                                                                         \
     X(admissions_per_year, "admissions per year", "Admissions per year (all clients)", false,      \
       METRIC_LOWER_BETTER, (double)n->admissions / years)                                          \
+    X(admissions_per_100k, "admissions per year per 100,000 adults",                               \
+      "Admissions per year per 100,000 adults (all clients)", false, METRIC_LOWER_BETTER,          \
+      PER_100K(n->admissions))                                                                     \
     X(bed_days, "bed-days per 100 client-years",                                                   \
       "Bed-days (local and out of area) per 100 client-years", true, METRIC_LOWER_BETTER,          \
       RATE(bed_days + oap_days))                                                                   \
@@ -376,8 +386,14 @@ void care_release(struct care_run *run, uint32_t id)
       "Bed-days per year (local and out of area, all "                                             \
       "clients)",                                                                                  \
       false, METRIC_LOWER_BETTER, (bed_days + oap_days) / years)                                   \
+    X(bed_days_per_100k, "bed-days per year per 100,000 adults",                                   \
+      "Bed-days per year per 100,000 adults (local and out of area, all clients)", false,          \
+      METRIC_LOWER_BETTER, PER_100K(bed_days + oap_days))                                          \
     X(ed_visits_per_year, "ED visits per year", "ED visits per year (all clients)", false,         \
       METRIC_LOWER_BETTER, (double)n->ed_visits / years)                                           \
+    X(ed_visits_per_100k, "ED visits per year per 100,000 adults",                                 \
+      "ED visits per year per 100,000 adults (all clients)", false, METRIC_LOWER_BETTER,           \
+      PER_100K(n->ed_visits))                                                                      \
     X(readmissions_30d, PER_100_CY, "Readmissions within 30 days per 100 client-years", false,     \
       METRIC_LOWER_BETTER, RATE(n->readmissions_30d))                                              \
     X(out_of_area_placements, PER_100_CY, "Out-of-area placements per 100 client-years", false,    \
@@ -394,6 +410,12 @@ void care_release(struct care_run *run, uint32_t id)
       METRIC_NEITHER, run->assessors.capacity > 0 ? pool_utilisation(&run->assessors, now) : NAN)  \
     X(wait_coordination_days, "days", "Mean wait for a coordinator (days)", true,                  \
       METRIC_LOWER_BETTER, tally_mean(&run->wait_coord))                                           \
+    X(referral_to_coordination_days, "days",                                                       \
+      "Mean time from referral to the start of coordination (days)", false, METRIC_LOWER_BETTER,   \
+      n->coord_starts > 0 ? n->referral_to_coord_days / (double)n->coord_starts : NAN)             \
+    X(referral_to_coordination_over_28d_pct, "percent",                                            \
+      "Coordination begun more than 28 days after referral (%)", false, METRIC_LOWER_BETTER,       \
+      pct(n->coord_starts_over_28d, n->coord_starts))                                              \
     X(abandoned_waits, PER_100_CY, "Clients who gave up waiting per 100 client-years", false,      \
       METRIC_LOWER_BETTER, RATE(n->abandoned_assess + n->abandoned_coord))                         \
     X(unmet_need_days, "need-days per 100 client-years", "Unmet need-days per 100 client-years",   \
@@ -423,6 +445,10 @@ void care_release(struct care_run *run, uint32_t id)
       METRIC_NEITHER, hours_avail > 0 ? n->contact_hours_used / hours_avail : NAN)                 \
     X(bed_occupancy, "share", "Local bed occupancy (time average)", false, METRIC_NEITHER,         \
       p->beds > 0 ? twavg_mean(&run->beds_tw, now) / p->beds : NAN)                                \
+    X(length_of_stay_days, "days", "Mean length of a completed hospital stay (days)", false,       \
+      METRIC_NEITHER, n->stays > 0 ? n->stay_days / (double)n->stays : NAN)                        \
+    X(beds_per_100k, "beds per 100,000 adults", "Local beds per 100,000 adults", false,            \
+      METRIC_NEITHER, p->population > 0 ? 1e5 * p->beds / p->population : NAN)                     \
     X(cost_per_100_clients_year, "cost units per 100 client-years",                                \
       "Cost per 100 client-years (when costs are given)", false, METRIC_LOWER_BETTER, cost)
 
@@ -433,6 +459,9 @@ void care_release(struct care_run *run, uint32_t id)
       pct(rt->assigned, n->referrals))                                                             \
     X(wait_coordination_days, "days", "mean wait for a coordinator (days)", false,                 \
       METRIC_LOWER_BETTER, tally_mean(&rt->wait))                                                  \
+    X(followup_7d_pct, "percent",                                                                  \
+      "discharges of coordinated clients followed up within 7 days (%)", false,                    \
+      METRIC_HIGHER_BETTER, pct(rt->followups, rt->discharges))                                    \
     X(contacts_per_client_week, "contacts per client-week",                                        \
       "attended contacts per coordinated client-week", false, METRIC_HIGHER_BETTER,                \
       cl > 0 ? (double)rt->contacts / (cl * span / 7.0) : NAN)                                     \
@@ -1072,7 +1101,8 @@ static void compute_metrics(struct care_run *run, double *out)
     double years = span / CARE_DAYS_PER_YEAR;
     double cy = twavg_mean(&run->in_service_tw, now) * years; /* client-years in service */
     const struct care_counts *n = &run->n;
-#define RATE(x) (cy > 0 ? 100.0 * (double)(x) / cy : NAN)
+#define RATE(x)     (cy > 0 ? 100.0 * (double)(x) / cy : NAN)
+#define PER_100K(x) (p->population > 0 ? 1e5 * (double)(x) / years / p->population : NAN)
 
     add_open_stays(run, now);
     care_stays_close(run, now);
@@ -1153,6 +1183,7 @@ static void compute_metrics(struct care_run *run, double *out)
         from = to;
     }
 #undef RATE
+#undef PER_100K
 }
 
 static void run_fini(struct care_run *run)

@@ -812,6 +812,30 @@ static void admit(struct care_run *run, uint32_t id, bool via_ed)
         sim_schedule(&run->sim, run->p->boarding_limit_hours / 24.0, boarding_limit, run, id);
 }
 
+/* Whether the client discharged now (from a stay begun at t_admitted) is followed up within
+ * 7 days, and the discharge counted (after the warm-up): the stay's length, and the follow-up
+ * of the model coordinating the client. */
+static bool discharge_followed(struct care_run *run, uint32_t id, double t_admitted, bool after)
+{
+    const struct care_client *c = &run->cl[id];
+    const struct care_params *p = run->p;
+    bool coordinated = c->stage == STAGE_COORDINATED;
+    double pf = coordinated ? p->model[c->model].followup_7d : p->followup_uncoordinated;
+    bool followed = care_uniform(run, id, CARE_DRAW_FOLLOWUP) < pf;
+
+    if (after) {
+        run->n.discharges++;
+        run->n.followups += followed;
+        run->n.stays++;
+        run->n.stay_days += run->sim.now - t_admitted;
+        if (coordinated) {
+            run->model[c->model].discharges++;
+            run->model[c->model].followups += followed;
+        }
+    }
+    return followed;
+}
+
 static void discharge(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
@@ -845,13 +869,7 @@ static void discharge(struct sim *sim, void *obj, uint64_t arg)
         }
     }
     care_set_hospital(run, id, false);
-    double pf =
-        c->stage == STAGE_COORDINATED ? p->model[c->model].followup_7d : p->followup_uncoordinated;
-    c->followed_up = care_uniform(run, id, CARE_DRAW_FOLLOWUP) < pf;
-    if (after) {
-        run->n.discharges++;
-        run->n.followups += c->followed_up;
-    }
+    c->followed_up = discharge_followed(run, id, c->t_admitted, after);
     c->t_discharge = now;
     c->post_until = now + p->post_discharge_days;
     if (c->ev_post) {
@@ -1054,7 +1072,6 @@ static void journey_discharge(struct sim *sim, void *obj, uint64_t arg)
     struct care_stay *st = &run->stay[s];
     uint32_t id = st->client;
     struct care_client *c = &run->cl[id];
-    const struct care_params *p = run->p;
     double now = sim->now;
     bool after = care_counts_after_warmup(run);
 
@@ -1076,14 +1093,9 @@ static void journey_discharge(struct sim *sim, void *obj, uint64_t arg)
             journey_stay(run, next, true);
         }
     }
+    double t_admitted = st->t_admitted;
     stay_free(run, s);
-    double pf =
-        c->stage == STAGE_COORDINATED ? p->model[c->model].followup_7d : p->followup_uncoordinated;
-    bool followed = care_uniform(run, id, CARE_DRAW_FOLLOWUP) < pf;
-    if (after) {
-        run->n.discharges++;
-        run->n.followups += followed;
-    }
+    discharge_followed(run, id, t_admitted, after);
     c->t_discharge = now;
     c->open_journeys--;
     care_release(run, id); /* the journey may have been the last thing the client waited on */

@@ -364,7 +364,9 @@ static const struct preset_value standard_care[] = {
       "Dieterich et al. 2017, ICM vs non-ICM MD -0.08 days a month), so the full effect holds to "
       "35"),
     T(K_COVER, "office", "CMHT office hours; crisis team covers the rest"),
-    V(K_FOLLOWUP, 0.95, "CPA follow-up within 7 days 96.6-97.2% (Department of Health)"),
+    V(K_FOLLOWUP, 0.97,
+      "CPA follow-up within 7 days 96.6-97.2% (Department of Health, Mental Health Community "
+      "Teams Activity 2010-12)"),
     V(K_EPISODE, 540, "derived (assumption): about 18 months of coordination"),
     V(K_EPISODE_SD, 360, "derived (assumption)"),
     T(K_MIN_SEV, "moderate", "moderate to complex SMI (CMHT eligibility)"),

@@ -22,6 +22,8 @@ const char *ccsim_strerror(int code)
         return "out of memory";
     case CCSIM_EEXIST:
         return "a results folder is in the way";
+    case CCSIM_EMISSED:
+        return "a target was missed";
     default:
         break;
     }

@@ -33,6 +33,7 @@ enum ccsim_error {
     CCSIM_ERUN = -4005,   /* a replication or an evaluation failed */
     CCSIM_ENOMEM = -4006, /* out of memory (where it is reported rather than fatal) */
     CCSIM_EEXIST = -4007, /* a results folder is in the way */
+    CCSIM_EMISSED = -4008, /* results complete, but a target or check they were held to missed */
 };
 
 /* Exit statuses of the ccsim program. */

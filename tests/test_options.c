@@ -307,12 +307,6 @@ static void test_options_declared_checks(void **state)
     assert_non_null(strstr(err, "sweep: give at least one --vary KEY=FROM:TO:STEP"));
 
     memset(&o, 0, sizeof o);
-    const char *target_only[] = {"a.cfg", "--target", "x=1"};
-    assert_int_equal(parse_all(&cmd_spec_calibrate, &o, err, sizeof err, 3, target_only),
-                     CCSIM_EUSAGE);
-    assert_non_null(strstr(err, "calibrate: give at least one --target METRIC=VALUE and one"));
-
-    memset(&o, 0, sizeof o);
     const char *force[] = {"a.cfg", "--force"};
     assert_int_equal(parse_all(&cmd_spec_run, &o, err, sizeof err, 2, force), CCSIM_EUSAGE);
     assert_string_equal(err, "ccsim: --force: only with -o DIR\n(see 'ccsim run --help')\n");

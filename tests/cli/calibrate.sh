@@ -13,7 +13,10 @@ crises=$(awk -F, '$1 == "crises" { print $2 }' "$tmp/truth/summary.csv")
 rate=$(grep '^ *crisis_rate = ' "$tmp/cal/calibrated.cfg" | sed 's/.*= \([0-9.e+-]*\);.*/\1/')
 awk -v r="$rate" 'BEGIN { exit !(r > 17.0 && r < 19.0) }' || bad "recovered crisis_rate $rate"
 grep -q 'crisis_rate = .*# calibrate (fitted)' "$tmp/cal/calibrated.cfg" || bad "origin comment"
-head -n 1 "$tmp/cal/fit.csv" | grep -q '^metric,target,mean,ci_low,ci_high$' || bad "fit.csv"
+head -n 1 "$tmp/cal/fit.csv" |
+    grep -q '^metric,target,low,high,mean,ci_low,ci_high,inside,use,tag,source$' || bad "fit.csv"
+grep -q '^crises,.*,NA,NA,.*,NA,fit,NA,command line$' "$tmp/cal/fit.csv" || bad "fit.csv row"
+grep -q '| Crises per 100 client-years (`crises`) |' "$tmp/cal/calibration.md" || bad "calibration.md"
 [ "$(wc -l <"$tmp/cal/evaluations.csv")" -gt 5 ] || bad "evaluations.csv"
 "$CCSIM" run "$tmp/cal/calibrated.cfg" -q -r 4 --no-plots -o "$tmp/again" || bad "calibrated.cfg does not run"
 
@@ -25,4 +28,50 @@ grep -q "has no metric 'nosuch'" "$tmp/out" || bad "unknown metric message"
 grep -q "risk.crisis_rate: -8 is out of range" "$tmp/out" || bad "range message"
 "$CCSIM" calibrate "$scn" --free risk.crisis_rate=8:32 >"$tmp/out" 2>&1
 grep -q "give at least one --target" "$tmp/out" || bad "no target message"
+
+# A target file: rows to fit and rows to check, each with its range and source. Without --free
+# the scenario is checked as it is: exit status 0 when every target is inside its range, 1 when
+# one is not (the folder complete either way), and the table says which.
+lo=$(awk -v c="$crises" 'BEGIN { print c * 0.9 }')
+hi=$(awk -v c="$crises" 'BEGIN { print c * 1.1 }')
+printf 'metric,target,low,high,use,source,tag\ncrises,%s,%s,%s,fit,"the run above, within 10%%",D\nmissed_contacts_pct,20,15.6,28,check,Mitchell & Selmes 2007,R\n' \
+    "$crises" "$lo" "$hi" >"$tmp/targets.csv"
+"$CCSIM" calibrate "$scn" --targets "$tmp/targets.csv" -r 4 -q -o "$tmp/chk" 2>"$tmp/err" ||
+    bad "check inside: $(cat "$tmp/err")"
+grep -q '^crises,.*,yes,fit,D,' "$tmp/chk/fit.csv" || bad "check: crises inside"
+grep -q '^missed_contacts_pct,20,15.6,28,.*,yes,check,R,Mitchell & Selmes 2007$' "$tmp/chk/fit.csv" ||
+    bad "check: missed contacts row"
+[ ! -e "$tmp/chk/calibrated.cfg" ] || bad "check: calibrated.cfg written without a fit"
+"$CCSIM" calibrate "$scn" --targets "$tmp/targets.csv" -r 4 -q -o "$tmp/chk2" \
+    --set risk.scale=2 2>"$tmp/err"
+[ $? -eq 1 ] || bad "check outside: exit status"
+grep -q "crises .*: OUTSIDE" "$tmp/err" || bad "check outside: message"
+grep -q "1 of 2 targets outside their range" "$tmp/err" || bad "check outside: count"
+grep -q '^crises,.*,no,fit,' "$tmp/chk2/fit.csv" || bad "check outside: folder"
+# ... fitted: the scale found from the crises of the run above, within its range.
+"$CCSIM" calibrate "$scn" --targets "$tmp/targets.csv" --free risk.scale=0.5:1.5 -r 4 -j 2 -q \
+    -o "$tmp/fit" 2>"$tmp/err" || bad "fit from a target file: $(cat "$tmp/err")"
+grep -q 'scale = .*# calibrate (fitted)' "$tmp/fit/calibrated.cfg" || bad "fit: calibrated.cfg"
+
+# Bad target files: file, line, column and what is expected; exit status 2, nothing run.
+bad_targets() { # $1: what the message must say; the file on stdin
+    cat >"$tmp/bad.csv"
+    "$CCSIM" calibrate "$scn" --targets "$tmp/bad.csv" -r 4 -o "$tmp/never" >"$tmp/out" 2>&1
+    [ $? -eq 2 ] || bad "bad targets ($1): exit status"
+    grep -qF "$1" "$tmp/out" || bad "bad targets: '$1' not in: $(cat "$tmp/out")"
+    [ ! -e "$tmp/never" ] || bad "bad targets ($1): a folder written"
+}
+h='metric,target,low,high,use,source,tag'
+printf '%s\ncrises,50,40,60,tune,x,D\n' "$h" |
+    bad_targets "bad.csv:2: column 'use': 'tune' is not a use (fit or check is expected)"
+printf '%s\ncrises,50,60,40,fit,x,D\n' "$h" |
+    bad_targets "bad.csv:2: columns 'low', 'target', 'high': 60, 50, 40 are out of order"
+printf '%s\ncrises,50,40,60,fit,x,Q\n' "$h" |
+    bad_targets "bad.csv:2: column 'tag': 'Q' is not an evidence tag"
+printf '%s,weight\ncrises,50,40,60,fit,x,D,2\n' "$h" |
+    bad_targets "bad.csv:1: column 'weight' is not a column of the table"
+printf '%s\ncrises,50,40,60,fit,x,D\ncrises,5,4,6,fit,x,D\n' "$h" |
+    bad_targets "bad.csv:3: column 'metric': 'crises' is a target twice"
+printf '%s\nnosuch,50,40,60,fit,x,D\n' "$h" |
+    bad_targets "bad.csv:2: column 'metric': the care model has no metric 'nosuch'"
 exit $fail
