@@ -923,6 +923,12 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
         tally_add(&run->wait_coord, w);
         tally_add(&rt->wait, w);
         rt->starts++;
+        if (past == 0.0) { /* not a client of a snapshot, coordinated before day 0 */
+            double r = now - c->t_referred;
+            run->n.coord_starts++;
+            run->n.coord_starts_over_28d += r > 28.0;
+            run->n.referral_to_coord_days += r;
+        }
     }
     run->unit[u].clients++;
     c->unit = (int16_t)u;
@@ -933,11 +939,16 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
     c->contact_due = now + care_uniform(run, id, CARE_DRAW_CONTACT_PHASE) * interval(md);
     c->ev_contact = sim_schedule_at(&run->sim, c->contact_due, contact, run, id);
     /* A client from a snapshot has served part of its episode: the rest is drawn from the
-     * episode's law given that it has lasted `past` days (one uniform of the same decision). */
+     * episode's law given that it has lasted `past` days (one uniform of the same decision). An
+     * episode shortened by a factor f (discharge under pressure) is f times one of the law: its
+     * rest after `past` days is f times the law's rest after past / f. */
+    double f = past > 0 ? (c->episode_factor > 0 ? c->episode_factor : 1.0)
+                        : pressure_factor(run, c->model, past);
     double episode =
-        past > 0 ? care_remaining(&md->episode, past, care_uniform(run, id, CARE_DRAW_EPISODE))
-                 : care_draw(run, id, CARE_DRAW_EPISODE, &md->episode);
-    episode *= pressure_factor(run, c->model, past);
+        past > 0 ? f * care_remaining(&md->episode, past / f,
+                                      care_uniform(run, id, CARE_DRAW_EPISODE))
+                 : f * care_draw(run, id, CARE_DRAW_EPISODE, &md->episode);
+    c->episode_factor = f;
     c->ev_end = sim_schedule(&run->sim, episode, episode_end, run, id);
     double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
     if (hazard > 0) {

@@ -73,6 +73,7 @@ struct care_initial {
     double hospital_days;  /* of the stay so far */
     double discharge_days; /* since the last discharge; NAN: none */
     bool followed_up;      /* the last discharge was followed up within 7 days */
+    double episode_factor; /* multiplier on the coordination episode (pressure), 1 unless given */
 };
 
 struct care_need {
@@ -323,6 +324,8 @@ struct care_client {
     double t_coord_start;
     double post_until;  /* end of the post-discharge window */
     double frailty;     /* individual risk multiplier, mean 1 */
+    double episode_factor; /* multiplier on the current coordination episode's length (discharge
+                              under pressure); 0 until coordination begins, read as 1 */
     double engagement;  /* multiplier on DNA and disengagement, mean 1 */
     double contact_due; /* when the pending contact was first due */
     uint8_t severity;
@@ -392,6 +395,7 @@ struct care_model_rt {
     double client_days; /* coordinated client-days, accumulated through caseload_tw */
     uint64_t contacts, missed, delayed, due;
     uint64_t crises, admissions, disengaged, starts, assigned;
+    uint64_t discharges, followups; /* discharges from hospital while coordinated */
     double bed_days;
     double hours_used;
     struct tally wait;
@@ -410,6 +414,11 @@ struct care_counts {
     uint64_t crises, ed_visits, crt_contacts, team_responses;
     uint64_t admissions, readmissions_30d, oap;
     uint64_t discharges, followups;
+    uint64_t stays;     /* completed hospital stays (local or out of area) */
+    double stay_days;   /* their lengths */
+    uint64_t coord_starts, coord_starts_over_28d; /* coordination begun: all, and more than 28
+                                                     days after the referral */
+    double referral_to_coord_days;                /* their times from referral */
     uint64_t abandoned_assess, abandoned_coord, disengaged, stepped_down;
     uint64_t contacts, missed, due;
     uint64_t lost_at_contact; /* disengagements at a missed or unengaging contact */

@@ -7,7 +7,7 @@
  *
  *     stage,severity,needs,days,model                  (required: stage, severity, days)
  *     met,risk,prior_admissions,admissions,frailty,engagement,
- *     hospital,hospital_days,discharge_days,followed_up (optional)
+ *     hospital,hospital_days,discharge_days,followed_up,episode_factor (optional)
  *
  * and one row per client present at day 0: in the service (waiting for assessment or a
  * coordinator, coordinated) or out of it and still followed (discharged, disengaged,
@@ -47,8 +47,8 @@ static const struct cfg_key initial_keys[] = {
      .type = CFG_STRING,
      .help = "CSV of the clients present at day 0, one a row, with a header naming its columns: "
              "stage,severity,needs,days,model and optionally met,risk,prior_admissions,"
-             "admissions,frailty,engagement,hospital,hospital_days,discharge_days,followed_up "
-             "(see docs/model.md)",
+             "admissions,frailty,engagement,hospital,hospital_days,discharge_days,followed_up,"
+             "episode_factor (see docs/model.md)",
      CFG_TARGET_STRING(struct initial_row, snapshot)},
 };
 
@@ -216,17 +216,18 @@ enum column {
     COL_HOSPITAL_DAYS,
     COL_DISCHARGE_DAYS,
     COL_FOLLOWED_UP,
+    COL_EPISODE_FACTOR,
     N_COLUMNS
 };
 
 static const char *const column_names[N_COLUMNS + 1] = {
     "stage",         "severity",         "needs",       "days",    "model",      "met",
     "risk",          "prior_admissions", "admissions",  "frailty", "engagement", "hospital",
-    "hospital_days", "discharge_days",   "followed_up", NULL};
+    "hospital_days", "discharge_days",   "followed_up", "episode_factor", NULL};
 
 #define COLUMN_LIST                                                                                \
     "stage, severity, needs, days, model, met, risk, prior_admissions, admissions, frailty, "      \
-    "engagement, hospital, hospital_days, discharge_days, followed_up"
+    "engagement, hospital, hospital_days, discharge_days, followed_up, episode_factor"
 
 /* Splits line into at most max fields at commas (no quoting); returns the count. */
 static int split_csv(char *line, char **field, int max)
@@ -450,6 +451,17 @@ static bool read_row(struct cfg *c, const struct care_params *p, const char *pat
         }
         rec->followed_up = f[COL_FOLLOWED_UP][0] == '1';
     }
+    rec->episode_factor = 1.0;
+    ok &= read_real(c, path, lineno, "episode_factor", f[COL_EPISODE_FACTOR], 0.0, true, true,
+                    &rec->episode_factor,
+                    "the multiplier on a coordinated client's episode (real > 0 and <= 1: below 1 "
+                    "when it was shortened under pressure; or empty for 1)");
+    if (rec->episode_factor > 1.0) {
+        diag_add(&c->diag, path, lineno, "episode_factor",
+                 "%s is above 1 (a multiplier > 0 and <= 1, or empty for 1)",
+                 f[COL_EPISODE_FACTOR]);
+        ok = false;
+    }
     return ok;
 }
 
@@ -610,6 +622,7 @@ void care_snapshot_start(struct care_run *run)
         if (rec->engagement > 0) {
             c->engagement = rec->engagement;
         }
+        c->episode_factor = rec->episode_factor;
         c->t_referred = -rec->days;
         if (!isnan(rec->discharge_days)) {
             c->t_discharge = -rec->discharge_days;
@@ -737,7 +750,7 @@ int care_snapshot_write(const struct care_run *run, FILE *f)
     }
     qsort(key, n, sizeof *key, row_cmp);
     fprintf(f, "stage,severity,needs,days,model,met,risk,prior_admissions,admissions,frailty,"
-               "engagement,hospital,hospital_days,discharge_days,followed_up\n");
+               "engagement,hospital,hospital_days,discharge_days,followed_up,episode_factor\n");
     for (uint32_t k = 0; k < n; k++) {
         const struct care_client *c = &run->cl[key[k].id];
         enum care_stage st = (enum care_stage)c->stage;
@@ -771,7 +784,11 @@ int care_snapshot_write(const struct care_run *run, FILE *f)
         if (isfinite(c->t_discharge)) {
             fprintf(f, "%.17g", now - c->t_discharge);
         }
-        fprintf(f, ",%d\n", c->followed_up ? 1 : 0);
+        fprintf(f, ",%d,", c->followed_up ? 1 : 0);
+        if (st == STAGE_COORDINATED) {
+            fprintf(f, "%.17g", c->episode_factor > 0 ? c->episode_factor : 1.0);
+        }
+        fputc('\n', f);
     }
     free(key);
     return ferror(f) ? -1 : 0;

@@ -228,7 +228,10 @@ static void count_rows(const char *path, int *coordinated, int *waiting_coord, i
  * spread over replications is about +-4 beds, and an empty start would begin at 0). Waiting
  * list: within 25% or 10 clients, whichever is larger (a short list whose size moves by tens
  * from week to week in the original run; it would empty in days if the snapshot lost the slots'
- * holders, or grow by hundreds if it lost the waiting clients).
+ * holders, or grow by hundreds if it lost the waiting clients), of the end state in week 1 and
+ * of the span from the end state to the run's time-average list in weeks 2-4: the end state is
+ * one replication's, and the mean of eight continuations returns from it towards the region's
+ * level, as it should, over the weeks.
  */
 static void test_end_state_continues_without_a_jump(void **state)
 {
@@ -260,6 +263,14 @@ static void test_end_state_continues_without_a_jump(void **state)
         ser[(size_t)series(a.sc, "beds_occupied") * (size_t)a.sc->n_points + (size_t)last]);
     assert_true(n_coord > 500);
     assert_true(n_local > 20);
+    double level = NAN; /* the run's time-average coordination waiting list */
+    for (int m = 0; m < a.sc->n_metrics; m++) {
+        if (strcmp(scenario_metric(a.sc, m)->name, "waiting_coordination") == 0) {
+            level = metrics[m];
+        }
+    }
+    printf("  the run's time-average coordination waiting list: %.1f\n", level);
+    assert_false(isnan(level));
 
     struct loaded b;
     snprintf(set, sizeof set, "initial.snapshot=\"%s\"", path);
@@ -291,9 +302,13 @@ static void test_end_state_continues_without_a_jump(void **state)
             case 0:
                 assert_close(week[w], target[k], 0.05, 0);
                 break;
-            case 1:
-                assert_close(week[w], target[k], 0.25, 10.0);
+            case 1: {
+                double lo = fmin(target[k], w > 0 ? level : target[k]);
+                double hi = fmax(target[k], w > 0 ? level : target[k]);
+                double nearest = fmin(fmax(week[w], lo), hi); /* week[w] when inside */
+                assert_close(week[w], nearest, 0.25, 10.0);
                 break;
+            }
             default:
                 assert_close(week[w], target[k], 0.15, 0);
                 break;
