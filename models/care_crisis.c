@@ -614,11 +614,62 @@ static void crt_end(struct sim *sim, void *obj, uint64_t arg)
     care_release(run, id);
 }
 
-static void crisis(struct care_run *run, uint32_t id)
+/* Where a crisis was answered, and whether it ends in admission. */
+enum crisis_route { ROUTE_TEAM, ROUTE_CRT, ROUTE_ED };
+
+struct crisis_answer {
+    enum crisis_route route;
+    bool is_admitted;
+};
+
+/*
+ * Routes a crisis of client id, shared by a client's own crisis and a crisis journey: the
+ * client's team when coordinated and its crisis cover includes now, else the crisis team when it
+ * is taking cases, else the ED. Counts the response (after the warm-up) and decides admission
+ * with the crisis's one uniform u_admit: crisis_team.p_admit for either team, ed.p_admit by
+ * severity (times ed.known_factor when coordinated) at the ED. The caller acts on the answer.
+ */
+static struct crisis_answer crisis_route(struct care_run *run, uint32_t id, bool coordinated,
+                                         double u_admit)
 {
     const struct care_params *p = run->p;
-    struct care_client *c = &run->cl[id];
+    const struct care_client *c = &run->cl[id];
     double now = run->sim.now;
+    bool after = care_counts_after_warmup(run);
+
+    if (coordinated && care_team_covers(run, c->model, now)) {
+        if (after) {
+            run->n.team_responses++;
+        }
+        return (struct crisis_answer){ROUTE_TEAM, u_admit < p->crt_p_admit};
+    }
+    if (crt_taking(run, now)) {
+        if (after) {
+            run->n.crt_contacts++;
+        }
+        return (struct crisis_answer){ROUTE_CRT, u_admit < p->crt_p_admit};
+    }
+    if (after) {
+        run->n.ed_visits++;
+    }
+    double pa = p->ed_p_admit[c->severity] * (coordinated ? p->ed_known_factor : 1.0);
+    return (struct crisis_answer){ROUTE_ED, u_admit < pa};
+}
+
+/* Client id starts a crisis-team episode; its risk process waits for the end. */
+static void crt_start(struct care_run *run, uint32_t id, enum care_draw draw)
+{
+    struct care_client *c = &run->cl[id];
+
+    run->crt_busy++;
+    c->in_crt = true;
+    care_risk_stop(run, id);
+    sim_schedule(&run->sim, care_draw(run, id, draw, &run->p->crt_episode), crt_end, run, id);
+}
+
+static void crisis(struct care_run *run, uint32_t id)
+{
+    struct care_client *c = &run->cl[id];
     bool after = care_counts_after_warmup(run);
     bool coordinated = c->stage == STAGE_COORDINATED;
     /* One admission uniform per crisis, whichever way it goes. */
@@ -636,39 +687,14 @@ static void crisis(struct care_run *run, uint32_t id)
         care_rerefer(run, id);
         coordinated = false;
     }
-    if (coordinated && care_team_covers(run, c->model, now)) {
-        if (after) {
-            run->n.team_responses++;
-        }
-        if (u_admit < p->crt_p_admit) {
-            admit(run, id, false);
-        } else {
-            care_risk_redraw(run, id);
-        }
-        return;
+    struct crisis_answer a = crisis_route(run, id, coordinated, u_admit);
+    if (a.route == ROUTE_ED) {
+        run->week.ed_visits++;
     }
-    if (crt_taking(run, now)) {
-        if (after) {
-            run->n.crt_contacts++;
-        }
-        if (u_admit < p->crt_p_admit) {
-            admit(run, id, false);
-            return;
-        }
-        run->crt_busy++;
-        c->in_crt = true;
-        care_risk_stop(run, id);
-        sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_CRT_EPISODE, &p->crt_episode), crt_end,
-                     run, id);
-        return;
-    }
-    run->week.ed_visits++;
-    if (after) {
-        run->n.ed_visits++;
-    }
-    double pa = p->ed_p_admit[c->severity] * (coordinated ? p->ed_known_factor : 1.0);
-    if (u_admit < pa) {
-        admit(run, id, true);
+    if (a.is_admitted) {
+        admit(run, id, a.route == ROUTE_ED);
+    } else if (a.route == ROUTE_CRT) {
+        crt_start(run, id, CARE_DRAW_CRT_EPISODE);
     } else {
         care_risk_redraw(run, id);
     }
@@ -1020,45 +1046,23 @@ static void journey_crisis(struct care_run *run, uint32_t id)
 {
     const struct care_params *p = run->p;
     struct care_client *c = &run->cl[id];
-    double now = run->sim.now;
-    bool after = care_counts_after_warmup(run);
     bool coordinated = c->stage == STAGE_COORDINATED;
     double u_admit = care_uniform(run, id, CARE_DRAW_CRISIS_ADMIT);
 
     run->week_crises++;
-    if (after) {
+    if (care_counts_after_warmup(run)) {
         run->n.crises++;
         if (coordinated) {
             run->model[c->model].crises++;
         }
     }
-    if (coordinated && care_team_covers(run, c->model, now)) {
-        if (after) {
-            run->n.team_responses++;
-        }
-        if (u_admit < p->crt_p_admit) {
-            journey_admit(run, id, false);
-        }
-        return;
-    }
-    if (crt_taking(run, now)) {
-        if (after) {
-            run->n.crt_contacts++;
-        }
-        if (u_admit < p->crt_p_admit) {
-            journey_admit(run, id, false);
-            return;
-        }
+    struct crisis_answer a = crisis_route(run, id, coordinated, u_admit);
+    if (a.is_admitted) {
+        journey_admit(run, id, a.route == ROUTE_ED);
+    } else if (a.route == ROUTE_CRT) {
         run->crt_busy++;
         sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_CRT_EPISODE, &p->crt_episode),
                      journey_crt_end, run, id);
-        return;
-    }
-    if (after) {
-        run->n.ed_visits++;
-    }
-    if (u_admit < p->ed_p_admit[c->severity] * (coordinated ? p->ed_known_factor : 1.0)) {
-        journey_admit(run, id, true);
     }
 }
 
