@@ -379,6 +379,13 @@ void care_release(struct care_run *run, uint32_t id)
     X(admissions_per_100k, "admissions per year per 100,000 adults",                               \
       "Admissions per year per 100,000 adults (all clients)", false, METRIC_LOWER_BETTER,          \
       PER_100K(n->admissions))                                                                     \
+    X(gatekept_pct, "percent",                                                                     \
+      "Admissions considered by a team or the ED that the crisis team took into home "             \
+      "treatment (%)",                                                                             \
+      false, METRIC_NEITHER, pct(n->gatekept, n->considered))                                      \
+    X(crisis_team_diversions_per_year, "diversions per year",                                      \
+      "Admissions diverted to home treatment by the crisis team per year (all clients)", false,    \
+      METRIC_NEITHER, (double)n->gatekept / years)                                                 \
     X(bed_days, "bed-days per 100 client-years",                                                   \
       "Bed-days (local and out of area) per 100 client-years", true, METRIC_LOWER_BETTER,          \
       RATE(bed_days + oap_days))                                                                   \
@@ -1129,7 +1136,7 @@ static void compute_metrics(struct care_run *run, double *out)
         cost = 100.0 *
                (bed_days * p->cost_bed_day + oap_days * p->cost_oap_day +
                 (double)n->ed_visits * p->cost_ed_visit +
-                (double)n->crt_contacts * p->cost_crt_contact +
+                (double)(n->crt_contacts + n->gatekept) * p->cost_crt_contact +
                 posts_filled * p->cost_post_year * years) /
                cy;
     }

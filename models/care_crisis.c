@@ -11,7 +11,10 @@
  * Crisis: answered by the client's own team when its crisis cover includes the moment; else by
  * the crisis team when it is taking cases (hours) and has a free place; else at the ED. Both
  * teams admit with probability crisis_team.p_admit; the ED with ed.p_admit by severity, times
- * ed.known_factor when a coordinator knows the client. An admission needs a bed: without one
+ * ed.known_factor when a coordinator knows the client. With crisis_team.gatekeeping, an
+ * admission the client's team or the ED considers is assessed by the crisis team when it is
+ * taking cases, which keeps it with the odds times gatekeeping_or and takes the client into
+ * home treatment (a place for an episode) otherwise. An admission needs a bed: without one
  * the client boards in the ED (FIFO for beds) and goes out of area after the boarding limit.
  * Stays are drawn from hospital.length_of_stay. A client who is not (or no longer) in the
  * service is re-referred after a crisis.
@@ -205,7 +208,7 @@ const struct cfg_table care_risk_table = {
     .n_keys = N_RISK,
 };
 
-enum { T_PLACES, T_HOURS, T_EPISODE, T_ADMIT, N_CRT };
+enum { T_PLACES, T_HOURS, T_EPISODE, T_ADMIT, T_GATE, T_GATE_OR, N_CRT };
 
 static const struct cfg_key crt_keys[N_CRT] = {
     [T_PLACES] = {.name = "places",
@@ -237,6 +240,32 @@ static const struct cfg_key crt_keys[N_CRT] = {
                  .plausible_lo = 0.13,
                  .plausible_hi = 0.45,
                  CFG_TARGET_REAL(struct care_params, crt_p_admit)},
+    [T_GATE] = {.name = "gatekeeping",
+                .type = CFG_BOOL,
+                .def = 0,
+                .help = "the crisis team assesses every admission that a coordination team or the "
+                        "ED considers, when it is taking cases and has a free place, and takes "
+                        "some of those clients into home treatment instead (gatekeeping_or)",
+                .source = "assumption: off by default (the crisis team sees only the crises "
+                          "routed to it); the mechanism is the gatekeeping crisis team of "
+                          "Johnson et al. 2005",
+                CFG_TARGET_BOOL(struct care_params, crt_gatekeeping)},
+    [T_GATE_OR] = {.name = "gatekeeping_or",
+                   .type = CFG_REAL,
+                   .lo = 0.0,
+                   .hi = 1.0,
+                   .flags = CFG_LO_OPEN,
+                   .def = 0.19,
+                   .help = "odds ratio applied to the odds of an admission considered, when the "
+                           "crisis team gatekeeps it (1: no effect); the admissions it prevents "
+                           "become home-treatment episodes",
+                   .source = "Johnson et al. 2005: admission within 8 weeks OR 0.19 (0.11-0.32), "
+                             "a trial's upper bound on the effect; Glover et al. 2006 -10% "
+                             "(-23% with 24-hour teams) in the population; Jacobs & Barrenho "
+                             "2011 no significant difference (OR 1)",
+                   .plausible_lo = 0.19,
+                   .plausible_hi = 1.0,
+                   CFG_TARGET_REAL(struct care_params, crt_gatekeeping_or)},
 };
 
 const struct cfg_table care_crt_table = {
@@ -614,20 +643,60 @@ static void crt_end(struct sim *sim, void *obj, uint64_t arg)
     care_release(run, id);
 }
 
-/* Where a crisis was answered, and whether it ends in admission. */
+/* Where a crisis was answered, and how it ends: in admission, in home treatment by the crisis
+ * team's gatekeeping of an admission the team or the ED considered, or neither. */
 enum crisis_route { ROUTE_TEAM, ROUTE_CRT, ROUTE_ED };
 
 struct crisis_answer {
     enum crisis_route route;
     bool is_admitted;
+    bool is_gatekept;
 };
+
+/*
+ * The end of a crisis that the client's team or the ED answered, with admission probability pa
+ * and the crisis's uniform u_admit: an admission is considered when u_admit < pa. With
+ * crisis_team.gatekeeping and the crisis team taking cases (its hours, a free place), the crisis
+ * team assesses it and admits only with the probability pg whose odds are gatekeeping_or times
+ * pa's; otherwise the client goes into home treatment (docs/model.md, 2.2.8). The same uniform
+ * decides, so the clients diverted are a subset of those admitted without gatekeeping, and
+ * everything else the client draws stays in step.
+ */
+static struct crisis_answer considered(struct care_run *run, enum crisis_route route, double pa,
+                                       double u_admit)
+{
+    const struct care_params *p = run->p;
+    bool after = care_counts_after_warmup(run);
+
+    if (!(u_admit < pa)) {
+        return (struct crisis_answer){route, false, false};
+    }
+    if (after) {
+        run->n.considered++;
+    }
+    if (!p->crt_gatekeeping || !crt_taking(run, run->sim.now)) {
+        return (struct crisis_answer){route, true, false};
+    }
+    /* The odds pa / (1 - pa) times the odds ratio, back to a probability; a pa of 1 or more
+     * (ed.known_factor above 1) has infinite odds and stays an admission. */
+    double q = fmin(pa, 1.0);
+    double pg = p->crt_gatekeeping_or * q / (1.0 - q + p->crt_gatekeeping_or * q);
+    if (u_admit < pg) {
+        return (struct crisis_answer){route, true, false};
+    }
+    if (after) {
+        run->n.gatekept++;
+    }
+    return (struct crisis_answer){route, false, true};
+}
 
 /*
  * Routes a crisis of client id, shared by a client's own crisis and a crisis journey: the
  * client's team when coordinated and its crisis cover includes now, else the crisis team when it
  * is taking cases, else the ED. Counts the response (after the warm-up) and decides admission
  * with the crisis's one uniform u_admit: crisis_team.p_admit for either team, ed.p_admit by
- * severity (times ed.known_factor when coordinated) at the ED. The caller acts on the answer.
+ * severity (times ed.known_factor when coordinated) at the ED, the crisis team gatekeeping the
+ * admissions of the other two when asked to. The caller acts on the answer.
  */
 static struct crisis_answer crisis_route(struct care_run *run, uint32_t id, bool coordinated,
                                          double u_admit)
@@ -641,22 +710,24 @@ static struct crisis_answer crisis_route(struct care_run *run, uint32_t id, bool
         if (after) {
             run->n.team_responses++;
         }
-        return (struct crisis_answer){ROUTE_TEAM, u_admit < p->crt_p_admit};
+        return considered(run, ROUTE_TEAM, p->crt_p_admit, u_admit);
     }
     if (crt_taking(run, now)) {
         if (after) {
             run->n.crt_contacts++;
         }
-        return (struct crisis_answer){ROUTE_CRT, u_admit < p->crt_p_admit};
+        return (struct crisis_answer){ROUTE_CRT, u_admit < p->crt_p_admit, false};
     }
     if (after) {
         run->n.ed_visits++;
     }
     double pa = p->ed_p_admit[c->severity] * (coordinated ? p->ed_known_factor : 1.0);
-    return (struct crisis_answer){ROUTE_ED, u_admit < pa};
+    return considered(run, ROUTE_ED, pa, u_admit);
 }
 
-/* Client id starts a crisis-team episode; its risk process waits for the end. */
+/* Client id starts a crisis-team episode: answered by the crisis team (CARE_DRAW_CRT_EPISODE), or
+ * taken into home treatment by its gatekeeping (CARE_DRAW_GATEKEEP, so that the other episodes'
+ * draws stay in step). Its risk process waits for the end. */
 static void crt_start(struct care_run *run, uint32_t id, enum care_draw draw)
 {
     struct care_client *c = &run->cl[id];
@@ -693,6 +764,8 @@ static void crisis(struct care_run *run, uint32_t id)
     }
     if (a.is_admitted) {
         admit(run, id, a.route == ROUTE_ED);
+    } else if (a.is_gatekept) {
+        crt_start(run, id, CARE_DRAW_GATEKEEP);
     } else if (a.route == ROUTE_CRT) {
         crt_start(run, id, CARE_DRAW_CRT_EPISODE);
     } else {
@@ -1059,10 +1132,11 @@ static void journey_crisis(struct care_run *run, uint32_t id)
     struct crisis_answer a = crisis_route(run, id, coordinated, u_admit);
     if (a.is_admitted) {
         journey_admit(run, id, a.route == ROUTE_ED);
-    } else if (a.route == ROUTE_CRT) {
+    } else if (a.is_gatekept || a.route == ROUTE_CRT) {
+        enum care_draw draw = a.is_gatekept ? CARE_DRAW_GATEKEEP : CARE_DRAW_CRT_EPISODE;
         run->crt_busy++;
-        sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_CRT_EPISODE, &p->crt_episode),
-                     journey_crt_end, run, id);
+        sim_schedule(&run->sim, care_draw(run, id, draw, &p->crt_episode), journey_crt_end, run,
+                     id);
     }
 }
 

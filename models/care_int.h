@@ -216,6 +216,8 @@ struct care_params {
     struct schedule crt_hours; /* 1 when the crisis team takes new cases */
     struct dist crt_episode;
     double crt_p_admit;
+    bool crt_gatekeeping; /* the crisis team assesses every admission the team or ED considers */
+    double crt_gatekeeping_or; /* odds ratio on the admission odds when it does */
     double ed_p_admit[CARE_N_SEVERITY];
     double ed_known_factor;
     bool has_ed_time;
@@ -308,6 +310,8 @@ enum care_draw {
     CARE_DRAW_MOVE_PHASE = 20,     /* care: first contact in the model moved to */
     CARE_DRAW_MOVE_EPISODE = 21,   /* care: rest of the episode in the model moved to */
     CARE_DRAW_MOVE_DISENGAGE = 22, /* care: time to disengagement in the model moved to */
+    CARE_DRAW_GATEKEEP = 26,       /* risk: length of a home-treatment episode instead of an
+                                      admission (crisis_team.gatekeeping) */
     CARE_DRAW_LINKAGE = 32,        /* care: + need: linked to its service */
     CARE_DRAW_LINKAGE_DAYS = 48,   /* care: + need: linkage delay */
     CARE_DRAW_SERVICE_LENGTH = 64, /* care: + service: length of a place */
@@ -413,6 +417,8 @@ struct care_counts {
     uint64_t referrals, rereferrals, signposted;
     uint64_t crises, ed_visits, crt_contacts, team_responses;
     uint64_t admissions, readmissions_30d, oap;
+    uint64_t considered, gatekept; /* admissions considered by the team or ED; taken into home
+                                      treatment by the crisis team instead (gatekeeping) */
     uint64_t discharges, followups;
     uint64_t stays;     /* completed hospital stays (local or out of area) */
     double stay_days;   /* their lengths */
