@@ -10,7 +10,8 @@
  *
  * so the share of crises admitted falls from p to p' and the share of admissions considered
  * that the crisis team takes into home treatment is 1 - p' / p, provided it always has a free
- * place. With a crisis team that is always full, nothing is gatekept and the share stays p.
+ * place; the same holds for clients' own crises in the baseline region with 24-hour team cover.
+ * With a crisis team that is always full, nothing is gatekept and the share stays p.
  * Each simulated share is a binomial proportion over the crises of the run (about 720 a year
  * for 20 observed years and 4 replications); the tests accept it within 3.29 standard errors
  * of the closed form (99.9%), so a correct model fails about once in a thousand seeds, and a
@@ -176,6 +177,35 @@ static void test_free_crisis_team_applies_the_odds_ratio(void **state)
     run_free(&on);
 }
 
+/* The same share for clients' own crises (risk.process = "states", the baseline region): with
+ * 24-hour team cover and room at the crisis team, every admission considered is a team's, with
+ * p = crisis_team.p_admit (0.25), and 1 - p' / p of them are gatekept. */
+static void test_client_crises_gatekept_in_closed_form(void **state)
+{
+    (void)state;
+    struct run r;
+    const char *const sets[] = {"horizon=1461",
+                                "warmup=730",
+                                "replications=2",
+                                "coordination.models[0].crisis_cover=\"24h\"",
+                                "crisis_team.places=100000",
+                                "crisis_team.gatekeeping=true",
+                                NULL};
+    const double p = 0.25, pg = GATE_OR * p / (1.0 - p + GATE_OR * p);
+    const double years = (1461.0 - 730.0) / 365.25;
+
+    run_with(&r, BASELINE, sets);
+    double gatekept = 0, considered = 0;
+    for (long i = 0; i < r.res.replications; i++) {
+        assert_close(value(&r, i, "ed_visits"), 0.0, 0, 0);
+        double g = value(&r, i, "crisis_team_diversions_per_year") * years;
+        gatekept += g;
+        considered += g / (value(&r, i, "gatekept_pct") / 100.0);
+    }
+    assert_share(gatekept, considered, 1.0 - pg / p, "gatekept, clients' own crises");
+    run_free(&r);
+}
+
 /* A crisis team whose two places are taken for good in the warm-up gatekeeps nothing after. */
 static void test_full_crisis_team_gatekeeps_nothing(void **state)
 {
@@ -200,6 +230,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gatekeeping_off_changes_nothing),
         cmocka_unit_test(test_free_crisis_team_applies_the_odds_ratio),
+        cmocka_unit_test(test_client_crises_gatekept_in_closed_form),
         cmocka_unit_test(test_full_crisis_team_gatekeeps_nothing),
     };
 
