@@ -61,9 +61,8 @@ bool calib_inside(const struct calib_target *t, double mean)
 }
 
 static const struct table_column target_columns[] = {
-    {"metric", TABLE_TEXT}, {"target", TABLE_FINITE}, {"low", TABLE_FINITE},
-    {"high", TABLE_FINITE}, {"use", TABLE_TEXT},      {"source", TABLE_TEXT},
-    {"tag", TABLE_TEXT},    {NULL, TABLE_TEXT}};
+    {"metric", TABLE_TEXT}, {"target", TABLE_FINITE}, {"low", TABLE_FINITE}, {"high", TABLE_FINITE},
+    {"use", TABLE_TEXT},    {"source", TABLE_TEXT},   {"tag", TABLE_TEXT},   {NULL, TABLE_TEXT}};
 
 /* Row i of tb into *t. Returns 0, or -1 with err set. */
 static int target_row(const struct table *tb, int i, struct calib_target *t, char *err,
@@ -90,8 +89,9 @@ static int target_row(const struct table *tb, int i, struct calib_target *t, cha
     if (strcmp(use, "fit") == 0 || strcmp(use, "check") == 0) {
         t->fit = use[0] == 'f';
     } else {
-        snprintf(err, err_len, "%s:%d: column 'use': '%.40s' is not a use (fit or check is expected)",
-                 tb->path, line, use);
+        snprintf(err, err_len,
+                 "%s:%d: column 'use': '%.40s' is not a use (fit or check is expected)", tb->path,
+                 line, use);
         return -1;
     }
     static const char *const tags[] = {"R", "S", "M", "D", "input"};
@@ -118,8 +118,7 @@ static int target_row(const struct table *tb, int i, struct calib_target *t, cha
     return 0;
 }
 
-int calib_targets_read(const char *path, struct calib_target *t, int *n, char *err,
-                       size_t err_len)
+int calib_targets_read(const char *path, struct calib_target *t, int *n, char *err, size_t err_len)
 {
     struct table tb;
     int rc = table_read(path, &tb, err, err_len);
@@ -135,15 +134,19 @@ int calib_targets_read(const char *path, struct calib_target *t, int *n, char *e
              ? CCSIM_EINPUT
              : 0;
     if (rc == 0 && *n + tb.n_rows > CALIB_MAX_TARGETS) {
-        snprintf(err, err_len, "%s: %d targets where at most %d are allowed (with the command "
-                 "line's)", path, *n + tb.n_rows, CALIB_MAX_TARGETS);
+        snprintf(err, err_len,
+                 "%s: %d targets where at most %d are allowed (with the command "
+                 "line's)",
+                 path, *n + tb.n_rows, CALIB_MAX_TARGETS);
         rc = CCSIM_EINPUT;
     }
     for (int i = 0; rc == 0 && i < tb.n_rows; i++) {
         for (int j = 0; j < *n && rc == 0; j++) {
             if (strcmp(t[j].metric, table_at(&tb, i, table_col(&tb, "metric"))) == 0) {
-                snprintf(err, err_len, "%s:%d: column 'metric': '%.60s' is a target twice (one "
-                         "row a metric is expected)", path, tb.line[i], t[j].metric);
+                snprintf(err, err_len,
+                         "%s:%d: column 'metric': '%.60s' is a target twice (one "
+                         "row a metric is expected)",
+                         path, tb.line[i], t[j].metric);
                 rc = CCSIM_EINPUT;
             }
         }

@@ -50,8 +50,7 @@ bool calib_parse_target(const char *text, struct calib_target *t, char *err, siz
 
 /* Appends the rows of the target file at path to t[*n..] (at most CALIB_MAX_TARGETS in all).
  * Returns 0, or CCSIM_EINPUT with "PATH:LINE: what is wrong (what is expected)" in err. */
-int calib_targets_read(const char *path, struct calib_target *t, int *n, char *err,
-                       size_t err_len);
+int calib_targets_read(const char *path, struct calib_target *t, int *n, char *err, size_t err_len);
 
 /* The objective for one point: returns the metric means for the targets in means[] and the
  * sum of squared relative errors, or NaN when the point could not be evaluated. */

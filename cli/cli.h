@@ -75,7 +75,7 @@ struct run_opts {
     long long max_reps;
     const char *dir;         /* validate: the folder of the validation scenarios */
     const char *target_file; /* calibrate: --targets FILE */
-    bool pdf;        /* report --pdf */
+    bool pdf;                /* report --pdf */
 };
 
 /* The option tables of the commands (tables.c), in the order ccsim --help lists them. */

@@ -160,7 +160,9 @@ static void write_markdown(FILE *out, const struct calib_ctx *k, const struct ru
         fputs(" to ", out);
         md_number(out, ci.hi);
         fprintf(out, ") | %s |\n",
-                isnan(tg->lo) ? "-" : calib_inside(tg, ci.mean) ? "yes" : "**no**");
+                isnan(tg->lo)               ? "-"
+                : calib_inside(tg, ci.mean) ? "yes"
+                                            : "**no**");
     }
 }
 
@@ -200,7 +202,10 @@ static int write_fit(struct folder *f, const struct calib_ctx *k, const struct c
         fputc(',', out);
         csv_number(out, tg->hi);
         fprintf(out, ",%.10g,%.10g,%.10g,%s,%s,", ci.mean, ci.lo, ci.hi,
-                isnan(tg->lo) ? "NA" : in ? "yes" : "no", tg->fit ? "fit" : "check");
+                isnan(tg->lo) ? "NA"
+                : in          ? "yes"
+                              : "no",
+                tg->fit ? "fit" : "check");
         csv_field(out, tg->tag[0] ? tg->tag : "NA");
         fputc(',', out);
         csv_field(out, tg->source);
@@ -253,8 +258,8 @@ static int parse_ranges(struct calib_ctx *k, const struct run_opts *o)
         }
     }
     k->n_targets = o->n_targets;
-    if (o->target_file && calib_targets_read(o->target_file, k->target, &k->n_targets, err,
-                                             sizeof err) != 0) {
+    if (o->target_file &&
+        calib_targets_read(o->target_file, k->target, &k->n_targets, err, sizeof err) != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
         return CCSIM_EINPUT;
     }

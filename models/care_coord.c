@@ -944,10 +944,9 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
      * rest after `past` days is f times the law's rest after past / f. */
     double f = past > 0 ? (c->episode_factor > 0 ? c->episode_factor : 1.0)
                         : pressure_factor(run, c->model, past);
-    double episode =
-        past > 0 ? f * care_remaining(&md->episode, past / f,
-                                      care_uniform(run, id, CARE_DRAW_EPISODE))
-                 : f * care_draw(run, id, CARE_DRAW_EPISODE, &md->episode);
+    double episode = past > 0 ? f * care_remaining(&md->episode, past / f,
+                                                   care_uniform(run, id, CARE_DRAW_EPISODE))
+                              : f * care_draw(run, id, CARE_DRAW_EPISODE, &md->episode);
     c->episode_factor = f;
     c->ev_end = sim_schedule(&run->sim, episode, episode_end, run, id);
     double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;

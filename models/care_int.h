@@ -326,12 +326,12 @@ struct care_client {
     double t_stage;     /* when the current stage began */
     double t_discharge; /* last hospital discharge, or -inf */
     double t_coord_start;
-    double post_until;  /* end of the post-discharge window */
-    double frailty;     /* individual risk multiplier, mean 1 */
+    double post_until;     /* end of the post-discharge window */
+    double frailty;        /* individual risk multiplier, mean 1 */
     double episode_factor; /* multiplier on the current coordination episode's length (discharge
                               under pressure); 0 until coordination begins, read as 1 */
-    double engagement;  /* multiplier on DNA and disengagement, mean 1 */
-    double contact_due; /* when the pending contact was first due */
+    double engagement;     /* multiplier on DNA and disengagement, mean 1 */
+    double contact_due;    /* when the pending contact was first due */
     uint8_t severity;
     uint8_t source;
     uint8_t stage;           /* enum care_stage */
@@ -420,8 +420,8 @@ struct care_counts {
     uint64_t considered, gatekept; /* admissions considered by the team or ED; taken into home
                                       treatment by the crisis team instead (gatekeeping) */
     uint64_t discharges, followups;
-    uint64_t stays;     /* completed hospital stays (local or out of area) */
-    double stay_days;   /* their lengths */
+    uint64_t stays;   /* completed hospital stays (local or out of area) */
+    double stay_days; /* their lengths */
     uint64_t coord_starts, coord_starts_over_28d; /* coordination begun: all, and more than 28
                                                      days after the referral */
     double referral_to_coord_days;                /* their times from referral */

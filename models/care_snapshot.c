@@ -221,8 +221,8 @@ enum column {
 };
 
 static const char *const column_names[N_COLUMNS + 1] = {
-    "stage",         "severity",         "needs",       "days",    "model",      "met",
-    "risk",          "prior_admissions", "admissions",  "frailty", "engagement", "hospital",
+    "stage",         "severity",         "needs",       "days",           "model",      "met",
+    "risk",          "prior_admissions", "admissions",  "frailty",        "engagement", "hospital",
     "hospital_days", "discharge_days",   "followed_up", "episode_factor", NULL};
 
 #define COLUMN_LIST                                                                                \
@@ -701,7 +701,7 @@ static int row_group(const struct care_client *c)
 
 struct row_key {
     int group;
-    double since; /* start of the stage */
+    double since;    /* start of the stage */
     uint32_t serial; /* referral order breaks ties, whatever slot the client holds */
     uint32_t id;     /* its slot */
 };

@@ -26,13 +26,13 @@
 
 enum ccsim_error {
     CCSIM_OK = 0,
-    CCSIM_EUSAGE = -4001, /* bad command line */
-    CCSIM_EINPUT = -4002, /* bad scenario, or a results folder whose content is unusable */
-    CCSIM_EIO = -4003,    /* a file or folder could not be read or written */
-    CCSIM_ETOOL = -4004,  /* an external program (gnuplot, chromium) missing or failing */
-    CCSIM_ERUN = -4005,   /* a replication or an evaluation failed */
-    CCSIM_ENOMEM = -4006, /* out of memory (where it is reported rather than fatal) */
-    CCSIM_EEXIST = -4007, /* a results folder is in the way */
+    CCSIM_EUSAGE = -4001,  /* bad command line */
+    CCSIM_EINPUT = -4002,  /* bad scenario, or a results folder whose content is unusable */
+    CCSIM_EIO = -4003,     /* a file or folder could not be read or written */
+    CCSIM_ETOOL = -4004,   /* an external program (gnuplot, chromium) missing or failing */
+    CCSIM_ERUN = -4005,    /* a replication or an evaluation failed */
+    CCSIM_ENOMEM = -4006,  /* out of memory (where it is reported rather than fatal) */
+    CCSIM_EEXIST = -4007,  /* a results folder is in the way */
     CCSIM_EMISSED = -4008, /* results complete, but a target or check they were held to missed */
 };
 
