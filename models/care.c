@@ -413,6 +413,10 @@ void care_release(struct care_run *run, uint32_t id)
       tally_mean(&run->wait_assess))                                                               \
     X(wait_assessment_days_p90, "days", "90th percentile of the wait for assessment (days)",       \
       false, METRIC_LOWER_BETTER, tally_quantile(&run->wait_assess, 0))                            \
+    X(wait_assessment_days_urgent, "days", "Mean wait for assessment, urgent referrals (days)",    \
+      false, METRIC_LOWER_BETTER, tally_mean(&run->wait_assess_urgency[1]))                        \
+    X(wait_assessment_days_routine, "days", "Mean wait for assessment, routine referrals (days)",  \
+      false, METRIC_LOWER_BETTER, tally_mean(&run->wait_assess_urgency[0]))                        \
     X(assessor_utilisation, "share", "Assessors busy / assessors on duty (time average)", false,   \
       METRIC_NEITHER, run->assessors.capacity > 0 ? pool_utilisation(&run->assessors, now) : NAN)  \
     X(wait_coordination_days, "days", "Mean wait for a coordinator (days)", true,                  \
@@ -423,6 +427,22 @@ void care_release(struct care_run *run, uint32_t id)
     X(referral_to_coordination_over_28d_pct, "percent",                                            \
       "Coordination begun more than 28 days after referral (%)", false, METRIC_LOWER_BETTER,       \
       pct(n->coord_starts_over_28d, n->coord_starts))                                              \
+    X(wait_coordination_days_urgent, "days",                                                       \
+      "Mean wait for a coordinator, urgent referrals (days)", false, METRIC_LOWER_BETTER,          \
+      tally_mean(&run->wait_coord_urgency[1]))                                                     \
+    X(wait_coordination_days_routine, "days",                                                      \
+      "Mean wait for a coordinator, routine referrals (days)", false, METRIC_LOWER_BETTER,         \
+      tally_mean(&run->wait_coord_urgency[0]))                                                     \
+    X(wait_coordination_days_low, "days", "Mean wait for a coordinator, low severity (days)",      \
+      false, METRIC_LOWER_BETTER, tally_mean(&run->wait_coord_severity[0]))                        \
+    X(wait_coordination_days_moderate, "days",                                                     \
+      "Mean wait for a coordinator, moderate severity (days)", false, METRIC_LOWER_BETTER,         \
+      tally_mean(&run->wait_coord_severity[1]))                                                    \
+    X(wait_coordination_days_high, "days", "Mean wait for a coordinator, high severity (days)",    \
+      false, METRIC_LOWER_BETTER, tally_mean(&run->wait_coord_severity[2]))                        \
+    X(wait_coordination_days_complex, "days",                                                      \
+      "Mean wait for a coordinator, complex severity (days)", false, METRIC_LOWER_BETTER,          \
+      tally_mean(&run->wait_coord_severity[3]))                                                    \
     X(abandoned_waits, PER_100_CY, "Clients who gave up waiting per 100 client-years", false,      \
       METRIC_LOWER_BETTER, RATE(n->abandoned_assess + n->abandoned_coord))                         \
     X(unmet_need_days, "need-days per 100 client-years", "Unmet need-days per 100 client-years",   \
@@ -448,6 +468,8 @@ void care_release(struct care_run *run, uint32_t id)
       pct(n->lost_at_contact, n->disengaged))                                                      \
     X(signposted_pct, "percent", "Referrals signposted away at triage (%)", false, METRIC_NEITHER, \
       pct(n->signposted, n->referrals))                                                            \
+    X(urgent_referrals_pct, "percent", "Referrals that are urgent (%)", false, METRIC_NEITHER,     \
+      pct(n->urgent, n->referrals))                                                                \
     X(coordinator_utilisation, "share", "Coordinator contact hours used / available", false,       \
       METRIC_NEITHER, hours_avail > 0 ? n->contact_hours_used / hours_avail : NAN)                 \
     X(bed_occupancy, "share", "Local bed occupancy (time average)", false, METRIC_NEITHER,         \
@@ -858,6 +880,13 @@ static void reset_stats(struct care_run *run)
     memset(&run->n, 0, sizeof run->n);
     tally_reset(&run->wait_assess);
     tally_reset(&run->wait_coord);
+    for (int k = 0; k < 2; k++) {
+        tally_reset(&run->wait_assess_urgency[k]);
+        tally_reset(&run->wait_coord_urgency[k]);
+    }
+    for (int k = 0; k < CARE_N_SEVERITY; k++) {
+        tally_reset(&run->wait_coord_severity[k]);
+    }
     tally_reset(&run->boarding);
     queue_reset(&run->assess_wait, now);
     pool_reset(&run->assessors, now);

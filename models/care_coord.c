@@ -6,22 +6,22 @@
  * fallback, and so on; a client no model accepts is signposted away, its needs unmet for a
  * signposted period.
  *
- * Assessment: one FIFO waiting list served by the filled assessor posts, each assessing one
- * client at a time (a multi-server queue) at the speed of its weekly assessment hours
- * (hours x (1 - admin) x (1 - sickness)): an assessment of L hours takes L x 7 / weekly hours
- * days, or, with an assessment schedule open a share s of the week, L x 7 x s / weekly hours
- * days and starts only while the schedule is open. With service = "pooled" the team is one
- * line at the speed of all its filled posts together. Clients may give up after a patience
+ * Assessment: one waiting list (FIFO, or in the order of assessment.priority) served by the filled
+ * assessor posts, each assessing one client at a time (a multi-server queue) at the speed of its
+ * weekly assessment hours (hours x (1 - admin) x (1 - sickness)): an assessment of L hours takes L
+ * x 7 / weekly hours days, or, with an assessment schedule open a share s of the week, L x 7 x s /
+ * weekly hours days and starts only while the schedule is open. With service = "pooled" the team is
+ * one line at the speed of all its filled posts together. Clients may give up after a patience
  * draw.
  *
- * Coordination: each model has caseload units, one per filled post (individual caseloads) or
- * one for the team, each with a client limit and weekly contact hours. A client waits (FIFO)
- * for a free slot, then holds it for the episode: until step-down (episode length), loss of
- * contact (disengagement hazard x engagement), or the end of the run. Contacts fall due every
- * 7 / contact_rate days; one takes contact_minutes of its unit's hours for the week. When the
- * week's hours are spent the contact waits for the next week; one that cannot happen within a
- * contact interval of its due time is missed. A client misses a contact that happens with
- * probability dna x engagement. So the achieved contact rate is an outcome.
+ * Coordination: each model has caseload units, one per filled post (individual caseloads) or one
+ * for the team, each with a client limit and weekly contact hours. A client waits (FIFO, or in the
+ * order of coordination.priority) for a free slot, then holds it for the episode: until step-down
+ * (episode length), loss of contact (disengagement hazard x engagement), or the end of the run.
+ * Contacts fall due every 7 / contact_rate days; one takes contact_minutes of its unit's hours for
+ * the week. When the week's hours are spent the contact waits for the next week; one that cannot
+ * happen within a contact interval of its due time is missed. A client misses a contact that
+ * happens with probability dna x engagement. So the achieved contact rate is an outcome.
  *
  * What an attended contact achieves depends on the coordinator's time per client: the unit's
  * weekly contact hours over the clients it holds at that moment. At or above the model's
@@ -55,11 +55,21 @@ enum {
     A_PATIENCE,
     A_SCHEDULE,
     A_SERVICE,
+    A_PRIORITY,
     N_AKEYS
 };
 
 static const char *const assess_service_names[] = {"individual", "pooled", NULL};
 _Static_assert(ASSESS_INDIVIDUAL == 0 && ASSESS_POOLED == 1, "assess_service_names order");
+
+static const char *const priority_names[] = {"fifo", "urgent_first", "severity", "risk", NULL};
+_Static_assert(PRIORITY_FIFO == 0 && PRIORITY_URGENT_FIRST == 1 && PRIORITY_SEVERITY == 2 &&
+                   PRIORITY_RISK == 3,
+               "priority_names order");
+#define PRIORITY_HELP                                                                              \
+    "fifo: first come first served; urgent_first: urgent referrals first (referrals.urgent, "      \
+    "sources[].urgent); severity: highest severity first; risk: highest deterioration rate "       \
+    "first (severity x individual risk, as at joining); first come first served among equals"
 
 static const struct cfg_key assess_keys[N_AKEYS] = {
     [A_ASSESSORS] = {.name = "assessors",
@@ -127,6 +137,14 @@ static const struct cfg_key assess_keys[N_AKEYS] = {
                    .source = "assumption: an assessor sees one client at a time (individual); "
                              "pooled is the single-line approximation, kept for comparison",
                    CFG_TARGET_CHOICE(struct care_params, assess_service)},
+    [A_PRIORITY] = {.name = "priority",
+                    .type = CFG_CHOICE,
+                    .choices = priority_names,
+                    .def_str = "fifo",
+                    .help = "order of the assessment waiting list. " PRIORITY_HELP,
+                    .source = "assumption: a service's choice; fifo is the order of a plain "
+                              "waiting list",
+                    CFG_TARGET_CHOICE(struct care_params, assess_priority)},
 };
 
 const struct cfg_table care_assess_table = {
@@ -136,7 +154,17 @@ const struct cfg_table care_assess_table = {
     .n_keys = N_AKEYS,
 };
 
-enum { C_FRONT, C_MODELS, C_SIGNPOST, C_PLAN, C_MOVES, C_PRESSURE_AT, C_PRESSURE_FACTOR, N_CKEYS };
+enum {
+    C_FRONT,
+    C_MODELS,
+    C_SIGNPOST,
+    C_PLAN,
+    C_MOVES,
+    C_PRESSURE_AT,
+    C_PRESSURE_FACTOR,
+    C_PRIORITY,
+    N_CKEYS
+};
 
 static const struct cfg_key coord_keys[N_CKEYS] = {
     [C_FRONT] = {.name = "front_door",
@@ -188,6 +216,15 @@ static const struct cfg_key coord_keys[N_CKEYS] = {
                                "under pressure",
                            .source = "assumption: no published figure; 1 keeps episodes as drawn",
                            CFG_TARGET_REAL(struct care_params, pressure_factor)},
+    [C_PRIORITY] = {.name = "priority",
+                    .type = CFG_CHOICE,
+                    .choices = priority_names,
+                    .def_str = "fifo",
+                    .help = "order of every model's coordination waiting list (one order for "
+                            "the region). " PRIORITY_HELP,
+                    .source = "assumption: a service's choice; fifo is the order of a plain "
+                              "waiting list",
+                    CFG_TARGET_CHOICE(struct care_params, coord_priority)},
 };
 
 const struct cfg_table care_coord_table = {
@@ -486,6 +523,9 @@ bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_pa
     p->pressure_factor = 1.0;
     ok &= cfg_get_real(c, g, &coord_keys[C_PRESSURE_AT], &p->pressure_at);
     ok &= cfg_get_real(c, g, &coord_keys[C_PRESSURE_FACTOR], &p->pressure_factor);
+    int prio = PRIORITY_FIFO;
+    ok &= cfg_get_choice(c, g, &coord_keys[C_PRIORITY], &prio);
+    p->coord_priority = (enum care_priority)prio;
     if (!cfg_get_list(c, g, &coord_keys[C_MODELS], &l) || !l) {
         return false;
     }
@@ -619,6 +659,31 @@ static void set_filled(struct care_run *run, int m, int filled)
     }
 }
 
+/* A waiting list in the order given (assessment.priority, coordination.priority): fifo keeps
+ * the plain FIFO queue; the others serve the lowest priority() first, FIFO among equals. */
+static enum queue_discipline discipline(enum care_priority order)
+{
+    return order == PRIORITY_FIFO ? QUEUE_FIFO : QUEUE_PRIORITY;
+}
+
+/* The client's place in a waiting list of the given order: lower is served first. Fixed when
+ * the client joins (a deterioration while waiting does not move it up). */
+static double priority(const struct care_run *run, const struct care_client *c,
+                       enum care_priority order)
+{
+    switch (order) {
+    case PRIORITY_URGENT_FIRST:
+        return c->urgent ? 0.0 : 1.0;
+    case PRIORITY_SEVERITY:
+        return -(double)c->severity;
+    case PRIORITY_RISK:
+        return -run->p->deteriorate[c->severity] * c->frailty;
+    case PRIORITY_FIFO:
+        break;
+    }
+    return 0.0;
+}
+
 void care_coord_init(struct care_run *run)
 {
     const struct care_params *p = run->p;
@@ -643,7 +708,7 @@ void care_coord_init(struct care_run *run)
         }
         rt->n_units = u - rt->first_unit;
         set_filled(run, m, md->filled);
-        queue_init(&rt->waiting, QUEUE_FIFO, 0, 0.0);
+        queue_init(&rt->waiting, discipline(p->coord_priority), 0, 0.0);
         twavg_init(&rt->caseload_tw, 0.0, 0.0);
         tally_init(&rt->wait, 0, NULL);
     }
@@ -653,13 +718,20 @@ void care_coord_init(struct care_run *run)
     for (int i = 0; i < p->n_moves; i++) {
         sim_schedule_at(&run->sim, p->move[i].day, move_clients, run, (uint64_t)i);
     }
-    queue_init(&run->assess_wait, QUEUE_FIFO, 0, 0.0);
+    queue_init(&run->assess_wait, discipline(p->assess_priority), 0, 0.0);
     int servers = p->assess_service == ASSESS_POOLED ? assess_filled(p) > 0 : assess_filled(p);
     pool_init(&run->assessors, &run->sim, assess_server_hours(p) > 0 ? servers : 0, NULL, NULL,
               NULL);
     double p90 = 0.9;
     tally_init(&run->wait_assess, 1, &p90);
     tally_init(&run->wait_coord, 0, NULL);
+    for (int k = 0; k < 2; k++) {
+        tally_init(&run->wait_assess_urgency[k], 0, NULL);
+        tally_init(&run->wait_coord_urgency[k], 0, NULL);
+    }
+    for (int k = 0; k < CARE_N_SEVERITY; k++) {
+        tally_init(&run->wait_coord_severity[k], 0, NULL);
+    }
 }
 
 void care_coord_fini(struct care_run *run)
@@ -768,7 +840,8 @@ void care_enter_assessment_wait(struct care_run *run, uint32_t id)
     struct care_client *c = &run->cl[id];
 
     care_set_stage(run, id, STAGE_WAIT_ASSESS);
-    c->q_wait = queue_push(&run->assess_wait, run->sim.now, id, 0.0);
+    c->q_wait =
+        queue_push(&run->assess_wait, run->sim.now, id, priority(run, c, p->assess_priority));
     wait_with_patience(run, id, p->has_assess_patience ? &p->assess_patience : NULL,
                        CARE_DRAW_ASSESS_PATIENCE);
     try_assess(run);
@@ -781,7 +854,8 @@ void care_enter_coordination_wait(struct care_run *run, uint32_t id, double sinc
 
     care_set_stage(run, id, STAGE_WAIT_COORD);
     c->t_stage = since;
-    c->q_wait = queue_push(&run->model[c->model].waiting, run->sim.now, id, 0.0);
+    c->q_wait = queue_push(&run->model[c->model].waiting, run->sim.now, id,
+                           priority(run, c, run->p->coord_priority));
     wait_with_patience(run, id, md->has_patience ? &md->patience : NULL, CARE_DRAW_COORD_PATIENCE);
     try_allocate(run, c->model);
 }
@@ -830,7 +904,7 @@ static void try_assess(struct care_run *run)
         }
         open_share = schedule_mean(&p->assess_schedule);
     }
-    /* Each free assessor takes the next client in turn (FIFO). */
+    /* Each free assessor takes the next client in turn (in the list's order). */
     while (pool_has_free(&run->assessors) && queue_pop(&run->assess_wait, run->sim.now, &e)) {
         start_assessment(run, (uint32_t)e.item, open_share);
     }
@@ -847,6 +921,7 @@ static void start_assessment(struct care_run *run, uint32_t id, double open_shar
     c->q_wait = 0;
     if (care_counts_after_warmup(run)) {
         tally_add(&run->wait_assess, run->sim.now - c->t_referred);
+        tally_add(&run->wait_assess_urgency[c->urgent], run->sim.now - c->t_referred);
     }
     care_set_stage(run, id, STAGE_ASSESSING);
     pool_acquire(&run->assessors, run->sim.now);
@@ -921,6 +996,8 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
     if (after) {
         double w = now - c->t_stage;
         tally_add(&run->wait_coord, w);
+        tally_add(&run->wait_coord_urgency[c->urgent], w);
+        tally_add(&run->wait_coord_severity[c->severity], w);
         tally_add(&rt->wait, w);
         rt->starts++;
         if (past == 0.0) { /* not a client of a snapshot, coordinated before day 0 */

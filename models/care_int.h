@@ -98,6 +98,11 @@ enum care_effect_shape { EFFECT_NONE, EFFECT_LINEAR, EFFECT_SATURATING };
  * team as a single line at the pooled speed. */
 enum care_assess_service { ASSESS_INDIVIDUAL, ASSESS_POOLED };
 enum care_cover { COVER_NONE, COVER_OFFICE, COVER_24H };
+/* The order in which a waiting list is served (assessment.priority, coordination.priority):
+ * first come first served, urgent referrals first, highest severity first, or highest individual
+ * risk first (the client's deterioration rate, severity x frailty); first come first served
+ * among equals. */
+enum care_priority { PRIORITY_FIFO, PRIORITY_URGENT_FIRST, PRIORITY_SEVERITY, PRIORITY_RISK };
 /* The crisis process: the stable -> deteriorating -> crisis states with their feedback, or a
  * plain Poisson process on the caseload whose crises are journeys of their own. */
 enum care_risk_process { RISK_PROCESS_STATES, RISK_PROCESS_POISSON };
@@ -169,8 +174,13 @@ struct care_params {
     int n_sources;
     char *source_name[CARE_MAX_SOURCES];
     double source_cum[CARE_MAX_SOURCES];
-    double severity_cum[CARE_N_SEVERITY];
-    double prior_admissions[CARE_N_SEVERITY];
+    double severity_cum[CARE_N_SEVERITY];     /* the region's (sources without their own) */
+    double prior_admissions[CARE_N_SEVERITY]; /* the region's means by severity */
+    double urgent;                            /* the region's share of urgent referrals */
+    /* each source's own, or the region's where the source gives none (referrals.sources[]) */
+    double source_severity_cum[CARE_MAX_SOURCES][CARE_N_SEVERITY];
+    double source_prior[CARE_MAX_SOURCES][CARE_N_SEVERITY];
+    double source_urgent[CARE_MAX_SOURCES];
     double risk_sd, engagement_sd;
     int n_needs;
     struct care_need need[CARE_MAX_NEEDS];
@@ -184,13 +194,15 @@ struct care_params {
     bool has_assess_patience;
     struct dist assess_patience;
     bool has_assess_schedule;
-    struct schedule assess_schedule; /* 1 when assessments take place */
+    struct schedule assess_schedule;    /* 1 when assessments take place */
+    enum care_priority assess_priority; /* order of the assessment waiting list */
 
     /* coordination */
     int front_door;
     int n_models;
     struct care_model model[CARE_MAX_MODELS];
     struct dist signposted_period;
+    enum care_priority coord_priority; /* order of every model's coordination waiting list */
     /* pressure of a long coordination waiting list (docs/model.md 2.2.15); off by default */
     double tighten_at, tighten_span, tighten_max; /* triage: clients; share of the lowest band */
     double pressure_at, pressure_factor;          /* allocation: clients; episode multiplier */
@@ -310,6 +322,7 @@ enum care_draw {
     CARE_DRAW_MOVE_PHASE = 20,     /* care: first contact in the model moved to */
     CARE_DRAW_MOVE_EPISODE = 21,   /* care: rest of the episode in the model moved to */
     CARE_DRAW_MOVE_DISENGAGE = 22, /* care: time to disengagement in the model moved to */
+    CARE_DRAW_URGENT = 23,         /* care: urgent, per referral (when its source's share > 0) */
     CARE_DRAW_GATEKEEP = 26,       /* risk: length of a home-treatment episode instead of an
                                       admission (crisis_team.gatekeeping) */
     CARE_DRAW_LINKAGE = 32,        /* care: + need: linked to its service */
@@ -334,6 +347,7 @@ struct care_client {
     double contact_due;    /* when the pending contact was first due */
     uint8_t severity;
     uint8_t source;
+    bool urgent;             /* the current referral is urgent */
     uint8_t stage;           /* enum care_stage */
     uint8_t risk;            /* enum care_risk */
     bool in_hospital;        /* admitted (local or out of area) or boarding in the ED */
@@ -414,7 +428,7 @@ struct care_service_rt {
 };
 
 struct care_counts {
-    uint64_t referrals, rereferrals, signposted;
+    uint64_t referrals, rereferrals, signposted, urgent;
     uint64_t crises, ed_visits, crt_contacts, team_responses;
     uint64_t admissions, readmissions_30d, oap;
     uint64_t considered, gatekept; /* admissions considered by the team or ED; taken into home
@@ -481,6 +495,7 @@ struct care_run {
     struct pool assessors; /* one server per filled post, or one for the pooled line */
     uint64_t assess_wake;  /* pending opening of the assessment schedule */
     struct tally wait_assess;
+    struct tally wait_assess_urgency[2]; /* routine, urgent */
 
     struct care_unit *unit;
     int n_units;
@@ -503,6 +518,8 @@ struct care_run {
 
     struct care_counts n;
     struct tally wait_coord;
+    struct tally wait_coord_urgency[2]; /* routine, urgent */
+    struct tally wait_coord_severity[CARE_N_SEVERITY];
 
     /* weekly series */
     double *series;
@@ -609,6 +626,9 @@ double care_remaining(const struct dist *d, double s, double u);
 
 /* care_referral.c */
 uint32_t care_new_client(struct care_run *run);
+/* Draws whether the client's current referral is urgent (its source's urgent share; no draw when
+ * the share is 0). care_new_client() calls it; care_rerefer() again for each re-referral. */
+void care_referral_urgency(struct care_run *run, uint32_t id);
 /* Reads a list of exactly n numbers in [lo, hi] (what names them for the message). */
 bool care_read_numbers(struct cfg *c, const config_setting_t *list, int n, double lo, double hi,
                        double *out, const char *what);

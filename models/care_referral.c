@@ -4,9 +4,10 @@
  * Referrals arrive as a Poisson process whose rate follows a weekly profile and optional step
  * changes (rate x factor from a given day), simulated by thinning against the highest rate.
  * Only the arrival times come from the arrivals stream; everything about a client (referral
- * source, severity, needs, individual risk, engagement, admissions in the year before) comes
- * from the client's own substreams, keyed by its referral index, so the n-th client is the
- * same person in every scenario of a comparison.
+ * source, severity, needs, individual risk, engagement, admissions in the year before, whether
+ * the referral is urgent) comes from the client's own substreams, keyed by its referral index,
+ * so the n-th client is the same person in every scenario of a comparison. A source may bring
+ * its own severity mix, prior admissions and urgent share; the region's apply otherwise.
  */
 #include <math.h>
 #include <string.h>
@@ -31,6 +32,7 @@ enum {
     R_TIGHTEN_AT,
     R_TIGHTEN_SPAN,
     R_TIGHTEN_MAX,
+    R_URGENT,
     N_RKEYS
 };
 
@@ -55,7 +57,9 @@ static const struct cfg_key referral_keys[N_RKEYS] = {
     [R_SOURCES] = {.name = "sources",
                    .type = CFG_LIST,
                    .help = "referral sources: ( { name = \"gp\"; share = 0.6; } ... ), shares "
-                           "summing to 1; default one source \"referral\""},
+                           "summing to 1, each with optional severity, prior_admissions and "
+                           "urgent of its own (see referrals.sources[]); default one source "
+                           "\"referral\""},
     [R_SEVERITY] = {.name = "severity",
                     .type = CFG_LIST,
                     .is_required = true,
@@ -140,6 +144,17 @@ static const struct cfg_key referral_keys[N_RKEYS] = {
                        .source = "assumption: no published share; 0 keeps triage as its models "
                                  "define it",
                        CFG_TARGET_REAL(struct care_params, tighten_max)},
+    [R_URGENT] = {.name = "urgent",
+                  .type = CFG_REAL,
+                  .lo = 0.0,
+                  .hi = 1.0,
+                  .def = 0.0,
+                  .help = "share of referrals that are urgent, for sources without an urgent "
+                          "share of their own; urgency orders a waiting list only with priority "
+                          "\"urgent_first\" (assessment.priority, coordination.priority)",
+                  .source = "assumption: no published region-wide share; 0 marks no referral "
+                            "urgent",
+                  CFG_TARGET_REAL(struct care_params, urgent)},
 };
 
 const struct cfg_table care_referral_table = {
@@ -184,26 +199,48 @@ const struct cfg_table care_step_table = {
     .n_keys = 2,
 };
 
-static const struct cfg_key source_keys[] = {
-    {.name = "name",
-     .type = CFG_STRING,
-     .is_required = true,
-     .help = "referral source",
-     CFG_TARGET_STRING(struct source_row, name)},
-    {.name = "share",
-     .type = CFG_REAL,
-     .is_required = true,
-     .lo = 0.0,
-     .hi = 1.0,
-     .help = "share of referrals from this source",
-     CFG_TARGET_REAL(struct source_row, share)},
+enum { S_NAME, S_SHARE, S_SEVERITY, S_PRIOR, S_URGENT, N_SKEYS };
+
+/* A source's severity, prior_admissions and urgent have no default: absent, the region's apply
+ * (read by care_referral_load(), not cfg_read(), so that absent stays absent). */
+static const struct cfg_key source_keys[N_SKEYS] = {
+    [S_NAME] = {.name = "name",
+                .type = CFG_STRING,
+                .is_required = true,
+                .help = "referral source",
+                CFG_TARGET_STRING(struct source_row, name)},
+    [S_SHARE] = {.name = "share",
+                 .type = CFG_REAL,
+                 .is_required = true,
+                 .lo = 0.0,
+                 .hi = 1.0,
+                 .help = "share of referrals from this source",
+                 CFG_TARGET_REAL(struct source_row, share)},
+    [S_SEVERITY] = {.name = "severity",
+                    .type = CFG_LIST,
+                    .help = "the source's own shares of low, moderate, high and complex "
+                            "severity, summing to 1; absent: the region's (referrals.severity)"},
+    [S_PRIOR] = {.name = "prior_admissions",
+                 .type = CFG_LIST,
+                 .unit = "admissions",
+                 .help = "the source's own mean admissions in the year before referral, by "
+                         "severity; absent: the region's (referrals.prior_admissions)"},
+    [S_URGENT] = {.name = "urgent",
+                  .type = CFG_REAL,
+                  .lo = 0.0,
+                  .hi = 1.0,
+                  .def_str = "referrals.urgent",
+                  .help = "share of the source's referrals that are urgent; absent: the "
+                          "region's (referrals.urgent)",
+                  .source = "assumption: the baseline's are stated in scenarios/care/baseline.cfg "
+                            "and docs/model.md 2.2.1"},
 };
 
 const struct cfg_table care_source_table = {
     .path = "referrals.sources[]",
-    .help = "a referral source",
+    .help = "a referral source, and what its referrals bring when it differs from the region",
     .keys = source_keys,
-    .n_keys = 2,
+    .n_keys = N_SKEYS,
 };
 
 static const struct cfg_key need_keys[] = {
@@ -263,6 +300,73 @@ static bool shares_to_cum(struct cfg *c, const config_setting_t *s, double *v, i
     }
     v[n - 1] = 1.0;
     return true;
+}
+
+/* Reads referrals.sources[] once the region's severity mix, prior admissions and urgent share
+ * are known: each source takes the region's values for the keys it does not give. */
+static bool sources_load(struct cfg *c, const config_setting_t *g, struct care_params *p)
+{
+    const config_setting_t *l = NULL;
+    bool ok = true;
+
+    p->n_sources = 1;
+    p->source_name[0] = xstrdup("referral");
+    p->source_cum[0] = 1.0;
+    for (int i = 0; i < CARE_MAX_SOURCES; i++) {
+        memcpy(p->source_severity_cum[i], p->severity_cum, sizeof p->severity_cum);
+        memcpy(p->source_prior[i], p->prior_admissions, sizeof p->prior_admissions);
+        p->source_urgent[i] = p->urgent;
+    }
+    if (!cfg_get_list(c, g, &referral_keys[R_SOURCES], &l)) {
+        return false;
+    }
+    if (!l) {
+        return true;
+    }
+    int n = config_setting_length(l);
+    if (n < 1 || n > CARE_MAX_SOURCES) {
+        cfg_error(c, l, "%d sources (1 to %d)", n, CARE_MAX_SOURCES);
+        return false;
+    }
+    free(p->source_name[0]);
+    p->n_sources = 0;
+    for (int i = 0; i < n; i++) {
+        const config_setting_t *e =
+            cfg_elem_group(c, l, i, "a source (a group { name = ...; share = ...; })");
+        struct source_row row = {0};
+        int k = p->n_sources++;
+        p->source_name[k] = NULL;
+        if (!e) {
+            p->source_name[k] = xstrdup("?");
+            ok = false;
+            continue;
+        }
+        ok &= cfg_read(c, e, &care_source_table, &row);
+        p->source_name[k] = xstrdup(row.name ? row.name : "?");
+        p->source_cum[k] = row.share;
+        const config_setting_t *x = NULL;
+        if (!cfg_get_list(c, e, &source_keys[S_SEVERITY], &x)) {
+            ok = false;
+        } else if (x) {
+            ok &= care_read_numbers(c, x, CARE_N_SEVERITY, 0.0, 1.0, p->source_severity_cum[k],
+                                    "low, moderate, high, complex") &&
+                  shares_to_cum(c, x, p->source_severity_cum[k], CARE_N_SEVERITY);
+        }
+        x = NULL;
+        if (!cfg_get_list(c, e, &source_keys[S_PRIOR], &x)) {
+            ok = false;
+        } else if (x) {
+            ok &= care_read_numbers(c, x, CARE_N_SEVERITY, 0.0, 100.0, p->source_prior[k],
+                                    "low, moderate, high, complex");
+        }
+        if (config_setting_get_member(e, source_keys[S_URGENT].name)) {
+            ok &= cfg_get_real(c, e, &source_keys[S_URGENT], &p->source_urgent[k]);
+        }
+    }
+    if (ok) {
+        ok = shares_to_cum(c, l, p->source_cum, p->n_sources);
+    }
+    return ok;
 }
 
 bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care_params *p)
@@ -336,40 +440,6 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
         p->n_steps = n;
     }
 
-    p->n_sources = 1;
-    p->source_name[0] = xstrdup("referral");
-    p->source_cum[0] = 1.0;
-    l = NULL;
-    if (!cfg_get_list(c, g, &referral_keys[R_SOURCES], &l)) {
-        ok = false;
-    } else if (l) {
-        int n = config_setting_length(l);
-        if (n < 1 || n > CARE_MAX_SOURCES) {
-            cfg_error(c, l, "%d sources (1 to %d)", n, CARE_MAX_SOURCES);
-            ok = false;
-        } else {
-            free(p->source_name[0]);
-            p->n_sources = 0;
-            bool good = true;
-            for (int i = 0; i < n; i++) {
-                const config_setting_t *e =
-                    cfg_elem_group(c, l, i, "a source (a group { name = ...; share = ...; })");
-                struct source_row row = {0};
-                if (!e) {
-                    good = false;
-                    continue;
-                }
-                good &= cfg_read(c, e, &care_source_table, &row);
-                p->source_name[p->n_sources] = xstrdup(row.name ? row.name : "?");
-                p->source_cum[p->n_sources++] = row.share;
-            }
-            if (good) {
-                good = shares_to_cum(c, l, p->source_cum, p->n_sources);
-            }
-            ok &= good;
-        }
-    }
-
     l = NULL;
     if (cfg_get_list(c, g, &referral_keys[R_SEVERITY], &l) && l) {
         if (care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 1.0, p->severity_cum,
@@ -385,6 +455,8 @@ bool care_referral_load(struct cfg *c, const config_setting_t *root, struct care
     ok &= cfg_get_list(c, g, &referral_keys[R_PRIOR], &l) && l &&
           care_read_numbers(c, l, CARE_N_SEVERITY, 0.0, 100.0, p->prior_admissions,
                             "low, moderate, high, complex");
+
+    ok &= sources_load(c, g, p);
 
     l = NULL;
     if (!cfg_get_list(c, g, &referral_keys[R_NEEDS], &l) || !l) {
@@ -521,9 +593,12 @@ uint32_t care_new_client(struct care_run *run)
     while (c->source + 1 < p->n_sources && u > p->source_cum[c->source]) {
         c->source++;
     }
+    /* The source's severity mix (the region's unless the source has its own), by the same
+     * uniform, so that a client keeps its place in the mix whatever the mix is. */
+    const double *severity_cum = p->source_severity_cum[c->source];
     u = gsl_rng_uniform(r);
     c->severity = 0;
-    while (c->severity + 1 < CARE_N_SEVERITY && u > p->severity_cum[c->severity]) {
+    while (c->severity + 1 < CARE_N_SEVERITY && u > severity_cum[c->severity]) {
         c->severity++;
     }
     /* Lognormal multipliers with mean 1: sigma^2 = log(1 + sd^2), mu = -sigma^2 / 2. */
@@ -540,13 +615,23 @@ uint32_t care_new_client(struct care_run *run)
      * mean, so it comes last and shifts nothing else. */
     double u_exit = gsl_rng_uniform(r);
     c->t_exit = p->exit_rate > 0 ? run->sim.now - log1p(-u_exit) / p->exit_rate : HUGE_VAL;
-    unsigned prior = gsl_ran_poisson(r, p->prior_admissions[c->severity] * c->frailty);
+    unsigned prior = gsl_ran_poisson(r, p->source_prior[c->source][c->severity] * c->frailty);
     c->prior_admissions = (uint16_t)(prior > 1000 ? 1000 : prior);
     c->t_discharge = -HUGE_VAL;
     c->model = -1;
     c->unit = -1;
     c->stage = N_STAGES; /* none yet: care_set_stage() counts it in */
+    care_referral_urgency(run, id);
     return id;
+}
+
+void care_referral_urgency(struct care_run *run, uint32_t id)
+{
+    struct care_client *c = &run->cl[id];
+    double share = run->p->source_urgent[c->source];
+
+    /* Its own substream: with no urgent share nothing is drawn, and nothing else moves. */
+    c->urgent = share > 0 && care_uniform(run, id, CARE_DRAW_URGENT) < share;
 }
 
 static void referral(struct sim *sim, void *obj, uint64_t arg);
@@ -568,6 +653,7 @@ static void referral(struct sim *sim, void *obj, uint64_t arg)
         run->cl[id].t_referred = sim->now;
         if (care_counts_after_warmup(run)) {
             run->n.referrals++;
+            run->n.urgent += run->cl[id].urgent;
         }
         care_triage(run, id);
         care_risk_redraw(run, id);
@@ -588,9 +674,11 @@ void care_rerefer(struct care_run *run, uint32_t id)
     c->prior_admissions = (uint16_t)(c->admissions > 1000 ? 1000 : c->admissions);
     c->admissions = 0;
     c->met = 0;
+    care_referral_urgency(run, id);
     if (care_counts_after_warmup(run)) {
         run->n.referrals++;
         run->n.rereferrals++;
+        run->n.urgent += c->urgent;
     }
     care_triage(run, id);
 }
