@@ -335,7 +335,6 @@ static bool sources_load(struct cfg *c, const config_setting_t *g, struct care_p
             cfg_elem_group(c, l, i, "a source (a group { name = ...; share = ...; })");
         struct source_row row = {0};
         int k = p->n_sources++;
-        p->source_name[k] = NULL;
         if (!e) {
             p->source_name[k] = xstrdup("?");
             ok = false;
