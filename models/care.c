@@ -772,6 +772,24 @@ static void care_warn(struct cfg *c, const config_setting_t *root, const struct 
         warn_at(c, ms, md->posts <= 0 ? "posts" : "vacancy_rate", text);
     }
 
+    /* Administration per client that takes all of a post's contact hours before the caseload
+     * limit is reached: a coordinator holding more clients has none left for contacts. */
+    for (int m = 0; m < p->n_models; m++) {
+        const struct care_model *md = &p->model[m];
+        double post = md->hours_per_week * (1.0 - md->admin_share) * (1.0 - md->sickness);
+        double admin = md->admin_hours_per_client * md->caseload_limit;
+        if (md->admin_hours_per_client > 0 && admin >= post) {
+            snprintf(text, sizeof text,
+                     "model \"%s\": administration per client takes all of a post's %.3g contact "
+                     "hours a week from %.0f clients a post on (%g x %d = %.3g hours at the "
+                     "caseload limit of %d): a caseload that full has no hours for contacts, "
+                     "which are delayed and then missed",
+                     md->name, post, ceil(post / md->admin_hours_per_client),
+                     md->admin_hours_per_client, md->caseload_limit, admin, md->caseload_limit);
+            warn_at(c, elem_of(coord, "models", m), "admin_hours_per_client", text);
+        }
+    }
+
     const config_setting_t *ref = config_setting_get_member(root, "referrals");
     for (int i = 0; i < p->n_steps; i++) {
         if (p->step_factor[i] == 0.0) {
@@ -1130,6 +1148,26 @@ static void add_open_stays(struct care_run *run, double now)
     free(open);
 }
 
+/* The hours that model m's administration per client took over the observed span of `span`
+ * days: admin_hours_per_client x the client-weeks it coordinated, at most all its units' hours
+ * (the model's weekly budgets never go below 0). */
+static double model_admin_hours(const struct care_run *run, int m, double span)
+{
+    const struct care_model *md = &run->p->model[m];
+    const struct care_model_rt *rt = &run->model[m];
+
+    if (md->admin_hours_per_client <= 0) {
+        return 0.0;
+    }
+    double gross = 0;
+    for (int u = rt->first_unit; u < rt->first_unit + rt->n_units; u++) {
+        gross += run->unit[u].week_hours * span / 7.0;
+    }
+    double admin =
+        md->admin_hours_per_client * twavg_mean(&rt->caseload_tw, run->horizon) * span / 7.0;
+    return fmin(admin, gross);
+}
+
 static void compute_metrics(struct care_run *run, double *out)
 {
     const struct care_params *p = run->p;
@@ -1156,6 +1194,11 @@ static void compute_metrics(struct care_run *run, double *out)
         hours_avail += run->unit[u].week_hours * span / 7.0;
         slots += run->unit[u].limit;
     }
+    /* Less the administration of the clients held (admin_hours_per_client x client-weeks), at
+     * most a model's hours. */
+    for (int m = 0; m < p->n_models; m++) {
+        hours_avail -= model_admin_hours(run, m, span);
+    }
     double posts_filled = 0;
     for (int m = 0; m < p->n_models; m++) {
         posts_filled += p->model[m].filled;
@@ -1180,6 +1223,7 @@ static void compute_metrics(struct care_run *run, double *out)
         for (int u = rt->first_unit; u < rt->first_unit + rt->n_units; u++) {
             avail += run->unit[u].week_hours * span / 7.0;
         }
+        avail -= model_admin_hours(run, m, span);
 #define MRATE(x) (ccy > 0 ? 100.0 * (double)(x) / ccy : NAN)
         double mv[N_PER_MODEL] = {CARE_MODEL_METRICS(METRIC_VALUE)};
 #undef MRATE

@@ -23,8 +23,14 @@
  * happen within a contact interval of its due time is missed. A client misses a contact that
  * happens with probability dna x engagement. So the achieved contact rate is an outcome.
  *
+ * Each client held also takes admin_hours_per_client of its unit's hours a week (care plan
+ * reviews, risk assessments, records, liaison): a week's contact hours are the unit's hours less
+ * that administration for the clients it holds at the week's first contact, and none are left
+ * when the administration takes them all (every contact is then delayed or missed).
+ *
  * What an attended contact achieves depends on the coordinator's time per client: the unit's
- * weekly contact hours over the clients it holds at that moment. At or above the model's
+ * weekly contact hours, less the administration of its clients, over the clients it holds at
+ * that moment. At or above the model's
  * full_effect_hours the contact's effect is 1; below it the effect falls towards effect_floor,
  * linearly or along a saturating curve (contact_effect()). An attended contact of effect e
  * detects a deterioration with probability detect x e, resolves a detected one with
@@ -655,7 +661,9 @@ static void set_filled(struct care_run *run, int m, int filled)
         } else {
             un->limit = k < filled ? md->caseload_limit : 0;
         }
-        un->left = fmin(un->left, un->week_hours);
+        /* At most this week's hours after the administration of the clients held. */
+        un->left =
+            fmin(un->left, fmax(0.0, un->week_hours - md->admin_hours_per_client * un->clients));
     }
 }
 
@@ -1108,7 +1116,18 @@ static void disengage(struct sim *sim, void *obj, uint64_t arg)
 }
 
 /*
- * The effect (0..1] of a contact by unit un: x = (week_hours / clients) / full_effect_hours,
+ * Weekly contact hours of unit un while it holds its present clients: its posts' contact hours
+ * less the non-contact work each client held takes (admin_hours_per_client: care plan reviews,
+ * risk assessments, records, liaison), never below 0. With no administration per client it is
+ * week_hours exactly.
+ */
+static double unit_contact_hours(const struct care_model *md, const struct care_unit *un)
+{
+    return fmax(0.0, un->week_hours - md->admin_hours_per_client * un->clients);
+}
+
+/*
+ * The effect (0..1] of a contact by unit un: x = (contact hours / clients) / full_effect_hours,
  * capped at 1, is the coordinator's time per client relative to the time for a full effect;
  * the effect is floor + (1 - floor) x g(x) with g(x) = x (linear) or 1 - (1 - x)^2
  * (saturating: little loss just below the full-effect time, most near none), or 1 (none).
@@ -1118,7 +1137,7 @@ static double contact_effect(const struct care_model *md, const struct care_unit
     if (md->effect_shape == EFFECT_NONE || md->full_effect_hours <= 0 || un->clients <= 0) {
         return 1.0;
     }
-    double x = fmin(1.0, un->week_hours / un->clients / md->full_effect_hours);
+    double x = fmin(1.0, unit_contact_hours(md, un) / un->clients / md->full_effect_hours);
     double g = md->effect_shape == EFFECT_LINEAR ? x : 1.0 - (1.0 - x) * (1.0 - x);
     return md->effect_floor + (1.0 - md->effect_floor) * g;
 }
@@ -1148,8 +1167,10 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
     }
     long week = (long)floor(now / 7.0);
     if (un->week != week) {
+        /* The week's budget: the hours left after the administration of the clients held now
+         * (a client who joins later in the week costs hours from the next week on). */
         un->week = week;
-        un->left = un->week_hours;
+        un->left = unit_contact_hours(md, un);
     }
     double hours = md->contact_minutes / 60.0;
     double effect = 0.0; /* of the contact: 0 unless attended */

@@ -115,8 +115,9 @@ struct care_model {
     double vacancy_rate;   /* share of posts unfilled */
     double sickness;       /* share of filled hours lost to absence */
     double hours_per_week; /* per post */
-    double admin_share;    /* share of hours not available for contacts */
-    int caseload_limit;    /* clients per filled post */
+    double admin_share;    /* share of hours not available for contacts, whatever the caseload */
+    double admin_hours_per_client; /* weekly non-contact hours each client held takes */
+    int caseload_limit;            /* clients per filled post */
     enum care_caseload caseload;
     double contact_rate;    /* target contacts per client per week */
     double contact_minutes; /* per contact */

@@ -37,6 +37,7 @@ enum {
     K_SICKNESS,
     K_HOURS,
     K_ADMIN,
+    K_ADMIN_CLIENT,
     K_LIMIT,
     K_CASELOAD,
     K_RATE,
@@ -107,16 +108,34 @@ static const struct cfg_key model_keys[N_KEYS] = {
                  .unit = "hours",
                  .help = "contracted hours of one post",
                  CFG_TARGET_REAL(struct care_model, hours_per_week)},
+    /* Plausible range derived: a total non-contact share of 0.4-0.6 (Hannigan et al. 2018;
+     * COCAPP; Liu et al. 2007) less the part that grows with the caseload, about 0.2 of a post's
+     * hours at a preset's own caseload limit (admin_hours_per_client). */
     [K_ADMIN] = {.name = "admin_share",
                  .type = CFG_REAL,
                  .is_required = true,
                  .lo = 0.0,
                  .hi = 1.0,
                  .flags = CFG_HI_OPEN,
-                 .help = "share of hours spent on administration, not contacts",
-                 .plausible_lo = 0.4,
-                 .plausible_hi = 0.6,
+                 .help = "share of hours spent on administration that does not grow with the "
+                         "caseload (team meetings, supervision, training, duty), not contacts",
+                 .plausible_lo = 0.2,
+                 .plausible_hi = 0.4,
                  CFG_TARGET_REAL(struct care_model, admin_share)},
+    [K_ADMIN_CLIENT] = {.name = "admin_hours_per_client",
+                        .type = CFG_REAL,
+                        .lo = 0.0,
+                        .hi = 40.0,
+                        .def = 0.0,
+                        .unit = "hours per client-week",
+                        .help = "weekly hours of non-contact work each client held takes from its "
+                                "coordinator (care plan reviews, risk assessments, records, "
+                                "liaison): a post's contact hours are its hours after admin_share "
+                                "and sickness less this for every client it holds; 0: none",
+                        .source = "assumption: none unless a preset or the scenario gives it",
+                        .plausible_lo = 0.1,
+                        .plausible_hi = 0.5,
+                        CFG_TARGET_REAL(struct care_model, admin_hours_per_client)},
     [K_LIMIT] = {.name = "caseload_limit",
                  .type = CFG_INT,
                  .is_required = true,
@@ -330,6 +349,14 @@ struct preset_value {
 #define SRC_HOURS   "full-time post (assumption)"
 #define SRC_SICK    "NHS staff sickness absence about 4.5% (assumption)"
 #define SRC_DERIVED "derived; calibration parameter (no published estimate)"
+/* Administration per client held under the CPA (docs/model.md 2.2.4): a review every 6 months
+ * of about 3 hours (preparing, the meeting, the revised care plan and risk assessment), 3 / 26 =
+ * 0.115 hours a week, plus about 8 minutes a week of records and liaison beyond a contact's own
+ * notes (GP, pharmacy, housing, carers), 0.13; 0.25 in all. */
+#define SRC_ADMIN_CPA                                                                              \
+    "assumption, derived: a CPA review every 6 months of about 3 hours (0.115 h a week) plus 8 "   \
+    "min a week of records and liaison (0.13 h); administrative demands of coordination: "         \
+    "Hannigan et al. 2018; COCAPP, Simpson et al. 2016"
 /* Staffing that every preset shares: the scenario sets vacancies for what-ifs. */
 #define STAFFING                                                                                   \
     V(K_VACANCY, 0.0, "none unless the scenario says (what-if input)"),                            \
@@ -337,7 +364,11 @@ struct preset_value {
 
 static const struct preset_value standard_care[] = {
     STAFFING,
-    V(K_ADMIN, 0.50, "Hannigan et al. 2018; COCAPP, Simpson et al. 2016 (0.4-0.55 derived)"),
+    V(K_ADMIN, 0.29,
+      "derived: 0.5 in all (Hannigan et al. 2018; COCAPP, Simpson et al. 2016; 0.4-0.55) less "
+      "the 0.25 h per client-week at the caseload limit of 30, so that a post keeps its 17.9 "
+      "contact hours there (17.93)"),
+    V(K_ADMIN_CLIENT, 0.25, SRC_ADMIN_CPA),
     V(K_LIMIT, 30, "Greenwood et al. 2000; UK700 standard arm 30-35; REACT CMHT 1:35"),
     T(K_CASELOAD, "individual", "CMHT care coordination (Greenwood et al. 2000)"),
     V(K_RATE, 0.35, "48 contacts per FTE-month (Burns et al. 2007) over a caseload of 30"),
@@ -358,11 +389,11 @@ static const struct preset_value standard_care[] = {
       "derived: half of 0.18 a year over 3.65 missed contacts a client-year at the target rate "
       "(52.18 x 0.35 x 0.2); Mitchell & Selmes 2007: up to half of those who miss appointments "
       "drop out"),
-    V(K_FULL_EFFECT_HOURS, 0.51,
-      "derived: a post's 17.9 contact hours a week over 35 clients. UK trials found caseloads of "
-      "30-35 no worse than 10-15 for the same package (UK700, Byford et al. 2000; REACT CMHT 1:35; "
-      "Dieterich et al. 2017, ICM vs non-ICM MD -0.08 days a month), so the full effect holds to "
-      "35"),
+    V(K_FULL_EFFECT_HOURS, 0.48,
+      "derived: a post's contact hours a week at 35 clients over them, (25.43 - 35 x 0.25) / 35. "
+      "UK trials found caseloads of 30-35 no worse than 10-15 for the same package (UK700, Byford "
+      "et al. 2000; REACT CMHT 1:35; Dieterich et al. 2017, ICM vs non-ICM MD -0.08 days a month), "
+      "so the full effect holds to 35"),
     T(K_COVER, "office", "CMHT office hours; crisis team covers the rest"),
     V(K_FOLLOWUP, 0.97,
       "CPA follow-up within 7 days 96.6-97.2% (Department of Health, Mental Health Community "
@@ -376,7 +407,10 @@ static const struct preset_value standard_care[] = {
 
 static const struct preset_value broker[] = {
     STAFFING,
-    V(K_ADMIN, 0.55, "Liu et al. 2007: more time on ancillary tasks than contact (derived)"),
+    V(K_ADMIN, 0.27,
+      "derived: 0.55 in all (Liu et al. 2007: more time on ancillary tasks than contact) less the "
+      "0.25 h per client-week at the caseload limit of 40 (16.1 contact hours kept)"),
+    V(K_ADMIN_CLIENT, 0.25, SRC_ADMIN_CPA),
     V(K_LIMIT, 40,
       "brokerage caseloads larger than clinical ones (Mueser et al. 1998); 30-50 "
       "derived"),
@@ -396,8 +430,8 @@ static const struct preset_value broker[] = {
       "derived: half of 0.126 a year over 3.26 missed contacts a client-year at the target rate "
       "(52.18 x 0.25 x 0.25); Mitchell & Selmes 2007: up to half of those who miss appointments "
       "drop out"),
-    V(K_FULL_EFFECT_HOURS, 0.35,
-      "derived as for standard care: a post's 16.1 contact hours a week over 7/6 of the caseload "
+    V(K_FULL_EFFECT_HOURS, 0.31,
+      "derived as for standard care: a post's 14.5 contact hours a week at 7/6 of the caseload "
       "limit of 40 (assumption)"),
     T(K_COVER, "office", "office hours"),
     V(K_FOLLOWUP, 0.70, "derived (US-style follow-up rates are lower than CPA's)"),
@@ -410,7 +444,10 @@ static const struct preset_value broker[] = {
 
 static const struct preset_value clinical_cm[] = {
     STAFFING,
-    V(K_ADMIN, 0.45, "derived (assumption)"),
+    V(K_ADMIN, 0.31,
+      "derived: 0.45 in all (assumption) less the 0.25 h per client-week at the caseload limit of "
+      "20 (19.7 contact hours kept)"),
+    V(K_ADMIN_CLIENT, 0.25, SRC_ADMIN_CPA),
     V(K_LIMIT, 20, "Issakidis et al. 1999: clinical case management up to 30; 20 derived"),
     T(K_CASELOAD, "individual", "clinical case management"),
     V(K_RATE, 0.5,
@@ -430,8 +467,8 @@ static const struct preset_value clinical_cm[] = {
       "derived: half of 0.126 a year over 4.70 missed contacts a client-year at the target rate "
       "(52.18 x 0.5 x 0.18); Mitchell & Selmes 2007: up to half of those who miss appointments "
       "drop out"),
-    V(K_FULL_EFFECT_HOURS, 0.84,
-      "derived as for standard care: a post's 19.7 contact hours a week over 7/6 of the caseload "
+    V(K_FULL_EFFECT_HOURS, 0.81,
+      "derived as for standard care: a post's 18.9 contact hours a week at 7/6 of the caseload "
       "limit of 20 (assumption)"),
     T(K_COVER, "office", "office hours"),
     V(K_FOLLOWUP, 0.90, "derived (assumption)"),
@@ -444,7 +481,10 @@ static const struct preset_value clinical_cm[] = {
 
 static const struct preset_value strengths[] = {
     STAFFING,
-    V(K_ADMIN, 0.45, "derived (assumption)"),
+    V(K_ADMIN, 0.30,
+      "derived: 0.45 in all (assumption) less the 0.25 h per client-week at the caseload limit of "
+      "22 (19.6 contact hours, 19.7 before)"),
+    V(K_ADMIN_CLIENT, 0.25, SRC_ADMIN_CPA),
     V(K_LIMIT, 22, "strengths-based caseloads about 20-25"),
     T(K_CASELOAD, "individual", "strengths-based case management"),
     V(K_RATE, 0.4, "standard-care contact rate, derived"),
@@ -462,8 +502,8 @@ static const struct preset_value strengths[] = {
       "derived: half of 0.144 a year over 3.76 missed contacts a client-year at the target rate "
       "(52.18 x 0.4 x 0.18); Mitchell & Selmes 2007: up to half of those who miss appointments "
       "drop out"),
-    V(K_FULL_EFFECT_HOURS, 0.77,
-      "derived as for standard care: a post's 19.7 contact hours a week over 7/6 of the caseload "
+    V(K_FULL_EFFECT_HOURS, 0.73,
+      "derived as for standard care: a post's 18.7 contact hours a week at 7/6 of the caseload "
       "limit of 22 (assumption)"),
     T(K_COVER, "office", "office hours"),
     V(K_FOLLOWUP, 0.90, "derived (assumption)"),
@@ -476,7 +516,10 @@ static const struct preset_value strengths[] = {
 
 static const struct preset_value icm[] = {
     STAFFING,
-    V(K_ADMIN, 0.45, "derived (assumption)"),
+    V(K_ADMIN, 0.37,
+      "derived: 0.45 in all (assumption) less the 0.25 h per client-week at the caseload limit of "
+      "12 (19.6 contact hours, 19.7 before)"),
+    V(K_ADMIN_CLIENT, 0.25, SRC_ADMIN_CPA),
     V(K_LIMIT, 12,
       "Cochrane ICM definition <= 20 (Dieterich et al. 2017); UK700 10-15; REACT "
       "1:12"),
@@ -498,8 +541,8 @@ static const struct preset_value icm[] = {
       "derived: half of 0.09 a year over 7.04 missed contacts a client-year at the target rate "
       "(52.18 x 0.9 x 0.15); Mitchell & Selmes 2007: up to half of those who miss appointments "
       "drop out"),
-    V(K_FULL_EFFECT_HOURS, 1.41,
-      "derived as for standard care: a post's 19.7 contact hours a week over 7/6 of the caseload "
+    V(K_FULL_EFFECT_HOURS, 1.36,
+      "derived as for standard care: a post's 19.1 contact hours a week at 7/6 of the caseload "
       "limit of 12 (assumption)"),
     T(K_COVER, "office", "extended office hours"),
     V(K_FOLLOWUP, 0.95, "derived (assumption)"),
@@ -512,7 +555,10 @@ static const struct preset_value icm[] = {
 
 static const struct preset_value act[] = {
     STAFFING,
-    V(K_ADMIN, 0.40, "derived (assumption)"),
+    V(K_ADMIN, 0.33,
+      "derived: 0.40 in all (assumption) less the 0.25 h per client-week at the caseload limit of "
+      "10 (21.5 contact hours a post kept)"),
+    V(K_ADMIN_CLIENT, 0.25, SRC_ADMIN_CPA),
     V(K_LIMIT, 10, "DACTS small-caseload anchor 10:1; Stein & Santos 8-12"),
     T(K_CASELOAD, "team", "ACT: shared team caseload (Phillips et al. 2001)"),
     V(K_RATE, 1.5, "about 65 min per client-week face to face under ACT (FACT evaluation)"),
@@ -533,8 +579,8 @@ static const struct preset_value act[] = {
       "derived: half of 0.108 a year over 7.83 missed contacts a client-year at the target rate "
       "(52.18 x 1.5 x 0.1); Mitchell & Selmes 2007: up to half of those who miss appointments drop "
       "out"),
-    V(K_FULL_EFFECT_HOURS, 1.84,
-      "derived as for standard care: a post's 21.5 contact hours a week over 7/6 of the caseload "
+    V(K_FULL_EFFECT_HOURS, 1.81,
+      "derived as for standard care: a post's 21.1 contact hours a week at 7/6 of the caseload "
       "limit of 10 (assumption)"),
     T(K_COVER, "24h", "ACT principles: 24-hour availability"),
     V(K_FOLLOWUP, 0.98, "derived (assumption)"),
@@ -547,7 +593,14 @@ static const struct preset_value act[] = {
 
 static const struct preset_value collaborative_care[] = {
     STAFFING,
-    V(K_ADMIN, 0.55, "Liu et al. 2007: ancillary tasks exceed direct contact"),
+    V(K_ADMIN, 0.33,
+      "derived: 0.55 in all (Liu et al. 2007: ancillary tasks exceed direct contact) less the 0.1 "
+      "h per client-week at the caseload limit of 80 (16.0 contact hours, 16.1 before)"),
+    V(K_ADMIN_CLIENT, 0.10,
+      "assumption: registry upkeep and the weekly caseload review with the consulting "
+      "psychiatrist, "
+      "about 6 min a client-week; each call's own ancillary work is in contact_minutes (Liu et al. "
+      "2007)"),
     V(K_LIMIT, 80, "AIMS Center caseload guidance 60-120 per care manager"),
     T(K_CASELOAD, "individual", "care manager in primary care"),
     V(K_RATE, 0.35, "follow-up every 2-4 weeks by telephone (AIMS, Liu et al. 2007)"),
@@ -565,8 +618,8 @@ static const struct preset_value collaborative_care[] = {
       "derived: half of 0.18 a year over 1.83 missed contacts a client-year at the target rate "
       "(52.18 x 0.35 x 0.1); Mitchell & Selmes 2007: up to half of those who miss appointments "
       "drop out"),
-    V(K_FULL_EFFECT_HOURS, 0.17,
-      "derived as for standard care: a post's 16.1 contact hours a week over 7/6 of the caseload "
+    V(K_FULL_EFFECT_HOURS, 0.16,
+      "derived as for standard care: a post's 14.7 contact hours a week at 7/6 of the caseload "
       "limit of 80 (assumption)"),
     T(K_COVER, "none", "primary care"),
     V(K_FOLLOWUP, 0.70, "derived (assumption)"),
@@ -579,7 +632,12 @@ static const struct preset_value collaborative_care[] = {
 
 static const struct preset_value crisis_home_treatment[] = {
     STAFFING,
-    V(K_ADMIN, 0.30, "derived (assumption)"),
+    V(K_ADMIN, 0.22,
+      "derived: 0.30 in all (assumption) less the 0.5 h per client-week at the caseload limit of 6 "
+      "(24.9 contact hours, 25.1 before)"),
+    V(K_ADMIN_CLIENT, 0.50,
+      "assumption: a handover and risk review of every client each working day, about 6 min, plus "
+      "the episode's records"),
     V(K_LIMIT, 6, "derived (assumption): daily visits"),
     T(K_CASELOAD, "team", "crisis resolution team"),
     V(K_RATE, 7.0, "daily home visits (derived)"),
@@ -599,8 +657,8 @@ static const struct preset_value crisis_home_treatment[] = {
       "derived: half of 0.18 a year over 18.3 missed contacts a client-year at the target rate "
       "(52.18 x 7.0 x 0.05); Mitchell & Selmes 2007: up to half of those who miss appointments "
       "drop out"),
-    V(K_FULL_EFFECT_HOURS, 3.58,
-      "derived as for standard care: a post's 25.1 contact hours a week over 7/6 of the caseload "
+    V(K_FULL_EFFECT_HOURS, 3.49,
+      "derived as for standard care: a post's 24.4 contact hours a week at 7/6 of the caseload "
       "limit of 6 (assumption)"),
     T(K_COVER, "24h", "24-hour crisis resolution teams (Glover et al. 2006)"),
     V(K_FOLLOWUP, 0.95, "derived (assumption)"),

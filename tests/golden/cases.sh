@@ -31,4 +31,13 @@ golden jackson run scenarios/verify/jackson.cfg -r 3 --set horizon=2000
 golden care_2y run scenarios/care/baseline.cfg -r 3 --set horizon=730 --set warmup=365
 golden compare_beds compare scenarios/care/baseline.cfg scenarios/care/beds_minus_2.cfg -r 3 \
     --set horizon=730 --set warmup=365
+# Twenty posts at a caseload limit of 60 with no administration per client and the shares and
+# full-effect time of before it existed: byte-identical to the results of the model without it
+# (the files were made by that model).
+golden care_20posts_admin0 run scenarios/care/baseline.cfg -r 3 --set horizon=1460 \
+    --set warmup=730 --set 'coordination.models[0].posts=20' \
+    --set 'coordination.models[0].caseload_limit=60' \
+    --set 'coordination.models[0].admin_share=0.5' \
+    --set 'coordination.models[0].full_effect_hours=0.51' \
+    --set 'coordination.models[0].admin_hours_per_client=0'
 exit $status
