@@ -447,6 +447,8 @@ void care_release(struct care_run *run, uint32_t id)
       METRIC_LOWER_BETTER, RATE(n->abandoned_assess + n->abandoned_coord))                         \
     X(unmet_need_days, "need-days per 100 client-years", "Unmet need-days per 100 client-years",   \
       true, METRIC_LOWER_BETTER, RATE(twavg_mean(&run->unmet_tw, now) * span))                     \
+    X(unmet_need_days_per_year, "need-days per year", "Unmet need-days per year (all clients)",    \
+      false, METRIC_LOWER_BETTER, twavg_mean(&run->unmet_tw, now) * span / years)                  \
     X(needs_linked_30d_pct, "percent", "Needs met within 30 days of coordination (%)", false,      \
       METRIC_HIGHER_BETTER, pct(n->needs_30d_num, n->needs_30d_den))                               \
     X(missed_contacts_pct, "percent", "Contacts missed (%)", false, METRIC_LOWER_BETTER,           \
