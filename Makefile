@@ -61,7 +61,7 @@ BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps deps-browser test check tsan tsan-run bench verify golden validate clean install \
-        uninstall format format-check docs hdrcheck clang-check layers valgrind
+        uninstall format format-check docs baseline-state hdrcheck clang-check layers valgrind
 
 all: $(BUILD)/ccsim
 
@@ -192,6 +192,16 @@ layers:
 
 # Fuzzing the scenario loader (libFuzzer): `make fuzz` (see tests/fuzz/README.md).
 -include tests/fuzz/fuzz.mk
+
+# The baseline region's state after 30 years from empty (replication 1 of
+# baseline_from_empty.cfg), the start of scenarios/care/baseline.cfg: written again after any
+# change to the model or the region (tests/cli/baseline_state.sh checks that it is current).
+baseline-state: $(BUILD)/ccsim
+	$(Q)rm -rf $(BUILD)/baseline-state
+	$(Q)$(BUILD)/ccsim run scenarios/care/baseline_from_empty.cfg -r 2 -j 2 -q --no-plots \
+	    --set output.end_state=true -o $(BUILD)/baseline-state
+	$(Q)cp $(BUILD)/baseline-state/end_state.csv scenarios/care/baseline_state.csv
+	@echo "baseline-state: scenarios/care/baseline_state.csv written"
 
 # The scenario-key reference, generated from the declarations in the code.
 docs: $(BUILD)/ccsim

@@ -21,7 +21,7 @@
 
 int main(int argc, char **argv)
 {
-    const char *path = argc > 1 ? argv[1] : "scenarios/care/baseline.cfg";
+    const char *path = argc > 1 ? argv[1] : "tests/fixtures/care/region_30y.cfg";
     struct cfg c;
 
     sim_fail_install_gsl_handler();

@@ -62,7 +62,7 @@ static int measure(const char *path, const char *horizon)
 int main(int argc, char **argv)
 {
     static const char *const horizons[] = {"3652.0", "36525.0", "365250.0"};
-    const char *path = argc == 2 ? argv[1] : "scenarios/care/baseline.cfg";
+    const char *path = argc == 2 ? argv[1] : "tests/fixtures/care/region_30y.cfg";
 
     sim_fail_install_gsl_handler();
     if (argc == 4 && strcmp(argv[1], "ONE") == 0) {

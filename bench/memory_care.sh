@@ -19,9 +19,9 @@ printf '%-6s %10s %10s | %10s %9s %7s | %10s %9s %7s\n' years horizon clients \
     "$REV MB" seconds "vs 10y" "after MB" seconds "vs 10y"
 b10=; a10=
 for h in 3652.0 36525.0 365250.0; do
-    set -- $("$TMP/build/bench/bench_care_memory" ONE scenarios/care/baseline.cfg "$h")
+    set -- $("$TMP/build/bench/bench_care_memory" ONE tests/fixtures/care/region_30y.cfg "$h")
     bc=$1 bs=$3 bk=$4
-    set -- $(build/bench/bench_care_memory ONE scenarios/care/baseline.cfg "$h")
+    set -- $(build/bench/bench_care_memory ONE tests/fixtures/care/region_30y.cfg "$h")
     ac=$1 as=$3 ak=$4
     [ "$bc" = "$ac" ] || { echo "memory_care: the builds referred $bc and $ac clients" >&2; exit 1; }
     [ -n "$b10" ] || { b10=$bk; a10=$ak; }

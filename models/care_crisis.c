@@ -146,9 +146,10 @@ static const struct cfg_key risk_keys[N_RISK] = {
                           "signposted) is followed for a crisis that brings it back; after that "
                           "the client leaves the model (moved, recovered for good, or "
                           "re-referred as a new client)",
-                  .source = "model boundary (assumption)",
+                  .source = "model boundary (assumption); the baseline's value is calibrated "
+                            "(docs/calibration.md)",
                   .plausible_lo = 365,
-                  .plausible_hi = 1095,
+                  .plausible_hi = 3650,
                   CFG_TARGET_REAL(struct care_params, follow_days)},
     [K_SCALE] = {.name = "scale",
                  .type = CFG_REAL,
@@ -158,8 +159,9 @@ static const struct cfg_key risk_keys[N_RISK] = {
                  .def = 1.0,
                  .help = "crisis hazard scale: multiplies every deterioration rate (the "
                          "calibration knob for the crisis incidence of a region)",
-                 .source = "calibration parameter (1 = the rates as given)",
-                 .plausible_lo = 0.5,
+                 .source = "calibration parameter (1 = the rates as given; the baseline region's "
+                           "general CMHT caseload calibrates to about 0.5, docs/calibration.md)",
+                 .plausible_lo = 0.3,
                  .plausible_hi = 3.0},
     [K_EXIT] = {.name = "exit_rate",
                 .type = CFG_REAL,

@@ -74,6 +74,7 @@ struct care_initial {
     double discharge_days; /* since the last discharge; NAN: none */
     bool followed_up;      /* the last discharge was followed up within 7 days */
     double episode_factor; /* multiplier on the coordination episode (pressure), 1 unless given */
+    bool foreign_model;    /* named a model the scenario does not have: triaged as a referral */
 };
 
 struct care_need {
@@ -252,6 +253,7 @@ struct care_params {
     /* the clients present at day 0 (initial.snapshot), or none */
     struct care_initial *initial;
     int n_initial;
+    int snapshot_foreign, snapshot_foreign_line; /* rows naming a model the scenario lacks */
     /* output: the end state asked for (output.end_state); metrics per observed year (n_years
      * of them from metric first_year on; 0: none) */
     bool end_state, per_year;

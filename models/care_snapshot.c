@@ -48,7 +48,8 @@ static const struct cfg_key initial_keys[] = {
      .help = "CSV of the clients present at day 0, one a row, with a header naming its columns: "
              "stage,severity,needs,days,model and optionally met,risk,prior_admissions,"
              "admissions,frailty,engagement,hospital,hospital_days,discharge_days,followed_up,"
-             "episode_factor (see docs/model.md)",
+             "episode_factor (see docs/model.md); \"\": an empty start (as without the key, for a "
+             "scenario whose base starts from a snapshot)",
      CFG_TARGET_STRING(struct initial_row, snapshot)},
 };
 
@@ -389,17 +390,10 @@ static bool read_row(struct cfg *c, const struct care_params *p, const char *pat
             }
         }
         if (rec->model < 0) {
-            char list[512] = "";
-            size_t len = 0;
-            for (int i = 0; i < p->n_models && len < sizeof list; i++) {
-                int w = snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
-                                 p->model[i].name);
-                len += w > 0 ? (size_t)w : 0;
-            }
-            diag_add(&c->diag, path, lineno, "model",
-                     "\"%s\" is not a coordination model (%s, or empty for the front door)",
-                     f[COL_MODEL], list);
-            ok = false;
+            /* A model this scenario does not have (a scenario that replaces the baseline's
+             * model and starts from its state): the client is triaged by the front door, as a
+             * referral is; counted, and said once when the file is read. */
+            rec->foreign_model = true;
         }
     }
     if (f[COL_RISK][0]) {
@@ -518,7 +512,7 @@ bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care
 
     bool ok = cfg_read_group(c, root, &output_key, &care_output_table, p, &og);
     ok &= cfg_read_group(c, root, &group_key, &care_initial_table, &row, &g);
-    if (!g || !row.snapshot) {
+    if (!g || !row.snapshot || !row.snapshot[0]) { /* "": an empty start, as with no key */
         return ok;
     }
     const char *name = row.snapshot;
@@ -576,6 +570,9 @@ bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care
         struct care_initial rec;
         if (read_row(c, p, path, lineno, col, &rec)) {
             p->initial = xreallocarray(p->initial, (size_t)p->n_initial + 1, sizeof *p->initial);
+            if (rec.foreign_model && p->snapshot_foreign++ == 0) {
+                p->snapshot_foreign_line = lineno;
+            }
             p->initial[p->n_initial++] = rec;
         } else {
             n_bad++;
@@ -592,6 +589,12 @@ bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care
     if (lineno == 0) {
         diag_add(&c->diag, path, 1, NULL, "empty file (a header stage,severity,needs,days,model)");
         n_bad++;
+    }
+    if (p->snapshot_foreign > 0) {
+        diag_warn(&c->diag, path, p->snapshot_foreign_line, "model",
+                  "%d rows from here on name a coordination model this scenario does not have: "
+                  "those clients are triaged by the front door, as referrals are",
+                  p->snapshot_foreign);
     }
     return ok && n_bad == 0;
 }

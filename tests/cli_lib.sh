@@ -10,13 +10,13 @@ bad() {
     fail=1
 }
 # The care region a test runs: the three-year fixture (tests/fixtures/care), or with
-# CCSIM_FULL=1 (make verify) the shipped baseline (30 years: 20 of warm-up, 10 observed), for
+# CCSIM_FULL=1 (make verify) the shipped baseline (15 years from its state: 5 of warm-up, 10 observed), for
 # the same checks at full length.
 # care_weeks: the weeks of its weekly series.
 if [ "${CCSIM_FULL:-0}" = 1 ]; then
     care=scenarios/care/baseline.cfg
-    care_weeks=1565
-    # A shorter baseline, for the tests that need the full region's dynamics but not thirty years.
+    care_weeks=782
+    # A shorter baseline, for the tests that need the full region's dynamics but not fifteen years.
     care_short=""
 else
     care=tests/fixtures/care/baseline.cfg

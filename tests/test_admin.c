@@ -29,7 +29,7 @@
 #include "sim/cfg.h"
 #include "support.h"
 
-#define BASELINE "scenarios/care/baseline.cfg"
+#define BASELINE "tests/fixtures/care/region_30y.cfg"
 #define REPS     2
 #define LIMIT    20
 #define HOURS    37.5

@@ -30,7 +30,7 @@
 #include "sim/sim.h"
 #include "support.h"
 
-#define BASELINE "scenarios/care/baseline.cfg"
+#define BASELINE "tests/fixtures/care/region_30y.cfg"
 #define REPS     10
 
 struct result {

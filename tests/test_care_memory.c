@@ -22,7 +22,7 @@
 #include "sim/cfg.h"
 #include "support.h"
 
-#define BASELINE "scenarios/care/baseline.cfg"
+#define BASELINE "tests/fixtures/care/region_30y.cfg"
 
 /* One replication of the baseline at the horizon (days); returns the table as reported. */
 static struct care_table_probe run_at(const char *horizon, const char *const *sets)

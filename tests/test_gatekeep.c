@@ -34,7 +34,7 @@
 #include "tests/support.h"
 
 #define W2_SCENARIO "scenarios/verify/w2_care.cfg"
-#define BASELINE    "scenarios/care/baseline.cfg"
+#define BASELINE    "tests/fixtures/care/region_30y.cfg"
 #define P_ADMIT     0.385 /* crisis_team.p_admit in the controlled scenario (run_controlled) */
 #define GATE_OR     0.19  /* crisis_team.gatekeeping_or there: its default (Johnson et al. 2005) */
 #define Z           3.29  /* two-sided 99.9% normal quantile */

@@ -27,7 +27,7 @@
 #include "sim/cfg.h"
 #include "support.h"
 
-#define BASELINE "scenarios/care/baseline.cfg"
+#define BASELINE "tests/fixtures/care/region_30y.cfg"
 #define REPS     8
 
 struct result {

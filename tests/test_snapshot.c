@@ -25,7 +25,7 @@
 #include "support.h"
 
 #define FIXTURE  "tests/fixtures/care/baseline.cfg"
-#define BASELINE "scenarios/care/baseline.cfg"
+#define BASELINE "tests/fixtures/care/region_30y.cfg"
 #define N_DRAWS  40000
 
 /* Mean and standard error of care_remaining(d, s, u) over N_DRAWS uniforms. */

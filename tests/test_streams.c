@@ -26,7 +26,7 @@
 #include "models/model.h"
 #include "sim/cfg.h"
 
-#define BASELINE "scenarios/care/baseline.cfg"
+#define BASELINE "tests/fixtures/care/region_30y.cfg"
 #define HOUSING  2 /* services[2] in the baseline, gamma lengths */
 
 struct rec {

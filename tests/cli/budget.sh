@@ -3,7 +3,7 @@
 # results that cannot fit in memory are refused (exit 2, nothing written) by check and by every
 # command; a run of many hours is warned of.
 . tests/cli_lib.sh
-care=scenarios/care/baseline.cfg
+care=tests/fixtures/care/region_30y.cfg
 mm1=scenarios/verify/mm1.cfg
 
 "$CCSIM" check "$mm1" >"$tmp/out" 2>&1 || bad "check of mm1 failed"

@@ -26,7 +26,7 @@ check_figs() { # check_figs DIR NAME...
         [ -s "$d/figures/$name.gp" ] || bad "$d/figures/$name.gp missing"
     done
 }
-scn=scenarios/care/baseline.cfg
+scn=tests/fixtures/care/region_30y.cfg
 # Figures need results, not precise ones: three simulated years of the baseline.
 care="-q -r 3 --set horizon=1100 --set warmup=365"
 # A run draws by default: outcomes and time series.

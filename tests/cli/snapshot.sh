@@ -5,7 +5,7 @@
 . tests/cli_lib.sh
 scn=tests/scenarios/good/snapshot.cfg
 "$CCSIM" run "$scn" -q -r 3 --set warmup=0 --set horizon=730 -o "$tmp/s" || bad "run from snapshot"
-"$CCSIM" run scenarios/care/baseline.cfg -q -r 3 --set warmup=0 --set horizon=730 -o "$tmp/e" ||
+"$CCSIM" run tests/fixtures/care/region_30y.cfg -q -r 3 --set warmup=0 --set horizon=730 -o "$tmp/e" ||
     bad "run from empty"
 # 600 coordinated in the snapshot (minus episodes already over by week 1); an empty start has
 # a handful.

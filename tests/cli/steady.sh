@@ -63,7 +63,7 @@ grep -q 'class="pass">Steady: no weekly series drifts' "$tmp/steady/report.html"
 
 # A comparison: each scenario's diagnostics, its warnings under its name.
 # shellcheck disable=SC2086
-"$CCSIM" compare "$care" "$over" -r 3 -q $short --no-plots -o "$tmp/cmp" 2>"$tmp/cmp.err" ||
+"$CCSIM" compare "$care" "$over" -r 4 -q $short --no-plots -o "$tmp/cmp" 2>"$tmp/cmp.err" ||
     bad "compare: exit status $?"
 for f in baseline.diagnostics.csv overloaded.diagnostics.csv; do
     [ -f "$tmp/cmp/$f" ] || bad "compare: no $f"

@@ -4,7 +4,7 @@
 # simulated years (the waiting list needs them to form), without figures (plot.sh draws them);
 # make verify runs the ten-year version: tests/verify/cli/sweep.sh.
 . tests/cli_lib.sh
-scn=scenarios/care/baseline.cfg
+scn=tests/fixtures/care/region_30y.cfg
 vary="--vary coordination.models[0].posts=33:41:4 --vary hospital.beds=46:50:4
     --set horizon=2200 --set warmup=1100 --no-plots"
 # shellcheck disable=SC2086
