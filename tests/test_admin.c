@@ -20,11 +20,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <cmocka.h>
 
-#include "analysis/experiment.h"
 #include "models/model.h"
 #include "sim/cfg.h"
 #include "support.h"
@@ -38,16 +36,11 @@
 #define FULL     4.85
 #define FLOOR    0.3
 
-struct result {
-    struct scenario *sc;
-    struct cfg cfg;
-    struct experiment_result res;
-};
-
-/* The small region with administration per client a (hours per client-week). */
-static void run_admin(struct result *r, double a)
+/* The small region with administration per client a (hours per client-week), on one thread. */
+static void run_admin(struct support_run *r, double a)
 {
-    static const char *const sets[] = {
+    char admin[96];
+    const char *const sets[] = {
         "horizon=420",
         "warmup=210",
         "coordination.models[0].posts=2",
@@ -62,42 +55,13 @@ static void run_admin(struct result *r, double a)
         "coordination.models[0].effect_shape=\"linear\"",
         "coordination.models[0].full_effect_hours=4.85",
         "coordination.models[0].effect_floor=0.3",
+        admin,
         NULL,
     };
-    char admin[96];
 
-    cfg_init(&r->cfg);
-    assert_true(cfg_load_file(&r->cfg, BASELINE));
-    for (int i = 0; sets[i]; i++) {
-        assert_true(cfg_set(&r->cfg, sets[i]));
-    }
     snprintf(admin, sizeof admin, "coordination.models[0].admin_hours_per_client=%.17g", a);
-    assert_true(cfg_set(&r->cfg, admin));
-    r->sc = scenario_load(&r->cfg);
-    if (!r->sc) {
-        diag_print(&r->cfg.diag, stderr);
-    }
-    assert_non_null(r->sc);
-    struct experiment_spec spec = {.sc = r->sc, .replications = REPS, .seed = 7, .threads = 1};
-    assert_int_equal(experiment_run(&spec, &r->res), 0);
-}
-
-static void result_fini(struct result *r)
-{
-    experiment_result_fini(&r->res);
-    scenario_destroy(r->sc);
-    cfg_fini(&r->cfg);
-}
-
-static double value(const struct result *r, long rep, const char *name)
-{
-    for (int m = 0; m < r->sc->n_metrics; m++) {
-        if (strcmp(scenario_metric_name(r->sc, m), name) == 0) {
-            return r->res.metrics[rep * r->sc->n_metrics + m];
-        }
-    }
-    fail_msg("no metric %s", name);
-    return NAN;
+    r->sc = support_load(&r->cfg, BASELINE, sets);
+    support_run_replications(r, REPS, 7, 1);
 }
 
 /* A post's weekly hours after admin_share and sickness. */
@@ -115,7 +79,7 @@ static void test_contact_hours_per_client_fall_with_admin_per_client(void **stat
     (void)state;
 
     for (size_t k = 0; k < sizeof admin / sizeof admin[0]; k++) {
-        struct result r;
+        struct support_run r;
         run_admin(&r, admin[k]);
         double w = post_hours();
         double hours = w / LIMIT - admin[k];
@@ -123,15 +87,15 @@ static void test_contact_hours_per_client_fall_with_admin_per_client(void **stat
         double effect = FLOOR + (1.0 - FLOOR) * x;
         for (long i = 0; i < REPS; i++) {
             /* Full caseloads throughout: the closed forms hold only then. */
-            assert_close(value(&r, i, "caseload"), 2.0 * LIMIT, 1e-9, 0);
-            assert_close(value(&r, i, "hours_per_client_week"), hours, 1e-9, 1e-12);
-            assert_close(value(&r, i, "contact_effect"), effect, 1e-9, 1e-12);
+            assert_close(support_value(&r, i, "caseload"), 2.0 * LIMIT, 1e-9, 0);
+            assert_close(support_value(&r, i, "hours_per_client_week"), hours, 1e-9, 1e-12);
+            assert_close(support_value(&r, i, "contact_effect"), effect, 1e-9, 1e-12);
         }
         assert_true(hours < last_hours);
         assert_true(effect < last_effect);
         last_hours = hours;
         last_effect = effect;
-        result_fini(&r);
+        support_run_fini(&r);
     }
 }
 
@@ -139,20 +103,20 @@ static void test_contact_hours_per_client_fall_with_admin_per_client(void **stat
  * check warns, no contact happens, every contact due is missed, and no hours are left. */
 static void test_admin_taking_every_hour_leaves_no_contacts(void **state)
 {
-    struct result r;
+    struct support_run r;
     (void)state;
 
     assert_true(LIMIT * 1.3875 > post_hours());
     run_admin(&r, 1.3875);
     assert_true(cfg_n_warnings(&r.cfg) >= 1);
     for (long i = 0; i < REPS; i++) {
-        assert_close(value(&r, i, "caseload"), 2.0 * LIMIT, 1e-9, 0);
-        assert_close(value(&r, i, "contacts_per_client_week"), 0.0, 0, 0);
-        assert_close(value(&r, i, "missed_contacts_pct"), 100.0, 1e-12, 0);
-        assert_close(value(&r, i, "hours_per_client_week"), 0.0, 0, 0);
-        assert_true(isnan(value(&r, i, "contact_effect")));
+        assert_close(support_value(&r, i, "caseload"), 2.0 * LIMIT, 1e-9, 0);
+        assert_close(support_value(&r, i, "contacts_per_client_week"), 0.0, 0, 0);
+        assert_close(support_value(&r, i, "missed_contacts_pct"), 100.0, 1e-12, 0);
+        assert_close(support_value(&r, i, "hours_per_client_week"), 0.0, 0, 0);
+        assert_true(isnan(support_value(&r, i, "contact_effect")));
     }
-    result_fini(&r);
+    support_run_fini(&r);
 }
 
 int main(void)

@@ -18,12 +18,10 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <gsl/gsl_cdf.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "analysis/ci.h"
-#include "analysis/experiment.h"
 #include "models/care_int.h"
 #include "models/model.h"
 #include "sim/cfg.h"
@@ -33,76 +31,34 @@
 #define BASELINE "tests/fixtures/care/region_30y.cfg"
 #define REPS     10
 
-struct result {
-    struct scenario *sc;
-    struct cfg cfg;
-    struct experiment_result res;
-};
-
-/* Loads the baseline with the overrides (NULL-terminated) and runs REPS replications. */
-static void run_with(struct result *r, const char *const *sets)
+/* Loads the baseline over 10 years, 5 of them warm-up, with the overrides (NULL-terminated)
+ * and runs REPS replications. */
+static void run_with(struct support_run *r, const char *const *sets)
 {
-    cfg_init(&r->cfg);
-    assert_true(cfg_load_file(&r->cfg, BASELINE));
-    assert_true(cfg_set(&r->cfg, "horizon=3652"));
-    assert_true(cfg_set(&r->cfg, "warmup=1826"));
-    for (int i = 0; sets && sets[i]; i++) {
-        assert_true(cfg_set(&r->cfg, sets[i]));
-    }
-    r->sc = scenario_load(&r->cfg);
-    if (!r->sc) {
-        diag_print(&r->cfg.diag, stderr);
-    }
-    assert_non_null(r->sc);
-    struct experiment_spec spec = {.sc = r->sc, .replications = REPS, .seed = 11, .threads = 2};
-    assert_int_equal(experiment_run(&spec, &r->res), 0);
+    static const char *const ten_years[] = {"horizon=3652", "warmup=1826", NULL};
+    const char *all[16];
+
+    support_run_load(r, BASELINE, support_sets_join(all, 16, ten_years, sets), REPS, 11);
 }
 
-static void result_fini(struct result *r)
-{
-    experiment_result_fini(&r->res);
-    scenario_destroy(r->sc);
-    cfg_fini(&r->cfg);
-}
-
-static int metric_index(const struct result *r, const char *name)
-{
-    for (int m = 0; m < r->sc->n_metrics; m++) {
-        if (strcmp(scenario_metric_name(r->sc, m), name) == 0) {
-            return m;
-        }
-    }
-    fail_msg("no metric %s", name);
-    return -1;
-}
-
-static double value(const struct result *r, long rep, const char *name)
-{
-    return r->res.metrics[rep * r->sc->n_metrics + metric_index(r, name)];
-}
-
-static double mean(const struct result *r, const char *name)
+static double mean(const struct support_run *r, const char *name)
 {
     double s = 0;
     for (long i = 0; i < REPS; i++) {
-        s += value(r, i, name);
+        s += support_value(r, i, name);
     }
     return s / REPS;
 }
 
 /* Asserts that b - a is positive (sign +1) or negative (-1) with 99% confidence, paired. */
-static void assert_paired(const struct result *a, const struct result *b, const char *name,
-                          int sign)
+static void assert_paired(const struct support_run *a, const struct support_run *b,
+                          const char *name, int sign)
 {
-    double d[REPS], m = 0, v = 0;
+    double d[REPS], m, half;
     for (long i = 0; i < REPS; i++) {
-        d[i] = value(b, i, name) - value(a, i, name);
-        m += d[i] / REPS;
+        d[i] = support_value(b, i, name) - support_value(a, i, name);
     }
-    for (long i = 0; i < REPS; i++) {
-        v += (d[i] - m) * (d[i] - m) / (REPS - 1);
-    }
-    double half = gsl_cdf_tdist_Qinv(0.005, REPS - 1) * sqrt(v / REPS);
+    support_paired_t(d, REPS, 0.005, &m, &half);
     printf("  %-40s %12.4g -> %12.4g  diff %10.4g +- %.3g\n", name, mean(a, name), mean(b, name), m,
            half);
     if (sign > 0) {
@@ -113,7 +69,7 @@ static void assert_paired(const struct result *a, const struct result *b, const 
 }
 
 /* Loads the baseline with the overrides (NULL-terminated) without running it; returns the
- * scenario (NULL when it does not load). */
+ * scenario, NULL when it does not load (support_load() would fail the test). */
 static struct scenario *load_with(struct cfg *c, const char *const *sets)
 {
     cfg_init(c);
@@ -143,8 +99,7 @@ static void test_baseline_has_no_warnings(void **state)
     struct cfg c;
     (void)state;
 
-    struct scenario *sc = load_with(&c, NULL);
-    assert_non_null(sc);
+    struct scenario *sc = support_load(&c, BASELINE, NULL);
     assert_int_equal(cfg_n_warnings(&c), 0);
     scenario_destroy(sc);
     cfg_fini(&c);
@@ -180,11 +135,7 @@ static void test_planner_mistakes_warn(void **state)
     struct cfg c;
     (void)state;
 
-    struct scenario *sc = load_with(&c, sets);
-    if (!sc) {
-        diag_print(&c.diag, stderr);
-    }
-    assert_non_null(sc);
+    struct scenario *sc = support_load(&c, BASELINE, sets);
     assert_int_equal(cfg_n_problems(&c), 0);
     char *text = warnings_of(&c);
     for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++) {
@@ -220,16 +171,6 @@ static void test_referral_lists_of_wrong_type_are_reported(void **state)
     }
 }
 
-/* Loads a scenario file as it is. */
-static struct scenario *load_plain(struct cfg *c, const char *path)
-{
-    cfg_init(c);
-    assert_true(cfg_load_file(c, path));
-    struct scenario *sc = scenario_load(c);
-    assert_non_null(sc);
-    return sc;
-}
-
 /* Every metric and series describes itself: non-empty unique name, a unit and a label. */
 static void assert_descriptors(const struct scenario *sc)
 {
@@ -255,8 +196,8 @@ static void test_metrics_describe_themselves(void **state)
 {
     (void)state;
     struct cfg c, q;
-    struct scenario *sc = load_plain(&c, BASELINE);
-    struct scenario *mm1 = load_plain(&q, "scenarios/verify/mm1.cfg");
+    struct scenario *sc = support_load(&c, BASELINE, NULL);
+    struct scenario *mm1 = support_load(&q, "scenarios/verify/mm1.cfg", NULL);
 
     assert_descriptors(sc);
     assert_descriptors(mm1);
@@ -340,7 +281,7 @@ static void test_assert_report_names_replication_time_event(void **state)
 static void test_baseline_runs_and_audits(void **state)
 {
     (void)state;
-    struct result r;
+    struct support_run r;
     run_with(&r, NULL);
     assert_true(mean(&r, "caseload") > 100);
     assert_true(mean(&r, "crises") > 0);
@@ -363,7 +304,7 @@ static void test_baseline_runs_and_audits(void **state)
     }
     assert_close(mean(&r, "caseload"), caseload, 1e-9, 1e-9);
     assert_close(referred + mean(&r, "signposted_pct"), 100.0, 1e-9, 1e-9);
-    result_fini(&r);
+    support_run_fini(&r);
 }
 
 /* The audit catches a client that a bug moved behind the counters' back. */
@@ -371,12 +312,8 @@ static void test_audit_catches_a_lost_client(void **state)
 {
     (void)state;
     struct cfg c;
-    cfg_init(&c);
-    assert_true(cfg_load_file(&c, BASELINE));
-    assert_true(cfg_set(&c, "horizon=400.0"));
-    assert_true(cfg_set(&c, "warmup=100.0"));
-    struct scenario *sc = scenario_load(&c);
-    assert_non_null(sc);
+    const char *const short_run[] = {"horizon=400.0", "warmup=100.0", NULL};
+    struct scenario *sc = support_load(&c, BASELINE, short_run);
     ((struct care_params *)sc->params)->fault_lose_client = true;
     double *metrics = calloc((size_t)sc->n_metrics, sizeof *metrics);
     struct model_run out = {.metrics = metrics};
@@ -393,27 +330,27 @@ static void test_audit_catches_a_lost_client(void **state)
 static void test_reproducible(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     run_with(&a, NULL);
     run_with(&b, NULL);
     assert_memory_equal(a.res.metrics, b.res.metrics,
                         sizeof(double) * (size_t)REPS * (size_t)a.sc->n_metrics);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 static void test_more_coordinators_shorten_the_wait(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     const char *const fewer[] = {"coordination.models[0].posts=34", NULL};
     const char *const more[] = {"coordination.models[0].posts=42", NULL};
     run_with(&a, fewer);
     run_with(&b, more);
     assert_paired(&a, &b, "wait_coordination_days", -1);
     assert_paired(&a, &b, "waiting_coordination", -1);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 /* The same clients coordinated (slots to spare in both), each coordinator holding 15 or 60:
@@ -421,7 +358,7 @@ static void test_more_coordinators_shorten_the_wait(void **state)
 static void test_lower_caseload_more_contacts_fewer_crises(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     const char *const high[] = {"coordination.models[0].caseload_limit=60",
                                 "coordination.models[0].posts=25", NULL};
     const char *const low[] = {"coordination.models[0].caseload_limit=15",
@@ -430,8 +367,8 @@ static void test_lower_caseload_more_contacts_fewer_crises(void **state)
     run_with(&b, low);
     assert_paired(&a, &b, "standard.contacts_per_client_week", +1);
     assert_paired(&a, &b, "standard.crises", -1);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 /* The same 20 posts working to a moderate (30) or a very high (80) caseload limit: at 80 they
@@ -441,7 +378,7 @@ static void test_lower_caseload_more_contacts_fewer_crises(void **state)
 static void test_high_caseload_fewer_contacts_slower_linkage(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     const char *const moderate[] = {"coordination.models[0].posts=20",
                                     "coordination.models[0].caseload_limit=30", NULL};
     const char *const high[] = {"coordination.models[0].posts=20",
@@ -454,8 +391,8 @@ static void test_high_caseload_fewer_contacts_slower_linkage(void **state)
     assert_paired(&a, &b, "contact_effect", -1);
     assert_paired(&a, &b, "needs_linked_30d_pct", -1);
     assert_paired(&a, &b, "standard.disengaged", +1);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 /* More missed appointments (dna 0.2 -> 0.35), nothing else changed: each missed contact may end
@@ -463,21 +400,21 @@ static void test_high_caseload_fewer_contacts_slower_linkage(void **state)
 static void test_missed_contacts_raise_disengagement(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     const char *const more_missed[] = {"coordination.models[0].dna=0.35", NULL};
     run_with(&a, NULL);
     run_with(&b, more_missed);
     assert_paired(&a, &b, "missed_contacts_pct", +1);
     assert_paired(&a, &b, "standard.disengaged", +1);
     assert_paired(&a, &b, "disengaged_at_contact_pct", +1);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 static void test_fewer_beds_more_boarding_and_out_of_area(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     const char *const beds[] = {"hospital.beds=50", NULL};
     const char *const fewer[] = {"hospital.beds=42", NULL};
     run_with(&a, beds);
@@ -485,46 +422,46 @@ static void test_fewer_beds_more_boarding_and_out_of_area(void **state)
     assert_paired(&a, &b, "ed_boarding_hours", +1);
     assert_paired(&a, &b, "out_of_area_placements", +1);
     assert_paired(&a, &b, "bed_occupancy", +1);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 static void test_service_closure_raises_unmet_need(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     /* Housing closed to new clients for the whole observed period. */
     const char *const closed[] = {"services[2].closures=({from=1826.0;to=3652.0;})", NULL};
     run_with(&a, NULL);
     run_with(&b, closed);
     assert_paired(&a, &b, "unmet_need_days", +1);
     assert_paired(&a, &b, "housing.waiting", +1);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 /* With no crisis-team hours and no team cover, every crisis goes to the ED. */
 static void test_no_crisis_team_hours_all_to_ed(void **state)
 {
     (void)state;
-    struct result r;
+    struct support_run r;
     const char *const none[] = {"crisis_team.hours={period=7.0;at=[0.0];value=[0];}",
                                 "coordination.models[0].crisis_cover=none", NULL};
     run_with(&r, none);
     for (long i = 0; i < REPS; i++) {
-        assert_true(value(&r, i, "crises") > 0);
-        assert_close(value(&r, i, "ed_visits"), value(&r, i, "crises"), 1e-12, 0);
-        assert_close(value(&r, i, "crisis_team_contacts"), 0.0, 0, 0);
-        assert_close(value(&r, i, "team_crisis_responses"), 0.0, 0, 0);
+        assert_true(support_value(&r, i, "crises") > 0);
+        assert_close(support_value(&r, i, "ed_visits"), support_value(&r, i, "crises"), 1e-12, 0);
+        assert_close(support_value(&r, i, "crisis_team_contacts"), 0.0, 0, 0);
+        assert_close(support_value(&r, i, "team_crisis_responses"), 0.0, 0, 0);
     }
-    result_fini(&r);
+    support_run_fini(&r);
 }
 
 /* A 24-hour crisis team takes crises the office-hours one sends to the ED. */
 static void test_24h_crisis_team_fewer_ed_visits(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     const char *const office[] = {
         "crisis_team.hours={period=7.0;at=[0.0,0.375,0.7083,1.0,1.375,1.7083,2.0,2.375,2.7083,"
         "3.0,3.375,3.7083,4.0,4.375,4.7083,5.0];value=[0,1,0,0,1,0,0,1,0,0,1,0,0,1,0,0];}",
@@ -533,8 +470,8 @@ static void test_24h_crisis_team_fewer_ed_visits(void **state)
     run_with(&b, NULL);
     assert_paired(&a, &b, "ed_visits", -1);
     assert_paired(&a, &b, "crisis_team_contacts", +1);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 /* Common random numbers: on the same runs, the paired interval of a difference is much
@@ -542,7 +479,7 @@ static void test_24h_crisis_team_fewer_ed_visits(void **state)
 static void test_paired_much_narrower_than_unpaired(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     const char *const fewer[] = {"hospital.beds=45", NULL};
     run_with(&a, NULL);
     run_with(&b, fewer);
@@ -557,7 +494,7 @@ static void test_paired_much_narrower_than_unpaired(void **state)
     enum { N = sizeof names / sizeof names[0] };
     double ratio[N];
     for (size_t i = 0; i < N; i++) {
-        int ma = metric_index(&a, names[i]), mb = metric_index(&b, names[i]);
+        int ma = support_metric_index(a.sc, names[i]), mb = support_metric_index(b.sc, names[i]);
         size_t sa = (size_t)a.sc->n_metrics, sb = (size_t)b.sc->n_metrics;
         struct ci p, w;
         ci_paired(a.res.metrics + ma, sa, b.res.metrics + mb, sb, REPS, 0.95, &p);
@@ -579,8 +516,8 @@ static void test_paired_much_narrower_than_unpaired(void **state)
     double median = (ratio[N / 2 - 1] + ratio[N / 2]) / 2.0;
     printf("  median ratio %.3f\n", median);
     assert_true(median < 1.0 / 3.0);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 /* Thresholds that tighten (referrals.tighten_*), over 5 years (2 of warm-up): with too few posts
@@ -590,7 +527,7 @@ static void test_paired_much_narrower_than_unpaired(void **state)
 static void test_long_waiting_list_tightens_triage(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     const char *const off[] = {"coordination.models[0].posts=30",
                                "horizon=1826",
                                "warmup=730",
@@ -607,8 +544,8 @@ static void test_long_waiting_list_tightens_triage(void **state)
     run_with(&b, on);
     assert_paired(&a, &b, "signposted_pct", +1);
     assert_paired(&a, &b, "waiting_coordination", -1);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
     const char *const off_short[] = {"coordination.models[0].posts=50",
                                      "horizon=1826",
                                      "warmup=730",
@@ -625,8 +562,8 @@ static void test_long_waiting_list_tightens_triage(void **state)
     run_with(&b, on_short);
     assert_memory_equal(a.res.metrics, b.res.metrics,
                         sizeof(double) * (size_t)REPS * (size_t)a.sc->n_metrics);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 /* Discharge under pressure (coordination.pressure_*), over 5 years: with a long list, shorter
@@ -635,7 +572,7 @@ static void test_long_waiting_list_tightens_triage(void **state)
 static void test_pressure_discharge_only_when_the_list_is_long(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     const char *const off[] = {"coordination.models[0].posts=30",
                                "horizon=1826",
                                "warmup=730",
@@ -652,8 +589,8 @@ static void test_pressure_discharge_only_when_the_list_is_long(void **state)
     run_with(&b, on);
     assert_paired(&a, &b, "waiting_coordination", -1);
     assert_paired(&a, &b, "wait_coordination_days", -1);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
     const char *const off_short[] = {"coordination.models[0].posts=50",
                                      "horizon=1826",
                                      "warmup=730",
@@ -670,8 +607,8 @@ static void test_pressure_discharge_only_when_the_list_is_long(void **state)
     run_with(&b, on_short);
     assert_memory_equal(a.res.metrics, b.res.metrics,
                         sizeof(double) * (size_t)REPS * (size_t)a.sc->n_metrics);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 int main(void)

@@ -28,22 +28,13 @@
 static struct care_table_probe run_at(const char *horizon, const char *const *sets)
 {
     char set[64];
+    const char *const length[] = {set, "warmup=365.0", NULL};
+    const char *all[8];
     struct cfg c;
     struct care_table_probe probe = {0};
 
-    cfg_init(&c);
-    assert_true(cfg_load_file(&c, BASELINE));
     snprintf(set, sizeof set, "horizon=%s", horizon);
-    assert_true(cfg_set(&c, set));
-    assert_true(cfg_set(&c, "warmup=365.0"));
-    for (int i = 0; sets && sets[i]; i++) {
-        assert_true(cfg_set(&c, sets[i]));
-    }
-    struct scenario *sc = scenario_load(&c);
-    if (!sc) {
-        diag_print(&c.diag, stderr);
-    }
-    assert_non_null(sc);
+    struct scenario *sc = support_load(&c, BASELINE, support_sets_join(all, 8, length, sets));
     ((struct care_params *)sc->params)->probe = &probe;
     double *metrics = calloc((size_t)sc->n_metrics, sizeof *metrics);
     struct model_run out = {.metrics = metrics};

@@ -24,11 +24,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <cmocka.h>
 
-#include "analysis/experiment.h"
 #include "models/model.h"
 #include "sim/cfg.h"
 #include "tests/support.h"
@@ -39,54 +37,18 @@
 #define GATE_OR     0.19  /* crisis_team.gatekeeping_or there: its default (Johnson et al. 2005) */
 #define Z           3.29  /* two-sided 99.9% normal quantile */
 
-struct run {
-    struct cfg c;
-    struct scenario *sc;
-    struct experiment_result res;
-};
-
-/* Loads path with the overrides (NULL-terminated) and runs its replications. */
-static void run_with(struct run *r, const char *path, const char *const *sets)
+/* Loads path with the overrides (NULL-terminated) and runs its own replications and seed. */
+static void run_with(struct support_run *r, const char *path, const char *const *sets)
 {
-    cfg_init(&r->c);
-    assert_true(cfg_load_file(&r->c, path));
-    for (int i = 0; sets && sets[i]; i++) {
-        assert_true(cfg_set(&r->c, sets[i]));
-    }
-    r->sc = scenario_load(&r->c);
-    if (!r->sc) {
-        diag_print(&r->c.diag, stderr);
-    }
-    assert_non_null(r->sc);
-    struct experiment_spec spec = {
-        .sc = r->sc, .replications = r->sc->replications, .seed = r->sc->seed, .threads = 2};
-    assert_int_equal(experiment_run(&spec, &r->res), 0);
-}
-
-static void run_free(struct run *r)
-{
-    experiment_result_fini(&r->res);
-    scenario_destroy(r->sc);
-    cfg_fini(&r->c);
-}
-
-static double value(const struct run *r, long rep, const char *name)
-{
-    for (int m = 0; m < r->sc->n_metrics; m++) {
-        if (strcmp(scenario_metric_name(r->sc, m), name) == 0) {
-            return r->res.metrics[rep * r->sc->n_metrics + m];
-        }
-    }
-    fail_msg("no metric %s", name);
-    return NAN;
+    support_run_load(r, path, sets, 0, 0);
 }
 
 /* The sum over replications of a metric given per year: a count, once times the years. */
-static double total(const struct run *r, const char *name)
+static double total(const struct support_run *r, const char *name)
 {
     double s = 0;
     for (long i = 0; i < r->res.replications; i++) {
-        s += value(r, i, name);
+        s += support_value(r, i, name);
     }
     return s;
 }
@@ -101,16 +63,18 @@ static void assert_share(double num, double den, double p, const char *what)
 
 /* The controlled scenario: W2's network for 20 observed years, 4 replications, every crisis
  * answered by the client's 24-hour team with crisis_team.p_admit, then the extra overrides. */
-static void run_controlled(struct run *r, const char *const *extra)
+static void run_controlled(struct support_run *r, const char *const *extra)
 {
-    const char *sets[16] = {"horizon=8305.0", /* 1,000 days of warm-up + 20 years */
-                            "replications=4", "coordination.models[0].crisis_cover=\"24h\"",
-                            "crisis_team.p_admit=0.385", "crisis_team.gatekeeping_or=0.19"};
-    int n = 5;
-    for (int i = 0; extra[i]; i++) {
-        sets[n++] = extra[i];
-    }
-    sets[n] = NULL;
+    static const char *const controlled[] = {
+        "horizon=8305.0", /* 1,000 days of warm-up + 20 years */
+        "replications=4",
+        "coordination.models[0].crisis_cover=\"24h\"",
+        "crisis_team.p_admit=0.385",
+        "crisis_team.gatekeeping_or=0.19",
+        NULL};
+    const char *sets[16];
+
+    support_sets_join(sets, 16, controlled, extra);
     run_with(r, W2_SCENARIO, sets);
 }
 
@@ -118,7 +82,7 @@ static void run_controlled(struct run *r, const char *const *extra)
 static void test_gatekeeping_off_changes_nothing(void **state)
 {
     (void)state;
-    struct run a, b;
+    struct support_run a, b;
     const char *const short_run[] = {"horizon=1461", "warmup=730", "replications=2", NULL};
     const char *const off[] = {"horizon=1461", "warmup=730", "replications=2",
                                "crisis_team.gatekeeping=false", NULL};
@@ -131,19 +95,19 @@ static void test_gatekeeping_off_changes_nothing(void **state)
         assert_true((isnan(x) && isnan(y)) || x == y);
     }
     for (long i = 0; i < a.res.replications; i++) {
-        assert_true(value(&a, i, "admissions") > 0);
-        assert_close(value(&a, i, "gatekept_pct"), 0.0, 0, 0);
-        assert_close(value(&a, i, "crisis_team_diversions_per_year"), 0.0, 0, 0);
+        assert_true(support_value(&a, i, "admissions") > 0);
+        assert_close(support_value(&a, i, "gatekept_pct"), 0.0, 0, 0);
+        assert_close(support_value(&a, i, "crisis_team_diversions_per_year"), 0.0, 0, 0);
     }
-    run_free(&a);
-    run_free(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 /* A crisis team with room for everyone: admissions fall from p to p' = R p / (1 - p + R p). */
 static void test_free_crisis_team_applies_the_odds_ratio(void **state)
 {
     (void)state;
-    struct run off, on;
+    struct support_run off, on;
     const char *const no_gate[] = {"crisis_team.places=100000", NULL};
     const char *const gate[] = {"crisis_team.places=100000", "crisis_team.gatekeeping=true", NULL};
     const double p = P_ADMIT, pg = GATE_OR * p / (1.0 - p + GATE_OR * p);
@@ -153,8 +117,9 @@ static void test_free_crisis_team_applies_the_odds_ratio(void **state)
     double crises_off = total(&off, "crises_per_year"), crises_on = total(&on, "crises_per_year");
     /* Every crisis is a team response (the ratio of two rates over the same client-years). */
     for (long i = 0; i < on.res.replications; i++) {
-        assert_close(value(&on, i, "team_crisis_responses"), value(&on, i, "crises"), 1e-12, 0);
-        assert_close(value(&on, i, "crisis_team_contacts"), 0.0, 0, 0);
+        assert_close(support_value(&on, i, "team_crisis_responses"),
+                     support_value(&on, i, "crises"), 1e-12, 0);
+        assert_close(support_value(&on, i, "crisis_team_contacts"), 0.0, 0, 0);
     }
     /* Scale the per-year totals to counts for the binomial standard errors. */
     double years = (8305.0 - 1000.0) / 365.25;
@@ -168,13 +133,13 @@ static void test_free_crisis_team_applies_the_odds_ratio(void **state)
     assert_share(total(&on, "crisis_team_diversions_per_year") * years, considered, 1.0 - pg / p,
                  "gatekept of admissions considered");
     for (long i = 0; i < on.res.replications; i++) {
-        double share = value(&on, i, "crisis_team_diversions_per_year") /
-                       (value(&on, i, "crisis_team_diversions_per_year") +
-                        value(&on, i, "admissions_per_year"));
-        assert_close(value(&on, i, "gatekept_pct"), 100.0 * share, 1e-9, 0);
+        double share = support_value(&on, i, "crisis_team_diversions_per_year") /
+                       (support_value(&on, i, "crisis_team_diversions_per_year") +
+                        support_value(&on, i, "admissions_per_year"));
+        assert_close(support_value(&on, i, "gatekept_pct"), 100.0 * share, 1e-9, 0);
     }
-    run_free(&off);
-    run_free(&on);
+    support_run_fini(&off);
+    support_run_fini(&on);
 }
 
 /* The same share for clients' own crises (risk.process = "states", the baseline region): with
@@ -183,7 +148,7 @@ static void test_free_crisis_team_applies_the_odds_ratio(void **state)
 static void test_client_crises_gatekept_in_closed_form(void **state)
 {
     (void)state;
-    struct run r;
+    struct support_run r;
     const char *const sets[] = {"horizon=1461",
                                 "warmup=730",
                                 "replications=2",
@@ -197,32 +162,32 @@ static void test_client_crises_gatekept_in_closed_form(void **state)
     run_with(&r, BASELINE, sets);
     double gatekept = 0, considered = 0;
     for (long i = 0; i < r.res.replications; i++) {
-        assert_close(value(&r, i, "ed_visits"), 0.0, 0, 0);
-        double g = value(&r, i, "crisis_team_diversions_per_year") * years;
+        assert_close(support_value(&r, i, "ed_visits"), 0.0, 0, 0);
+        double g = support_value(&r, i, "crisis_team_diversions_per_year") * years;
         gatekept += g;
-        considered += g / (value(&r, i, "gatekept_pct") / 100.0);
+        considered += g / (support_value(&r, i, "gatekept_pct") / 100.0);
     }
     assert_share(gatekept, considered, 1.0 - pg / p, "gatekept, clients' own crises");
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 /* A crisis team whose two places are taken for good in the warm-up gatekeeps nothing after. */
 static void test_full_crisis_team_gatekeeps_nothing(void **state)
 {
     (void)state;
-    struct run r;
+    struct support_run r;
     const char *const full[] = {"crisis_team.places=2", "crisis_team.gatekeeping=true",
                                 "crisis_team.episode={dist=\"fixed\";value=100000.0;}", NULL};
     const double years = (8305.0 - 1000.0) / 365.25;
 
     run_controlled(&r, full);
     for (long i = 0; i < r.res.replications; i++) {
-        assert_close(value(&r, i, "crisis_team_diversions_per_year"), 0.0, 0, 0);
-        assert_close(value(&r, i, "gatekept_pct"), 0.0, 0, 0);
+        assert_close(support_value(&r, i, "crisis_team_diversions_per_year"), 0.0, 0, 0);
+        assert_close(support_value(&r, i, "gatekept_pct"), 0.0, 0, 0);
     }
     assert_share(total(&r, "admissions_per_year") * years, total(&r, "crises_per_year") * years,
                  P_ADMIT, "admitted, crisis team full");
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 int main(void)

@@ -18,6 +18,7 @@
 #include "models/care_int.h"
 #include "models/model.h"
 #include "sim/cfg.h"
+#include "tests/support.h"
 
 #define MOVES      "tests/fixtures/care/moves.cfg"
 #define POSTS_STEP "tests/fixtures/care/posts_step.cfg"
@@ -55,16 +56,7 @@ static char *run_traced(const char *file, const char *const *sets, struct trace 
     char *text = NULL;
     size_t len = 0;
 
-    cfg_init(&c);
-    assert_true(cfg_load_file(&c, file));
-    for (int i = 0; sets && sets[i]; i++) {
-        assert_true(cfg_set(&c, sets[i]));
-    }
-    struct scenario *sc = scenario_load(&c);
-    if (!sc) {
-        diag_print(&c.diag, stderr);
-    }
-    assert_non_null(sc);
+    struct scenario *sc = support_load(&c, file, sets);
     FILE *out = open_memstream(&text, &len);
     assert_non_null(out);
     cfg_print_warnings(&c, out);

@@ -27,7 +27,6 @@
 #include <cmocka.h>
 
 #include "analysis/ci.h"
-#include "analysis/experiment.h"
 #include "models/model.h"
 #include "sim/cfg.h"
 #include "tests/support.h"
@@ -41,29 +40,16 @@ static double scaled(double full, double warmup)
     return warmup + (full - warmup) * horizon_scale;
 }
 
-struct run {
-    struct cfg c;
-    struct scenario *sc;
-    struct experiment_result res;
-};
-
-/* Loads scenario text (failing the test with its diagnostics if it does not load) and runs it. */
-static void run_text(struct run *r, const char *text)
+/* Loads scenario text (failing the test with its diagnostics if it does not load) and runs its
+ * own replications with its own seed. */
+static void run_text(struct support_run *r, const char *text)
 {
-    cfg_init(&r->c);
-    bool ok = cfg_load_string(&r->c, "verify.cfg", text);
-    r->sc = ok ? scenario_load(&r->c) : NULL;
-    if (!r->sc) {
-        diag_print(&r->c.diag, stderr);
-    }
-    assert_non_null(r->sc);
-    struct experiment_spec spec = {
-        .sc = r->sc, .replications = r->sc->replications, .seed = r->sc->seed, .threads = 2};
-    assert_int_equal(experiment_run(&spec, &r->res), 0);
+    r->sc = support_load_text(&r->cfg, "verify.cfg", text);
+    support_run_replications(r, 0, 0, SUPPORT_THREADS);
 }
 
 /* Runs scenario text that gives no horizon or warm-up, with these (the horizon scaled). */
-static void run_horizon(struct run *r, const char *rest, double horizon, double warmup)
+static void run_horizon(struct support_run *r, const char *rest, double horizon, double warmup)
 {
     char text[4096];
 
@@ -72,28 +58,10 @@ static void run_horizon(struct run *r, const char *rest, double horizon, double 
     run_text(r, text);
 }
 
-static void run_free(struct run *r)
-{
-    experiment_result_fini(&r->res);
-    scenario_destroy(r->sc);
-    cfg_fini(&r->c);
-}
-
-static int metric_index(const struct run *r, const char *name)
-{
-    for (int i = 0; i < r->sc->n_metrics; i++) {
-        if (strcmp(scenario_metric_name(r->sc, i), name) == 0) {
-            return i;
-        }
-    }
-    fail_msg("no metric %s", name);
-    return -1;
-}
-
-static struct ci metric_ci(const struct run *r, const char *name, double level)
+static struct ci metric_ci(const struct support_run *r, const char *name, double level)
 {
     struct ci c;
-    int m = metric_index(r, name);
+    int m = support_metric_index(r->sc, name);
 
     ci_t(r->res.metrics + m, (size_t)r->res.replications, (size_t)r->sc->n_metrics, level, &c);
     return c;
@@ -118,7 +86,7 @@ static const char single_station[] =
     "                 service = %s; } );\n"
     "};\n";
 
-static void run_single(struct run *r, double horizon, double warmup, int reps, int seed,
+static void run_single(struct support_run *r, double horizon, double warmup, int reps, int seed,
                        double lambda, int servers, int capacity, const char *service)
 {
     char text[2048];
@@ -145,7 +113,7 @@ static double erlang_c(int c, double a)
  * L = rho/(1 - rho). */
 static void test_mm1_matches_closed_form(void **state)
 {
-    struct run r;
+    struct support_run r;
     double lambda = 0.7, mu = 1.0, rho = lambda / mu;
 
     (void)state;
@@ -156,13 +124,13 @@ static void test_mm1_matches_closed_form(void **state)
     assert_in_ci99(&r, "q.in_system", rho / (1 - rho));
     assert_in_ci99(&r, "q.utilisation", rho);
     assert_in_ci99(&r, "q.throughput", lambda);
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 /* M/M/10 at rho = 0.9 (workload W1a): Wq = C(c, a)/(c mu - lambda), Lq = lambda Wq. */
 static void test_mmc_matches_erlang_c(void **state)
 {
-    struct run r;
+    struct support_run r;
     int c = 10;
     double lambda = 9.0, a = lambda;
     double wq = erlang_c(c, a) / (c - lambda);
@@ -175,7 +143,7 @@ static void test_mmc_matches_erlang_c(void **state)
     assert_in_ci99(&r, "q.queue_length", lambda * wq);
     assert_in_ci99(&r, "q.in_system", lambda * (wq + 1.0));
     assert_in_ci99(&r, "q.utilisation", lambda / c);
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 /* M/M/c/K, c = 3, K = 7, offered load a = 3.3 (rho = 1.1, stable only because of the limit).
@@ -183,7 +151,7 @@ static void test_mmc_matches_erlang_c(void **state)
  * effective rate lambda (1 - p_K); W = L / lambda_eff, Wq = Lq / lambda_eff (Little). */
 static void test_mmck_matches_blocking_and_waits(void **state)
 {
-    struct run r;
+    struct support_run r;
     int c = 3, k = 7;
     double lambda = 3.3, a = lambda, rho = a / c;
     double p[8], term = 1.0, sum = 0.0;
@@ -211,7 +179,7 @@ static void test_mmck_matches_blocking_and_waits(void **state)
     assert_in_ci99(&r, "q.wait", lq / lambda_eff);
     assert_in_ci99(&r, "q.sojourn", l / lambda_eff);
     assert_in_ci99(&r, "q.throughput", lambda_eff);
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 /* Pollaczek-Khinchine: Wq = lambda E[S^2] / (2 (1 - rho)) for M/G/1. */
@@ -222,19 +190,19 @@ static double pk_wait(double lambda, double mean, double var)
 
 static void test_md1_matches_pollaczek_khinchine(void **state)
 {
-    struct run r;
+    struct support_run r;
     double lambda = 0.75, d = 1.0;
 
     (void)state;
     run_single(&r, 200000, 2000, 20, 14, lambda, 1, 0, "{ dist = \"fixed\"; value = 1.0; }");
     assert_in_ci99(&r, "q.wait", pk_wait(lambda, d, 0.0));
     assert_in_ci99(&r, "q.sojourn", pk_wait(lambda, d, 0.0) + d);
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 static void test_mg1_gamma_and_lognormal_match_pollaczek_khinchine(void **state)
 {
-    struct run r;
+    struct support_run r;
     double lambda = 0.6;
 
     (void)state;
@@ -243,19 +211,19 @@ static void test_mg1_gamma_and_lognormal_match_pollaczek_khinchine(void **state)
                "{ dist = \"gamma\"; mean = 1.1; sd = 0.7; }");
     assert_in_ci99(&r, "q.wait", pk_wait(lambda, 1.1, 0.49));
     assert_in_ci99(&r, "q.queue_length", lambda * pk_wait(lambda, 1.1, 0.49));
-    run_free(&r);
+    support_run_fini(&r);
 
     /* Lognormal service, mean 0.9, sd 1.3 (rho = 0.54; heavier tail). */
     run_single(&r, 200000, 2000, 20, 16, lambda, 1, 0,
                "{ dist = \"lognormal\"; mean = 0.9; sd = 1.3; }");
     assert_in_ci99(&r, "q.wait", pk_wait(lambda, 0.9, 1.69));
-    run_free(&r);
+    support_run_fini(&r);
 
     /* Uniform service on [0.2, 2.0] (mean 1.1, variance 1.8^2/12). */
     run_single(&r, 200000, 2000, 20, 17, lambda, 1, 0,
                "{ dist = \"uniform\"; min = 0.2; max = 2.0; }");
     assert_in_ci99(&r, "q.wait", pk_wait(lambda, 1.1, 1.8 * 1.8 / 12));
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 /* An open Jackson network with feedback: external arrivals (rate 0.4) join A (1 server,
@@ -265,7 +233,7 @@ static void test_mg1_gamma_and_lognormal_match_pollaczek_khinchine(void **state)
  * a = 1 (L = a + C(2,1) * (a/(c-a))... computed below). Total sojourn = (L_A + L_B) / 0.4. */
 static void test_jackson_network_with_feedback(void **state)
 {
-    struct run r;
+    struct support_run r;
     const char *text =
         "model = \"network\"; replications = 20; seed = 18;\n"
         "network = {\n"
@@ -294,13 +262,13 @@ static void test_jackson_network_with_feedback(void **state)
     assert_in_ci99(&r, "system.in_system", la + lb);
     assert_in_ci99(&r, "system.sojourn", (la + lb) / 0.4);
     assert_in_ci99(&r, "system.throughput", 0.4);
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 /* A tandem of two stations without feedback (Burke: the output of M/M/1 is Poisson). */
 static void test_tandem_jackson_network(void **state)
 {
-    struct run r;
+    struct support_run r;
     const char *text =
         "model = \"network\"; replications = 20; seed = 19;\n"
         "network = {\n"
@@ -322,14 +290,14 @@ static void test_tandem_jackson_network(void **state)
     assert_in_ci99(&r, "first.sojourn", w1);
     assert_in_ci99(&r, "second.wait", wq2);
     assert_in_ci99(&r, "system.sojourn", w1 + wq2 + 3.0);
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 /* Little's law, L = lambda W, holds at every station in every replication up to edge effects of
  * the finite window (customers present at the window's ends), which are far below 1% here. */
 static void test_littles_law_at_every_station(void **state)
 {
-    struct run r;
+    struct support_run r;
     const char *text =
         "model = \"network\"; horizon = 20000; warmup = 500; replications = 10; seed = 20;\n"
         "network = {\n"
@@ -355,32 +323,33 @@ static void test_littles_law_at_every_station(void **state)
         for (int s = 0; s < 3; s++) {
             char name[64];
             snprintf(name, sizeof name, "%s.in_system", stations[s]);
-            double l = m[metric_index(&r, name)];
+            double l = m[support_metric_index(r.sc, name)];
             snprintf(name, sizeof name, "%s.throughput", stations[s]);
-            double x = m[metric_index(&r, name)];
+            double x = m[support_metric_index(r.sc, name)];
             snprintf(name, sizeof name, "%s.sojourn", stations[s]);
-            double w = m[metric_index(&r, name)];
+            double w = m[support_metric_index(r.sc, name)];
             snprintf(name, sizeof name, "%s.queue_length", stations[s]);
-            double lq = m[metric_index(&r, name)];
+            double lq = m[support_metric_index(r.sc, name)];
             snprintf(name, sizeof name, "%s.wait", stations[s]);
-            double wq = m[metric_index(&r, name)];
+            double wq = m[support_metric_index(r.sc, name)];
             if (s == 2) {
                 /* Abandoning customers spend time in the queue but are not counted in
                  * throughput or sojourn, so Little's law at c holds for the served alone only
                  * for the server: busy servers = throughput x mean service. */
                 snprintf(name, sizeof name, "%s.utilisation", stations[s]);
-                assert_close(m[metric_index(&r, name)], x * 0.9 * tgamma(1 + 1 / 1.5), 0.02, 0);
+                assert_close(m[support_metric_index(r.sc, name)], x * 0.9 * tgamma(1 + 1 / 1.5),
+                             0.02, 0);
                 continue;
             }
             assert_close(l, x * w, 0.01, 0);
             assert_close(lq, x * wq, 0.02, 0.002);
         }
-        double l = m[metric_index(&r, "system.in_system")];
-        double x = m[metric_index(&r, "system.throughput")];
-        double w = m[metric_index(&r, "system.sojourn")];
+        double l = m[support_metric_index(r.sc, "system.in_system")];
+        double x = m[support_metric_index(r.sc, "system.throughput")];
+        double w = m[support_metric_index(r.sc, "system.sojourn")];
         assert_true(l > x * w); /* abandoned customers add to L but not to X W */
     }
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 /* Non-preemptive priority M/G/1 with two classes (Cobham 1954): with
@@ -390,7 +359,7 @@ static void test_littles_law_at_every_station(void **state)
  * exponential service with mean 1. */
 static void test_priority_queue_matches_cobham(void **state)
 {
-    struct run r;
+    struct support_run r;
     const char *text =
         "model = \"network\"; replications = 20; seed = 21;\n"
         "network = {\n"
@@ -421,7 +390,7 @@ static void test_priority_queue_matches_cobham(void **state)
     assert_in_ci99(&r, "urgent.sojourn", wq1 + 1.0);
     assert_in_ci99(&r, "routine.sojourn", wq2 + 1.0);
     assert_in_ci99(&r, "urgent.throughput", l1);
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 int main(int argc, char **argv)

@@ -20,9 +20,7 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <gsl/gsl_cdf.h>
 
-#include "analysis/experiment.h"
 #include "models/model.h"
 #include "sim/cfg.h"
 #include "support.h"
@@ -30,70 +28,28 @@
 #define BASELINE "tests/fixtures/care/region_30y.cfg"
 #define REPS     8
 
-struct result {
-    struct scenario *sc;
-    struct cfg cfg;
-    struct experiment_result res;
-};
-
 /* Loads the baseline over `days` (a third of them warm-up) with the overrides (NULL-terminated)
  * and runs REPS replications. */
-static void run_with(struct result *r, const char *days, const char *const *sets)
+static void run_with(struct support_run *r, const char *days, const char *const *sets)
 {
     char horizon[64], warmup[64];
+    const char *const length[] = {horizon, warmup, NULL};
+    const char *all[16];
+
     snprintf(horizon, sizeof horizon, "horizon=%s", days);
     snprintf(warmup, sizeof warmup, "warmup=%.1f", atof(days) / 3.0);
-    cfg_init(&r->cfg);
-    assert_true(cfg_load_file(&r->cfg, BASELINE));
-    assert_true(cfg_set(&r->cfg, horizon));
-    assert_true(cfg_set(&r->cfg, warmup));
-    for (int i = 0; sets && sets[i]; i++) {
-        assert_true(cfg_set(&r->cfg, sets[i]));
-    }
-    r->sc = scenario_load(&r->cfg);
-    if (!r->sc) {
-        diag_print(&r->cfg.diag, stderr);
-    }
-    assert_non_null(r->sc);
-    struct experiment_spec spec = {.sc = r->sc, .replications = REPS, .seed = 29, .threads = 2};
-    assert_int_equal(experiment_run(&spec, &r->res), 0);
-}
-
-static void result_fini(struct result *r)
-{
-    experiment_result_fini(&r->res);
-    scenario_destroy(r->sc);
-    cfg_fini(&r->cfg);
-}
-
-static int metric_index(const struct result *r, const char *name)
-{
-    for (int m = 0; m < r->sc->n_metrics; m++) {
-        if (strcmp(scenario_metric_name(r->sc, m), name) == 0) {
-            return m;
-        }
-    }
-    fail_msg("no metric %s", name);
-    return -1;
-}
-
-static double value(const struct result *r, long rep, const char *name)
-{
-    return r->res.metrics[rep * r->sc->n_metrics + metric_index(r, name)];
+    support_run_load(r, BASELINE, support_sets_join(all, 16, length, sets), REPS, 29);
 }
 
 /* The paired 99% interval of metric b minus metric a over the replications of r, in [lo, hi]. */
-static void paired(const struct result *r, const char *a, const char *b, double *lo, double *hi)
+static void paired(const struct support_run *r, const char *a, const char *b, double *lo,
+                   double *hi)
 {
-    double d[REPS], m = 0, v = 0;
+    double d[REPS], m, half;
     for (long i = 0; i < REPS; i++) {
-        d[i] = value(r, i, b) - value(r, i, a);
-        m += d[i] / REPS;
+        d[i] = support_value(r, i, b) - support_value(r, i, a);
     }
-    for (long i = 0; i < REPS; i++) {
-        v += (d[i] - m) * (d[i] - m) / (REPS - 1);
-    }
-    double half = gsl_cdf_tdist_Qinv(0.005, REPS - 1) * sqrt(v / REPS);
+    support_paired_t(d, REPS, 0.005, &m, &half);
     *lo = m - half;
     *hi = m + half;
     printf("  %-34s - %-34s %10.4g +- %.3g\n", b, a, m, half);
@@ -108,38 +64,38 @@ static void paired(const struct result *r, const char *a, const char *b, double 
 static void test_source_severity_replaces_the_region_mix(void **state)
 {
     (void)state;
-    struct result r;
+    struct support_run r;
     const char *const complex[] = {
         "referrals.sources=({ name = \"ward\"; share = 1.0; severity = [0.0, 0.0, 0.0, 1.0]; "
         "urgent = 1.0; })",
         NULL};
     run_with(&r, "730", complex);
     for (long i = 0; i < REPS; i++) {
-        assert_true(value(&r, i, "signposted_pct") == 0.0);
-        assert_true(value(&r, i, "urgent_referrals_pct") == 100.0);
-        assert_true(isnan(value(&r, i, "wait_coordination_days_low")));
-        assert_true(isnan(value(&r, i, "wait_coordination_days_routine")));
+        assert_true(support_value(&r, i, "signposted_pct") == 0.0);
+        assert_true(support_value(&r, i, "urgent_referrals_pct") == 100.0);
+        assert_true(isnan(support_value(&r, i, "wait_coordination_days_low")));
+        assert_true(isnan(support_value(&r, i, "wait_coordination_days_routine")));
     }
-    result_fini(&r);
+    support_run_fini(&r);
 
     const char *const low[] = {
         "referrals.sources=({ name = \"gp\"; share = 1.0; severity = [1.0, 0.0, 0.0, 0.0]; })",
         "referrals.urgent=0", NULL};
     run_with(&r, "730", low);
     for (long i = 0; i < REPS; i++) {
-        assert_true(value(&r, i, "signposted_pct") == 100.0);
-        assert_true(value(&r, i, "caseload") == 0.0);
-        assert_true(value(&r, i, "urgent_referrals_pct") == 0.0);
+        assert_true(support_value(&r, i, "signposted_pct") == 100.0);
+        assert_true(support_value(&r, i, "caseload") == 0.0);
+        assert_true(support_value(&r, i, "urgent_referrals_pct") == 0.0);
     }
-    result_fini(&r);
+    support_run_fini(&r);
 
     /* Without its own mix a source takes the region's: some signposted, not all. */
     const char *const plain[] = {"referrals.sources=({ name = \"gp\"; share = 1.0; })", NULL};
     run_with(&r, "730", plain);
     for (long i = 0; i < REPS; i++) {
-        assert_inside(value(&r, i, "signposted_pct"), 1.0, 99.0);
+        assert_inside(support_value(&r, i, "signposted_pct"), 1.0, 99.0);
     }
-    result_fini(&r);
+    support_run_fini(&r);
 }
 
 /* Under FIFO urgency orders nothing: every metric but the urgent/routine breakdown is the same
@@ -147,7 +103,7 @@ static void test_source_severity_replaces_the_region_mix(void **state)
 static void test_fifo_ignores_urgency(void **state)
 {
     (void)state;
-    struct result a, b;
+    struct support_run a, b;
     const char *const none[] = {LOADED, "referrals.urgent=0", "referrals.sources[1].urgent=0",
                                 "referrals.sources[2].urgent=0", NULL};
     const char *const some[] = {LOADED, "referrals.urgent=0.3", NULL};
@@ -160,7 +116,7 @@ static void test_fifo_ignores_urgency(void **state)
             continue;
         }
         for (long i = 0; i < REPS; i++) {
-            double x = value(&a, i, name), y = value(&b, i, name);
+            double x = support_value(&a, i, name), y = support_value(&b, i, name);
             if (!(x == y || (isnan(x) && isnan(y)))) {
                 fail_msg("%s, replication %ld: %.17g without urgent referrals, %.17g with", name, i,
                          x, y);
@@ -172,8 +128,8 @@ static void test_fifo_ignores_urgency(void **state)
     double lo, hi;
     paired(&b, "wait_coordination_days_routine", "wait_coordination_days_urgent", &lo, &hi);
     assert_true(lo < 0 && hi > 0);
-    result_fini(&a);
-    result_fini(&b);
+    support_run_fini(&a);
+    support_run_fini(&b);
 }
 
 /* urgent_first on a loaded list: urgent referrals wait less than routine ones, on both lists;
@@ -181,7 +137,7 @@ static void test_fifo_ignores_urgency(void **state)
 static void test_urgent_first_shortens_the_urgent_wait(void **state)
 {
     (void)state;
-    struct result r;
+    struct support_run r;
     const char *const sets[] = {LOADED, "coordination.priority=\"urgent_first\"",
                                 "assessment.priority=\"urgent_first\"", "assessment.assessors=3",
                                 NULL};
@@ -192,9 +148,10 @@ static void test_urgent_first_shortens_the_urgent_wait(void **state)
     paired(&r, "wait_assessment_days_routine", "wait_assessment_days_urgent", &lo, &hi);
     assert_true(hi < 0);
     for (long i = 0; i < REPS; i++) {
-        assert_true(value(&r, i, "wait_coordination_days_routine") > 1.0); /* a loaded list */
+        assert_true(support_value(&r, i, "wait_coordination_days_routine") >
+                    1.0); /* a loaded list */
     }
-    result_fini(&r);
+    support_run_fini(&r);
 }
 
 /* severity and risk orders, with short patience so that many give up while waiting: the
@@ -206,7 +163,7 @@ static void test_priority_orders_with_abandonment(void **state)
     const char *const orders[] = {"coordination.priority=\"severity\"",
                                   "coordination.priority=\"risk\""};
     for (int k = 0; k < 2; k++) {
-        struct result r;
+        struct support_run r;
         const char *const sets[] = {LOADED,
                                     orders[k],
                                     "assessment.priority=\"severity\"",
@@ -216,12 +173,12 @@ static void test_priority_orders_with_abandonment(void **state)
                                     NULL};
         run_with(&r, "1826", sets);
         for (long i = 0; i < REPS; i++) {
-            assert_true(value(&r, i, "abandoned_waits") > 0);
+            assert_true(support_value(&r, i, "abandoned_waits") > 0);
         }
         double lo, hi;
         paired(&r, "wait_coordination_days_moderate", "wait_coordination_days_complex", &lo, &hi);
         assert_true(hi < 0);
-        result_fini(&r);
+        support_run_fini(&r);
     }
 }
 

@@ -17,7 +17,6 @@
 #include <gsl/gsl_rng.h>
 #include <unistd.h>
 
-#include "analysis/experiment.h"
 #include "models/care_int.h"
 #include "models/model.h"
 #include "sim/cfg.h"
@@ -153,16 +152,7 @@ struct loaded {
 
 static void load_file(struct loaded *l, const char *file, const char *const *sets)
 {
-    cfg_init(&l->cfg);
-    assert_true(cfg_load_file(&l->cfg, file));
-    for (int i = 0; sets && sets[i]; i++) {
-        assert_true(cfg_set(&l->cfg, sets[i]));
-    }
-    l->sc = scenario_load(&l->cfg);
-    if (!l->sc) {
-        diag_print(&l->cfg.diag, stderr);
-    }
-    assert_non_null(l->sc);
+    l->sc = support_load(&l->cfg, file, sets);
 }
 
 static void load(struct loaded *l, const char *const *sets)
@@ -272,14 +262,11 @@ static void test_end_state_continues_without_a_jump(void **state)
     printf("  the run's time-average coordination waiting list: %.1f\n", level);
     assert_false(isnan(level));
 
-    struct loaded b;
+    struct support_run b;
+    enum { REPS = 8 };
     snprintf(set, sizeof set, "initial.snapshot=\"%s\"", path);
     const char *const from[] = {set, "warmup=0", "horizon=84", NULL};
-    load_file(&b, BASELINE, from);
-    enum { REPS = 8 };
-    struct experiment_spec spec = {.sc = b.sc, .replications = REPS, .seed = 5, .threads = 2};
-    struct experiment_result res;
-    assert_int_equal(experiment_run(&spec, &res), 0);
+    support_run_load(&b, BASELINE, from, REPS, 5);
     const char *names[] = {"caseload", "waiting_coordination", "beds_occupied"};
     /* Clients boarding in the ED are written as in a local bed; only the beds can hold them. */
     double beds = ((const struct care_params *)b.sc->params)->beds;
@@ -289,9 +276,9 @@ static void test_end_state_continues_without_a_jump(void **state)
         double week[4] = {0};
         for (long r = 0; r < REPS; r++) {
             for (int w = 0; w < 4; w++) {
-                week[w] += res.series[((size_t)r * (size_t)b.sc->n_series + (size_t)s) *
-                                          (size_t)b.sc->n_points +
-                                      (size_t)w] /
+                week[w] += b.res.series[((size_t)r * (size_t)b.sc->n_series + (size_t)s) *
+                                            (size_t)b.sc->n_points +
+                                        (size_t)w] /
                            REPS;
             }
         }
@@ -315,8 +302,7 @@ static void test_end_state_continues_without_a_jump(void **state)
             }
         }
     }
-    experiment_result_fini(&res);
-    unload(&b);
+    support_run_fini(&b);
     free(metrics);
     free(ser);
     unload(&a);
@@ -378,10 +364,11 @@ static void test_snapshot_start_round_trips(void **state)
 static void test_per_year_metrics_add_up(void **state)
 {
     (void)state;
-    struct loaded l;
+    struct support_run run;
+    enum { REPS = 3 };
     const char *const ask[] = {"output.per_year=true", NULL};
-    load(&l, ask);
-    const struct scenario *sc = l.sc;
+    support_run_load(&run, FIXTURE, ask, REPS, 9);
+    const struct scenario *sc = run.sc;
     assert_true(metric(sc, "year1.admissions") >= 0);
     assert_true(metric(sc, "year2.admissions") >= 0);
     assert_int_equal(metric(sc, "year3.admissions"), -1);
@@ -389,13 +376,9 @@ static void test_per_year_metrics_add_up(void **state)
     assert_string_equal(d->label, "Admissions per 100 client-years, year 2");
     assert_string_equal(d->unit, "per 100 client-years");
 
-    enum { REPS = 3 };
-    struct experiment_spec spec = {.sc = sc, .replications = REPS, .seed = 9, .threads = 2};
-    struct experiment_result res;
-    assert_int_equal(experiment_run(&spec, &res), 0);
     double span = sc->horizon - sc->warmup, len[2] = {365.25, span - 365.25};
     for (long r = 0; r < REPS; r++) {
-        const double *v = res.metrics + r * sc->n_metrics;
+        const double *v = run.res.metrics + r * sc->n_metrics;
         double cis[2], cy = 0;
         for (int y = 0; y < 2; y++) {
             char name[64];
@@ -425,10 +408,10 @@ static void test_per_year_metrics_add_up(void **state)
             assert_close(sum / cy, v[metric(sc, rates[k])], 1e-9, 1e-9);
         }
     }
-    experiment_result_fini(&res);
-    unload(&l);
+    support_run_fini(&run);
 
     /* Without the key and without a snapshot: no per-year metrics. */
+    struct loaded l;
     load(&l, NULL);
     assert_int_equal(metric(l.sc, "year1.admissions"), -1);
     assert_null(scenario_end_state(l.sc));

@@ -25,6 +25,7 @@
 #include "models/care_int.h"
 #include "models/model.h"
 #include "sim/cfg.h"
+#include "tests/support.h"
 
 #define BASELINE "tests/fixtures/care/region_30y.cfg"
 #define HOUSING  2 /* services[2] in the baseline, gamma lengths */
@@ -58,19 +59,13 @@ static void record(void *ctx, enum model_trace_kind kind, uint32_t entity, int w
 /* Runs replication 0 of the baseline (3 years, 1 of warm-up) with the overrides, tracing. */
 static void run_traced(const char *const *sets, struct trace *tr)
 {
+    static const char *const three_years[] = {
+        "horizon=1095.75", "warmup=365.25",
+        /* Housing never full: its lengths then touch nothing but themselves. */
+        "services[2].places=100000", NULL};
+    const char *all[8];
     struct cfg c;
-
-    cfg_init(&c);
-    assert_true(cfg_load_file(&c, BASELINE));
-    assert_true(cfg_set(&c, "horizon=1095.75"));
-    assert_true(cfg_set(&c, "warmup=365.25"));
-    /* Housing never full: its lengths then touch nothing but themselves. */
-    assert_true(cfg_set(&c, "services[2].places=100000"));
-    for (int i = 0; sets && sets[i]; i++) {
-        assert_true(cfg_set(&c, sets[i]));
-    }
-    struct scenario *sc = scenario_load(&c);
-    assert_non_null(sc);
+    struct scenario *sc = support_load(&c, BASELINE, support_sets_join(all, 8, three_years, sets));
     double *metrics = calloc((size_t)sc->n_metrics, sizeof *metrics);
     struct model_run out = {.metrics = metrics, .trace = record, .trace_ctx = tr};
     assert_int_equal(scenario_run(sc, 7, 0, &out), 0);
@@ -152,15 +147,10 @@ static void test_gamma_parameters_change_no_other_draw(void **state)
 static void test_trace_changes_no_result(void **state)
 {
     (void)state;
+    static const char *const two_years[] = {"horizon=730.5", "warmup=365.25", NULL};
     struct cfg c;
     struct trace tr = {0};
-
-    cfg_init(&c);
-    assert_true(cfg_load_file(&c, BASELINE));
-    assert_true(cfg_set(&c, "horizon=730.5"));
-    assert_true(cfg_set(&c, "warmup=365.25"));
-    struct scenario *sc = scenario_load(&c);
-    assert_non_null(sc);
+    struct scenario *sc = support_load(&c, BASELINE, two_years);
     double *m1 = calloc((size_t)sc->n_metrics, sizeof *m1);
     double *m2 = calloc((size_t)sc->n_metrics, sizeof *m2);
     struct model_run plain = {.metrics = m1};

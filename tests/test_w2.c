@@ -38,7 +38,6 @@
 #include <cmocka.h>
 
 #include "analysis/ci.h"
-#include "analysis/experiment.h"
 #include "models/model.h"
 #include "sim/cfg.h"
 #include "tests/support.h"
@@ -48,54 +47,26 @@
 
 static bool is_full;
 
-struct run {
-    struct cfg c;
-    struct scenario *sc;
-    struct experiment_result res;
-};
-
-static void run_w2(struct run *r)
+static void run_w2(struct support_run *r)
 {
-    cfg_init(&r->c);
-    assert_true(cfg_load_file(&r->c, W2_SCENARIO));
-    if (!is_full) {
-        /* 50 observed years after the scenario's warm-up of 1,000 days. */
-        assert_true(cfg_set(&r->c, "horizon=19262.5"));
-        assert_true(cfg_set(&r->c, "replications=8"));
-    }
-    r->sc = scenario_load(&r->c);
-    if (!r->sc) {
-        diag_print(&r->c.diag, stderr);
-    }
-    assert_non_null(r->sc);
-    struct experiment_spec spec = {
-        .sc = r->sc, .replications = r->sc->replications, .seed = r->sc->seed, .threads = 2};
-    assert_int_equal(experiment_run(&spec, &r->res), 0);
+    /* 50 observed years after the scenario's warm-up of 1,000 days. */
+    static const char *const short_run[] = {"horizon=19262.5", "replications=8", NULL};
+
+    /* The scenario's own replications and seed. */
+    support_run_load(r, W2_SCENARIO, is_full ? NULL : short_run, 0, 0);
 }
 
-static void run_free(struct run *r)
-{
-    experiment_result_fini(&r->res);
-    scenario_destroy(r->sc);
-    cfg_fini(&r->c);
-}
-
-static struct ci metric_ci(const struct run *r, const char *name)
+static struct ci metric_ci(const struct support_run *r, const char *name)
 {
     struct ci c;
-    for (int i = 0; i < r->sc->n_metrics; i++) {
-        if (strcmp(scenario_metric_name(r->sc, i), name) == 0) {
-            ci_t(r->res.metrics + i, (size_t)r->res.replications, (size_t)r->sc->n_metrics, 0.99,
-                 &c);
-            return c;
-        }
-    }
-    fail_msg("no metric %s", name);
+
+    ci_t(r->res.metrics + support_metric_index(r->sc, name), (size_t)r->res.replications,
+         (size_t)r->sc->n_metrics, 0.99, &c);
     return c;
 }
 
 /* Prints the row of the table in docs/validation.md, then asserts the exact value inside. */
-static void check(const struct run *r, const char *name, double exact)
+static void check(const struct support_run *r, const char *name, double exact)
 {
     struct ci c = metric_ci(r, name);
     fprintf(stderr, "| %-26s | %12.6f | %12.6f | [%.6f, %.6f] |%s\n", name, exact, c.mean, c.lo,
@@ -126,7 +97,7 @@ static double mmc_wq(int c, double lambda, double mean_service)
 static void test_w2_exact_values(void **state)
 {
     (void)state;
-    struct run r;
+    struct support_run r;
     const double lambda = 4.0;
     const double intake_wq = mmc_wq(3, lambda, 0.6);
     const double coord_wq = mmc_wq(375, lambda, 90.0);
@@ -148,7 +119,7 @@ static void test_w2_exact_values(void **state)
         check(&r, "caseload_occupancy", lambda * 90.0 / 375.0);
         check(&r, "bed_occupancy", 180.0 * 17.0 / (365.0 * 10.0));
     }
-    run_free(&r);
+    support_run_fini(&r);
 }
 
 int main(int argc, char **argv)
