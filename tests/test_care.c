@@ -520,6 +520,21 @@ static void test_paired_much_narrower_than_unpaired(void **state)
     support_run_fini(&b);
 }
 
+/* The baseline over 5 years (2 of warm-up) with these coordination posts, the most triage may
+ * tighten (referrals.tighten_max) and the pressure factor of discharge under pressure. */
+static void run_five_years(struct support_run *r, int posts, double tighten_max,
+                           double pressure_factor)
+{
+    char set_posts[64], set_tighten[64], set_pressure[64];
+    const char *const sets[] = {set_posts,   "horizon=1826", "warmup=730",
+                                set_tighten, set_pressure,   NULL};
+
+    snprintf(set_posts, sizeof set_posts, "coordination.models[0].posts=%d", posts);
+    snprintf(set_tighten, sizeof set_tighten, "referrals.tighten_max=%g", tighten_max);
+    snprintf(set_pressure, sizeof set_pressure, "coordination.pressure_factor=%g", pressure_factor);
+    run_with(r, sets);
+}
+
 /* Thresholds that tighten (referrals.tighten_*), over 5 years (2 of warm-up): with too few posts
  * the waiting list is long, so triage turns away more referrals and fewer wait; with posts to spare
  * the list never passes tighten_at and the results are the same to the bit (the draw has its own
@@ -528,38 +543,14 @@ static void test_long_waiting_list_tightens_triage(void **state)
 {
     (void)state;
     struct support_run a, b;
-    const char *const off[] = {"coordination.models[0].posts=30",
-                               "horizon=1826",
-                               "warmup=730",
-                               "referrals.tighten_max=0",
-                               "coordination.pressure_factor=1",
-                               NULL};
-    const char *const on[] = {"coordination.models[0].posts=30",
-                              "horizon=1826",
-                              "warmup=730",
-                              "referrals.tighten_max=0.8",
-                              "coordination.pressure_factor=1",
-                              NULL};
-    run_with(&a, off);
-    run_with(&b, on);
+    run_five_years(&a, 30, 0, 1);
+    run_five_years(&b, 30, 0.8, 1);
     assert_paired(&a, &b, "signposted_pct", +1);
     assert_paired(&a, &b, "waiting_coordination", -1);
     support_run_fini(&a);
     support_run_fini(&b);
-    const char *const off_short[] = {"coordination.models[0].posts=50",
-                                     "horizon=1826",
-                                     "warmup=730",
-                                     "referrals.tighten_max=0",
-                                     "coordination.pressure_factor=1",
-                                     NULL};
-    const char *const on_short[] = {"coordination.models[0].posts=50",
-                                    "horizon=1826",
-                                    "warmup=730",
-                                    "referrals.tighten_max=0.8",
-                                    "coordination.pressure_factor=1",
-                                    NULL};
-    run_with(&a, off_short);
-    run_with(&b, on_short);
+    run_five_years(&a, 50, 0, 1);
+    run_five_years(&b, 50, 0.8, 1);
     assert_memory_equal(a.res.metrics, b.res.metrics,
                         sizeof(double) * (size_t)REPS * (size_t)a.sc->n_metrics);
     support_run_fini(&a);
@@ -573,38 +564,14 @@ static void test_pressure_discharge_only_when_the_list_is_long(void **state)
 {
     (void)state;
     struct support_run a, b;
-    const char *const off[] = {"coordination.models[0].posts=30",
-                               "horizon=1826",
-                               "warmup=730",
-                               "referrals.tighten_max=0",
-                               "coordination.pressure_factor=1",
-                               NULL};
-    const char *const on[] = {"coordination.models[0].posts=30",
-                              "horizon=1826",
-                              "warmup=730",
-                              "referrals.tighten_max=0",
-                              "coordination.pressure_factor=0.5",
-                              NULL};
-    run_with(&a, off);
-    run_with(&b, on);
+    run_five_years(&a, 30, 0, 1);
+    run_five_years(&b, 30, 0, 0.5);
     assert_paired(&a, &b, "waiting_coordination", -1);
     assert_paired(&a, &b, "wait_coordination_days", -1);
     support_run_fini(&a);
     support_run_fini(&b);
-    const char *const off_short[] = {"coordination.models[0].posts=50",
-                                     "horizon=1826",
-                                     "warmup=730",
-                                     "referrals.tighten_max=0",
-                                     "coordination.pressure_factor=1",
-                                     NULL};
-    const char *const on_short[] = {"coordination.models[0].posts=50",
-                                    "horizon=1826",
-                                    "warmup=730",
-                                    "referrals.tighten_max=0",
-                                    "coordination.pressure_factor=0.5",
-                                    NULL};
-    run_with(&a, off_short);
-    run_with(&b, on_short);
+    run_five_years(&a, 50, 0, 1);
+    run_five_years(&b, 50, 0, 0.5);
     assert_memory_equal(a.res.metrics, b.res.metrics,
                         sizeof(double) * (size_t)REPS * (size_t)a.sc->n_metrics);
     support_run_fini(&a);
