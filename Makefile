@@ -156,6 +156,8 @@ install: $(BUILD)/ccsim
 	    install -m 644 scenarios/$$d/*.cfg $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/$$d/ || exit 1; \
 	done
 	install -m 644 scenarios/validation/trials.csv $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/validation/
+	install -m 644 scenarios/care/baseline_state.csv scenarios/care/targets.csv \
+	    $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/care/
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/ccsim $(DESTDIR)$(PREFIX)/share/man/man1/ccsim.1
