@@ -34,6 +34,9 @@ static const struct cfg_key root_keys[] = {
     {.name = "costs", .type = CFG_GROUP, .help = "unit costs (optional)"},
     {.name = "initial", .type = CFG_GROUP, .help = "the clients present at day 0 (optional)"},
     {.name = "output", .type = CFG_GROUP, .help = "end state and per-year metrics (optional)"},
+    {.name = "trial",
+     .type = CFG_GROUP,
+     .help = "a randomised trial emulated in the region (optional)"},
 };
 
 static const struct cfg_table care_root_table = {
@@ -136,6 +139,9 @@ void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
     bool is = counts_in_service(stage);
     if (was != is) {
         twavg_add(&run->in_service_tw, now, is ? 1.0 : -1.0);
+    }
+    if (stage == STAGE_DISENGAGED && run->p->trial.on) {
+        care_trial_lost(run, id);
     }
     if (c->ev_signpost) { /* a signposted period ends early when the client comes back */
         sim_cancel(&run->sim, c->ev_signpost);
@@ -612,7 +618,7 @@ static struct metric_desc prefixed(const char *prefix, const struct metric_desc 
 static void describe_metrics(struct care_params *p)
 {
     p->first_year = N_SYSTEM + p->n_models * N_PER_MODEL + p->n_services * N_PER_SERVICE;
-    p->n_metrics = p->first_year + p->n_years * N_PER_YEAR;
+    p->n_metrics = p->first_year + p->n_years * N_PER_YEAR + care_trial_n_metrics(p);
     p->metric = xcalloc((size_t)p->n_metrics, sizeof *p->metric);
     int k = 0;
     for (int i = 0; i < N_SYSTEM; i++) {
@@ -638,6 +644,7 @@ static void describe_metrics(struct care_params *p)
             p->metric[k++] = (struct metric_desc){name, d->unit, label, false, d->better, NULL};
         }
     }
+    care_trial_describe(p, p->metric + k);
 }
 
 /* Years of the observed horizon with metrics of their own: the span after the warm-up in years,
@@ -845,6 +852,7 @@ static void *care_load(struct cfg *c, const config_setting_t *root)
     ok &= care_crisis_load(c, root, p);
     if (ok) { /* needs and models by name */
         ok &= care_snapshot_load(c, root, p);
+        ok &= care_trial_load(c, root, p);
     }
     if (!ok || cfg_n_problems(c) > 0) {
         params_destroy(p);
@@ -1264,6 +1272,7 @@ static void compute_metrics(struct care_run *run, double *out)
         k += N_PER_YEAR;
         from = to;
     }
+    care_trial_metrics(run, out + k);
 #undef RATE
 #undef PER_100K
 }
@@ -1319,6 +1328,7 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
 
     care_snapshot_start(run);
     care_referral_start(run);
+    care_trial_start(run);
     if (warmup > 0) {
         sim_schedule_at(&run->sim, warmup, warmup_over, run, 0);
     }
@@ -1383,6 +1393,7 @@ static const struct cfg_table *const care_tables[] = {
     &care_cost_table,
     &care_initial_table,
     &care_output_table, /* output: end state, per-year metrics */
+    &care_trial_table,
     NULL,
 };
 

@@ -1354,6 +1354,21 @@ static void move_clients(struct sim *sim, void *obj, uint64_t arg)
     try_allocate(run, mv->from);
 }
 
+bool care_move_to(struct care_run *run, uint32_t id, int to)
+{
+    int u = free_unit(run, to);
+    if (u < 0) {
+        return false;
+    }
+    move_client(run, id, to, u);
+    return true;
+}
+
+void care_coord_refill(struct care_run *run, int m)
+{
+    try_allocate(run, m);
+}
+
 bool care_team_covers(const struct care_run *run, int model, double t)
 {
     if (model < 0) {

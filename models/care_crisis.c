@@ -664,8 +664,8 @@ struct crisis_answer {
  * decides, so the clients diverted are a subset of those admitted without gatekeeping, and
  * everything else the client draws stays in step.
  */
-static struct crisis_answer considered(struct care_run *run, enum crisis_route route, double pa,
-                                       double u_admit)
+static struct crisis_answer considered(struct care_run *run, uint32_t id, enum crisis_route route,
+                                       double pa, double u_admit)
 {
     const struct care_params *p = run->p;
     bool after = care_counts_after_warmup(run);
@@ -676,7 +676,7 @@ static struct crisis_answer considered(struct care_run *run, enum crisis_route r
     if (after) {
         run->n.considered++;
     }
-    if (!p->crt_gatekeeping || !crt_taking(run, run->sim.now)) {
+    if (!p->crt_gatekeeping || !crt_taking(run, run->sim.now) || care_trial_no_crt(run, id)) {
         return (struct crisis_answer){route, true, false};
     }
     /* The odds pa / (1 - pa) times the odds ratio, back to a probability; a pa of 1 or more
@@ -712,9 +712,9 @@ static struct crisis_answer crisis_route(struct care_run *run, uint32_t id, bool
         if (after) {
             run->n.team_responses++;
         }
-        return considered(run, ROUTE_TEAM, p->crt_p_admit, u_admit);
+        return considered(run, id, ROUTE_TEAM, p->crt_p_admit, u_admit);
     }
-    if (crt_taking(run, now)) {
+    if (crt_taking(run, now) && !care_trial_no_crt(run, id)) {
         if (after) {
             run->n.crt_contacts++;
         }
@@ -724,7 +724,7 @@ static struct crisis_answer crisis_route(struct care_run *run, uint32_t id, bool
         run->n.ed_visits++;
     }
     double pa = p->ed_p_admit[c->severity] * (coordinated ? p->ed_known_factor : 1.0);
-    return considered(run, ROUTE_ED, pa, u_admit);
+    return considered(run, id, ROUTE_ED, pa, u_admit);
 }
 
 /* Client id starts a crisis-team episode: answered by the crisis team (CARE_DRAW_CRT_EPISODE), or
@@ -738,6 +738,11 @@ static void crt_start(struct care_run *run, uint32_t id, enum care_draw draw)
     c->in_crt = true;
     care_risk_stop(run, id);
     sim_schedule(&run->sim, care_draw(run, id, draw, &run->p->crt_episode), crt_end, run, id);
+}
+
+static bool p_trial_crisis(const struct care_run *run)
+{
+    return run->p->trial.on && run->p->trial.population == TRIAL_CRISIS;
 }
 
 static void crisis(struct care_run *run, uint32_t id)
@@ -755,6 +760,9 @@ static void crisis(struct care_run *run, uint32_t id)
         if (coordinated) {
             run->model[c->model].crises++;
         }
+    }
+    if (p_trial_crisis(run)) {
+        care_trial_crisis(run, id); /* enrolled before the crisis is answered */
     }
     if (!in_service(c)) {
         care_rerefer(run, id);
@@ -887,6 +895,9 @@ static void admit(struct care_run *run, uint32_t id, bool via_ed)
     care_risk_stop(run, id);
     c->risk = RISK_STABLE;
     c->admissions++;
+    if (run->p->trial.on) {
+        care_trial_admitted(run, id);
+    }
     c->via_ed = via_ed;
     c->adm_model_plus1 = c->stage == STAGE_COORDINATED ? (uint8_t)(c->model + 1) : 0;
     run->week.admissions++;
@@ -951,6 +962,9 @@ static void discharge(struct sim *sim, void *obj, uint64_t arg)
 
     if (c->adm_model_plus1 && after) {
         run->model[c->adm_model_plus1 - 1].bed_days += now - fmax(c->t_admitted, run->warmup);
+    }
+    if (p->trial.on) {
+        care_trial_discharged(run, id);
     }
     bed_left(run, c->out_of_area);
     if (c->out_of_area) {

@@ -155,6 +155,27 @@ struct care_posts_change {
     int filled; /* after the model's vacancy rate */
 };
 
+/* Who a trial enrols (trial.population, care_trial.c). */
+enum care_trial_population { TRIAL_COORDINATED, TRIAL_CRISIS };
+
+/* A randomised trial emulated in the region (the `trial` group, care_trial.c). */
+struct care_trial {
+    bool on;
+    int population;          /* enum care_trial_population */
+    double enrol_at;         /* the day of enrolment, or the first day of the enrolment period */
+    double enrol_days;       /* population crisis: length of the enrolment period */
+    double follow_up;        /* days each participant is followed from enrolment */
+    double window;           /* days before enrolment the use criteria look back over */
+    int min_admissions;      /* eligible: at least this many admissions in the window, or */
+    double min_bed_days;     /*   at least this many bed-days (neither asked: no criterion) */
+    int min_severity;        /* eligible from this severity up */
+    int from;                /* model coordinating the participants at enrolment, -1 any */
+    int arm;                 /* model the participants move to at enrolment, -1: they stay */
+    bool crisis_team;        /* participants may use the crisis team during follow-up */
+    int participants;        /* at most this many (0: every eligible client) */
+    double subgroup_bed_days; /* window bed-days per month splitting the subgroups, 0: none */
+};
+
 /* How a move ranks the clients of its source model (coordination.moves[].rank_by). */
 enum care_rank { RANK_RISK, RANK_SEVERITY, RANK_PRIOR_ADMISSIONS, RANK_RECENT_ADMISSIONS };
 
@@ -265,6 +286,9 @@ struct care_params {
     int n_moves;
     struct care_move move[CARE_MAX_MOVES];
 
+    /* a trial emulated in the region, if trial.on */
+    struct care_trial trial;
+
     /* testing only: lose track of one client, so that the audit must catch it */
     bool fault_lose_client;
     /* testing only (one thread): where care_run() reports the client table, or NULL */
@@ -328,6 +352,7 @@ enum care_draw {
     CARE_DRAW_URGENT = 23,         /* care: urgent, per referral (when its source's share > 0) */
     CARE_DRAW_GATEKEEP = 26,       /* risk: length of a home-treatment episode instead of an
                                       admission (crisis_team.gatekeeping) */
+    CARE_DRAW_TRIAL = 27,          /* care: place in the random sample of a trial's eligible */
     CARE_DRAW_LINKAGE = 32,        /* care: + need: linked to its service */
     CARE_DRAW_LINKAGE_DAYS = 48,   /* care: + need: linkage delay */
     CARE_DRAW_SERVICE_LENGTH = 64, /* care: + service: length of a place */
@@ -379,6 +404,10 @@ struct care_client {
     uint64_t q_wait;                  /* handle in the assessment or coordination waiting list */
     uint64_t q_bed;                   /* handle in the queue for beds, while boarding */
     uint64_t ev_need[CARE_MAX_NEEDS]; /* linkage event, or service waiting-list handle */
+    uint8_t trial;                    /* TRIAL_IN, TRIAL_HIGH, TRIAL_ADMITTED, TRIAL_LOST */
+    uint16_t tr_window_adm;           /* admissions in the trial's window before enrolment */
+    double tr_window_bed;             /* bed-days in the window (stays ended so far) */
+    double tr_start, tr_length;       /* a participant's enrolment and follow-up (days) */
     struct rng_sub attr;              /* attributes, drawn at referral in a fixed order */
     uint32_t n_draws[CARE_N_DRAWS];   /* draws so far of each enum care_draw */
 };
@@ -428,6 +457,17 @@ struct care_service_rt {
     struct queue waiting;
     struct twavg busy_tw;
     uint64_t started;
+};
+
+/* A client's part in a trial (struct care_client, trial). */
+enum { TRIAL_IN = 1, TRIAL_HIGH = 2, TRIAL_ADMITTED = 4, TRIAL_LOST = 8 };
+
+/* A trial's counts over its participants' follow-up, by subgroup (0 low use, 1 high use; every
+ * participant is in 1 when the trial has no subgroups). */
+struct care_trial_rt {
+    uint64_t participants[2], admitted[2], admissions[2], lost[2];
+    double bed_days[2], window_bed_days[2];
+    uint64_t eligible, not_moved;
 };
 
 struct care_counts {
@@ -539,6 +579,7 @@ struct care_run {
     void *trace_ctx;
 
     int moved[CARE_MAX_MOVES]; /* clients each move took, once it has happened */
+    struct care_trial_rt trial;
 
     bool failed;
     char *err;
@@ -659,6 +700,11 @@ bool care_team_covers(const struct care_run *run, int model, double t);
 /* Caseload places of model m at day t, its posts_plan[] changes up to t applied. */
 int care_model_places_at(const struct care_params *p, int m, double t);
 extern const struct cfg_table care_plan_table, care_move_table;
+/* Moves coordinated client id to a free place of model to (as coordination.moves[] does);
+ * false, leaving it where it is, when model to has no free place. */
+bool care_move_to(struct care_run *run, uint32_t id, int to);
+/* Lets model m's waiting list into its free places. */
+void care_coord_refill(struct care_run *run, int m);
 
 /* care_services.c */
 bool care_services_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
@@ -689,6 +735,25 @@ void care_stays_close(struct care_run *run, double now);
  * free (else out of area); wanted 2, out of area. The rest of the stay is drawn given its days
  * so far (care_remaining). Counts no admission. */
 void care_snapshot_stay(struct care_run *run, uint32_t id, int wanted, double days);
+
+/* care_trial.c */
+extern const struct cfg_table care_trial_table;
+bool care_trial_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
+/* The trial's metrics: how many, their descriptors (names and labels owned), their values at the
+ * end of a run (stays still open closed at now). */
+int care_trial_n_metrics(const struct care_params *p);
+void care_trial_describe(const struct care_params *p, struct metric_desc *out);
+void care_trial_metrics(struct care_run *run, double *out);
+/* Schedules the enrolment (population coordinated). */
+void care_trial_start(struct care_run *run);
+/* Hooks: a crisis about to be answered (enrols population crisis); an admission; a discharge
+ * (before the stay's record changes); a loss of contact. Each does nothing without a trial. */
+void care_trial_crisis(struct care_run *run, uint32_t id);
+void care_trial_admitted(struct care_run *run, uint32_t id);
+void care_trial_discharged(struct care_run *run, uint32_t id);
+void care_trial_lost(struct care_run *run, uint32_t id);
+/* Whether client id is a participant in follow-up barred from the crisis team. */
+bool care_trial_no_crt(const struct care_run *run, uint32_t id);
 
 /* care_presets.c */
 extern const struct cfg_table care_models_table;
