@@ -278,7 +278,9 @@ static const struct cfg_key model_keys[N_KEYS] = {
                 "probability that a missed contact (not attended, or no coordinator hours) ends "
                 "the client's engagement; an attended contact of effect e ends it with this "
                 "probability x (1 - e)",
-                0.0, 0.05),
+                /* Plausible up to 0.5: up to half of those who miss appointments drop out of
+                 * care that does not chase them (Mitchell & Selmes 2007). */
+                0.0, 0.5),
     [K_EFFECT_SHAPE] = {.name = "effect_shape",
                         .type = CFG_CHOICE,
                         .choices = shape_names,
