@@ -169,6 +169,9 @@ enum {
     C_PRESSURE_AT,
     C_PRESSURE_FACTOR,
     C_PRIORITY,
+    C_DETECT,
+    C_RESOLVE,
+    C_OUTREACH,
     N_CKEYS
 };
 
@@ -231,6 +234,44 @@ static const struct cfg_key coord_keys[N_CKEYS] = {
                     .source = "assumption: a service's choice; fifo is the order of a plain "
                               "waiting list",
                     CFG_TARGET_CHOICE(struct care_params, coord_priority)},
+    /* The mechanism's probabilities at a contact of full effect, common to every model: no
+     * study measures them, so they are estimated on the training rows of the validation
+     * (docs/validation.md); a model differs from another by its published inputs (contacts,
+     * their length, caseload, crisis cover, services in house), not by a detection of its own. */
+    [C_DETECT] = {.name = "detect",
+                  .type = CFG_REAL,
+                  .lo = 0.0,
+                  .hi = 1.0,
+                  .def = 0.5,
+                  .plausible_lo = 0.1,
+                  .plausible_hi = 0.9,
+                  .help = "probability that an attended contact of full effect during a "
+                          "deterioration detects it; every model's detect unless it sets its own",
+                  .source = "estimated on the validation's training rows (docs/validation.md)",
+                  CFG_TARGET_REAL(struct care_params, detect)},
+    [C_RESOLVE] = {.name = "resolve",
+                   .type = CFG_REAL,
+                   .lo = 0.0,
+                   .hi = 1.0,
+                   .def = 0.5,
+                   .plausible_lo = 0.1,
+                   .plausible_hi = 0.9,
+                   .help = "probability that the response to a deterioration detected at a "
+                           "contact of full effect averts it; every model's resolve unless it "
+                           "sets its own",
+                   .source = "estimated on the validation's training rows (docs/validation.md)",
+                   CFG_TARGET_REAL(struct care_params, resolve)},
+    [C_OUTREACH] = {.name = "outreach",
+                    .type = CFG_REAL,
+                    .lo = 0.0,
+                    .hi = 1.0,
+                    .def = 0.5,
+                    .plausible_lo = 0.0,
+                    .plausible_hi = 0.9,
+                    .help = "share of the disengagement hazard of an assertive model (ICM, ACT: "
+                            "key assertive) that its outreach prevents",
+                    .source = "estimated on the validation's training rows (docs/validation.md)",
+                    CFG_TARGET_REAL(struct care_params, outreach)},
 };
 
 const struct cfg_table care_coord_table = {
@@ -531,6 +572,11 @@ bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_pa
     ok &= cfg_get_real(c, g, &coord_keys[C_PRESSURE_FACTOR], &p->pressure_factor);
     int prio = PRIORITY_FIFO;
     ok &= cfg_get_choice(c, g, &coord_keys[C_PRIORITY], &prio);
+    p->detect = p->resolve = 0.5;
+    ok &= cfg_get_real(c, g, &coord_keys[C_DETECT], &p->detect);
+    ok &= cfg_get_real(c, g, &coord_keys[C_RESOLVE], &p->resolve);
+    p->outreach = 0.5;
+    ok &= cfg_get_real(c, g, &coord_keys[C_OUTREACH], &p->outreach);
     p->coord_priority = (enum care_priority)prio;
     if (!cfg_get_list(c, g, &coord_keys[C_MODELS], &l) || !l) {
         return false;

@@ -130,6 +130,7 @@ struct care_model {
     double linkage_days;     /* mean delay from the decision to the referral arriving */
     double disengagement;    /* hazard per client-year, other than after a contact */
     double missed_disengage; /* probability that a missed contact ends the engagement */
+    bool assertive;          /* assertive outreach: disengagement x (1 - coordination.outreach) */
     enum care_effect_shape effect_shape;
     double full_effect_hours; /* contact hours per client-week for a contact's full effect */
     double effect_floor;      /* a contact's effect as the time per client tends to 0 */
@@ -226,6 +227,8 @@ struct care_params {
     struct care_model model[CARE_MAX_MODELS];
     struct dist signposted_period;
     enum care_priority coord_priority; /* order of every model's coordination waiting list */
+    double detect, resolve; /* every model's, unless it sets its own (coordination.detect) */
+    double outreach;        /* share of an assertive model's disengagement hazard it prevents */
     /* pressure of a long coordination waiting list (docs/model.md 2.2.15); off by default */
     double tighten_at, tighten_span, tighten_max; /* triage: clients; share of the lowest band */
     double pressure_at, pressure_factor;          /* allocation: clients; episode multiplier */

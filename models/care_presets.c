@@ -63,6 +63,7 @@ enum {
     K_EFFECT_SHAPE,
     K_FULL_EFFECT_HOURS,
     K_EFFECT_FLOOR,
+    K_ASSERTIVE,
     N_KEYS,
 };
 
@@ -316,6 +317,14 @@ static const struct cfg_key model_keys[N_KEYS] = {
                         .plausible_lo = 0.0,
                         .plausible_hi = 0.5,
                         CFG_TARGET_REAL(struct care_model, effect_floor)},
+    [K_ASSERTIVE] = {.name = "assertive",
+                     .type = CFG_BOOL,
+                     .def = 0,
+                     .help = "the team reaches out to a client who drifts away (assertive "
+                             "outreach): its disengagement hazard is times 1 - "
+                             "coordination.outreach",
+                     .source = "assumption: a model's outreach is a yes or no of its definition",
+                     CFG_TARGET_BOOL(struct care_model, assertive)},
 };
 
 const struct cfg_table care_models_table = {
@@ -351,6 +360,11 @@ struct preset_value {
 #define SRC_HOURS   "full-time post (assumption)"
 #define SRC_SICK    "NHS staff sickness absence about 4.5% (assumption)"
 #define SRC_DERIVED "derived; calibration parameter (no published estimate)"
+/* A model's own loss of contact other than at a contact: standard care's, which assertive
+ * outreach lowers (coordination.outreach), not a multiplier from the trials it is validated on. */
+#define SRC_LOST_HAZARD                                                                            \
+    "standard care's 0.09 a year (0.18 / 2: 24% lost contact in 18 months, intensive community "   \
+    "support trial, control arm), times 1 - coordination.outreach for an assertive model"
 /* Administration per client held under the CPA (docs/model.md 2.2.4): a review every 6 months
  * of about 3 hours (preparing, the meeting, the revised care plan and risk assessment), 3 / 26 =
  * 0.115 hours a week, plus about 8 minutes a week of records and liaison beyond a contact's own
@@ -379,8 +393,6 @@ static const struct preset_value standard_care[] = {
       "travel and notes, so a post makes about 11 contacts a week (Burns et "
       "al. 2007)"),
     V(K_DNA, 0.20, "Mitchell & Selmes 2007: about 20% of psychiatric appointments missed"),
-    V(K_DETECT, 0.5, SRC_DERIVED),
-    V(K_RESOLVE, 0.5, SRC_DERIVED),
     T(K_IN_HOUSE, "psychiatry, therapy", "CMHT: psychiatry and some psychology in the team"),
     V(K_LINKAGE, 0.5, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
@@ -420,8 +432,6 @@ static const struct preset_value broker[] = {
     V(K_RATE, 0.25, "linkage-focused work, half by telephone (derived)"),
     V(K_MINUTES, 50, "25 min, half by telephone, plus notes and referral work (derived)"),
     V(K_DNA, 0.25, "derived from Mitchell & Selmes 2007 (20%) for less assertive contact"),
-    V(K_DETECT, 0.3, SRC_DERIVED),
-    V(K_RESOLVE, 0.3, "refers to crisis services rather than treating (derived)"),
     T(K_IN_HOUSE, "", "none: every need by referral"),
     V(K_LINKAGE, 0.7, "referral is the core task (derived)"),
     V(K_LINKAGE_DAYS, 7, "fast referral (derived)"),
@@ -457,8 +467,6 @@ static const struct preset_value clinical_cm[] = {
       "derived"),
     V(K_MINUTES, 90, "45 min face to face plus travel and notes (derived)"),
     V(K_DNA, 0.18, "derived from Mitchell & Selmes 2007"),
-    V(K_DETECT, 0.5, SRC_DERIVED),
-    V(K_RESOLVE, 0.4, "more but shorter admissions (Ziguras & Stuart 2000), derived"),
     T(K_IN_HOUSE, "psychiatry", "clinical case manager provides treatment"),
     V(K_LINKAGE, 0.5, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
@@ -492,8 +500,6 @@ static const struct preset_value strengths[] = {
     V(K_RATE, 0.4, "standard-care contact rate, derived"),
     V(K_MINUTES, 95, "60 min face to face plus travel and notes (derived)"),
     V(K_DNA, 0.18, "derived from Mitchell & Selmes 2007"),
-    V(K_DETECT, 0.5, SRC_DERIVED),
-    V(K_RESOLVE, 0.5, SRC_DERIVED),
     T(K_IN_HOUSE, "", "needs met by referral and community resources"),
     V(K_LINKAGE, 0.8, "fewer unmet needs (Gelkopf et al. 2016; Bjorkman et al. 2002), derived"),
     V(K_LINKAGE_DAYS, 10, "derived (assumption)"),
@@ -531,18 +537,14 @@ static const struct preset_value icm[] = {
       "50 min face to face plus travel and notes; about 11 contacts per "
       "post-week (Burns et al. 2007)"),
     V(K_DNA, 0.15, "derived: in-vivo outreach, better engagement (REACT)"),
-    V(K_DETECT, 0.6, SRC_DERIVED),
-    V(K_RESOLVE, 0.6, "home visits and extra contacts (derived)"),
     T(K_IN_HOUSE, "psychiatry", "ICM team psychiatry"),
     V(K_LINKAGE, 0.6, "referral with accompanying (derived)"),
     V(K_LINKAGE_DAYS, 10, "derived (assumption)"),
-    V(K_DISENGAGE, 0.045,
-      "0.09 / 2: 0.18 x 0.5, ICM not remaining in contact RR about 0.43-0.68 (Dieterich et al.); "
-      "the other half at missed contacts (missed_disengage, assumption)"),
-    V(K_MISSED_DISENGAGE, 0.0064,
-      "derived: half of 0.09 a year over 7.04 missed contacts a client-year at the target rate "
-      "(52.18 x 0.9 x 0.15); Mitchell & Selmes 2007: up to half of those who miss appointments "
-      "drop out"),
+    V(K_DISENGAGE, 0.09, SRC_LOST_HAZARD),
+    V(K_MISSED_DISENGAGE, 0.0097,
+      "derived: standard care's 0.025 a missed contact at its 20-day interval, scaled to ICM's "
+      "7.8-day interval (a miss leaves a gap of one interval)"),
+    V(K_ASSERTIVE, 1, "ICM: in-vivo outreach to clients who disengage (Dieterich et al. 2017)"),
     V(K_FULL_EFFECT_HOURS, 1.36,
       "derived as for standard care: a post's 19.1 contact hours a week at 7/6 of the caseload "
       "limit of 12 (assumption)"),
@@ -568,19 +570,15 @@ static const struct preset_value act[] = {
       "45 min face to face (1.5 x 45 = 68 min per client-week) plus travel "
       "and notes (derived)"),
     V(K_DNA, 0.10, "derived: in-vivo, assertive contact"),
-    V(K_DETECT, 0.7, SRC_DERIVED),
-    V(K_RESOLVE, 0.7, "team intensifies daily contact, home treatment (derived)"),
     T(K_IN_HOUSE, "psychiatry, substance_use, housing, employment",
       "ACT principles: services provided directly, not brokered (Phillips et al. 2001)"),
     V(K_LINKAGE, 0.8, "in-house services (derived)"),
     V(K_LINKAGE_DAYS, 7, "derived (assumption)"),
-    V(K_DISENGAGE, 0.054,
-      "0.108 / 2: 0.18 x 0.6, ACT lost to follow-up RR 0.6 (0.5-0.7) (Marshall & Lockwood); the "
-      "other half at missed contacts (missed_disengage, assumption)"),
-    V(K_MISSED_DISENGAGE, 0.0069,
-      "derived: half of 0.108 a year over 7.83 missed contacts a client-year at the target rate "
-      "(52.18 x 1.5 x 0.1); Mitchell & Selmes 2007: up to half of those who miss appointments drop "
-      "out"),
+    V(K_DISENGAGE, 0.09, SRC_LOST_HAZARD),
+    V(K_MISSED_DISENGAGE, 0.0058,
+      "derived: standard care's 0.025 a missed contact at its 20-day interval, scaled to ACT's "
+      "4.7-day interval (a miss leaves a gap of one interval)"),
+    V(K_ASSERTIVE, 1, "ACT principles: assertive engagement (Phillips et al. 2001)"),
     V(K_FULL_EFFECT_HOURS, 1.81,
       "derived as for standard care: a post's 21.1 contact hours a week at 7/6 of the caseload "
       "limit of 10 (assumption)"),
@@ -608,8 +606,6 @@ static const struct preset_value collaborative_care[] = {
     V(K_RATE, 0.35, "follow-up every 2-4 weeks by telephone (AIMS, Liu et al. 2007)"),
     V(K_MINUTES, 55, "Liu et al. 2007: follow-up call 51-60 min total incl. ancillary tasks"),
     V(K_DNA, 0.10, "failed call attempts (Liu et al. 2007), derived"),
-    V(K_DETECT, 0.4, SRC_DERIVED),
-    V(K_RESOLVE, 0.5, SRC_DERIVED),
     T(K_IN_HOUSE, "therapy", "care manager delivers brief psychological care"),
     V(K_LINKAGE, 0.5, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
@@ -645,6 +641,7 @@ static const struct preset_value crisis_home_treatment[] = {
     V(K_RATE, 7.0, "daily home visits (derived)"),
     V(K_MINUTES, 75, "45 min visit plus travel and notes (derived)"),
     V(K_DNA, 0.05, "derived (assumption)"),
+    /* A crisis service, not a coordinator's contact: its own detection and resolution. */
     V(K_DETECT, 0.9, SRC_DERIVED),
     V(K_RESOLVE, 0.7,
       "admission avoided in about 55% of home-care episodes (Joy et al. 2006), "
@@ -751,6 +748,14 @@ bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care
             }
         }
     }
+    /* Detection and resolution are the region's (coordination.detect, resolve) unless the model
+     * sets its own. */
+    if (has_preset) {
+        cfg_fill(c, s, &model_keys[K_DETECT], p->detect, NULL,
+                 "coordination.detect: common to every model, estimated (docs/validation.md)");
+        cfg_fill(c, s, &model_keys[K_RESOLVE], p->resolve, NULL,
+                 "coordination.resolve: common to every model, estimated (docs/validation.md)");
+    }
     m->preset = preset >= 0 ? preset_names[preset] : "none";
 
     m->max_severity = CARE_N_SEVERITY - 1; /* kept if max_severity is wrong */
@@ -795,6 +800,9 @@ bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care
     } else if (g) {
         m->has_patience = dist_load(c, g, &m->patience);
         ok &= m->has_patience;
+    }
+    if (m->assertive) {
+        m->disengagement *= 1.0 - p->outreach;
     }
     m->filled = (int)floor(m->posts * (1.0 - m->vacancy_rate) + 0.5);
     return ok;
