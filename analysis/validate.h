@@ -4,20 +4,26 @@
  * The effects come from a table shipped beside the scenarios they compare (VALIDATE_TABLE in
  * the validation folder, scenarios/validation/ by default; its format is in docs/validation.md):
  * one row per published effect, naming two scenarios of the folder that run on the same clients
- * and random numbers, a metric both report, the kind of effect, the rule for passing, the
- * published estimate with its 95% interval and its source. This module knows nothing of the
- * models or their metrics beyond what the table says.
+ * and random numbers, a metric both report, the kind of effect, the published estimate with its
+ * 95% interval, its source, whether the row is a training target of a joint fit or held out, and
+ * optionally the coordination presets it validates. This module knows nothing of the models or
+ * their metrics beyond what the table says.
  *
  * Each row states the published effect with its interval, the simulated effect with its paired
  * 95% interval, and whether the row passes:
- *   - a mean difference (MD) of a per-100-client-year metric, shown per client-month (/1200);
- *   - a rate ratio (RR) of a metric, from the paired log ratios of the replications;
- * and passes when the simulated point estimate lies inside the published interval, or, for a
- * "not below" row, when the simulated interval does not lie wholly below the bound.
+ *   - RR: the ratio of the two arms' means (a risk ratio of proportions or a ratio of rates),
+ *     with the interval from the paired log ratios of the replications;
+ *   - OR: the odds ratio of two percentages p (odds p / (100 - p) in each arm), the point from
+ *     the arms' means, the interval from the paired log odds ratios of the replications;
+ *   - MD: the mean difference, treatment minus reference, in the metric's own unit, with the
+ *     paired interval;
+ *   - MD-per-month: the same for a metric per 100 client-years, shown per client-month (/1200);
+ * and passes when the simulated point estimate lies inside the published interval (the one
+ * rule; a table giving any other gets an error).
  *
  * Ownership: validate_table_read() fills a caller-provided struct validate_table whose strings
  * point into the file's text it holds; validate_table_free() releases it (a no-op on a zeroed or
- * freed table).
+ * freed table). The status file (validate_status_write) is written whole or not at all.
  */
 #ifndef CCSIM_ANALYSIS_VALIDATE_H
 #define CCSIM_ANALYSIS_VALIDATE_H
@@ -27,15 +33,14 @@
 
 #include "analysis/table.h"
 
-#define VALIDATE_TABLE "trials.csv" /* the table's name in the validation folder */
+#define VALIDATE_TABLE  "trials.csv" /* the table's name in the validation folder */
+#define VALIDATE_STATUS "status.csv" /* the status file's name in the validation folder */
 
 enum validate_kind {
     VALIDATE_MD_MONTH, /* "MD-per-month" in the table */
     VALIDATE_RR,       /* "RR" */
-};
-enum validate_rule {
-    VALIDATE_INSIDE,    /* "inside" */
-    VALIDATE_NOT_BELOW, /* "not-below" */
+    VALIDATE_OR,       /* "OR" */
+    VALIDATE_MD,       /* "MD" */
 };
 
 struct validate_row {
@@ -44,10 +49,11 @@ struct validate_row {
     const char *treatment;
     const char *metric; /* reported by both scenarios */
     enum validate_kind kind;
-    enum validate_rule rule;
-    double point, lo, hi; /* published, lo <= point <= hi; NOT_BELOW uses lo as the bound */
+    double point, lo, hi; /* published, lo <= point <= hi (all above 0 for RR and OR) */
     const char *source;
-    int line; /* the row's line in the table's file */
+    bool is_train;      /* use "train": a target of the joint fit; else "held-out" */
+    const char *models; /* presets it validates, ';'-separated; "" when not given */
+    int line;           /* the row's line in the table's file */
 };
 
 struct validate_table {
@@ -57,13 +63,18 @@ struct validate_table {
 };
 
 /* Reads and checks the table of published effects at path: RFC 4180 CSV (analysis/table.h)
- * with the columns label, reference, treatment, metric, kind, rule, point, low, high, source
- * and no others, at least one row, every text cell non-empty, kind MD-per-month or RR, rule
- * inside or not-below, point, low and high finite numbers with low <= point <= high (all above
- * 0 for RR). Returns 0, or CCSIM_EINPUT with one line in err, "PATH:LINE: column 'NAME': what is
- * wrong (what is allowed)" (a missing or unreadable file: "PATH: reason"); vt is zeroed then. */
+ * with the columns label, reference, treatment, metric, kind, point, low, high, source, use,
+ * optionally models and rule, and no others; at least one row, every text cell non-empty (models
+ * may be empty), kind RR, OR, MD or MD-per-month, use train or held-out, rule (when present)
+ * inside, models names of letters, digits and '_' separated by ';', point, low and high finite
+ * numbers with low <= point <= high (all above 0 for RR and OR). Returns 0, or CCSIM_EINPUT with
+ * one line in err, "PATH:LINE: column 'NAME': what is wrong (what is allowed)" (a missing or
+ * unreadable file: "PATH: reason"); vt is zeroed then. */
 int validate_table_read(const char *path, struct validate_table *vt, char *err, size_t err_len);
 void validate_table_free(struct validate_table *vt);
+
+/* The kind as the table writes it ("RR", "OR", "MD", "MD-per-month"); never NULL. */
+const char *validate_kind_name(enum validate_kind kind);
 
 struct validate_outcome {
     double point, lo, hi; /* simulated */
@@ -72,9 +83,38 @@ struct validate_outcome {
 
 /* Computes the simulated effect of row r from the two scenarios' replications (metric columns
  * already picked out, n paired replications), and whether it passes. Cannot fail: the interval
- * is NaN with fewer than two usable pairs (for RR, pairs where both values are above 0), and the
- * RR point NaN when the reference values sum to 0 or less. */
+ * is NaN with fewer than two usable pairs (for RR, pairs where both values are above 0; for OR,
+ * pairs where both lie strictly between 0 and 100), and the point NaN when it is undefined (RR:
+ * reference values summing to 0 or less; OR: a mean percentage outside 0 to 100, ends
+ * excluded); a NaN point fails. */
 void validate_effect(const struct validate_row *r, const double *ref, const double *treat, long n,
                      struct validate_outcome *out);
+
+/* The misfit of a simulated point estimate to row r, in half-widths of the published interval:
+ * (simulated - point) / ((high - low) / 2), on the log scale for RR and OR (log simulated - log
+ * point over half the log interval's width). NaN when simulated is NaN (or not above 0 for RR
+ * and OR), or the interval has no width. Cannot fail. */
+double validate_misfit(const struct validate_row *r, double simulated);
+
+/* Whether row r names preset among its models (exact match of one ';'-separated name). */
+bool validate_row_has_model(const struct validate_row *r, const char *preset);
+
+/* One row of the status file. */
+struct validate_status {
+    const struct validate_row *row;
+    struct validate_outcome out;
+};
+
+/* Writes the status file path (scenarios/validation/status.csv): a header, then one record per
+ * row, with the columns row, models, kind, published, low, high, simulated, sim_low, sim_high,
+ * verdict (pass or fail), use, date (YYYY-MM-DD, UTC) and seed; "NA" for a row that names no
+ * model and for an undefined number. Written to a temporary file beside path and renamed over
+ * it, so a reader sees the old file or the new one. Returns 0, or a negative errno (the caller
+ * names the path). */
+int validate_status_write(const char *path, const struct validate_status *st, int n,
+                          const char *date, unsigned long long seed);
+
+/* The columns of the status file a reader checks (a NULL name ends the list). */
+extern const struct table_column validate_status_columns[];
 
 #endif

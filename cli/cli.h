@@ -75,6 +75,7 @@ struct run_opts {
     long long max_reps;
     const char *dir;         /* validate: the folder of the validation scenarios */
     const char *target_file; /* calibrate: --targets FILE */
+    const char *status_file; /* validate: --status FILE */
     bool pdf;                /* report --pdf */
 };
 

@@ -12,52 +12,62 @@ static int file_index(const char *const *files, int n, const char *file)
     return -1;
 }
 
-/* One published effect against its simulated one: a line on stdout and a row of csv (when not
- * NULL). Returns 1 when it passes, 0 when not, or CCSIM_EINPUT when a scenario lacks the
- * metric. */
-static int validate_one(const struct validate_row *row, const struct runner *r, int a, int b,
-                        FILE *csv)
+/* The distinct scenarios of a table, each loaded once, in the order its rows name them. */
+struct scenarios {
+    const char **files; /* as the table names them */
+    char (*paths)[4096];
+    int n;
+};
+
+static void scenarios_init(struct scenarios *sf, const struct validate_table *vt, const char *dir)
 {
-    int ma = runner_metric(r, a, row->metric), mb = runner_metric(r, b, row->metric);
-    if (ma < 0 || mb < 0) {
-        fprintf(stderr, "ccsim: validate: no metric %s in %s\n", row->metric,
-                ma < 0 ? r->v[a].label : r->v[b].label);
-        return CCSIM_EINPUT;
+    int max = 2 * vt->n_rows;
+    sf->files = xcalloc((size_t)max, sizeof *sf->files);
+    sf->paths = xcalloc((size_t)max, sizeof *sf->paths);
+    sf->n = 0;
+    for (int i = 0; i < vt->n_rows; i++) {
+        const char *pair[2] = {vt->rows[i].reference, vt->rows[i].treatment};
+        for (int k = 0; k < 2; k++) {
+            if (file_index(sf->files, sf->n, pair[k]) < 0) {
+                snprintf(sf->paths[sf->n], sizeof sf->paths[sf->n], "%s/%s", dir, pair[k]);
+                sf->files[sf->n++] = pair[k];
+            }
+        }
     }
+}
+
+static void scenarios_fini(struct scenarios *sf)
+{
+    free(sf->files);
+    free(sf->paths);
+}
+
+/* The simulated effect of every row from a run of the scenarios (their metrics checked). */
+static void outcomes(const struct runner *r, const struct validate_table *vt,
+                     const struct scenarios *sf, struct validate_status *st)
+{
     long nreps = r->replications;
     double *x = xcalloc((size_t)nreps, sizeof *x), *y = xcalloc((size_t)nreps, sizeof *y);
-    for (long i = 0; i < nreps; i++) {
-        x[i] = r->res[a].metrics[i * r->res[a].n_metrics + ma];
-        y[i] = r->res[b].metrics[i * r->res[b].n_metrics + mb];
+    for (int i = 0; i < vt->n_rows; i++) {
+        const struct validate_row *row = &vt->rows[i];
+        int a = file_index(sf->files, sf->n, row->reference);
+        int b = file_index(sf->files, sf->n, row->treatment);
+        int ma = runner_metric(r, a, row->metric), mb = runner_metric(r, b, row->metric);
+        for (long k = 0; k < nreps; k++) {
+            x[k] = r->res[a].metrics[k * r->res[a].n_metrics + ma];
+            y[k] = r->res[b].metrics[k * r->res[b].n_metrics + mb];
+        }
+        st[i].row = row;
+        validate_effect(row, x, y, nreps, &st[i].out);
     }
-    struct validate_outcome out;
-    validate_effect(row, x, y, nreps, &out);
     free(x);
     free(y);
-    char pub[64], sim[64];
-    const char *kind = row->kind == VALIDATE_RR ? "RR" : "MD";
-    if (row->rule == VALIDATE_NOT_BELOW) {
-        snprintf(pub, sizeof pub, "%s >= %.3g (%.3g: %.3g-%.3g)", kind, row->lo, row->point,
-                 row->lo, row->hi);
-    } else {
-        snprintf(pub, sizeof pub, "%s %.3g (%.3g to %.3g)", kind, row->point, row->lo, row->hi);
-    }
-    snprintf(sim, sizeof sim, "%s %.3g (%.3g to %.3g)", kind, out.point, out.lo, out.hi);
-    printf("%-62s %-24s %-26s %s\n", row->label, pub, sim, out.pass ? "pass" : "FAIL");
-    if (csv) {
-        csv_field(csv, row->label);
-        fputc(',', csv);
-        csv_field(csv, row->source);
-        fprintf(csv, ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%s\n", row->point, row->lo, row->hi, out.point,
-                out.lo, out.hi, out.pass ? "pass" : "fail");
-    }
-    return out.pass ? 1 : 0;
 }
 
 /* Every row's metric in both its scenarios, checked once they are loaded and before anything
  * runs; each problem printed. Returns 0 or CCSIM_EINPUT. */
 static int check_metrics(const struct runner *r, const struct validate_table *vt,
-                         const char *const *files, int n)
+                         const struct scenarios *sf)
 {
     int rc = 0;
 
@@ -65,7 +75,7 @@ static int check_metrics(const struct runner *r, const struct validate_table *vt
         const struct validate_row *row = &vt->rows[i];
         const char *pair[2] = {row->reference, row->treatment};
         for (int k = 0; k < 2; k++) {
-            int a = file_index(files, n, pair[k]);
+            int a = file_index(sf->files, sf->n, pair[k]);
             if (runner_metric(r, a, row->metric) >= 0) {
                 continue;
             }
@@ -95,41 +105,102 @@ static int check_metrics(const struct runner *r, const struct validate_table *vt
     return rc;
 }
 
-/* Every row of the table: printed, and into validation.csv with -o. */
-static int validate_all(struct folder *f, const struct run_opts *o, const struct runner *r,
-                        const struct validate_table *vt, const char *const *files, int n)
+/* An effect as printed: its kind, the estimate and the interval. */
+static void effect_text(char *buf, size_t n, enum validate_kind kind, double point, double lo,
+                        double hi)
+{
+    snprintf(buf, n, "%s %.3g (%.3g to %.3g)",
+             kind == VALIDATE_MD_MONTH ? "MD/month" : validate_kind_name(kind), point, lo, hi);
+}
+
+/* One row of validation.csv. */
+static void csv_row(FILE *csv, const struct validate_status *s)
+{
+    const struct validate_row *row = s->row;
+    csv_field(csv, row->label);
+    fputc(',', csv);
+    csv_field(csv, row->source);
+    const double v[] = {row->point, row->lo, row->hi, s->out.point, s->out.lo, s->out.hi};
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++) {
+        fputc(',', csv);
+        csv_number(csv, v[k]);
+    }
+    fprintf(csv, ",%s,%s,%s,", s->out.pass ? "pass" : "fail", validate_kind_name(row->kind),
+            row->is_train ? "train" : "held-out");
+    csv_field(csv, row->models[0] ? row->models : "NA");
+    fputc('\n', csv);
+}
+
+/* The table on stdout, with the summary lines: the last says which rows fail, if any. Returns
+ * how many fail. */
+static int print_table(const struct runner *r, const struct run_opts *o,
+                       const struct validate_status *st, int n_rows, const char *fitted)
+{
+    char pub[80], sim[80];
+    int passed[2] = {0, 0}, rows[2] = {0, 0}; /* held-out, train */
+
+    printf("validation: %ld replications, seed %llu, scenarios in %s%s\n\n", r->replications,
+           (unsigned long long)r->seed, o->dir, fitted ? fitted : "");
+    printf("%-62s %-34s %-34s %-8s %s\n", "published effect", "published (95% CI)",
+           "simulated (95% CI)", "use", "result");
+    for (int i = 0; i < n_rows; i++) {
+        const struct validate_row *row = st[i].row;
+        effect_text(pub, sizeof pub, row->kind, row->point, row->lo, row->hi);
+        effect_text(sim, sizeof sim, row->kind, st[i].out.point, st[i].out.lo, st[i].out.hi);
+        printf("%-62s %-34s %-34s %-8s %s\n", row->label, pub, sim,
+               row->is_train ? "train" : "held-out", st[i].out.pass ? "pass" : "FAIL");
+        rows[row->is_train]++;
+        passed[row->is_train] += st[i].out.pass;
+    }
+    int n_fail = n_rows - passed[0] - passed[1];
+    printf("\n%d of %d rows pass: %d of %d held-out rows, %d of %d training rows (see "
+           "docs/validation.md for the reasons behind any failure)\n",
+           passed[0] + passed[1], n_rows, passed[0], rows[0], passed[1], rows[1]);
+    if (n_fail > 0) {
+        printf("%d of %d rows FAIL: ", n_fail, n_rows);
+        for (int i = 0, k = 0; i < n_rows; i++) {
+            if (!st[i].out.pass) {
+                printf("%s%s", k++ ? "; " : "", st[i].row->label);
+            }
+        }
+        putchar('\n');
+    }
+    fflush(stdout);
+    return n_fail;
+}
+
+/* validation.csv into the folder (with -o) and the status file (with --status). */
+static int write_files(struct folder *f, const struct run_opts *o, const struct runner *r,
+                       const struct validate_status *st, int n_rows)
 {
     char path[4096];
-    FILE *csv = NULL;
+    int rc = 0;
 
     if (o->outdir) {
-        if (!(csv = fopen(folder_file(f, "validation.csv", path, sizeof path), "w"))) {
+        FILE *csv = fopen(folder_file(f, "validation.csv", path, sizeof path), "w");
+        if (!csv) {
             return results_wrote(f, -errno, path);
         }
         fputs("row,source,published,published_low,published_high,simulated,simulated_low,"
-              "simulated_high,result\n",
+              "simulated_high,result,kind,use,models\n",
               csv);
+        for (int i = 0; i < n_rows; i++) {
+            csv_row(csv, &st[i]);
+        }
+        rc = results_wrote(f, fclose(csv) != 0 ? -errno : 0, path);
     }
-    printf("validation: %ld replications, seed %llu, scenarios in %s\n\n", r->replications,
-           (unsigned long long)r->seed, o->dir);
-    printf("%-62s %-24s %-26s %s\n", "published effect", "published (95% CI)", "simulated (95% CI)",
-           "result");
-    int passed = 0, rc = 0;
-    for (int i = 0; rc == 0 && i < vt->n_rows; i++) {
-        const struct validate_row *row = &vt->rows[i];
-        int a = file_index(files, n, row->reference), b = file_index(files, n, row->treatment);
-        int pass = validate_one(row, r, a, b, csv);
-        rc = pass < 0 ? pass : 0;
-        passed += pass > 0;
-    }
-    if (rc == 0) {
-        printf("\n%d of %d rows pass (see docs/validation.md for the reasons behind any "
-               "failure)\n",
-               passed, vt->n_rows);
-    }
-    if (csv) {
-        int wrc = results_wrote(f, fclose(csv) != 0 ? -errno : 0, path);
-        rc = rc != 0 ? rc : wrc;
+    if (rc == 0 && o->status_file) {
+        char date[16];
+        time_t now = time(NULL);
+        struct tm tm;
+        gmtime_r(&now, &tm);
+        strftime(date, sizeof date, "%Y-%m-%d", &tm);
+        int wrc =
+            validate_status_write(o->status_file, st, n_rows, date, (unsigned long long)r->seed);
+        if (wrc != 0) {
+            fprintf(stderr, "ccsim: validate: %s: %s\n", o->status_file, ccsim_strerror(wrc));
+            rc = CCSIM_EIO;
+        }
     }
     return rc;
 }
@@ -139,8 +210,9 @@ int cmd_validate(int argc, char **argv)
     /* A validation folder holds no file to draw from: no figures are attempted. */
     struct run_opts o = {.cmd = "validate", .reps = -1, .seed = -1, .no_plots = true};
     struct validate_table vt;
+    struct scenarios sf;
     char table_path[4096], err[1024];
-    int n_operands = 0, n = 0;
+    int n_operands = 0;
 
     int rc = options_parse(&cmd_spec_validate, argc, argv, &o, NULL, &n_operands);
     if (rc != 0) {
@@ -156,29 +228,21 @@ int cmd_validate(int argc, char **argv)
         fprintf(stderr, "ccsim: validate: %s\n", err);
         return rc;
     }
-    /* The distinct scenarios of the table, each loaded once, in the order the rows name them. */
-    int max_files = 2 * vt.n_rows;
-    const char **files = xcalloc((size_t)max_files, sizeof *files);
-    char(*paths)[4096] = xcalloc((size_t)max_files, sizeof *paths);
-    struct variant *v = xcalloc((size_t)max_files, sizeof *v);
-    for (int i = 0; i < vt.n_rows; i++) {
-        const char *pair[2] = {vt.rows[i].reference, vt.rows[i].treatment};
-        for (int k = 0; k < 2; k++) {
-            if (file_index(files, n, pair[k]) < 0) {
-                snprintf(paths[n], sizeof paths[n], "%s/%s", o.dir, pair[k]);
-                v[n] = (struct variant){.label = pair[k], .path = paths[n]};
-                files[n++] = pair[k];
-            }
-        }
+    scenarios_init(&sf, &vt, o.dir);
+    struct variant *v = xcalloc((size_t)sf.n, sizeof *v);
+    for (int i = 0; i < sf.n; i++) {
+        v[i] = (struct variant){.label = sf.files[i], .path = sf.paths[i]};
     }
+    struct validate_status *st = xcalloc((size_t)vt.n_rows, sizeof *st);
     struct setup s;
     struct runner r;
     struct folder f = {0};
+    int n_fail = 0;
     setup_init(&s, &o, "scenarios");
     s.spec.progress = RUNNER_PROGRESS_OVERALL;
-    rc = runner_load(&r, &s.spec, v, n);
+    rc = runner_load(&r, &s.spec, v, sf.n);
     if (rc == 0) {
-        rc = check_metrics(&r, &vt, files, n);
+        rc = check_metrics(&r, &vt, &sf);
     }
     if (rc == 0) {
         rc = results_begin(&f, &o, &r, argc, argv, o.dir);
@@ -187,14 +251,19 @@ int cmd_validate(int argc, char **argv)
         rc = runner_run(&r);
     }
     if (rc == 0) {
-        rc = validate_all(&f, &o, &r, &vt, files, n);
+        outcomes(&r, &vt, &sf, st);
+        n_fail = print_table(&r, &o, st, vt.n_rows, NULL);
+        rc = write_files(&f, &o, &r, st, vt.n_rows);
     }
+    /* Nothing is printed after the table when the files are written: the verdict stays last. */
     rc = results_end(&f, &o, &s, &r, rc);
     runner_fini(&r);
     setup_fini(&s);
+    free(st);
     free(v);
-    free(paths);
-    free(files);
+    scenarios_fini(&sf);
     validate_table_free(&vt);
-    return rc;
+    /* A row failing is the run's outcome, not an error: the folder is complete, and the status
+     * says so (as ccsim calibrate does for a target missed). */
+    return rc == 0 && n_fail > 0 ? CCSIM_EMISSED : rc;
 }

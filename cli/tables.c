@@ -307,7 +307,17 @@ static const struct opt validate_opts_table[] = {
      .dflt_text = "scenarios/validation",
      .help = "the folder of the validation scenarios and their table of published effects "
              "(trials.csv)"},
-    OPT_OUTPUT("write DIR/validation.csv and manifest.json"),
+    OPT_OUTPUT("write DIR/validation.csv (row,source,published,published_low,published_high,"
+               "simulated,simulated_low,simulated_high,result,kind,use,models) and manifest.json"),
+    {.shrt = "",
+     .lng = "--status",
+     .kind = OPT_TEXT,
+     .arg = "FILE",
+     .off = F(status_file),
+     .missing = "a file",
+     .help = "write the validation status of every row to FILE (row,models,kind,published,low,"
+             "high,simulated,sim_low,sim_high,verdict,use,date,seed; reports read "
+             "scenarios/validation/status.csv), replacing it whole, failing rows included"},
     OPT_REPS,
     OPT_SEED,
     OPT_THREADS,
@@ -321,7 +331,9 @@ const struct command cmd_spec_validate = {
     .summary = "published effects against simulated ones (scenarios/validation)",
     .about = "Runs the validation scenarios on the same clients and random numbers and prints, "
              "for each published effect, the published estimate with its 95% interval, the "
-             "simulated effect with its paired 95% interval, and pass or fail. docs/validation.md "
+             "simulated effect with its paired 95% interval, and pass or fail (inside the "
+             "published interval or not). Exit status 1 when any row fails (the results are "
+             "still written, and the last line names the failing rows). docs/validation.md "
              "explains every row.",
     .opts = validate_opts_table,
     .n_opts = N(validate_opts_table),

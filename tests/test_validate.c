@@ -1,11 +1,13 @@
 /*
  * The table of published effects (analysis/validate): the shipped table reads, row by row as
- * docs/validation.md states it; a table with a bad kind, rule or number, a missing or unknown
- * column, bounds out of order or no rows is refused with CCSIM_EINPUT and "PATH:LINE: column
- * ..."; and the effects, a mean difference per client-month and a rate ratio, on three hand-made
- * pairs of replications against values worked by hand. Run from the project root, as `make
- * test` does.
+ * docs/validation.md states it; a table with a bad kind, use, rule, models list or number, a
+ * missing or unknown column, bounds out of order or no rows is refused with CCSIM_EINPUT and
+ * "PATH:LINE: column ..."; the effects (a mean difference per client-month and in the metric's
+ * unit, a rate ratio, an odds ratio) on hand-made pairs of replications against values worked by
+ * hand; the misfit of a fit; and the status file as written and read back. Run from the project
+ * root, as `make test` does.
  */
+#include <errno.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,7 +26,7 @@
 
 #define SHIPPED "scenarios/validation/" VALIDATE_TABLE
 
-static const char header[] = "label,reference,treatment,metric,kind,rule,point,low,high,source\n";
+static const char header[] = "label,reference,treatment,metric,kind,point,low,high,use,source\n";
 
 struct fixture {
     char dir[64];
@@ -83,8 +85,11 @@ static void test_shipped_table_reads(void **state)
     assert_string_equal(r->treatment, "cohort_icm.cfg");
     assert_string_equal(r->metric, "cohort.bed_days");
     assert_int_equal(r->kind, VALIDATE_MD_MONTH);
-    assert_int_equal(r->rule, VALIDATE_INSIDE);
     assert_true(r->point == -0.86 && r->lo == -1.37 && r->hi == -0.34); /* exactly as written */
+    assert_false(r->is_train);
+    assert_string_equal(r->models, "icm");
+    assert_true(validate_row_has_model(r, "icm"));
+    assert_false(validate_row_has_model(r, "ic"));
     assert_string_equal(r->source, "Dieterich et al. 2017, Cochrane CD007906 (24 RCTs)");
     assert_int_equal(r->line, 2);
     r = &vt.rows[1];
@@ -92,8 +97,8 @@ static void test_shipped_table_reads(void **state)
     assert_string_equal(r->metric, "cohort.admissions");
     r = &vt.rows[4];
     assert_int_equal(r->kind, VALIDATE_RR);
-    assert_int_equal(r->rule, VALIDATE_NOT_BELOW);
-    assert_true(r->point == 1.6 && r->lo == 1.0 && r->hi == 2.1);
+    assert_true(r->point == 1.6 && r->lo == 1.2 && r->hi == 2.1);
+    assert_string_equal(r->models, "broker");
     assert_string_equal(r->source, "Marshall et al., Cochrane CD000050 (RR 1.6, 1.2-2.1)");
     assert_int_equal(r->line, 6);
     for (int i = 0; i < vt.n_rows; i++) {
@@ -115,15 +120,28 @@ static void test_columns_in_any_order(void **state)
     struct validate_table vt;
     char err[1024] = "";
 
-    put_table(fx, "source,rule,kind,metric,treatment,reference,label,high,low,point\r\n"
-                  "\"a, b\",not-below,RR,m,t.cfg,r.cfg,\"x \"\"y\"\"\",2.385,1.25,1.5\r\n");
-    assert_int_equal(validate_table_read(fx->path, &vt, err, sizeof err), 0);
-    assert_int_equal(vt.n_rows, 1);
+    put_table(fx,
+              "source,models,rule,use,kind,metric,treatment,reference,label,high,low,point\r\n"
+              "\"a, b\",act;icm,inside,train,OR,m,t.cfg,r.cfg,\"x \"\"y\"\"\",2.385,1.25,1.5\r\n"
+              "s,,inside,held-out,MD,m,t.cfg,r.cfg,z,2.5,-1.5,0.25\r\n");
+    int rc = validate_table_read(fx->path, &vt, err, sizeof err);
+    if (rc != 0) {
+        fail_msg("%d %s", rc, err);
+    }
+    assert_int_equal(vt.n_rows, 2);
     assert_string_equal(vt.rows[0].label, "x \"y\"");
     assert_string_equal(vt.rows[0].source, "a, b");
     assert_string_equal(vt.rows[0].reference, "r.cfg");
-    assert_int_equal(vt.rows[0].rule, VALIDATE_NOT_BELOW);
+    assert_int_equal(vt.rows[0].kind, VALIDATE_OR);
+    assert_true(vt.rows[0].is_train);
+    assert_true(validate_row_has_model(&vt.rows[0], "act"));
+    assert_true(validate_row_has_model(&vt.rows[0], "icm"));
+    assert_false(validate_row_has_model(&vt.rows[0], "act;icm"));
     assert_true(vt.rows[0].point == 1.5 && vt.rows[0].lo == 1.25 && vt.rows[0].hi == 2.385);
+    assert_int_equal(vt.rows[1].kind, VALIDATE_MD);
+    assert_false(vt.rows[1].is_train);
+    assert_string_equal(vt.rows[1].models, "");
+    assert_false(validate_row_has_model(&vt.rows[1], "act"));
     validate_table_free(&vt);
 }
 
@@ -138,34 +156,51 @@ static void test_bad_tables_are_refused_with_file_and_line(void **state)
 {
     struct fixture *fx = *state;
     static const struct bad_case cases[] = {
-        {"a,r.cfg,t.cfg,m,MD,inside,-0.86,-1.37,-0.34,s\n",
-         "2: column 'kind': 'MD' is not a kind of effect (MD-per-month or RR is expected)"},
-        {"a,r.cfg,t.cfg,m,RR,inside,0.71,0.5,0.97,s\n"
-         "b,r.cfg,t.cfg,m,RR,above,0.71,0.5,0.97,s\n",
-         "3: column 'rule': 'above' is not a rule (inside or not-below is expected)"},
-        {"a,r.cfg,t.cfg,m,RR,inside,0.71,0.5x,0.97,s\n",
+        {"a,r.cfg,t.cfg,m,MD/month,-0.86,-1.37,-0.34,held-out,s\n",
+         "2: column 'kind': 'MD/month' is not a kind of effect (RR, OR, MD or MD-per-month is "
+         "expected)"},
+        {"a,r.cfg,t.cfg,m,RR,0.71,0.5,0.97,held-out,s\n"
+         "b,r.cfg,t.cfg,m,RR,0.71,0.5,0.97,test,s\n",
+         "3: column 'use': 'test' is not a use (train or held-out is expected)"},
+        {"!label,reference,treatment,metric,kind,rule,point,low,high,use,source\n"
+         "a,r.cfg,t.cfg,m,RR,inside,0.71,0.5,0.97,train,s\n"
+         "b,r.cfg,t.cfg,m,RR,not-below,1.6,1.0,2.1,train,s\n",
+         "3: column 'rule': 'not-below' is not allowed (every row passes when the simulated "
+         "estimate lies inside the published interval: only 'inside' is allowed, or leave the "
+         "column out)"},
+        {"!label,reference,treatment,metric,kind,point,low,high,use,models,source\n"
+         "a,r.cfg,t.cfg,m,RR,0.71,0.5,0.97,train,act icm,s\n",
+         "2: column 'models': 'act icm' is not a list of presets"},
+        {"!label,reference,treatment,metric,kind,point,low,high,use,models,source\n"
+         "a,r.cfg,t.cfg,m,RR,0.71,0.5,0.97,train,act;,s\n",
+         "2: column 'models': 'act;' is not a list of presets"},
+        {"a,r.cfg,t.cfg,m,RR,0.71,0.5x,0.97,train,s\n",
          "2: column 'low': '0.5x' is not a number (a number is expected)"},
-        {"a,r.cfg,t.cfg,m,RR,inside,NA,0.5,0.97,s\n",
+        {"a,r.cfg,t.cfg,m,RR,NA,0.5,0.97,train,s\n",
          "2: column 'point': 'NA' is not a number (a number is expected)"},
-        {"a,r.cfg,t.cfg,m,RR,inside,0.71,0.5,,s\n",
+        {"a,r.cfg,t.cfg,m,RR,0.71,0.5,,train,s\n",
          "2: column 'high': '' is not a number (a number is expected)"},
-        {"a,r.cfg,,m,RR,inside,0.71,0.5,0.97,s\n", "2: column 'treatment' is empty"},
-        {"a,r.cfg,t.cfg,m,RR,inside,0.71,0.75,0.97,s\n",
+        {"a,r.cfg,,m,RR,0.71,0.5,0.97,train,s\n", "2: column 'treatment' is empty"},
+        {"a,r.cfg,t.cfg,m,RR,0.71,0.5,0.97,,s\n", "2: column 'use' is empty"},
+        {"a,r.cfg,t.cfg,m,RR,0.71,0.75,0.97,train,s\n",
          "2: columns 'low', 'point', 'high': 0.75, 0.71, 0.97 are out of order (low <= point <= "
          "high is expected)"},
-        {"a,r.cfg,t.cfg,m,RR,inside,0.71,-0.5,0.97,s\n",
-         "2: column 'low': -0.5 is not above 0 (a rate ratio and its interval above 0 are "
+        {"a,r.cfg,t.cfg,m,RR,0.71,-0.5,0.97,train,s\n",
+         "2: column 'low': -0.5 is not above 0 (a ratio, RR, and its interval above 0 are "
          "expected)"},
-        {"a,r.cfg,t.cfg,m,RR,inside,0.71,0.5,0.97\n",
+        {"a,r.cfg,t.cfg,m,OR,0.71,0,0.97,train,s\n",
+         "2: column 'low': 0 is not above 0 (a ratio, OR, and its interval above 0 are "
+         "expected)"},
+        {"a,r.cfg,t.cfg,m,RR,0.71,0.5,0.97,train\n",
          "2: 9 fields where the header has 10 (one field per column is expected)"},
-        {"!label,reference,treatment,metric,kind,rule,point,low,high\n"
-         "a,r.cfg,t.cfg,m,RR,inside,0.71,0.5,0.97\n",
-         "1: no column 'source' (the columns label, reference, treatment, metric, kind, rule, "
-         "point, low, high, source are expected)"},
-        {"!label,reference,treatment,metric,kind,rule,point,low,high,source,notes\n"
-         "a,r.cfg,t.cfg,m,RR,inside,0.71,0.5,0.97,s,n\n",
+        {"!label,reference,treatment,metric,kind,point,low,high,source\n"
+         "a,r.cfg,t.cfg,m,RR,0.71,0.5,0.97,s\n",
+         "1: no column 'use' (the columns label, reference, treatment, metric, kind, point, low, "
+         "high, source, use are expected)"},
+        {"!label,reference,treatment,metric,kind,point,low,high,use,source,notes\n"
+         "a,r.cfg,t.cfg,m,RR,0.71,0.5,0.97,train,s,n\n",
          "1: column 'notes' is not a column of the table (the columns label, reference, "
-         "treatment, metric, kind, rule, point, low, high, source are expected)"},
+         "treatment, metric, kind, point, low, high, source, use, models, rule are expected)"},
         {"", "2: no rows after the header (at least one row is expected)"},
     };
     char text[1024], want[1024], err[1024];
@@ -211,11 +246,7 @@ static void test_mean_difference_per_month_by_hand(void **state)
 {
     (void)state;
     const double ref[] = {2385.0, 3120.5, 2890.25}, treat[] = {1710.2, 2498.9, 2601.7};
-    struct validate_row row = {.kind = VALIDATE_MD_MONTH,
-                               .rule = VALIDATE_INSIDE,
-                               .point = -0.86,
-                               .lo = -1.37,
-                               .hi = -0.34};
+    struct validate_row row = {.kind = VALIDATE_MD_MONTH, .point = -0.86, .lo = -1.37, .hi = -0.34};
     struct validate_outcome out;
 
     validate_effect(&row, ref, treat, 3, &out);
@@ -231,6 +262,18 @@ static void test_mean_difference_per_month_by_hand(void **state)
     row.hi = -0.5;
     validate_effect(&row, ref, treat, 3, &out);
     assert_true(!out.pass); /* outside -1.37 to -0.5 */
+
+    /* A plain MD is the same difference in the metric's own unit. */
+    row = (struct validate_row){.kind = VALIDATE_MD, .point = -600, .lo = -900, .hi = -300};
+    validate_effect(&row, ref, treat, 3, &out);
+    assert_close(out.point, mean, 1e-12, 0);
+    assert_close(out.lo, mean - half, 1e-9, 0);
+    assert_close(out.hi, mean + half, 1e-9, 0);
+    assert_true(out.pass); /* -528 inside -900 to -300 */
+    row.lo = -500;
+    row.point = -400;
+    validate_effect(&row, ref, treat, 3, &out);
+    assert_true(!out.pass); /* -528 below -500 */
 }
 
 /* Rate ratio: the ratio of the sums (totals 94.25 / 139.75), with the interval from the log
@@ -239,8 +282,7 @@ static void test_rate_ratio_by_hand(void **state)
 {
     (void)state;
     const double ref[] = {40.25, 52.5, 47.0}, treat[] = {30.0, 34.75, 29.5};
-    struct validate_row row = {
-        .kind = VALIDATE_RR, .rule = VALIDATE_INSIDE, .point = 0.71, .lo = 0.5, .hi = 0.97};
+    struct validate_row row = {.kind = VALIDATE_RR, .point = 0.71, .lo = 0.5, .hi = 0.97};
     struct validate_outcome out;
 
     validate_effect(&row, ref, treat, 3, &out);
@@ -253,16 +295,123 @@ static void test_rate_ratio_by_hand(void **state)
     assert_close(out.hi, 0.8418084641035442, 1e-9, 0);
     assert_true(out.pass); /* 0.674 inside 0.5 to 0.97 */
 
-    /* "Not below" 1.0: fails only when the whole simulated interval lies below the bound. */
-    row.rule = VALIDATE_NOT_BELOW;
+    /* Inside is the one rule: an interval that overlaps the published one does not pass when
+     * the point lies outside it. */
     row.point = 1.6;
-    row.lo = 1.0;
+    row.lo = 0.8;
     row.hi = 2.1;
     validate_effect(&row, ref, treat, 3, &out);
-    assert_true(!out.pass); /* 0.54 to 0.84, wholly below 1 */
-    row.lo = 0.8;
+    assert_true(!out.pass); /* 0.674 below 0.8, though the interval reaches 0.84 */
+}
+
+/* Odds ratio of percentages: odds p / (100 - p). The point from the arms' means (46.5833 and
+ * 31.4167 percent): (31.4167 / 68.5833) / (46.5833 / 53.4167) = 0.525276; the interval from the
+ * paired log odds ratios logit(30) - logit(40.25), logit(34.75) - logit(52.5), logit(29.5) -
+ * logit(47): mean -0.644482, sd 0.166817 (worked separately from the code). */
+static void test_odds_ratio_by_hand(void **state)
+{
+    (void)state;
+    const double ref[] = {40.25, 52.5, 47.0}, treat[] = {30.0, 34.75, 29.5};
+    struct validate_row row = {.kind = VALIDATE_OR, .point = 0.6, .lo = 0.4, .hi = 0.9};
+    struct validate_outcome out;
+
     validate_effect(&row, ref, treat, 3, &out);
-    assert_true(out.pass); /* 0.84 reaches above 0.8 */
+    double mr = (40.25 + 52.5 + 47.0) / 3, mt = (30.0 + 34.75 + 29.5) / 3;
+    assert_close(out.point, (mt / (100 - mt)) / (mr / (100 - mr)), 1e-13, 0);
+    assert_close(out.point, 0.5252762157732629, 1e-12, 0);
+    assert_close(out.lo, 0.34684455578445716, 1e-9, 0);
+    assert_close(out.hi, 0.794465332404656, 1e-9, 0);
+    assert_true(out.pass); /* 0.525 inside 0.4 to 0.9 */
+    /* The odds ratio is further from 1 than the risk ratio of the same percentages (0.674). */
+    struct validate_row rr = {.kind = VALIDATE_RR, .point = 0.6, .lo = 0.4, .hi = 0.9};
+    struct validate_outcome out_rr;
+    validate_effect(&rr, ref, treat, 3, &out_rr);
+    assert_true(out.point < out_rr.point);
+    /* A percentage of 0 or 100 has no odds: that pair is left out; none left, NaN. */
+    const double ref0[] = {0.0, 52.5, 47.0, 40.25}, all[] = {100.0, 100.0, 100.0, 100.0};
+    const double treat0[] = {12.5, 34.75, 29.5, 30.0};
+    validate_effect(&row, ref0, treat0, 4, &out);
+    assert_close(out.lo, exp(-0.6444822469398419 - T_975_2 * 0.16681696692621778 / sqrt(3.0)), 1e-9,
+                 0); /* the three pairs above */
+    validate_effect(&row, all, treat0, 4, &out);
+    assert_true(isnan(out.point) && isnan(out.lo) && isnan(out.hi));
+    assert_true(!out.pass);
+}
+
+/* The misfit in half-widths of the published interval, on the log scale for ratios. */
+static void test_misfit_in_half_widths(void **state)
+{
+    (void)state;
+    struct validate_row md = {.kind = VALIDATE_MD, .point = -0.86, .lo = -1.37, .hi = -0.35};
+    assert_close(validate_misfit(&md, -0.86), 0, 0, 1e-15);
+    assert_close(validate_misfit(&md, -0.35), 0.51 / 0.51, 1e-12, 0);
+    assert_close(validate_misfit(&md, 0.16), 2.0, 1e-12, 0); /* 1.02 above, 0.51 a half-width */
+    struct validate_row rr = {.kind = VALIDATE_RR, .point = 0.7, .lo = 0.35, .hi = 1.4};
+    double w = log(4.0) / 2; /* log 1.4 - log 0.35 = log 4 */
+    assert_close(validate_misfit(&rr, 1.4), log(2.0) / w, 1e-12, 0);
+    assert_close(validate_misfit(&rr, 0.35), -log(2.0) / w, 1e-12, 0); /* symmetric in logs */
+    assert_true(isnan(validate_misfit(&rr, 0.0)));
+    assert_true(isnan(validate_misfit(&md, NAN)));
+    struct validate_row flat = {.kind = VALIDATE_MD, .point = 1, .lo = 1, .hi = 1};
+    assert_true(isnan(validate_misfit(&flat, 1.0)));
+}
+
+/* The status file: its header, a row per effect with the verdict, NA for no models and an
+ * undefined number, and it reads back through the table reader with its columns. */
+static void test_status_file_reads_back(void **state)
+{
+    struct fixture *fx = *state;
+    struct validate_row rows[2] = {
+        {.label = "ICM, bed-days",
+         .kind = VALIDATE_MD_MONTH,
+         .point = -0.86,
+         .lo = -1.37,
+         .hi = -0.34,
+         .models = "icm;standard_care",
+         .is_train = true},
+        {.label = "x, \"y\"",
+         .kind = VALIDATE_OR,
+         .point = 0.6,
+         .lo = 0.5,
+         .hi = 0.7,
+         .models = ""},
+    };
+    struct validate_status st[2] = {
+        {&rows[0], {.point = -0.451, .lo = -0.468, .hi = -0.435, .pass = true}},
+        {&rows[1], {.point = NAN, .lo = NAN, .hi = NAN, .pass = false}},
+    };
+    assert_int_equal(validate_status_write(fx->path, st, 2, "2026-12-01", 20261126ULL), 0);
+    struct table t;
+    char err[1024] = "";
+    assert_int_equal(table_read(fx->path, &t, err, sizeof err), 0);
+    if (table_check(&t, validate_status_columns, err, sizeof err) != 0) {
+        fail_msg("%s", err);
+    }
+    assert_int_equal(t.n_rows, 2);
+    assert_int_equal(t.n_cols, 13);
+    assert_string_equal(table_at(&t, 0, table_col(&t, "row")), "ICM, bed-days");
+    assert_string_equal(table_at(&t, 0, table_col(&t, "models")), "icm;standard_care");
+    assert_string_equal(table_at(&t, 0, table_col(&t, "kind")), "MD-per-month");
+    assert_true(table_num(&t, 0, table_col(&t, "low")) == -1.37);
+    assert_true(table_num(&t, 0, table_col(&t, "sim_high")) == -0.435);
+    assert_string_equal(table_at(&t, 0, table_col(&t, "verdict")), "pass");
+    assert_string_equal(table_at(&t, 0, table_col(&t, "use")), "train");
+    assert_string_equal(table_at(&t, 0, table_col(&t, "date")), "2026-12-01");
+    assert_string_equal(table_at(&t, 0, table_col(&t, "seed")), "20261126");
+    assert_string_equal(table_at(&t, 1, table_col(&t, "row")), "x, \"y\"");
+    assert_string_equal(table_at(&t, 1, table_col(&t, "models")), "NA");
+    assert_string_equal(table_at(&t, 1, table_col(&t, "simulated")), "NA");
+    assert_string_equal(table_at(&t, 1, table_col(&t, "verdict")), "fail");
+    assert_string_equal(table_at(&t, 1, table_col(&t, "use")), "held-out");
+    table_free(&t);
+    /* No temporary file is left beside it. */
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "test \"$(ls %s | wc -l)\" -eq 1", fx->dir);
+    assert_int_equal(system(cmd), 0);
+    /* A folder that does not exist: the errno, nothing written. */
+    char missing[256];
+    snprintf(missing, sizeof missing, "%s/no/status.csv", fx->dir);
+    assert_int_equal(validate_status_write(missing, st, 2, "2026-12-01", 1), -ENOENT);
 }
 
 /* A pair with a zero reference is left out of the log ratios; with none positive the ratio is
@@ -272,8 +421,7 @@ static void test_rate_ratio_without_positive_reference(void **state)
     (void)state;
     const double ref[] = {40.25, 0.0, 47.0, 52.5}, treat[] = {30.0, 12.5, 29.5, 34.75};
     const double none[] = {0.0, 0.0, 0.0, 0.0};
-    struct validate_row row = {
-        .kind = VALIDATE_RR, .rule = VALIDATE_INSIDE, .point = 0.71, .lo = 0.5, .hi = 0.97};
+    struct validate_row row = {.kind = VALIDATE_RR, .point = 0.71, .lo = 0.5, .hi = 0.97};
     struct validate_outcome out;
 
     validate_effect(&row, ref, treat, 4, &out);
@@ -295,6 +443,9 @@ int main(void)
         cmocka_unit_test(test_mean_difference_per_month_by_hand),
         cmocka_unit_test(test_rate_ratio_by_hand),
         cmocka_unit_test(test_rate_ratio_without_positive_reference),
+        cmocka_unit_test(test_odds_ratio_by_hand),
+        cmocka_unit_test(test_misfit_in_half_widths),
+        cmocka_unit_test_setup_teardown(test_status_file_reads_back, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,38 +1,98 @@
 #!/bin/sh
-# ccsim validate: a row per published effect with both intervals and a verdict, validation.csv,
-# and the same table for any -j.
+# ccsim validate: a row per published effect with both intervals, its use and a verdict;
+# validation.csv and the status file; the same table for any -j; exit status 1 with the failing
+# rows named on the last line when any row fails (the folder still complete), 0 when all pass;
+# and a bad table refused before anything runs.
 . tests/cli_lib.sh
-"$CCSIM" validate -r 4 -j 1 -q >"$tmp/a" || bad "validate -j 1"
-"$CCSIM" validate -r 4 -j 2 -q -o "$tmp/v" >"$tmp/b" || bad "validate -j 2"
+"$CCSIM" validate -r 4 -j 1 -q >"$tmp/a"
+rc_a=$?
+"$CCSIM" validate -r 4 -j 2 -q -o "$tmp/v" --status "$tmp/status.csv" >"$tmp/b"
+rc_b=$?
 cmp "$tmp/a" "$tmp/b" || bad "the table differs with -j"
+[ "$rc_a" -eq "$rc_b" ] || bad "the exit status differs with -j ($rc_a, $rc_b)"
 for row in "ICM vs standard care: hospital days per client-month" \
     "ACT vs standard care: admitted to hospital" "ACT vs standard care: lost to follow-up" \
     "Caseload 12 vs 30 alone" "Broker case management vs standard care"; do
-    grep -q "^$row.* \(pass\|FAIL\)$" "$tmp/a" || bad "no verdict for: $row"
+    grep -q "^$row.* held-out \+\(pass\|FAIL\)$" "$tmp/a" || bad "no use and verdict for: $row"
 done
-grep -q "^[0-9] of 5 rows pass" "$tmp/a" || bad "no summary line"
+grep -q "^[0-9] of 5 rows pass: [0-9] of 5 held-out rows, 0 of 0 training rows" "$tmp/a" ||
+    bad "no summary line"
+grep -q "MD/month -0.86 (-1.37 to -0.34)" "$tmp/a" || bad "the published column has no kind"
+n_fail=$(grep -c ' FAIL$' "$tmp/a")
+if [ "$n_fail" -gt 0 ]; then
+    [ "$rc_a" -eq 1 ] || bad "$n_fail rows fail: exit status $rc_a, expected 1"
+    tail -n 1 "$tmp/a" | grep -q "^$n_fail of 5 rows FAIL: " || bad "the last line: $(tail -n 1 "$tmp/a")"
+else
+    [ "$rc_a" -eq 0 ] || bad "every row passes: exit status $rc_a, expected 0"
+fi
 v="$tmp/v/validation.csv"
-[ "$(head -n 1 "$v")" = "row,source,published,published_low,published_high,simulated,simulated_low,simulated_high,result" ] ||
+[ "$(head -n 1 "$v")" = "row,source,published,published_low,published_high,simulated,simulated_low,simulated_high,result,kind,use,models" ] ||
     bad "validation.csv header"
 [ "$(wc -l <"$v")" -eq 6 ] || bad "validation.csv rows"
+[ -f "$tmp/v/manifest.json" ] || bad "a failing row left the folder incomplete"
 # The ICM row: fewer hospital days than standard care, with the interval below zero.
 awk -F, 'NR > 1 && $1 ~ /ICM vs standard/ { exit !($8 < 0) }' "$v" || bad "ICM effect sign"
+awk -F, 'NR > 1 && $1 ~ /ICM vs standard/ { exit !($(NF - 2) == "MD-per-month" && $(NF - 1) == "held-out" && $NF == "icm") }' \
+    "$v" || bad "validation.csv kind, use, models of the ICM row"
+# The status file: a row per effect, its verdict as the table's, the seed and today's date.
+s="$tmp/status.csv"
+[ "$(head -n 1 "$s")" = "row,models,kind,published,low,high,simulated,sim_low,sim_high,verdict,use,date,seed" ] ||
+    bad "status.csv header: $(head -n 1 "$s")"
+[ "$(grep -c ',fail,held-out,' "$s")" -eq "$n_fail" ] || bad "status.csv: failing rows"
+grep -q ",$(date -u +%Y-%m-%d),20261126\$" "$s" || bad "status.csv: date and seed"
+# The shipped status file has the shipped table's rows, in its order.
+cut -d, -f1 scenarios/validation/trials.csv | tail -n +2 >"$tmp/labels.table"
+cut -d, -f1 scenarios/validation/status.csv | tail -n +2 >"$tmp/labels.status"
+cmp -s "$tmp/labels.table" "$tmp/labels.status" ||
+    bad "scenarios/validation/status.csv is not from trials.csv (make validation-status)"
+
+# ---- A table with a row that cannot pass (tests/fixtures/validation) ---------------------------
+fx=tests/fixtures/validation
+"$CCSIM" validate --dir "$fx" -q -o "$tmp/fx" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 1 ] || bad "a row fails: exit status $rc, expected 1: $(cat "$tmp/err")"
+[ "$(tail -n 1 "$tmp/out")" = "1 of 2 rows FAIL: No detection: 40% fewer crises (unreachable)" ] ||
+    bad "a row fails: the last line is: $(tail -n 1 "$tmp/out")"
+grep -q "^1 of 2 rows pass: 0 of 1 held-out rows, 1 of 1 training rows" "$tmp/out" ||
+    bad "a row fails: the summary line: $(cat "$tmp/out")"
+[ -f "$tmp/fx/manifest.json" ] && [ "$(wc -l <"$tmp/fx/validation.csv")" -eq 3 ] ||
+    bad "a row fails: the results folder is not complete"
+# The same folder with only the row it can meet: exit 0, no FAIL line.
+mkdir "$tmp/pass"
+cp "$fx"/*.cfg "$tmp/pass/"
+sed -i 's|"\.\./\.\./\.\./scenarios/|"'"$PWD"'/scenarios/|' "$tmp/pass/ref.cfg"
+head -n 2 "$fx/trials.csv" >"$tmp/pass/trials.csv"
+"$CCSIM" validate --dir "$tmp/pass" -q >"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ "$rc" -eq 0 ] || bad "every row passes: exit status $rc, expected 0: $(cat "$tmp/out" "$tmp/err")"
+[ "$(tail -n 1 "$tmp/out" | cut -c 1-19)" = "1 of 1 rows pass: 0" ] ||
+    bad "every row passes: the last line is: $(tail -n 1 "$tmp/out")"
+! grep -q "FAIL" "$tmp/out" || bad "every row passes: a FAIL line"
+
+# ---- Tables refused ------------------------------------------------------------------------------
 "$CCSIM" validate --dir "$tmp/nowhere" >"$tmp/out" 2>&1
 [ $? -eq 2 ] || bad "missing folder: exit status"
 grep -q "^ccsim: validate: $tmp/nowhere/trials.csv: no such file" "$tmp/out" ||
     bad "missing folder message"
-# The table without its scenarios; then a table with a bad row, and one naming a metric the
-# scenarios do not report, each refused before anything runs.
+# The table without its scenarios; then a table with a bad row, an old table with the rule
+# not-below, and one naming a metric the scenarios do not report, each refused before anything
+# runs.
 mkdir "$tmp/alone"
 cp scenarios/validation/trials.csv "$tmp/alone/"
 "$CCSIM" validate --dir "$tmp/alone" >"$tmp/out" 2>&1
 [ $? -eq 2 ] || bad "missing scenarios: exit status"
 grep -q "cannot read the scenario" "$tmp/out" || bad "missing scenarios message"
-sed 's/,not-below,/,above,/' scenarios/validation/trials.csv >"$tmp/alone/trials.csv"
+sed '6s/,RR,/,HR,/' scenarios/validation/trials.csv >"$tmp/alone/trials.csv"
 "$CCSIM" validate --dir "$tmp/alone" >"$tmp/out" 2>&1
 [ $? -eq 2 ] || bad "bad table: exit status"
-grep -q "^ccsim: validate: $tmp/alone/trials.csv:6: column 'rule': 'above' is not a rule" "$tmp/out" ||
-    bad "bad table message"
+grep -q "^ccsim: validate: $tmp/alone/trials.csv:6: column 'kind': 'HR' is not a kind of effect (RR, OR, MD or MD-per-month is expected)" "$tmp/out" ||
+    bad "bad table message: $(cat "$tmp/out")"
+awk -F, 'BEGIN { OFS = "," } NR == 1 { print $0 ",rule"; next } { print $0 "," (NR == 3 ? "not-below" : "inside") }' \
+    scenarios/validation/trials.csv >"$tmp/alone/trials.csv"
+"$CCSIM" validate --dir "$tmp/alone" >"$tmp/out" 2>&1
+[ $? -eq 2 ] || bad "not-below: exit status"
+grep -q "^ccsim: validate: $tmp/alone/trials.csv:3: column 'rule': 'not-below' is not allowed (.*only 'inside' is allowed" "$tmp/out" ||
+    bad "not-below message: $(cat "$tmp/out")"
 cp scenarios/validation/*.cfg "$tmp/alone/"
 mkdir "$tmp/care"
 cp scenarios/care/*.cfg "$tmp/care/"
