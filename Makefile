@@ -21,7 +21,8 @@ endif
 GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 STD := -std=c17 -D_XOPEN_SOURCE=700
 OPT ?= -O2 -g
-CPPFLAGS += -I. -DCCSIM_VERSION='"$(VERSION)"' -DCCSIM_GIT_REV='"$(GIT_REV)"'
+CPPFLAGS += -I. -DCCSIM_VERSION='"$(VERSION)"' -DCCSIM_GIT_REV='"$(GIT_REV)"' \
+            -DCCSIM_DATADIR='"$(PREFIX)/share/ccsim"'
 CFLAGS_ALL = $(STD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm
 

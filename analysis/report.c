@@ -19,10 +19,16 @@
 #include "analysis/plot.h"
 #include "analysis/stationarity.h"
 #include "analysis/table.h"
+#include "analysis/validate.h"
 #include "sim/error.h"
 #include "sim/xalloc.h"
 
 extern char **environ;
+
+/* Where an installed ccsim keeps its scenarios (make install; the Makefile passes PREFIX). */
+#ifndef CCSIM_DATADIR
+#define CCSIM_DATADIR "/usr/local/share/ccsim"
+#endif
 
 /* ---- small helpers ------------------------------------------------------------------------ */
 
@@ -273,6 +279,203 @@ static void question(FILE *f, const char *scenario)
     fclose(s);
     free(text);
     fputs("</blockquote>\n", f);
+}
+
+/* ---- the validation status of the scenario's models ------------------------------------- */
+
+#define MAX_PRESETS 16
+
+/* The coordination presets a scenario uses: the values of its keys named "preset" (whatever
+ * group holds them), distinct, in the resolved file's order. */
+struct presets {
+    char name[MAX_PRESETS][64];
+    int n;
+};
+
+static void presets_add(struct presets *ps, const struct params *p)
+{
+    for (int i = 0; i < p->n; i++) {
+        const char *path = p->v[i].path;
+        size_t len = strlen(path);
+        if (!(len >= 6 && strcmp(path + len - 6, "preset") == 0 &&
+              (len == 6 || path[len - 7] == '.'))) {
+            continue;
+        }
+        char name[64];
+        const char *v = p->v[i].value;
+        size_t vl = strlen(v);
+        if (vl >= 2 && v[0] == '"' && v[vl - 1] == '"') {
+            snprintf(name, sizeof name, "%.*s", (int)(vl - 2), v + 1);
+        } else {
+            snprintf(name, sizeof name, "%s", v);
+        }
+        bool seen = false;
+        for (int k = 0; k < ps->n; k++) {
+            seen |= strcmp(ps->name[k], name) == 0;
+        }
+        if (!seen && name[0] && ps->n < MAX_PRESETS) {
+            snprintf(ps->name[ps->n++], sizeof ps->name[0], "%s", name);
+        }
+    }
+}
+
+/* The status file of the validation (scenarios/validation/status.csv, written by ccsim validate
+ * --status): beside the scenarios, that is in the validation folder next to the scenario's own
+ * folder or in the scenario's folder itself, else in the installed data folder. The first that
+ * exists goes into path; every place looked at into tried. Returns whether one exists. */
+static bool status_find(const char *scenario_file, char *path, size_t n, char *tried,
+                        size_t tried_len)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", scenario_file);
+    char *slash = strrchr(dir, '/');
+    if (slash) {
+        *slash = '\0';
+    } else {
+        snprintf(dir, sizeof dir, ".");
+    }
+    char cand[3][4200];
+    snprintf(cand[0], sizeof cand[0], "%.4000s/../validation/%s", dir, VALIDATE_STATUS);
+    snprintf(cand[1], sizeof cand[1], "%.4000s/%s", dir, VALIDATE_STATUS);
+    snprintf(cand[2], sizeof cand[2], "%s/scenarios/validation/%s", CCSIM_DATADIR, VALIDATE_STATUS);
+    tried[0] = '\0';
+    for (int i = 0; i < 3; i++) {
+        struct stat st;
+        if (stat(cand[i], &st) == 0 && S_ISREG(st.st_mode)) {
+            /* Named without the "..", as the reader would look for it. */
+            char *real = realpath(cand[i], NULL);
+            snprintf(path, n, "%.4199s", real ? real : cand[i]);
+            free(real);
+            return true;
+        }
+        size_t len = strlen(tried);
+        snprintf(tried + len, tried_len - len, "%s%s", i ? ", " : "", cand[i]);
+    }
+    return false;
+}
+
+/* An effect as the status file gives it: "KIND POINT (LOW to HIGH)". */
+static void status_effect(FILE *f, const struct table *t, int r, const char *point, const char *lo,
+                          const char *hi)
+{
+    html(f, table_at(t, r, table_col(t, "kind")));
+    fputc(' ', f);
+    number(f, table_at(t, r, table_col(t, point)));
+    fputs(" (", f);
+    number(f, table_at(t, r, table_col(t, lo)));
+    fputs(" to ", f);
+    number(f, table_at(t, r, table_col(t, hi)));
+    fputc(')', f);
+}
+
+/* Whether the ';'-separated list models names preset. */
+static bool names_preset(const char *models, const char *preset)
+{
+    size_t n = strlen(preset);
+    for (const char *p = models; *p;) {
+        size_t len = strcspn(p, ";");
+        if (len == n && strncmp(p, preset, n) == 0) {
+            return true;
+        }
+        p += len + (p[len] == ';');
+    }
+    return false;
+}
+
+static const char validation_pointer[] =
+    "<p>ccsim's models with published effects to reproduce are checked against them by "
+    "<code>ccsim validate</code> (<code>make validate</code>); the current result and the reasons "
+    "behind any failing row are in docs/validation.md of the ccsim sources. Its simulation kernel "
+    "is checked against queueing theory by its test suite.</p>\n";
+
+/* The section for a run or a comparison: for each preset of the scenarios, the published
+ * effects that validate it, from the status file, with their verdicts, failing ones included;
+ * or that none does. A status file that is missing or unreadable is said so on the page (it is
+ * not the folder's own file, so the report is still written). */
+static void validation_status(FILE *f, const struct presets *ps, const char *scenario_file)
+{
+    char path[4200], tried[13000], err[1024];
+    struct table t = {0};
+
+    if (ps->n == 0) {
+        fputs("<p>The scenario uses no coordination preset, so no published effect of one "
+              "applies to it.</p>\n",
+              f);
+        fputs(validation_pointer, f);
+        return;
+    }
+    if (!status_find(scenario_file, path, sizeof path, tried, sizeof tried)) {
+        fputs("<p class=\"note\">No validation status file was found (looked for ", f);
+        html(f, tried);
+        fputs("; <code>make validation-status</code> writes it), so the validation status of "
+              "this scenario's models is not shown.</p>\n",
+              f);
+        fputs(validation_pointer, f);
+        return;
+    }
+    int rc = table_read(path, &t, err, sizeof err);
+    if (rc != 0 || table_check(&t, validate_status_columns, err, sizeof err) != 0) {
+        fputs("<p class=\"note\">The validation status file could not be read: ", f);
+        html(f, err);
+        fputs(".</p>\n", f);
+        fputs(validation_pointer, f);
+        table_free(&t);
+        return;
+    }
+    int c_models = table_col(&t, "models"), c_verdict = table_col(&t, "verdict");
+    fputs("<p>The published effects that validate the coordination models this scenario uses "
+          "(by preset), with ccsim's simulated effect of the same contrast and whether it lies "
+          "inside the published 95% interval, from ",
+          f);
+    html(f, path);
+    fputs(" (<code>ccsim validate</code> on ", f);
+    html(f, table_at(&t, 0, table_col(&t, "date")));
+    fputs(", seed ", f);
+    html(f, table_at(&t, 0, table_col(&t, "seed")));
+    fputs("). A failing row means ccsim does not reproduce that published effect: read the "
+          "scenario's results for that model with it in mind (docs/validation.md gives the "
+          "reasons).</p>\n",
+          f);
+    for (int k = 0; k < ps->n; k++) {
+        int n = 0, n_pass = 0;
+        for (int r = 0; r < t.n_rows; r++) {
+            if (names_preset(table_at(&t, r, c_models), ps->name[k])) {
+                n++;
+                n_pass += strcmp(table_at(&t, r, c_verdict), "pass") == 0;
+            }
+        }
+        fputs("<h3>", f);
+        html(f, ps->name[k]);
+        fputs("</h3>\n", f);
+        if (n == 0) {
+            fputs("<p>", f);
+            html(f, ps->name[k]);
+            fputs(": no published effect validates this model.</p>\n", f);
+            continue;
+        }
+        fprintf(f, "<p>%d of %d published effects reproduced.</p>\n", n_pass, n);
+        fputs("<table><tr><th>published effect</th><th>published</th><th>simulated</th>"
+              "<th>use</th><th>result</th></tr>\n",
+              f);
+        for (int r = 0; r < t.n_rows; r++) {
+            if (!names_preset(table_at(&t, r, c_models), ps->name[k])) {
+                continue;
+            }
+            bool pass = strcmp(table_at(&t, r, c_verdict), "pass") == 0;
+            fputs("<tr><td>", f);
+            html(f, table_at(&t, r, table_col(&t, "row")));
+            fputs("</td><td class=\"n\">", f);
+            status_effect(f, &t, r, "published", "low", "high");
+            fputs("</td><td class=\"n\">", f);
+            status_effect(f, &t, r, "simulated", "sim_low", "sim_high");
+            fputs("</td><td>", f);
+            html(f, table_at(&t, r, table_col(&t, "use")));
+            fputs(pass ? "</td><td class=\"pass\">pass" : "</td><td class=\"fail\">fail", f);
+            fputs("</td></tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
+    table_free(&t);
 }
 
 /* ---- the page ----------------------------------------------------------------------------- */
@@ -755,8 +958,10 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
 
     /* The question and the scenarios. */
     struct params base_params = {0};
+    struct presets presets = {.n = 0};
     snprintf(path, sizeof path, "%.4000s/scenario.resolved.cfg", dir);
     read_params(path, &base_params);
+    presets_add(&presets, &base_params);
     fputs("<h2>The question</h2>\n", f);
     if (is_compare) {
         int cs = table_col(&comparison, "scenario");
@@ -776,6 +981,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         for (int k = 0; k < ns; k++) {
             snprintf(path, sizeof path, "%.4000s/%.200s.resolved.cfg", dir, names[k]);
             read_params(path, &ps[k]);
+            presets_add(&presets, &ps[k]);
             char orig[4096] = "";
             /* The scenario's own file is named in the resolved file's first line. */
             char *rtext;
@@ -1108,12 +1314,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         }
         fputs("</table>\n", f);
     } else {
-        fputs("<p>ccsim's models with published effects to reproduce are checked against them by "
-              "<code>ccsim validate</code> (<code>make validate</code>); the current result and "
-              "the reasons "
-              "behind any failing row are in docs/validation.md of the ccsim sources. Its "
-              "simulation kernel is checked against queueing theory by its test suite.</p>\n",
-              f);
+        validation_status(f, &presets, scenario_file);
     }
     time_t now = time(NULL);
     struct tm tm;

@@ -123,6 +123,57 @@ else
         "$page" || bad "$page: no paired difference for bed_days"
 fi
 
+# ---- The validation status of the scenario's coordination models -----------------------------
+# (scenarios/validation/status.csv beside the scenarios: for each preset the scenario uses, the
+# rows that validate it with their verdicts, failing ones included, or that none does.)
+short_care="-q -r 2 --no-plots --set horizon=400 --set warmup=100"
+status=scenarios/validation/status.csv
+# shellcheck disable=SC2086
+"$CCSIM" run scenarios/care/act.cfg $short_care -o "$tmp/act" || bad "run of act.cfg"
+"$CCSIM" report "$tmp/act" >"$tmp/out" 2>&1 || bad "report of act.cfg: $(cat "$tmp/out")"
+sed -n '/<h2>Validation status<\/h2>/,/Report written by/p' "$tmp/act/report.html" >"$tmp/vs"
+for preset in act standard_care; do
+    grep -q "<h3>$preset</h3>" "$tmp/vs" || bad "validation status: no section for $preset"
+done
+grep -qF "$status" "$tmp/vs" || bad "validation status: the status file is not named"
+# Every row of the status file naming act, with the status file's verdict; none other.
+awk -F, 'NR > 1 && $2 ~ /(^|;)act(;|$)/ { print $1 "|" $(NF - 3) }' "$status" >"$tmp/act_rows"
+[ -s "$tmp/act_rows" ] || bad "the shipped status file has no row for act"
+while IFS='|' read -r label verdict; do
+    grep -qF "<tr><td>$label</td>" "$tmp/vs" || bad "validation status: no row $label"
+    grep -F "<tr><td>$label</td>" "$tmp/vs" | grep -qF "class=\"$verdict\">$verdict</td>" ||
+        bad "validation status: $label is not shown as $verdict"
+done <"$tmp/act_rows"
+sed -n '/<h3>act<\/h3>/,/<h3>standard_care<\/h3>/p' "$tmp/vs" | grep -c '<tr><td>' >"$tmp/n"
+[ "$(cat "$tmp/n")" -eq "$(wc -l <"$tmp/act_rows")" ] || bad "validation status: act rows"
+# A status file of its own beside a scenario of its own: the fixture table's two rows validate
+# standard_care, one passing and one failing; then none.
+mkdir -p "$tmp/own/care" "$tmp/own/validation"
+printf 'base = "%s/tests/fixtures/care/baseline.cfg";\n' "$PWD" >"$tmp/own/care/x.cfg"
+"$CCSIM" validate --dir tests/fixtures/validation -q --status "$tmp/own/validation/status.csv" \
+    >/dev/null 2>&1
+[ $? -eq 1 ] || bad "validate of the fixture table: exit status"
+# shellcheck disable=SC2086
+"$CCSIM" run "$tmp/own/care/x.cfg" $short_care -o "$tmp/x" || bad "run of x.cfg"
+"$CCSIM" report "$tmp/x" >"$tmp/out" 2>&1 || bad "report of x.cfg: $(cat "$tmp/out")"
+page="$tmp/x/report.html"
+grep -qF "$(cd "$tmp" && pwd -P)/own/validation/status.csv" "$page" || bad "own status file: not used"
+grep -F "<tr><td>No detection: no fewer crises</td>" "$page" | grep -qF 'class="pass">pass' ||
+    bad "own status file: the passing row"
+grep -F "<tr><td>No detection: 40% fewer crises (unreachable)</td>" "$page" |
+    grep -qF 'class="fail">fail' || bad "own status file: the failing row"
+grep -qF "<p>1 of 2 published effects reproduced.</p>" "$page" || bad "own status file: count"
+sed -i 's/,standard_care,/,act,/' "$tmp/own/validation/status.csv"
+"$CCSIM" report "$tmp/x" >"$tmp/out" 2>&1 || bad "report of x.cfg again: $(cat "$tmp/out")"
+grep -qF "<p>standard_care: no published effect validates this model.</p>" "$page" ||
+    bad "own status file: no row for standard_care is not said"
+! grep -qF "No detection" "$page" || bad "own status file: a row of another model is shown"
+# No status file anywhere: the page says where it looked.
+rm "$tmp/own/validation/status.csv"
+"$CCSIM" report "$tmp/x" >"$tmp/out" 2>&1 || bad "report without a status file: $(cat "$tmp/out")"
+grep -qF "No validation status file was found (looked for $tmp/own/care/../validation/status.csv" \
+    "$page" || bad "no status file: not said"
+
 # ---- Folders that cannot be reported on -------------------------------------------------------
 mkdir "$tmp/empty"
 "$CCSIM" report "$tmp/empty" >"$tmp/out" 2>&1
