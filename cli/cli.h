@@ -76,6 +76,7 @@ struct run_opts {
     const char *dir;         /* validate: the folder of the validation scenarios */
     const char *target_file; /* calibrate: --targets FILE */
     const char *status_file; /* validate: --status FILE */
+    bool is_loo;             /* validate: --leave-one-out */
     bool pdf;                /* report --pdf */
 };
 

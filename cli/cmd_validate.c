@@ -1,5 +1,5 @@
 /* validate: published effects against simulated ones. */
-#include "cli/cli.h"
+#include "cli/validate_int.h"
 
 /* The index of file among the n files, or -1. */
 static int file_index(const char *const *files, int n, const char *file)
@@ -12,14 +12,8 @@ static int file_index(const char *const *files, int n, const char *file)
     return -1;
 }
 
-/* The distinct scenarios of a table, each loaded once, in the order its rows name them. */
-struct scenarios {
-    const char **files; /* as the table names them */
-    char (*paths)[4096];
-    int n;
-};
-
-static void scenarios_init(struct scenarios *sf, const struct validate_table *vt, const char *dir)
+void vcmd_scenarios_init(struct vcmd_scenarios *sf, const struct validate_table *vt,
+                         const char *dir)
 {
     int max = 2 * vt->n_rows;
     sf->files = xcalloc((size_t)max, sizeof *sf->files);
@@ -36,15 +30,15 @@ static void scenarios_init(struct scenarios *sf, const struct validate_table *vt
     }
 }
 
-static void scenarios_fini(struct scenarios *sf)
+void vcmd_scenarios_fini(struct vcmd_scenarios *sf)
 {
     free(sf->files);
     free(sf->paths);
 }
 
 /* The simulated effect of every row from a run of the scenarios (their metrics checked). */
-static void outcomes(const struct runner *r, const struct validate_table *vt,
-                     const struct scenarios *sf, struct validate_status *st)
+void vcmd_outcomes(const struct runner *r, const struct validate_table *vt,
+                   const struct vcmd_scenarios *sf, struct validate_status *st)
 {
     long nreps = r->replications;
     double *x = xcalloc((size_t)nreps, sizeof *x), *y = xcalloc((size_t)nreps, sizeof *y);
@@ -66,8 +60,8 @@ static void outcomes(const struct runner *r, const struct validate_table *vt,
 
 /* Every row's metric in both its scenarios, checked once they are loaded and before anything
  * runs; each problem printed. Returns 0 or CCSIM_EINPUT. */
-static int check_metrics(const struct runner *r, const struct validate_table *vt,
-                         const struct scenarios *sf)
+int vcmd_check_metrics(const struct runner *r, const struct validate_table *vt,
+                       const struct vcmd_scenarios *sf)
 {
     int rc = 0;
 
@@ -106,8 +100,8 @@ static int check_metrics(const struct runner *r, const struct validate_table *vt
 }
 
 /* An effect as printed: its kind, the estimate and the interval. */
-static void effect_text(char *buf, size_t n, enum validate_kind kind, double point, double lo,
-                        double hi)
+void vcmd_effect_text(char *buf, size_t n, enum validate_kind kind, double point, double lo,
+                      double hi)
 {
     snprintf(buf, n, "%s %.3g (%.3g to %.3g)",
              kind == VALIDATE_MD_MONTH ? "MD/month" : validate_kind_name(kind), point, lo, hi);
@@ -133,8 +127,8 @@ static void csv_row(FILE *csv, const struct validate_status *s)
 
 /* The table on stdout, with the summary lines: the last says which rows fail, if any. Returns
  * how many fail. */
-static int print_table(const struct runner *r, const struct run_opts *o,
-                       const struct validate_status *st, int n_rows, const char *fitted)
+int vcmd_print_table(const struct runner *r, const struct run_opts *o,
+                     const struct validate_status *st, int n_rows, const char *fitted)
 {
     char pub[80], sim[80];
     int passed[2] = {0, 0}, rows[2] = {0, 0}; /* held-out, train */
@@ -145,8 +139,8 @@ static int print_table(const struct runner *r, const struct run_opts *o,
            "simulated (95% CI)", "use", "result");
     for (int i = 0; i < n_rows; i++) {
         const struct validate_row *row = st[i].row;
-        effect_text(pub, sizeof pub, row->kind, row->point, row->lo, row->hi);
-        effect_text(sim, sizeof sim, row->kind, st[i].out.point, st[i].out.lo, st[i].out.hi);
+        vcmd_effect_text(pub, sizeof pub, row->kind, row->point, row->lo, row->hi);
+        vcmd_effect_text(sim, sizeof sim, row->kind, st[i].out.point, st[i].out.lo, st[i].out.hi);
         printf("%-62s %-34s %-34s %-8s %s\n", row->label, pub, sim,
                row->is_train ? "train" : "held-out", st[i].out.pass ? "pass" : "FAIL");
         rows[row->is_train]++;
@@ -170,8 +164,8 @@ static int print_table(const struct runner *r, const struct run_opts *o,
 }
 
 /* validation.csv into the folder (with -o) and the status file (with --status). */
-static int write_files(struct folder *f, const struct run_opts *o, const struct runner *r,
-                       const struct validate_status *st, int n_rows)
+int vcmd_write_files(struct folder *f, const struct run_opts *o, const struct runner *r,
+                     const struct validate_status *st, int n_rows)
 {
     char path[4096];
     int rc = 0;
@@ -210,7 +204,7 @@ int cmd_validate(int argc, char **argv)
     /* A validation folder holds no file to draw from: no figures are attempted. */
     struct run_opts o = {.cmd = "validate", .reps = -1, .seed = -1, .no_plots = true};
     struct validate_table vt;
-    struct scenarios sf;
+    struct vcmd_scenarios sf;
     char table_path[4096], err[1024];
     int n_operands = 0;
 
@@ -228,21 +222,33 @@ int cmd_validate(int argc, char **argv)
         fprintf(stderr, "ccsim: validate: %s\n", err);
         return rc;
     }
-    scenarios_init(&sf, &vt, o.dir);
+    vcmd_scenarios_init(&sf, &vt, o.dir);
+    struct setup s;
+    struct vcmd_fit k = {.o = &o, .s = &s, .vt = &vt, .sf = &sf};
+    rc = vcmd_fit_check(&k);
+    if (rc != 0) {
+        vcmd_scenarios_fini(&sf);
+        validate_table_free(&vt);
+        return rc;
+    }
     struct variant *v = xcalloc((size_t)sf.n, sizeof *v);
     for (int i = 0; i < sf.n; i++) {
         v[i] = (struct variant){.label = sf.files[i], .path = sf.paths[i]};
     }
     struct validate_status *st = xcalloc((size_t)vt.n_rows, sizeof *st);
-    struct setup s;
-    struct runner r;
+    struct runner r = {0};
     struct folder f = {0};
     int n_fail = 0;
     setup_init(&s, &o, "scenarios");
     s.spec.progress = RUNNER_PROGRESS_OVERALL;
+    if (o.n_frees > 0) {
+        rc = vcmd_fitted(&k, &s, &f, argc, argv, st, &n_fail);
+        rc = results_end(&f, &o, &s, NULL, rc);
+        goto out;
+    }
     rc = runner_load(&r, &s.spec, v, sf.n);
     if (rc == 0) {
-        rc = check_metrics(&r, &vt, &sf);
+        rc = vcmd_check_metrics(&r, &vt, &sf);
     }
     if (rc == 0) {
         rc = results_begin(&f, &o, &r, argc, argv, o.dir);
@@ -251,17 +257,18 @@ int cmd_validate(int argc, char **argv)
         rc = runner_run(&r);
     }
     if (rc == 0) {
-        outcomes(&r, &vt, &sf, st);
-        n_fail = print_table(&r, &o, st, vt.n_rows, NULL);
-        rc = write_files(&f, &o, &r, st, vt.n_rows);
+        vcmd_outcomes(&r, &vt, &sf, st);
+        n_fail = vcmd_print_table(&r, &o, st, vt.n_rows, NULL);
+        rc = vcmd_write_files(&f, &o, &r, st, vt.n_rows);
     }
     /* Nothing is printed after the table when the files are written: the verdict stays last. */
     rc = results_end(&f, &o, &s, &r, rc);
+out:
     runner_fini(&r);
     setup_fini(&s);
     free(st);
     free(v);
-    scenarios_fini(&sf);
+    vcmd_scenarios_fini(&sf);
     validate_table_free(&vt);
     /* A row failing is the run's outcome, not an error: the folder is complete, and the status
      * says so (as ccsim calibrate does for a target missed). */

@@ -308,7 +308,8 @@ static const struct opt validate_opts_table[] = {
      .help = "the folder of the validation scenarios and their table of published effects "
              "(trials.csv)"},
     OPT_OUTPUT("write DIR/validation.csv (row,source,published,published_low,published_high,"
-               "simulated,simulated_low,simulated_high,result,kind,use,models) and manifest.json"),
+               "simulated,simulated_low,simulated_high,result,kind,use,models) and manifest.json "
+               "(with --free also fitted.csv and evaluations.csv; with --leave-one-out loo.csv)"),
     {.shrt = "",
      .lng = "--status",
      .kind = OPT_TEXT,
@@ -318,6 +319,38 @@ static const struct opt validate_opts_table[] = {
      .help = "write the validation status of every row to FILE (row,models,kind,published,low,"
              "high,simulated,sim_low,sim_high,verdict,use,date,seed; reports read "
              "scenarios/validation/status.csv), replacing it whole, failing rows included"},
+    {.shrt = "",
+     .lng = "--free",
+     .kind = OPT_LIST,
+     .arg = "KEY=LOW:HIGH",
+     .hi = CALIB_MAX,
+     .off = F(frees),
+     .n_off = F(n_frees),
+     .full_pre = "KEY=LOW:HIGH, at most ",
+     .help = "a parameter to fit jointly (a real-valued key, the same value in every scenario) "
+             "within LOW..HIGH on the rows with use \"train\" (their misfits in half-widths of "
+             "the published interval, on the log scale for RR and OR, squared and summed); every "
+             "row is then reported at the fitted values"},
+    {.shrt = "",
+     .lng = "--leave-one-out",
+     .kind = OPT_FLAG,
+     .off = F(is_loo),
+     .needs = "--free",
+     .help = "also predict each training row from a fit on the other training rows (each "
+             "held-out row from the fit on all of them): a table, and DIR/loo.csv with -o"},
+    {.shrt = "",
+     .lng = "--max-iter",
+     .kind = OPT_COUNT,
+     .arg = "N",
+     .lo = 1,
+     .hi = 100000,
+     .off = F(max_iter),
+     .missing = "a number",
+     .has_dflt = true,
+     .dflt = 60,
+     .needs = "--free",
+     .help = "simplex iterations at most, per fit"},
+    OPT_SET,
     OPT_REPS,
     OPT_SEED,
     OPT_THREADS,

@@ -69,6 +69,74 @@ rc=$?
     bad "every row passes: the last line is: $(tail -n 1 "$tmp/out")"
 ! grep -q "FAIL" "$tmp/out" || bad "every row passes: a FAIL line"
 
+# ---- A joint fit of a free parameter on the training rows (--free, --leave-one-out) -------------
+# The fixture contrast (a model that detects nothing against one that does) grows with the
+# resolution probability of the detecting arm, the same value given to both; two training rows on
+# crises and admissions ask for a larger contrast than the preset's default, one held-out row on
+# bed-days is predicted.
+mkdir "$tmp/fit"
+cp "$tmp/pass"/*.cfg "$tmp/fit/"
+cat >"$tmp/fit/trials.csv" <<'CSV'
+label,reference,treatment,metric,kind,point,low,high,use,source
+crises,ref.cfg,weak.cfg,cohort.crises,RR,1.38,1.35,1.41,train,fixture
+admissions,ref.cfg,weak.cfg,cohort.admissions,RR,1.38,1.3,1.46,train,fixture
+bed-days,ref.cfg,weak.cfg,cohort.bed_days,MD,500,0,2000,held-out,fixture
+CSV
+free="coordination.models[0].resolve=0.2:1"
+"$CCSIM" validate --dir "$tmp/fit" -q -r 2 --free "$free" --leave-one-out --max-iter 8 \
+    -o "$tmp/fo" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+n_fail=$(grep -c ' FAIL$' "$tmp/out")
+[ -f "$tmp/fo/manifest.json" ] || bad "fit: no results folder: $(cat "$tmp/err")"
+for f in fitted.csv evaluations.csv loo.csv validation.csv; do
+    [ -s "$tmp/fo/$f" ] || bad "fit: no $f"
+done
+# The last table (at the fitted values) decides the status.
+last=$(sed -n '/^validation: .*at the fitted values$/,$p' "$tmp/out" | grep -c ' FAIL$')
+if [ "$last" -gt 0 ]; then [ "$rc" -eq 1 ] || bad "fit: $last rows fail, exit status $rc"; else
+    [ "$rc" -eq 0 ] || bad "fit: every row passes, exit status $rc"; fi
+[ "$n_fail" -ge "$last" ] || bad "fit: FAIL count"
+# The fitted value is inside its range and is the best evaluation's; the rows at the fitted
+# values, run again, are that evaluation's (the same random numbers every time); and the
+# objective is the sum of the training rows' squared misfits on the log scale.
+awk -F, 'NR == 2 { exit !($2 >= 0.2 && $2 <= 1) }' "$tmp/fo/fitted.csv" || bad "fit: value out of range"
+awk -F, -v fitted="$(awk -F, 'NR == 2 { print $2 }' "$tmp/fo/fitted.csv")" '
+    NR > 1 && (best == "" || $5 < best) { best = $5; p = $2; c = $3; a = $4 }
+    NR == 2 { first = $5 }
+    END {
+        if (!(best < first)) { print "no better than the start"; exit 1 }
+        if ((p - fitted)^2 > 1e-16 * fitted^2) { print "fitted " fitted " is not the best " p; exit 1 }
+        printf "%.10g %.10g %.10g\n", c, a, best > "/dev/stderr"
+    }' "$tmp/fo/evaluations.csv" 2>"$tmp/best" || bad "fit: evaluations.csv: $(cat "$tmp/best")"
+read -r c a best <"$tmp/best"
+awk -F, -v c="$c" -v a="$a" -v best="$best" '
+    function rel(x, y) { return (x - y)^2 <= 1e-16 * y^2 }
+    $1 == "crises" { ok_c = rel($6, c); m = log($6 / 1.38) / ((log(1.41) - log(1.35)) / 2); f += m * m }
+    $1 == "admissions" { ok_a = rel($6, a); m = log($6 / 1.38) / ((log(1.46) - log(1.3)) / 2); f += m * m }
+    END { exit !(ok_c && ok_a && (f - best)^2 <= 1e-12 * best^2) }' "$tmp/fo/validation.csv" ||
+    bad "fit: validation.csv at the fitted values is not the best evaluation ($c $a $best)"
+# Leave one out: each training row from a fit on the other one, the held-out row from the
+# fit on both (its prediction is the fitted table's).
+[ "$(head -n 1 "$tmp/fo/loo.csv")" = "row,use,kind,published,published_low,published_high,predicted,predicted_low,predicted_high,result,fitted_on,$(echo "$free" | cut -d= -f1)" ] ||
+    bad "loo.csv header: $(head -n 1 "$tmp/fo/loo.csv")"
+[ "$(cut -d, -f1,11 "$tmp/fo/loo.csv" | tail -n +2 | tr '\n' ' ')" = "crises,1 admissions,1 bed-days,2 " ] ||
+    bad "loo.csv rows: $(cat "$tmp/fo/loo.csv")"
+[ "$(awk -F, '$1 == "bed-days" { print $7 }' "$tmp/fo/loo.csv")" = \
+    "$(awk -F, '$1 == "bed-days" { print $6 }' "$tmp/fo/validation.csv")" ] ||
+    bad "loo.csv: the held-out row is not the fitted table's"
+grep -q "^leave-one-out: " "$tmp/out" || bad "fit: no leave-one-out table"
+# Refused before anything runs: --leave-one-out alone, no training row, a bad range.
+"$CCSIM" validate --dir "$tmp/fit" --leave-one-out >"$tmp/out" 2>&1
+[ $? -eq 2 ] || bad "--leave-one-out without --free: exit status"
+sed 's/,train,/,held-out,/' "$tmp/fit/trials.csv" >"$tmp/pass/trials.csv"
+"$CCSIM" validate --dir "$tmp/pass" --free "$free" >"$tmp/out" 2>&1
+[ $? -eq 2 ] || bad "--free without training rows: exit status"
+grep -q "no row has use 'train'" "$tmp/out" || bad "--free without training rows: $(cat "$tmp/out")"
+"$CCSIM" validate --dir "$tmp/fit" --free "coordination.models[0].resolve=0.2:7" -o "$tmp/bad" \
+    >"$tmp/out" 2>&1
+[ $? -eq 2 ] || bad "--free out of range: exit status"
+[ ! -e "$tmp/bad" ] || bad "--free out of range: a results folder was written"
+
 # ---- Tables refused ------------------------------------------------------------------------------
 "$CCSIM" validate --dir "$tmp/nowhere" >"$tmp/out" 2>&1
 [ $? -eq 2 ] || bad "missing folder: exit status"
