@@ -253,8 +253,9 @@ static int write_loo(struct folder *f, const struct vcmd_fit *k, const struct lo
         } else {
             vcmd_effect_text(sim, sizeof sim, row->kind, out->point, out->lo, out->hi);
         }
+        const char *result = loo[i].n_fit == 0 ? "-" : out->pass ? "pass" : "FAIL";
         printf("%-62s %-34s %-34s %-8s %s\n", row->label, pub, sim,
-               row->is_train ? "train" : "held-out", out->pass ? "pass" : "FAIL");
+               row->is_train ? "train" : "held-out", result);
         if (!csv) {
             continue;
         }
@@ -265,7 +266,11 @@ static int write_loo(struct folder *f, const struct vcmd_fit *k, const struct lo
             fputc(',', csv);
             csv_number(csv, v[c]);
         }
-        fprintf(csv, ",%s,%d", out->pass ? "pass" : "fail", loo[i].n_fit);
+        fprintf(csv, ",%s,%d",
+                loo[i].n_fit == 0 ? "NA"
+                : out->pass       ? "pass"
+                                  : "fail",
+                loo[i].n_fit);
         for (int p = 0; p < k->o->n_frees; p++) {
             fputc(',', csv);
             csv_number(csv, loo[i].params[p]);
