@@ -43,6 +43,7 @@ static const struct {
     {"OR", VALIDATE_OR},
     {"MD", VALIDATE_MD},
     {"MD-per-month", VALIDATE_MD_MONTH},
+    {"slope", VALIDATE_SLOPE},
 };
 
 const char *validate_kind_name(enum validate_kind kind)
@@ -79,8 +80,8 @@ static bool models_ok(const char *models)
 }
 
 /* Row i of t into *row. Returns 0, or -1 with err set. */
-static int parse_row(const struct table *t, int i, struct validate_row *row, char *err,
-                     size_t err_len)
+static int parse_row(const struct table *t, int i, struct validate_row *row, char (*buf)[256],
+                     char *err, size_t err_len)
 {
     const char *kind = table_at(t, i, table_col(t, "kind"));
     const char *use = table_at(t, i, table_col(t, "use"));
@@ -105,12 +106,31 @@ static int parse_row(const struct table *t, int i, struct validate_row *row, cha
     }
     if (k == sizeof kinds / sizeof kinds[0]) {
         snprintf(err, err_len,
-                 "%s:%d: column 'kind': '%.40s' is not a kind of effect (RR, OR, MD or "
-                 "MD-per-month is expected)",
+                 "%s:%d: column 'kind': '%.40s' is not a kind of effect (RR, OR, MD, "
+                 "MD-per-month or slope is expected)",
                  t->path, line, kind);
         return -1;
     }
     row->kind = kinds[k].kind;
+    size_t cut = strcspn(row->metric, ";");
+    if ((row->kind == VALIDATE_SLOPE) != (row->metric[cut] == ';') ||
+        (row->metric[cut] == ';' && strchr(row->metric + cut + 1, ';')) || cut == 0 ||
+        cut >= sizeof buf[0] || strlen(row->metric + cut) >= sizeof buf[1]) {
+        snprintf(err, err_len,
+                 "%s:%d: column 'metric': '%.80s' %s", t->path, line, row->metric,
+                 row->kind == VALIDATE_SLOPE
+                     ? "is not two metrics (a slope names the high subgroup's metric, ';', "
+                       "then the low subgroup's)"
+                     : "is not one metric name (two, separated by ';', only for kind slope)");
+        return -1;
+    }
+    if (row->kind == VALIDATE_SLOPE) {
+        memcpy(buf[0], row->metric, cut);
+        buf[0][cut] = '\0';
+        snprintf(buf[1], sizeof buf[1], "%s", row->metric + cut + 1);
+        row->metric = buf[0];
+        row->metric_low = buf[1];
+    }
     if (strcmp(use, "train") == 0 || strcmp(use, "held-out") == 0) {
         row->is_train = use[0] == 't';
     } else {
@@ -174,8 +194,9 @@ int validate_table_read(const char *path, struct validate_table *vt, char *err, 
     }
     vt->n_rows = vt->t.n_rows;
     vt->rows = xcalloc((size_t)vt->n_rows, sizeof *vt->rows);
+    vt->metric_buf = xcalloc((size_t)vt->n_rows, sizeof *vt->metric_buf);
     for (int i = 0; i < vt->n_rows; i++) {
-        if (parse_row(&vt->t, i, &vt->rows[i], err, err_len) != 0) {
+        if (parse_row(&vt->t, i, &vt->rows[i], vt->metric_buf[i], err, err_len) != 0) {
             goto out_free;
         }
     }
@@ -189,6 +210,7 @@ out_free:
 void validate_table_free(struct validate_table *vt)
 {
     free(vt->rows);
+    free(vt->metric_buf);
     table_free(&vt->t);
     memset(vt, 0, sizeof *vt);
 }
@@ -204,7 +226,22 @@ void validate_effect(const struct validate_row *r, const double *ref, const doub
 {
     struct ci c;
 
-    if (r->kind == VALIDATE_MD_MONTH || r->kind == VALIDATE_MD) {
+    if (r->kind == VALIDATE_SLOPE) {
+        double *sl = xcalloc((size_t)(n > 0 ? n : 1), sizeof *sl), m[4] = {0};
+        for (long i = 0; i < n; i++) {
+            double r1 = ref[i], t1 = treat[i], r2 = ref[n + i], t2 = treat[n + i];
+            sl[i] = r1 != r2 ? ((t1 - r1) - (t2 - r2)) / (r1 - r2) : NAN;
+            m[0] += r1;
+            m[1] += t1;
+            m[2] += r2;
+            m[3] += t2;
+        }
+        ci_t(sl, (size_t)n, 1, 0.95, &c);
+        out->point = m[0] != m[2] ? ((m[1] - m[0]) - (m[3] - m[2])) / (m[0] - m[2]) : NAN;
+        out->lo = c.lo;
+        out->hi = c.hi;
+        free(sl);
+    } else if (r->kind == VALIDATE_MD_MONTH || r->kind == VALIDATE_MD) {
         /* MD-per-month: the metric is per 100 client-years, 1200 client-months. */
         double unit = r->kind == VALIDATE_MD_MONTH ? 1200.0 : 1.0;
         ci_paired(ref, 1, treat, 1, (size_t)n, 0.95, &c);

@@ -41,13 +41,15 @@ enum validate_kind {
     VALIDATE_RR,       /* "RR" */
     VALIDATE_OR,       /* "OR" */
     VALIDATE_MD,       /* "MD" */
+    VALIDATE_SLOPE,    /* "slope": of an effect against the reference arm's level, two subgroups */
 };
 
 struct validate_row {
     const char *label;
     const char *reference; /* scenario file in the validation folder */
     const char *treatment;
-    const char *metric; /* reported by both scenarios */
+    const char *metric;     /* reported by both scenarios (slope: the high subgroup's) */
+    const char *metric_low; /* slope: the low subgroup's metric; NULL for the other kinds */
     enum validate_kind kind;
     double point, lo, hi; /* published, lo <= point <= hi (all above 0 for RR and OR) */
     const char *source;
@@ -58,6 +60,7 @@ struct validate_row {
 
 struct validate_table {
     struct table t;            /* the file as read */
+    char (*metric_buf)[2][256]; /* per row: a slope's two metric names */
     struct validate_row *rows; /* n_rows, in the file's order */
     int n_rows;
 };
@@ -82,7 +85,12 @@ struct validate_outcome {
 };
 
 /* Computes the simulated effect of row r from the two scenarios' replications (metric columns
- * already picked out, n paired replications), and whether it passes. Cannot fail: the interval
+ * already picked out, n paired replications; for a slope 2n values each, the n of metric then the
+ * n of metric_low), and whether it passes. A slope is the difference between the two subgroups'
+ * mean differences over the difference of the reference arm's levels, ((T1 - R1) - (T2 - R2)) /
+ * (R1 - R2): the change of the effect per unit of the reference level (Burns et al. 2007's
+ * meta-regression on control-group use), from the arms' means, with the t interval of the
+ * replications' own slopes. Cannot fail: the interval
  * is NaN with fewer than two usable pairs (for RR, pairs where both values are above 0; for OR,
  * pairs where both lie strictly between 0 and 100), and the point NaN when it is undefined (RR:
  * reference values summing to 0 or less; OR: a mean percentage outside 0 to 100, ends

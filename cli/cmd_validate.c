@@ -38,18 +38,25 @@ void vcmd_scenarios_fini(struct vcmd_scenarios *sf)
 
 /* The simulated effect of every row from a run of the scenarios (their metrics checked). */
 void vcmd_outcomes(const struct runner *r, const struct validate_table *vt,
-                   const struct vcmd_scenarios *sf, struct validate_status *st)
+                   const struct vcmd_scenarios *sf, struct validate_status *st, const bool *rows)
 {
     long nreps = r->replications;
-    double *x = xcalloc((size_t)nreps, sizeof *x), *y = xcalloc((size_t)nreps, sizeof *y);
+    /* Room for a slope's two metrics. */
+    double *x = xcalloc((size_t)(2 * nreps), sizeof *x), *y = xcalloc((size_t)(2 * nreps), sizeof *y);
     for (int i = 0; i < vt->n_rows; i++) {
         const struct validate_row *row = &vt->rows[i];
+        if (rows && !rows[i]) {
+            continue;
+        }
         int a = file_index(sf->files, sf->n, row->reference);
         int b = file_index(sf->files, sf->n, row->treatment);
-        int ma = runner_metric(r, a, row->metric), mb = runner_metric(r, b, row->metric);
-        for (long k = 0; k < nreps; k++) {
-            x[k] = r->res[a].metrics[k * r->res[a].n_metrics + ma];
-            y[k] = r->res[b].metrics[k * r->res[b].n_metrics + mb];
+        const char *metric[2] = {row->metric, row->metric_low};
+        for (int h = 0; h < 2 && metric[h]; h++) {
+            int ma = runner_metric(r, a, metric[h]), mb = runner_metric(r, b, metric[h]);
+            for (long k = 0; k < nreps; k++) {
+                x[h * nreps + k] = r->res[a].metrics[k * r->res[a].n_metrics + ma];
+                y[h * nreps + k] = r->res[b].metrics[k * r->res[b].n_metrics + mb];
+            }
         }
         st[i].row = row;
         validate_effect(row, x, y, nreps, &st[i].out);
@@ -68,9 +75,10 @@ int vcmd_check_metrics(const struct runner *r, const struct validate_table *vt,
     for (int i = 0; i < vt->n_rows; i++) {
         const struct validate_row *row = &vt->rows[i];
         const char *pair[2] = {row->reference, row->treatment};
-        for (int k = 0; k < 2; k++) {
-            int a = file_index(sf->files, sf->n, pair[k]);
-            if (runner_metric(r, a, row->metric) >= 0) {
+        for (int k = 0; k < 4; k++) {
+            const char *metric = k < 2 ? row->metric : row->metric_low;
+            int a = file_index(sf->files, sf->n, pair[k % 2]);
+            if (!metric || runner_metric(r, a, metric) >= 0) {
                 continue;
             }
             /* The metrics it does report, the first of them when there are many. */
@@ -86,7 +94,7 @@ int vcmd_check_metrics(const struct runner *r, const struct validate_table *vt,
                 len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", m ? ", " : "", name);
             }
             fprintf(stderr, "%s:%d: column 'metric': %s reports no metric '%s' (it reports %s)\n",
-                    vt->t.path, row->line, pair[k], row->metric, list);
+                    vt->t.path, row->line, pair[k % 2], metric, list);
             rc = CCSIM_EINPUT;
         }
     }
@@ -257,7 +265,7 @@ int cmd_validate(int argc, char **argv)
         rc = runner_run(&r);
     }
     if (rc == 0) {
-        vcmd_outcomes(&r, &vt, &sf, st);
+        vcmd_outcomes(&r, &vt, &sf, st, NULL);
         n_fail = vcmd_print_table(&r, &o, st, vt.n_rows, NULL);
         rc = vcmd_write_files(&f, &o, &r, st, vt.n_rows);
     }

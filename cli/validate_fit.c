@@ -31,24 +31,46 @@ static void fit_variants(const struct vcmd_fit *k, const double *params, const c
 static double fit_eval(void *vctx, const double *params, double *means)
 {
     struct vcmd_fit *k = vctx;
+    int n_rows = k->vt->n_rows, n_all = k->sf->n;
     char assign[CALIB_MAX][512];
     struct override ov[CALIB_MAX];
-    struct variant *v = xcalloc((size_t)k->sf->n, sizeof *v);
-    struct validate_status *st = xcalloc((size_t)k->vt->n_rows, sizeof *st);
+    struct variant *all = xcalloc((size_t)n_all, sizeof *all);
+    struct variant *v = xcalloc((size_t)n_all, sizeof *v);
+    struct validate_status *st = xcalloc((size_t)n_rows, sizeof *st);
+    bool *rows = xcalloc((size_t)n_rows, sizeof *rows), *need = xcalloc((size_t)n_all, sizeof *need);
+    struct vcmd_scenarios sub = {
+        .files = xcalloc((size_t)n_all, sizeof *sub.files),
+        .paths = NULL,
+        .n = 0,
+    };
     struct runner_spec spec = k->s->spec;
     struct runner r;
     double f = NAN;
 
-    fit_variants(k, params, NULL, v, NULL, assign, ov);
+    /* Only the scenarios of the rows evaluated: those of the fit, and the row predicted. */
+    fit_variants(k, params, NULL, all, NULL, assign, ov);
+    for (int i = 0; i < n_rows; i++) {
+        rows[i] = k->in_fit[i] || i == k->predict;
+        for (int j = 0; rows[i] && j < n_all; j++) {
+            need[j] |= strcmp(k->sf->files[j], k->vt->rows[i].reference) == 0 ||
+                       strcmp(k->sf->files[j], k->vt->rows[i].treatment) == 0;
+        }
+    }
+    for (int j = 0; j < n_all; j++) {
+        if (need[j]) {
+            v[sub.n] = all[j];
+            sub.files[sub.n++] = k->sf->files[j];
+        }
+    }
     spec.progress = RUNNER_PROGRESS_NONE;
     spec.budget = RUNNER_BUDGET_NONE;
     spec.outdir = NULL;
     spec.warnings = NULL;
     spec.msgs = NULL;
-    if (runner_load(&r, &spec, v, k->sf->n) == 0 && runner_run(&r) == 0) {
-        vcmd_outcomes(&r, k->vt, k->sf, st);
+    if (runner_load(&r, &spec, v, sub.n) == 0 && runner_run(&r) == 0) {
+        vcmd_outcomes(&r, k->vt, &sub, st, rows);
         f = 0;
-        for (int i = 0, j = 0; i < k->vt->n_rows; i++) {
+        for (int i = 0, j = 0; i < n_rows; i++) {
             if (k->in_fit[i]) {
                 double m = validate_misfit(st[i].row, st[i].out.point);
                 means[j++] = st[i].out.point;
@@ -59,11 +81,15 @@ static double fit_eval(void *vctx, const double *params, double *means)
     /* The same rule as calib_run's for its best point, so that the two agree. */
     if (!isnan(f) && (isnan(k->best_f) || f < k->best_f)) {
         k->best_f = f;
-        memcpy(k->best, st, (size_t)k->vt->n_rows * sizeof *st);
+        memcpy(k->best, st, (size_t)n_rows * sizeof *st);
     }
     runner_fini(&r);
+    free((void *)sub.files);
+    free(need);
+    free(rows);
     free(st);
     free(v);
+    free(all);
     return f;
 }
 
@@ -199,6 +225,7 @@ static int leave_one_out(struct vcmd_fit *k, const struct calib_result *all_best
         }
         struct vcmd_fit one = *k;
         struct calib_result best;
+        one.predict = i;
         one.best = xcalloc((size_t)n_rows, sizeof *one.best);
         loo[i].n_fit = 0;
         for (int j = 0; j < n_rows; j++) {
@@ -325,6 +352,7 @@ int vcmd_fitted(struct vcmd_fit *k, struct setup *s, struct folder *f, int argc,
     struct loo_row *loo = xcalloc((size_t)n_rows, sizeof *loo);
 
     k->best = xcalloc((size_t)n_rows, sizeof *k->best);
+    k->predict = -1;
     int rc = fit_check_ends(k, &ends, v, labels, assign, ov);
     if (rc == 0) {
         rc = results_begin(f, o, &ends, argc, argv, o->dir);
@@ -340,13 +368,6 @@ int vcmd_fitted(struct vcmd_fit *k, struct setup *s, struct folder *f, int argc,
             rc = CCSIM_EIO;
         }
     }
-    struct validate_status *all_st = xcalloc((size_t)n_rows, sizeof *all_st);
-    if (rc == 0) {
-        memcpy(all_st, k->best, (size_t)n_rows * sizeof *all_st);
-    }
-    if (rc == 0 && o->is_loo) {
-        rc = leave_one_out(k, &best, all_st, loo);
-    }
     if (rc == 0) {
         /* The fitted point, run again with the usual reporting. */
         fit_variants(k, best.params, NULL, v, labels, assign[0], ov[0]);
@@ -359,8 +380,13 @@ int vcmd_fitted(struct vcmd_fit *k, struct setup *s, struct folder *f, int argc,
         f->m.seed = r.seed;
         f->m.replications = r.replications;
         f->m.n_events = r.n_events;
-        vcmd_outcomes(&r, k->vt, k->sf, st);
+        vcmd_outcomes(&r, k->vt, k->sf, st, NULL);
         rc = write_fitted(f, k, &best);
+    }
+    /* Each training row from a fit on the others (the evaluations of a fit run only the
+     * scenarios of its rows); a held-out row's prediction is the fitted table's. */
+    if (rc == 0 && o->is_loo) {
+        rc = leave_one_out(k, &best, st, loo);
     }
     if (rc == 0 && o->is_loo) {
         rc = write_loo(f, k, loo);
@@ -372,7 +398,6 @@ int vcmd_fitted(struct vcmd_fit *k, struct setup *s, struct folder *f, int argc,
         rc = vcmd_write_files(f, o, &r, st, n_rows);
     }
     runner_fini(&r);
-    free(all_st);
     free(k->best);
     free(loo);
     free(in_fit);

@@ -19,10 +19,11 @@ struct vcmd_scenarios {
 void vcmd_scenarios_init(struct vcmd_scenarios *sf, const struct validate_table *vt,
                          const char *dir);
 void vcmd_scenarios_fini(struct vcmd_scenarios *sf);
-/* The simulated effect of every row from a run r of the scenarios sf (their metrics checked)
- * into st[vt->n_rows]. Cannot fail. */
+/* The simulated effect of every row (or of the rows flagged in rows, when not NULL: sf then need
+ * hold only their scenarios) from a run r of the scenarios sf (their metrics checked) into
+ * st[vt->n_rows]; a row not flagged is left as it is. Cannot fail. */
 void vcmd_outcomes(const struct runner *r, const struct validate_table *vt,
-                   const struct vcmd_scenarios *sf, struct validate_status *st);
+                   const struct vcmd_scenarios *sf, struct validate_status *st, const bool *rows);
 /* Every row's metric in both its scenarios, loaded in r; each problem printed. Returns 0 or
  * CCSIM_EINPUT. */
 int vcmd_check_metrics(const struct runner *r, const struct validate_table *vt,
@@ -47,6 +48,7 @@ struct vcmd_fit {
     const struct vcmd_scenarios *sf;
     struct calib_free free_[CALIB_MAX];
     const bool *in_fit;           /* [n_rows]: the rows the objective sums */
+    int predict;                  /* a row outside the fit also evaluated (leave-one-out), or -1 */
     int n_fit;                    /* how many */
     struct validate_status *best; /* [n_rows]: every row at the best evaluation */
     double best_f;                /* NaN before any */

@@ -78,29 +78,38 @@ static void test_shipped_table_reads(void **state)
     if (rc != 0) {
         fail_msg("%s: %d %s", SHIPPED, rc, err);
     }
-    assert_int_equal(vt.n_rows, 5);
+    assert_int_equal(vt.n_rows, 11);
     const struct validate_row *r = &vt.rows[0];
-    assert_string_equal(r->label, "ICM vs standard care: hospital days per client-month");
-    assert_string_equal(r->reference, "cohort.cfg");
-    assert_string_equal(r->treatment, "cohort_icm.cfg");
-    assert_string_equal(r->metric, "cohort.bed_days");
-    assert_int_equal(r->kind, VALIDATE_MD_MONTH);
+    assert_string_equal(r->label, "ICM vs standard care: days in hospital per month");
+    assert_string_equal(r->reference, "usual_care.cfg");
+    assert_string_equal(r->treatment, "arm_icm.cfg");
+    assert_string_equal(r->metric, "trial.bed_days_per_month");
+    assert_null(r->metric_low);
+    assert_int_equal(r->kind, VALIDATE_MD);
     assert_true(r->point == -0.86 && r->lo == -1.37 && r->hi == -0.34); /* exactly as written */
-    assert_false(r->is_train);
+    assert_true(r->is_train);
     assert_string_equal(r->models, "icm");
     assert_true(validate_row_has_model(r, "icm"));
     assert_false(validate_row_has_model(r, "ic"));
-    assert_string_equal(r->source, "Dieterich et al. 2017, Cochrane CD007906 (24 RCTs)");
+    assert_string_equal(r->source, "Dieterich et al. 2017, Cochrane CD007906, 24 RCTs (S)");
     assert_int_equal(r->line, 2);
-    r = &vt.rows[1];
+    r = &vt.rows[3];
     assert_int_equal(r->kind, VALIDATE_RR);
-    assert_string_equal(r->metric, "cohort.admissions");
-    r = &vt.rows[4];
+    assert_string_equal(r->metric, "trial.admitted_pct");
+    assert_false(r->is_train);
+    /* The slope row names the high-use then the low-use subgroup's metric. */
+    r = &vt.rows[5];
+    assert_int_equal(r->kind, VALIDATE_SLOPE);
+    assert_string_equal(r->metric, "trial.high_use.bed_days_per_month");
+    assert_string_equal(r->metric_low, "trial.low_use.bed_days_per_month");
+    r = &vt.rows[6];
     assert_int_equal(r->kind, VALIDATE_RR);
     assert_true(r->point == 1.6 && r->lo == 1.2 && r->hi == 2.1);
     assert_string_equal(r->models, "broker");
-    assert_string_equal(r->source, "Marshall et al., Cochrane CD000050 (RR 1.6, 1.2-2.1)");
-    assert_int_equal(r->line, 6);
+    assert_string_equal(r->source, "Marshall et al., Cochrane CD000050 (S)");
+    assert_int_equal(r->line, 8);
+    r = &vt.rows[7];
+    assert_int_equal(r->kind, VALIDATE_OR);
     for (int i = 0; i < vt.n_rows; i++) {
         /* Every scenario a row names ships beside the table. */
         char path[256];
@@ -157,8 +166,16 @@ static void test_bad_tables_are_refused_with_file_and_line(void **state)
     struct fixture *fx = *state;
     static const struct bad_case cases[] = {
         {"a,r.cfg,t.cfg,m,MD/month,-0.86,-1.37,-0.34,held-out,s\n",
-         "2: column 'kind': 'MD/month' is not a kind of effect (RR, OR, MD or MD-per-month is "
-         "expected)"},
+         "2: column 'kind': 'MD/month' is not a kind of effect (RR, OR, MD, MD-per-month or slope "
+         "is expected)"},
+        {"a,r.cfg,t.cfg,m,slope,-0.44,-0.57,-0.31,held-out,s\n",
+         "2: column 'metric': 'm' is not two metrics (a slope names the high subgroup's metric, "
+         "';', then the low subgroup's)"},
+        {"a,r.cfg,t.cfg,m1;m2;m3,slope,-0.44,-0.57,-0.31,held-out,s\n",
+         "2: column 'metric': 'm1;m2;m3' is not two metrics"},
+        {"a,r.cfg,t.cfg,m1;m2,MD,-0.44,-0.57,-0.31,held-out,s\n",
+         "2: column 'metric': 'm1;m2' is not one metric name (two, separated by ';', only for kind "
+         "slope)"},
         {"a,r.cfg,t.cfg,m,RR,0.71,0.5,0.97,held-out,s\n"
          "b,r.cfg,t.cfg,m,RR,0.71,0.5,0.97,test,s\n",
          "3: column 'use': 'test' is not a use (train or held-out is expected)"},
@@ -338,6 +355,35 @@ static void test_odds_ratio_by_hand(void **state)
     assert_true(!out.pass);
 }
 
+/* A slope: the change of the effect per unit of the reference arm's level, between two
+ * subgroups, from the arms' means; its interval from the replications' own slopes. */
+static void test_slope_by_hand(void **state)
+{
+    (void)state;
+    /* Per replication: high-use reference, then low-use reference; the same for treatment. */
+    const double ref[] = {2.0, 2.4, 2.2, 0.8, 1.0, 0.6};
+    const double treat[] = {1.2, 1.5, 1.4, 0.7, 0.8, 0.5};
+    struct validate_row row = {.kind = VALIDATE_SLOPE, .point = -0.44, .lo = -0.57, .hi = -0.31};
+    struct validate_outcome out;
+
+    validate_effect(&row, ref, treat, 3, &out);
+    /* Means: reference 2.2 and 0.8, treatment 1.3667 and 0.6667. */
+    double point = ((4.1 / 3 - 2.2) - (2.0 / 3 - 0.8)) / (2.2 - 0.8);
+    assert_close(out.point, point, 1e-12, 0);
+    double s1 = ((1.2 - 2.0) - (0.7 - 0.8)) / (2.0 - 0.8);
+    double s2 = ((1.5 - 2.4) - (0.8 - 1.0)) / (2.4 - 1.0);
+    double s3 = ((1.4 - 2.2) - (0.5 - 0.6)) / (2.2 - 0.6);
+    double m = (s1 + s2 + s3) / 3;
+    double sd = sqrt(((s1 - m) * (s1 - m) + (s2 - m) * (s2 - m) + (s3 - m) * (s3 - m)) / 2);
+    assert_close(out.lo, m - T_975_2 * sd / sqrt(3.0), 1e-9, 1e-12);
+    assert_close(out.hi, m + T_975_2 * sd / sqrt(3.0), 1e-9, 1e-12);
+    assert_true(out.pass == (point >= -0.57 && point <= -0.31));
+    /* Equal reference levels have no slope. */
+    const double flat[] = {1.0, 1.0, 1.0, 1.0, 1.0, 1.0};
+    validate_effect(&row, flat, treat, 3, &out);
+    assert_true(isnan(out.point) && !out.pass);
+}
+
 /* The misfit in half-widths of the published interval, on the log scale for ratios. */
 static void test_misfit_in_half_widths(void **state)
 {
@@ -444,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_rate_ratio_by_hand),
         cmocka_unit_test(test_rate_ratio_without_positive_reference),
         cmocka_unit_test(test_odds_ratio_by_hand),
+        cmocka_unit_test(test_slope_by_hand),
         cmocka_unit_test(test_misfit_in_half_widths),
         cmocka_unit_test_setup_teardown(test_status_file_reads_back, setup, teardown),
     };

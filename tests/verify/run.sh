@@ -30,7 +30,7 @@ run "test_netq --full" "$B/tests/verify/test_netq.log" "$B/tests/test_netq" --fu
 run "test_w2 --full" "$B/tests/verify/test_w2.log" "$B/tests/test_w2" --full
 # The command-line checks that make test runs on the three-year fixture, on the ten-year
 # baseline (CCSIM_FULL=1: tests/cli_lib.sh).
-for name in reproducible sweep compare sensitivity calibrate precision; do
+for name in reproducible sweep compare sensitivity calibrate precision validate; do
     t=tests/cli/$name.sh
     run "$name.sh (full)" "$B/tests/verify/$name.sh.log" env CCSIM="$B/ccsim" CCSIM_FULL=1 sh "$t"
 done
