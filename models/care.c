@@ -378,6 +378,17 @@ void care_release(struct care_run *run, uint32_t id)
     X(team_crisis_responses, PER_100_CY,                                                           \
       "Crises answered by the coordination team per 100 client-years", false, METRIC_NEITHER,      \
       RATE(n->team_responses))                                                                     \
+    X(team_response_unavailable_pct, "percent",                                                    \
+      "Crises the team covered but had no hours left to answer (%)", false, METRIC_LOWER_BETTER,   \
+      pct(n->team_unavailable, n->team_responses + n->team_unavailable))                           \
+    X(linkages_without_hours, PER_100_CY,                                                          \
+      "Linkages put off for lack of coordinator hours per 100 client-years", false,                \
+      METRIC_LOWER_BETTER, RATE(n->linkage_no_hours))                                              \
+    X(in_house_full, PER_100_CY,                                                                   \
+      "Needs finding the team's in-house places full per 100 client-years", false,                 \
+      METRIC_LOWER_BETTER, RATE(n->in_house_full))                                                 \
+    X(in_house_starts_per_year, "places per year", "In-house places taken per year", false,        \
+      METRIC_NEITHER, (double)n->in_house_started / years)                                         \
     X(admissions, PER_100_CY, "Admissions per 100 client-years", true, METRIC_LOWER_BETTER,        \
       RATE(n->admissions))                                                                         \
     X(admissions_per_year, "admissions per year", "Admissions per year (all clients)", false,      \
@@ -478,7 +489,7 @@ void care_release(struct care_run *run, uint32_t id)
       pct(n->signposted, n->referrals))                                                            \
     X(urgent_referrals_pct, "percent", "Referrals that are urgent (%)", false, METRIC_NEITHER,     \
       pct(n->urgent, n->referrals))                                                                \
-    X(coordinator_utilisation, "share", "Coordinator contact hours used / available", false,       \
+    X(coordinator_utilisation, "share", "Coordinator hours used / contact hours available", false, \
       METRIC_NEITHER, hours_avail > 0 ? n->contact_hours_used / hours_avail : NAN)                 \
     X(bed_occupancy, "share", "Local bed occupancy (time average)", false, METRIC_NEITHER,         \
       p->beds > 0 ? twavg_mean(&run->beds_tw, now) / p->beds : NAN)                                \
@@ -516,7 +527,9 @@ void care_release(struct care_run *run, uint32_t id)
       "disengagements per 100 coordinated client-years", false, METRIC_LOWER_BETTER,               \
       MRATE(rt->disengaged))                                                                       \
     X(coordinator_utilisation, "share", "coordinator contact hours used / available", false,       \
-      METRIC_NEITHER, avail > 0 ? rt->hours_used / avail : NAN)
+      METRIC_NEITHER, avail > 0 ? rt->hours_used / avail : NAN)                                    \
+    X(in_house_waiting, "clients", "needs waiting for an in-house place (time average)", false,    \
+      METRIC_LOWER_BETTER, in_house_waiting(run, m, now))
 
 /* Per service S, named "S.name". */
 #define CARE_SERVICE_METRICS(X)                                                                    \
@@ -925,6 +938,9 @@ static void reset_stats(struct care_run *run)
     for (int m = 0; m < p->n_models; m++) {
         struct care_model_rt *rt = &run->model[m];
         queue_reset(&rt->waiting, now);
+        for (int s = 0; s < p->n_services; s++) {
+            queue_reset(&rt->in_house_wait[s], now);
+        }
         twavg_reset(&rt->caseload_tw, now);
         tally_reset(&rt->wait);
         rt->contacts = rt->missed = rt->delayed = rt->due = 0;
@@ -1080,6 +1096,27 @@ static bool audit(struct care_run *run)
         }
     }
     care_stays_count(run, &local, &boarding, &oap);
+    /* Needs waiting for in-house places, by model and service, against the lists' lengths. */
+    int64_t in_house_wait[CARE_MAX_MODELS][CARE_MAX_SERVICES] = {{0}};
+    bool in_house_ok = true;
+    for (uint32_t i = 0; i < run->n_slots; i++) {
+        const struct care_client *c = &run->cl[i];
+        if (!care_client_is_live(c) || !c->queued_in_house) {
+            continue;
+        }
+        in_house_ok &= c->stage == STAGE_COORDINATED && c->model >= 0 &&
+                       (c->queued_in_house & ~c->queued) == 0;
+        for (int k = 0; k < p->n_needs && c->model >= 0; k++) {
+            in_house_wait[c->model][p->need[k].service] += (c->queued_in_house >> k) & 1u;
+        }
+    }
+    for (int m = 0; m < p->n_models; m++) {
+        for (int s = 0; s < p->n_services; s++) {
+            const struct care_model_rt *rt = &run->model[m];
+            in_house_ok &= in_house_wait[m][s] == (int64_t)queue_length(&rt->in_house_wait[s]) &&
+                           rt->in_house_busy[s] >= 0;
+        }
+    }
     for (int u = 0; u < run->n_units; u++) {
         coord_units += run->unit[u].clients;
     }
@@ -1107,6 +1144,8 @@ static bool audit(struct care_run *run)
         bad = "the assessment waiting list does not match";
     } else if (count[STAGE_ASSESSING] != run->assessors.busy) {
         bad = "assessments in progress do not match";
+    } else if (!in_house_ok) {
+        bad = "the needs waiting for in-house places do not match their lists";
     }
     if (bad) {
         care_fail(run,
@@ -1121,6 +1160,16 @@ static bool audit(struct care_run *run)
         return false;
     }
     return true;
+}
+
+/* Needs waiting for an in-house place of model m (all its services), time average to now. */
+static double in_house_waiting(const struct care_run *run, int m, double now)
+{
+    double w = 0;
+    for (int s = 0; s < run->p->n_services; s++) {
+        w += twavg_mean(&run->model[m].in_house_wait[s].len_tw, now);
+    }
+    return w;
 }
 
 static double pct(uint64_t num, uint64_t den)

@@ -35,10 +35,11 @@
  * linearly or along a saturating curve (contact_effect()). An attended contact of effect e
  * detects a deterioration with probability detect x e, resolves a detected one with
  * probability resolve x e, and starts linking one unmet need with probability (1 in house,
- * else linkage) x e (care_services.c). Every contact that falls due may end the engagement: a
- * missed one (not attended, or no hours) with probability missed_disengage, an attended one
- * with probability missed_disengage x (1 - e); the disengagement hazard covers the other losses
- * of contact.
+ * else linkage) x e (care_services.c), at a cost of linkage_hours of the unit's week (the
+ * team's own crisis responses take crisis_response_hours of it, care_crisis.c). Every contact that
+ * falls due may end the engagement: a missed one (not attended, or no hours) with probability
+ * missed_disengage, an attended one with probability missed_disengage x (1 - e); the disengagement
+ * hazard covers the other losses of contact.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -1188,6 +1189,40 @@ static double contact_effect(const struct care_model *md, const struct care_unit
     return md->effect_floor + (1.0 - md->effect_floor) * g;
 }
 
+/* Renews unit un's budget when a new week has begun at now, and returns the week. The week's
+ * budget: the hours left after the administration of the clients held now (a client who joins
+ * later in the week costs hours from the next week on). */
+static long unit_renew(const struct care_model *md, struct care_unit *un, double now)
+{
+    long week = (long)floor(now / 7.0);
+    if (un->week != week) {
+        un->week = week;
+        un->left = unit_contact_hours(md, un);
+    }
+    return week;
+}
+
+bool care_unit_take_hours(struct care_run *run, int u, double hours)
+{
+    SIM_ASSERT(u >= 0 && u < run->n_units, "unit %d of %d", u, run->n_units);
+    struct care_unit *un = &run->unit[u];
+    const struct care_model *md = &run->p->model[un->model];
+
+    if (hours <= 0) {
+        return true;
+    }
+    unit_renew(md, un, run->sim.now);
+    if (un->left + 1e-9 < hours) {
+        return false;
+    }
+    un->left = fmax(0.0, un->left - hours);
+    if (care_counts_after_warmup(run)) {
+        run->n.contact_hours_used += hours;
+        run->model[un->model].hours_used += hours;
+    }
+    return true;
+}
+
 static void contact(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
@@ -1211,13 +1246,7 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
         c->ev_contact = sim_schedule_at(sim, c->contact_due, contact, run, id);
         return;
     }
-    long week = (long)floor(now / 7.0);
-    if (un->week != week) {
-        /* The week's budget: the hours left after the administration of the clients held now
-         * (a client who joins later in the week costs hours from the next week on). */
-        un->week = week;
-        un->left = unit_contact_hours(md, un);
-    }
+    long week = unit_renew(md, un, now);
     double hours = md->contact_minutes / 60.0;
     double effect = 0.0; /* of the contact: 0 unless attended */
     if (un->left + 1e-9 < hours) {
@@ -1288,6 +1317,7 @@ static void posts_change(struct sim *sim, void *obj, uint64_t arg)
     (void)sim;
 
     set_filled(run, pc->model, pc->filled);
+    care_in_house_resize(run, pc->model, pc->filled);
     try_allocate(run, pc->model); /* new places take the clients waiting */
 }
 
@@ -1348,8 +1378,10 @@ static void move_client(struct care_run *run, uint32_t id, int to, int u)
     run->unit[c->unit].clients--;
     twavg_add(&run->model[c->model].caseload_tw, now, -1.0);
 
+    int from = c->model;
     c->model = (int8_t)to;
     c->unit = (int16_t)u;
+    care_services_moved(run, id, from);
     run->unit[u].clients++;
     twavg_add(&run->model[to].caseload_tw, now, 1.0);
     c->contact_due = now + care_uniform(run, id, CARE_DRAW_MOVE_PHASE) * interval(md);

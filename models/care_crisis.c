@@ -694,8 +694,9 @@ static struct crisis_answer considered(struct care_run *run, uint32_t id, enum c
 
 /*
  * Routes a crisis of client id, shared by a client's own crisis and a crisis journey: the
- * client's team when coordinated and its crisis cover includes now, else the crisis team when it
- * is taking cases, else the ED. Counts the response (after the warm-up) and decides admission
+ * client's team when coordinated, its crisis cover includes now and its unit has the response's
+ * hours left this week (crisis_response_hours), else the crisis team when it is taking cases,
+ * else the ED. Counts the response (after the warm-up) and decides admission
  * with the crisis's one uniform u_admit: crisis_team.p_admit for either team, ed.p_admit by
  * severity (times ed.known_factor when coordinated) at the ED, the crisis team gatekeeping the
  * admissions of the other two when asked to. The caller acts on the answer.
@@ -709,10 +710,17 @@ static struct crisis_answer crisis_route(struct care_run *run, uint32_t id, bool
     bool after = care_counts_after_warmup(run);
 
     if (coordinated && care_team_covers(run, c->model, now)) {
-        if (after) {
-            run->n.team_responses++;
+        /* The response takes its hours from the client's unit; a unit with none left this week
+         * cannot answer, and the crisis goes on as if the team did not cover it. */
+        if (care_unit_take_hours(run, c->unit, p->model[c->model].crisis_response_hours)) {
+            if (after) {
+                run->n.team_responses++;
+            }
+            return considered(run, id, ROUTE_TEAM, p->crt_p_admit, u_admit);
         }
-        return considered(run, id, ROUTE_TEAM, p->crt_p_admit, u_admit);
+        if (after) {
+            run->n.team_unavailable++;
+        }
     }
     if (crt_taking(run, now) && !care_trial_no_crt(run, id)) {
         if (after) {

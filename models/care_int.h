@@ -126,11 +126,16 @@ struct care_model {
     double detect;          /* probability a contact during deterioration detects it */
     double resolve;         /* probability a detected deterioration is resolved */
     bool in_house[CARE_MAX_SERVICES];
-    double linkage;          /* probability a contact links an unmet need by referral */
-    double linkage_days;     /* mean delay from the decision to the referral arriving */
-    double disengagement;    /* hazard per client-year, other than after a contact */
-    double missed_disengage; /* probability that a missed contact ends the engagement */
-    bool assertive;          /* assertive outreach: disengagement x (1 - coordination.outreach) */
+    /* in-house places per filled post of each in-house service; < 0: without limit */
+    double in_house_places[CARE_MAX_SERVICES];
+    int in_house_refer;           /* in-house places full: 1 refer out, 0 wait for one */
+    double linkage;               /* probability a contact links an unmet need by referral */
+    double linkage_hours;         /* coordinator hours a linkage takes from its unit */
+    double crisis_response_hours; /* coordinator hours the team's crisis response takes */
+    double linkage_days;          /* mean delay from the decision to the referral arriving */
+    double disengagement;         /* hazard per client-year, other than after a contact */
+    double missed_disengage;      /* probability that a missed contact ends the engagement */
+    bool assertive;               /* assertive outreach: x (1 - coordination.outreach) */
     enum care_effect_shape effect_shape;
     double full_effect_hours; /* contact hours per client-week for a contact's full effect */
     double effect_floor;      /* a contact's effect as the time per client tends to 0 */
@@ -399,8 +404,9 @@ struct care_client {
     uint16_t met;          /* bit i: need i met */
     uint16_t prior_admissions;
     uint32_t admissions;
-    uint16_t delayed; /* bit i: need i is on its way (linkage delay) */
-    uint16_t queued;  /* bit i: need i waits for a place at its service */
+    uint16_t delayed;         /* bit i: need i is on its way (linkage delay) */
+    uint16_t queued;          /* bit i: need i waits for a place at its service */
+    uint16_t queued_in_house; /* bit i: that place is an in-house one of the client's model */
     uint64_t ev_risk, ev_contact, ev_end, ev_disengage, ev_wait, ev_board, ev_post, ev_follow;
     uint64_t ev_signpost;             /* end of the signposted period */
     double t_exit;                    /* when the client leaves the region (moves, dies) */
@@ -452,6 +458,11 @@ struct care_model_rt {
     double bed_days;
     double hours_used;
     struct tally wait;
+    /* in-house places of each service (care_services.c): the number at the model's filled
+     * posts now (-1: without limit), those in use, and the needs waiting for one */
+    int in_house_cap[CARE_MAX_SERVICES];
+    int in_house_busy[CARE_MAX_SERVICES];
+    struct queue in_house_wait[CARE_MAX_SERVICES];
 };
 
 struct care_service_rt {
@@ -476,6 +487,10 @@ struct care_trial_rt {
 struct care_counts {
     uint64_t referrals, rereferrals, signposted, urgent;
     uint64_t crises, ed_visits, crt_contacts, team_responses;
+    uint64_t team_unavailable; /* crises the team covered but had no hours left to answer */
+    uint64_t linkage_no_hours; /* linkages put off for lack of coordinator hours */
+    uint64_t in_house_full;    /* needs that found their model's in-house places full */
+    uint64_t in_house_started; /* in-house places taken */
     uint64_t admissions, readmissions_30d, oap;
     uint64_t considered, gatekept; /* admissions considered by the team or ED; taken into home
                                       treatment by the crisis team instead (gatekeeping) */
@@ -700,6 +715,10 @@ void care_enter_assessment_wait(struct care_run *run, uint32_t id);
 void care_enter_coordination_wait(struct care_run *run, uint32_t id, double since);
 void care_enter_coordination(struct care_run *run, uint32_t id, double past);
 bool care_team_covers(const struct care_run *run, int model, double t);
+/* Takes `hours` of this week's hours left to unit u (the week's budget renewed first, as at a
+ * contact), and counts them as used; false, taking nothing, when fewer are left. hours <= 0
+ * takes nothing and returns true. Cannot fail. */
+bool care_unit_take_hours(struct care_run *run, int u, double hours);
 /* Caseload places of model m at day t, its posts_plan[] changes up to t applied. */
 int care_model_places_at(const struct care_params *p, int m, double t);
 extern const struct cfg_table care_plan_table, care_move_table;
@@ -716,9 +735,16 @@ void care_services_fini(struct care_run *run);
 /* At the start of coordination: counts the needs then unmet (needs_linked_30d_pct). */
 void care_needs_start(struct care_run *run, uint32_t id);
 /* At an attended contact of the given effect (0..1]: starts linking the client's first unmet
- * need not already on its way, with probability (1 in house, else linkage) x effect. */
+ * need not already on its way, with probability (1 in house, else linkage) x effect, when its
+ * unit has the model's linkage_hours left this week (which it takes). */
 void care_link_need(struct care_run *run, uint32_t id, double effect);
 void care_services_drop(struct care_run *run, uint32_t id);
+/* Model m's filled posts changed (or were set at the start): its in-house places follow, and
+ * places opened take the needs waiting for them. */
+void care_in_house_resize(struct care_run *run, int m, int filled);
+/* Client id has just moved from model `from` to its present model: its needs waiting for an
+ * in-house place of `from` are routed afresh under the new model, as at the end of a linkage. */
+void care_services_moved(struct care_run *run, uint32_t id, int from);
 
 /* care_crisis.c */
 bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_params *p);

@@ -18,6 +18,7 @@ const char *const care_severity_names[] = {"low", "moderate", "high", "complex",
 static const char *const caseload_names[] = {"individual", "team", NULL};
 static const char *const cover_names[] = {"none", "office", "24h", NULL};
 static const char *const shape_names[] = {"none", "linear", "saturating", NULL};
+static const char *const full_names[] = {"wait", "refer", NULL};
 /* caseload and crisis_cover are read as choice indices straight into their enums. */
 _Static_assert(CASELOAD_INDIVIDUAL == 0 && CASELOAD_TEAM == 1, "caseload_names order");
 _Static_assert(COVER_NONE == 0 && COVER_OFFICE == 1 && COVER_24H == 2, "cover_names order");
@@ -64,6 +65,10 @@ enum {
     K_FULL_EFFECT_HOURS,
     K_EFFECT_FLOOR,
     K_ASSERTIVE,
+    K_IN_HOUSE_PLACES,
+    K_IN_HOUSE_FULL,
+    K_LINKAGE_HOURS,
+    K_CRISIS_HOURS,
     N_KEYS,
 };
 
@@ -325,6 +330,58 @@ static const struct cfg_key model_keys[N_KEYS] = {
                              "coordination.outreach",
                      .source = "assumption: a model's outreach is a yes or no of its definition",
                      CFG_TARGET_BOOL(struct care_model, assertive)},
+    [K_IN_HOUSE_PLACES] = {.name = "in_house_places",
+                           .type = CFG_STRING,
+                           .def_str = "",
+                           .unit = "places per filled post",
+                           .help = "in-house places of each in_house service per filled post, "
+                                   "comma-separated SERVICE: PLACES (e.g. \"psychiatry: 20, "
+                                   "therapy: 2\"); a need met in house holds one for the "
+                                   "service's length; an in_house service not named has no "
+                                   "limit; entries for services not in house are unused",
+                           .source = "assumption: no limit unless a preset or the scenario "
+                                     "gives one"},
+    [K_IN_HOUSE_FULL] = {.name = "in_house_full",
+                         .type = CFG_CHOICE,
+                         .choices = full_names,
+                         .def_str = "wait",
+                         .help = "a need whose in-house places are all taken: waits for one "
+                                 "(the team's own waiting list, first come first served), or is "
+                                 "referred to the service's waiting list (refer)",
+                         .source = "assumption: teams keep their own waiting lists (CMHT "
+                                   "psychology)",
+                         CFG_TARGET_CHOICE(struct care_model, in_house_refer)},
+    [K_LINKAGE_HOURS] = {.name = "linkage_hours",
+                         .type = CFG_REAL,
+                         .lo = 0.0,
+                         .hi = 40.0,
+                         .def = 1.0,
+                         .unit = "hours",
+                         .help = "coordinator hours one linkage takes (referral letter or "
+                                 "call, forms, the handover in house) from the unit's hours of "
+                                 "the week; with fewer left the need waits for a later contact; "
+                                 "0: none",
+                         .source = "assumption: about an hour of referral work per need "
+                                   "linked; no published estimate (administrative load: Hannigan "
+                                   "et al. 2018, COCAPP)",
+                         .plausible_lo = 0.25,
+                         .plausible_hi = 3.0,
+                         CFG_TARGET_REAL(struct care_model, linkage_hours)},
+    [K_CRISIS_HOURS] = {.name = "crisis_response_hours",
+                        .type = CFG_REAL,
+                        .lo = 0.0,
+                        .hi = 40.0,
+                        .def = 3.0,
+                        .unit = "hours",
+                        .help = "coordinator hours the team's own response to a crisis it "
+                                "covers takes from the client's unit's hours of the week; with "
+                                "fewer left the crisis goes to the crisis team, else the ED; 0: "
+                                "none",
+                        .source = "assumption: an urgent same-day assessment, about 2 hours face "
+                                  "to face plus travel and notes; no published estimate",
+                        .plausible_lo = 1.0,
+                        .plausible_hi = 6.0,
+                        CFG_TARGET_REAL(struct care_model, crisis_response_hours)},
 };
 
 const struct cfg_table care_models_table = {
@@ -394,6 +451,10 @@ static const struct preset_value standard_care[] = {
       "al. 2007)"),
     V(K_DNA, 0.20, "Mitchell & Selmes 2007: about 20% of psychiatric appointments missed"),
     T(K_IN_HOUSE, "psychiatry, therapy", "CMHT: psychiatry and some psychology in the team"),
+    T(K_IN_HOUSE_PLACES, "psychiatry: 20, therapy: 2",
+      "assumption: a CMHT of about 10 care coordinators with about 1.5 medical posts holds "
+      "outpatient psychiatric reviews for about 200 clients at once, and one clinical "
+      "psychologist a therapy caseload of about 20"),
     V(K_LINKAGE, 0.5, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
     V(K_DISENGAGE, 0.09,
@@ -468,6 +529,9 @@ static const struct preset_value clinical_cm[] = {
     V(K_MINUTES, 90, "45 min face to face plus travel and notes (derived)"),
     V(K_DNA, 0.18, "derived from Mitchell & Selmes 2007"),
     T(K_IN_HOUSE, "psychiatry", "clinical case manager provides treatment"),
+    T(K_IN_HOUSE_PLACES, "psychiatry: 20",
+      "assumption: treatment by the case manager and the team's doctor for the caseload limit of "
+      "20 at most"),
     V(K_LINKAGE, 0.5, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
     V(K_DISENGAGE, 0.063,
@@ -538,6 +602,8 @@ static const struct preset_value icm[] = {
       "post-week (Burns et al. 2007)"),
     V(K_DNA, 0.15, "derived: in-vivo outreach, better engagement (REACT)"),
     T(K_IN_HOUSE, "psychiatry", "ICM team psychiatry"),
+    T(K_IN_HOUSE_PLACES, "psychiatry: 12",
+      "assumption: the team's psychiatrist reviews the whole caseload (limit 12 per post) at most"),
     V(K_LINKAGE, 0.6, "referral with accompanying (derived)"),
     V(K_LINKAGE_DAYS, 10, "derived (assumption)"),
     V(K_DISENGAGE, 0.09, SRC_LOST_HAZARD),
@@ -572,6 +638,10 @@ static const struct preset_value act[] = {
     V(K_DNA, 0.10, "derived: in-vivo, assertive contact"),
     T(K_IN_HOUSE, "psychiatry, substance_use, housing, employment",
       "ACT principles: services provided directly, not brokered (Phillips et al. 2001)"),
+    T(K_IN_HOUSE_PLACES, "psychiatry: 10, substance_use: 3, housing: 3, employment: 3",
+      "assumption: the team psychiatrist for the whole caseload (10 per post); substance-use, "
+      "housing and employment specialists, about 2 of each per 100 clients (DACTS staffing "
+      "anchors, Teague, Bond & Drake 1998) with about 15 clients each, 3 per post"),
     V(K_LINKAGE, 0.8, "in-house services (derived)"),
     V(K_LINKAGE_DAYS, 7, "derived (assumption)"),
     V(K_DISENGAGE, 0.09, SRC_LOST_HAZARD),
@@ -607,6 +677,8 @@ static const struct preset_value collaborative_care[] = {
     V(K_MINUTES, 55, "Liu et al. 2007: follow-up call 51-60 min total incl. ancillary tasks"),
     V(K_DNA, 0.10, "failed call attempts (Liu et al. 2007), derived"),
     T(K_IN_HOUSE, "therapy", "care manager delivers brief psychological care"),
+    T(K_IN_HOUSE_PLACES, "therapy: 40",
+      "assumption: brief psychological care for half the caseload limit of 80 at once"),
     V(K_LINKAGE, 0.5, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 14, "derived (assumption)"),
     V(K_DISENGAGE, 0.09,
@@ -647,6 +719,7 @@ static const struct preset_value crisis_home_treatment[] = {
       "admission avoided in about 55% of home-care episodes (Joy et al. 2006), "
       "derived"),
     T(K_IN_HOUSE, "psychiatry", "crisis team psychiatry"),
+    T(K_IN_HOUSE_PLACES, "psychiatry: 6", "assumption: the whole caseload (limit 6 per post)"),
     V(K_LINKAGE, 0.3, SRC_DERIVED),
     V(K_LINKAGE_DAYS, 7, "derived (assumption)"),
     V(K_DISENGAGE, 0.09,
@@ -723,6 +796,76 @@ static bool parse_in_house(struct cfg *c, const config_setting_t *s, const char 
     return ok;
 }
 
+/* Parses in_house_places, "SERVICE: PLACES, ..." (places per filled post), against the
+ * scenario's services; a service not named keeps no limit (-1). */
+static bool parse_in_house_places(struct cfg *c, const config_setting_t *s, const char *text,
+                                  const struct care_params *p, struct care_model *m)
+{
+    const config_setting_t *e = config_setting_get_member(s, "in_house_places");
+    char name[128];
+
+    for (int i = 0; i < CARE_MAX_SERVICES; i++) {
+        m->in_house_places[i] = -1.0;
+    }
+    for (const char *q = text; *q;) {
+        while (*q == ' ' || *q == ',') {
+            q++;
+        }
+        if (!*q) {
+            break;
+        }
+        size_t len = strcspn(q, ": ,");
+        snprintf(name, sizeof name, "%.*s", (int)len, q);
+        q += len;
+        while (*q == ' ') {
+            q++;
+        }
+        char *end = NULL;
+        double v = NAN;
+        if (*q == ':') {
+            v = strtod(q + 1, &end);
+        }
+        int found = -1;
+        for (int i = 0; i < p->n_services; i++) {
+            if (strcmp(p->service[i].name, name) == 0) {
+                found = i;
+            }
+        }
+        const char *what = NULL;
+        if (len == 0 || !end || end == q + 1 || !(v >= 0.0 && v <= 1000.0)) {
+            what = "is not SERVICE: PLACES with PLACES in 0..1000 (e.g. \"psychiatry: 20\")";
+        } else if (found < 0) {
+            what = "names no service of the scenario";
+        }
+        if (what) {
+            char list[1024] = "";
+            size_t n = 0;
+            for (int i = 0; found < 0 && i < p->n_services && n < sizeof list; i++) {
+                int w = snprintf(list + n, sizeof list - n, "%s\"%s\"", i ? ", " : " (",
+                                 p->service[i].name);
+                n += w > 0 ? (size_t)w : 0;
+            }
+            const char *close = found < 0 && n > 0 ? ")" : "";
+            if (e) {
+                cfg_error(c, e, "\"%s\" %s%s%s", name, what, list, close);
+            } else {
+                cfg_error_key(c, s, "in_house_places", "\"%s\" %s%s%s", name, what, list, close);
+            }
+            return false;
+        }
+        m->in_house_places[found] = v;
+        q = end;
+        while (*q == ' ') {
+            q++;
+        }
+        if (*q && *q != ',') {
+            cfg_error(c, e ? e : s, "\"%s\" is not followed by a comma", name);
+            return false;
+        }
+    }
+    return true;
+}
+
 bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care_params *p,
                      struct care_model *m)
 {
@@ -766,6 +909,9 @@ bool care_model_load(struct cfg *c, const config_setting_t *s, const struct care
     const char *in_house = NULL;
     ok &= cfg_get_string(c, s, &model_keys[K_IN_HOUSE], &in_house) && in_house &&
           parse_in_house(c, s, in_house, p, m);
+    const char *places = NULL;
+    ok &= cfg_get_string(c, s, &model_keys[K_IN_HOUSE_PLACES], &places) &&
+          parse_in_house_places(c, s, places ? places : "", p, m);
     const config_setting_t *g = NULL;
     if (!cfg_get_group(c, s, &model_keys[K_EPISODE_DIST], &g)) {
         ok = false;

@@ -3,16 +3,22 @@
  *
  * Each need is met by one service. At every attended contact the coordinator acts on one need:
  * the first, in the order of referrals.needs, still unmet and not yet on its way. A need the
- * team meets in house is taken up with probability effect, and is met after the linkage delay
- * (exponential, mean linkage_days), with no wait for a place; any other is referred with
- * probability linkage x effect and, after the linkage delay, joins the service's waiting list.
- * The effect (0..1] is the contact's, from the coordinator's time per client (care_coord.c).
- * So needs are linked at the pace of attended contacts, one at a time.
+ * team meets in house is taken up with probability effect; any other is referred with
+ * probability linkage x effect. Taking a need up costs linkage_hours of the unit's hours of the
+ * week; without them it waits for a later contact. After the linkage delay (exponential, mean
+ * linkage_days) an in-house need takes one of the model's in-house places of the service
+ * (in_house_places per filled post; none named: no limit) and is met; when they are all taken
+ * it waits on the model's own list for the service, or, with in_house_full = "refer", joins the
+ * service's list as a referred need does. The effect (0..1] is the contact's, from the
+ * coordinator's time per client (care_coord.c). So needs are linked at the pace of attended
+ * contacts, one at a time.
  *
  * A service takes clients from its list (FIFO) while it has a free place, on its intake days
  * and outside its closures; the need is met when the client starts, and the place is held for
- * the service length. A met need lowers the client's crisis risk (care_crisis.c) and stops
- * counting as unmet need. Leaving coordination withdraws the needs still on their way.
+ * the service length; an in-house place likewise, for the service's length. A met need lowers
+ * the client's crisis risk (care_crisis.c) and stops counting as unmet need. Leaving
+ * coordination withdraws the needs still on their way; a move between models routes the needs
+ * waiting for in-house places afresh under the new model.
  */
 #include <math.h>
 #include <string.h>
@@ -204,10 +210,18 @@ bool care_services_load(struct cfg *c, const config_setting_t *root, struct care
 
 void care_services_init(struct care_run *run)
 {
-    for (int s = 0; s < run->p->n_services; s++) {
+    const struct care_params *p = run->p;
+
+    for (int s = 0; s < p->n_services; s++) {
         struct care_service_rt *rt = &run->service[s];
         queue_init(&rt->waiting, QUEUE_FIFO, 0, 0.0);
         twavg_init(&rt->busy_tw, 0.0, 0.0);
+    }
+    for (int m = 0; m < p->n_models; m++) {
+        for (int s = 0; s < p->n_services; s++) {
+            queue_init(&run->model[m].in_house_wait[s], QUEUE_FIFO, 0, 0.0);
+        }
+        care_in_house_resize(run, m, p->model[m].filled);
     }
 }
 
@@ -215,6 +229,11 @@ void care_services_fini(struct care_run *run)
 {
     for (int s = 0; s < run->p->n_services; s++) {
         queue_fini(&run->service[s].waiting);
+    }
+    for (int m = 0; m < run->p->n_models; m++) {
+        for (int s = 0; s < run->p->n_services; s++) {
+            queue_fini(&run->model[m].in_house_wait[s]);
+        }
     }
 }
 
@@ -304,6 +323,129 @@ static void service_end(struct sim *sim, void *obj, uint64_t arg)
     try_start(run, (int)arg);
 }
 
+/* ---- in-house places ---------------------------------------------------------------------- */
+
+/* arg of an in-house place's end: model m, service s. */
+#define IN_HOUSE_ARG(m, s) ((uint64_t)(m) << 8 | (uint64_t)(s))
+
+static void in_house_end(struct sim *sim, void *obj, uint64_t arg);
+
+/* Client id takes an in-house place of service s of model m: its need is met, and the place is
+ * held for the service's length, whatever happens to the client (as a service's place is). The
+ * length is the client's next draw of the service's length, in house or not. */
+static void in_house_start(struct care_run *run, uint32_t id, int need, int m, int s)
+{
+    struct care_model_rt *rt = &run->model[m];
+
+    rt->in_house_busy[s]++;
+    if (care_counts_after_warmup(run)) {
+        run->n.in_house_started++;
+    }
+    need_met(run, id, need);
+    sim_schedule(&run->sim,
+                 care_draw(run, id, CARE_DRAW_SERVICE_LENGTH + s, &run->p->service[s].length),
+                 in_house_end, run, IN_HOUSE_ARG(m, s));
+}
+
+/* Model m's in-house places of service s take the needs waiting for them, first come first
+ * served, while any is free. */
+static void in_house_try(struct care_run *run, int m, int s)
+{
+    struct care_model_rt *rt = &run->model[m];
+    struct queue_entry e;
+
+    while (rt->in_house_busy[s] < rt->in_house_cap[s] && queue_length(&rt->in_house_wait[s]) > 0) {
+        queue_pop(&rt->in_house_wait[s], run->sim.now, &e);
+        uint32_t id = (uint32_t)(e.item & 0xffffffffu);
+        int need = (int)(e.item >> 32);
+        struct care_client *c = &run->cl[id];
+        c->queued &= (uint16_t) ~(1u << need);
+        c->queued_in_house &= (uint16_t) ~(1u << need);
+        c->ev_need[need] = 0;
+        in_house_start(run, id, need, m, s);
+    }
+}
+
+static void in_house_end(struct sim *sim, void *obj, uint64_t arg)
+{
+    struct care_run *run = obj;
+    int m = (int)(arg >> 8), s = (int)(arg & 0xff);
+    (void)sim;
+    SIM_ASSERT(m < run->p->n_models && s < run->p->n_services && run->model[m].in_house_busy[s] > 0,
+               "in-house place of model %d, service %d ends with none in use", m, s);
+    run->model[m].in_house_busy[s]--;
+    in_house_try(run, m, s);
+}
+
+void care_in_house_resize(struct care_run *run, int m, int filled)
+{
+    const struct care_model *md = &run->p->model[m];
+    struct care_model_rt *rt = &run->model[m];
+
+    for (int s = 0; s < run->p->n_services; s++) {
+        double per_post = md->in_house_places[s];
+        rt->in_house_cap[s] = per_post < 0 ? -1 : (int)floor(per_post * filled + 0.5);
+        if (rt->in_house_cap[s] >= 0) {
+            in_house_try(run, m, s);
+        }
+    }
+}
+
+static void link_arrive(struct care_run *run, uint32_t id, int need);
+
+void care_services_moved(struct care_run *run, uint32_t id, int from)
+{
+    struct care_client *c = &run->cl[id];
+    struct queue_entry e;
+
+    for (int i = 0; i < run->p->n_needs; i++) {
+        if (c->queued_in_house & (1u << i)) {
+            queue_remove(&run->model[from].in_house_wait[run->p->need[i].service], run->sim.now,
+                         c->ev_need[i], &e);
+            c->queued &= (uint16_t) ~(1u << i);
+            c->queued_in_house &= (uint16_t) ~(1u << i);
+            c->ev_need[i] = 0;
+            link_arrive(run, id, i);
+        }
+    }
+}
+
+/* The linkage of need `need` of client id has arrived under its present model: met in house
+ * (a place free, or no limit), waiting for an in-house place, or on the service's waiting list
+ * (referred, or in house but full under in_house_full = "refer"). */
+static void link_arrive(struct care_run *run, uint32_t id, int need)
+{
+    struct care_client *c = &run->cl[id];
+    const struct care_model *md = &run->p->model[c->model];
+    struct care_model_rt *mrt = &run->model[c->model];
+    int s = run->p->need[need].service;
+
+    if (md->in_house[s]) {
+        int cap = mrt->in_house_cap[s];
+        if (cap < 0) {
+            need_met(run, id, need);
+            return;
+        }
+        if (mrt->in_house_busy[s] < cap && queue_length(&mrt->in_house_wait[s]) == 0) {
+            in_house_start(run, id, need, c->model, s);
+            return;
+        }
+        if (care_counts_after_warmup(run)) {
+            run->n.in_house_full++;
+        }
+        if (!md->in_house_refer) {
+            c->queued |= (uint16_t)(1u << need);
+            c->queued_in_house |= (uint16_t)(1u << need);
+            c->ev_need[need] =
+                queue_push(&mrt->in_house_wait[s], run->sim.now, ITEM(id, need), 0.0);
+            return;
+        }
+    }
+    c->queued |= (uint16_t)(1u << need);
+    c->ev_need[need] = queue_push(&run->service[s].waiting, run->sim.now, ITEM(id, need), 0.0);
+    try_start(run, s);
+}
+
 static void linkage_done(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
@@ -313,19 +455,11 @@ static void linkage_done(struct sim *sim, void *obj, uint64_t arg)
     struct care_client *c = &run->cl[id];
     SIM_ASSERT(need < run->p->n_needs && c->model >= 0 && (c->delayed & (1u << need)),
                "client %u: linkage of need %d (model %d)", id, need, c->model);
-    const struct care_model *md = &run->p->model[c->model];
-    int s = run->p->need[need].service;
     (void)sim;
 
     c->ev_need[need] = 0;
-    if (md->in_house[s]) {
-        need_met(run, id, need);
-        return;
-    }
     c->delayed &= (uint16_t) ~(1u << need);
-    c->queued |= (uint16_t)(1u << need);
-    c->ev_need[need] = queue_push(&run->service[s].waiting, run->sim.now, ITEM(id, need), 0.0);
-    try_start(run, s);
+    link_arrive(run, id, need);
 }
 
 void care_needs_start(struct care_run *run, uint32_t id)
@@ -357,6 +491,14 @@ void care_link_need(struct care_run *run, uint32_t id, double effect)
     if (u >= (in_house ? 1.0 : md->linkage) * effect) {
         return;
     }
+    /* The linkage's own work comes from the unit's hours of the week; without them the need
+     * waits for a later contact (draws taken as on any attempt). */
+    if (!care_unit_take_hours(run, c->unit, md->linkage_hours)) {
+        if (care_counts_after_warmup(run)) {
+            run->n.linkage_no_hours++;
+        }
+        return;
+    }
     /* Exponential of mean linkage_days by inversion. */
     double delay = md->linkage_days > 0 ? -md->linkage_days * log1p(-days) : 0.0;
     c->delayed |= (uint16_t)(1u << i);
@@ -371,6 +513,9 @@ void care_services_drop(struct care_run *run, uint32_t id)
     for (int i = 0; i < run->p->n_needs; i++) {
         if (c->delayed & (1u << i)) {
             sim_cancel(&run->sim, c->ev_need[i]);
+        } else if (c->queued_in_house & (1u << i)) {
+            queue_remove(&run->model[c->model].in_house_wait[run->p->need[i].service], run->sim.now,
+                         c->ev_need[i], &e);
         } else if (c->queued & (1u << i)) {
             queue_remove(&run->service[run->p->need[i].service].waiting, run->sim.now,
                          c->ev_need[i], &e);
@@ -379,6 +524,7 @@ void care_services_drop(struct care_run *run, uint32_t id)
     }
     c->delayed = 0;
     c->queued = 0;
+    c->queued_in_house = 0;
 }
 
 void care_services_name_events(struct sim *sim)
@@ -386,4 +532,5 @@ void care_services_name_events(struct sim *sim)
     sim_name_event(sim, service_wake, "service_wake");
     sim_name_event(sim, service_end, "service_end");
     sim_name_event(sim, linkage_done, "linkage_done");
+    sim_name_event(sim, in_house_end, "in_house_end");
 }

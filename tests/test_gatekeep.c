@@ -69,6 +69,7 @@ static void run_controlled(struct support_run *r, const char *const *extra)
         "horizon=8305.0", /* 1,000 days of warm-up + 20 years */
         "replications=4",
         "coordination.models[0].crisis_cover=\"24h\"",
+        "coordination.models[0].crisis_response_hours=0", /* the team answers every crisis */
         "crisis_team.p_admit=0.385",
         "crisis_team.gatekeeping_or=0.19",
         NULL};
@@ -149,13 +150,15 @@ static void test_client_crises_gatekept_in_closed_form(void **state)
 {
     (void)state;
     struct support_run r;
-    const char *const sets[] = {"horizon=1461",
-                                "warmup=730",
-                                "replications=2",
-                                "coordination.models[0].crisis_cover=\"24h\"",
-                                "crisis_team.places=100000",
-                                "crisis_team.gatekeeping=true",
-                                NULL};
+    const char *const sets[] = {
+        "horizon=1461",
+        "warmup=730",
+        "replications=2",
+        "coordination.models[0].crisis_cover=\"24h\"",
+        "coordination.models[0].crisis_response_hours=0", /* the team answers every crisis */
+        "crisis_team.places=100000",
+        "crisis_team.gatekeeping=true",
+        NULL};
     const double p = 0.25, pg = GATE_OR * p / (1.0 - p + GATE_OR * p);
     const double years = (1461.0 - 730.0) / 365.25;
 
