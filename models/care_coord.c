@@ -1202,6 +1202,29 @@ static long unit_renew(const struct care_model *md, struct care_unit *un, double
     return week;
 }
 
+bool care_unit_take_urgent_hours(struct care_run *run, int u, double hours)
+{
+    SIM_ASSERT(u >= 0 && u < run->n_units, "unit %d of %d", u, run->n_units);
+    struct care_unit *un = &run->unit[u];
+    const struct care_model *md = &run->p->model[un->model];
+
+    if (hours <= 0) {
+        return true;
+    }
+    unit_renew(md, un, run->sim.now);
+    /* Urgent work comes before the week's routine contacts: it may take the hours they would
+     * have used, down to a week's hours owed; a unit with no hours at all cannot answer. */
+    if (!(un->week_hours > 0) || un->left - hours < -un->week_hours) {
+        return false;
+    }
+    un->left -= hours;
+    if (care_counts_after_warmup(run)) {
+        run->n.contact_hours_used += hours;
+        run->model[un->model].hours_used += hours;
+    }
+    return true;
+}
+
 bool care_unit_take_hours(struct care_run *run, int u, double hours)
 {
     SIM_ASSERT(u >= 0 && u < run->n_units, "unit %d of %d", u, run->n_units);

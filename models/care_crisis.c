@@ -710,9 +710,10 @@ static struct crisis_answer crisis_route(struct care_run *run, uint32_t id, bool
     bool after = care_counts_after_warmup(run);
 
     if (coordinated && care_team_covers(run, c->model, now)) {
-        /* The response takes its hours from the client's unit; a unit with none left this week
-         * cannot answer, and the crisis goes on as if the team did not cover it. */
-        if (care_unit_take_hours(run, c->unit, p->model[c->model].crisis_response_hours)) {
+        /* The response takes its hours from the client's unit before its routine contacts (a
+         * duty system); a unit with no hours at all cannot answer, and the crisis goes on as if
+         * the team did not cover it. */
+        if (care_unit_take_urgent_hours(run, c->unit, p->model[c->model].crisis_response_hours)) {
             if (after) {
                 run->n.team_responses++;
             }

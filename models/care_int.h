@@ -719,6 +719,12 @@ bool care_team_covers(const struct care_run *run, int model, double t);
  * contact), and counts them as used; false, taking nothing, when fewer are left. hours <= 0
  * takes nothing and returns true. Cannot fail. */
 bool care_unit_take_hours(struct care_run *run, int u, double hours);
+/* As care_unit_take_hours() for urgent work (the team's crisis response): it comes before the
+ * routine contacts of the week and may take the hours they would have used (the unit's hours
+ * left go below 0, down to a week's hours owed, and the next routine contacts of the week are
+ * missed for want of hours); false only for a unit with no hours at all, or already owing a
+ * week's. */
+bool care_unit_take_urgent_hours(struct care_run *run, int u, double hours);
 /* Caseload places of model m at day t, its posts_plan[] changes up to t applied. */
 int care_model_places_at(const struct care_params *p, int m, double t);
 extern const struct cfg_table care_plan_table, care_move_table;

@@ -374,9 +374,8 @@ static const struct cfg_key model_keys[N_KEYS] = {
                         .def = 3.0,
                         .unit = "hours",
                         .help = "coordinator hours the team's own response to a crisis it "
-                                "covers takes from the client's unit's hours of the week; with "
-                                "fewer left the crisis goes to the crisis team, else the ED; 0: "
-                                "none",
+                                "covers takes from the client's unit's hours of the week, before "
+                                "its routine contacts (which then lack them); 0: none",
                         .source = "assumption: an urgent same-day assessment, about 2 hours face "
                                   "to face plus travel and notes; no published estimate",
                         .plausible_lo = 1.0,

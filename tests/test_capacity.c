@@ -139,10 +139,12 @@ static void test_linkage_waits_when_hours_are_spent(void **state)
     support_run_fini(&free_);
 }
 
-/* W2's controlled scenario with the team covering every hour: a crisis response of more hours
- * than a unit has in a week (15 posts of 18.75 contact hours) is never available, so every crisis
- * goes on to the ED (W2 has no crisis team); with no cost the team answers every one; in
- * between, a unit answers the first crisis of its week and not always the next. */
+/* W2's controlled scenario with the team covering every hour. A crisis response comes before the
+ * week's routine contacts and may leave the unit owing up to a week's hours (15 posts of 18.75
+ * contact hours): one of 40 hours would owe more, so it is never available and every crisis goes
+ * on to the ED (W2 has no crisis team); with no cost the team answers every one; one of 20 hours
+ * is answered while the unit has at least 1.25 hours left that week, and then not until the
+ * next week. */
 static void run_w2_cover(struct support_run *r, const char *hours)
 {
     const char *const sets[] = {"horizon=4652.5", /* 10 years after 1,000 days */
@@ -155,9 +157,9 @@ static void test_crisis_goes_on_when_the_unit_has_no_hours(void **state)
     (void)state;
     struct support_run never, always, some;
 
-    run_w2_cover(&never, "coordination.models[0].crisis_response_hours=20");
+    run_w2_cover(&never, "coordination.models[0].crisis_response_hours=40");
     run_w2_cover(&always, "coordination.models[0].crisis_response_hours=0");
-    run_w2_cover(&some, "coordination.models[0].crisis_response_hours=10");
+    run_w2_cover(&some, "coordination.models[0].crisis_response_hours=20");
     for (long i = 0; i < REPS; i++) {
         double crises = support_value(&never, i, "crises");
         assert_true(crises > 0);
