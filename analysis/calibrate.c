@@ -499,7 +499,7 @@ int calib_uncert_warn(const struct calib_uncert *u, const struct calib_free *fre
             if (u->width[j] >= 1) {
                 fputs("more than its whole range", out);
             } else {
-                fprintf(out, "%.0f%% of its range", 100 * u->width[j]);
+                fprintf(out, "%.3g%% of its range", 100 * u->width[j]);
             }
             fprintf(out, " %g to %g (more than %.0f%%)\n", free_[j].lo, free_[j].hi,
                     100 * CALIB_MAX_WIDTH);

@@ -167,9 +167,11 @@ static void write_markdown(FILE *out, const struct calib_ctx *k, const struct ru
 }
 
 /* The fit of the best point (or, best NULL, the check of the scenario): on stderr, and fit.csv
- * (or stdout), calibration.md and calibrated.cfg. *outside gets the targets outside their range. */
+ * (or stdout), calibration.md and calibrated.cfg; with u (the fit's uncertainty, or NULL when it
+ * could not be measured) the parameters' intervals, params.csv and the warning when the targets
+ * do not identify them. *outside gets the targets outside their range. */
 static int write_fit(struct folder *f, const struct calib_ctx *k, const struct calib_result *best,
-                     const struct runner *r, int *outside)
+                     const struct calib_uncert *u, const struct runner *r, int *outside)
 {
     char path[4096] = "/dev/stdout";
     FILE *out = stdout;
@@ -183,7 +185,13 @@ static int write_fit(struct folder *f, const struct calib_ctx *k, const struct c
                 best->converged ? "converged" : "stopped", best->iterations, best->evaluations,
                 best->objective);
         for (int i = 0; i < k->o->n_frees; i++) {
-            fprintf(stderr, "  %s = %.6g\n", k->free_[i].key, best->params[i]);
+            fprintf(stderr, "  %s = %.6g", k->free_[i].key, best->params[i]);
+            if (u) {
+                fprintf(stderr, " (95%% interval %.4g to %.4g of %g to %g)%s", u->ci_lo[i],
+                        u->ci_hi[i], k->free_[i].lo, k->free_[i].hi,
+                        u->problem[i] ? ": not identified" : "");
+            }
+            fputc('\n', stderr);
         }
     }
     *outside = 0;
@@ -222,6 +230,9 @@ static int write_fit(struct folder *f, const struct calib_ctx *k, const struct c
         fprintf(stderr, "ccsim: calibrate: %d of %d targets outside their range\n", *outside,
                 k->n_targets);
     }
+    if (u) {
+        calib_uncert_warn(u, k->free_, stderr, "ccsim: calibrate: warning: ", "  ");
+    }
     if (out == stdout) {
         return 0;
     }
@@ -230,8 +241,18 @@ static int write_fit(struct folder *f, const struct calib_ctx *k, const struct c
         FILE *md = fopen(folder_file(f, "calibration.md", path, sizeof path), "w");
         if (md) {
             write_markdown(md, k, r);
+            if (u) {
+                calib_uncert_write_md(md, u, k->free_, k->target, best);
+            }
         }
         rc = results_wrote(f, !md ? -errno : fclose(md) != 0 ? -errno : 0, path);
+    }
+    if (rc == 0 && u) {
+        FILE *pc = fopen(folder_file(f, "params.csv", path, sizeof path), "w");
+        if (pc) {
+            calib_uncert_write_csv(pc, u, k->free_, best);
+        }
+        rc = results_wrote(f, !pc ? -errno : fclose(pc) != 0 ? -errno : 0, path);
     }
     if (rc == 0 && best &&
         folder_write_resolved(f, "calibrated.cfg", &r->cfg[0], k->o->scenario) != 0) {
@@ -297,6 +318,26 @@ static int fit(struct calib_ctx *k, struct folder *f, struct calib_result *best,
     return rc;
 }
 
+/* The fit's uncertainty at the best point (run into r): the Monte Carlo errors of its means,
+ * then the sensitivities on the same random numbers. NULL when a point near the best could not
+ * be evaluated. */
+static const struct calib_uncert *uncertainty(struct calib_ctx *k, const struct runner *r,
+                                              struct calib_result *best, struct calib_uncert *u)
+{
+    for (int t = 0; t < k->n_targets; t++) {
+        struct ci ci;
+        metric_ci(&r->res[0], runner_metric(r, 0, k->target[t].metric), &ci);
+        best->se[t] = ci.n > 1 ? ci.sd / sqrt((double)ci.n) : NAN;
+    }
+    if (calib_uncertainty(k->free_, k->o->n_frees, k->target, k->n_targets, calib_eval, k, best,
+                          u) != 0) {
+        fprintf(stderr, "ccsim: calibrate: a point near the fitted one could not be run: no "
+                        "intervals for the parameters\n");
+        return NULL;
+    }
+    return u;
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
     struct run_opts o = {.cmd = "calibrate", .no_plots = true};
@@ -304,6 +345,8 @@ int cmd_calibrate(int argc, char **argv)
     struct calib_ctx k = {.o = &o, .s = &s};
     struct folder f = {0};
     struct calib_result best;
+    struct calib_uncert unc;
+    const struct calib_uncert *u = NULL;
     struct runner ends, r = {0};
     struct variant ends_v[2];
     char assign[2][CALIB_MAX][512];
@@ -332,6 +375,9 @@ int cmd_calibrate(int argc, char **argv)
         rc = runner_run(&r);
     } else if (rc == 0) {
         rc = fit(&k, &f, &best, &r, assign[0], ov[0]);
+        if (rc == 0) {
+            u = uncertainty(&k, &r, &best, &unc);
+        }
     }
     runner_fini(&ends);
     int outside = 0;
@@ -340,7 +386,7 @@ int cmd_calibrate(int argc, char **argv)
         f.m.replications = r.replications;
         f.m.model = r.sc[0]->ops->name;
         f.m.n_events = r.n_events;
-        rc = write_fit(&f, &k, o.n_frees > 0 ? &best : NULL, &r, &outside);
+        rc = write_fit(&f, &k, o.n_frees > 0 ? &best : NULL, u, &r, &outside);
     }
     rc = results_end(&f, &o, &s, NULL, rc);
     runner_fini(&r);

@@ -259,8 +259,10 @@ static const struct opt calibrate_opts_table[] = {
      .help = "a parameter to fit (a real-valued key) within LOW..HIGH; without any, the "
              "scenario is run as it is and checked against the targets"},
     OPT_OUTPUT("write DIR/fit.csv (metric,target,low,high,mean,ci_low,ci_high,inside,use,tag,"
-               "source), calibration.md (the same as a table in words), calibrated.cfg "
-               "(loadable, the fitted values marked), evaluations.csv and manifest.json"),
+               "source), calibration.md (the same as a table in words, with the parameters' "
+               "uncertainty), params.csv (param,value,ci_low,ci_high,lo,hi,sd,identified,"
+               "problem), calibrated.cfg (loadable, the fitted values marked), evaluations.csv "
+               "and manifest.json"),
     {.shrt = "",
      .lng = "--max-iter",
      .kind = OPT_COUNT,
