@@ -546,7 +546,11 @@ void calib_uncert_write_csv(FILE *out, const struct calib_uncert *u, const struc
         fputc(',', out);
         csv_number(out, u->ci_hi[j]);
         fprintf(out, ",%.10g,%.10g,", free_[j].lo, free_[j].hi);
-        csv_number(out, u->sd[j]);
+        if (isinf(u->sd[j])) {
+            fputs("Inf", out); /* as R and pandas read it */
+        } else {
+            csv_number(out, u->sd[j]);
+        }
         fprintf(out, ",%s,", u->problem[j] ? "no" : "yes");
         problem_words(out, u->problem[j]);
         fputc('\n', out);

@@ -143,7 +143,8 @@ int calib_uncertainty(const struct calib_free *free_, int n_free, const struct c
 int calib_uncert_warn(const struct calib_uncert *u, const struct calib_free *free_, FILE *out,
                       const char *head, const char *item);
 
-/* params.csv: param,value,ci_low,ci_high,lo,hi,sd,identified,problem (a row per parameter). */
+/* params.csv: param,value,ci_low,ci_high,lo,hi,sd,identified,problem (a row per parameter;
+ * sd Inf when no target bounds the parameter, NA when it could not be measured). */
 void calib_uncert_write_csv(FILE *out, const struct calib_uncert *u, const struct calib_free *free_,
                             const struct calib_result *best);
 

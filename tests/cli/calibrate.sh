@@ -73,14 +73,16 @@ grep -q 'scale = .*# calibrate (fitted)' "$tmp/fit/calibrated.cfg" || bad "fit: 
 # stops far from 1.6 and 22 with both targets met.
 fx=tests/fixtures/care/baseline.cfg
 reps=2 iters=6
-[ "${CCSIM_FULL:-0}" = 1 ] && reps=4 iters=60
+if [ "${CCSIM_FULL:-0}" = 1 ]; then
+    reps=4 iters=60
+fi
 "$CCSIM" run "$fx" -q -r $reps --no-plots --set risk.scale=1.6 --set risk.crisis_rate=22 \
     -o "$tmp/truth2" 2>/dev/null || bad "run at 1.6 and 22"
 c2=$(awk -F, '$1 == "crises" { print $2 }' "$tmp/truth2/summary.csv")
 a2=$(awk -F, '$1 == "admissions" { print $2 }' "$tmp/truth2/summary.csv")
 "$CCSIM" calibrate "$fx" --target "crises=$c2" --target "admissions=$a2" \
-    --free risk.scale=0.5:3 --free risk.crisis_rate=8:32 -r $reps --max-iter $iters -j 2 -q -o "$tmp/ident" \
-    2>"$tmp/err" || bad "calibrate two parameters: $(cat "$tmp/err")"
+    --free risk.scale=0.5:3 --free risk.crisis_rate=8:32 -r $reps --max-iter $iters -j 2 -q \
+    -o "$tmp/ident" 2>"$tmp/err" || bad "calibrate two parameters: $(cat "$tmp/err")"
 grep -q '^ccsim: calibrate: warning: the targets do not identify the free parameters separately:$' \
     "$tmp/err" || bad "no identifiability warning: $(cat "$tmp/err")"
 grep -q 'risk.scale and risk.crisis_rate' "$tmp/err" || bad "warning: parameters not named"
@@ -94,12 +96,16 @@ grep -q '^\*\*Warning\*\*: the targets do not identify' "$tmp/ident/calibration.
     bad "calibration.md: warning"
 grep -q '^| `risk.crisis_rate` | .* | 8 to 32 | \*\*no\*\* |$' "$tmp/ident/calibration.md" ||
     bad "calibration.md: parameter table"
-# One target for the same two parameters: too few targets, whatever the fit finds.
-"$CCSIM" calibrate "$fx" --target "crises=$c2" --free risk.scale=0.5:3 \
-    --free risk.crisis_rate=8:32 -r 2 --max-iter 2 -j 2 -q -o "$tmp/few" 2>"$tmp/err" ||
-    bad "calibrate one target: $(cat "$tmp/err")"
-grep -q '  1 fit target for 2 free parameters' "$tmp/err" || bad "few targets: $(cat "$tmp/err")"
-grep -q ',no,few targets; ill-conditioned' "$tmp/few/params.csv" || bad "few targets: params.csv"
+# One target for the same two parameters: too few targets, whatever the fit finds (make verify
+# only; test_calibrate checks the rule).
+if [ "${CCSIM_FULL:-0}" = 1 ]; then
+    "$CCSIM" calibrate "$fx" --target "crises=$c2" --free risk.scale=0.5:3 \
+        --free risk.crisis_rate=8:32 -r 2 --max-iter 2 -j 2 -q -o "$tmp/few" 2>"$tmp/err" ||
+        bad "calibrate one target: $(cat "$tmp/err")"
+    grep -q '  1 fit target for 2 free parameters' "$tmp/err" || bad "few targets: $(cat "$tmp/err")"
+    grep -q '^risk.scale,.*,Inf,no,few targets; ill-conditioned' "$tmp/few/params.csv" ||
+        bad "few targets: params.csv: $(cat "$tmp/few/params.csv")"
+fi
 
 # Bad target files: file, line, column and what is expected; exit status 2, nothing run.
 bad_targets() { # $1: what the message must say; the file on stdin
