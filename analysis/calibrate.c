@@ -340,7 +340,7 @@ static void covariance(const struct calib_free *free_, const struct calib_target
         }
     }
     svd(a, m, n, s, v);
-    double floor_ = 1e-9 * s[0];
+    double floor_ = s[0] > 0 ? 1e-9 * s[0] : 1.0; /* no target moves: nothing is estimable */
     for (int j = 0; j < n; j++) {
         for (int k = 0; k < n; k++) {
             cov[j][k] = 0;

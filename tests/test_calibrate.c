@@ -259,6 +259,26 @@ static void fewer_targets_than_parameters(void **state)
     assert_non_null(strstr(text, "1 fit target for 2 free parameters"));
 }
 
+/* Only check targets: nothing bounds the parameters. */
+static void no_fit_target_bounds_nothing(void **state)
+{
+    (void)state;
+    struct calib_target t[3] = {target("sum", 3, 2, 4, false), target("diff", -1, -2, 0, false),
+                                target("check", 100, 0, 200, false)};
+    struct synth s = {LINEAR, 0};
+    struct calib_result best = at(1.0, 2.0);
+    struct calib_uncert u;
+
+    assert_int_equal(calib_uncertainty(free_ab, 2, t, 3, synth_eval, &s, &best, &u), 0);
+    assert_int_equal(u.n_fit, 0);
+    for (int j = 0; j < 2; j++) {
+        assert_true(isinf(u.sd[j]));
+        assert_true(u.ci_lo[j] == -5.0 && u.ci_hi[j] == 5.0);
+        assert_true((u.problem[j] & CALIB_FEW_TARGETS) && (u.problem[j] & CALIB_WIDE));
+    }
+    assert_true(isinf(u.condition));
+}
+
 static void failed_point_is_reported(void **state)
 {
     (void)state;
@@ -281,6 +301,7 @@ int main(void)
         cmocka_unit_test(product_is_not_identified),
         cmocka_unit_test(near_parallel_targets_are_ill_conditioned),
         cmocka_unit_test(fewer_targets_than_parameters),
+        cmocka_unit_test(no_fit_target_bounds_nothing),
         cmocka_unit_test(failed_point_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
