@@ -103,7 +103,10 @@ if [ "${CCSIM_FULL:-0}" = 1 ]; then
         --free risk.crisis_rate=8:32 -r 2 --max-iter 2 -j 2 -q -o "$tmp/few" 2>"$tmp/err" ||
         bad "calibrate one target: $(cat "$tmp/err")"
     grep -q '  1 fit target for 2 free parameters' "$tmp/err" || bad "few targets: $(cat "$tmp/err")"
-    grep -q '^risk.scale,.*,Inf,no,few targets; ill-conditioned' "$tmp/few/params.csv" ||
+    # Both unidentified; the one the target cannot see (which one depends on where the fit
+    # stops) unbounded, for too few targets.
+    [ "$(awk -F, '$8 == "no"' "$tmp/few/params.csv" | wc -l)" -eq 2 ] &&
+        grep -q ',Inf,no,few targets; ill-conditioned' "$tmp/few/params.csv" ||
         bad "few targets: params.csv: $(cat "$tmp/few/params.csv")"
 fi
 
