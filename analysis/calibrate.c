@@ -469,9 +469,15 @@ int calib_uncert_warn(const struct calib_uncert *u, const struct calib_free *fre
         lines++;
     }
     if (u->problems & CALIB_ILL_COND) {
+        int n_weak = 0;
+        for (int j = 0; j < u->n_free; j++) {
+            n_weak += (u->problem[j] & CALIB_ILL_COND) != 0;
+        }
         fprintf(out, "%s", item);
         names(out, u, free_, CALIB_ILL_COND);
-        fprintf(out, ": a combination of them moves no target: condition number ");
+        fprintf(out, "%s: condition number ",
+                n_weak == 1 ? " hardly moves the targets"
+                            : ": a combination of them hardly moves the targets");
         if (isfinite(u->condition)) {
             fprintf(out, "%.3g", u->condition);
         } else {
