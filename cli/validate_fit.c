@@ -4,9 +4,9 @@
 
 /* Every scenario of the table with the free parameters at params (the same values in each),
  * after the command line's overrides: v[n], with assign and ov holding the overrides. */
-static void fit_variants(const struct vcmd_fit *k, const double *params, const char *what,
-                         struct variant *v, char (*labels)[4200], char (*assign)[512],
-                         struct override *ov)
+void vcmd_fit_variants(const struct vcmd_fit *k, const double *params, const char *what,
+                       struct variant *v, char (*labels)[4200], char (*assign)[512],
+                       struct override *ov)
 {
     for (int i = 0; i < k->o->n_frees; i++) {
         snprintf(assign[i], sizeof assign[i], "%.255s=%.17g", k->free_[i].key, params[i]);
@@ -28,7 +28,7 @@ static void fit_variants(const struct vcmd_fit *k, const double *params, const c
  * of the published interval (validate_misfit); NaN when the point cannot be loaded or run or a
  * row's effect is undefined there. means gets the fitted rows' simulated estimates. Every
  * evaluation runs the same seed and replications; it prints nothing. */
-static double fit_eval(void *vctx, const double *params, double *means)
+double vcmd_fit_eval(void *vctx, const double *params, double *means)
 {
     struct vcmd_fit *k = vctx;
     int n_rows = k->vt->n_rows, n_all = k->sf->n;
@@ -48,7 +48,7 @@ static double fit_eval(void *vctx, const double *params, double *means)
     double f = NAN;
 
     /* Only the scenarios of the rows evaluated: those of the fit, and the row predicted. */
-    fit_variants(k, params, NULL, all, NULL, assign, ov);
+    vcmd_fit_variants(k, params, NULL, all, NULL, assign, ov);
     for (int i = 0; i < n_rows; i++) {
         rows[i] = k->in_fit[i] || i == k->predict;
         for (int j = 0; rows[i] && j < n_all; j++) {
@@ -103,7 +103,7 @@ static int fit_rows(struct vcmd_fit *k, const bool *in_fit, struct calib_result 
         k->n_fit += in_fit[i];
     }
     k->best_f = NAN;
-    int rc = calib_run(k->free_, k->o->n_frees, k->n_fit, fit_eval, k, (int)k->o->max_iter, 1e-3,
+    int rc = calib_run(k->free_, k->o->n_frees, k->n_fit, vcmd_fit_eval, k, (int)k->o->max_iter, 1e-3,
                        best, log);
     if (rc != 0) {
         fprintf(stderr, "ccsim: validate: no point of the free ranges could be evaluated\n");
@@ -162,8 +162,8 @@ static int fit_check_ends(const struct vcmd_fit *k, struct runner *r, struct var
         lo[i] = k->free_[i].lo;
         hi[i] = k->free_[i].hi;
     }
-    fit_variants(k, lo, "low end", v, labels, assign[0], ov[0]);
-    fit_variants(k, hi, "high end", v + n, labels + n, assign[1], ov[1]);
+    vcmd_fit_variants(k, lo, "low end", v, labels, assign[0], ov[0]);
+    vcmd_fit_variants(k, hi, "high end", v + n, labels + n, assign[1], ov[1]);
     spec.budget = RUNNER_BUDGET_NONE;
     int rc = runner_load(r, &spec, v, 2 * n);
     return rc == 0 ? vcmd_check_metrics(r, k->vt, k->sf) : rc;
@@ -368,9 +368,10 @@ int vcmd_fitted(struct vcmd_fit *k, struct setup *s, struct folder *f, int argc,
             rc = CCSIM_EIO;
         }
     }
+    struct calib_uncert u;
     if (rc == 0) {
         /* The fitted point, run again with the usual reporting. */
-        fit_variants(k, best.params, NULL, v, labels, assign[0], ov[0]);
+        vcmd_fit_variants(k, best.params, NULL, v, labels, assign[0], ov[0]);
         rc = runner_load(&r, &s->spec, v, n);
     }
     if (rc == 0) {
@@ -382,6 +383,13 @@ int vcmd_fitted(struct vcmd_fit *k, struct setup *s, struct folder *f, int argc,
         f->m.n_events = r.n_events;
         vcmd_outcomes(&r, k->vt, k->sf, st, NULL);
         rc = write_fitted(f, k, &best);
+    }
+    if (rc == 0) {
+        rc = vcmd_uncertainty(k, &best, f, &u);
+    }
+    if (rc == 0) {
+        rc = vcmd_across(k, s, &best, &u, st, f);
+        putchar('\n');
     }
     /* Each training row from a fit on the others (the evaluations of a fit run only the
      * scenarios of its rows); a held-out row's prediction is the fitted table's. */

@@ -54,6 +54,24 @@ struct vcmd_fit {
     double best_f;                /* NaN before any */
 };
 
+/* The fit's objective at params (calib_eval_fn): only the scenarios of the rows evaluated (those
+ * of the fit, and k->predict) are run; means gets the fit rows' estimates. */
+double vcmd_fit_eval(void *vctx, const double *params, double *means);
+/* Every scenario of the table with the free parameters at params (the same values in each),
+ * labelled with what (NULL: fitted) when given: v[sf->n], assign and ov holding the overrides. */
+void vcmd_fit_variants(const struct vcmd_fit *k, const double *params, const char *what,
+                       struct variant *v, char (*labels)[4200], char (*assign)[512],
+                       struct override *ov);
+/* After a fit on the rows of k->in_fit: the parameters' approximate 95% intervals and whether the
+ * rows identify them (calib_uncertainty(), on the rows' misfit scale), printed, the warning on
+ * stdout and stderr, and params.csv with -o. Returns 0 or a code of sim/error.h. */
+int vcmd_uncertainty(struct vcmd_fit *k, const struct calib_result *best, struct folder *f,
+                     struct calib_uncert *u);
+/* Every row with each free parameter at each end of its interval u (the others at best), beside
+ * its estimate at the fitted values st: printed, and across.csv with -o. */
+int vcmd_across(struct vcmd_fit *k, struct setup *s, const struct calib_result *best,
+                const struct calib_uncert *u, const struct validate_status *st, struct folder *f);
+
 /* The free parameters (parsed into k->free_), the training rows and --leave-one-out checked
  * before anything runs. Returns 0, CCSIM_EINPUT or CCSIM_EUSAGE, the problem printed. */
 int vcmd_fit_check(struct vcmd_fit *k);

@@ -94,9 +94,19 @@ free="coordination.models[0].resolve=0.2:1"
 rc=$?
 n_fail=$(grep -c ' FAIL$' "$tmp/out")
 [ -f "$tmp/fo/manifest.json" ] || bad "fit: no results folder: $(cat "$tmp/err")"
-for f in fitted.csv evaluations.csv loo.csv validation.csv; do
+for f in fitted.csv evaluations.csv loo.csv validation.csv params.csv across.csv; do
     [ -s "$tmp/fo/$f" ] || bad "fit: no $f"
 done
+# The fitted parameter's interval holds its value; every row is given across that interval,
+# its estimate at the fitted value inside the range it spans.
+[ "$(head -n 1 "$tmp/fo/params.csv")" = "param,value,ci_low,ci_high,lo,hi,sd,identified,problem" ] ||
+    bad "params.csv header: $(head -n 1 "$tmp/fo/params.csv")"
+awk -F, 'NR == 2 { exit !($3 <= $2 && $2 <= $4 && $3 >= 0.2 && $4 <= 1) }' "$tmp/fo/params.csv" ||
+    bad "params.csv: the interval does not hold the value: $(cat "$tmp/fo/params.csv")"
+[ "$(wc -l <"$tmp/fo/across.csv")" -eq 4 ] || bad "across.csv rows"
+awk -F, 'NR > 1 { if (!($7 <= $6 && $6 <= $8 && $10 == 3)) bad = 1 } END { exit bad }' \
+    "$tmp/fo/across.csv" || bad "across.csv: $(cat "$tmp/fo/across.csv")"
+grep -q "^uncertainty of the fitted parameters" "$tmp/out" || bad "fit: no uncertainty lines"
 # The last table (at the fitted values) decides the status.
 last=$(sed -n '/^validation: .*at the fitted values$/,$p' "$tmp/out" | grep -c ' FAIL$')
 if [ "$last" -gt 0 ]; then [ "$rc" -eq 1 ] || bad "fit: $last rows fail, exit status $rc"; else
