@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "analysis/ci.h"
 #include "analysis/csv.h"
 #include "sim/error.h"
@@ -227,20 +229,32 @@ void validate_effect(const struct validate_row *r, const double *ref, const doub
     struct ci c;
 
     if (r->kind == VALIDATE_SLOPE) {
-        double *sl = xcalloc((size_t)(n > 0 ? n : 1), sizeof *sl), m[4] = {0};
+        /* The slope N / D, N the difference of the subgroups' effects and D of the reference
+         * levels: a ratio of means, its interval by the delta method over the replications
+         * (a replication's own ratio is unstable when its D is near 0). */
+        double sn = 0, sd = 0;
         for (long i = 0; i < n; i++) {
-            double r1 = ref[i], t1 = treat[i], r2 = ref[n + i], t2 = treat[n + i];
-            sl[i] = r1 != r2 ? ((t1 - r1) - (t2 - r2)) / (r1 - r2) : NAN;
-            m[0] += r1;
-            m[1] += t1;
-            m[2] += r2;
-            m[3] += t2;
+            sn += (treat[i] - ref[i]) - (treat[n + i] - ref[n + i]);
+            sd += ref[i] - ref[n + i];
         }
-        ci_t(sl, (size_t)n, 1, 0.95, &c);
-        out->point = m[0] != m[2] ? ((m[1] - m[0]) - (m[3] - m[2])) / (m[0] - m[2]) : NAN;
-        out->lo = c.lo;
-        out->hi = c.hi;
-        free(sl);
+        double mn = n > 0 ? sn / (double)n : NAN, md = n > 0 ? sd / (double)n : NAN;
+        out->point = md != 0 ? mn / md : NAN;
+        double vn = 0, vd = 0, cnd = 0;
+        for (long i = 0; i < n; i++) {
+            double a = (treat[i] - ref[i]) - (treat[n + i] - ref[n + i]) - mn;
+            double b = ref[i] - ref[n + i] - md;
+            vn += a * a;
+            vd += b * b;
+            cnd += a * b;
+        }
+        out->lo = out->hi = NAN;
+        if (n >= 2 && isfinite(out->point)) {
+            double q = out->point;
+            double var = (vn - 2 * q * cnd + q * q * vd) / (double)(n - 1) / ((double)n * md * md);
+            double half = gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sqrt(fmax(var, 0.0));
+            out->lo = q - half;
+            out->hi = q + half;
+        }
     } else if (r->kind == VALIDATE_MD_MONTH || r->kind == VALIDATE_MD) {
         /* MD-per-month: the metric is per 100 client-years, 1200 client-months. */
         double unit = r->kind == VALIDATE_MD_MONTH ? 1200.0 : 1.0;

@@ -89,8 +89,8 @@ struct validate_outcome {
  * n of metric_low), and whether it passes. A slope is the difference between the two subgroups'
  * mean differences over the difference of the reference arm's levels, ((T1 - R1) - (T2 - R2)) /
  * (R1 - R2): the change of the effect per unit of the reference level (Burns et al. 2007's
- * meta-regression on control-group use), from the arms' means, with the t interval of the
- * replications' own slopes. Cannot fail: the interval
+ * meta-regression on control-group use), from the arms' means, with its interval by the delta
+ * method over the replications (t quantile, n - 1 degrees of freedom). Cannot fail: the interval
  * is NaN with fewer than two usable pairs (for RR, pairs where both values are above 0; for OR,
  * pairs where both lie strictly between 0 and 100), and the point NaN when it is undefined (RR:
  * reference values summing to 0 or less; OR: a mean percentage outside 0 to 100, ends

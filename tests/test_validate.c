@@ -356,7 +356,7 @@ static void test_odds_ratio_by_hand(void **state)
 }
 
 /* A slope: the change of the effect per unit of the reference arm's level, between two
- * subgroups, from the arms' means; its interval from the replications' own slopes. */
+ * subgroups, from the arms' means; its interval by the delta method. */
 static void test_slope_by_hand(void **state)
 {
     (void)state;
@@ -370,13 +370,21 @@ static void test_slope_by_hand(void **state)
     /* Means: reference 2.2 and 0.8, treatment 1.3667 and 0.6667. */
     double point = ((4.1 / 3 - 2.2) - (2.0 / 3 - 0.8)) / (2.2 - 0.8);
     assert_close(out.point, point, 1e-12, 0);
-    double s1 = ((1.2 - 2.0) - (0.7 - 0.8)) / (2.0 - 0.8);
-    double s2 = ((1.5 - 2.4) - (0.8 - 1.0)) / (2.4 - 1.0);
-    double s3 = ((1.4 - 2.2) - (0.5 - 0.6)) / (2.2 - 0.6);
-    double m = (s1 + s2 + s3) / 3;
-    double sd = sqrt(((s1 - m) * (s1 - m) + (s2 - m) * (s2 - m) + (s3 - m) * (s3 - m)) / 2);
-    assert_close(out.lo, m - T_975_2 * sd / sqrt(3.0), 1e-9, 1e-12);
-    assert_close(out.hi, m + T_975_2 * sd / sqrt(3.0), 1e-9, 1e-12);
+    /* Delta method: N_i = (T1 - R1) - (T2 - R2), D_i = R1 - R2 per replication. */
+    double nn[3] = {(1.2 - 2.0) - (0.7 - 0.8), (1.5 - 2.4) - (0.8 - 1.0), (1.4 - 2.2) - (0.5 - 0.6)};
+    double dd[3] = {2.0 - 0.8, 2.4 - 1.0, 2.2 - 0.6};
+    double mn = (nn[0] + nn[1] + nn[2]) / 3, md = (dd[0] + dd[1] + dd[2]) / 3;
+    double vn = 0, vd = 0, c = 0;
+    for (int i = 0; i < 3; i++) {
+        vn += (nn[i] - mn) * (nn[i] - mn);
+        vd += (dd[i] - md) * (dd[i] - md);
+        c += (nn[i] - mn) * (dd[i] - md);
+    }
+    double q = mn / md;
+    double se = sqrt((vn - 2 * q * c + q * q * vd) / 2 / (3 * md * md));
+    assert_close(q, point, 1e-12, 0);
+    assert_close(out.lo, q - T_975_2 * se, 1e-9, 1e-12);
+    assert_close(out.hi, q + T_975_2 * se, 1e-9, 1e-12);
     assert_true(out.pass == (point >= -0.57 && point <= -0.31));
     /* Equal reference levels have no slope. */
     const double flat[] = {1.0, 1.0, 1.0, 1.0, 1.0, 1.0};
