@@ -61,7 +61,7 @@ TEST_SUPPORT := $(BUILD)/tests/support.o
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps deps-browser test check tsan tsan-run bench verify golden validate \
+.PHONY: all deps deps-browser test check tsan tsan-run bench verify golden validate validate-fit \
 	validation-status clean install \
         uninstall format format-check docs baseline-state hdrcheck clang-check layers valgrind
 
@@ -216,6 +216,12 @@ docs: $(BUILD)/ccsim
 # Published effects against simulated ones (docs/validation.md).
 validate: $(BUILD)/ccsim
 	$(Q)$(BUILD)/ccsim validate -j 2
+
+# The joint fit of the mechanism parameters common to every model on the training rows, their
+# uncertainty, every row across it and leave-one-out (docs/validation.md; about 20 minutes).
+validate-fit: $(BUILD)/ccsim
+	$(Q)$(BUILD)/ccsim validate -j 2 -r 10 --free coordination.detect=0.1:0.9 \
+	    --free coordination.outreach=0:0.9 --leave-one-out -o $(BUILD)/validate-fit --force
 
 # The validation status that reports quote (scenarios/validation/status.csv), written again
 # from the table after any change to it or to the model; failing rows are part of the status.

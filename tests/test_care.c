@@ -31,14 +31,14 @@
 #define BASELINE "tests/fixtures/care/region_30y.cfg"
 #define REPS     8
 
-/* Loads the baseline over 8 years, 4 of them warm-up, with the overrides (NULL-terminated)
+/* Loads the baseline over 6 years, 3 of them warm-up, with the overrides (NULL-terminated)
  * and runs REPS replications. */
 static void run_with(struct support_run *r, const char *const *sets)
 {
-    static const char *const eight_years[] = {"horizon=2922", "warmup=1461", NULL};
+    static const char *const six_years[] = {"horizon=2191", "warmup=1096", NULL};
     const char *all[16];
 
-    support_run_load(r, BASELINE, support_sets_join(all, 16, eight_years, sets), REPS, 11);
+    support_run_load(r, BASELINE, support_sets_join(all, 16, six_years, sets), REPS, 11);
 }
 
 static double mean(const struct support_run *r, const char *name)
