@@ -6,10 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_cdf.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gsl/gsl_cdf.h>
 
 #include "analysis/ci.h"
 #include "analysis/csv.h"
@@ -41,10 +40,8 @@ static const struct {
     const char *name;
     enum validate_kind kind;
 } kinds[] = {
-    {"RR", VALIDATE_RR},
-    {"OR", VALIDATE_OR},
-    {"MD", VALIDATE_MD},
-    {"MD-per-month", VALIDATE_MD_MONTH},
+    {"RR", VALIDATE_RR},       {"OR", VALIDATE_OR},
+    {"MD", VALIDATE_MD},       {"MD-per-month", VALIDATE_MD_MONTH},
     {"slope", VALIDATE_SLOPE},
 };
 
@@ -118,8 +115,7 @@ static int parse_row(const struct table *t, int i, struct validate_row *row, cha
     if ((row->kind == VALIDATE_SLOPE) != (row->metric[cut] == ';') ||
         (row->metric[cut] == ';' && strchr(row->metric + cut + 1, ';')) || cut == 0 ||
         cut >= sizeof buf[0] || strlen(row->metric + cut) >= sizeof buf[1]) {
-        snprintf(err, err_len,
-                 "%s:%d: column 'metric': '%.80s' %s", t->path, line, row->metric,
+        snprintf(err, err_len, "%s:%d: column 'metric': '%.80s' %s", t->path, line, row->metric,
                  row->kind == VALIDATE_SLOPE
                      ? "is not two metrics (a slope names the high subgroup's metric, ';', "
                        "then the low subgroup's)"

@@ -59,9 +59,9 @@ struct validate_row {
 };
 
 struct validate_table {
-    struct table t;            /* the file as read */
+    struct table t;             /* the file as read */
     char (*metric_buf)[2][256]; /* per row: a slope's two metric names */
-    struct validate_row *rows; /* n_rows, in the file's order */
+    struct validate_row *rows;  /* n_rows, in the file's order */
     int n_rows;
 };
 

@@ -42,7 +42,8 @@ void vcmd_outcomes(const struct runner *r, const struct validate_table *vt,
 {
     long nreps = r->replications;
     /* Room for a slope's two metrics. */
-    double *x = xcalloc((size_t)(2 * nreps), sizeof *x), *y = xcalloc((size_t)(2 * nreps), sizeof *y);
+    double *x = xcalloc((size_t)(2 * nreps), sizeof *x),
+           *y = xcalloc((size_t)(2 * nreps), sizeof *y);
     for (int i = 0; i < vt->n_rows; i++) {
         const struct validate_row *row = &vt->rows[i];
         if (rows && !rows[i]) {

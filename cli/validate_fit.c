@@ -37,7 +37,8 @@ double vcmd_fit_eval(void *vctx, const double *params, double *means)
     struct variant *all = xcalloc((size_t)n_all, sizeof *all);
     struct variant *v = xcalloc((size_t)n_all, sizeof *v);
     struct validate_status *st = xcalloc((size_t)n_rows, sizeof *st);
-    bool *rows = xcalloc((size_t)n_rows, sizeof *rows), *need = xcalloc((size_t)n_all, sizeof *need);
+    bool *rows = xcalloc((size_t)n_rows, sizeof *rows),
+         *need = xcalloc((size_t)n_all, sizeof *need);
     struct vcmd_scenarios sub = {
         .files = xcalloc((size_t)n_all, sizeof *sub.files),
         .paths = NULL,
@@ -103,8 +104,8 @@ static int fit_rows(struct vcmd_fit *k, const bool *in_fit, struct calib_result 
         k->n_fit += in_fit[i];
     }
     k->best_f = NAN;
-    int rc = calib_run(k->free_, k->o->n_frees, k->n_fit, vcmd_fit_eval, k, (int)k->o->max_iter, 1e-3,
-                       best, log);
+    int rc = calib_run(k->free_, k->o->n_frees, k->n_fit, vcmd_fit_eval, k, (int)k->o->max_iter,
+                       1e-3, best, log);
     if (rc != 0) {
         fprintf(stderr, "ccsim: validate: no point of the free ranges could be evaluated\n");
         return CCSIM_ERUN;

@@ -1423,27 +1423,17 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
 }
 
 static const struct cfg_table *const care_tables[] = {
-    &care_root_table,
-    &care_referral_table,
-    &care_step_table,
-    &care_source_table,
-    &care_need_table,
-    &care_assess_table,
-    &care_coord_table,
-    &care_models_table,
-    &care_plan_table,
-    &care_move_table,
-    &care_service_table,
-    &care_closure_table,
-    &care_risk_table,
-    &care_crt_table,
-    &care_ed_table,
-    &care_hospital_table,
-    &care_cost_table,
-    &care_initial_table,
+    &care_root_table,    &care_referral_table,
+    &care_step_table,    &care_source_table,
+    &care_need_table,    &care_assess_table,
+    &care_coord_table,   &care_models_table,
+    &care_plan_table,    &care_move_table,
+    &care_service_table, &care_closure_table,
+    &care_risk_table,    &care_crt_table,
+    &care_ed_table,      &care_hospital_table,
+    &care_cost_table,    &care_initial_table,
     &care_output_table, /* output: end state, per-year metrics */
-    &care_trial_table,
-    NULL,
+    &care_trial_table,   NULL,
 };
 
 const struct model_ops care_ops = {

@@ -167,18 +167,18 @@ enum care_trial_population { TRIAL_COORDINATED, TRIAL_CRISIS };
 /* A randomised trial emulated in the region (the `trial` group, care_trial.c). */
 struct care_trial {
     bool on;
-    int population;          /* enum care_trial_population */
-    double enrol_at;         /* the day of enrolment, or the first day of the enrolment period */
-    double enrol_days;       /* population crisis: length of the enrolment period */
-    double follow_up;        /* days each participant is followed from enrolment */
-    double window;           /* days before enrolment the use criteria look back over */
-    int min_admissions;      /* eligible: at least this many admissions in the window, or */
-    double min_bed_days;     /*   at least this many bed-days (neither asked: no criterion) */
-    int min_severity;        /* eligible from this severity up */
-    int from;                /* model coordinating the participants at enrolment, -1 any */
-    int arm;                 /* model the participants move to at enrolment, -1: they stay */
-    bool crisis_team;        /* participants may use the crisis team during follow-up */
-    int participants;        /* at most this many (0: every eligible client) */
+    int population;           /* enum care_trial_population */
+    double enrol_at;          /* the day of enrolment, or the first day of the enrolment period */
+    double enrol_days;        /* population crisis: length of the enrolment period */
+    double follow_up;         /* days each participant is followed from enrolment */
+    double window;            /* days before enrolment the use criteria look back over */
+    int min_admissions;       /* eligible: at least this many admissions in the window, or */
+    double min_bed_days;      /*   at least this many bed-days (neither asked: no criterion) */
+    int min_severity;         /* eligible from this severity up */
+    int from;                 /* model coordinating the participants at enrolment, -1 any */
+    int arm;                  /* model the participants move to at enrolment, -1: they stay */
+    bool crisis_team;         /* participants may use the crisis team during follow-up */
+    int participants;         /* at most this many (0: every eligible client) */
     double subgroup_bed_days; /* window bed-days per month splitting the subgroups, 0: none */
 };
 

@@ -250,9 +250,9 @@ bool care_trial_load(struct cfg *c, const config_setting_t *root, struct care_pa
         ok = false;
     }
     if (t->population == TRIAL_CRISIS) {
-        const char *bad = t->min_admissions > 0 ? "min_admissions"
-                          : t->min_bed_days > 0 ? "min_bed_days"
-                          : t->arm >= 0         ? "arm"
+        const char *bad = t->min_admissions > 0      ? "min_admissions"
+                          : t->min_bed_days > 0      ? "min_bed_days"
+                          : t->arm >= 0              ? "arm"
                           : t->subgroup_bed_days > 0 ? "subgroup_bed_days"
                                                      : NULL;
         if (bad) {
@@ -307,12 +307,13 @@ bool care_trial_load(struct cfg *c, const config_setting_t *root, struct care_pa
     X(participants, "participants", "participants enrolled", false, METRIC_NEITHER, (double)ng)    \
     X(bed_days_per_month, "bed-days per participant-month",                                        \
       "bed-days per participant-month of follow-up", false, METRIC_LOWER_BETTER,                   \
-      PER(tr->bed_days[g], ng * fu_months))                                                        \
+      PER(tr->bed_days[g], ng *fu_months))                                                         \
     X(baseline_bed_days_per_month, "bed-days per participant-month",                               \
       "bed-days per participant-month in the window before enrolment", false, METRIC_NEITHER,      \
-      PER(tr->window_bed_days[g], ng * w_months))
+      PER(tr->window_bed_days[g], ng *w_months))
 
-#define T_DESC(id, unit, label, headline, better, value) {"trial." #id, unit, label, headline, better, NULL},
+#define T_DESC(id, unit, label, headline, better, value)                                           \
+    {"trial." #id, unit, label, headline, better, NULL},
 #define T_VALUE(id, unit, label, headline, better, value) value,
 #define T_COUNT(id, unit, label, headline, better, value) +1
 
@@ -338,9 +339,9 @@ void care_trial_describe(const struct care_params *p, struct metric_desc *out)
     }
     /* Every name and label owned, as the per-model ones (params_destroy frees them). */
     for (int i = 0; i < N_TRIAL; i++) {
-        out[k++] = (struct metric_desc){xstrdup(trial_metrics[i].name), trial_metrics[i].unit,
+        out[k++] = (struct metric_desc){xstrdup(trial_metrics[i].name),  trial_metrics[i].unit,
                                         xstrdup(trial_metrics[i].label), false,
-                                        trial_metrics[i].better, NULL};
+                                        trial_metrics[i].better,         NULL};
     }
     if (!(p->trial.subgroup_bed_days > 0)) {
         return;
@@ -487,8 +488,8 @@ static void enrolment(struct sim *sim, void *obj, uint64_t arg)
         k[n++] = (struct trial_key){care_uniform(run, id, CARE_DRAW_TRIAL), c->serial, id};
     }
     qsort(k, n, sizeof *k, key_cmp);
-    uint32_t take = t->participants > 0 && (uint32_t)t->participants < n ? (uint32_t)t->participants
-                                                                        : n;
+    uint32_t take =
+        t->participants > 0 && (uint32_t)t->participants < n ? (uint32_t)t->participants : n;
     run->trial.eligible = n;
     /* Enrolled in serial order, so that the moves to the arm take places in the same order
      * whatever the sample. */
@@ -548,8 +549,8 @@ void care_trial_admitted(struct care_run *run, uint32_t id)
     struct care_client *c = &run->cl[id];
     double now = run->sim.now;
 
-    if (t->population == TRIAL_COORDINATED && now >= t->enrol_at - t->window &&
-        now < t->enrol_at && c->tr_window_adm < UINT16_MAX) {
+    if (t->population == TRIAL_COORDINATED && now >= t->enrol_at - t->window && now < t->enrol_at &&
+        c->tr_window_adm < UINT16_MAX) {
         c->tr_window_adm++;
     }
     if (in_follow_up(c, now)) {

@@ -103,11 +103,14 @@ static void test_crisis_trial_comparator(void **state)
 {
     (void)state;
     static const char *const crt[] = {"trial.population=\"crisis\"", "trial.min_admissions=0",
-                                      "trial.follow_up=56.0", "trial.enrol_days=300.0",
-                                      "crisis_team.places=1000", NULL};
-    static const char *const no_crt[] = {"trial.population=\"crisis\"", "trial.min_admissions=0",
-                                         "trial.follow_up=56.0", "trial.enrol_days=300.0",
-                                         "crisis_team.places=1000", "trial.crisis_team=false",
+                                      "trial.follow_up=56.0",        "trial.enrol_days=300.0",
+                                      "crisis_team.places=1000",     NULL};
+    static const char *const no_crt[] = {"trial.population=\"crisis\"",
+                                         "trial.min_admissions=0",
+                                         "trial.follow_up=56.0",
+                                         "trial.enrol_days=300.0",
+                                         "crisis_team.places=1000",
+                                         "trial.crisis_team=false",
                                          NULL};
     struct support_run a, b;
     support_run_load(&a, TRIAL, crt, 2, SEED);

@@ -371,7 +371,8 @@ static void test_slope_by_hand(void **state)
     double point = ((4.1 / 3 - 2.2) - (2.0 / 3 - 0.8)) / (2.2 - 0.8);
     assert_close(out.point, point, 1e-12, 0);
     /* Delta method: N_i = (T1 - R1) - (T2 - R2), D_i = R1 - R2 per replication. */
-    double nn[3] = {(1.2 - 2.0) - (0.7 - 0.8), (1.5 - 2.4) - (0.8 - 1.0), (1.4 - 2.2) - (0.5 - 0.6)};
+    double nn[3] = {(1.2 - 2.0) - (0.7 - 0.8), (1.5 - 2.4) - (0.8 - 1.0),
+                    (1.4 - 2.2) - (0.5 - 0.6)};
     double dd[3] = {2.0 - 0.8, 2.4 - 1.0, 2.2 - 0.6};
     double mn = (nn[0] + nn[1] + nn[2]) / 3, md = (dd[0] + dd[1] + dd[2]) / 3;
     double vn = 0, vd = 0, c = 0;
