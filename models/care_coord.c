@@ -1202,7 +1202,9 @@ static long unit_renew(const struct care_model *md, struct care_unit *un, double
     return week;
 }
 
-bool care_unit_take_urgent_hours(struct care_run *run, int u, double hours)
+/* Takes hours of unit u's week for routine work (only from the hours left) or urgent work (before
+ * the week's routine contacts, down to a week's hours owed; none for a unit without hours). */
+static bool take_hours(struct care_run *run, int u, double hours, bool urgent)
 {
     SIM_ASSERT(u >= 0 && u < run->n_units, "unit %d of %d", u, run->n_units);
     struct care_unit *un = &run->unit[u];
@@ -1212,12 +1214,11 @@ bool care_unit_take_urgent_hours(struct care_run *run, int u, double hours)
         return true;
     }
     unit_renew(md, un, run->sim.now);
-    /* Urgent work comes before the week's routine contacts: it may take the hours they would
-     * have used, down to a week's hours owed; a unit with no hours at all cannot answer. */
-    if (!(un->week_hours > 0) || un->left - hours < -un->week_hours) {
+    if (urgent ? !(un->week_hours > 0) || un->left - hours < -un->week_hours
+               : un->left + 1e-9 < hours) {
         return false;
     }
-    un->left -= hours;
+    un->left = urgent ? un->left - hours : fmax(0.0, un->left - hours);
     if (care_counts_after_warmup(run)) {
         run->n.contact_hours_used += hours;
         run->model[un->model].hours_used += hours;
@@ -1225,25 +1226,14 @@ bool care_unit_take_urgent_hours(struct care_run *run, int u, double hours)
     return true;
 }
 
+bool care_unit_take_urgent_hours(struct care_run *run, int u, double hours)
+{
+    return take_hours(run, u, hours, true);
+}
+
 bool care_unit_take_hours(struct care_run *run, int u, double hours)
 {
-    SIM_ASSERT(u >= 0 && u < run->n_units, "unit %d of %d", u, run->n_units);
-    struct care_unit *un = &run->unit[u];
-    const struct care_model *md = &run->p->model[un->model];
-
-    if (hours <= 0) {
-        return true;
-    }
-    unit_renew(md, un, run->sim.now);
-    if (un->left + 1e-9 < hours) {
-        return false;
-    }
-    un->left = fmax(0.0, un->left - hours);
-    if (care_counts_after_warmup(run)) {
-        run->n.contact_hours_used += hours;
-        run->model[un->model].hours_used += hours;
-    }
-    return true;
+    return take_hours(run, u, hours, false);
 }
 
 static void contact(struct sim *sim, void *obj, uint64_t arg)
