@@ -829,6 +829,9 @@ void care_detected(struct care_run *run, uint32_t id, double effect)
     if (care_uniform(run, id, CARE_DRAW_RESOLVE) < md->resolve * effect) {
         c->risk = RISK_STABLE;
         care_risk_redraw(run, id);
+    } else if (md->refer_detected) {
+        /* Referred on to crisis services: the crisis comes now, answered as any crisis. */
+        crisis(run, id);
     }
 }
 

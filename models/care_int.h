@@ -136,6 +136,7 @@ struct care_model {
     double disengagement;         /* hazard per client-year, other than after a contact */
     double missed_disengage;      /* probability that a missed contact ends the engagement */
     bool assertive;               /* assertive outreach: x (1 - coordination.outreach) */
+    bool refer_detected;          /* a detected deterioration not averted goes to crisis services */
     enum care_effect_shape effect_shape;
     double full_effect_hours; /* contact hours per client-week for a contact's full effect */
     double effect_floor;      /* a contact's effect as the time per client tends to 0 */

@@ -69,6 +69,7 @@ enum {
     K_IN_HOUSE_FULL,
     K_LINKAGE_HOURS,
     K_CRISIS_HOURS,
+    K_REFER_DETECTED,
     N_KEYS,
 };
 
@@ -330,6 +331,15 @@ static const struct cfg_key model_keys[N_KEYS] = {
                              "coordination.outreach",
                      .source = "assumption: a model's outreach is a yes or no of its definition",
                      CFG_TARGET_BOOL(struct care_model, assertive)},
+    [K_REFER_DETECTED] = {.name = "refer_detected",
+                          .type = CFG_BOOL,
+                          .def = 0,
+                          .help = "a deterioration a contact detects and does not avert is "
+                                  "referred to crisis services at once (a crisis then, answered "
+                                  "as any crisis), rather than left to recover or go on",
+                          .source = "assumption: a model that links rather than treats refers "
+                                    "what it finds on",
+                          CFG_TARGET_BOOL(struct care_model, refer_detected)},
     [K_IN_HOUSE_PLACES] = {.name = "in_house_places",
                            .type = CFG_STRING,
                            .def_str = "",
@@ -511,6 +521,9 @@ static const struct preset_value broker[] = {
     V(K_EPISODE_SD, 360, "derived (assumption)"),
     T(K_MIN_SEV, "moderate", "moderate to complex SMI"),
     V(K_MIN_PRIOR, 0, "no history required"),
+    V(K_REFER_DETECTED, 1,
+      "case management's extra admissions: detection of need without the means to treat at "
+      "home (Marshall et al., Cochrane CD000050; Ziguras & Stuart 2000)"),
     END,
 };
 

@@ -126,6 +126,31 @@ static void test_crisis_trial_comparator(void **state)
     support_run_fini(&b);
 }
 
+/* A model that refers on what it detects and does not avert (refer_detected: broker case
+ * management) brings those deteriorations to crisis services at once: on the same clients, more
+ * crises and more admissions than when they are left to recover or go on. */
+static void test_detected_and_referred_on(void **state)
+{
+    (void)state;
+    static const char *const keep[] = {"coordination.detect=0.9", "coordination.resolve=0.2", NULL};
+    static const char *const refer[] = {"coordination.detect=0.9", "coordination.resolve=0.2",
+                                        "coordination.models[0].refer_detected=true", NULL};
+    struct support_run a, b;
+    support_run_load(&a, TRIAL, keep, REPS, SEED);
+    support_run_load(&b, TRIAL, refer, REPS, SEED);
+    double d[REPS], mean, half;
+    for (long i = 0; i < REPS; i++) {
+        assert_true(support_value(&b, i, "standard.crises") >
+                    support_value(&a, i, "standard.crises"));
+        d[i] = support_value(&b, i, "standard.admissions") -
+               support_value(&a, i, "standard.admissions");
+    }
+    support_paired_t(d, REPS, 0.025, &mean, &half);
+    assert_true(mean - half > 0);
+    support_run_fini(&a);
+    support_run_fini(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -133,6 +158,7 @@ int main(void)
         cmocka_unit_test(test_criteria_select),
         cmocka_unit_test(test_subgroups_partition),
         cmocka_unit_test(test_crisis_trial_comparator),
+        cmocka_unit_test(test_detected_and_referred_on),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
