@@ -311,7 +311,8 @@ static const struct opt validate_opts_table[] = {
              "(trials.csv)"},
     OPT_OUTPUT("write DIR/validation.csv (row,source,published,published_low,published_high,"
                "simulated,simulated_low,simulated_high,result,kind,use,models) and manifest.json "
-               "(with --free also fitted.csv and evaluations.csv; with --leave-one-out loo.csv)"),
+               "(with --free also fitted.csv, evaluations.csv, params.csv and across.csv; with "
+               "--leave-one-out loo.csv)"),
     {.shrt = "",
      .lng = "--status",
      .kind = OPT_TEXT,

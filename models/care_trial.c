@@ -34,7 +34,7 @@ _Static_assert(TRIAL_COORDINATED == 0 && TRIAL_CRISIS == 1, "population_names or
 /* What the trial group is read into before the names are resolved. */
 struct trial_row {
     struct care_trial t;
-    const char *from, *arm, *min_severity;
+    const char *from, *arm;
 };
 
 enum {
@@ -53,8 +53,6 @@ enum {
     T_SUBGROUP,
     N_TKEYS,
 };
-
-static const char *const severity_choices[] = {"low", "moderate", "high", "complex", NULL};
 
 static const struct cfg_key trial_keys[N_TKEYS] = {
     [T_POPULATION] = {.name = "population",
@@ -125,11 +123,12 @@ static const struct cfg_key trial_keys[N_TKEYS] = {
                         .source = "the trial's eligibility (docs/validation.md)",
                         CFG_TARGET_REAL(struct trial_row, t.min_bed_days)},
     [T_MIN_SEVERITY] = {.name = "min_severity",
-                        .type = CFG_STRING,
+                        .type = CFG_CHOICE,
+                        .choices = care_severity_names,
                         .def_str = "low",
-                        .help = "eligible from this severity up: low, moderate, high or complex",
+                        .help = "eligible from this severity up",
                         .source = "the trial's eligibility (docs/validation.md)",
-                        CFG_TARGET_STRING(struct trial_row, min_severity)},
+                        CFG_TARGET_CHOICE(struct trial_row, t.min_severity)},
     [T_FROM] = {.name = "from",
                 .type = CFG_STRING,
                 .def_str = "",
@@ -221,17 +220,6 @@ bool care_trial_load(struct cfg *c, const config_setting_t *root, struct care_pa
     struct care_trial *t = &row.t;
     bool ok = true;
     t->on = true;
-    t->min_severity = -1;
-    for (int s = 0; severity_choices[s]; s++) {
-        if (strcmp(row.min_severity, severity_choices[s]) == 0) {
-            t->min_severity = s;
-        }
-    }
-    if (t->min_severity < 0) {
-        cfg_error(c, config_setting_get_member(g, "min_severity"),
-                  "\"%s\" is not a severity (low, moderate, high or complex)", row.min_severity);
-        ok = false;
-    }
     t->from = named_model(c, g, T_FROM, row.from, p);
     t->arm = named_model(c, g, T_ARM, row.arm, p);
     ok &= t->from > -2 && t->arm > -2;
