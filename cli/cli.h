@@ -24,6 +24,7 @@
 #include "analysis/calibrate.h"
 #include "analysis/ci.h"
 #include "analysis/compare.h"
+#include "analysis/costeff.h"
 #include "analysis/csv.h"
 #include "analysis/experiment.h"
 #include "analysis/folder.h"

@@ -24,6 +24,11 @@ static int write_compare(struct folder *f, const struct runner *r, const struct 
                       compare_write_csv_flags(folder_file(f, "comparison.csv", path, sizeof path),
                                               e, r->n, CSV_DESCRIBED),
                       path);
+    if (rc == 0 && costeff_available(e, r->n)) {
+        rc = results_wrote(
+            f, costeff_write_csv(folder_file(f, "cost_effect.csv", path, sizeof path), e, r->n),
+            path);
+    }
     for (int i = 0; rc == 0 && i < r->n; i++) {
         snprintf(file, sizeof file, "%.255s.replications.csv", e[i].name);
         rc = results_wrote(
@@ -77,6 +82,9 @@ int cmd_compare(int argc, char **argv)
         rc = write_compare(&f, &r, e);
     } else if (rc == 0) {
         compare_print_table(stdout, e, r.n);
+        if (costeff_available(e, r.n)) {
+            costeff_print(stdout, e, r.n);
+        }
     }
     rc = results_end(&f, &o, &s, &r, rc);
     runner_fini(&r);

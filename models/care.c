@@ -348,6 +348,11 @@ void care_release(struct care_run *run, uint32_t id)
  * planners compare scenarios on: --precision watches them, reports and figures lead with them.
  */
 #define PER_100_CY "per 100 client-years"
+/* The units of the cost metrics, replaced at load by the scenario's currency and price year
+ * ("GBP a year, 2023 prices"; describe_metrics()); these texts show only when costs are absent,
+ * and then every cost metric is NA. */
+static const char COST_YEAR[] = "currency a year";
+static const char COST_CY[] = "currency per 100 client-years";
 #define CARE_SYSTEM_METRICS(X)                                                                     \
     X(referrals_per_year, "referrals per year", "Referrals per year (new and re-referrals)",       \
       false, METRIC_NEITHER, (double)n->referrals / years)                                         \
@@ -497,8 +502,23 @@ void care_release(struct care_run *run, uint32_t id)
       METRIC_NEITHER, n->stays > 0 ? n->stay_days / (double)n->stays : NAN)                        \
     X(beds_per_100k, "beds per 100,000 adults", "Local beds per 100,000 adults", false,            \
       METRIC_NEITHER, p->population > 0 ? 1e5 * p->beds / p->population : NAN)                     \
-    X(cost_per_100_clients_year, "cost units per 100 client-years",                                \
-      "Cost per 100 client-years (when costs are given)", false, METRIC_LOWER_BETTER, cost)
+    X(cost_per_100_clients_year, COST_CY, "Cost per 100 client-years (when costs are given)",      \
+      false, METRIC_LOWER_BETTER, cost)                                                            \
+    X(cost_per_year, COST_YEAR,                                                                    \
+      "Cost a year: posts, beds, out-of-area placements, ED, crisis "                              \
+      "team (when costs are given)",                                                               \
+      false, METRIC_LOWER_BETTER, COST(cost_year.total))                                           \
+    X(cost_posts_per_year, COST_YEAR, "Cost a year of the coordinator posts filled", false,        \
+      METRIC_LOWER_BETTER, COST(cost_year.posts))                                                  \
+    X(cost_beds_per_year, COST_YEAR, "Cost a year of local bed-days", false, METRIC_LOWER_BETTER,  \
+      COST(cost_year.beds))                                                                        \
+    X(cost_out_of_area_per_year, COST_YEAR, "Cost a year of out-of-area bed-days", false,          \
+      METRIC_LOWER_BETTER, COST(cost_year.oap))                                                    \
+    X(cost_ed_per_year, COST_YEAR, "Cost a year of ED visits", false, METRIC_LOWER_BETTER,         \
+      COST(cost_year.ed))                                                                          \
+    X(cost_crisis_team_per_year, COST_YEAR,                                                        \
+      "Cost a year of crisis-team episodes (home treatment included)", false, METRIC_LOWER_BETTER, \
+      COST(cost_year.crt))
 
 /* Per coordination model M, named "M.name"; rates per 100 client-years coordinated by M. */
 #define CARE_MODEL_METRICS(X)                                                                      \
@@ -529,7 +549,9 @@ void care_release(struct care_run *run, uint32_t id)
     X(coordinator_utilisation, "share", "coordinator contact hours used / available", false,       \
       METRIC_NEITHER, avail > 0 ? rt->hours_used / avail : NAN)                                    \
     X(in_house_waiting, "clients", "needs waiting for an in-house place (time average)", false,    \
-      METRIC_LOWER_BETTER, in_house_waiting(run, m, now))
+      METRIC_LOWER_BETTER, in_house_waiting(run, m, now))                                          \
+    X(cost_posts_per_year, COST_YEAR, "cost a year of the model's coordinator posts filled",       \
+      false, METRIC_LOWER_BETTER, COST(p->model[m].filled * p->cost_post_year))
 
 /* Per service S, named "S.name". */
 #define CARE_SERVICE_METRICS(X)                                                                    \
@@ -561,7 +583,16 @@ void care_release(struct care_run *run, uint32_t id)
     X(clients_in_service, "clients", "Clients in the service (time average)", false,               \
       METRIC_NEITHER, d.in_service / len)                                                          \
     X(referrals_per_year, "referrals per year", "Referrals per year", false, METRIC_NEITHER,       \
-      (double)d.referrals / (len / CARE_DAYS_PER_YEAR))
+      (double)d.referrals / (len / CARE_DAYS_PER_YEAR))                                            \
+    X(crises_per_year, "crises per year", "Crises per year (all clients)", false,                  \
+      METRIC_LOWER_BETTER, (double)d.crises / (len / CARE_DAYS_PER_YEAR))                          \
+    X(ed_visits_per_year, "ED visits per year", "ED visits per year (all clients)", false,         \
+      METRIC_LOWER_BETTER, (double)d.ed_visits / (len / CARE_DAYS_PER_YEAR))                       \
+    X(admissions_per_year, "admissions per year", "Admissions per year (all clients)", false,      \
+      METRIC_LOWER_BETTER, (double)d.admissions / (len / CARE_DAYS_PER_YEAR))                      \
+    X(bed_days_per_year, "bed-days per year",                                                      \
+      "Bed-days per year (local and out of area, all clients)", false, METRIC_LOWER_BETTER,        \
+      d.bed_days / (len / CARE_DAYS_PER_YEAR))
 
 /* The weekly series, X(name, unit, label, metric followed or NULL, value of week k), value over
  * week_end()'s locals: wk holds the week's counts and integrals (struct care_week, warm-up
@@ -658,6 +689,13 @@ static void describe_metrics(struct care_params *p)
         }
     }
     care_trial_describe(p, p->metric + k);
+    for (int i = 0; i < p->first_year && p->cost_unit_year; i++) {
+        if (p->metric[i].unit == COST_YEAR) {
+            p->metric[i].unit = p->cost_unit_year;
+        } else if (p->metric[i].unit == COST_CY) {
+            p->metric[i].unit = p->cost_unit_cy;
+        }
+    }
 }
 
 /* Years of the observed horizon with metrics of their own: the span after the warm-up in years,
@@ -692,6 +730,9 @@ static void params_destroy(void *vp)
         dist_fini(&p->model[i].episode);
         dist_fini(&p->model[i].patience);
     }
+    free(p->currency);
+    free(p->cost_unit_year);
+    free(p->cost_unit_cy);
     dist_fini(&p->assess_length);
     dist_fini(&p->assess_patience);
     dist_fini(&p->crt_episode);
@@ -1262,15 +1303,21 @@ static void compute_metrics(struct care_run *run, double *out)
     for (int m = 0; m < p->n_models; m++) {
         posts_filled += p->model[m].filled;
     }
-    double cost = NAN;
-    if (p->has_costs && cy > 0) {
-        cost = 100.0 *
-               (bed_days * p->cost_bed_day + oap_days * p->cost_oap_day +
-                (double)n->ed_visits * p->cost_ed_visit +
-                (double)(n->crt_contacts + n->gatekept) * p->cost_crt_contact +
-                posts_filled * p->cost_post_year * years) /
-               cy;
-    }
+    /* Costs a year by component (docs/model.md 1.2): posts filled x the cost of a post, the
+     * bed-days, ED visits and crisis-team episodes (home treatment included) x their costs. */
+    struct {
+        double posts, beds, oap, ed, crt, total;
+    } cost_year = {
+        .posts = posts_filled * p->cost_post_year,
+        .beds = bed_days * p->cost_bed_day / years,
+        .oap = oap_days * p->cost_oap_day / years,
+        .ed = (double)n->ed_visits * p->cost_ed_visit / years,
+        .crt = (double)(n->crt_contacts + n->gatekept) * p->cost_crt_contact / years,
+    };
+    cost_year.total =
+        cost_year.posts + cost_year.beds + cost_year.oap + cost_year.ed + cost_year.crt;
+#define COST(x) (p->has_costs ? (x) : NAN)
+    double cost = p->has_costs && cy > 0 ? 100.0 * cost_year.total * years / cy : NAN;
     double v[N_SYSTEM] = {CARE_SYSTEM_METRICS(METRIC_VALUE)};
     memcpy(out, v, sizeof v);
     int k = N_SYSTEM;
@@ -1322,6 +1369,7 @@ static void compute_metrics(struct care_run *run, double *out)
         from = to;
     }
     care_trial_metrics(run, out + k);
+#undef COST
 #undef RATE
 #undef PER_100K
 }

@@ -24,7 +24,9 @@
  * through the same teams, ED and beds while the client stays where it is: the feedback-free
  * network of queues that verification scenarios need (docs/model.md, 2.2.14).
  */
+#include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <gsl/gsl_randist.h>
@@ -357,9 +359,24 @@ const struct cfg_table care_hospital_table = {
     .n_keys = N_HOSP,
 };
 
-enum { X_BED, X_OAP, X_ED, X_CRT, X_POST, N_COST };
+enum { X_CURRENCY, X_PRICE_YEAR, X_BED, X_OAP, X_ED, X_CRT, X_POST, N_COST };
 
 static const struct cfg_key cost_keys[N_COST] = {
+    [X_CURRENCY] = {.name = "currency",
+                    .type = CFG_STRING,
+                    .is_required = true,
+                    .help = "the currency every cost is in, as printed with each cost (e.g. "
+                            "\"GBP\", \"EUR\", \"USD\")",
+                    CFG_TARGET_STRDUP(struct care_params, currency)},
+    [X_PRICE_YEAR] = {.name = "price_year",
+                      .type = CFG_INT,
+                      .is_required = true,
+                      .lo = 1900,
+                      .hi = 2200,
+                      .unit = "year",
+                      .help =
+                          "the year whose prices the unit costs are in (printed with each cost)",
+                      CFG_TARGET_INT(struct care_params, price_year)},
     [X_BED] = {.name = "bed_day",
                .type = CFG_REAL,
                .is_required = true,
@@ -403,7 +420,8 @@ static const struct cfg_key cost_keys[N_COST] = {
 
 const struct cfg_table care_cost_table = {
     .path = "costs",
-    .help = "unit costs; when given, costs per 100 clients per year are reported",
+    .help = "unit costs, in the currency and at the prices of the year declared; when given, "
+            "costs a year by component and per 100 client-years are reported",
     .keys = cost_keys,
     .n_keys = N_COST,
 };
@@ -529,6 +547,26 @@ bool care_crisis_load(struct cfg *c, const config_setting_t *root, struct care_p
         }
         ok &= cfg_read_targets(c, x, &care_cost_table, p); /* bed_day has no target */
         p->has_costs = true;
+        /* Printed beside every cost: a short word, no spaces or control characters. */
+        const char *cur = p->currency;
+        bool word = cur && cur[0] != '\0' && strlen(cur) <= 8;
+        for (const char *q = cur; word && *q; q++) {
+            word = isgraph((unsigned char)*q) != 0;
+        }
+        if (cur && !word) {
+            cfg_error(c, config_setting_get_member(x, "currency"),
+                      "\"%s\" is not a currency: give its code or symbol, 1 to 8 characters "
+                      "with no spaces (e.g. \"GBP\", \"EUR\", \"USD\")",
+                      cur);
+            ok = false;
+        }
+        if (ok && cur) {
+            char unit[64];
+            snprintf(unit, sizeof unit, "%s a year, %d prices", cur, p->price_year);
+            p->cost_unit_year = xstrdup(unit);
+            snprintf(unit, sizeof unit, "%s per 100 client-years, %d prices", cur, p->price_year);
+            p->cost_unit_cy = xstrdup(unit);
+        }
     }
     p->office_start = 9.0;
     p->office_end = 17.0;

@@ -275,6 +275,10 @@ struct care_params {
     /* unit costs (0 when absent) */
     bool has_costs;
     double cost_bed_day, cost_oap_day, cost_ed_visit, cost_crt_contact, cost_post_year;
+    char *currency;       /* costs.currency, e.g. "GBP" (owned) */
+    int price_year;       /* costs.price_year: the year whose prices the costs are in */
+    char *cost_unit_year; /* "GBP a year, 2023 prices": the unit of every cost metric (owned) */
+    char *cost_unit_cy;   /* the same per 100 client-years (owned) */
 
     /* metric layout */
     int n_metrics;
