@@ -175,24 +175,6 @@ int costeff_write_csv(const char *path, const struct compare_entry *e, int n)
     return 0;
 }
 
-/* x with thousands separators, rounded to whole units. */
-static void whole(double x, char *buf, size_t n)
-{
-    char digits[64];
-    snprintf(digits, sizeof digits, "%.0f", fabs(x));
-    size_t len = strlen(digits), k = 0;
-    if (x < 0 && k + 1 < n) {
-        buf[k++] = '-';
-    }
-    for (size_t i = 0; i < len && k + 2 < n; i++) {
-        if (i > 0 && (len - i) % 3 == 0) {
-            buf[k++] = ',';
-        }
-        buf[k++] = digits[i];
-    }
-    buf[k] = '\0';
-}
-
 void costeff_print(FILE *out, const struct compare_entry *e, int n)
 {
     const char *unit = scenario_metric(e[0].sc, compare_metric_index(e, "cost_per_year"))->unit;
@@ -207,23 +189,23 @@ void costeff_print(FILE *out, const struct compare_entry *e, int n)
             struct costeff ce;
             char a[4][48];
             entry_costeff(e, s, k, &ce);
-            whole(fabs(ce.da), a[0], sizeof a[0]);
-            whole(ce.da >= 0 ? ce.da_lo : -ce.da_hi, a[1], sizeof a[1]);
-            whole(ce.da >= 0 ? ce.da_hi : -ce.da_lo, a[2], sizeof a[2]);
+            csv_amount(fabs(ce.da), a[0], sizeof a[0]);
+            csv_amount(ce.da >= 0 ? ce.da_lo : -ce.da_hi, a[1], sizeof a[1]);
+            csv_amount(ce.da >= 0 ? ce.da_hi : -ce.da_lo, a[2], sizeof a[2]);
             fprintf(out, "  %s: %s %s a year %s (%s to %s), ", e[s].name, a[0], outcomes[k].many,
                     ce.da >= 0 ? "averted" : "added", a[1], a[2]);
-            whole(fabs(ce.dc), a[0], sizeof a[0]);
-            whole(ce.dc >= 0 ? ce.dc_lo : -ce.dc_hi, a[1], sizeof a[1]);
-            whole(ce.dc >= 0 ? ce.dc_hi : -ce.dc_lo, a[2], sizeof a[2]);
+            csv_amount(fabs(ce.dc), a[0], sizeof a[0]);
+            csv_amount(ce.dc >= 0 ? ce.dc_lo : -ce.dc_hi, a[1], sizeof a[1]);
+            csv_amount(ce.dc >= 0 ? ce.dc_hi : -ce.dc_lo, a[2], sizeof a[2]);
             fprintf(out, "%.*s%s%s a year %s (%s to %s)", cur, unit, cur ? " " : "", a[0],
                     ce.dc >= 0 ? "more" : "less", a[1], a[2]);
             if (ce.kind == COSTEFF_RATIO) {
                 /* A negative ratio is a saving per unit averted (the scenario dominates when its
                  * whole cost interval lies below 0). */
                 bool saves = ce.ratio < 0;
-                whole(fabs(ce.ratio), a[0], sizeof a[0]);
-                whole(saves ? -ce.hi : ce.lo, a[1], sizeof a[1]);
-                whole(saves ? -ce.lo : ce.hi, a[2], sizeof a[2]);
+                csv_amount(fabs(ce.ratio), a[0], sizeof a[0]);
+                csv_amount(saves ? -ce.hi : ce.lo, a[1], sizeof a[1]);
+                csv_amount(saves ? -ce.lo : ce.hi, a[2], sizeof a[2]);
                 fprintf(out, ": %s %.*s%s%s per %s averted (%s to %s)%s", saves ? "saves" : "costs",
                         cur, unit, cur ? " " : "", a[0], outcomes[k].one, a[1], a[2],
                         ce.dc_hi < 0 ? "; dominant" : "");

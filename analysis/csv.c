@@ -15,6 +15,35 @@ void csv_number(FILE *out, double x)
     }
 }
 
+char *csv_amount(double x, char *buf, size_t n)
+{
+    double a = fabs(x);
+    if (isnan(x)) {
+        snprintf(buf, n, "NA");
+    } else if (a >= 1e6) {
+        snprintf(buf, n, "%.3g million", x / 1e6);
+    } else if (a >= 10) {
+        char digits[32];
+        snprintf(digits, sizeof digits, "%.0f", a);
+        size_t len = strlen(digits), k = 0;
+        if (x < 0 && strcmp(digits, "0") != 0 && k + 1 < n) {
+            buf[k++] = '-';
+        }
+        for (size_t i = 0; i < len && k + 2 < n; i++) {
+            if (i > 0 && (len - i) % 3 == 0) {
+                buf[k++] = ',';
+            }
+            buf[k++] = digits[i];
+        }
+        buf[k] = '\0';
+    } else if (a >= 1) {
+        snprintf(buf, n, "%.1f", x);
+    } else {
+        snprintf(buf, n, "%.2g", x);
+    }
+    return buf;
+}
+
 void csv_field(FILE *out, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {

@@ -51,6 +51,10 @@ int csv_write_timeseries_flags(const char *path, const struct scenario *sc,
 void csv_print_table(FILE *out, const struct scenario *sc, const struct experiment_result *res);
 /* Writes x with "%.10g", or "NA" when x is NaN. */
 void csv_number(FILE *out, double x);
+/* x in words for people: "NA" when NaN; "12.2 million" from a million; whole numbers with
+ * thousands separators from 10 ("20,779", "-1,368"); one decimal from 1 ("4.6"); two significant
+ * digits below ("0.87"). Into buf (32 bytes are enough); returns buf. */
+char *csv_amount(double x, char *buf, size_t n);
 /* Writes s as one CSV field: as it is, or between double quotes with each quote doubled when s
  * holds a comma, a double quote, a CR or a LF (RFC 4180). */
 void csv_field(FILE *out, const char *s);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "analysis/plot.h"
+#include "analysis/report_bid.h"
 #include "analysis/stationarity.h"
 #include "analysis/table.h"
 #include "analysis/validate.h"
@@ -75,6 +76,11 @@ static void html(FILE *f, const char *s)
             fputc(*s, f);
         }
     }
+}
+
+void report_html(FILE *f, const char *s)
+{
+    html(f, s);
 }
 
 static void base64(FILE *f, const unsigned char *p, size_t n)
@@ -600,6 +606,145 @@ static void percent(FILE *f, double x)
     }
 }
 
+/* One sentence for the summary's caveats: how many of the published effects that validate the
+ * scenario's coordination presets ccsim reproduces, and which it does not. "" when the status
+ * file is not found (the validation section says so). */
+static void validation_caveat(const struct presets *ps, const char *scenario_file, char *out,
+                              size_t n)
+{
+    char path[4200], tried[13000], err[1024];
+    struct table t = {0};
+    out[0] = '\0';
+    if (ps->n == 0 || !status_find(scenario_file, path, sizeof path, tried, sizeof tried) ||
+        table_read(path, &t, err, sizeof err) != 0 ||
+        table_check(&t, validate_status_columns, err, sizeof err) != 0) {
+        table_free(&t);
+        return;
+    }
+    int c_models = table_col(&t, "models"), c_verdict = table_col(&t, "verdict"),
+        c_row = table_col(&t, "row");
+    int rows = 0, pass = 0;
+    char failing[2048] = "";
+    for (int r = 0; r < t.n_rows; r++) {
+        bool uses = false;
+        for (int k = 0; k < ps->n && !uses; k++) {
+            uses = names_preset(table_at(&t, r, c_models), ps->name[k]);
+        }
+        if (!uses) {
+            continue;
+        }
+        rows++;
+        if (strcmp(table_at(&t, r, c_verdict), "pass") == 0) {
+            pass++;
+        } else {
+            size_t len = strlen(failing);
+            snprintf(failing + len, sizeof failing - len, "%s%s", len ? "; " : "",
+                     table_at(&t, r, c_row));
+        }
+    }
+    if (rows == 0) {
+        snprintf(out, n,
+                 "No published effect validates the coordination models this scenario "
+                 "uses.");
+    } else if (pass == rows) {
+        snprintf(out, n,
+                 "ccsim reproduces all %d published effects that validate the coordination "
+                 "models used.",
+                 rows);
+    } else {
+        snprintf(out, n,
+                 "ccsim reproduces %d of the %d published effects that validate the "
+                 "coordination models used; it does not reproduce: %.1800s (see Validation "
+                 "status).",
+                 pass, rows, failing);
+    }
+    table_free(&t);
+}
+
+/* The drifting series of one diagnostics file into *drift of *series (both added to). */
+static void count_drifting(const char *dir, const char *file, int *drift, int *series)
+{
+    struct table t = {0};
+    char err[512];
+    bool present = false;
+    if (read_rows(dir, file, diagnostics_cols, &t, &present, err, sizeof err) == 0 && present) {
+        int cv = table_col(&t, "verdict");
+        for (int r = 0; r < t.n_rows; r++) {
+            *drift += strcmp(table_at(&t, r, cv), "drifting") == 0;
+        }
+        *series += t.n_rows;
+    }
+    table_free(&t);
+}
+
+/* The coordination presets of a run's scenario, or of every scenario of a comparison. */
+static void collect_presets(const char *dir, const struct table *comparison, bool is_compare,
+                            struct presets *ps)
+{
+    char path[4400];
+    struct params p = {0};
+    if (!is_compare) {
+        snprintf(path, sizeof path, "%.4000s/scenario.resolved.cfg", dir);
+        read_params(path, &p);
+        presets_add(ps, &p);
+        params_free(&p);
+        return;
+    }
+    int cs = table_col(comparison, "scenario");
+    for (int r = 0; r < comparison->n_rows; r++) {
+        const char *name = table_at(comparison, r, cs);
+        bool seen = false;
+        for (int q = 0; q < r && !seen; q++) {
+            seen = strcmp(table_at(comparison, q, cs), name) == 0;
+        }
+        if (!seen) {
+            snprintf(path, sizeof path, "%.4000s/%.200s.resolved.cfg", dir, name);
+            memset(&p, 0, sizeof p);
+            read_params(path, &p);
+            presets_add(ps, &p);
+            params_free(&p);
+        }
+    }
+}
+
+/* The summary's caveats and the bid sections' data, from the folder. */
+static void bid_caveats(const char *dir, const struct table *comparison, bool is_compare,
+                        const char *scenario_file, char *validation, size_t vn, char *steady,
+                        size_t sn)
+{
+    struct presets ps = {.n = 0};
+    collect_presets(dir, comparison, is_compare, &ps);
+    validation_caveat(&ps, scenario_file, validation, vn);
+    int drift = 0, series = 0;
+    if (!is_compare) {
+        count_drifting(dir, "diagnostics.csv", &drift, &series);
+    } else {
+        int cs = table_col(comparison, "scenario");
+        for (int r = 0; r < comparison->n_rows; r++) {
+            const char *name = table_at(comparison, r, cs);
+            bool seen = false;
+            for (int q = 0; q < r && !seen; q++) {
+                seen = strcmp(table_at(comparison, q, cs), name) == 0;
+            }
+            if (!seen) {
+                char file[300];
+                snprintf(file, sizeof file, "%.200s.diagnostics.csv", name);
+                count_drifting(dir, file, &drift, &series);
+            }
+        }
+    }
+    if (series == 0) {
+        steady[0] = '\0';
+    } else if (drift > 0) {
+        snprintf(steady, sn,
+                 "The run is not steady: %d of %d weekly series drift after the warm-up, so "
+                 "the figures depend on the run's length (see Steady state).",
+                 drift, series);
+    } else {
+        snprintf(steady, sn, "The run is steady: no weekly series drifts after the warm-up.");
+    }
+}
+
 /* The steady-state account of one diagnostics file (already checked), under title when not
  * NULL; a note when the file is absent. */
 static void steady_state(FILE *f, const char *dir, const char *file, const char *title)
@@ -843,8 +988,20 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         }
         return CCSIM_EINPUT;
     }
-    struct table summary = {0}, comparison = {0}, validation = {0};
-    bool is_compare = false, is_run = false, has_validation = false;
+    static const struct table_column cost_effect_cols[] = {{"scenario", TABLE_TEXT},
+                                                           {"outcome", TABLE_TEXT},
+                                                           {"cost_diff", TABLE_NUMBER},
+                                                           {"cost_diff_ci_low", TABLE_NUMBER},
+                                                           {"cost_diff_ci_high", TABLE_NUMBER},
+                                                           {"averted", TABLE_NUMBER},
+                                                           {"averted_ci_low", TABLE_NUMBER},
+                                                           {"averted_ci_high", TABLE_NUMBER},
+                                                           {"cost_per_averted", TABLE_NUMBER},
+                                                           {"ci_low", TABLE_NUMBER},
+                                                           {"ci_high", TABLE_NUMBER},
+                                                           {NULL, TABLE_TEXT}};
+    struct table summary = {0}, comparison = {0}, validation = {0}, cost_effect = {0};
+    bool is_compare = false, is_run = false, has_validation = false, has_ce = false;
     if (read_rows(dir, "comparison.csv", comparison_cols, &comparison, &is_compare, err, err_len) !=
             0 ||
         (is_compare && plot_check_scenario_names(&comparison, table_col(&comparison, "scenario"),
@@ -852,7 +1009,9 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         (!is_compare &&
          read_rows(dir, "summary.csv", summary_cols, &summary, &is_run, err, err_len) != 0) ||
         read_rows(dir, "validation.csv", validation_cols, &validation, &has_validation, err,
-                  err_len) != 0) {
+                  err_len) != 0 ||
+        (is_compare && read_rows(dir, "cost_effect.csv", cost_effect_cols, &cost_effect, &has_ce,
+                                 err, err_len) != 0)) {
         goto out_free;
     }
     if (check_diagnostics(dir, err, err_len) != 0) {
@@ -891,6 +1050,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         table_free(&summary);
         table_free(&comparison);
         table_free(&validation);
+        table_free(&cost_effect);
         return CCSIM_ETOOL;
     }
 
@@ -933,6 +1093,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         table_free(&summary);
         table_free(&comparison);
         table_free(&validation);
+        table_free(&cost_effect);
         return CCSIM_EIO;
     }
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -942,6 +1103,13 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     html(f, scenario);
     fputs("</title>\n", f);
     fputs(style, f);
+    /* Printed: A4 unless US Letter is asked for; every section, tables and figures unbroken. */
+    fputs(flags & REPORT_LETTER ? "<style>@page{size:letter;margin:15mm}"
+                                : "<style>@page{size:A4;margin:15mm}",
+          f);
+    fputs("@media print{body{max-width:none;margin:0;padding:0;font-size:10pt}"
+          "figure,tr{break-inside:avoid}h2,h3{break-after:avoid}}</style>\n",
+          f);
     fputs("</head>\n<body>\n<h1>", f);
     html(f, is_compare ? "Comparison of scenarios" : has_validation ? "Validation" : "Results");
     fputs("</h1>\n<p class=\"note\">", f);
@@ -955,6 +1123,20 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     fputs(") &middot; run ", f);
     html(f, started);
     fputs("</p>\n", f);
+
+    /* The summary for a bid (report_bid.h), from the run's or the comparison's table. */
+    char validation_note[2400] = "", steady_note[256] = "";
+    struct report_bid bid = {.t = is_compare ? &comparison : &summary,
+                             .is_compare = is_compare,
+                             .ce = has_ce ? &cost_effect : NULL,
+                             .replications = strtol(reps, NULL, 10),
+                             .validation = validation_note,
+                             .steady = steady_note};
+    if (is_run || is_compare) {
+        bid_caveats(dir, &comparison, is_compare, scenario_file, validation_note,
+                    sizeof validation_note, steady_note, sizeof steady_note);
+        report_bid_summary(f, &bid);
+    }
 
     /* The question and the scenarios. */
     struct params base_params = {0};
@@ -1141,6 +1323,13 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         fputs("<p class=\"note\">See the files of this folder.</p>\n", f);
     }
 
+    /* Counts, costs and the years, for a bid. */
+    if (is_run || is_compare) {
+        report_bid_counts(f, &bid);
+        report_bid_costs(f, &bid);
+        report_bid_years(f, &bid);
+    }
+
     /* Steady state. */
     if (is_run || is_compare) {
         fputs("<h2>Steady state</h2>\n", f);
@@ -1260,7 +1449,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
 
     /* Parameters. */
     if (base_params.n > 0) {
-        fputs("<h2>Parameters and their sources</h2>\n<details><summary>Every value the model "
+        fputs("<h2>Parameters and their sources</h2>\n<details open><summary>Every value the model "
               "used",
               f);
         fputs(is_compare ? " in the reference scenario (" : " (", f);
@@ -1330,6 +1519,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     table_free(&summary);
     table_free(&comparison);
     table_free(&validation);
+    table_free(&cost_effect);
     free(manifest);
     bool bad = ferror(f) != 0;
     int rc = 0;
@@ -1361,5 +1551,6 @@ out_free:
     table_free(&summary);
     table_free(&comparison);
     table_free(&validation);
+    table_free(&cost_effect);
     return CCSIM_EINPUT;
 }

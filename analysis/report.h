@@ -26,7 +26,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define REPORT_PDF 1u /* print report.pdf too */
+#define REPORT_PDF    1u /* print report.pdf too */
+#define REPORT_LETTER 4u /* US Letter pages when printed (A4 otherwise) */
 #define REPORT_DRY_RUN                                                                             \
     2u /* no gnuplot, no Chromium: figures prepared only (plot.h's                                 \
         * PLOT_DRY_RUN), for the fuzzing harness and tests */

@@ -79,6 +79,7 @@ struct run_opts {
     const char *status_file; /* validate: --status FILE */
     bool is_loo;             /* validate: --leave-one-out */
     bool pdf;                /* report --pdf */
+    const char *paper;       /* report --paper: "a4" (default) or "letter" */
 };
 
 /* The option tables of the commands (tables.c), in the order ccsim --help lists them. */

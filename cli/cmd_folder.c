@@ -33,7 +33,15 @@ int cmd_report(int argc, char **argv)
         return parsed == OPTIONS_HELP ? 0 : parsed;
     }
     bool pdf = ro.pdf;
-    int rc = report_write(dir, pdf, err, sizeof err);
+    unsigned flags = pdf ? REPORT_PDF : 0;
+    if (ro.paper && strcmp(ro.paper, "letter") == 0) {
+        flags |= REPORT_LETTER;
+    } else if (ro.paper && strcmp(ro.paper, "a4") != 0) {
+        fprintf(stderr, "ccsim: report: --paper: '%s' is not a paper size (a4 or letter)\n",
+                ro.paper);
+        return CCSIM_EUSAGE;
+    }
+    int rc = report_write_flags(dir, flags, err, sizeof err);
     if (rc != 0) {
         fprintf(stderr, "ccsim: report: %s\n", err);
         return rc;

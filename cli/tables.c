@@ -397,6 +397,13 @@ static const struct opt report_opts_table[] = {
      .off = F(pdf),
      .help = "also print the report to DIR/report.pdf with a headless Chromium (make "
              "deps-browser)"},
+    {.shrt = "",
+     .lng = "--paper",
+     .kind = OPT_TEXT,
+     .arg = "SIZE",
+     .off = F(paper),
+     .missing = "a paper size (a4 or letter)",
+     .help = "the page size of the printed report: a4 (the default) or letter"},
 };
 
 const struct command cmd_spec_report = {

@@ -427,6 +427,9 @@ static const char COST_CY[] = "currency per 100 client-years";
       METRIC_LOWER_BETTER, RATE(n->readmissions_30d))                                              \
     X(out_of_area_placements, PER_100_CY, "Out-of-area placements per 100 client-years", false,    \
       METRIC_LOWER_BETTER, RATE(n->oap))                                                           \
+    X(out_of_area_placements_per_year, "placements per year",                                      \
+      "Out-of-area placements per year (all clients)", false, METRIC_LOWER_BETTER,                 \
+      (double)n->oap / years)                                                                      \
     X(ed_boarding_hours, "hours", "Mean ED boarding time (hours)", false, METRIC_LOWER_BETTER,     \
       tally_mean(&run->boarding))                                                                  \
     X(ed_boarding_hours_p90, "hours", "90th percentile of ED boarding time (hours)", false,        \
@@ -551,7 +554,8 @@ static const char COST_CY[] = "currency per 100 client-years";
     X(in_house_waiting, "clients", "needs waiting for an in-house place (time average)", false,    \
       METRIC_LOWER_BETTER, in_house_waiting(run, m, now))                                          \
     X(cost_posts_per_year, COST_YEAR, "cost a year of the model's coordinator posts filled",       \
-      false, METRIC_LOWER_BETTER, COST(p->model[m].filled * p->cost_post_year))
+      false, METRIC_LOWER_BETTER,                                                                  \
+      COST(care_model_posts_mean(p, m, run->warmup, now) * p->cost_post_year))
 
 /* Per service S, named "S.name". */
 #define CARE_SERVICE_METRICS(X)                                                                    \
@@ -1305,10 +1309,14 @@ static void compute_metrics(struct care_run *run, double *out)
     }
     /* Costs a year by component (docs/model.md 1.2): posts filled x the cost of a post, the
      * bed-days, ED visits and crisis-team episodes (home treatment included) x their costs. */
+    double posts_mean = 0; /* time-average filled posts after the warm-up, posts_plan[] in */
+    for (int m = 0; m < p->n_models; m++) {
+        posts_mean += care_model_posts_mean(p, m, run->warmup, now);
+    }
     struct {
         double posts, beds, oap, ed, crt, total;
     } cost_year = {
-        .posts = posts_filled * p->cost_post_year,
+        .posts = posts_mean * p->cost_post_year,
         .beds = bed_days * p->cost_bed_day / years,
         .oap = oap_days * p->cost_oap_day / years,
         .ed = (double)n->ed_visits * p->cost_ed_visit / years,

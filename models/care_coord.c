@@ -508,12 +508,10 @@ static bool plan_moves_load(struct cfg *c, const config_setting_t *root, const c
     return ok;
 }
 
-/* The places of model m at day t: its filled posts then (posts_plan[] in order of day, the last
- * change at or before t), times its caseload limit. */
-int care_model_places_at(const struct care_params *p, int m, double t)
+/* The filled posts of model m at day t (posts_plan[] applied as in care_model_places_at()). */
+static int filled_at(const struct care_params *p, int m, double t)
 {
-    const struct care_model *md = &p->model[m];
-    int filled = md->filled;
+    int filled = p->model[m].filled;
     double when = -1.0;
     for (int i = 0; i < p->n_plan; i++) {
         if (p->plan[i].model == m && p->plan[i].day <= t && p->plan[i].day >= when) {
@@ -521,7 +519,34 @@ int care_model_places_at(const struct care_params *p, int m, double t)
             when = p->plan[i].day;
         }
     }
-    return filled * md->caseload_limit;
+    return filled;
+}
+
+/* The places of model m at day t: its filled posts then (posts_plan[] in order of day, the last
+ * change at or before t), times its caseload limit. */
+int care_model_places_at(const struct care_params *p, int m, double t)
+{
+    return filled_at(p, m, t) * p->model[m].caseload_limit;
+}
+
+double care_model_posts_mean(const struct care_params *p, int m, double from, double to)
+{
+    if (!(to > from)) {
+        return filled_at(p, m, from);
+    }
+    /* Piecewise constant between the days of m's changes inside (from, to). */
+    double sum = 0, t = from;
+    while (t < to) {
+        double next = to;
+        for (int i = 0; i < p->n_plan; i++) {
+            if (p->plan[i].model == m && p->plan[i].day > t && p->plan[i].day < next) {
+                next = p->plan[i].day;
+            }
+        }
+        sum += filled_at(p, m, t) * (next - t);
+        t = next;
+    }
+    return sum / (to - from);
 }
 
 bool care_coord_load(struct cfg *c, const config_setting_t *root, struct care_params *p)

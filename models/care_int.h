@@ -730,6 +730,9 @@ bool care_unit_take_hours(struct care_run *run, int u, double hours);
  * missed for want of hours); false only for a unit with no hours at all, or already owing a
  * week's. */
 bool care_unit_take_urgent_hours(struct care_run *run, int u, double hours);
+/* The time-average filled posts of model m from day `from` to day `to`, its posts_plan[]
+ * changes applied (the posts at `from` when to <= from). */
+double care_model_posts_mean(const struct care_params *p, int m, double from, double to);
 /* Caseload places of model m at day t, its posts_plan[] changes up to t applied. */
 int care_model_places_at(const struct care_params *p, int m, double t);
 extern const struct cfg_table care_plan_table, care_move_table;

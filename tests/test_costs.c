@@ -141,6 +141,21 @@ static void test_no_costs_no_cost_figures(void **state)
     support_run_fini(&w);
 }
 
+/* Posts that change during the run (coordination.posts_plan[]) cost their time average: 1 post
+ * for 50 days, then 10 for 30, is 4.375 posts a year at the region's 55,000. */
+static void test_posts_cost_their_time_average(void **state)
+{
+    (void)state;
+    struct support_run r;
+    support_run_load(&r, "tests/fixtures/care/posts_step.cfg", NULL, 2, SEED);
+    double want = (50.0 * 1 + 30.0 * 10) / 80.0 * 55000.0;
+    for (long i = 0; i < 2; i++) {
+        assert_close(support_value(&r, i, "cost_posts_per_year"), want, 1e-12, 1e-6);
+        assert_close(support_value(&r, i, "standard.cost_posts_per_year"), want, 1e-12, 1e-6);
+    }
+    support_run_fini(&r);
+}
+
 /* (d - R a)^2 - t^2 var(d - R a), over the replications' paired differences. */
 static double fieller_gap(const double *d, const double *a, size_t n, double t, double r)
 {
@@ -211,6 +226,7 @@ int main(void)
     };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_costs_no_cost_figures),
+        cmocka_unit_test(test_posts_cost_their_time_average),
         cmocka_unit_test(test_fieller_interval),
     };
     int failed = cmocka_run_group_tests(priced_tests, run_priced, free_priced);

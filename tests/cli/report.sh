@@ -83,6 +83,28 @@ else
     grep -F 'coordination.models[0].caseload_limit' "$page" | grep -F '<td>30</td>' |
         grep -qF 'Greenwood et al. 2000' ||
         bad "$page: caseload_limit is not shown with its source (Greenwood et al. 2000)"
+    # The bid's sections: the summary in words, the counts a year, costs, the year-by-year
+    # table (a start from a snapshot has per-year metrics), A4 pages.
+    for s in "Summary" "Counts a year for the region" "Costs" "Year by year"; do
+        has_section "$page" "$s"
+    done
+    grep -qF 'This report gives ccsim&#39;s simulated results' "$page" ||
+        grep -qF "This report gives ccsim's simulated results" "$page" ||
+        bad "$page: no summary in words"
+    adm=$(awk -F, '$1 == "admissions_per_year" { printf "%.0f", $2 }' "$tmp/run/summary.csv")
+    grep -qE "<td>admissions</td><td class=\"n\">$adm \([0-9,]+ to [0-9,]+\)</td>" "$page" ||
+        bad "$page: the counts table has no row of $adm admissions a year with its interval"
+    grep -qF "A year, the region has $adm (" "$page" ||
+        bad "$page: the summary does not give the $adm admissions a year"
+    grep -q 'GBP a year, 2023 prices' "$page" || bad "$page: costs without currency and price year"
+    grep -q '<tr><td>10</td>' "$page" || bad "$page: the year-by-year table has no year 10"
+    grep -q '@page{size:A4' "$page" || bad "$page: not A4 by default"
+    "$CCSIM" report "$tmp/run" --paper letter >/dev/null 2>&1 || bad "report --paper letter"
+    grep -q '@page{size:letter' "$page" || bad "$page: --paper letter gave no US Letter page"
+    "$CCSIM" report "$tmp/run" --paper legal >/dev/null 2>"$tmp/err"
+    rc=$?
+    [ "$rc" -eq 2 ] && grep -q "not a paper size (a4 or letter)" "$tmp/err" ||
+        bad "report --paper legal: exit $rc, $(cat "$tmp/err")"
     # The headline table: crises with a 95% interval.
     grep -qE '<td>crises</td><td class="n">[0-9.e+-]+</td><td class="n">[0-9.e+-]+ to [0-9.e+-]+</td>' \
         "$page" || bad "$page: no headline row for crises with its interval"
@@ -118,6 +140,19 @@ else
         bad "what differs: no row hospital.beds 50 48: $(cat "$tmp/differs")"
     [ "$(grep -c '<tr><td><code>' "$tmp/differs")" -eq 1 ] ||
         bad "what differs: rows other than hospital.beds: $(cat "$tmp/differs")"
+    # The summary and the counts in words, with the paired difference of the comparison.
+    for s in "Summary" "Counts a year for the region" "Costs" \
+        "Cost per admission and per bed-day averted"; do
+        has_section "$page" "$s"
+    done
+    grep -qF "compares <strong>beds_minus_2</strong> with <strong>baseline</strong>" "$page" ||
+        bad "$page: the summary does not say what was compared"
+    d=$(awk -F, '$1 == "bed_days_per_year" && $2 == "beds_minus_2" { print $6 }' \
+        "$tmp/cmp/comparison.csv")
+    grep -q 'Against baseline, beds_minus_2 has ' "$page" || bad "$page: no sentence of differences"
+    [ -s "$tmp/cmp/cost_effect.csv" ] || bad "compare with costs wrote no cost_effect.csv"
+    grep -qE '<td>beds_minus_2</td><td>bed-days: ' "$page" ||
+        bad "$page: no cost per bed-day averted row (bed-days difference $d)"
     # The paired difference of the second scenario, with its interval.
     grep -qE '<td>Bed-days \(local and out of area\) per 100 client-years</td><td>bed-days per 100 client-years</td><td>bed_days</td><td>beds_minus_2</td>(<td class="n">[^<]*</td>){3}<td class="n">[0-9.e+-]+ to [0-9.e+-]+</td>' \
         "$page" || bad "$page: no paired difference for bed_days"
