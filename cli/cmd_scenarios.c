@@ -65,7 +65,7 @@ static const char *scenarios_dir(char *dir, size_t n)
         return "the one installed with this program";
     }
     if (beside_program("scenarios", dir, n)) {
-        return "the source tree of this program";
+        return "scenarios/ of the source tree of this program";
     }
     snprintf(dir, n, "%s/scenarios", CCSIM_DATADIR);
     return is_folder(dir) ? "the installed one" : "where make install puts them, not there now";
@@ -123,11 +123,11 @@ int scenario_resolve(const char *arg, char *path, size_t n)
     } else {
         snprintf(looked, sizeof looked, "%s/%s.cfg and %s/%s", dir, arg, dir, arg);
     }
+    bool is_env = why[0] == '$';
     fprintf(stderr,
             "ccsim: %s: no such scenario: not a file here, nor in the scenarios folder (looked "
-            "for %s; the folder is %s; " SCENARIOS_ENV " names another); 'ccsim scenarios' lists "
-            "them\n",
-            arg, looked, why);
+            "for %s; the folder is %s%s); 'ccsim scenarios' lists them\n",
+            arg, looked, why, is_env ? "" : ", " SCENARIOS_ENV " names another");
     snprintf(path, n, "%s", arg);
     return CCSIM_EINPUT;
 }
