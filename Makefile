@@ -2,6 +2,11 @@
 
 VERSION := 0.1.0
 PREFIX ?= /usr/local
+# Where make install puts the scenarios, the documents and the manual page (DESTDIR in front of
+# each for a staged install); the program looks for its scenarios and documents there.
+DATADIR = $(PREFIX)/share/ccsim
+DOCDIR = $(PREFIX)/share/doc/ccsim
+MANDIR = $(PREFIX)/share/man/man1
 
 CC ?= cc
 PKGS := gsl libconfig
@@ -22,7 +27,7 @@ GIT_REV := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 STD := -std=c17 -D_XOPEN_SOURCE=700
 OPT ?= -O2 -g
 CPPFLAGS += -I. -DCCSIM_VERSION='"$(VERSION)"' -DCCSIM_GIT_REV='"$(GIT_REV)"' \
-            -DCCSIM_DATADIR='"$(PREFIX)/share/ccsim"'
+            -DCCSIM_DATADIR='"$(DATADIR)"' -DCCSIM_DOCDIR='"$(DOCDIR)"'
 CFLAGS_ALL = $(STD) $(OPT) $(WARN) $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm
 
@@ -149,22 +154,27 @@ bench: $(BENCH_BIN) $(BUILD)/ccsim
 clean:
 	rm -rf build build-san build-tsan
 
+# The program, its manual page, every file of scenarios/ under DATADIR/scenarios with its
+# folders (so that base = paths and data files such as baseline_state.csv stay where the
+# scenarios expect them), and the documents under DOCDIR as in the source tree (README.md,
+# LICENSE, CITATION.cff, docs/*.md, docs/figures/), their links to the scenarios kept by
+# DOCDIR/scenarios, a link to DATADIR/scenarios.
 install: $(BUILD)/ccsim
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR) $(DESTDIR)$(DATADIR)/scenarios \
+	    $(DESTDIR)$(DOCDIR)/docs/figures
 	install -m 755 $(BUILD)/ccsim $(DESTDIR)$(PREFIX)/bin/ccsim
-	install -m 644 docs/ccsim.1 $(DESTDIR)$(PREFIX)/share/man/man1/ccsim.1
-	for d in verify care validation; do \
-	    install -d $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/$$d && \
-	    install -m 644 scenarios/$$d/*.cfg $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/$$d/ || exit 1; \
+	install -m 644 docs/ccsim.1 $(DESTDIR)$(MANDIR)/ccsim.1
+	find scenarios -type f ! -name '.*' | while read -r f; do \
+	    install -D -m 644 "$$f" "$(DESTDIR)$(DATADIR)/$$f" || exit 1; \
 	done
-	install -m 644 scenarios/validation/trials.csv scenarios/validation/status.csv \
-	    $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/validation/
-	install -m 644 scenarios/care/baseline_state.csv scenarios/care/targets.csv \
-	    $(DESTDIR)$(PREFIX)/share/ccsim/scenarios/care/
+	install -m 644 README.md LICENSE CITATION.cff $(DESTDIR)$(DOCDIR)/
+	install -m 644 docs/*.md $(DESTDIR)$(DOCDIR)/docs/
+	install -m 644 docs/figures/* $(DESTDIR)$(DOCDIR)/docs/figures/
+	ln -sfn ../../ccsim/scenarios $(DESTDIR)$(DOCDIR)/scenarios
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/ccsim $(DESTDIR)$(PREFIX)/share/man/man1/ccsim.1
-	rm -rf $(DESTDIR)$(PREFIX)/share/ccsim
+	rm -f $(DESTDIR)$(PREFIX)/bin/ccsim $(DESTDIR)$(MANDIR)/ccsim.1
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
 SOURCES := $(wildcard sim/*.[ch] models/*.[ch] analysis/*.[ch] cli/*.[ch] tests/*.[ch] bench/*.[ch])
 format:

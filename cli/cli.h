@@ -85,7 +85,7 @@ struct run_opts {
 /* The option tables of the commands (tables.c), in the order ccsim --help lists them. */
 extern const struct command cmd_spec_run, cmd_spec_check, cmd_spec_compare, cmd_spec_sweep,
     cmd_spec_sensitivity, cmd_spec_calibrate, cmd_spec_validate, cmd_spec_plot, cmd_spec_report,
-    cmd_spec_keys;
+    cmd_spec_keys, cmd_spec_scenarios;
 extern const struct command *const cmd_specs[];
 extern const int n_cmd_specs;
 
@@ -100,6 +100,17 @@ int cmd_validate(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_keys(int argc, char **argv);
+int cmd_scenarios(int argc, char **argv);
+
+/* cmd_scenarios.c: the file of the scenario argument arg into path: arg itself when it is a
+ * file (or an explicit path: absolute, ./ or ../), otherwise the scenario of that name in the
+ * scenarios folder (analysis/catalog.h); 0, or CCSIM_EINPUT after printing where it looked. */
+int scenario_resolve(const char *arg, char *path, size_t n);
+/* The folder arg when it is one (or an explicit path), otherwise the folder of that name (a
+ * leading "scenarios/" dropped) in the scenarios folder when there is one there, in path. */
+const char *scenarios_folder_resolve(const char *arg, char *path, size_t n);
+/* The lines of ccsim --help that say where the scenarios and documents are. */
+void scenarios_help(FILE *f);
 
 /* inputs.c: parses the options of o->cmd (run, check, compare, sweep, sensitivity, calibrate)
  * into o; prints the help and exits 0 for --help. Returns 0 or CCSIM_EUSAGE. */

@@ -225,6 +225,8 @@ int cmd_validate(int argc, char **argv)
     if (rc != 0) {
         return rc;
     }
+    char found[4096];
+    o.dir = scenarios_folder_resolve(o.dir, found, sizeof found); /* run from any folder */
     snprintf(table_path, sizeof table_path, "%s/%s", o.dir, VALIDATE_TABLE);
     rc = validate_table_read(table_path, &vt, err, sizeof err);
     if (rc != 0) {

@@ -16,6 +16,13 @@ int parse_run(int argc, char **argv, struct run_opts *o)
     if (rc == OPTIONS_HELP) {
         exit(0);
     }
+    /* A scenario named rather than given as a file: its file in the scenarios folder. One
+     * command line is parsed per process, so the found paths live as long as it. */
+    static char found[MAX_SCENARIOS][4096];
+    for (int i = 0; rc == 0 && i < o->n_scenarios && i < MAX_SCENARIOS; i++) {
+        rc = scenario_resolve(o->scenarios[i], found[i], sizeof found[i]);
+        o->scenarios[i] = found[i];
+    }
     o->scenario = o->n_scenarios > 0 ? o->scenarios[0] : NULL;
     return rc;
 }

@@ -18,6 +18,7 @@ int main(int argc, char **argv)
     const char *cmd = argv[1];
     if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         options_help_main(cmd_specs, n_cmd_specs, stdout);
+        scenarios_help(stdout);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
         {"plot", cmd_plot},
         {"report", cmd_report},
         {"keys", cmd_keys},
+        {"scenarios", cmd_scenarios},
     };
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(cmd, commands[i].name) == 0) {

@@ -105,7 +105,9 @@ const struct command cmd_spec_run = {
     .operands = "SCENARIO.cfg",
     .summary = "run the replications of a scenario and summarise them",
     .about = "Runs the scenario's replications and prints a summary table (mean, sd, 95% "
-             "confidence interval across replications), or writes a results folder with -o.",
+             "confidence interval across replications), or writes a results folder with -o. "
+             "SCENARIO.cfg is a file, or the name of a shipped scenario (ccsim run care/baseline; "
+             "ccsim scenarios lists them).",
     .opts = run_opts_table,
     .n_opts = N(run_opts_table),
     .max_operands = 1,
@@ -152,7 +154,8 @@ const struct command cmd_spec_compare = {
     .about = "Runs every scenario on the same clients with the same random numbers and reports, "
              "for each metric, each scenario's mean and its difference from the first scenario "
              "with a 95% confidence interval from the paired replications. Replications and seed "
-             "are the first scenario's unless given; --set applies to every scenario.",
+             "are the first scenario's unless given; --set applies to every scenario. Each is a "
+             "file or the name of a shipped scenario (ccsim compare care/baseline care/act).",
     .opts = compare_opts_table,
     .n_opts = N(compare_opts_table),
     .max_operands = MAX_SCENARIOS,
@@ -308,7 +311,8 @@ static const struct opt validate_opts_table[] = {
      .missing = "a folder",
      .dflt_text = "scenarios/validation",
      .help = "the folder of the validation scenarios and their table of published effects "
-             "(trials.csv)"},
+             "(trials.csv); one that is not a folder here is looked up in the scenarios folder, "
+             "so the installed validation/ is found from any folder"},
     OPT_OUTPUT("write DIR/validation.csv (row,source,published,published_low,published_high,"
                "simulated,simulated_low,simulated_high,result,kind,use,models) and manifest.json "
                "(with --free also fitted.csv, evaluations.csv, params.csv and across.csv; with "
@@ -433,9 +437,35 @@ const struct command cmd_spec_keys = {
     .is_dash_option = true,
 };
 
+static const struct opt scenarios_opts_table[] = {
+    {.shrt = "",
+     .lng = "--dir",
+     .kind = OPT_TEXT,
+     .arg = "DIR",
+     .off = F(dir),
+     .missing = "a folder",
+     .help = "list the scenarios of DIR instead (e.g. scenarios in the source tree)"},
+};
+
+const struct command cmd_spec_scenarios = {
+    .name = "scenarios",
+    .operands = "",
+    .summary = "list the shipped scenarios, each with the question it answers",
+    .about = "Lists every scenario of the scenarios folder by folder, each by the name that runs "
+             "it from any folder (ccsim run care/baseline) and with the question it answers, from "
+             "the comment the file opens with. The scenarios folder is $CCSIM_SCENARIOS when set, "
+             "else the one installed with ccsim (PREFIX/share/ccsim/scenarios); the first line "
+             "says which folder was read.",
+    .opts = scenarios_opts_table,
+    .n_opts = N(scenarios_opts_table),
+    .max_operands = 0,
+    .extra = OPT_EXTRA_UNEXPECTED,
+    .is_dash_option = true,
+};
+
 const struct command *const cmd_specs[] = {
-    &cmd_spec_run,         &cmd_spec_check,     &cmd_spec_compare,  &cmd_spec_sweep,
-    &cmd_spec_sensitivity, &cmd_spec_calibrate, &cmd_spec_validate, &cmd_spec_plot,
-    &cmd_spec_report,      &cmd_spec_keys,
+    &cmd_spec_run,         &cmd_spec_check,     &cmd_spec_compare,   &cmd_spec_sweep,
+    &cmd_spec_sensitivity, &cmd_spec_calibrate, &cmd_spec_validate,  &cmd_spec_plot,
+    &cmd_spec_report,      &cmd_spec_keys,      &cmd_spec_scenarios,
 };
 const int n_cmd_specs = N(cmd_specs);
