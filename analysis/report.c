@@ -1136,6 +1136,10 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         bid_caveats(dir, &comparison, is_compare, scenario_file, validation_note,
                     sizeof validation_note, steady_note, sizeof steady_note);
         report_bid_summary(f, &bid);
+        /* The report leads with counts: then costs and the years. */
+        report_bid_counts(f, &bid);
+        report_bid_costs(f, &bid);
+        report_bid_years(f, &bid);
     }
 
     /* The question and the scenarios. */
@@ -1321,13 +1325,6 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         fputs("</table>\n<p class=\"note\">Every metric is in summary.csv.</p>\n", f);
     } else {
         fputs("<p class=\"note\">See the files of this folder.</p>\n", f);
-    }
-
-    /* Counts, costs and the years, for a bid. */
-    if (is_run || is_compare) {
-        report_bid_counts(f, &bid);
-        report_bid_costs(f, &bid);
-        report_bid_years(f, &bid);
     }
 
     /* Steady state. */

@@ -2,7 +2,8 @@
  * report — one self-contained HTML page from a results folder.
  *
  * report_write() draws the folder's figures if they are missing (analysis/plot.h) and writes
- * DIR/report.html: the question (the leading comments of each scenario file), the scenarios and
+ * DIR/report.html: for a run or a comparison first the sections for a bid (report_bid.h: the
+ * summary in words, counts a year, costs, the year-by-year counts), then the question (the leading comments of each scenario file), the scenarios and
  * what differs between them (their resolved parameters compared key by key), the headline table
  * with 95% intervals (and paired differences for a comparison), the figures (PNG, embedded as
  * data URIs, so the file can be mailed or attached on its own), every parameter with its value

@@ -200,11 +200,23 @@ void report_bid_summary(FILE *f, const struct report_bid *b)
             fputc('.', f);
             int rc = find(b, "cost_per_year", sc[k]);
             if (costs && rc >= 0) {
-                fputs(" Its cost (", f);
-                report_html(f, unit);
-                fputs("): ", f);
-                difference(f, num(b, rc, "diff"), num(b, rc, "diff_ci_low"),
-                           num(b, rc, "diff_ci_high"), "less", "more", NULL, "");
+                double d = num(b, rc, "diff"), lo = num(b, rc, "diff_ci_low"),
+                       hi = num(b, rc, "diff_ci_high");
+                const char *prices = strstr(unit, ", "); /* ", 2023 prices" */
+                if (lo > 0 || hi < 0) {
+                    fputs(" It costs ", f);
+                    report_html(f, cur);
+                    fputc(' ', f);
+                } else {
+                    fputs(" Its cost a year in ", f);
+                    report_html(f, cur);
+                    fputs(" shows ", f);
+                }
+                difference(f, d, lo, hi, "less", "more", NULL, lo > 0 || hi < 0 ? " a year" : "");
+                if (prices) {
+                    fputs(" at", f);
+                    report_html(f, prices + 1);
+                }
                 int ra = find_ce(b, sc[k], "admissions_per_year");
                 if (ra >= 0) {
                     fputs(", ", f);
