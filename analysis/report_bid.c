@@ -218,7 +218,7 @@ void report_bid_summary(FILE *f, const struct report_bid *b)
                     report_html(f, prices + 1);
                 }
                 int ra = find_ce(b, sc[k], "admissions_per_year");
-                if (ra >= 0) {
+                if (ra >= 0 && !isnan(ce_num(b, ra, "ci_low"))) { /* a ratio with its interval */
                     fputs(", ", f);
                     cost_per_averted(f, b, ra, cur, "admission");
                 }

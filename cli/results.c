@@ -95,6 +95,26 @@ static void draw_after(const struct run_opts *o)
     }
 }
 
+/* The report of a results folder just written (--report); like the figures, a failure is
+ * reported and the results stay complete. */
+static int report_after(const struct run_opts *o)
+{
+    char err[1024];
+    if (!o->outdir || !o->report) {
+        return 0;
+    }
+    int rc = report_write(o->outdir, false, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr,
+                "ccsim: no report: %s; the results in %s are complete (write it later with "
+                "'ccsim report %s')\n",
+                err, o->outdir, o->outdir);
+    } else if (!o->is_quiet) {
+        fprintf(stderr, "ccsim: report in %s/report.html\n", o->outdir);
+    }
+    return rc;
+}
+
 int results_end(struct folder *f, const struct run_opts *o, const struct setup *s,
                 const struct runner *r, int rc)
 {
@@ -115,5 +135,6 @@ int results_end(struct folder *f, const struct run_opts *o, const struct setup *
         return rc;
     }
     draw_after(o);
+    (void)report_after(o);
     return 0;
 }

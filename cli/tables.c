@@ -52,6 +52,11 @@
         .shrt = "", .lng = "--no-plots", .kind = OPT_FLAG, .off = F(no_plots),                     \
         .help = "do not draw DIR/figures (drawn by default with -o; see ccsim plot)"               \
     }
+#define OPT_REPORT                                                                                 \
+    {                                                                                              \
+        .shrt = "", .lng = "--report", .kind = OPT_FLAG, .off = F(report),                         \
+        .help = "also write DIR/report.html, the report for a bid (as ccsim report DIR does)"      \
+    }
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -98,6 +103,7 @@ static const struct opt run_opts_table[] = {
     OPT_QUIET,
     OPT_FORCE,
     OPT_NO_PLOTS,
+    OPT_REPORT,
 };
 
 const struct command cmd_spec_run = {
@@ -145,6 +151,7 @@ static const struct opt compare_opts_table[] = {
     OPT_QUIET,
     OPT_FORCE,
     OPT_NO_PLOTS,
+    OPT_REPORT,
 };
 
 const struct command cmd_spec_compare = {
@@ -187,6 +194,7 @@ static const struct opt sweep_opts_table[] = {
     OPT_QUIET,
     OPT_FORCE,
     OPT_NO_PLOTS,
+    OPT_REPORT,
 };
 
 const struct command cmd_spec_sweep = {
@@ -215,6 +223,7 @@ static const struct opt sensitivity_opts_table[] = {
     OPT_QUIET,
     OPT_FORCE,
     OPT_NO_PLOTS,
+    OPT_REPORT,
 };
 
 const struct command cmd_spec_sensitivity = {
