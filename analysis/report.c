@@ -606,6 +606,24 @@ static void percent(FILE *f, double x)
     }
 }
 
+/* The distinct scenarios of a comparison table, in order of first appearance (the reference
+ * first), at most max of them into out. Returns how many. */
+static int comparison_names(const struct table *comparison, const char **out, int max)
+{
+    int cs = table_col(comparison, "scenario"), n = 0;
+    for (int r = 0; cs >= 0 && r < comparison->n_rows && n < max; r++) {
+        const char *name = table_at(comparison, r, cs);
+        bool seen = false;
+        for (int k = 0; k < n && !seen; k++) {
+            seen = strcmp(out[k], name) == 0;
+        }
+        if (!seen) {
+            out[n++] = name;
+        }
+    }
+    return n;
+}
+
 /* One sentence for the summary's caveats: how many of the published effects that validate the
  * scenario's coordination presets ccsim reproduces, and which it does not. "" when the status
  * file is not found (the validation section says so). */
@@ -690,20 +708,14 @@ static void collect_presets(const char *dir, const struct table *comparison, boo
         params_free(&p);
         return;
     }
-    int cs = table_col(comparison, "scenario");
-    for (int r = 0; r < comparison->n_rows; r++) {
-        const char *name = table_at(comparison, r, cs);
-        bool seen = false;
-        for (int q = 0; q < r && !seen; q++) {
-            seen = strcmp(table_at(comparison, q, cs), name) == 0;
-        }
-        if (!seen) {
-            snprintf(path, sizeof path, "%.4000s/%.200s.resolved.cfg", dir, name);
-            memset(&p, 0, sizeof p);
-            read_params(path, &p);
-            presets_add(ps, &p);
-            params_free(&p);
-        }
+    const char *names[64];
+    int n = comparison_names(comparison, names, 64);
+    for (int k = 0; k < n; k++) {
+        snprintf(path, sizeof path, "%.4000s/%.200s.resolved.cfg", dir, names[k]);
+        memset(&p, 0, sizeof p);
+        read_params(path, &p);
+        presets_add(ps, &p);
+        params_free(&p);
     }
 }
 
@@ -719,18 +731,12 @@ static void bid_caveats(const char *dir, const struct table *comparison, bool is
     if (!is_compare) {
         count_drifting(dir, "diagnostics.csv", &drift, &series);
     } else {
-        int cs = table_col(comparison, "scenario");
-        for (int r = 0; r < comparison->n_rows; r++) {
-            const char *name = table_at(comparison, r, cs);
-            bool seen = false;
-            for (int q = 0; q < r && !seen; q++) {
-                seen = strcmp(table_at(comparison, q, cs), name) == 0;
-            }
-            if (!seen) {
-                char file[300];
-                snprintf(file, sizeof file, "%.200s.diagnostics.csv", name);
-                count_drifting(dir, file, &drift, &series);
-            }
+        const char *names[64];
+        int n = comparison_names(comparison, names, 64);
+        for (int k = 0; k < n; k++) {
+            char file[300];
+            snprintf(file, sizeof file, "%.200s.diagnostics.csv", names[k]);
+            count_drifting(dir, file, &drift, &series);
         }
     }
     if (series == 0) {
@@ -1335,18 +1341,12 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         steady_state(f, dir, "diagnostics.csv", NULL);
     }
     if (is_compare) {
-        int cs = table_col(&comparison, "scenario");
-        for (int r = 0; r < comparison.n_rows; r++) {
-            const char *name = table_at(&comparison, r, cs);
-            bool seen = false;
-            for (int q = 0; q < r && !seen; q++) {
-                seen = strcmp(table_at(&comparison, q, cs), name) == 0;
-            }
-            if (!seen) {
-                char file[300];
-                snprintf(file, sizeof file, "%.200s.diagnostics.csv", name);
-                steady_state(f, dir, file, name);
-            }
+        const char *names[64];
+        int n = comparison_names(&comparison, names, 64);
+        for (int k = 0; k < n; k++) {
+            char file[300];
+            snprintf(file, sizeof file, "%.200s.diagnostics.csv", names[k]);
+            steady_state(f, dir, file, names[k]);
         }
     }
 

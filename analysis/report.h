@@ -3,14 +3,15 @@
  *
  * report_write() draws the folder's figures if they are missing (analysis/plot.h) and writes
  * DIR/report.html: for a run or a comparison first the sections for a bid (report_bid.h: the
- * summary in words, counts a year, costs, the year-by-year counts), then the question (the leading comments of each scenario file), the scenarios and
- * what differs between them (their resolved parameters compared key by key), the headline table
- * with 95% intervals (and paired differences for a comparison), the figures (PNG, embedded as
- * data URIs, so the file can be mailed or attached on its own), every parameter with its value
- * and origin (file and line, command-line option, or default with its published source), the
- * method (replications, warm-up, horizon, seeds, common random numbers, version and revision),
- * and the validation status (validation.csv of a `ccsim validate -o` folder when the folder is
- * one, else the pointer to docs/validation.md). Nothing in it loads from the network.
+ * summary in words, counts a year, costs, the year-by-year counts), then the question (the leading
+ * comments of each scenario file), the scenarios and what differs between them (their resolved
+ * parameters compared key by key), the headline table with 95% intervals (and paired differences
+ * for a comparison), the figures (PNG, embedded as data URIs, so the file can be mailed or attached
+ * on its own), every parameter with its value and origin (file and line, command-line option, or
+ * default with its published source), the method (replications, warm-up, horizon, seeds, common
+ * random numbers, version and revision), and the validation status (validation.csv of a `ccsim
+ * validate -o` folder when the folder is one, else the pointer to docs/validation.md). Nothing in
+ * it loads from the network.
  *
  * With pdf, it also prints the page to DIR/report.pdf with a headless Chromium
  * (chromium or chromium-browser on PATH, or $CCSIM_CHROMIUM).

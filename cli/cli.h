@@ -71,7 +71,7 @@ struct run_opts {
     int n_targets, n_frees;
     long long max_iter;
     bool no_plots;
-    bool report; /* --report: write DIR/report.html once the results are complete */
+    bool report;      /* --report: write DIR/report.html once the results are complete */
     double precision; /* 0: a fixed number of replications */
     bool warmup_auto;
     long long max_reps;
