@@ -198,6 +198,18 @@ void report_bid_summary(FILE *f, const struct report_bid *b)
                            i == 0 ? " a year" : "");
             }
             fputc('.', f);
+            /* The waits, in days (shorter is better). */
+            int rw = find(b, "wait_assessment_days", sc[k]);
+            int rwc = find(b, "wait_coordination_days", sc[k]);
+            if (rw >= 0 && rwc >= 0) {
+                fputs(" The mean wait for assessment: ", f);
+                difference(f, num(b, rw, "diff"), num(b, rw, "diff_ci_low"),
+                           num(b, rw, "diff_ci_high"), "days shorter", "days longer", NULL, "");
+                fputs("; for a coordinator: ", f);
+                difference(f, num(b, rwc, "diff"), num(b, rwc, "diff_ci_low"),
+                           num(b, rwc, "diff_ci_high"), "days shorter", "days longer", NULL, "");
+                fputc('.', f);
+            }
             int rc = find(b, "cost_per_year", sc[k]);
             if (costs && rc >= 0) {
                 double d = num(b, rc, "diff"), lo = num(b, rc, "diff_ci_low"),
