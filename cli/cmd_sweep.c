@@ -49,9 +49,17 @@ static int write_sweep(struct folder *f, const struct run_opts *o, const struct 
     if (o->outdir) {
         folder_file(f, "sweep.csv", path, sizeof path);
     }
-    int rc = sweep_write_csv_flags(path, axes, o->n_vary, r->n,
-                                   (const struct scenario *const *)r->sc, r->res, CSV_DESCRIBED);
-    return results_wrote(f, rc, path);
+    const struct scenario *const *sc = (const struct scenario *const *)r->sc;
+    int rc = sweep_write_csv_flags(path, axes, o->n_vary, r->n, sc, r->res, CSV_DESCRIBED);
+    rc = results_wrote(f, rc, path);
+    if (rc == 0 && o->outdir) {
+        folder_file(f, "sweep_best.csv", path, sizeof path);
+        rc = results_wrote(f, sweep_best_write_csv(path, axes, o->n_vary, r->n, sc, r->res), path);
+    }
+    if (rc == 0 && !o->is_quiet) {
+        sweep_best_print(o->outdir ? stdout : stderr, axes, o->n_vary, r->n, sc, r->res);
+    }
+    return rc;
 }
 
 int cmd_sweep(int argc, char **argv)
