@@ -70,6 +70,13 @@ grep -q "^compare: warning: the horizons differ: act runs 1200 days" "$tmp/c3/wa
     bad "warnings.txt lacks the horizons"
 grep -q "warm-ups differ\|seeds differ" "$tmp/c3.err" && bad "warm-ups or seeds said to differ"
 grep -q "^  only act has act\.caseload, " "$tmp/c3.out" || bad "the summary does not name act's own metrics"
+# The report and figures read a folder with NA rows and the per-scenario series beside them.
+"$CCSIM" report "$tmp/c3" >"$tmp/out" 2>&1 || bad "report of the ACT comparison: $(cat "$tmp/out")"
+grep -q "<td>act</td>" "$tmp/c3/report.html" || bad "the report has no act row"
+if command -v gnuplot >/dev/null 2>&1; then
+    "$CCSIM" plot "$tmp/c3" >"$tmp/out" 2>&1 || bad "plot of the ACT comparison: $(cat "$tmp/out")"
+    [ -s "$tmp/c3/figures/differences.png" ] || bad "no differences figure"
+fi
 
 "$CCSIM" compare "$base" >"$tmp/out" 2>&1 && bad "one scenario accepted"
 grep -q "at least two scenarios" "$tmp/out" || bad "message for one scenario"
