@@ -13,29 +13,26 @@ static void scenario_label(const char *path, char *buf, size_t n)
     snprintf(buf, n, "%.*s", (int)len, base);
 }
 
-/* comparison.csv, then each scenario's replications and resolved scenario (each scenario's
- * stationarity diagnostics, NAME.diagnostics.csv, are written before them by results_steady()). */
+/* comparison.csv, each scenario's replications and weekly series (compare_write_files()), the
+ * cost per outcome averted when the scenarios have costs, then each resolved scenario (each
+ * scenario's stationarity diagnostics, NAME.diagnostics.csv, are written before them by
+ * results_steady()). */
 static int write_compare(struct folder *f, const struct runner *r, const struct compare_entry *e)
 {
     char path[4096], file[512];
 
-    int rc =
-        results_wrote(f,
-                      compare_write_csv_flags(folder_file(f, "comparison.csv", path, sizeof path),
-                                              e, r->n, CSV_DESCRIBED),
-                      path);
+    int rc = compare_write_files(f, e, r->n);
+    if (rc != 0) {
+        fprintf(stderr, "ccsim: %s\n", f->err);
+    }
     if (rc == 0 && costeff_available(e, r->n)) {
         rc = results_wrote(
             f, costeff_write_csv(folder_file(f, "cost_effect.csv", path, sizeof path), e, r->n),
             path);
     }
     for (int i = 0; rc == 0 && i < r->n; i++) {
-        snprintf(file, sizeof file, "%.255s.replications.csv", e[i].name);
-        rc = results_wrote(
-            f, csv_write_replications(folder_file(f, file, path, sizeof path), e[i].sc, &e[i].res),
-            path);
         snprintf(file, sizeof file, "%.255s.resolved.cfg", e[i].name);
-        if (rc == 0 && folder_write_resolved(f, file, &r->cfg[i], r->v[i].path) != 0) {
+        if (folder_write_resolved(f, file, &r->cfg[i], r->v[i].path) != 0) {
             fprintf(stderr, "ccsim: %s\n", f->err);
             rc = CCSIM_EIO;
         }
@@ -66,7 +63,12 @@ int cmd_compare(int argc, char **argv)
     }
     setup_init(&s, &o, "scenarios");
     rc = runner_load(&r, &s.spec, v, o.n_scenarios);
+    for (int i = 0; rc == 0 && i < r.n; i++) {
+        e[i] = (struct compare_entry){.name = names[i], .sc = r.sc[i]};
+    }
     if (rc == 0) {
+        /* Before the run, so that a mistake is seen at once; kept for warnings.txt. */
+        compare_warn_settings(e, r.n, &s.warnings, stderr);
         rc = results_begin(&f, &o, &r, argc, argv, o.scenario);
     }
     if (rc == 0) {
@@ -82,11 +84,15 @@ int cmd_compare(int argc, char **argv)
         rc = write_compare(&f, &r, e);
     } else if (rc == 0) {
         compare_print_table(stdout, e, r.n);
+        fputc('\n', stdout);
+    }
+    rc = results_end(&f, &o, &s, &r, rc);
+    if (rc == 0) {
+        compare_print_summary(stdout, e, r.n);
         if (costeff_available(e, r.n)) {
             costeff_print(stdout, e, r.n);
         }
     }
-    rc = results_end(&f, &o, &s, &r, rc);
     runner_fini(&r);
     setup_fini(&s);
     return rc;

@@ -141,9 +141,9 @@ const struct command cmd_spec_check = {
 
 static const struct opt compare_opts_table[] = {
     OPT_OUTPUT("write DIR/comparison.csv (metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,"
-               "diff_ci_high,unit,label,headline), each scenario's NAME.replications.csv and "
-               "NAME.resolved.cfg, and "
-               "manifest.json"),
+               "diff_ci_high,unit,label,headline; diff is the scenario minus the first), each "
+               "scenario's NAME.replications.csv, NAME.timeseries.csv (weekly series) and "
+               "NAME.resolved.cfg, and manifest.json"),
     OPT_SET,
     OPT_REPS,
     OPT_SEED,
@@ -159,10 +159,14 @@ const struct command cmd_spec_compare = {
     .operands = "A.cfg B.cfg [C.cfg ...]",
     .summary = "the same clients under each scenario; paired differences",
     .about = "Runs every scenario on the same clients with the same random numbers and reports, "
-             "for each metric, each scenario's mean and its difference from the first scenario "
-             "with a 95% confidence interval from the paired replications. Replications and seed "
-             "are the first scenario's unless given; --set applies to every scenario. Each is a "
-             "file or the name of a shipped scenario (ccsim compare care/baseline care/act).",
+             "for each metric of any scenario, each scenario's mean and its difference from the "
+             "first scenario with a 95% confidence interval from the paired replications (NA "
+             "where a scenario lacks the metric), then a summary in words of each count a year "
+             "and headline outcome (\"Admissions per year (all clients): 37 fewer (31 to 43), "
+             "better\"). Replications and seed are the first scenario's unless given; --set "
+             "applies to every scenario. A warning says when the scenarios' horizons, warm-ups "
+             "or seeds differ. Each is a file or the name of a shipped scenario (ccsim compare "
+             "care/baseline care/act).",
     .opts = compare_opts_table,
     .n_opts = N(compare_opts_table),
     .max_operands = MAX_SCENARIOS,

@@ -1504,6 +1504,7 @@ const struct model_ops care_ops = {
     .n_series = care_n_series,
     .series = care_series,
     .series_period = 7.0,
+    .time_unit = "days",
     .end_state = care_end_state,
     .run = care_run,
 };

@@ -79,6 +79,9 @@ struct model_ops {
     int (*n_series)(const void *params);
     const struct metric_desc *(*series)(const void *params, int i);
     double series_period;
+    /* The unit of time of horizon, warm-up and series_period, in words, plural ("days"); NULL:
+     * "time units" (a model whose time has no unit, such as the queueing network). */
+    const char *time_unit;
     /* End state (optional: NULL for none): the name of the file ("end_state.csv") the scenario
      * asks a run to write into its results folder, or NULL when it asks for none. The caller
      * opens it, passes it as model_run.end_state to replication 0 only, and closes it. */

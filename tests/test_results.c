@@ -13,6 +13,7 @@
  * only) while a folder without them still reports every metric by its name. Run from the project
  * root, as `make test` does.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -29,9 +30,11 @@
 
 #include "analysis/compare.h"
 #include "analysis/csv.h"
+#include "analysis/folder.h"
 #include "analysis/plot.h"
 #include "analysis/report.h"
 #include "analysis/table.h"
+#include "analysis/warnings.h"
 #include "sim/error.h"
 #include "support.h"
 
@@ -343,6 +346,267 @@ static void test_plot_uses_labels_units_and_headlines(void **state)
     assert_non_null(strstr(gp, "set title \"Clients queueing at the week's end\""));
     assert_non_null(strstr(gp, "set ylabel \"clients\""));
     free(gp);
+}
+
+/* ---- compare: the union of the metrics, settings that differ, each scenario's files -------- */
+
+/* A second model with a metric the first has not, between the two it shares (as an ACT model's
+ * act.* metrics sit among a scenario's), and a horizon, warm-up and seed of its own. */
+static const struct metric_desc fake2_metrics[] = {
+    {"waits", "days", "Mean wait, first contact (days)", true, METRIC_LOWER_BETTER, NULL},
+    {"act.caseload", "clients", "ACT clients (time average)", false, METRIC_NEITHER, NULL},
+    {"served", "clients", "Clients served", false, METRIC_HIGHER_BETTER, NULL},
+};
+
+static int fake2_n_metrics(const void *params)
+{
+    (void)params;
+    return 3;
+}
+
+static const struct metric_desc *fake2_metric(const void *params, int i)
+{
+    (void)params;
+    return &fake2_metrics[i];
+}
+
+static const struct model_ops fake2_ops = {.name = "fake2",
+                                           .n_metrics = fake2_n_metrics,
+                                           .metric = fake2_metric,
+                                           .n_series = fake_n_series,
+                                           .series = fake_one_series,
+                                           .time_unit = "days"};
+static double fake2_values[] = {2.0, 40.0, 11.0, 3.0, 50.0, 14.0}; /* [r * 3 + m] */
+
+static struct experiment_result fake2_result(void)
+{
+    return (struct experiment_result){.replications = 2,
+                                      .n_metrics = 3,
+                                      .metrics = fake2_values,
+                                      .series = fake_points,
+                                      .n_series = 1,
+                                      .n_points = 2};
+}
+
+/* Metrics only the second scenario has are kept, with its values; NA for the first and no
+ * difference; the shared ones keep their paired differences. */
+static void test_compare_keeps_metrics_only_the_second_has(void **state)
+{
+    struct fixture *fx = *state;
+    const struct scenario b_sc = {
+        .ops = &fake2_ops, .replications = 2, .n_metrics = 3, .n_series = 1, .n_points = 2};
+    struct compare_entry e[2] = {{"a", &fake_sc, fake_result()}, {"b", &b_sc, fake2_result()}};
+    char path[512];
+    struct table t;
+
+    struct compare_metrics u;
+    compare_metrics_init(&u, e, 2);
+    assert_int_equal(u.n, 3);
+    assert_string_equal(u.desc[0]->name, "waits");
+    assert_string_equal(u.desc[1]->name, "act.caseload");
+    assert_string_equal(u.desc[2]->name, "served");
+    assert_int_equal(u.index[1 * 2 + 0], -1);
+    assert_int_equal(u.index[1 * 2 + 1], 1);
+    assert_int_equal(u.index[2 * 2 + 1], 2);
+    compare_metrics_fini(&u);
+
+    path_of(fx, "comparison.csv", path, sizeof path);
+    assert_int_equal(compare_write_csv_flags(path, e, 2, CSV_DESCRIBED), 0);
+    read_fixture(fx, "comparison.csv", &t);
+    assert_int_equal(t.n_rows, 6);
+    int cm = table_col(&t, "metric"), cs = table_col(&t, "scenario"), cmean = table_col(&t, "mean"),
+        cd = table_col(&t, "diff"), clo = table_col(&t, "diff_ci_low"),
+        chi = table_col(&t, "diff_ci_high"), cl = table_col(&t, "label");
+    /* act.caseload: NA for a, b's own mean (40 and 50), no difference, b's description. */
+    assert_string_equal(table_at(&t, 2, cm), "act.caseload");
+    assert_string_equal(table_at(&t, 2, cs), "a");
+    for (int c = cmean; c <= chi; c++) {
+        assert_string_equal(table_at(&t, 2, c), "NA");
+    }
+    assert_string_equal(table_at(&t, 2, cl), "ACT clients (time average)");
+    assert_string_equal(table_at(&t, 3, cm), "act.caseload");
+    assert_string_equal(table_at(&t, 3, cs), "b");
+    assert_close(strtod(table_at(&t, 3, cmean), NULL), 45.0, 1e-9, 0);
+    assert_string_equal(table_at(&t, 3, cd), "NA");
+    assert_string_equal(table_at(&t, 3, clo), "NA");
+    /* waits: b minus a in each replication is -1 and -2: mean -1.5. served: 11 - 10, 14 - 12. */
+    assert_string_equal(table_at(&t, 1, cm), "waits");
+    assert_close(strtod(table_at(&t, 1, cd), NULL), -1.5, 1e-9, 0);
+    assert_true(strtod(table_at(&t, 1, clo), NULL) < -1.5);
+    assert_string_equal(table_at(&t, 5, cm), "served");
+    assert_close(strtod(table_at(&t, 5, cmean), NULL), 12.5, 1e-9, 0);
+    assert_close(strtod(table_at(&t, 5, cd), NULL), 1.5, 1e-9, 0);
+    table_free(&t);
+
+    /* The same with the scenarios the other way round: served of the first, act.caseload of
+     * the second, all six rows again. */
+    struct compare_entry r[2] = {{"b", &b_sc, fake2_result()}, {"a", &fake_sc, fake_result()}};
+    assert_int_equal(compare_write_csv_flags(path, r, 2, 0), 0);
+    read_fixture(fx, "comparison.csv", &t);
+    assert_int_equal(t.n_rows, 6);
+    assert_string_equal(table_at(&t, 3, cm), "act.caseload");
+    assert_string_equal(table_at(&t, 3, cs), "a");
+    assert_string_equal(table_at(&t, 3, cmean), "NA");
+    table_free(&t);
+
+    /* The terminal: the table shows b's act.caseload and NA for a; the summary names it. */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    compare_print_table(out, e, 2);
+    compare_print_summary(out, e, 2);
+    fclose(out);
+    assert_non_null(strstr(text, "act.caseload"));
+    assert_non_null(strstr(text, "(the scenario has no such metric)"));
+    assert_non_null(strstr(text, "45"));
+    assert_non_null(strstr(text, "b against a (b minus a; 95% intervals from 2 paired"));
+    /* b minus a is -1 and -2: 1.5 lower, whose interval of two replications (-7.9 to 4.9)
+     * allows no decimal. */
+    assert_non_null(strstr(text,
+                           "  Mean wait, first contact (days): 2 lower (8 lower to 5 higher), "
+                           "no clear difference\n"));
+    assert_non_null(strstr(text, "only b has act.caseload (NA for a)"));
+    free(text);
+}
+
+/* The differences in words: the size, fewer/more for a count a year, the interval rounded to
+ * its precision, and better or worse by the metric's direction. */
+static void test_compare_describes_differences_in_words(void **state)
+{
+    (void)state;
+    const struct metric_desc adm = {"admissions_per_year", "admissions per year",
+                                    "Admissions per year", false,
+                                    METRIC_LOWER_BETTER,   NULL};
+    const struct metric_desc need = {"linked_pct",         "percent", "Needs met (%)", true,
+                                     METRIC_HIGHER_BETTER, NULL};
+    const struct metric_desc refs = {
+        "referrals_per_year", "referrals per year", "Referrals", false, METRIC_NEITHER, NULL};
+    char buf[256];
+
+    compare_describe_diff(&adm, &(struct ci){.mean = -37.2, .lo = -43.1, .hi = -31.4}, buf,
+                          sizeof buf);
+    assert_string_equal(buf, "37 fewer (31 to 43), better");
+    compare_describe_diff(&adm, &(struct ci){.mean = 37.2, .lo = 31.4, .hi = 43.1}, buf,
+                          sizeof buf);
+    assert_string_equal(buf, "37 more (31 to 43), worse");
+    compare_describe_diff(&adm, &(struct ci){.mean = -5.2, .lo = -12.3, .hi = 1.9}, buf,
+                          sizeof buf);
+    assert_string_equal(buf, "5 fewer (12 fewer to 2 more), no clear difference");
+    compare_describe_diff(&adm, &(struct ci){.mean = -1234.4, .lo = -1500.2, .hi = -968.0}, buf,
+                          sizeof buf);
+    assert_string_equal(buf, "1,230 fewer (970 to 1,500), better");
+    compare_describe_diff(&need, &(struct ci){.mean = 2.34, .lo = 2.06, .hi = 2.62}, buf,
+                          sizeof buf);
+    assert_string_equal(buf, "2.3 higher (2.1 to 2.6), better");
+    compare_describe_diff(&refs, &(struct ci){.mean = 34.4, .lo = 13.4, .hi = 55.4}, buf,
+                          sizeof buf);
+    assert_string_equal(buf, "34 more (13 to 55)");
+    compare_describe_diff(&refs, &(struct ci){.mean = 0, .lo = 0, .hi = 0}, buf, sizeof buf);
+    assert_string_equal(buf, "no change in any replication");
+    compare_describe_diff(&adm, &(struct ci){.mean = 4.0, .lo = NAN, .hi = NAN}, buf, sizeof buf);
+    assert_string_equal(buf, "4.00 more (no interval: fewer than two replications)");
+}
+
+/* The warning when horizons, warm-ups or seeds differ: both values in days and years, printed
+ * once and kept; none when they agree. */
+static void test_compare_warns_when_settings_differ(void **state)
+{
+    (void)state;
+    const struct scenario a_sc = {.ops = &fake2_ops,
+                                  .horizon = 1100,
+                                  .warmup = 365,
+                                  .seed = 1,
+                                  .replications = 2,
+                                  .n_metrics = 3};
+    struct scenario b_sc = a_sc;
+    struct compare_entry e[2] = {{"baseline", &a_sc, fake2_result()},
+                                 {"act", &b_sc, fake2_result()}};
+    struct warnings w;
+    char *text = NULL;
+    size_t len = 0;
+
+    warnings_init(&w);
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    assert_int_equal(compare_warn_settings(e, 2, &w, out), 0);
+    fflush(out);
+    assert_int_equal(w.n, 0);
+    assert_int_equal(len, 0);
+
+    b_sc.horizon = 3652.5;
+    assert_int_equal(compare_warn_settings(e, 2, &w, out), 1);
+    assert_int_equal(compare_warn_settings(e, 2, &w, out), 1); /* printed and kept once */
+    fclose(out);
+    assert_int_equal(w.n, 1);
+    assert_string_equal(text, "ccsim: compare: warning: the horizons differ: act runs 3652.5 days "
+                              "(10.0 years), baseline 1100 days (3.0 years); the paired "
+                              "differences then set runs of different lengths against each "
+                              "other, so give every scenario the same horizon (--set "
+                              "horizon=...)\n");
+    free(text);
+
+    b_sc.horizon = a_sc.horizon;
+    b_sc.warmup = 100;
+    b_sc.seed = 7;
+    assert_int_equal(compare_warn_settings(e, 2, &w, NULL), 2);
+    assert_int_equal(w.n, 3);
+    assert_non_null(strstr(w.lines[1], "the warm-ups differ: act discards its first 100 days, "
+                                       "baseline its first 365 days (1.0 year)"));
+    assert_non_null(strstr(w.lines[2], "the seeds differ: act's scenario gives seed 7, "
+                                       "baseline's seed 1; act ran with seed 1"));
+    warnings_fini(&w);
+
+    /* A model whose time has no unit says so. */
+    const struct scenario n_sc = {.ops = &fake_ops, .horizon = 500, .n_metrics = 2};
+    const struct scenario m_sc = {.ops = &fake_ops, .horizon = 800, .n_metrics = 2};
+    struct compare_entry q[2] = {{"x", &n_sc, fake_result()}, {"y", &m_sc, fake_result()}};
+    warnings_init(&w);
+    assert_int_equal(compare_warn_settings(q, 2, &w, NULL), 1);
+    assert_non_null(strstr(w.lines[0], "y runs 800 time units, x 500 time units"));
+    warnings_fini(&w);
+}
+
+/* compare_write_files(): comparison.csv and each scenario's replications and weekly series,
+ * under its name, the series as `ccsim run` writes them. */
+static void test_compare_writes_each_scenarios_series(void **state)
+{
+    struct fixture *fx = *state;
+    const struct scenario b_sc = {
+        .ops = &fake2_ops, .replications = 2, .n_metrics = 3, .n_series = 1, .n_points = 2};
+    struct compare_entry e[2] = {{"a", &fake_sc, fake_result()}, {"b", &b_sc, fake2_result()}};
+    struct folder f = {0};
+    char dest[512], path[4096], want[512];
+    struct stat st;
+
+    path_of(fx, "cmp", dest, sizeof dest);
+    assert_int_equal(folder_begin(&f, dest, false), 0);
+    int rc = compare_write_files(&f, e, 2);
+    if (rc != 0) {
+        fail_msg("%s", f.err);
+    }
+    static const char *const files[] = {"comparison.csv", "a.replications.csv", "a.timeseries.csv",
+                                        "b.replications.csv", "b.timeseries.csv"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        folder_file(&f, files[i], path, sizeof path);
+        assert_int_equal(stat(path, &st), 0);
+        assert_true(st.st_size > 0);
+    }
+    /* a's series is the timeseries.csv of a run of a alone. */
+    path_of(fx, "timeseries.csv", want, sizeof want);
+    struct experiment_result res = fake_result();
+    assert_int_equal(csv_write_timeseries_flags(want, &fake_sc, &res, CSV_DESCRIBED), 0);
+    char *one = slurp_fixture(fx, "timeseries.csv");
+    size_t len;
+    char err[512];
+    folder_file(&f, "a.timeseries.csv", path, sizeof path);
+    char *two = table_slurp(path, 1 << 22, &len, err, sizeof err);
+    assert_non_null(two);
+    assert_string_equal(one, two);
+    free(one);
+    free(two);
+    folder_abort(&f);
+    assert_int_not_equal(stat(dest, &st), 0);
 }
 
 /* ---- the reader --------------------------------------------------------------------------- */
@@ -870,6 +1134,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_report_of_an_old_folder_shows_every_metric, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_plot_uses_labels_units_and_headlines, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compare_keeps_metrics_only_the_second_has, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_compare_describes_differences_in_words, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_compare_warns_when_settings_differ, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compare_writes_each_scenarios_series, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
