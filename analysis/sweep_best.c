@@ -71,7 +71,8 @@ long sweep_best_point(const struct scenario *const *sc, const struct experiment_
     return best;
 }
 
-/* "KEY=VALUE, KEY=VALUE" for point p; with is_short, each key's last part only
+/* "KEY=VALUE & KEY=VALUE" for point p (no comma, so that a CSV field needs no quotes); with
+ * is_short, each key's last part only
  * ("caseload_limit=45"), for a sentence. */
 static void point_name_as(const struct sweep_axis *axes, int n_axes, long p, bool is_short,
                           char *buf, size_t n)
@@ -80,7 +81,7 @@ static void point_name_as(const struct sweep_axis *axes, int n_axes, long p, boo
     buf[0] = '\0';
     for (int k = 0; k < n_axes && len < n; k++) {
         const char *key = axes[k].key, *dot = strrchr(key, '.');
-        len += (size_t)snprintf(buf + len, n - len, "%s%s=%.15g", k ? ", " : "",
+        len += (size_t)snprintf(buf + len, n - len, "%s%s=%.15g", k ? " & " : "",
                                 is_short && dot ? dot + 1 : key, sweep_value(axes, n_axes, p, k));
     }
 }

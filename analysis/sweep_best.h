@@ -12,7 +12,8 @@
  * with the points it cannot be told from.
  *
  * sweep_best.csv: metric,better,best,mean,ci_low,ci_high,n_tied,tied,unit,label; best and tied
- * name points by their keys ("coordination.models[0].caseload_limit=45"), tied separated by
+ * name points by their keys ("coordination.models[0].caseload_limit=45", several joined by " & "),
+ * tied separated by
  * "; ", empty when no other point is within the interval.
  */
 #ifndef CCSIM_ANALYSIS_SWEEP_BEST_H

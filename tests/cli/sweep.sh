@@ -25,6 +25,18 @@ awk -F, 'NR > 1 && $3 == "wait_coordination_days" && $2 == 50 { w[$1] = $4 }
 awk -F, 'NR > 1 && $3 == "out_of_area_placements" && $1 == 37 { o[$2] = $4 }
     END { exit !(o[46] > o[50]) }' "$s" || bad "placements do not fall with beds"
 [ -s "$tmp/s1/manifest.json" ] || bad "manifest.json"
+# The best point of each outcome: the lowest mean of sweep.csv for a lower-is-better metric.
+b="$tmp/s1/sweep_best.csv"
+cmp "$b" "$tmp/s2/sweep_best.csv" || bad "sweep_best.csv differs with -j"
+want=$(awk -F, 'NR > 1 && $3 == "wait_coordination_days" && (m == "" || $4 < m) {
+    m = $4; p = "coordination.models[0].posts=" $1 " & hospital.beds=" $2 } END { print p }' "$s")
+got=$(awk -F, '$1 == "wait_coordination_days" && $2 == "lower" { print $3 }' "$b" | tr -d '"')
+[ -n "$want" ] && [ "$got" = "$want" ] ||
+    bad "sweep_best.csv: best wait at '$got', the lowest mean of sweep.csv is at '$want'"
+# posts_per_year-like constants tie everywhere: a metric that does not vary with the beds has
+# the other bed count as good (paired difference 0).
+awk -F, '$1 == "cost_posts_per_year" { exit !($7 >= 1) }' "$b" ||
+    bad "sweep_best.csv: the cost of posts, equal at both bed counts, has no tied point"
 
 # A point that is not valid stops the sweep before it runs, naming the --vary.
 "$CCSIM" sweep "$scn" --vary hospital.beds=-2:2:2 -q -o "$tmp/bad" >"$tmp/out" 2>&1
