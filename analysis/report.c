@@ -719,6 +719,65 @@ static void collect_presets(const char *dir, const struct table *comparison, boo
     }
 }
 
+/* The limitations a bid must state: steady state, validation, the parameters' own uncertainty,
+ * and the assumptions among the values used (counted in the reference's resolved scenario, where
+ * a default's source says "assumption"), with where their weight is measured. */
+static void limitations(FILE *f, const char *dir, const struct table *comparison, bool is_compare,
+                        const char *model, const char *validation, const char *steady)
+{
+    char path[4400];
+    const char *names[1];
+    if (is_compare && comparison_names(comparison, names, 1) == 1) {
+        snprintf(path, sizeof path, "%.4000s/%.200s.resolved.cfg", dir, names[0]);
+    } else {
+        snprintf(path, sizeof path, "%.4000s/scenario.resolved.cfg", dir);
+    }
+    struct params p = {0};
+    read_params(path, &p);
+    int n_assumed = 0;
+    for (int i = 0; i < p.n; i++) {
+        n_assumed += strstr(p.v[i].origin, "assumption") != NULL;
+    }
+    fputs("<h2>Limitations</h2>\n<ul>\n", f);
+    if (steady[0]) {
+        fputs("<li>", f);
+        html(f, steady);
+        fputs("</li>\n", f);
+    }
+    if (validation[0]) {
+        fputs("<li>", f);
+        html(f, validation);
+        fputs(" A failing row means the model does not reproduce that trial's effect: an answer "
+              "that rests on the same mechanism carries the same doubt.</li>\n",
+              f);
+    }
+    fputs("<li>Every interval is the simulation's own chance (replications) only: the "
+          "parameters are taken as known, though many come from studies with intervals of "
+          "their own or are assumptions.</li>\n",
+          f);
+    if (p.n > 0) {
+        fprintf(f,
+                "<li>%d of the %d values the %s uses are built-in defaults whose source is an "
+                "assumption (marked so under Parameters); values set in the scenario files say "
+                "their source in the files' comments.",
+                n_assumed, p.n, is_compare ? "reference scenario" : "scenario");
+        fputs(" <code>ccsim sensitivity SCENARIO</code> moves each value that has a plausible "
+              "range to the ends of it and shows how far each outcome moves",
+              f);
+        if (strcmp(model, "care") == 0) {
+            fputs("; in the shipped baseline region, admissions move most with the crisis "
+                  "hazard scale (<code>risk.scale</code>), then the recovery and crisis rates "
+                  "of a deterioration, how long clients out of the service are followed "
+                  "(<code>risk.follow_days</code>) and the crisis team's admission probability "
+                  "(docs/model.md, 3.4)",
+                  f);
+        }
+        fputs(".</li>\n", f);
+    }
+    fputs("</ul>\n", f);
+    params_free(&p);
+}
+
 /* The summary's caveats and the bid sections' data, from the folder. */
 static void bid_caveats(const char *dir, const struct table *comparison, bool is_compare,
                         const char *scenario_file, char *validation, size_t vn, char *steady,
@@ -1146,6 +1205,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         report_bid_counts(f, &bid);
         report_bid_costs(f, &bid);
         report_bid_years(f, &bid);
+        limitations(f, dir, &comparison, is_compare, model, validation_note, steady_note);
     }
 
     /* The question and the scenarios. */

@@ -85,7 +85,7 @@ else
         bad "$page: caseload_limit is not shown with its source (Greenwood et al. 2000)"
     # The bid's sections: the summary in words, the counts a year, costs, the year-by-year
     # table (a start from a snapshot has per-year metrics), A4 pages.
-    for s in "Summary" "Counts a year for the region" "Costs" "Year by year"; do
+    for s in "Summary" "Counts a year for the region" "Costs" "Year by year" "Limitations"; do
         has_section "$page" "$s"
     done
     grep -qF 'This report gives ccsim&#39;s simulated results' "$page" ||
