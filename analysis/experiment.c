@@ -42,6 +42,10 @@ static void *worker(void *arg)
             .series = sh->res->series ? sh->res->series + (size_t)r * per : NULL,
             .end_state = r == 0 ? sh->spec->end_state : NULL,
         };
+        if (sh->spec->journey && r == sh->spec->journey_rep) {
+            out.journey = sh->spec->journey;
+            out.journey_ctx = sh->spec->journey_ctx;
+        }
         int rc = scenario_run(sc, sh->spec->seed, (unsigned)r, &out);
         sh->events[r] = out.n_events;
         sh->entities[r] = out.n_entities;

@@ -26,6 +26,10 @@ struct experiment_spec {
     bool show_progress; /* draw a progress bar on stderr */
     FILE *end_state;    /* replication 0 writes its end state there (model_run.end_state); NULL:
                            none; borrowed */
+    model_journey_fn *journey; /* replication journey_rep reports every event there
+                                  (model_run.journey, --trace); NULL: none */
+    void *journey_ctx;
+    long journey_rep;
 };
 
 struct experiment_result {

@@ -303,6 +303,9 @@ static int run_one(struct runner *r, int i)
         .threads = r->spec.threads,
         .show_progress = bar,
         .end_state = i == 0 ? r->end_state : NULL,
+        .journey = i == 0 ? r->journey : NULL,
+        .journey_ctx = r->journey_ctx,
+        .journey_rep = r->journey_rep,
     };
 
     if (bar && r->n > 1 && r->spec.msgs) {

@@ -115,6 +115,11 @@ struct runner {
     char note[512];                /* how --precision ended, or "" */
     FILE *end_state; /* set by the caller before runner_run(): where replication 0 of variant 0
                         writes its end state (scenario_end_state()), or NULL; borrowed */
+    /* Set by the caller before runner_run(): where replication journey_rep of variant 0 reports
+     * its events (model_run.journey), or NULL; borrowed */
+    model_journey_fn *journey;
+    void *journey_ctx;
+    long journey_rep;
 };
 
 /* Loads and checks the n variants as described above. Returns 0; CCSIM_EINPUT after printing

@@ -39,6 +39,7 @@
 #include "analysis/stationarity.h"
 #include "analysis/sweep.h"
 #include "analysis/sweep_best.h"
+#include "analysis/trace.h"
 #include "analysis/validate.h"
 #include "analysis/warmup.h"
 #include "analysis/warnings.h"
@@ -82,6 +83,8 @@ struct run_opts {
     bool is_loo;             /* validate: --leave-one-out */
     bool pdf;                /* report --pdf */
     const char *paper;       /* report --paper: "a4" (default) or "letter" */
+    long long trace_rep;     /* run --trace: the replication traced, -1 for none */
+    long long trace_rows;    /* run --trace-rows: the most rows of trace.csv */
 };
 
 /* The option tables of the commands (tables.c), in the order ccsim --help lists them. */

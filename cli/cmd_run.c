@@ -33,12 +33,51 @@ static int write_run(struct folder *f, const struct run_opts *o, const struct ru
     return rc;
 }
 
+/* --trace: the model must report journeys, and the replication must be one the run has. */
+static int trace_begin(const struct run_opts *o, struct runner *r, struct trace *tr)
+{
+    const struct scenario *sc = r->sc[0];
+
+    if (!sc->ops->journey_name) {
+        return usage_error("--trace: the %s model does not report journeys (the care model does)",
+                           sc->ops->name);
+    }
+    if (o->trace_rep >= r->replications) {
+        return usage_error("--trace: there is no replication %lld (they are numbered 0 to %ld)",
+                           o->trace_rep, r->replications - 1);
+    }
+    trace_init(tr, (long)o->trace_rep, (size_t)o->trace_rows);
+    r->journey = trace_record;
+    r->journey_ctx = tr;
+    r->journey_rep = (long)o->trace_rep;
+    return 0;
+}
+
+/* DIR/trace.csv, and when it had to stop short, a warning on stderr and in warnings.txt. */
+static int trace_end(struct folder *f, const struct run_opts *o, struct setup *s,
+                     const struct scenario *sc, const struct trace *tr)
+{
+    char path[4096], line[512];
+    int rc =
+        results_wrote(f, trace_write(folder_file(f, TRACE_FILE, path, sizeof path), sc, tr), path);
+
+    if (rc == 0 && trace_truncation(tr, TRACE_FILE, line, sizeof line)) {
+        fprintf(stderr, "ccsim: %s\n", line);
+        warnings_add(&s->warnings, line);
+    } else if (rc == 0 && !o->is_quiet) {
+        fprintf(stderr, "ccsim: %s: %zu events of replication %ld\n", TRACE_FILE, tr->n,
+                tr->replication);
+    }
+    return rc;
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct run_opts o = {.cmd = "run"};
     struct setup s;
     struct runner r;
     struct folder f = {0};
+    struct trace tr = {0};
     char warmup_note[512] = "";
     int rc = parse_run(argc, argv, &o);
 
@@ -56,6 +95,9 @@ int cmd_run(int argc, char **argv)
     rc = runner_load(&r, &s.spec, &v, 1);
     if (rc == 0 && o.warmup_auto) {
         rc = runner_warmup_auto(&r, warmup_note, sizeof warmup_note);
+    }
+    if (rc == 0 && o.trace_rep >= 0) {
+        rc = trace_begin(&o, &r, &tr);
     }
     if (rc == 0) {
         rc = results_begin(&f, &o, &r, argc, argv, o.scenario);
@@ -86,10 +128,14 @@ int cmd_run(int argc, char **argv)
     }
     if (rc == 0 && o.outdir) {
         rc = write_run(&f, &o, &r);
+        if (rc == 0 && o.trace_rep >= 0) {
+            rc = trace_end(&f, &o, &s, r.sc[0], &tr);
+        }
     } else if (rc == 0) {
         csv_print_table(stdout, r.sc[0], &r.res[0]);
     }
     rc = results_end(&f, &o, &s, &r, rc);
+    trace_fini(&tr);
     runner_fini(&r);
     setup_fini(&s);
     return rc;

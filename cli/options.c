@@ -121,6 +121,7 @@ static int store(const struct opt *p, const char *a, const char *v, bool missing
         break;
     }
     case OPT_COUNT:
+    case OPT_OPTIONAL:
         if (!parse_count(p->shrt[0] ? p->shrt : p->lng, v, p->lo, p->hi, field(out, p->off))) {
             return CCSIM_EUSAGE;
         }
@@ -174,8 +175,9 @@ static int check_declared(const struct command *cmd, const bool *seen, int n_ope
         int need = p->needs ? find_long(cmd, p->needs) : -1;
         if (seen[k] && need >= 0 && !seen[need]) {
             const struct opt *q = &cmd->opts[need];
+            bool bare = q->kind == OPT_FLAG || q->kind == OPT_OPTIONAL;
             return usage_error("%s: only with %s%s%s", p->lng, q->shrt[0] ? q->shrt : q->lng,
-                               q->kind == OPT_FLAG ? "" : " ", q->kind == OPT_FLAG ? "" : q->arg);
+                               bare ? "" : " ", bare ? "" : q->arg);
         }
     }
     return 0;
@@ -197,7 +199,9 @@ int options_read(const struct command *cmd, int argc, char **argv, void *out, co
     options_usage_cmd = cmd->name;
     for (int k = 0; k < cmd->n_opts; k++) {
         const struct opt *p = &cmd->opts[k];
-        if (p->kind == OPT_COUNT && p->has_dflt) {
+        if (p->kind == OPT_OPTIONAL) {
+            *(long long *)field(out, p->off) = -1;
+        } else if (p->kind == OPT_COUNT && p->has_dflt) {
             *(long long *)field(out, p->off) = p->dflt;
         } else if (p->kind == OPT_TEXT && p->dflt_text) {
             *(const char **)field(out, p->off) = p->dflt_text;
@@ -223,6 +227,19 @@ int options_read(const struct command *cmd, int argc, char **argv, void *out, co
                     }
                     break;
                 }
+            } else if (p->kind == OPT_OPTIONAL && strcmp(a, p->lng) == 0) {
+                /* Alone, or with the next argument when that is a whole number. */
+                const char *next = i + 1 < argc ? argv[i + 1] : "";
+                bool has_value = next[0] && strspn(next, "0123456789") == strlen(next);
+                *(long long *)field(out, p->off) = p->dflt;
+                if (has_value &&
+                    !parse_count(p->lng, argv[++i], p->lo, p->hi, field(out, p->off))) {
+                    return CCSIM_EUSAGE;
+                }
+                if (seen) {
+                    seen[k] = true;
+                }
+                break;
             } else if (take_value(argc, argv, &i, p->shrt, p->lng, &v, &missing)) {
                 int rc = store(p, a, v, missing, out);
                 if (rc != 0) {
@@ -301,6 +318,12 @@ static void synopsis_item(const struct opt *p, char *buf, size_t n)
     const char *sep = p->kind == OPT_FLAG ? "" : " ";
     const char *arg = p->kind == OPT_FLAG ? "" : p->arg;
     const char *more = p->kind == OPT_LIST ? "..." : "";
+    char optional[64];
+
+    if (p->kind == OPT_OPTIONAL) {
+        snprintf(optional, sizeof optional, "[%s]", p->arg);
+        arg = optional;
+    }
 
     if (p->is_required) {
         snprintf(buf, n, "%s%s%s%s", name, sep, arg, more);
@@ -340,10 +363,15 @@ void options_help(const struct command *cmd, FILE *f)
             snprintf(label, sizeof label, "  -h, --help");
             snprintf(help, sizeof help, "show this help");
         } else {
-            snprintf(label, sizeof label, "  %s%s%s%s%s", p->shrt[0] ? p->shrt : "  ",
+            snprintf(label, sizeof label, "  %s%s%s%s%s%s%s", p->shrt[0] ? p->shrt : "  ",
                      p->shrt[0] ? ", " : "  ", p->lng, p->kind == OPT_FLAG ? "" : " ",
-                     p->kind == OPT_FLAG ? "" : p->arg);
-            if (p->kind == OPT_COUNT && p->has_dflt) {
+                     p->kind == OPT_OPTIONAL ? "[" : "", p->kind == OPT_FLAG ? "" : p->arg,
+                     p->kind == OPT_OPTIONAL ? "]" : "");
+            if (p->kind == OPT_OPTIONAL) {
+                snprintf(help, sizeof help,
+                         "%s (integer\x01%lld..%lld;\x01%lld\x01when\x01left\x01out)", p->help,
+                         p->lo, p->hi, p->dflt);
+            } else if (p->kind == OPT_COUNT && p->has_dflt) {
                 snprintf(help, sizeof help,
                          "%s (integer\x01%lld..%lld;\x01%lld\x01unless\x01given)", p->help, p->lo,
                          p->hi, p->dflt);

@@ -21,6 +21,9 @@ enum opt_kind {
     OPT_COUNT,    /* a long long in lo..hi */
     OPT_FRACTION, /* a double > 0 and < 1 */
     OPT_WORD,     /* only the word `word`: sets a bool */
+    OPT_OPTIONAL, /* a long long in lo..hi (lo >= 0) whose value may be left out: -1 before
+                     parsing, dflt when given alone; the value is --long=VALUE, or the next
+                     argument when it is a whole number */
 };
 
 struct opt {

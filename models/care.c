@@ -95,6 +95,86 @@ void care_unmet_update(struct care_run *run, uint32_t id)
     }
 }
 
+/* ---- journeys (ccsim run --trace) --------------------------------------------------------- */
+
+static const char *const care_event_names[CARE_N_EVENTS] = {
+    [CARE_EV_INITIAL] = "initial",
+    [CARE_EV_REFERRAL] = "referral",
+    [CARE_EV_SIGNPOSTED] = "signposted",
+    [CARE_EV_TRIAGED] = "triaged",
+    [CARE_EV_ASSESSMENT_START] = "assessment_start",
+    [CARE_EV_ASSESSED] = "assessed",
+    [CARE_EV_GAVE_UP_ASSESSMENT] = "gave_up_assessment",
+    [CARE_EV_GAVE_UP_COORDINATION] = "gave_up_coordination",
+    [CARE_EV_COORDINATED] = "coordinated",
+    [CARE_EV_CONTACT] = "contact",
+    [CARE_EV_MISSED_CONTACT] = "missed_contact",
+    [CARE_EV_CONTACT_NO_HOURS] = "contact_no_hours",
+    [CARE_EV_CONTACT_DELAYED] = "contact_delayed",
+    [CARE_EV_NEED_REFERRED] = "need_referred",
+    [CARE_EV_NEED_WAITING] = "need_waiting",
+    [CARE_EV_NEED_MET] = "need_met",
+    [CARE_EV_MOVED] = "moved",
+    [CARE_EV_STEPPED_DOWN] = "stepped_down",
+    [CARE_EV_DISENGAGED] = "disengaged",
+    [CARE_EV_DETERIORATING] = "deteriorating",
+    [CARE_EV_RECOVERED] = "recovered",
+    [CARE_EV_DETECTED] = "detected",
+    [CARE_EV_RESOLVED] = "resolved",
+    [CARE_EV_CRISIS] = "crisis",
+    [CARE_EV_TEAM_RESPONSE] = "team_response",
+    [CARE_EV_CRISIS_TEAM] = "crisis_team",
+    [CARE_EV_ED_VISIT] = "ed_visit",
+    [CARE_EV_HOME_TREATMENT] = "home_treatment",
+    [CARE_EV_ADMISSION] = "admission",
+    [CARE_EV_BOARDING] = "boarding",
+    [CARE_EV_LOCAL_BED] = "local_bed",
+    [CARE_EV_OUT_OF_AREA] = "out_of_area",
+    [CARE_EV_DISCHARGE] = "discharge",
+    [CARE_EV_FOLLOWED_UP] = "followed_up",
+    [CARE_EV_CRISIS_TEAM_END] = "crisis_team_end",
+    [CARE_EV_EXIT] = "exit",
+};
+
+/* The stages of a journey: enum care_stage, then "referred" (N_STAGES) for a referral row. */
+static const char *const care_stage_names[N_STAGES + 1] = {
+    [STAGE_WAIT_ASSESS] = "waiting_assessment",  [STAGE_ASSESSING] = "assessing",
+    [STAGE_WAIT_COORD] = "waiting_coordination", [STAGE_COORDINATED] = "coordinated",
+    [STAGE_DISCHARGED] = "discharged",           [STAGE_DISENGAGED] = "disengaged",
+    [STAGE_SIGNPOSTED] = "signposted",           [N_STAGES] = "referred",
+};
+
+void care_journey_emit(struct care_run *run, uint32_t id, enum care_event ev, int stage,
+                       int service)
+{
+    const struct care_client *c = &run->cl[id];
+    struct model_event e = {
+        .t = run->sim.now,
+        .entity = c->serial,
+        .event = (uint8_t)ev,
+        .stage = (int8_t)(stage >= 0 && stage < N_STAGES ? stage : N_STAGES),
+        .model = (int8_t)(ev == CARE_EV_REFERRAL ? -1 : c->model),
+        .service = (int8_t)service,
+    };
+    run->journey(run->journey_ctx, &e);
+}
+
+static const char *care_journey_name(const void *vp, enum model_journey_field field, int i)
+{
+    const struct care_params *p = vp;
+    switch (field) {
+    case MODEL_JOURNEY_EVENT:
+        return i >= 0 && i < CARE_N_EVENTS ? care_event_names[i] : NULL;
+    case MODEL_JOURNEY_STAGE:
+        return i >= 0 && i <= N_STAGES ? care_stage_names[i] : NULL;
+    case MODEL_JOURNEY_MODEL:
+        return i >= 0 && i < p->n_models ? p->model[i].name : NULL;
+    case MODEL_JOURNEY_SERVICE:
+        return i >= 0 && i < p->n_services ? p->service[i].name : NULL;
+    }
+    return NULL;
+}
+
 static void signpost_over(struct sim *sim, void *obj, uint64_t arg)
 {
     struct care_run *run = obj;
@@ -114,6 +194,7 @@ static void follow_over(struct sim *sim, void *obj, uint64_t arg)
     (void)sim;
     c->ev_follow = 0;
     c->dormant = true;
+    care_journey(run, (uint32_t)arg, CARE_EV_EXIT);
     care_unmet_update(run, (uint32_t)arg);
     care_risk_redraw(run, (uint32_t)arg);
     care_release(run, (uint32_t)arg);
@@ -1410,6 +1491,8 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
     run->n_points = out->series ? (int)floor(horizon / 7.0) : 0;
     run->trace = out->trace;
     run->trace_ctx = out->trace_ctx;
+    run->journey = out->journey;
+    run->journey_ctx = out->journey_ctx;
     run->free_head = CARE_NO_SLOT;
     run->held_head = CARE_NO_SLOT;
     sim_init(&run->sim, replication);
@@ -1506,5 +1589,6 @@ const struct model_ops care_ops = {
     .series_period = 7.0,
     .time_unit = "days",
     .end_state = care_end_state,
+    .journey_name = care_journey_name,
     .run = care_run,
 };

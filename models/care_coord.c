@@ -848,21 +848,25 @@ static void gave_up(struct sim *sim, void *obj, uint64_t arg)
 
     c->ev_wait = 0;
     bool after = care_counts_after_warmup(run);
+    enum care_event ev;
     if (c->stage == STAGE_WAIT_ASSESS) {
         queue_remove(&run->assess_wait, run->sim.now, c->q_wait, &e);
         if (after) {
             run->n.abandoned_assess++;
         }
+        ev = CARE_EV_GAVE_UP_ASSESSMENT;
     } else if (c->stage == STAGE_WAIT_COORD) {
         queue_remove(&run->model[c->model].waiting, run->sim.now, c->q_wait, &e);
         if (after) {
             run->n.abandoned_coord++;
         }
+        ev = CARE_EV_GAVE_UP_COORDINATION;
     } else {
         return;
     }
     c->q_wait = 0;
     care_set_stage(run, id, STAGE_DISENGAGED);
+    care_journey(run, id, ev);
 }
 
 static void wait_with_patience(struct care_run *run, uint32_t id, const struct dist *patience,
@@ -905,11 +909,15 @@ void care_triage(struct care_run *run, uint32_t id)
             run->n.signposted++;
         }
         care_set_stage(run, id, STAGE_SIGNPOSTED);
+        care_journey(run, id, CARE_EV_SIGNPOSTED);
         return;
     }
     c->model = (int8_t)m;
     if (care_counts_after_warmup(run)) {
         run->model[m].assigned++;
+    }
+    if (run->journey) { /* recorded in the stage it enters, before an assessment can begin */
+        care_journey_emit(run, id, CARE_EV_TRIAGED, STAGE_WAIT_ASSESS, -1);
     }
     care_enter_assessment_wait(run, id);
 }
@@ -959,6 +967,9 @@ static void assessed(struct sim *sim, void *obj, uint64_t arg)
     SIM_ASSERT(run->assessors.busy > 0 && run->cl[id].stage == STAGE_ASSESSING,
                "client %u assessed in stage %d", id, run->cl[id].stage);
     pool_release(&run->assessors, sim->now);
+    if (run->journey) { /* recorded in the stage it enters, before a coordinator can take it */
+        care_journey_emit(run, id, CARE_EV_ASSESSED, STAGE_WAIT_COORD, -1);
+    }
     care_enter_coordination_wait(run, id, sim->now);
     try_assess(run);
 }
@@ -1004,6 +1015,7 @@ static void start_assessment(struct care_run *run, uint32_t id, double open_shar
         tally_add(&run->wait_assess_urgency[c->urgent], run->sim.now - c->t_referred);
     }
     care_set_stage(run, id, STAGE_ASSESSING);
+    care_journey(run, id, CARE_EV_ASSESSMENT_START);
     pool_acquire(&run->assessors, run->sim.now);
     /* The server's week of assessment hours is spent within the open share of the week. */
     double hours = care_draw(run, id, CARE_DRAW_ASSESS_LENGTH, &p->assess_length);
@@ -1091,6 +1103,9 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
     c->unit = (int16_t)u;
     c->t_coord_start = now - past;
     care_set_stage(run, id, STAGE_COORDINATED);
+    if (past == 0.0) { /* not a client of a snapshot, coordinated before day 0 */
+        care_journey(run, id, CARE_EV_COORDINATED);
+    }
     twavg_add(&rt->caseload_tw, now, 1.0);
 
     c->contact_due = now + care_uniform(run, id, CARE_DRAW_CONTACT_PHASE) * interval(md);
@@ -1144,6 +1159,7 @@ void care_leave_coordination(struct care_run *run, uint32_t id, enum care_stage 
     twavg_add(&run->model[model].caseload_tw, run->sim.now, -1.0);
     care_services_drop(run, id);
     care_set_stage(run, id, to);
+    care_journey(run, id, to == STAGE_DISCHARGED ? CARE_EV_STEPPED_DOWN : CARE_EV_DISENGAGED);
     care_risk_redraw(run, id);
     try_allocate(run, model);
 }
@@ -1294,6 +1310,7 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
             if (after) {
                 rt->delayed++;
             }
+            care_journey(run, id, CARE_EV_CONTACT_DELAYED);
             return;
         }
         /* No room within an interval of its due time: missed. */
@@ -1303,6 +1320,7 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
             rt->due++;
             rt->missed++;
         }
+        care_journey(run, id, CARE_EV_CONTACT_NO_HOURS);
     } else {
         un->left -= hours;
         if (after) {
@@ -1317,6 +1335,7 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
                 run->n.missed++;
                 rt->missed++;
             }
+            care_journey(run, id, CARE_EV_MISSED_CONTACT);
         } else {
             effect = contact_effect(md, un);
             if (after) {
@@ -1324,9 +1343,11 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
                 rt->contacts++;
                 run->n.effect_sum += effect;
             }
+            care_journey(run, id, CARE_EV_CONTACT);
             /* Drawn on every attended contact, so the k-th draw is the k-th such contact. */
             double u = care_uniform(run, id, CARE_DRAW_DETECT);
             if (c->risk == RISK_DETERIORATING && u < md->detect * effect) {
+                care_journey(run, id, CARE_EV_DETECTED);
                 care_detected(run, id, effect);
             }
             care_link_need(run, id, effect);
@@ -1419,6 +1440,7 @@ static void move_client(struct care_run *run, uint32_t id, int to, int u)
     int from = c->model;
     c->model = (int8_t)to;
     c->unit = (int16_t)u;
+    care_journey(run, id, CARE_EV_MOVED);
     care_services_moved(run, id, from);
     run->unit[u].clients++;
     twavg_add(&run->model[to].caseload_tw, now, 1.0);

@@ -679,6 +679,7 @@ static void crt_end(struct sim *sim, void *obj, uint64_t arg)
                "client %u leaves the crisis team (%d busy)", id, run->crt_busy);
     run->crt_busy--;
     run->cl[id].in_crt = false;
+    care_journey(run, id, CARE_EV_CRISIS_TEAM_END);
     care_risk_redraw(run, id);
     care_release(run, id);
 }
@@ -727,6 +728,7 @@ static struct crisis_answer considered(struct care_run *run, uint32_t id, enum c
     if (after) {
         run->n.gatekept++;
     }
+    care_journey(run, id, CARE_EV_HOME_TREATMENT);
     return (struct crisis_answer){route, false, true};
 }
 
@@ -755,6 +757,7 @@ static struct crisis_answer crisis_route(struct care_run *run, uint32_t id, bool
             if (after) {
                 run->n.team_responses++;
             }
+            care_journey(run, id, CARE_EV_TEAM_RESPONSE);
             return considered(run, id, ROUTE_TEAM, p->crt_p_admit, u_admit);
         }
         if (after) {
@@ -765,11 +768,13 @@ static struct crisis_answer crisis_route(struct care_run *run, uint32_t id, bool
         if (after) {
             run->n.crt_contacts++;
         }
+        care_journey(run, id, CARE_EV_CRISIS_TEAM);
         return (struct crisis_answer){ROUTE_CRT, u_admit < p->crt_p_admit, false};
     }
     if (after) {
         run->n.ed_visits++;
     }
+    care_journey(run, id, CARE_EV_ED_VISIT);
     double pa = p->ed_p_admit[c->severity] * (coordinated ? p->ed_known_factor : 1.0);
     return considered(run, id, ROUTE_ED, pa, u_admit);
 }
@@ -808,6 +813,7 @@ static void crisis(struct care_run *run, uint32_t id)
             run->model[c->model].crises++;
         }
     }
+    care_journey(run, id, CARE_EV_CRISIS);
     if (p_trial_crisis(run)) {
         care_trial_crisis(run, id); /* enrolled before the crisis is answered */
     }
@@ -847,6 +853,7 @@ static void risk_event(struct sim *sim, void *obj, uint64_t arg)
     }
     if (c->risk == RISK_STABLE) {
         c->risk = RISK_DETERIORATING;
+        care_journey(run, id, CARE_EV_DETERIORATING);
         care_risk_redraw(run, id);
         return;
     }
@@ -855,6 +862,7 @@ static void risk_event(struct sim *sim, void *obj, uint64_t arg)
         crisis(run, id);
     } else {
         c->risk = RISK_STABLE;
+        care_journey(run, id, CARE_EV_RECOVERED);
         care_risk_redraw(run, id);
     }
 }
@@ -866,6 +874,7 @@ void care_detected(struct care_run *run, uint32_t id, double effect)
 
     if (care_uniform(run, id, CARE_DRAW_RESOLVE) < md->resolve * effect) {
         c->risk = RISK_STABLE;
+        care_journey(run, id, CARE_EV_RESOLVED);
         care_risk_redraw(run, id);
     } else if (md->refer_detected) {
         /* Referred on to crisis services: the crisis comes now, answered as any crisis. */
@@ -915,6 +924,7 @@ static void start_stay(struct care_run *run, uint32_t id, bool local)
     c->t_admitted = now;
     c->out_of_area = !local;
     bed_taken(run, local);
+    care_journey(run, id, local ? CARE_EV_LOCAL_BED : CARE_EV_OUT_OF_AREA);
     sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_LOS, &run->p->los), discharge, run, id);
 }
 
@@ -961,6 +971,7 @@ static void admit(struct care_run *run, uint32_t id, bool via_ed)
         }
     }
     care_set_hospital(run, id, true);
+    care_journey(run, id, CARE_EV_ADMISSION);
     if (run->beds_busy < run->p->beds) {
         if (after && via_ed) {
             tally_add(&run->boarding, 0.0);
@@ -969,6 +980,7 @@ static void admit(struct care_run *run, uint32_t id, bool via_ed)
         return;
     }
     c->boarding = true;
+    care_journey(run, id, CARE_EV_BOARDING);
     c->q_bed = queue_push(&run->bed_wait, now, id, 0.0);
     c->ev_board =
         sim_schedule(&run->sim, run->p->boarding_limit_hours / 24.0, boarding_limit, run, id);
@@ -984,6 +996,11 @@ static bool discharge_followed(struct care_run *run, uint32_t id, double t_admit
     bool coordinated = c->stage == STAGE_COORDINATED;
     double pf = coordinated ? p->model[c->model].followup_7d : p->followup_uncoordinated;
     bool followed = care_uniform(run, id, CARE_DRAW_FOLLOWUP) < pf;
+
+    care_journey(run, id, CARE_EV_DISCHARGE);
+    if (followed) {
+        care_journey(run, id, CARE_EV_FOLLOWED_UP);
+    }
 
     if (after) {
         run->n.discharges++;
@@ -1097,6 +1114,7 @@ static void journey_stay(struct care_run *run, uint32_t s, bool local)
     st->t_admitted = now;
     st->out_of_area = !local;
     bed_taken(run, local);
+    care_journey(run, st->client, local ? CARE_EV_LOCAL_BED : CARE_EV_OUT_OF_AREA);
     sim_schedule(&run->sim, care_draw(run, st->client, CARE_DRAW_LOS, &run->p->los),
                  journey_discharge, run, s);
 }
@@ -1132,6 +1150,7 @@ static void journey_to_beds(struct care_run *run, uint32_t s)
         return;
     }
     st->boarding = true;
+    care_journey(run, st->client, CARE_EV_BOARDING);
     st->q_bed = queue_push(&run->bed_wait, run->sim.now, s, 0.0);
     st->ev_board = sim_schedule(&run->sim, run->p->boarding_limit_hours / 24.0,
                                 journey_boarding_limit, run, s);
@@ -1153,6 +1172,7 @@ static void journey_admit(struct care_run *run, uint32_t id, bool via_ed)
             run->model[run->stay[s].model].admissions++;
         }
     }
+    care_journey(run, id, CARE_EV_ADMISSION);
     if (via_ed && run->p->has_ed_time) {
         run->stay[s].in_ed = true;
         sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_ED_TIME, &run->p->ed_time),
@@ -1195,6 +1215,7 @@ static void journey_crisis(struct care_run *run, uint32_t id)
             run->model[c->model].crises++;
         }
     }
+    care_journey(run, id, CARE_EV_CRISIS);
     struct crisis_answer a = crisis_route(run, id, coordinated, u_admit);
     if (a.is_admitted) {
         journey_admit(run, id, a.route == ROUTE_ED);

@@ -324,6 +324,54 @@ enum care_stage {
 enum care_risk { RISK_STABLE, RISK_DETERIORATING };
 
 /*
+ * What happens to a client, as its journey reports it (model_run.journey, ccsim run --trace;
+ * docs/model.md 4.5 lists them with what each means). Each is recorded where the model does it,
+ * after the change it makes, so that a row's stage is where the client is once it has happened
+ * (a referral's is "referred": triage comes next). The names are care_event_names[], in this
+ * order; the rows counted after the warm-up are the counts the metrics are made of (a crisis
+ * row for each crisis of crises_per_year, and so on).
+ */
+enum care_event {
+    CARE_EV_INITIAL,          /* present at day 0 (initial.snapshot), in the stage shown */
+    CARE_EV_REFERRAL,         /* referred, or referred again */
+    CARE_EV_SIGNPOSTED,       /* turned away at triage */
+    CARE_EV_TRIAGED,          /* given a model; waits for assessment */
+    CARE_EV_ASSESSMENT_START, /* an assessor takes the client */
+    CARE_EV_ASSESSED,         /* waits for a coordinator */
+    CARE_EV_GAVE_UP_ASSESSMENT,
+    CARE_EV_GAVE_UP_COORDINATION,
+    CARE_EV_COORDINATED,      /* given a coordinator (a caseload place) */
+    CARE_EV_CONTACT,          /* an attended contact */
+    CARE_EV_MISSED_CONTACT,   /* a contact the client did not attend */
+    CARE_EV_CONTACT_NO_HOURS, /* a contact missed for want of coordinator hours */
+    CARE_EV_CONTACT_DELAYED,  /* a contact put off to the next week (hours) */
+    CARE_EV_NEED_REFERRED,    /* a need's linkage begun (service: where it goes) */
+    CARE_EV_NEED_WAITING,     /* a need on a service's (or the team's in-house) waiting list */
+    CARE_EV_NEED_MET,         /* a need met (a place taken, or in house) */
+    CARE_EV_MOVED,            /* moved to another model (coordination.moves[], a trial) */
+    CARE_EV_STEPPED_DOWN,     /* the coordination episode ended (stage "discharged") */
+    CARE_EV_DISENGAGED,       /* lost contact with the coordinator */
+    CARE_EV_DETERIORATING,
+    CARE_EV_RECOVERED, /* back to stable by itself */
+    CARE_EV_DETECTED,  /* a contact noticed the deterioration */
+    CARE_EV_RESOLVED,  /* ... and resolved it */
+    CARE_EV_CRISIS,
+    CARE_EV_TEAM_RESPONSE,  /* the crisis answered by the client's own team */
+    CARE_EV_CRISIS_TEAM,    /* answered by the crisis team */
+    CARE_EV_ED_VISIT,       /* answered at the ED */
+    CARE_EV_HOME_TREATMENT, /* an admission the crisis team diverted (gatekeeping) */
+    CARE_EV_ADMISSION,
+    CARE_EV_BOARDING,    /* waiting in the ED for a local bed */
+    CARE_EV_LOCAL_BED,   /* a local bed taken (at admission, or after boarding) */
+    CARE_EV_OUT_OF_AREA, /* a bed outside the region taken (the boarding limit reached) */
+    CARE_EV_DISCHARGE,   /* from hospital */
+    CARE_EV_FOLLOWED_UP, /* that discharge followed up within 7 days */
+    CARE_EV_CRISIS_TEAM_END,
+    CARE_EV_EXIT, /* leaves the model: its follow period over, or it left the region */
+    CARE_N_EVENTS,
+};
+
+/*
  * The random decisions of a client, each with its own substream. Draw k (k = 0, 1, ...) of
  * decision d for client i comes from a generator seeded with
  *
@@ -600,6 +648,8 @@ struct care_run {
     struct rng_sub draw;   /* reseeded for each client draw (care_uniform, care_draw) */
     model_trace_fn *trace; /* testing hook from struct model_run, NULL in normal runs */
     void *trace_ctx;
+    model_journey_fn *journey; /* from struct model_run (--trace), NULL in normal runs */
+    void *journey_ctx;
 
     int moved[CARE_MAX_MOVES]; /* clients each move took, once it has happened */
     struct care_trial_rt trial;
@@ -660,6 +710,24 @@ void care_unmet_update(struct care_run *run, uint32_t id);
  * from then (section 2.2.12 of docs/model.md). */
 void care_follow_from(struct care_run *run, uint32_t id, double since);
 bool care_counts_after_warmup(const struct care_run *run);
+/* Reports event ev of client id to the journey hook, with the stage given (N_STAGES:
+ * "referred") and the service (-1: none). Only through care_journey() and
+ * care_journey_service(), which cost one test of a pointer set once when nothing is traced. */
+void care_journey_emit(struct care_run *run, uint32_t id, enum care_event ev, int stage,
+                       int service);
+static inline void care_journey(struct care_run *run, uint32_t id, enum care_event ev)
+{
+    if (run->journey) {
+        care_journey_emit(run, id, ev, run->cl[id].stage, -1);
+    }
+}
+static inline void care_journey_service(struct care_run *run, uint32_t id, enum care_event ev,
+                                        int service)
+{
+    if (run->journey) {
+        care_journey_emit(run, id, ev, run->cl[id].stage, service);
+    }
+}
 void care_fail(struct care_run *run, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int care_count_unmet(const struct care_run *run, const struct care_client *c);
 

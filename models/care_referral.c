@@ -654,6 +654,9 @@ static void referral(struct sim *sim, void *obj, uint64_t arg)
             run->n.referrals++;
             run->n.urgent += run->cl[id].urgent;
         }
+        if (run->journey) {
+            care_journey_emit(run, id, CARE_EV_REFERRAL, N_STAGES, -1);
+        }
         care_triage(run, id);
         care_risk_redraw(run, id);
     }
@@ -678,6 +681,9 @@ void care_rerefer(struct care_run *run, uint32_t id)
         run->n.referrals++;
         run->n.rereferrals++;
         run->n.urgent += c->urgent;
+    }
+    if (run->journey) {
+        care_journey_emit(run, id, CARE_EV_REFERRAL, N_STAGES, -1);
     }
     care_triage(run, id);
 }

@@ -267,6 +267,7 @@ static void need_met(struct care_run *run, uint32_t id, int need)
         now - c->t_coord_start <= 30.0) {
         run->n.needs_30d_num++;
     }
+    care_journey_service(run, id, CARE_EV_NEED_MET, run->p->need[need].service);
     care_unmet_update(run, id);
     care_risk_redraw(run, id);
 }
@@ -438,11 +439,13 @@ static void link_arrive(struct care_run *run, uint32_t id, int need)
             c->queued_in_house |= (uint16_t)(1u << need);
             c->ev_need[need] =
                 queue_push(&mrt->in_house_wait[s], run->sim.now, ITEM(id, need), 0.0);
+            care_journey_service(run, id, CARE_EV_NEED_WAITING, s);
             return;
         }
     }
     c->queued |= (uint16_t)(1u << need);
     c->ev_need[need] = queue_push(&run->service[s].waiting, run->sim.now, ITEM(id, need), 0.0);
+    care_journey_service(run, id, CARE_EV_NEED_WAITING, s);
     try_start(run, s);
 }
 
@@ -503,6 +506,7 @@ void care_link_need(struct care_run *run, uint32_t id, double effect)
     double delay = md->linkage_days > 0 ? -md->linkage_days * log1p(-days) : 0.0;
     c->delayed |= (uint16_t)(1u << i);
     c->ev_need[i] = sim_schedule(&run->sim, delay, linkage_done, run, ITEM(id, i));
+    care_journey_service(run, id, CARE_EV_NEED_REFERRED, p->need[i].service);
 }
 
 void care_services_drop(struct care_run *run, uint32_t id)

@@ -641,6 +641,9 @@ void care_snapshot_start(struct care_run *run)
             m = care_choose_model(run, c);
         }
         c->model = (int8_t)m;
+        if (run->journey) {
+            care_journey_emit(run, id, CARE_EV_INITIAL, rec->stage, -1);
+        }
         if (rec->hospital) {
             c->adm_model_plus1 = rec->stage == STAGE_COORDINATED && m >= 0 ? (uint8_t)(m + 1) : 0;
             care_snapshot_stay(run, id, rec->hospital, rec->hospital_days);

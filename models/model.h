@@ -31,6 +31,28 @@ enum model_trace_kind { MODEL_TRACE_DRAW, MODEL_TRACE_STAGE };
 typedef void model_trace_fn(void *ctx, enum model_trace_kind kind, uint32_t entity, int what,
                             double t, double value);
 
+/* A client's journey (ccsim run --trace): each thing that happens to an entity, in the order
+ * the model does it. event, stage, model and service are the model's codes, named by
+ * model_ops.journey_name(); -1 where none applies (no model, no service). Numbers only: the
+ * names are looked up when the file is written. */
+struct model_event {
+    double t;        /* days from the start of the replication, warm-up included */
+    uint32_t entity; /* the client's serial number (its referral index) */
+    uint8_t event;
+    int8_t stage, model, service;
+};
+/* Called for every event of every entity of one replication, in order; the run's results do not
+ * depend on whether it is set. Off (NULL) in normal runs. */
+typedef void model_journey_fn(void *ctx, const struct model_event *e);
+
+/* What model_ops.journey_name() names. */
+enum model_journey_field {
+    MODEL_JOURNEY_EVENT,
+    MODEL_JOURNEY_STAGE,
+    MODEL_JOURNEY_MODEL,
+    MODEL_JOURNEY_SERVICE
+};
+
 /* What one replication produced. metrics has room for the scenario's n_metrics values. */
 /* Which way a metric is better, for figures and reports that mark the preferred direction. */
 enum metric_better { METRIC_LOWER_BETTER = -1, METRIC_NEITHER = 0, METRIC_HIGHER_BETTER = 1 };
@@ -57,6 +79,11 @@ struct model_run {
     void *trace_ctx;       /* passed to trace */
     FILE *end_state;       /* when set, the model writes its state at the horizon there, as a
                               start its scenarios can read (see model_ops.end_state); borrowed */
+
+    /* When set, every event of every entity, with journey_ctx (model_ops.journey_name; never
+     * called by a model without journeys). NULL in normal runs. */
+    model_journey_fn *journey;
+    void *journey_ctx;
 };
 
 struct model_ops {
@@ -86,6 +113,10 @@ struct model_ops {
      * asks a run to write into its results folder, or NULL when it asks for none. The caller
      * opens it, passes it as model_run.end_state to replication 0 only, and closes it. */
     const char *(*end_state)(const void *params);
+    /* Journeys (optional: NULL for a model that reports none): the name of code i of a field
+     * of struct model_event ("crisis", "coordinated", a model's or a service's name), or NULL
+     * when i is not one. */
+    const char *(*journey_name)(const void *params, enum model_journey_field field, int i);
     /* Runs one replication; returns 0, or nonzero with out->err set. */
     int (*run)(const void *params, uint64_t seed, unsigned replication, double warmup,
                double horizon, struct model_run *out);
