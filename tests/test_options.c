@@ -155,7 +155,8 @@ static void test_options_every_option_fills_its_field(void **state)
                     snprintf(value, sizeof value, "%s", "");
                     break;
                 case OPT_COUNT:
-                    snprintf(value, sizeof value, "%lld", p->lo);
+                case OPT_OPTIONAL:
+                    snprintf(value, sizeof value, "%lld", p->lo + (p->kind == OPT_OPTIONAL));
                     break;
                 case OPT_FRACTION:
                     snprintf(value, sizeof value, "0.25");
@@ -199,6 +200,9 @@ static void test_options_every_option_fills_its_field(void **state)
                     break;
                 case OPT_COUNT:
                     assert_true(*(long long *)f == p->lo);
+                    break;
+                case OPT_OPTIONAL: /* not its value when alone: the one given was read */
+                    assert_true(*(long long *)f == p->lo + 1 && p->lo + 1 != p->dflt);
                     break;
                 case OPT_FRACTION:
                     assert_true(*(double *)f == 0.25);
