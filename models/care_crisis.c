@@ -769,6 +769,7 @@ static struct crisis_answer crisis_route(struct care_run *run, uint32_t id, bool
     }
     if (after) {
         run->n.ed_visits++;
+        care_groups_count(run, id, GROUP_ED_VISIT);
     }
     double pa = p->ed_p_admit[c->severity] * (coordinated ? p->ed_known_factor : 1.0);
     return considered(run, id, ROUTE_ED, pa, u_admit);
@@ -804,6 +805,7 @@ static void crisis(struct care_run *run, uint32_t id)
     run->week_crises++;
     if (after) {
         run->n.crises++;
+        care_groups_count(run, id, GROUP_CRISIS);
         if (coordinated) {
             run->model[c->model].crises++;
         }
@@ -877,10 +879,12 @@ void care_detected(struct care_run *run, uint32_t id, double effect)
 
 static void discharge(struct sim *sim, void *obj, uint64_t arg);
 
-/* A bed taken now: local, or out of area (counted as a placement after the warm-up). */
-static void bed_taken(struct care_run *run, bool local)
+/* A bed taken now by client id: local, or out of area (counted as a placement after the
+ * warm-up). */
+static void bed_taken(struct care_run *run, uint32_t id, bool local)
 {
     double now = run->sim.now;
+    care_groups_bed(run, id, 1);
     if (local) {
         run->beds_busy++;
         twavg_set(&run->beds_tw, now, run->beds_busy);
@@ -893,10 +897,11 @@ static void bed_taken(struct care_run *run, bool local)
     }
 }
 
-/* A bed given back now: local or out of area. */
-static void bed_left(struct care_run *run, bool out_of_area)
+/* A bed given back now by client id: local or out of area. */
+static void bed_left(struct care_run *run, uint32_t id, bool out_of_area)
 {
     double now = run->sim.now;
+    care_groups_bed(run, id, -1);
     if (out_of_area) {
         run->oap_now--;
         twavg_set(&run->oap_tw, now, run->oap_now);
@@ -914,7 +919,7 @@ static void start_stay(struct care_run *run, uint32_t id, bool local)
     c->boarding = false;
     c->t_admitted = now;
     c->out_of_area = !local;
-    bed_taken(run, local);
+    bed_taken(run, id, local);
     sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_LOS, &run->p->los), discharge, run, id);
 }
 
@@ -953,6 +958,7 @@ static void admit(struct care_run *run, uint32_t id, bool via_ed)
     run->week.admissions++;
     if (after) {
         run->n.admissions++;
+        care_groups_count(run, id, GROUP_ADMISSION);
         if (now - c->t_discharge <= 30.0) {
             run->n.readmissions_30d++;
         }
@@ -1016,7 +1022,7 @@ static void discharge(struct sim *sim, void *obj, uint64_t arg)
     if (p->trial.on) {
         care_trial_discharged(run, id);
     }
-    bed_left(run, c->out_of_area);
+    bed_left(run, id, c->out_of_area);
     if (c->out_of_area) {
         c->out_of_area = false;
     } else {
@@ -1096,7 +1102,7 @@ static void journey_stay(struct care_run *run, uint32_t s, bool local)
     st->boarding = false;
     st->t_admitted = now;
     st->out_of_area = !local;
-    bed_taken(run, local);
+    bed_taken(run, st->client, local);
     sim_schedule(&run->sim, care_draw(run, st->client, CARE_DRAW_LOS, &run->p->los),
                  journey_discharge, run, s);
 }
@@ -1146,6 +1152,7 @@ static void journey_admit(struct care_run *run, uint32_t id, bool via_ed)
     c->admissions++;
     if (care_counts_after_warmup(run)) {
         run->n.admissions++;
+        care_groups_count(run, id, GROUP_ADMISSION);
         if (now - c->t_discharge <= 30.0) {
             run->n.readmissions_30d++;
         }
@@ -1191,6 +1198,7 @@ static void journey_crisis(struct care_run *run, uint32_t id)
     run->week_crises++;
     if (care_counts_after_warmup(run)) {
         run->n.crises++;
+        care_groups_count(run, id, GROUP_CRISIS);
         if (coordinated) {
             run->model[c->model].crises++;
         }
@@ -1222,7 +1230,7 @@ static void journey_discharge(struct sim *sim, void *obj, uint64_t arg)
     if (st->model >= 0 && after) {
         run->model[st->model].bed_days += now - fmax(st->t_admitted, run->warmup);
     }
-    bed_left(run, st->out_of_area);
+    bed_left(run, id, st->out_of_area);
     if (!st->out_of_area) {
         struct queue_entry e;
         if (queue_pop(&run->bed_wait, now, &e)) {
@@ -1275,6 +1283,7 @@ void care_snapshot_stay(struct care_run *run, uint32_t id, int wanted, double da
 
     care_set_hospital(run, id, true);
     c->t_admitted = now - days;
+    care_groups_bed(run, id, 1);
     if (local) {
         run->beds_busy++;
         twavg_set(&run->beds_tw, now, run->beds_busy);

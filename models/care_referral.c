@@ -620,6 +620,7 @@ uint32_t care_new_client(struct care_run *run)
     c->model = -1;
     c->unit = -1;
     c->stage = N_STAGES; /* none yet: care_set_stage() counts it in */
+    care_groups_draw(run, id);
     care_referral_urgency(run, id);
     return id;
 }
@@ -653,6 +654,7 @@ static void referral(struct sim *sim, void *obj, uint64_t arg)
         if (care_counts_after_warmup(run)) {
             run->n.referrals++;
             run->n.urgent += run->cl[id].urgent;
+            care_groups_count(run, id, GROUP_REFERRAL);
         }
         care_triage(run, id);
         care_risk_redraw(run, id);
@@ -678,6 +680,7 @@ void care_rerefer(struct care_run *run, uint32_t id)
         run->n.referrals++;
         run->n.rereferrals++;
         run->n.urgent += c->urgent;
+        care_groups_count(run, id, GROUP_REFERRAL);
     }
     care_triage(run, id);
 }
