@@ -1002,6 +1002,7 @@ static void start_assessment(struct care_run *run, uint32_t id, double open_shar
     if (care_counts_after_warmup(run)) {
         tally_add(&run->wait_assess, run->sim.now - c->t_referred);
         tally_add(&run->wait_assess_urgency[c->urgent], run->sim.now - c->t_referred);
+        care_groups_wait_assess(run, id, run->sim.now - c->t_referred);
     }
     care_set_stage(run, id, STAGE_ASSESSING);
     pool_acquire(&run->assessors, run->sim.now);

@@ -221,15 +221,15 @@ static bool attribute_load(struct cfg *c, const config_setting_t *e, struct care
             cfg_error(c, m, "not a group (multipliers = { missed = [...]; disengage = [...]; })");
             return false;
         }
-        ok &= cfg_check_keys(c, m, &care_multiplier_table);
-        ok &= read_multipliers(c, m, &multiplier_keys[M_MISSED], n, at->missed);
-        ok &= read_multipliers(c, m, &multiplier_keys[M_DISENGAGE], n, at->disengage);
         if (!row.source || !*row.source) {
             cfg_error_key(c, e, "source",
                           "multipliers need a source (an EVIDENCE.md entry, or \"assumption: "
                           "...\")");
             ok = false;
         }
+        ok &= cfg_check_keys(c, m, &care_multiplier_table);
+        ok &= read_multipliers(c, m, &multiplier_keys[M_MISSED], n, at->missed);
+        ok &= read_multipliers(c, m, &multiplier_keys[M_DISENGAGE], n, at->disengage);
     }
     return ok;
 }
@@ -269,11 +269,10 @@ bool care_groups_load(struct cfg *c, const config_setting_t *root, struct care_p
         p->attr_first[a] = g;
         g += p->attr[a].n_levels;
     }
-    p->group_transfer = -1;
-    if (p->n_moves > 0) {
-        p->group_transfer = g;
-        g += 2;
-    }
+    /* Without moves every client is in "others", which is then the whole: a comparison with a
+     * scenario that moves clients pairs it with those not moved. */
+    p->group_transfer = g;
+    g += 2;
     p->n_groups = p->groups ? g : 0;
     return true;
 }
@@ -318,6 +317,8 @@ void care_groups_free(struct care_params *p)
       "Bed-days (local and out of area) per 100 client-years", METRIC_LOWER_BETTER, GRATE(bed))    \
     X(bed_days_per_year, "bed-days per year", "Bed-days per year (local and out of area)",         \
       METRIC_LOWER_BETTER, bed / years)                                                            \
+    X(wait_assessment_days, "days", "Mean wait for assessment (days)", METRIC_LOWER_BETTER,        \
+      g->assess_waits > 0 ? g->assess_wait_days / (double)g->assess_waits : NAN)                   \
     X(wait_coordination_days, "days", "Mean wait for a coordinator (days)", METRIC_LOWER_BETTER,   \
       g->waits > 0 ? g->wait_days / (double)g->waits : NAN)                                        \
     X(unmet_need_days, "need-days per 100 client-years", "Unmet need-days per 100 client-years",   \
@@ -351,12 +352,12 @@ static void group_names(const struct care_params *p, int g, const char **kind, c
         snprintf(words, n, "%s severity", *name);
         return;
     }
-    if (g >= p->group_transfer && p->group_transfer >= 0) {
+    if (g >= p->group_transfer) {
         bool moved = g == p->group_transfer + 1;
         *kind = "transfer";
         *name = moved ? "moved" : "others";
-        snprintf(words, n, "%s", moved ? "clients moved by a transfer, from the move on"
-                                       : "everyone not (yet) moved by a transfer");
+        snprintf(words, n, "%s", moved ? "clients moved by a transfer (from the move on)"
+                                       : "everyone else (not moved by a transfer)");
         return;
     }
     int a = p->n_attrs - 1;
@@ -477,9 +478,7 @@ static int groups_of(const struct care_run *run, const struct care_client *c, in
     for (int a = 0; a < p->n_attrs; a++) {
         g[n++] = p->attr_first[a] + c->level[a];
     }
-    if (p->group_transfer >= 0) {
-        g[n++] = p->group_transfer + (c->moved ? 1 : 0);
-    }
+    g[n++] = p->group_transfer + (c->moved ? 1 : 0);
     return n;
 }
 
@@ -515,6 +514,19 @@ void care_groups_count(struct care_run *run, uint32_t id, enum care_group_count 
             r->disengaged++;
             break;
         }
+    }
+}
+
+void care_groups_wait_assess(struct care_run *run, uint32_t id, double days)
+{
+    if (!run->grp) {
+        return;
+    }
+    int g[CARE_MAX_ATTRS + 2];
+    int n = groups_of(run, &run->cl[id], g);
+    for (int i = 0; i < n; i++) {
+        run->grp[g[i]].assess_waits++;
+        run->grp[g[i]].assess_wait_days += days;
     }
 }
 
@@ -573,7 +585,7 @@ void care_groups_moved(struct care_run *run, uint32_t id)
     if (c->moved) {
         return;
     }
-    if (!run->grp || run->p->group_transfer < 0) {
+    if (!run->grp) {
         c->moved = true;
         return;
     }

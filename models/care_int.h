@@ -323,7 +323,7 @@ struct care_params {
     bool output_groups, groups;
     int n_groups, first_group;
     int attr_first[CARE_MAX_ATTRS]; /* group of level 0 of each attribute */
-    int group_transfer;             /* group of those not moved; + 1: moved (-1: no moves) */
+    int group_transfer;             /* group of those not moved; + 1: moved */
 
     /* a trial emulated in the region, if trial.on */
     struct care_trial trial;
@@ -569,8 +569,9 @@ struct care_week {
  * service, in beds and of their unmet needs, and its counts after the warm-up. */
 struct care_group_rt {
     struct twavg in_service, in_bed, unmet;
-    uint64_t referrals, crises, ed_visits, admissions, due, missed, disengaged, waits;
-    double wait_days;
+    uint64_t referrals, crises, ed_visits, admissions, due, missed, disengaged;
+    uint64_t waits, assess_waits;
+    double wait_days, assess_wait_days;
 };
 
 struct care_run {
@@ -844,7 +845,9 @@ enum care_group_count {
     GROUP_DISENGAGED
 };
 void care_groups_count(struct care_run *run, uint32_t id, enum care_group_count what);
+/* A wait for a coordinator, a wait for assessment (days) ended now. */
 void care_groups_wait(struct care_run *run, uint32_t id, double days);
+void care_groups_wait_assess(struct care_run *run, uint32_t id, double days);
 /* Changes of the client's time-weighted quantities: in the service (+-1), beds held (+-1),
  * unmet needs counted (delta). */
 void care_groups_in_service(struct care_run *run, uint32_t id, int delta);
