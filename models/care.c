@@ -1502,9 +1502,9 @@ static const struct cfg_table *const care_tables[] = {
     &care_risk_table,    &care_crt_table,
     &care_ed_table,      &care_hospital_table,
     &care_cost_table,    &care_initial_table,
-    &care_output_table, /* output: end state, per-year metrics */
-    &care_trial_table,   &care_attribute_table,
-    &care_multiplier_table, NULL,
+    &care_output_table,                    /* output: end state, per-year metrics */
+    &care_trial_table,   &care_attr_table, /* attributes[] and their multipliers */
+    &care_mult_table,    NULL,
 };
 
 const struct model_ops care_ops = {

@@ -64,9 +64,12 @@ static const struct cfg_key attribute_keys[N_AKEYS] = {
                   CFG_TARGET_STRING(struct attribute_row, source)},
 };
 
-const struct cfg_table care_attribute_table = {
+const struct cfg_table care_attr_table = {
     .path = "attributes[]",
-    .help = "an attribute of clients, drawn at referral, by which outcomes are also reported",
+    .help = "an attribute of clients, drawn at referral, by which outcomes are also reported: "
+            "groups.csv in the results folder (group_kind,group,metric,mean,ci_low,ci_high,unit,"
+            "label: a row per metric of each level, of each severity and of the clients moved "
+            "by a transfer or not) and summary.csv (by.NAME.LEVEL.METRIC); docs/model.md 1.4",
     .keys = attribute_keys,
     .n_keys = N_AKEYS,
 };
@@ -87,7 +90,7 @@ static const struct cfg_key multiplier_keys[N_MKEYS] = {
                      .source = "the attribute's source (attributes[].source)"},
 };
 
-const struct cfg_table care_multiplier_table = {
+const struct cfg_table care_mult_table = {
     .path = "attributes[].multipliers",
     .help = "an attribute's multipliers on rates, by level",
     .keys = multiplier_keys,
@@ -139,7 +142,7 @@ static bool attribute_load(struct cfg *c, const config_setting_t *e, struct care
 {
     struct care_attribute *at = &p->attr[a];
     struct attribute_row row = {0};
-    bool ok = cfg_read(c, e, &care_attribute_table, &row);
+    bool ok = cfg_read(c, e, &care_attr_table, &row);
     const config_setting_t *ns = config_setting_get_member(e, "name");
 
     at->name = xstrdup(row.name ? row.name : "?");
@@ -171,9 +174,8 @@ static bool attribute_load(struct cfg *c, const config_setting_t *e, struct care
     at->n_levels = n;
     for (int i = 0; i < n; i++) {
         const config_setting_t *s = config_setting_get_elem(lv, (unsigned)i);
-        const char *name = config_setting_type(s) == CONFIG_TYPE_STRING
-                               ? config_setting_get_string(s)
-                               : NULL;
+        const char *name =
+            config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
         at->level[i] = xstrdup(name ? name : "?");
         if (!name || !level_ok(name)) {
             cfg_error(c, s,
@@ -194,8 +196,8 @@ static bool attribute_load(struct cfg *c, const config_setting_t *e, struct care
         return false;
     }
     if (config_setting_length(sh) != n) {
-        cfg_error(c, sh, "%d shares for %d levels (one share per level)",
-                  config_setting_length(sh), n);
+        cfg_error(c, sh, "%d shares for %d levels (one share per level)", config_setting_length(sh),
+                  n);
         return false;
     }
     if (!care_read_numbers(c, sh, n, 0.0, 1.0, at->cum, "one share per level")) {
@@ -227,7 +229,7 @@ static bool attribute_load(struct cfg *c, const config_setting_t *e, struct care
                           "...\")");
             ok = false;
         }
-        ok &= cfg_check_keys(c, m, &care_multiplier_table);
+        ok &= cfg_check_keys(c, m, &care_mult_table);
         ok &= read_multipliers(c, m, &multiplier_keys[M_MISSED], n, at->missed);
         ok &= read_multipliers(c, m, &multiplier_keys[M_DISENGAGE], n, at->disengage);
     }
@@ -298,7 +300,7 @@ void care_groups_free(struct care_params *p)
  */
 #define PER_100_CY "per 100 client-years"
 #define CARE_GROUP_METRICS(X)                                                                      \
-    X(clients_in_service, "clients", "Clients in the service (time average)", METRIC_NEITHER,     \
+    X(clients_in_service, "clients", "Clients in the service (time average)", METRIC_NEITHER,      \
       cy / years)                                                                                  \
     X(referrals_per_year, "referrals per year", "Referrals per year", METRIC_NEITHER,              \
       (double)g->referrals / years)                                                                \
@@ -326,11 +328,11 @@ void care_groups_free(struct care_params *p)
     X(unmet_need_days_per_year, "need-days per year", "Unmet need-days per year",                  \
       METRIC_LOWER_BETTER, unmet / years)                                                          \
     X(missed_contacts_pct, "percent", "Contacts missed (%)", METRIC_LOWER_BETTER,                  \
-      g->due > 0 ? 100.0 * (double)g->missed / (double)g->due : NAN)                              \
+      g->due > 0 ? 100.0 * (double)g->missed / (double)g->due : NAN)                               \
     X(disengaged, PER_100_CY, "Disengagements per 100 client-years", METRIC_LOWER_BETTER,          \
       GRATE(g->disengaged))
 
-#define GROUP_DESC(id, unit, label, better, value) {#id, unit, label, false, better, NULL},
+#define GROUP_DESC(id, unit, label, better, value)  {#id, unit, label, false, better, NULL},
 #define GROUP_VALUE(id, unit, label, better, value) value,
 #define GROUP_COUNT(id, unit, label, better, value) +1
 
@@ -356,8 +358,9 @@ static void group_names(const struct care_params *p, int g, const char **kind, c
         bool moved = g == p->group_transfer + 1;
         *kind = "transfer";
         *name = moved ? "moved" : "others";
-        snprintf(words, n, "%s", moved ? "clients moved by a transfer (from the move on)"
-                                       : "everyone else (not moved by a transfer)");
+        snprintf(words, n, "%s",
+                 moved ? "clients moved by a transfer (from the move on)"
+                       : "everyone else (not moved by a transfer)");
         return;
     }
     int a = p->n_attrs - 1;
@@ -439,9 +442,8 @@ void care_groups_reset(struct care_run *run)
     double now = run->sim.now;
     for (int k = 0; k < run->p->n_groups; k++) {
         struct care_group_rt *g = &run->grp[k];
-        struct care_group_rt fresh = {.in_service = g->in_service,
-                                      .in_bed = g->in_bed,
-                                      .unmet = g->unmet};
+        struct care_group_rt fresh = {
+            .in_service = g->in_service, .in_bed = g->in_bed, .unmet = g->unmet};
         twavg_reset(&fresh.in_service, now);
         twavg_reset(&fresh.in_bed, now);
         twavg_reset(&fresh.unmet, now);

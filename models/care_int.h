@@ -49,13 +49,14 @@
 #define CARE_MAX_CLOSURES  8
 #define CARE_MAX_PLAN      32   /* coordination.posts_plan[] entries */
 #define CARE_MAX_MOVES     8    /* coordination.moves[] entries */
-#define CARE_MAX_ATTRS     8    /* attributes[] entries */
-#define CARE_MAX_LEVELS    16   /* levels of one attribute */
-/* Groups outcomes are reported by: severity, each attribute's levels, moved by a transfer or
- * not (care_groups.c). */
-#define CARE_MAX_GROUPS    (CARE_N_SEVERITY + CARE_MAX_ATTRS * CARE_MAX_LEVELS + 2)
 #define CARE_SIGNPOST      (-1) /* fallback: signposted away */
 #define CARE_DAYS_PER_YEAR 365.25
+#define CARE_MAX_ATTRS     8  /* attributes[] entries */
+#define CARE_MAX_LEVELS    16 /* levels of one attribute */
+
+/* Groups outcomes are reported by: severity, each attribute's levels, moved by a transfer or
+ * not (care_groups.c). */
+#define CARE_MAX_GROUPS (CARE_N_SEVERITY + CARE_MAX_ATTRS * CARE_MAX_LEVELS + 2)
 
 extern const char *const care_severity_names[];
 
@@ -823,7 +824,7 @@ void care_stays_close(struct care_run *run, double now);
 void care_snapshot_stay(struct care_run *run, uint32_t id, int wanted, double days);
 
 /* care_groups.c: attributes of clients and outcomes by group (docs/model.md section 1.4) */
-extern const struct cfg_table care_attribute_table, care_multiplier_table;
+extern const struct cfg_table care_attr_table, care_mult_table;
 bool care_groups_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
 void care_groups_free(struct care_params *p);
 int care_groups_n_metrics(const struct care_params *p);
