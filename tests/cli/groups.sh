@@ -26,4 +26,11 @@ for kind in age_band severity; do
         END { d = s - whole; if (d < 0) d = -d; exit !(whole > 0 && d <= 1e-6 * whole) }' \
         "$tmp/g/summary.csv" "$tmp/g/groups.csv" || bad "$kind admissions per year do not add up"
 done
+# The report's equity table: a table per kind, the groups as rows, the highest wait in bold.
+"$CCSIM" report "$tmp/g" >/dev/null 2>&1 || bad "report on a folder with groups"
+grep -q '<h2>Equity: outcomes by group</h2>' "$tmp/g/report.html" || bad "no equity section"
+grep -q '<h3>By age_band</h3>' "$tmp/g/report.html" || bad "no age_band table"
+grep -q '<tr><td>65+</td>' "$tmp/g/report.html" || bad "no 65+ row"
+"$CCSIM" report "$tmp/n" >/dev/null 2>&1 || bad "report on a folder without groups"
+! grep -q 'Equity' "$tmp/n/report.html" || bad "equity section without groups"
 exit $fail
