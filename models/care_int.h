@@ -54,10 +54,6 @@
 #define CARE_MAX_ATTRS     8  /* attributes[] entries */
 #define CARE_MAX_LEVELS    16 /* levels of one attribute */
 
-/* Groups outcomes are reported by: severity, each attribute's levels, moved by a transfer or
- * not (care_groups.c). */
-#define CARE_MAX_GROUPS (CARE_N_SEVERITY + CARE_MAX_ATTRS * CARE_MAX_LEVELS + 2)
-
 extern const char *const care_severity_names[];
 
 /* ---- parameters (immutable, shared) ------------------------------------------------------- */
