@@ -119,6 +119,73 @@ int csv_write_summary_flags(const char *path, const struct scenario *sc,
     return close_checked(f);
 }
 
+/* Splits "by.KIND.GROUP.METRIC" into its three parts (lengths of kind and group; metric from
+ * *metric); false for any other name. */
+static bool group_parts(const char *name, size_t *kind, size_t *group, const char **metric)
+{
+    if (strncmp(name, "by.", 3) != 0) {
+        return false;
+    }
+    const char *k = name + 3, *g = strchr(k, '.');
+    const char *m = g ? strchr(g + 1, '.') : NULL;
+    if (!g || !m || g == k || m == g + 1 || !m[1]) {
+        return false;
+    }
+    *kind = (size_t)(g - k);
+    *group = (size_t)(m - g - 1);
+    *metric = m + 1;
+    return true;
+}
+
+bool csv_has_groups(const struct scenario *sc)
+{
+    size_t k, g;
+    const char *m;
+    for (int i = 0; i < sc->n_metrics; i++) {
+        if (group_parts(scenario_metric_name(sc, i), &k, &g, &m)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+int csv_write_groups(const char *path, const struct scenario *sc,
+                     const struct experiment_result *res)
+{
+    FILE *f = fopen(path, "w");
+    char buf[512];
+
+    if (!f) {
+        return -errno;
+    }
+    fputs("group_kind,group,metric,mean,ci_low,ci_high,unit,label\n", f);
+    for (int i = 0; i < res->n_metrics; i++) {
+        const char *name = scenario_metric_name(sc, i), *metric;
+        size_t kind, group;
+        if (!group_parts(name, &kind, &group, &metric)) {
+            continue;
+        }
+        struct ci c;
+        ci_t(res->metrics + i, (size_t)res->replications, (size_t)res->n_metrics, CSV_CI_LEVEL, &c);
+        snprintf(buf, sizeof buf, "%.*s", (int)kind, name + 3);
+        csv_field(f, buf);
+        fputc(',', f);
+        snprintf(buf, sizeof buf, "%.*s", (int)group, name + 4 + kind);
+        csv_field(f, buf);
+        fputc(',', f);
+        csv_field(f, metric);
+        fputc(',', f);
+        csv_number(f, c.mean);
+        fputc(',', f);
+        csv_number(f, c.lo);
+        fputc(',', f);
+        csv_number(f, c.hi);
+        csv_describe(f, scenario_metric(sc, i), false);
+        fputc('\n', f);
+    }
+    return close_checked(f);
+}
+
 int csv_write_timeseries(const char *path, const struct scenario *sc,
                          const struct experiment_result *res)
 {

@@ -47,6 +47,13 @@ int csv_write_timeseries(const char *path, const struct scenario *sc,
                          const struct experiment_result *res);
 int csv_write_timeseries_flags(const char *path, const struct scenario *sc,
                                const struct experiment_result *res, unsigned flags);
+/* groups.csv: "group_kind,group,metric,mean,ci_low,ci_high,unit,label", one row per metric of a
+ * group of clients (a metric named "by.KIND.GROUP.METRIC", see struct metric_desc) in the
+ * model's order, with the 95% t interval across replications. csv_has_groups() says whether the
+ * scenario has any such metric (the file is written only then). */
+bool csv_has_groups(const struct scenario *sc);
+int csv_write_groups(const char *path, const struct scenario *sc,
+                     const struct experiment_result *res);
 /* The summary as an aligned table, for a terminal. */
 void csv_print_table(FILE *out, const struct scenario *sc, const struct experiment_result *res);
 /* Writes x with "%.10g", or "NA" when x is NaN. */

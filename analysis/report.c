@@ -558,6 +558,131 @@ static void metric_cells(FILE *f, const struct table *t, int r)
     fputs("</td>", f);
 }
 
+/* ---- equity: the headline outcomes by group (groups.csv) ----------------------------------- */
+
+/*
+ * One table per kind of group of groups.csv (severity, each attribute, transfer): a row per
+ * group, a column per headline metric of the summary that groups.csv gives by group, each cell
+ * its mean and 95% interval; the highest mean of each column is in bold (the longest wait, the
+ * most admissions). Nothing when the folder has no groups.csv; a groups.csv that does not read
+ * is said in a note, not a failure.
+ */
+static void equity(FILE *f, const char *dir, const struct table *summary)
+{
+    static const struct table_column cols[] = {
+        {"group_kind", TABLE_TEXT}, {"group", TABLE_TEXT},    {"metric", TABLE_TEXT},
+        {"mean", TABLE_NUMBER},     {"ci_low", TABLE_NUMBER}, {"ci_high", TABLE_NUMBER},
+        {NULL, TABLE_TEXT}};
+    char path[4400], err[512];
+    struct table g = {0};
+
+    snprintf(path, sizeof path, "%.4000s/groups.csv", dir);
+    int rc = table_read(path, &g, err, sizeof err);
+    if (rc == 1) {
+        return;
+    }
+    fputs("<h2>Equity: outcomes by group</h2>\n", f);
+    if (rc != 0 || table_check(&g, cols, err, sizeof err) != 0) {
+        fputs("<p class=\"note\">groups.csv does not read: ", f);
+        html(f, err);
+        fputs("</p>\n", f);
+        table_free(&g);
+        return;
+    }
+    int ck = table_col(&g, "group_kind"), cg = table_col(&g, "group"), cm = table_col(&g, "metric"),
+        cmean = table_col(&g, "mean"), clo = table_col(&g, "ci_low"),
+        chi = table_col(&g, "ci_high");
+    /* The summary's headline metrics that groups.csv has. */
+    const char *head[16];
+    int n_head = 0, sm = table_col(summary, "metric");
+    for (int r = 0; r < summary->n_rows && n_head < 16; r++) {
+        const char *m = table_at(summary, r, sm);
+        bool in_groups = false;
+        for (int q = 0; q < g.n_rows && !in_groups; q++) {
+            in_groups = strcmp(table_at(&g, q, cm), m) == 0;
+        }
+        if (in_groups && is_headline(summary, r)) {
+            head[n_head++] = m;
+        }
+    }
+    fputs("<p>The headline outcomes for each group of clients, mean across replications with its "
+          "95% confidence interval; a group's rates are per 100 of its own client-years in the "
+          "service. The highest value of each column is in bold: the group that waits longest, "
+          "or has the most events. Every metric of every group is in groups.csv.</p>\n",
+          f);
+    for (int r0 = 0; r0 < g.n_rows; r0++) {
+        const char *kind = table_at(&g, r0, ck);
+        bool seen = false;
+        for (int q = 0; q < r0 && !seen; q++) {
+            seen = strcmp(table_at(&g, q, ck), kind) == 0;
+        }
+        if (seen) {
+            continue;
+        }
+        fputs("<h3>By ", f);
+        html(f, kind);
+        fputs("</h3>\n<table><tr><th>group</th>", f);
+        double top[16];
+        for (int h = 0; h < n_head; h++) {
+            struct table_meta meta;
+            table_metric_meta(summary, sm, head[h], &meta);
+            top[h] = -HUGE_VAL;
+            for (int r = r0; r < g.n_rows; r++) {
+                double v = table_num(&g, r, cmean);
+                if (strcmp(table_at(&g, r, ck), kind) == 0 &&
+                    strcmp(table_at(&g, r, cm), head[h]) == 0 && !isnan(v) && v > top[h]) {
+                    top[h] = v;
+                }
+            }
+            fputs("<th>", f);
+            html(f, meta.label);
+            fputs("</th>", f);
+        }
+        fputs("</tr>\n", f);
+        for (int r1 = r0; r1 < g.n_rows; r1++) {
+            const char *group = table_at(&g, r1, cg);
+            bool first = strcmp(table_at(&g, r1, ck), kind) == 0;
+            for (int q = r0; q < r1 && first; q++) {
+                first = !(strcmp(table_at(&g, q, ck), kind) == 0 &&
+                          strcmp(table_at(&g, q, cg), group) == 0);
+            }
+            if (!first) {
+                continue;
+            }
+            fputs("<tr><td>", f);
+            html(f, group);
+            fputs("</td>", f);
+            for (int h = 0; h < n_head; h++) {
+                int row = -1;
+                for (int r = r1; r < g.n_rows && row < 0; r++) {
+                    if (strcmp(table_at(&g, r, ck), kind) == 0 &&
+                        strcmp(table_at(&g, r, cg), group) == 0 &&
+                        strcmp(table_at(&g, r, cm), head[h]) == 0) {
+                        row = r;
+                    }
+                }
+                fputs("<td class=\"n\">", f);
+                if (row >= 0 && !isnan(table_num(&g, row, cmean))) {
+                    bool is_top = table_num(&g, row, cmean) == top[h];
+                    fputs(is_top ? "<b>" : "", f);
+                    number(f, table_at(&g, row, cmean));
+                    fputs(" (", f);
+                    number(f, table_at(&g, row, clo));
+                    fputs(" to ", f);
+                    number(f, table_at(&g, row, chi));
+                    fputs(is_top ? ")</b>" : ")", f);
+                } else {
+                    fputs("NA", f);
+                }
+                fputs("</td>", f);
+            }
+            fputs("</tr>\n", f);
+        }
+        fputs("</table>\n", f);
+    }
+    table_free(&g);
+}
+
 /* ---- steady state: the stationarity diagnostics (analysis/stationarity.h) ------------------- */
 
 static const struct table_column diagnostics_cols[] = {
@@ -1389,6 +1514,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
             fputs("</td></tr>\n", f);
         }
         fputs("</table>\n<p class=\"note\">Every metric is in summary.csv.</p>\n", f);
+        equity(f, dir, &summary);
     } else {
         fputs("<p class=\"note\">See the files of this folder.</p>\n", f);
     }

@@ -19,6 +19,10 @@ static int write_run(struct folder *f, const struct run_opts *o, const struct ru
             csv_write_replications(folder_file(f, "replications.csv", path, sizeof path), sc, res),
             path);
     }
+    if (rc == 0 && csv_has_groups(sc)) {
+        rc = results_wrote(
+            f, csv_write_groups(folder_file(f, "groups.csv", path, sizeof path), sc, res), path);
+    }
     if (rc == 0 && res->series) {
         rc = results_wrote(
             f,

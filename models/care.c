@@ -37,6 +37,10 @@ static const struct cfg_key root_keys[] = {
     {.name = "trial",
      .type = CFG_GROUP,
      .help = "a randomised trial emulated in the region (optional)"},
+    {.name = "attributes",
+     .type = CFG_LIST,
+     .help = "attributes of clients, drawn at referral, by which outcomes are also reported "
+             "(optional; see attributes[])"},
 };
 
 static const struct cfg_table care_root_table = {
@@ -90,6 +94,7 @@ void care_unmet_update(struct care_run *run, uint32_t id)
     int now = care_count_unmet(run, c);
     if (now != c->unmet_contrib) {
         run->unmet_now += now - c->unmet_contrib;
+        care_groups_unmet(run, id, now - c->unmet_contrib);
         c->unmet_contrib = (uint8_t)now;
         twavg_set(&run->unmet_tw, run->sim.now, (double)run->unmet_now);
     }
@@ -220,6 +225,7 @@ void care_set_stage(struct care_run *run, uint32_t id, enum care_stage stage)
     bool is = counts_in_service(stage);
     if (was != is) {
         twavg_add(&run->in_service_tw, now, is ? 1.0 : -1.0);
+        care_groups_in_service(run, id, is ? 1 : -1);
     }
     if (stage == STAGE_DISENGAGED && run->p->trial.on) {
         care_trial_lost(run, id);
@@ -747,7 +753,8 @@ static struct metric_desc prefixed(const char *prefix, const struct metric_desc 
 static void describe_metrics(struct care_params *p)
 {
     p->first_year = N_SYSTEM + p->n_models * N_PER_MODEL + p->n_services * N_PER_SERVICE;
-    p->n_metrics = p->first_year + p->n_years * N_PER_YEAR + care_trial_n_metrics(p);
+    p->first_group = p->first_year + p->n_years * N_PER_YEAR + care_trial_n_metrics(p);
+    p->n_metrics = p->first_group + care_groups_n_metrics(p);
     p->metric = xcalloc((size_t)p->n_metrics, sizeof *p->metric);
     int k = 0;
     for (int i = 0; i < N_SYSTEM; i++) {
@@ -781,6 +788,7 @@ static void describe_metrics(struct care_params *p)
             p->metric[i].unit = p->cost_unit_cy;
         }
     }
+    care_groups_describe(p, p->metric + p->first_group);
 }
 
 /* Years of the observed horizon with metrics of their own: the span after the warm-up in years,
@@ -835,6 +843,7 @@ static void params_destroy(void *vp)
     }
     free(p->metric);
     free(p->initial);
+    care_groups_free(p);
     free(p);
 }
 
@@ -993,6 +1002,7 @@ static void *care_load(struct cfg *c, const config_setting_t *root)
         ok &= care_snapshot_load(c, root, p);
         ok &= care_trial_load(c, root, p);
     }
+    ok &= care_groups_load(c, root, p); /* after the moves and output.groups */
     if (!ok || cfg_n_problems(c) > 0) {
         params_destroy(p);
         return NULL;
@@ -1055,6 +1065,7 @@ static void reset_stats(struct care_run *run)
         tally_reset(&run->wait_coord_severity[k]);
     }
     tally_reset(&run->boarding);
+    care_groups_reset(run);
     queue_reset(&run->assess_wait, now);
     pool_reset(&run->assessors, now);
     twavg_reset(&run->beds_tw, now);
@@ -1458,6 +1469,7 @@ static void compute_metrics(struct care_run *run, double *out)
         from = to;
     }
     care_trial_metrics(run, out + k);
+    care_groups_metrics(run, out + p->first_group);
 #undef COST
 #undef RATE
 #undef PER_100K
@@ -1465,6 +1477,7 @@ static void compute_metrics(struct care_run *run, double *out)
 
 static void run_fini(struct care_run *run)
 {
+    care_groups_fini(run);
     care_crisis_fini(run);
     care_services_fini(run);
     care_coord_fini(run);
@@ -1513,6 +1526,7 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
     care_coord_init(run);
     care_services_init(run);
     care_crisis_init(run);
+    care_groups_init(run);
 
     care_snapshot_start(run);
     care_referral_start(run);
@@ -1571,8 +1585,9 @@ static const struct cfg_table *const care_tables[] = {
     &care_risk_table,    &care_crt_table,
     &care_ed_table,      &care_hospital_table,
     &care_cost_table,    &care_initial_table,
-    &care_output_table, /* output: end state, per-year metrics */
-    &care_trial_table,   NULL,
+    &care_output_table,                    /* output: end state, per-year metrics */
+    &care_trial_table,   &care_attr_table, /* attributes[] and their multipliers */
+    &care_mult_table,    NULL,
 };
 
 const struct model_ops care_ops = {

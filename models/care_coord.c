@@ -1013,6 +1013,7 @@ static void start_assessment(struct care_run *run, uint32_t id, double open_shar
     if (care_counts_after_warmup(run)) {
         tally_add(&run->wait_assess, run->sim.now - c->t_referred);
         tally_add(&run->wait_assess_urgency[c->urgent], run->sim.now - c->t_referred);
+        care_groups_wait_assess(run, id, run->sim.now - c->t_referred);
     }
     care_set_stage(run, id, STAGE_ASSESSING);
     care_journey(run, id, CARE_EV_ASSESSMENT_START);
@@ -1090,6 +1091,7 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
         tally_add(&run->wait_coord, w);
         tally_add(&run->wait_coord_urgency[c->urgent], w);
         tally_add(&run->wait_coord_severity[c->severity], w);
+        care_groups_wait(run, id, w);
         tally_add(&rt->wait, w);
         rt->starts++;
         if (past == 0.0) { /* not a client of a snapshot, coordinated before day 0 */
@@ -1121,7 +1123,7 @@ static void start_coordination(struct care_run *run, uint32_t id, int u, double 
                               : f * care_draw(run, id, CARE_DRAW_EPISODE, &md->episode);
     c->episode_factor = f;
     c->ev_end = sim_schedule(&run->sim, episode, episode_end, run, id);
-    double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
+    double hazard = md->disengagement * c->engagement * c->disengage_factor / CARE_DAYS_PER_YEAR;
     if (hazard > 0) {
         c->ev_disengage =
             sim_schedule(&run->sim, care_exponential(run, id, CARE_DRAW_DISENGAGE, 1.0 / hazard),
@@ -1186,6 +1188,7 @@ static void lose_contact(struct care_run *run, uint32_t id)
     if (care_counts_after_warmup(run)) {
         run->n.disengaged++;
         run->model[run->cl[id].model].disengaged++;
+        care_groups_count(run, id, GROUP_DISENGAGED);
     }
     care_leave_coordination(run, id, STAGE_DISENGAGED);
 }
@@ -1319,6 +1322,8 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
             run->n.missed++;
             rt->due++;
             rt->missed++;
+            care_groups_count(run, id, GROUP_DUE);
+            care_groups_count(run, id, GROUP_MISSED);
         }
         care_journey(run, id, CARE_EV_CONTACT_NO_HOURS);
     } else {
@@ -1326,14 +1331,16 @@ static void contact(struct sim *sim, void *obj, uint64_t arg)
         if (after) {
             run->n.due++;
             rt->due++;
+            care_groups_count(run, id, GROUP_DUE);
             run->n.contact_hours_used += hours;
             rt->hours_used += hours;
         }
-        double dna = fmin(1.0, md->dna * c->engagement);
+        double dna = fmin(1.0, md->dna * c->engagement * c->missed_factor);
         if (care_uniform(run, id, CARE_DRAW_DNA) < dna) {
             if (after) {
                 run->n.missed++;
                 rt->missed++;
+                care_groups_count(run, id, GROUP_MISSED);
             }
             care_journey(run, id, CARE_EV_MISSED_CONTACT);
         } else {
@@ -1450,7 +1457,7 @@ static void move_client(struct care_run *run, uint32_t id, int to, int u)
     double episode =
         care_remaining(&md->episode, served, care_uniform(run, id, CARE_DRAW_MOVE_EPISODE));
     c->ev_end = sim_schedule(&run->sim, episode, episode_end, run, id);
-    double hazard = md->disengagement * c->engagement / CARE_DAYS_PER_YEAR;
+    double hazard = md->disengagement * c->engagement * c->disengage_factor / CARE_DAYS_PER_YEAR;
     if (hazard > 0) {
         c->ev_disengage = sim_schedule(
             &run->sim, care_exponential(run, id, CARE_DRAW_MOVE_DISENGAGE, 1.0 / hazard), disengage,
@@ -1485,6 +1492,7 @@ static void move_clients(struct sim *sim, void *obj, uint64_t arg)
     int moved = 0, u;
     while (moved < mv->clients && (uint32_t)moved < n && (u = free_unit(run, mv->to)) >= 0) {
         move_client(run, k[moved].id, mv->to, u);
+        care_groups_moved(run, k[moved].id);
         moved++;
     }
     free(k);

@@ -773,6 +773,7 @@ static struct crisis_answer crisis_route(struct care_run *run, uint32_t id, bool
     }
     if (after) {
         run->n.ed_visits++;
+        care_groups_count(run, id, GROUP_ED_VISIT);
     }
     care_journey(run, id, CARE_EV_ED_VISIT);
     double pa = p->ed_p_admit[c->severity] * (coordinated ? p->ed_known_factor : 1.0);
@@ -809,6 +810,7 @@ static void crisis(struct care_run *run, uint32_t id)
     run->week_crises++;
     if (after) {
         run->n.crises++;
+        care_groups_count(run, id, GROUP_CRISIS);
         if (coordinated) {
             run->model[c->model].crises++;
         }
@@ -886,10 +888,12 @@ void care_detected(struct care_run *run, uint32_t id, double effect)
 
 static void discharge(struct sim *sim, void *obj, uint64_t arg);
 
-/* A bed taken now: local, or out of area (counted as a placement after the warm-up). */
-static void bed_taken(struct care_run *run, bool local)
+/* A bed taken now by client id: local, or out of area (counted as a placement after the
+ * warm-up). */
+static void bed_taken(struct care_run *run, uint32_t id, bool local)
 {
     double now = run->sim.now;
+    care_groups_bed(run, id, 1);
     if (local) {
         run->beds_busy++;
         twavg_set(&run->beds_tw, now, run->beds_busy);
@@ -902,10 +906,11 @@ static void bed_taken(struct care_run *run, bool local)
     }
 }
 
-/* A bed given back now: local or out of area. */
-static void bed_left(struct care_run *run, bool out_of_area)
+/* A bed given back now by client id: local or out of area. */
+static void bed_left(struct care_run *run, uint32_t id, bool out_of_area)
 {
     double now = run->sim.now;
+    care_groups_bed(run, id, -1);
     if (out_of_area) {
         run->oap_now--;
         twavg_set(&run->oap_tw, now, run->oap_now);
@@ -923,7 +928,7 @@ static void start_stay(struct care_run *run, uint32_t id, bool local)
     c->boarding = false;
     c->t_admitted = now;
     c->out_of_area = !local;
-    bed_taken(run, local);
+    bed_taken(run, id, local);
     care_journey(run, id, local ? CARE_EV_LOCAL_BED : CARE_EV_OUT_OF_AREA);
     sim_schedule(&run->sim, care_draw(run, id, CARE_DRAW_LOS, &run->p->los), discharge, run, id);
 }
@@ -963,6 +968,7 @@ static void admit(struct care_run *run, uint32_t id, bool via_ed)
     run->week.admissions++;
     if (after) {
         run->n.admissions++;
+        care_groups_count(run, id, GROUP_ADMISSION);
         if (now - c->t_discharge <= 30.0) {
             run->n.readmissions_30d++;
         }
@@ -1033,7 +1039,7 @@ static void discharge(struct sim *sim, void *obj, uint64_t arg)
     if (p->trial.on) {
         care_trial_discharged(run, id);
     }
-    bed_left(run, c->out_of_area);
+    bed_left(run, id, c->out_of_area);
     if (c->out_of_area) {
         c->out_of_area = false;
     } else {
@@ -1113,7 +1119,7 @@ static void journey_stay(struct care_run *run, uint32_t s, bool local)
     st->boarding = false;
     st->t_admitted = now;
     st->out_of_area = !local;
-    bed_taken(run, local);
+    bed_taken(run, st->client, local);
     care_journey(run, st->client, local ? CARE_EV_LOCAL_BED : CARE_EV_OUT_OF_AREA);
     sim_schedule(&run->sim, care_draw(run, st->client, CARE_DRAW_LOS, &run->p->los),
                  journey_discharge, run, s);
@@ -1165,6 +1171,7 @@ static void journey_admit(struct care_run *run, uint32_t id, bool via_ed)
     c->admissions++;
     if (care_counts_after_warmup(run)) {
         run->n.admissions++;
+        care_groups_count(run, id, GROUP_ADMISSION);
         if (now - c->t_discharge <= 30.0) {
             run->n.readmissions_30d++;
         }
@@ -1211,6 +1218,7 @@ static void journey_crisis(struct care_run *run, uint32_t id)
     run->week_crises++;
     if (care_counts_after_warmup(run)) {
         run->n.crises++;
+        care_groups_count(run, id, GROUP_CRISIS);
         if (coordinated) {
             run->model[c->model].crises++;
         }
@@ -1243,7 +1251,7 @@ static void journey_discharge(struct sim *sim, void *obj, uint64_t arg)
     if (st->model >= 0 && after) {
         run->model[st->model].bed_days += now - fmax(st->t_admitted, run->warmup);
     }
-    bed_left(run, st->out_of_area);
+    bed_left(run, id, st->out_of_area);
     if (!st->out_of_area) {
         struct queue_entry e;
         if (queue_pop(&run->bed_wait, now, &e)) {
@@ -1296,6 +1304,7 @@ void care_snapshot_stay(struct care_run *run, uint32_t id, int wanted, double da
 
     care_set_hospital(run, id, true);
     c->t_admitted = now - days;
+    care_groups_bed(run, id, 1);
     if (local) {
         run->beds_busy++;
         twavg_set(&run->beds_tw, now, run->beds_busy);

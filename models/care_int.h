@@ -51,6 +51,8 @@
 #define CARE_MAX_MOVES     8    /* coordination.moves[] entries */
 #define CARE_SIGNPOST      (-1) /* fallback: signposted away */
 #define CARE_DAYS_PER_YEAR 365.25
+#define CARE_MAX_ATTRS     8  /* attributes[] entries */
+#define CARE_MAX_LEVELS    16 /* levels of one attribute */
 
 extern const char *const care_severity_names[];
 
@@ -194,6 +196,17 @@ struct care_move {
     int rank_by; /* enum care_rank */
 };
 
+/* A declared attribute of clients (attributes[], care_groups.c): its levels, their shares and
+ * their multipliers on the client's rates (1 where the scenario gives none). */
+struct care_attribute {
+    char *name;
+    int n_levels;
+    char *level[CARE_MAX_LEVELS];
+    double cum[CARE_MAX_LEVELS];       /* cumulative shares, the last 1 */
+    double missed[CARE_MAX_LEVELS];    /* on the probability a contact is missed */
+    double disengage[CARE_MAX_LEVELS]; /* on the disengagement hazard */
+};
+
 struct care_params {
     /* referrals */
     double referral_rate;     /* per day, mean over a week */
@@ -298,6 +311,16 @@ struct care_params {
     struct care_posts_change plan[CARE_MAX_PLAN];
     int n_moves;
     struct care_move move[CARE_MAX_MOVES];
+
+    /* attributes of clients and the groups outcomes are reported by (care_groups.c): groups
+     * on when output.groups, an attribute or a move is declared; group g of kind k; the
+     * metrics of the groups from metric first_group on */
+    int n_attrs;
+    struct care_attribute attr[CARE_MAX_ATTRS];
+    bool output_groups, groups;
+    int n_groups, first_group;
+    int attr_first[CARE_MAX_ATTRS]; /* group of level 0 of each attribute */
+    int group_transfer;             /* group of those not moved; + 1: moved */
 
     /* a trial emulated in the region, if trial.on */
     struct care_trial trial;
@@ -414,6 +437,7 @@ enum care_draw {
     CARE_DRAW_GATEKEEP = 26,       /* risk: length of a home-treatment episode instead of an
                                       admission (crisis_team.gatekeeping) */
     CARE_DRAW_TRIAL = 27,          /* care: place in the random sample of a trial's eligible */
+    CARE_DRAW_ATTRIBUTE = 28,      /* care: level of attribute k (draw k), at the first referral */
     CARE_DRAW_LINKAGE = 32,        /* care: + need: linked to its service */
     CARE_DRAW_LINKAGE_DAYS = 48,   /* care: + need: linkage delay */
     CARE_DRAW_SERVICE_LENGTH = 64, /* care: + service: length of a place */
@@ -471,6 +495,11 @@ struct care_client {
     double tr_window_bed;             /* bed-days in the window (stays ended so far) */
     double tr_start, tr_length;       /* a participant's enrolment and follow-up (days) */
     struct rng_sub attr;              /* attributes, drawn at referral in a fixed order */
+    uint8_t level[CARE_MAX_ATTRS];    /* level of each declared attribute (attributes[]) */
+    bool moved;                       /* moved by a transfer (coordination.moves[]) */
+    uint16_t beds_held;               /* beds (local or out of area) held now, for groups */
+    double missed_factor;             /* the attributes' multipliers: on missed contacts, */
+    double disengage_factor;          /*   on the disengagement hazard (1 without any) */
     uint32_t n_draws[CARE_N_DRAWS];   /* draws so far of each enum care_draw */
 };
 
@@ -581,6 +610,15 @@ struct care_week {
                                                  in the service */
 };
 
+/* One group's accumulators (care_groups.c): the integrals over time of its clients in the
+ * service, in beds and of their unmet needs, and its counts after the warm-up. */
+struct care_group_rt {
+    struct twavg in_service, in_bed, unmet;
+    uint64_t referrals, crises, ed_visits, admissions, due, missed, disengaged;
+    uint64_t waits, assess_waits;
+    double wait_days, assess_wait_days;
+};
+
 struct care_run {
     const struct care_params *p;
     struct sim sim;
@@ -644,6 +682,8 @@ struct care_run {
     /* per-year metrics: marks at the start of observed years 2 .. n_years (year_mark[k] at the
      * end of year k + 1), NULL when the scenario has none */
     struct care_year_mark *year_mark;
+
+    struct care_group_rt *grp; /* per group (p->n_groups), NULL without groups */
 
     struct rng_sub draw;   /* reseeded for each client draw (care_uniform, care_draw) */
     model_trace_fn *trace; /* testing hook from struct model_run, NULL in normal runs */
@@ -846,6 +886,40 @@ void care_stays_close(struct care_run *run, double now);
  * free (else out of area); wanted 2, out of area. The rest of the stay is drawn given its days
  * so far (care_remaining). Counts no admission. */
 void care_snapshot_stay(struct care_run *run, uint32_t id, int wanted, double days);
+
+/* care_groups.c: attributes of clients and outcomes by group (docs/model.md section 1.4) */
+extern const struct cfg_table care_attr_table, care_mult_table;
+bool care_groups_load(struct cfg *c, const config_setting_t *root, struct care_params *p);
+void care_groups_free(struct care_params *p);
+int care_groups_n_metrics(const struct care_params *p);
+void care_groups_describe(const struct care_params *p, struct metric_desc *out);
+void care_groups_init(struct care_run *run);
+void care_groups_fini(struct care_run *run);
+void care_groups_reset(struct care_run *run);
+void care_groups_metrics(struct care_run *run, double *out);
+/* Draws the new client's attribute levels (CARE_DRAW_ATTRIBUTE) and sets its multipliers. */
+void care_groups_draw(struct care_run *run, uint32_t id);
+/* What the groups count, each a hook that does nothing without groups. */
+enum care_group_count {
+    GROUP_REFERRAL,
+    GROUP_CRISIS,
+    GROUP_ED_VISIT,
+    GROUP_ADMISSION,
+    GROUP_DUE,
+    GROUP_MISSED,
+    GROUP_DISENGAGED
+};
+void care_groups_count(struct care_run *run, uint32_t id, enum care_group_count what);
+/* A wait for a coordinator, a wait for assessment (days) ended now. */
+void care_groups_wait(struct care_run *run, uint32_t id, double days);
+void care_groups_wait_assess(struct care_run *run, uint32_t id, double days);
+/* Changes of the client's time-weighted quantities: in the service (+-1), beds held (+-1),
+ * unmet needs counted (delta). */
+void care_groups_in_service(struct care_run *run, uint32_t id, int delta);
+void care_groups_bed(struct care_run *run, uint32_t id, int delta);
+void care_groups_unmet(struct care_run *run, uint32_t id, int delta);
+/* The client has just been moved by coordination.moves[]: it joins the group "moved". */
+void care_groups_moved(struct care_run *run, uint32_t id);
 
 /* care_trial.c */
 extern const struct cfg_table care_trial_table;

@@ -620,6 +620,7 @@ uint32_t care_new_client(struct care_run *run)
     c->model = -1;
     c->unit = -1;
     c->stage = N_STAGES; /* none yet: care_set_stage() counts it in */
+    care_groups_draw(run, id);
     care_referral_urgency(run, id);
     return id;
 }
@@ -653,6 +654,7 @@ static void referral(struct sim *sim, void *obj, uint64_t arg)
         if (care_counts_after_warmup(run)) {
             run->n.referrals++;
             run->n.urgent += run->cl[id].urgent;
+            care_groups_count(run, id, GROUP_REFERRAL);
         }
         if (run->journey) {
             care_journey_emit(run, id, CARE_EV_REFERRAL, N_STAGES, -1);
@@ -681,6 +683,7 @@ void care_rerefer(struct care_run *run, uint32_t id)
         run->n.referrals++;
         run->n.rereferrals++;
         run->n.urgent += c->urgent;
+        care_groups_count(run, id, GROUP_REFERRAL);
     }
     if (run->journey) {
         care_journey_emit(run, id, CARE_EV_REFERRAL, N_STAGES, -1);

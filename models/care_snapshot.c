@@ -75,13 +75,21 @@ static const struct cfg_key output_keys[] = {
              "...); always on for a run from initial.snapshot",
      .source = "assumption: an output choice; the other metrics are unchanged",
      CFG_TARGET_BOOL(struct care_params, per_year)},
+    {.name = "groups",
+     .type = CFG_BOOL,
+     .def = 0,
+     .help = "also give the main metrics by group (by.severity.high.admissions, ...; groups.csv "
+             "in the results folder); always on when the scenario declares attributes[] or "
+             "coordination.moves[]",
+     .source = "assumption: an output choice; the other metrics are unchanged",
+     CFG_TARGET_BOOL(struct care_params, output_groups)},
 };
 
 const struct cfg_table care_output_table = {
     .path = "output",
     .help = "what a run writes besides the metrics (default: nothing more)",
     .keys = output_keys,
-    .n_keys = 2,
+    .n_keys = 3,
 };
 
 /* ---- the remaining length given the time served ------------------------------------------ */

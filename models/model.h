@@ -60,7 +60,9 @@ enum metric_better { METRIC_LOWER_BETTER = -1, METRIC_NEITHER = 0, METRIC_HIGHER
 /* What a metric or a series is, in words. Owned by the model's params (or static), valid as long
  * as the scenario is. */
 struct metric_desc {
-    const char *name;  /* "crises", "standard.caseload": dotted, unique within the scenario */
+    const char *name;  /* "crises", "standard.caseload": dotted, unique within the scenario;
+                          "by.KIND.GROUP.METRIC" is METRIC for one group of clients (severity
+                          high, an attribute's level), which groups.csv lists apart */
     const char *unit;  /* in words: "per 100 client-years", "days", "clients", "share" */
     const char *label; /* in words for a figure or a report: "Crises per 100 client-years" */
     bool is_headline;  /* a headline outcome (--precision, report headline table, figures) */
