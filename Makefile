@@ -9,9 +9,9 @@ DOCDIR = $(PREFIX)/share/doc/ccsim
 MANDIR = $(PREFIX)/share/man/man1
 
 CC ?= cc
-PKGS := gsl libconfig
+PKGS := gsl libconfig jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -lconfig)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lgsl -lgslcblas -lconfig -ljansson)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -101,7 +101,7 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libccsim.a
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
 # Debian packages the project needs; safe to run twice.
-DEB_PKGS := build-essential pkg-config libgsl-dev libconfig-dev libcmocka-dev gnuplot-nox valgrind
+DEB_PKGS := build-essential pkg-config libgsl-dev libconfig-dev libcmocka-dev libjansson-dev gnuplot-nox valgrind
 deps:
 	@if dpkg -s $(DEB_PKGS) >/dev/null 2>&1; then \
 	    echo "deps: all packages present"; \

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "analysis/manifest.h"
 #include "sim/error.h"
 #include "sim/xalloc.h"
 
@@ -165,113 +166,10 @@ static char *read_small(const char *path, size_t max)
     return buf;
 }
 
-/* The JSON string starting at *p (at its opening quote) into out (up to n bytes), advancing *p
- * past it. Only the escapes manifest_write() produces are decoded; false on anything else. */
-static bool json_string(const char **p, char *out, size_t n)
+static bool listed(char *const *names, int n, const char *name)
 {
-    const char *s = *p;
-    size_t k = 0;
-
-    if (*s != '"') {
-        return false;
-    }
-    for (s++; *s && *s != '"'; s++) {
-        char c = *s;
-        if (c == '\\') {
-            s++;
-            switch (*s) {
-            case '"':
-            case '\\':
-            case '/':
-                c = *s;
-                break;
-            case 'n':
-                c = '\n';
-                break;
-            case 't':
-                c = '\t';
-                break;
-            case 'r':
-                c = '\r';
-                break;
-            case 'u': {
-                unsigned v = 0;
-                for (int i = 1; i <= 4; i++) {
-                    char h = s[i];
-                    if (!((h >= '0' && h <= '9') || (h >= 'a' && h <= 'f') ||
-                          (h >= 'A' && h <= 'F'))) {
-                        return false;
-                    }
-                    v = v * 16 + (unsigned)(h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10);
-                }
-                if (v == 0 || v > 0x7f) {
-                    return false;
-                }
-                c = (char)v;
-                s += 4;
-                break;
-            }
-            default:
-                return false;
-            }
-        }
-        if (k + 1 >= n) {
-            return false;
-        }
-        out[k++] = c;
-    }
-    if (*s != '"') {
-        return false;
-    }
-    out[k] = '\0';
-    *p = s + 1;
-    return true;
-}
-
-/* The names of manifest.json's "files" list, NUL-separated in a buffer the caller frees; NULL
- * when the manifest has no such list (or it is malformed). */
-static char *manifest_files(const char *manifest, int *n_out)
-{
-    const char *p = strstr(manifest, "\n  \"files\": [");
-    *n_out = 0;
-    if (!p) {
-        return NULL;
-    }
-    p += strlen("\n  \"files\": [");
-    size_t cap = strlen(p) + 1;
-    char *names = xmalloc(cap), *w = names;
-    for (;;) {
-        while (*p == ' ' || *p == '\n') {
-            p++;
-        }
-        if (*p == ']') {
-            return names;
-        }
-        char name[NAME_MAX + 1];
-        if (!json_string(&p, name, sizeof name) || strchr(name, '/')) {
-            free(names);
-            return NULL;
-        }
-        size_t len = strlen(name) + 1;
-        memcpy(w, name, len);
-        w += len;
-        (*n_out)++;
-        while (*p == ' ' || *p == '\n') {
-            p++;
-        }
-        if (*p == ',') {
-            p++;
-        } else if (*p != ']') {
-            free(names);
-            return NULL;
-        }
-    }
-}
-
-static bool listed(const char *names, int n, const char *name)
-{
-    for (int i = 0; i < n; i++, names += strlen(names) + 1) {
-        if (strcmp(names, name) == 0) {
+    for (int i = 0; i < n; i++) {
+        if (strcmp(names[i], name) == 0) {
             return true;
         }
     }
@@ -413,19 +311,23 @@ bool outdir_is_results(const char *path, char *err, size_t err_len)
         return false;
     }
     char *mpath = join(path, "manifest.json");
-    char *manifest = read_small(mpath, 1 << 20);
+    char *text = read_small(mpath, 1 << 20);
     free(mpath);
-    if (!manifest || strncmp(manifest, "{\n  \"ccsim_version\": \"", 22) != 0) {
+    /* ccsim's: an object with ccsim_version, and the command and model every ccsim wrote. */
+    struct manifest_info m = {0};
+    char why[256];
+    bool had = text != NULL;
+    bool ours = had && manifest_parse(text, strlen(text), &m, why, sizeof why) == 0 && m.argc > 0 &&
+                m.model;
+    free(text);
+    if (!ours) {
         snprintf(err, err_len,
                  "%s: not a results folder of ccsim (%s); --force replaces only a folder that "
                  "ccsim wrote (choose another folder)",
-                 path, manifest ? "its manifest.json is not ccsim's" : "no manifest.json");
-        free(manifest);
+                 path, had ? "its manifest.json is not ccsim's" : "no manifest.json");
+        manifest_info_free(&m);
         return false;
     }
-    int n_files;
-    char *files = manifest_files(manifest, &n_files);
-    free(manifest);
 
     DIR *d = opendir(path);
     bool ok = d != NULL;
@@ -462,7 +364,7 @@ bool outdir_is_results(const char *path, char *err, size_t err_len)
                    strcmp(name, "report.pdf") == 0) {
             fine = is_reg;
         } else {
-            fine = is_reg && (files ? listed(files, n_files, name) : known_name(name));
+            fine = is_reg && (m.files ? listed(m.files, m.n_files, name) : known_name(name));
         }
         free(p);
         if (!fine) {
@@ -476,7 +378,7 @@ bool outdir_is_results(const char *path, char *err, size_t err_len)
     if (d) {
         closedir(d);
     }
-    free(files);
+    manifest_info_free(&m);
     return ok;
 }
 

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analysis/manifest.h"
 #include "analysis/table.h"
 #include "sim/error.h"
 #include "sim/fail.h"
@@ -1044,15 +1045,15 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
     if (!s->has_comparison) {
         /* summary.csv of a run, named after the scenario in its manifest. */
         char path[PLOT_PATH_MAX + 40];
-        char *manifest = NULL;
+        struct manifest_info manifest;
         snprintf(path, sizeof path, "%s/manifest.json", dir);
-        int rc = table_manifest_read(path, &manifest, err, err_len);
+        int rc = manifest_read(path, &manifest, err, err_len);
         if (rc < 0) {
+            manifest_info_free(&manifest);
             return -1;
         }
         if (rc == 0) {
-            char scenario[4096];
-            table_manifest_field(manifest, "scenario", scenario, sizeof scenario);
+            const char *scenario = manifest.scenario ? manifest.scenario : "";
             const char *base = strrchr(scenario, '/') ? strrchr(scenario, '/') + 1 : scenario;
             size_t len = strlen(base);
             if (len > 4 && strcmp(base + len - 4, ".cfg") == 0) {
@@ -1062,8 +1063,8 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
                 snprintf(s->run_name, sizeof s->run_name, "%.*s", (int)(len < 200 ? len : 200),
                          base);
             }
-            free(manifest);
         }
+        manifest_info_free(&manifest);
         if (read_source(dir, "summary.csv", summary, &s->summary, &s->has_summary, err, err_len) !=
             0) {
             return -1;

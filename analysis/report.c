@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analysis/manifest.h"
 #include "analysis/plot.h"
 #include "analysis/report_bid.h"
 #include "analysis/stationarity.h"
@@ -1169,13 +1170,14 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         return CCSIM_EINPUT;
     }
     snprintf(path, sizeof path, "%s/manifest.json", dir);
-    char *manifest = NULL;
-    int mrc = table_manifest_read(path, &manifest, err, err_len);
+    struct manifest_info manifest;
+    int mrc = manifest_read(path, &manifest, err, err_len);
     if (mrc != 0) {
         if (mrc == 1) {
             snprintf(err, err_len,
                      "%s/manifest.json is missing: not a complete ccsim results folder", dir);
         }
+        manifest_info_free(&manifest);
         return CCSIM_EINPUT;
     }
     static const struct table_column cost_effect_cols[] = {{"scenario", TABLE_TEXT},
@@ -1236,7 +1238,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     }
     struct plot_stage stage;
     if (plot_stage_begin(&stage, dir, "report", err, err_len) != 0) {
-        free(manifest);
+        manifest_info_free(&manifest);
         table_free(&summary);
         table_free(&comparison);
         table_free(&validation);
@@ -1245,41 +1247,28 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     }
 
     char model[64], scenario[4096], version[64], rev[64], seed[64], reps[64], threads[64],
-        started[64], command[4096];
-    table_manifest_field(manifest, "model", model, sizeof model);
-    table_manifest_field(manifest, "scenario", scenario, sizeof scenario);
-    char scenario_file[4096];
-    table_manifest_field(manifest, "scenario_file", scenario_file, sizeof scenario_file);
-    if (!scenario_file[0]) {
-        snprintf(scenario_file, sizeof scenario_file, "%s", scenario);
-    }
-    table_manifest_field(manifest, "ccsim_version", version, sizeof version);
-    table_manifest_field(manifest, "git_revision", rev, sizeof rev);
-    table_manifest_field(manifest, "seed", seed, sizeof seed);
-    table_manifest_field(manifest, "replications", reps, sizeof reps);
-    table_manifest_field(manifest, "threads", threads, sizeof threads);
-    table_manifest_field(manifest, "started", started, sizeof started);
-    {
-        const char *c = strstr(manifest, "\"command\": [");
-        command[0] = '\0';
-        if (c) {
-            c += strlen("\"command\": [");
-            size_t len = strcspn(c, "]"), k = 0;
-            for (size_t i = 0; i < len && k + 1 < sizeof command; i++) {
-                if (c[i] != '"') {
-                    command[k++] = c[i] == ',' ? ' ' : c[i];
-                }
-            }
-            command[k] = '\0';
-        }
-    }
+        started[64], command[4096], scenario_file[4096];
+#define FIELD(buf, s) snprintf(buf, sizeof buf, "%s", (s) ? (s) : "")
+#define COUNT(buf, v) ((v) >= 0 ? snprintf(buf, sizeof buf, "%lld", (v)) : FIELD(buf, NULL))
+    FIELD(model, manifest.model);
+    FIELD(scenario, manifest.scenario);
+    FIELD(scenario_file, manifest.scenario_file ? manifest.scenario_file : manifest.scenario);
+    FIELD(version, manifest.ccsim_version);
+    FIELD(rev, manifest.git_revision);
+    FIELD(started, manifest.started);
+    COUNT(seed, manifest.seed);
+    COUNT(reps, manifest.replications);
+    COUNT(threads, manifest.threads);
+#undef FIELD
+#undef COUNT
+    manifest_command_line(&manifest, command, sizeof command);
 
     snprintf(tmp, sizeof tmp, "%s/report.html", stage.tmp);
     FILE *f = fopen(tmp, "w");
     if (!f) {
         snprintf(err, err_len, "%s: %s", tmp, strerror(errno));
         plot_stage_end(&stage);
-        free(manifest);
+        manifest_info_free(&manifest);
         table_free(&summary);
         table_free(&comparison);
         table_free(&validation);
@@ -1703,7 +1692,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     table_free(&comparison);
     table_free(&validation);
     table_free(&cost_effect);
-    free(manifest);
+    manifest_info_free(&manifest);
     bool bad = ferror(f) != 0;
     int rc = 0;
     if (fclose(f) != 0 || bad) {
@@ -1730,7 +1719,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     return rc;
 
 out_free:
-    free(manifest);
+    manifest_info_free(&manifest);
     table_free(&summary);
     table_free(&comparison);
     table_free(&validation);

@@ -109,14 +109,4 @@ FILE *table_open(const char *path, long *size, char *err, size_t err_len);
  * and err set on failure (EFBIG when larger than max). */
 char *table_slurp(const char *path, size_t max, size_t *len, char *err, size_t err_len);
 
-/* Reads a manifest.json into *text (NUL-terminated; the caller frees it). Returns 0; 1 when
- * the file does not exist; -1 when it is not a ccsim manifest (not a regular file, over 1 MiB,
- * a NUL byte, not a JSON object with a "ccsim_version" string), with "PATH:LINE: what is wrong
- * (what is expected)" in err. */
-int table_manifest_read(const char *path, char **text, char *err, size_t err_len);
-/* The value of the field "key" of a manifest's text: a string with its JSON escapes decoded
- * (control characters and characters beyond ASCII given as \u escapes become '?'), or a
- * number or literal as written; "" when absent. Cannot fail. */
-void table_manifest_field(const char *json, const char *key, char *buf, size_t n);
-
 #endif

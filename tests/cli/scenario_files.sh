@@ -80,7 +80,9 @@ grep -q '"seed": 11,' "$m" || bad "manifest seed"
 grep -q '"replications": 4,' "$m" || bad "manifest replications"
 grep -q "\"scenario\": \"$variant\"" "$m" || bad "manifest scenario"
 grep -q '"started": "20[0-9][0-9]-[01][0-9]-[0-3][0-9]T[0-9:]*Z"' "$m" || bad "manifest time"
-grep -q '"command": \[".*ccsim", "run", ' "$m" || bad "manifest command"
+# The command, one argument a line (jansson's indented layout).
+grep -A2 '^  "command": \[$' "$m" | tr -d ' \n' | grep -q '\[".*ccsim","run",' ||
+    bad "manifest command"
 
 # docs/scenarios.md is exactly what the declarations produce (make docs regenerates it).
 "$CCSIM" keys >"$tmp/keys.md" || bad "ccsim keys"
