@@ -510,6 +510,11 @@ static void figure_name(const char *prefix, const char *metric, char *buf, size_
     buf[k] = '\0';
 }
 
+void plot_figure_name(const char *prefix, const char *metric, char *buf, size_t n)
+{
+    figure_name(prefix, metric, buf, n);
+}
+
 /* The common head of every script: how to re-run it, and the style. */
 static void script_head(FILE *f, const char *name, const char *what)
 {

@@ -62,6 +62,11 @@ int plot_folder(const char *dir, char *err, size_t err_len);
 /* The same with flags (PLOT_DRY_RUN). */
 int plot_folder_flags(const char *dir, unsigned flags, char *err, size_t err_len);
 
+/* The name (without extension) of the figure of metric drawn with prefix ("sweep_",
+ * "tornado_") under figures/: prefix and metric, with every character but letters, digits,
+ * '_', '-' and '.' as '_'. */
+void plot_figure_name(const char *prefix, const char *metric, char *buf, size_t n);
+
 /* For a SIGINT, SIGTERM or SIGHUP handler: stops a gnuplot being run and removes the staging
  * folders of a drawing (and of a report being written, see report.h) with their files, using
  * async-signal-safe calls only. Does nothing when nothing is being drawn. */

@@ -1039,6 +1039,319 @@ static void steady_state(FILE *f, const char *dir, const char *file, const char 
     table_free(&t);
 }
 
+/* ---- sweeps and one-way sensitivity: their results tables ---------------------------------- */
+
+static const struct table_column sweep_cols[] = {{"metric", TABLE_TEXT},
+                                                 {"mean", TABLE_NUMBER},
+                                                 {"ci_low", TABLE_NUMBER},
+                                                 {"ci_high", TABLE_NUMBER},
+                                                 {NULL, TABLE_TEXT}};
+static const struct table_column sens_cols[] = {
+    {"parameter", TABLE_TEXT}, {"low", TABLE_FINITE},      {"high", TABLE_FINITE},
+    {"metric", TABLE_TEXT},    {"low_diff", TABLE_NUMBER}, {"high_diff", TABLE_NUMBER},
+    {NULL, TABLE_TEXT}};
+/* Columns a table shows when the file has them (sensitivity.csv of ccsim has them all). */
+static const char *const sens_optional[] = {"base",
+                                            "low_mean",
+                                            "high_mean",
+                                            "low_diff_ci_low",
+                                            "low_diff_ci_high",
+                                            "high_diff_ci_low",
+                                            "high_diff_ci_high",
+                                            NULL};
+
+/* At most this many points of a sweep in each metric's table (every one is in sweep.csv). */
+#define REPORT_MAX_POINTS 200
+
+/* Reads sweep.csv and sensitivity.csv of dir when they exist and checks them as the figures
+ * do: 0, or -1 with "FILE:LINE: ..." in err. */
+static int read_sweep_tables(const char *dir, struct table *sweep, bool *has_sweep,
+                             struct table *sens, bool *has_sens, char *err, size_t err_len)
+{
+    if (read_rows(dir, "sweep.csv", sweep_cols, sweep, has_sweep, err, err_len) != 0 ||
+        read_rows(dir, "sensitivity.csv", sens_cols, sens, has_sens, err, err_len) != 0) {
+        return -1;
+    }
+    if (*has_sweep) {
+        int cm = table_col(sweep, "metric"), cn = table_col(sweep, "n");
+        if (cm < 1) {
+            snprintf(err, err_len,
+                     "%s:%d: no varied key before 'metric' (a column per varied key, then "
+                     "metric, mean, ci_low, ci_high and n, are expected)",
+                     sweep->path, sweep->header_line);
+            return -1;
+        }
+        for (int k = 0; k < cm; k++) {
+            if (table_check_column(sweep, k, TABLE_FINITE, err, err_len) != 0) {
+                return -1;
+            }
+        }
+        if (cn >= 0 && table_check_column(sweep, cn, TABLE_COUNT, err, err_len) != 0) {
+            return -1;
+        }
+    }
+    for (int i = 0; *has_sens && sens_optional[i]; i++) {
+        int c = table_col(sens, sens_optional[i]);
+        if (c >= 0 && table_check_column(sens, c, TABLE_NUMBER, err, err_len) != 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The metrics a results table shows: the headline ones (every one when the file marks none), in
+ * order of first appearance; at most max. */
+static int shown_metrics(const struct table *t, const char **out, int max)
+{
+    return table_headlines(t, table_col(t, "metric"), out, max);
+}
+
+/* "LABEL (UNIT)" of metric in t, or its name when t has no label. */
+static void metric_title(const struct table *t, const char *metric, char *buf, size_t n)
+{
+    struct table_meta mm;
+    table_metric_meta(t, table_col(t, "metric"), metric, &mm);
+    if (mm.unit[0] && !strstr(mm.label, mm.unit)) { /* "Crises per 100 client-years" */
+        snprintf(buf, n, "%s (%s)", mm.label, mm.unit);
+    } else {
+        snprintf(buf, n, "%s", mm.label);
+    }
+}
+
+/* A value and its interval as cells: "MEAN" then "LOW to HIGH" (empty when NA). */
+static void mean_ci_cells(FILE *f, const struct table *t, int r, int cmean, int clo, int chi)
+{
+    fputs("<td class=\"n\">", f);
+    if (cmean >= 0) {
+        number(f, table_at(t, r, cmean));
+    }
+    fputs("</td><td class=\"n\">", f);
+    if (clo >= 0 && chi >= 0 && strcmp(table_at(t, r, clo), "NA") != 0) {
+        number(f, table_at(t, r, clo));
+        fputs(" to ", f);
+        number(f, table_at(t, r, chi));
+    }
+    fputs("</td>", f);
+}
+
+/* The sweep's results: what was varied, then for each shown metric a table of its mean and 95%
+ * interval at every point of the grid. */
+static void sweep_results(FILE *f, const struct table *t)
+{
+    int cm = table_col(t, "metric"), cmean = table_col(t, "mean"), clo = table_col(t, "ci_low"),
+        chi = table_col(t, "ci_high"), cn = table_col(t, "n");
+    int n_keys = cm;
+    const char *metrics[64];
+    int nm = shown_metrics(t, metrics, 64);
+
+    fputs("<p>The scenario was run at every point of a grid over ", f);
+    for (int k = 0; k < n_keys; k++) {
+        double lo = HUGE_VAL, hi = -HUGE_VAL;
+        int nv = 0;
+        for (int r = 0; r < t->n_rows; r++) {
+            double v = table_num(t, r, k);
+            bool seen = false;
+            for (int q = 0; q < r && !seen; q++) {
+                seen = table_num(t, q, k) == v;
+            }
+            nv += !seen;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
+        }
+        fputs(k == 0 ? "" : k + 1 == n_keys ? " and " : ", ", f);
+        fputs("<code>", f);
+        html(f, t->header[k]);
+        fprintf(f, "</code> (%d value%s, %.6g to %.6g)", nv, nv == 1 ? "" : "s", lo, hi);
+    }
+    fputs(", every point on the same seed and replications, so that neighbouring points share "
+          "their clients and random numbers (common random numbers). Each table gives a "
+          "metric's mean across replications at each point with its 95% confidence "
+          "interval.</p>\n",
+          f);
+    for (int m = 0; m < nm; m++) {
+        struct table_meta mm;
+        char title[1200];
+        table_metric_meta(t, cm, metrics[m], &mm);
+        metric_title(t, metrics[m], title, sizeof title);
+        fputs("<h3>", f);
+        html(f, title);
+        fputs("</h3>\n<table><tr>", f);
+        for (int k = 0; k < n_keys; k++) {
+            fputs("<th><code>", f);
+            html(f, t->header[k]);
+            fputs("</code></th>", f);
+        }
+        fputs("<th>mean", f);
+        if (mm.unit[0]) {
+            fputs(" (", f);
+            html(f, mm.unit);
+            fputc(')', f);
+        }
+        fputs("</th><th>95% CI</th>", f);
+        fputs(cn >= 0 ? "<th>replications</th></tr>\n" : "</tr>\n", f);
+        int shown = 0, n_points = 0;
+        for (int r = 0; r < t->n_rows; r++) {
+            if (strcmp(table_at(t, r, cm), metrics[m]) != 0) {
+                continue;
+            }
+            if (n_points++ >= REPORT_MAX_POINTS) {
+                continue;
+            }
+            shown++;
+            fputs("<tr>", f);
+            for (int k = 0; k < n_keys; k++) {
+                fputs("<td class=\"n\">", f);
+                html(f, table_at(t, r, k));
+                fputs("</td>", f);
+            }
+            mean_ci_cells(f, t, r, cmean, clo, chi);
+            if (cn >= 0) {
+                fputs("<td class=\"n\">", f);
+                html(f, table_at(t, r, cn));
+                fputs("</td>", f);
+            }
+            fputs("</tr>\n", f);
+        }
+        fputs("</table>\n", f);
+        if (shown < n_points) {
+            fprintf(f, "<p class=\"note\">The first %d of %d points.</p>\n", shown, n_points);
+        }
+    }
+    fputs("<p class=\"note\">Every metric at every point is in sweep.csv (the column "
+          "<code>metric</code> names it).</p>\n",
+          f);
+}
+
+struct sens_row {
+    int row;
+    double width;
+};
+
+static int by_width(const void *a, const void *b)
+{
+    const struct sens_row *x = a, *y = b;
+    return (x->width < y->width) - (x->width > y->width); /* widest first */
+}
+
+/* One end of a parameter's range as cells: the mean there, and the change from the base with
+ * its interval. */
+static void sens_end_cells(FILE *f, const struct table *t, int r, const char *mean,
+                           const char *diff, const char *lo, const char *hi)
+{
+    int cmean = table_col(t, mean), cd = table_col(t, diff), cl = table_col(t, lo),
+        ch = table_col(t, hi);
+    fputs("<td class=\"n\">", f);
+    if (cmean >= 0) {
+        number(f, table_at(t, r, cmean));
+    }
+    fputs("</td>", f);
+    mean_ci_cells(f, t, r, cd, cl, ch);
+}
+
+/* The one-way sensitivity results: for each shown metric, every parameter's effect at the low
+ * and high end of its plausible range, widest first (as the tornado figure). */
+static void sensitivity_results(FILE *f, const struct table *t)
+{
+    int cm = table_col(t, "metric"), cp = table_col(t, "parameter"), cl = table_col(t, "low"),
+        ch = table_col(t, "high"), cb = table_col(t, "base"), cld = table_col(t, "low_diff"),
+        chd = table_col(t, "high_diff");
+    const char *metrics[64];
+    int nm = shown_metrics(t, metrics, 64);
+    struct sens_row *rows = xcalloc((size_t)t->n_rows + 1, sizeof *rows);
+
+    fputs("<p>Each parameter that declares a plausible range was set to the low and then the "
+          "high end of it, everything else as in the base scenario, on the base's seed and "
+          "replications (the same clients and random numbers). Each table gives, for one "
+          "metric, the mean at each end and its change from the base (the value at that end "
+          "minus the base's) with the 95% interval of the paired replications; the parameters "
+          "whose range moves the metric most come first.</p>\n",
+          f);
+    for (int m = 0; m < nm; m++) {
+        struct table_meta mm;
+        char title[1200];
+        int n = 0;
+        table_metric_meta(t, cm, metrics[m], &mm);
+        metric_title(t, metrics[m], title, sizeof title);
+        for (int r = 0; r < t->n_rows; r++) {
+            if (strcmp(table_at(t, r, cm), metrics[m]) == 0) {
+                double w = fabs(table_num(t, r, chd) - table_num(t, r, cld));
+                rows[n++] = (struct sens_row){r, isnan(w) ? -1 : w};
+            }
+        }
+        qsort(rows, (size_t)n, sizeof *rows, by_width);
+        fputs("<h3>", f);
+        html(f, title);
+        fputs("</h3>\n", f);
+        if (cb >= 0 && n > 0) {
+            fputs("<p>Base: ", f);
+            number(f, table_at(t, rows[0].row, cb));
+            if (mm.unit[0]) {
+                fputc(' ', f);
+                html(f, mm.unit);
+            }
+            fputs(".</p>\n", f);
+        }
+        fputs("<table><tr><th>parameter</th><th>plausible range</th><th>mean at the low end"
+              "</th><th>change</th><th>95% CI of the change</th><th>mean at the high end</th>"
+              "<th>change</th><th>95% CI of the change</th></tr>\n",
+              f);
+        for (int i = 0; i < n; i++) {
+            int r = rows[i].row;
+            fputs("<tr><td><code>", f);
+            html(f, table_at(t, r, cp));
+            fputs("</code></td><td class=\"n\">", f);
+            html(f, table_at(t, r, cl));
+            fputs(" to ", f);
+            html(f, table_at(t, r, ch));
+            fputs("</td>", f);
+            sens_end_cells(f, t, r, "low_mean", "low_diff", "low_diff_ci_low", "low_diff_ci_high");
+            sens_end_cells(f, t, r, "high_mean", "high_diff", "high_diff_ci_low",
+                           "high_diff_ci_high");
+            fputs("</tr>\n", f);
+        }
+        fputs("</table>\n", f);
+        if (mm.unit[0]) {
+            fputs("<p class=\"note\">Means and changes in ", f);
+            html(f, mm.unit);
+            fputs(".</p>\n", f);
+        }
+    }
+    free(rows);
+    fputs("<p class=\"note\">Every metric of every parameter is in sensitivity.csv.</p>\n", f);
+}
+
+/* The caption of the sweep or tornado figure name (without ".png") in words, from the table
+ * it was drawn from; the metric's name when no row of the table gives it. */
+static void sweep_caption(const char *name, const struct table *sweep, bool has_sweep,
+                          const struct table *sens, bool has_sens, char *buf, size_t n)
+{
+    bool is_sweep = strncmp(name, "sweep_", 6) == 0;
+    const struct table *t = is_sweep ? (has_sweep ? sweep : NULL) : (has_sens ? sens : NULL);
+    int cm = t ? table_col(t, "metric") : -1;
+    char title[1200];
+
+    snprintf(title, sizeof title, "%s", strchr(name, '_') + 1);
+    for (int r = 0; cm >= 0 && r < t->n_rows; r++) {
+        char fig[300];
+        plot_figure_name(is_sweep ? "sweep_" : "tornado_", table_at(t, r, cm), fig, sizeof fig);
+        if (strcmp(fig, name) == 0) {
+            metric_title(t, table_at(t, r, cm), title, sizeof title);
+            break;
+        }
+    }
+    if (is_sweep) {
+        int n_keys = t ? table_col(t, "metric") : 0;
+        snprintf(buf, n, "Sweep: %s at each point, mean and 95%% confidence band, against %s%s%s",
+                 title, n_keys > 0 ? t->header[0] : "the first varied key",
+                 n_keys > 1 ? ", one line for each value of " : "", n_keys > 1 ? t->header[1] : "");
+    } else {
+        snprintf(buf, n,
+                 "One-way sensitivity: %s, change from the base at the low and high end of each "
+                 "parameter's plausible range, widest first",
+                 title);
+    }
+}
+
 static int find_chromium(char *buf, size_t n)
 {
     const char *env = getenv("CCSIM_CHROMIUM");
@@ -1192,8 +1505,10 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
                                                            {"ci_low", TABLE_NUMBER},
                                                            {"ci_high", TABLE_NUMBER},
                                                            {NULL, TABLE_TEXT}};
-    struct table summary = {0}, comparison = {0}, validation = {0}, cost_effect = {0};
+    struct table summary = {0}, comparison = {0}, validation = {0}, cost_effect = {0},
+                 sweep_t = {0}, sens_t = {0};
     bool is_compare = false, is_run = false, has_validation = false, has_ce = false;
+    bool has_sweep_t = false, has_sens_t = false;
     if (read_rows(dir, "comparison.csv", comparison_cols, &comparison, &is_compare, err, err_len) !=
             0 ||
         (is_compare && plot_check_scenario_names(&comparison, table_col(&comparison, "scenario"),
@@ -1206,7 +1521,8 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
                                  err, err_len) != 0)) {
         goto out_free;
     }
-    if (check_diagnostics(dir, err, err_len) != 0) {
+    if (check_diagnostics(dir, err, err_len) != 0 ||
+        read_sweep_tables(dir, &sweep_t, &has_sweep_t, &sens_t, &has_sens_t, err, err_len) != 0) {
         goto out_free;
     }
     snprintf(path, sizeof path, "%s/sweep.csv", dir);
@@ -1243,6 +1559,8 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         table_free(&comparison);
         table_free(&validation);
         table_free(&cost_effect);
+        table_free(&sweep_t);
+        table_free(&sens_t);
         return CCSIM_ETOOL;
     }
 
@@ -1273,6 +1591,8 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         table_free(&comparison);
         table_free(&validation);
         table_free(&cost_effect);
+        table_free(&sweep_t);
+        table_free(&sens_t);
         return CCSIM_EIO;
     }
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -1290,7 +1610,11 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
           "figure,tr{break-inside:avoid}h2,h3{break-after:avoid}}</style>\n",
           f);
     fputs("</head>\n<body>\n<h1>", f);
-    html(f, is_compare ? "Comparison of scenarios" : has_validation ? "Validation" : "Results");
+    html(f, is_compare               ? "Comparison of scenarios"
+            : has_validation         ? "Validation"
+            : !is_run && has_sweep_t ? "Sweep"
+            : !is_run && has_sens_t  ? "One-way sensitivity"
+                                     : "Results");
     fputs("</h1>\n<p class=\"note\">", f);
     html(f, scenario);
     fputs(" &middot; ", f);
@@ -1504,6 +1828,13 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         }
         fputs("</table>\n<p class=\"note\">Every metric is in summary.csv.</p>\n", f);
         equity(f, dir, &summary);
+    } else if (has_sweep_t || has_sens_t) {
+        if (has_sweep_t) {
+            sweep_results(f, &sweep_t);
+        }
+        if (has_sens_t) {
+            sensitivity_results(f, &sens_t);
+        }
     } else {
         fputs("<p class=\"note\">See the files of this folder.</p>\n", f);
     }
@@ -1563,10 +1894,8 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         }
         for (int i = 0; i < nn; i++) {
             names[i][strlen(names[i]) - 4] = '\0';
-            char cap[300];
-            snprintf(cap, sizeof cap, "%s: %s",
-                     strncmp(names[i], "sweep_", 6) == 0 ? "Sweep" : "One-way sensitivity",
-                     strchr(names[i], '_') + 1);
+            char cap[1600];
+            sweep_caption(names[i], &sweep_t, has_sweep_t, &sens_t, has_sens_t, cap, sizeof cap);
             figure(f, figs, names[i], cap);
             n_figs++;
             free(names[i]);
@@ -1692,6 +2021,8 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     table_free(&comparison);
     table_free(&validation);
     table_free(&cost_effect);
+    table_free(&sweep_t);
+    table_free(&sens_t);
     manifest_info_free(&manifest);
     bool bad = ferror(f) != 0;
     int rc = 0;
@@ -1724,5 +2055,7 @@ out_free:
     table_free(&comparison);
     table_free(&validation);
     table_free(&cost_effect);
+    table_free(&sweep_t);
+    table_free(&sens_t);
     return CCSIM_EINPUT;
 }

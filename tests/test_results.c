@@ -31,8 +31,11 @@
 #include "analysis/compare.h"
 #include "analysis/csv.h"
 #include "analysis/folder.h"
+#include "analysis/manifest.h"
 #include "analysis/plot.h"
 #include "analysis/report.h"
+#include "analysis/sensitivity.h"
+#include "analysis/sweep.h"
 #include "analysis/table.h"
 #include "analysis/warnings.h"
 #include "sim/error.h"
@@ -609,6 +612,242 @@ static void test_compare_writes_each_scenarios_series(void **state)
     assert_int_not_equal(stat(dest, &st), 0);
 }
 
+/* ---- manifest.json: written and read back with jansson ------------------------------------- */
+
+static void test_manifest_round_trips(void **state)
+{
+    struct fixture *fx = *state;
+    char *argv[] = {"build/ccsim",
+                    "sweep",
+                    "scenarios/verify/mm1.cfg",
+                    "--set",
+                    "network.stations[0].servers=12",
+                    "--note",
+                    "say \"hi\" \\ back\tslash\nand é",
+                    "--vary",
+                    "x=1:2:1]"};
+    char *files[] = {"sweep.csv", "manifest.json"};
+    struct manifest m = {.argc = (int)(sizeof argv / sizeof argv[0]),
+                         .argv = argv,
+                         .scenario = "scenarios/verify/mm1.cfg",
+                         .model = "network",
+                         .seed = UINT64_C(9223372036854775807),
+                         .replications = 7,
+                         .threads = 2,
+                         .started = 1764547200,  /* 2025-12-01T00:00:00Z */
+                         .finished = 1764547261, /* a minute and a second later */
+                         .wall_seconds = 61.23456,
+                         .n_events = UINT64_C(123456789012),
+                         .note = "precision 5%: reached",
+                         .files = files,
+                         .n_files = 2};
+    char path[512], err[1024];
+    struct manifest_info r;
+
+    path_of(fx, "manifest.json", path, sizeof path);
+    assert_int_equal(manifest_write(path, &m), 0);
+    if (manifest_read(path, &r, err, sizeof err) != 0) {
+        fail_msg("%s", err);
+    }
+    assert_int_equal(r.argc, m.argc);
+    for (int i = 0; i < m.argc; i++) {
+        assert_string_equal(r.argv[i], argv[i]);
+    }
+    assert_string_equal(r.scenario, m.scenario);
+    char *abs = realpath(m.scenario, NULL);
+    assert_non_null(abs);
+    assert_string_equal(r.scenario_file, abs);
+    free(abs);
+    assert_string_equal(r.model, "network");
+    assert_true(r.seed == 9223372036854775807LL);
+    assert_int_equal(r.replications, 7);
+    assert_int_equal(r.threads, 2);
+    assert_string_equal(r.started, "2025-12-01T00:00:00Z");
+    assert_string_equal(r.finished, "2025-12-01T00:01:01Z");
+    assert_true(r.wall_seconds == 61.235); /* to the millisecond */
+    assert_true(r.n_events == 123456789012LL);
+    assert_non_null(r.host);
+    assert_non_null(r.ccsim_version);
+    assert_non_null(r.git_revision);
+    assert_string_equal(r.note, m.note);
+    assert_int_equal(r.n_files, 2);
+    assert_string_equal(r.files[0], "sweep.csv");
+    assert_string_equal(r.files[1], "manifest.json");
+    manifest_info_free(&r);
+
+    /* Keys in the documented order, ccsim_version first (what --force looks for). */
+    char *text = slurp_fixture(fx, "manifest.json");
+    const char *keys[] = {"ccsim_version", "git_revision", "command",  "scenario",
+                          "scenario_file", "model",        "seed",     "replications",
+                          "threads",       "started",      "finished", "wall_seconds",
+                          "events",        "host",         "note",     "files"};
+    const char *at = text;
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        char pat[64];
+        snprintf(pat, sizeof pat, "\n  \"%s\": ", keys[k]);
+        const char *p = strstr(text, pat);
+        if (!p || p < at) {
+            fail_msg("key %s missing or out of order in:\n%s", keys[k], text);
+        }
+        at = p;
+    }
+    assert_int_equal(strncmp(text, "{\n  \"ccsim_version\": \"", 22), 0);
+    free(text);
+
+    /* A string that is not UTF-8: written as valid JSON, its bytes beyond ASCII as '?'. */
+    char *bad_argv[] = {"ccsim", "run", "caf\xe9.cfg"};
+    m.argv = bad_argv;
+    m.argc = 3;
+    m.scenario = "caf\xe9.cfg";
+    assert_int_equal(manifest_write(path, &m), 0);
+    if (manifest_read(path, &r, err, sizeof err) != 0) {
+        fail_msg("%s", err);
+    }
+    assert_string_equal(r.argv[2], "caf?.cfg");
+    assert_string_equal(r.scenario, "caf?.cfg");
+    assert_null(r.scenario_file);
+    manifest_info_free(&r);
+}
+
+static void test_manifest_command_line_is_quoted_for_the_shell(void **state)
+{
+    (void)state;
+    char *argv[] = {"ccsim",  "sweep", "--set", "network.stations[0].servers=12",
+                    "--note", "it's",  ""};
+    struct manifest_info m = {.argc = 7, .argv = argv};
+    char buf[256];
+
+    manifest_command_line(&m, buf, sizeof buf);
+    assert_string_equal(buf, "ccsim sweep --set 'network.stations[0].servers=12' --note "
+                             "'it'\\''s' ''");
+    manifest_command_line(&m, buf, 12); /* cut, still terminated */
+    assert_string_equal(buf, "ccsim sweep");
+    m.argc = 0;
+    manifest_command_line(&m, buf, sizeof buf);
+    assert_string_equal(buf, "");
+}
+
+/* ---- sweep and sensitivity reports: their results tables ------------------------------------ */
+
+/* Three points of a sweep over one key, waits 4, 5 and 6 days on average at them. */
+static double sweep_values[3][4] = {{3, 10, 5, 12}, {4, 10, 6, 12}, {5, 10, 7, 12}};
+
+static void test_sweep_report_has_the_command_and_a_results_table(void **state)
+{
+    struct fixture *fx = *state;
+    char *argv[] = {"ccsim",
+                    "sweep",
+                    "scenarios/verify/mm1.cfg",
+                    "--vary",
+                    "hospital.beds=40:44:2",
+                    "--set",
+                    "network.stations[0].servers=12",
+                    "-o",
+                    "out"};
+    char *files[] = {"sweep.csv"};
+    struct manifest m = {.argc = 9,
+                         .argv = argv,
+                         .scenario = "scenarios/verify/mm1.cfg",
+                         .model = "fake",
+                         .seed = 5,
+                         .replications = 2,
+                         .threads = 1,
+                         .files = files,
+                         .n_files = 1};
+    struct sweep_axis axis;
+    char path[512], err[1024];
+
+    assert_true(sweep_parse_axis("hospital.beds=40:44:2", &axis, err, sizeof err));
+    const struct scenario *sc[3] = {&fake_sc, &fake_sc, &fake_sc};
+    struct experiment_result res[3];
+    for (int p = 0; p < 3; p++) {
+        res[p] = fake_result();
+        res[p].metrics = sweep_values[p];
+    }
+    path_of(fx, "sweep.csv", path, sizeof path);
+    assert_int_equal(sweep_write_csv_flags(path, &axis, 1, 3, sc, res, CSV_DESCRIBED), 0);
+    path_of(fx, "manifest.json", path, sizeof path);
+    assert_int_equal(manifest_write(path, &m), 0);
+    int rc = report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err);
+    if (rc != 0) {
+        fail_msg("report: %d %s", rc, err);
+    }
+    char *page = slurp_fixture(fx, "report.html");
+    /* The command line whole, as a shell reads it back. */
+    assert_non_null(strstr(page, "<th>command</th><td>ccsim sweep scenarios/verify/mm1.cfg "
+                                 "--vary hospital.beds=40:44:2 --set "
+                                 "'network.stations[0].servers=12' -o out</td>"));
+    /* The grid in words, the metric's label and unit, each point's mean and interval. */
+    assert_non_null(strstr(page, "<code>hospital.beds</code> (3 values, 40 to 44)"));
+    const char *h = strstr(page, "<h3>Mean wait, first contact (days)</h3>");
+    assert_non_null(h);
+    assert_non_null(strstr(h, "<th>mean (days)</th><th>95% CI</th><th>replications</th>"));
+    const char *row[3] = {
+        "<tr><td class=\"n\">40</td><td class=\"n\">4.0</td><td class=\"n\">-8.71 to 16.7</td>"
+        "<td class=\"n\">2</td></tr>",
+        "<tr><td class=\"n\">42</td><td class=\"n\">5.0</td><td class=\"n\">-7.71 to 17.7</td>",
+        "<tr><td class=\"n\">44</td><td class=\"n\">6.0</td><td class=\"n\">-6.71 to 18.7</td>"};
+    const char *at = h;
+    for (int p = 0; p < 3; p++) {
+        const char *q = strstr(at, row[p]);
+        if (!q) {
+            fail_msg("point %d not after point %d in the table:\n%s", p + 1, p, h);
+        }
+        at = q;
+    }
+    assert_null(strstr(page, "<h3>Clients served")); /* not a headline metric */
+    assert_non_null(strstr(page, "<h1>Sweep</h1>"));
+    free(page);
+}
+
+static const struct cfg_key beds_key = {.name = "beds", .plausible_lo = 40, .plausible_hi = 50};
+static const struct cfg_key scale_key = {.name = "scale", .plausible_lo = 0.5, .plausible_hi = 2};
+/* Runs at the low and high end of each parameter: beds moves waits by +1 and +5 days, scale by 0
+ * and +0.5, on every replication (so each change's interval is the change itself). */
+static double sens_low[2][4] = {{4, 10, 6, 12}, {3, 10, 5, 12}};
+static double sens_high[2][4] = {{8, 10, 10, 12}, {3.5, 10, 5.5, 12}};
+
+static void test_sensitivity_report_has_a_results_table(void **state)
+{
+    struct fixture *fx = *state;
+    struct sens_param params[2] = {{"risk.scale", &scale_key, 1.0},
+                                   {"hospital.beds", &beds_key, 44}};
+    struct experiment_result base = fake_result(), low[2], high[2];
+    char path[512], err[1024];
+
+    for (int i = 0; i < 2; i++) {
+        low[i] = fake_result();
+        high[i] = fake_result();
+        low[i].metrics = sens_low[1 - i];
+        high[i].metrics = sens_high[1 - i];
+    }
+    path_of(fx, "sensitivity.csv", path, sizeof path);
+    assert_int_equal(
+        sens_write_csv_flags(path, params, 2, &fake_sc, &base, low, high, CSV_DESCRIBED), 0);
+    put_text(fx, "manifest.json", manifest_ok);
+    int rc = report_write_flags(fx->dir, REPORT_DRY_RUN, err, sizeof err);
+    if (rc != 0) {
+        fail_msg("report: %d %s", rc, err);
+    }
+    char *page = slurp_fixture(fx, "report.html");
+    const char *h = strstr(page, "<h3>Mean wait, first contact (days)</h3>");
+    assert_non_null(h);
+    assert_non_null(strstr(h, "<p>Base: 4.0 days.</p>"));
+    /* beds first: its range moves the wait most (the file has scale first). */
+    const char *beds = strstr(h, "<tr><td><code>hospital.beds</code></td><td class=\"n\">40 to "
+                                 "50</td><td class=\"n\">5.0</td><td class=\"n\">1.0</td>"
+                                 "<td class=\"n\">1.0 to 1.0</td><td class=\"n\">9.0</td>"
+                                 "<td class=\"n\">5.0</td><td class=\"n\">5.0 to 5.0</td></tr>");
+    const char *scale = strstr(h, "<tr><td><code>risk.scale</code></td><td class=\"n\">0.5 to "
+                                  "2</td><td class=\"n\">4.0</td><td class=\"n\">0.0</td>");
+    if (!beds || !scale || scale < beds) {
+        fail_msg("the parameters are not in the table widest first:\n%s", h);
+    }
+    assert_null(strstr(page, "<h3>Clients served"));
+    assert_non_null(strstr(page, "<h1>One-way sensitivity</h1>"));
+    free(page);
+}
+
 /* ---- the reader --------------------------------------------------------------------------- */
 
 static void test_table_spreadsheet_file_reads_as_clean(void **state)
@@ -1140,6 +1379,12 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_compare_warns_when_settings_differ, setup, teardown),
         cmocka_unit_test_setup_teardown(test_compare_writes_each_scenarios_series, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_manifest_round_trips, setup, teardown),
+        cmocka_unit_test(test_manifest_command_line_is_quoted_for_the_shell),
+        cmocka_unit_test_setup_teardown(test_sweep_report_has_the_command_and_a_results_table,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sensitivity_report_has_a_results_table, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
