@@ -455,7 +455,8 @@ const struct command cmd_spec_report = {
     .about = "Writes DIR/report.html, one self-contained page (figures embedded): the question, "
              "the scenarios and what differs between them, the headline table with 95% "
              "intervals, the figures, every parameter with its source, the method and the "
-             "validation status.",
+             "validation status. A sweep's report tables each headline metric at every point "
+             "of the grid, a sensitivity report at both ends of every parameter's range.",
     .opts = report_opts_table,
     .n_opts = N(report_opts_table),
     .max_operands = 1,
