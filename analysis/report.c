@@ -22,6 +22,7 @@
 #include "analysis/stationarity.h"
 #include "analysis/table.h"
 #include "analysis/validate.h"
+#include "models/model.h"
 #include "sim/error.h"
 #include "sim/xalloc.h"
 
@@ -1039,6 +1040,70 @@ static void steady_state(FILE *f, const char *dir, const char *file, const char 
     table_free(&t);
 }
 
+/* ---- scenario keys in words ---------------------------------------------------------------- */
+
+/* The declaration of the key at a dotted path ("coordination.models[0].posts") of a scenario
+ * of model, from the model's tables (list indices as "[]") or the keys every scenario shares;
+ * NULL when none declares it (a distribution's parameter, say, or a model ccsim no longer
+ * has). */
+static const struct cfg_key *find_key(const char *model, const char *path)
+{
+    char norm[600], *name;
+    size_t k = 0;
+
+    for (const char *p = path; *p && k + 3 < sizeof norm; p++) {
+        norm[k++] = *p;
+        if (*p == '[') {
+            while (p[1] >= '0' && p[1] <= '9') {
+                p++;
+            }
+        }
+    }
+    norm[k] = '\0';
+    name = strrchr(norm, '.');
+    if (name) {
+        *name++ = '\0';
+    } else {
+        name = norm;
+    }
+    const char *prefix = name == norm ? "" : norm;
+    for (int i = 0; model && model_registry[i]; i++) {
+        const struct model_ops *ops = model_registry[i];
+        if (strcmp(ops->name, model) != 0) {
+            continue;
+        }
+        for (const struct cfg_table *const *t = ops->tables; t && *t; t++) {
+            const struct cfg_key *key =
+                strcmp((*t)->path, prefix) == 0 ? cfg_table_key(*t, name) : NULL;
+            if (key) {
+                return key;
+            }
+        }
+    }
+    return prefix[0] ? NULL : cfg_table_key(&scenario_table, name);
+}
+
+/* A key as a table cell's text: what it is in words, then its path as code; the path alone
+ * when no declaration is found. */
+static void key_words(FILE *f, const char *model, const char *path)
+{
+    const struct cfg_key *key = find_key(model, path);
+    if (key && key->help) {
+        html(f, key->help);
+        fputs("<br>", f);
+    }
+    fputs("<code>", f);
+    html(f, path);
+    fputs("</code>", f);
+}
+
+/* The unit of the key at path, "" when it has none or none is found. */
+static const char *key_unit(const char *model, const char *path)
+{
+    const struct cfg_key *key = find_key(model, path);
+    return key && key->unit ? key->unit : "";
+}
+
 /* ---- sweeps and one-way sensitivity: their results tables ---------------------------------- */
 
 static const struct table_column sweep_cols[] = {{"metric", TABLE_TEXT},
@@ -1136,7 +1201,7 @@ static void mean_ci_cells(FILE *f, const struct table *t, int r, int cmean, int 
 
 /* The sweep's results: what was varied, then for each shown metric a table of its mean and 95%
  * interval at every point of the grid. */
-static void sweep_results(FILE *f, const struct table *t)
+static void sweep_results(FILE *f, const struct table *t, const char *model)
 {
     int cm = table_col(t, "metric"), cmean = table_col(t, "mean"), clo = table_col(t, "ci_low"),
         chi = table_col(t, "ci_high"), cn = table_col(t, "n");
@@ -1158,10 +1223,22 @@ static void sweep_results(FILE *f, const struct table *t)
             lo = v < lo ? v : lo;
             hi = v > hi ? v : hi;
         }
+        const struct cfg_key *key = find_key(model, t->header[k]);
+        const char *unit = key_unit(model, t->header[k]);
         fputs(k == 0 ? "" : k + 1 == n_keys ? " and " : ", ", f);
         fputs("<code>", f);
         html(f, t->header[k]);
-        fprintf(f, "</code> (%d value%s, %.6g to %.6g)", nv, nv == 1 ? "" : "s", lo, hi);
+        fputs("</code> (", f);
+        if (key && key->help) {
+            html(f, key->help);
+            fputs("; ", f);
+        }
+        fprintf(f, "%d value%s, %.6g to %.6g", nv, nv == 1 ? "" : "s", lo, hi);
+        if (unit[0]) {
+            fputc(' ', f);
+            html(f, unit);
+        }
+        fputc(')', f);
     }
     fputs(", every point on the same seed and replications, so that neighbouring points share "
           "their clients and random numbers (common random numbers). Each table gives a "
@@ -1177,9 +1254,15 @@ static void sweep_results(FILE *f, const struct table *t)
         html(f, title);
         fputs("</h3>\n<table><tr>", f);
         for (int k = 0; k < n_keys; k++) {
-            fputs("<th><code>", f);
-            html(f, t->header[k]);
-            fputs("</code></th>", f);
+            const char *unit = key_unit(model, t->header[k]);
+            fputs("<th>", f);
+            key_words(f, model, t->header[k]);
+            if (unit[0]) {
+                fputs(" (", f);
+                html(f, unit);
+                fputc(')', f);
+            }
+            fputs("</th>", f);
         }
         fputs("<th>mean", f);
         if (mm.unit[0]) {
@@ -1250,7 +1333,7 @@ static void sens_end_cells(FILE *f, const struct table *t, int r, const char *me
 
 /* The one-way sensitivity results: for each shown metric, every parameter's effect at the low
  * and high end of its plausible range, widest first (as the tornado figure). */
-static void sensitivity_results(FILE *f, const struct table *t)
+static void sensitivity_results(FILE *f, const struct table *t, const char *model)
 {
     int cm = table_col(t, "metric"), cp = table_col(t, "parameter"), cl = table_col(t, "low"),
         ch = table_col(t, "high"), cb = table_col(t, "base"), cld = table_col(t, "low_diff"),
@@ -1297,12 +1380,17 @@ static void sensitivity_results(FILE *f, const struct table *t)
               f);
         for (int i = 0; i < n; i++) {
             int r = rows[i].row;
-            fputs("<tr><td><code>", f);
-            html(f, table_at(t, r, cp));
-            fputs("</code></td><td class=\"n\">", f);
+            const char *unit = key_unit(model, table_at(t, r, cp));
+            fputs("<tr><td>", f);
+            key_words(f, model, table_at(t, r, cp));
+            fputs("</td><td class=\"n\">", f);
             html(f, table_at(t, r, cl));
             fputs(" to ", f);
             html(f, table_at(t, r, ch));
+            if (unit[0]) {
+                fputc(' ', f);
+                html(f, unit);
+            }
             fputs("</td>", f);
             sens_end_cells(f, t, r, "low_mean", "low_diff", "low_diff_ci_low", "low_diff_ci_high");
             sens_end_cells(f, t, r, "high_mean", "high_diff", "high_diff_ci_low",
@@ -1830,10 +1918,10 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         equity(f, dir, &summary);
     } else if (has_sweep_t || has_sens_t) {
         if (has_sweep_t) {
-            sweep_results(f, &sweep_t);
+            sweep_results(f, &sweep_t, model);
         }
         if (has_sens_t) {
-            sensitivity_results(f, &sens_t);
+            sensitivity_results(f, &sens_t, model);
         }
     } else {
         fputs("<p class=\"note\">See the files of this folder.</p>\n", f);

@@ -729,6 +729,22 @@ static void test_manifest_command_line_is_quoted_for_the_shell(void **state)
 
 /* ---- sweep and sensitivity reports: their results tables ------------------------------------ */
 
+/* The declaration of key name in the care model's table at path. */
+static const struct cfg_key *care_key(const char *path, const char *name)
+{
+    for (int i = 0; model_registry[i]; i++) {
+        if (strcmp(model_registry[i]->name, "care") != 0) {
+            continue;
+        }
+        for (const struct cfg_table *const *t = model_registry[i]->tables; *t; t++) {
+            if (strcmp((*t)->path, path) == 0) {
+                return cfg_table_key(*t, name);
+            }
+        }
+    }
+    return NULL;
+}
+
 /* Three points of a sweep over one key, waits 4, 5 and 6 days on average at them. */
 static double sweep_values[3][4] = {{3, 10, 5, 12}, {4, 10, 6, 12}, {5, 10, 7, 12}};
 
@@ -748,7 +764,7 @@ static void test_sweep_report_has_the_command_and_a_results_table(void **state)
     struct manifest m = {.argc = 9,
                          .argv = argv,
                          .scenario = "scenarios/verify/mm1.cfg",
-                         .model = "fake",
+                         .model = "care",
                          .seed = 5,
                          .replications = 2,
                          .threads = 1,
@@ -777,11 +793,25 @@ static void test_sweep_report_has_the_command_and_a_results_table(void **state)
     assert_non_null(strstr(page, "<th>command</th><td>ccsim sweep scenarios/verify/mm1.cfg "
                                  "--vary hospital.beds=40:44:2 --set "
                                  "'network.stations[0].servers=12' -o out</td>"));
-    /* The grid in words, the metric's label and unit, each point's mean and interval. */
-    assert_non_null(strstr(page, "<code>hospital.beds</code> (3 values, 40 to 44)"));
+    /* The grid in words (the key's help and unit, as the care model declares them), the
+     * metric's label and unit, each point's mean and interval. */
+    const struct cfg_key *beds = care_key("hospital", "beds");
+    assert_non_null(beds);
+    char want[1024];
+    snprintf(want, sizeof want, "<code>hospital.beds</code> (%s; 3 values, 40 to 44 %s)",
+             beds->help, beds->unit);
+    if (!strstr(page, want)) {
+        fail_msg("no '%s' in the page", want);
+    }
     const char *h = strstr(page, "<h3>Mean wait, first contact (days)</h3>");
     assert_non_null(h);
-    assert_non_null(strstr(h, "<th>mean (days)</th><th>95% CI</th><th>replications</th>"));
+    snprintf(want, sizeof want,
+             "<tr><th>%s<br><code>hospital.beds</code> (%s)</th><th>mean (days)</th>"
+             "<th>95%% CI</th><th>replications</th></tr>",
+             beds->help, beds->unit);
+    if (!strstr(h, want)) {
+        fail_msg("no '%s' in the table", want);
+    }
     const char *row[3] = {
         "<tr><td class=\"n\">40</td><td class=\"n\">4.0</td><td class=\"n\">-8.71 to 16.7</td>"
         "<td class=\"n\">2</td></tr>",
