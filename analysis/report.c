@@ -1199,6 +1199,54 @@ static void mean_ci_cells(FILE *f, const struct table *t, int r, int cmean, int 
     fputs("</td>", f);
 }
 
+/* The best point of a sweep for each outcome (sweep_best.csv, analysis/sweep_best.h), when the
+ * folder has it: the answer to "which value is best?" with the points as good. */
+static void sweep_best_section(FILE *f, const char *dir)
+{
+    static const struct table_column cols[] = {{"metric", TABLE_TEXT},   {"better", TABLE_TEXT},
+                                               {"best", TABLE_TEXT},     {"mean", TABLE_NUMBER},
+                                               {"ci_low", TABLE_NUMBER}, {"ci_high", TABLE_NUMBER},
+                                               {"n_tied", TABLE_COUNT},  {NULL, TABLE_TEXT}};
+    struct table t = {0};
+    char err[512];
+    bool present = false;
+    if (read_rows(dir, "sweep_best.csv", cols, &t, &present, err, sizeof err) != 0 || !present) {
+        table_free(&t);
+        return;
+    }
+    int cm = table_col(&t, "metric"), cl = table_col(&t, "label"), cu = table_col(&t, "unit"),
+        cb = table_col(&t, "best"), cbt = table_col(&t, "better"), ct = table_col(&t, "tied"),
+        cmean = table_col(&t, "mean"), clo = table_col(&t, "ci_low"),
+        chi = table_col(&t, "ci_high");
+    fputs("<h2>The best point for each outcome</h2>\n<p>For each outcome with a better "
+          "direction, the point of the grid with the best mean, and the points that cannot be "
+          "told from it: every point runs the same clients and random numbers, so each is "
+          "compared with the best by the paired 95% interval of its difference.</p>\n"
+          "<table><tr><th>outcome</th><th>unit</th><th>best</th><th>there (95% CI)</th>"
+          "<th>as good (paired)</th></tr>\n",
+          f);
+    for (int r = 0; r < t.n_rows; r++) {
+        fputs("<tr><td>", f);
+        html(f, cl >= 0 && table_at(&t, r, cl)[0] ? table_at(&t, r, cl) : table_at(&t, r, cm));
+        fputs("</td><td>", f);
+        html(f, cu >= 0 ? table_at(&t, r, cu) : "");
+        fputs("</td><td>", f);
+        html(f, strcmp(table_at(&t, r, cbt), "lower") == 0 ? "lowest at " : "highest at ");
+        html(f, table_at(&t, r, cb));
+        fputs("</td><td class=\"n\">", f);
+        number(f, table_at(&t, r, cmean));
+        fputs(" (", f);
+        number(f, table_at(&t, r, clo));
+        fputs(" to ", f);
+        number(f, table_at(&t, r, chi));
+        fputs(")</td><td>", f);
+        html(f, ct >= 0 && table_at(&t, r, ct)[0] ? table_at(&t, r, ct) : "none");
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    table_free(&t);
+}
+
 /* The sweep's results: what was varied, then for each shown metric a table of its mean and 95%
  * interval at every point of the grid. */
 static void sweep_results(FILE *f, const struct table *t, const char *model)
@@ -1918,6 +1966,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         equity(f, dir, &summary);
     } else if (has_sweep_t || has_sens_t) {
         if (has_sweep_t) {
+            sweep_best_section(f, dir);
             sweep_results(f, &sweep_t, model);
         }
         if (has_sens_t) {

@@ -37,6 +37,12 @@ got=$(awk -F, '$1 == "wait_coordination_days" && $2 == "lower" { print $3 }' "$b
 # the other bed count as good (paired difference 0).
 awk -F, '$1 == "cost_posts_per_year" { exit !($7 >= 1) }' "$b" ||
     bad "sweep_best.csv: the cost of posts, equal at both bed counts, has no tied point"
+# The sweep's report answers with the best point.
+"$CCSIM" report "$tmp/s1" >/dev/null 2>&1 || bad "report of a sweep"
+grep -q '<h2>The best point for each outcome</h2>' "$tmp/s1/report.html" ||
+    bad "the sweep's report has no best point section"
+grep -qF "lowest at $want" "$tmp/s1/report.html" ||
+    bad "the sweep's report does not give the lowest wait at $want"
 
 # A point that is not valid stops the sweep before it runs, naming the --vary.
 "$CCSIM" sweep "$scn" --vary hospital.beds=-2:2:2 -q -o "$tmp/bad" >"$tmp/out" 2>&1
