@@ -41,7 +41,8 @@ awk -F, '$1 == "cost_posts_per_year" { exit !($7 >= 1) }' "$b" ||
 "$CCSIM" report "$tmp/s1" >/dev/null 2>&1 || bad "report of a sweep"
 grep -q '<h2>The best point for each outcome</h2>' "$tmp/s1/report.html" ||
     bad "the sweep's report has no best point section"
-grep -qF "lowest at $want" "$tmp/s1/report.html" ||
+want_html=$(printf '%s' "$want" | sed 's/&/\&amp;/g')
+grep -qF "lowest at $want_html" "$tmp/s1/report.html" ||
     bad "the sweep's report does not give the lowest wait at $want"
 
 # A point that is not valid stops the sweep before it runs, naming the --vary.
