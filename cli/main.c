@@ -46,6 +46,16 @@ int main(int argc, char **argv)
             return ccsim_exit_status(commands[i].fn(argc, argv));
         }
     }
+    const char *names[sizeof commands / sizeof commands[0]];
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        names[i] = commands[i].name;
+    }
+    const char *near = options_suggest(cmd, names, (int)(sizeof names / sizeof names[0]));
+    if (near) {
+        fprintf(stderr, "ccsim: unknown command '%s'; did you mean '%s'?\n(see 'ccsim --help')\n",
+                cmd, near);
+        return ccsim_exit_status(CCSIM_EUSAGE);
+    }
     fprintf(stderr, "ccsim: unknown command '%s'\n", cmd);
     options_help_main(cmd_specs, n_cmd_specs, stderr);
     return ccsim_exit_status(CCSIM_EUSAGE);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cfg.h"
 #include "sim/error.h"
 
 enum { HELP_WIDTH = 96, HELP_COLUMN = 26 };
@@ -26,6 +27,55 @@ int usage_error(const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\n(see 'ccsim %s --help')\n", options_usage_cmd);
     return CCSIM_EUSAGE;
+}
+
+const char *options_suggest(const char *word, const char *const *names, int n)
+{
+    const char *best = NULL, *prefix_of = NULL;
+    int n_prefix = 0;
+    size_t len = strlen(word);
+    /* The one name word begins, or the nearest within about a third of the word's length, leading
+     * dashes not counted (as for scenario keys, sim/cfg.h). */
+    int best_d = (int)(len - strspn(word, "-")) / 3 + 1;
+
+    if (len < 2) {
+        return NULL;
+    }
+    for (int i = 0; i < n; i++) {
+        if (strcmp(word, names[i]) == 0) {
+            return NULL;
+        }
+        if (strncmp(word, names[i], len) == 0) {
+            prefix_of = names[i];
+            n_prefix++;
+        }
+        int d = cfg_edit_distance(word, names[i]);
+        if (d <= best_d && (!best || d < best_d)) {
+            best = names[i];
+            best_d = d;
+        }
+    }
+    return n_prefix == 1 ? prefix_of : best;
+}
+
+/* "unknown option 'A'", with the nearest long option of cmd when one is close. */
+static int unknown_option(const struct command *cmd, const char *a, const char *what)
+{
+    const char *names[OPTIONS_MAX + 1];
+    char word[128];
+    int n = 0;
+
+    for (int k = 0; k < cmd->n_opts; k++) {
+        names[n++] = cmd->opts[k].lng;
+    }
+    names[n++] = "--help";
+    /* "--replicatons=5" is matched by its name. */
+    snprintf(word, sizeof word, "%.*s", (int)strcspn(a, "="), a);
+    const char *near = strncmp(word, "--", 2) == 0 ? options_suggest(word, names, n) : NULL;
+    if (near) {
+        return usage_error("%s '%s'; did you mean '%s'?", what, a, near);
+    }
+    return usage_error("%s '%s'", what, a);
 }
 
 /* Parses a whole number in [lo, hi] for an option; prints the problem and returns false. */
@@ -255,10 +305,14 @@ int options_read(const struct command *cmd, int argc, char **argv, void *out, co
             continue;
         }
         bool is_option = a[0] == '-' && (a[1] != '\0' || cmd->is_dash_option);
-        if (cmd->extra == OPT_EXTRA_UNEXPECTED && (is_option || *n_operands >= cmd->max_operands)) {
+        if (cmd->extra == OPT_EXTRA_UNEXPECTED && is_option) {
+            char what[64];
+            snprintf(what, sizeof what, "%s: unexpected argument", cmd->name);
+            return unknown_option(cmd, a, what);
+        } else if (cmd->extra == OPT_EXTRA_UNEXPECTED && *n_operands >= cmd->max_operands) {
             return usage_error("%s: unexpected argument '%s'", cmd->name, a);
         } else if (is_option) {
-            return usage_error("unknown option '%s'", a);
+            return unknown_option(cmd, a, "unknown option");
         } else if (*n_operands >= cmd->max_operands && cmd->extra == OPT_EXTRA_SCENARIO) {
             return usage_error("one scenario at a time ('%s' is extra)", a);
         } else if (*n_operands >= cmd->max_operands) {

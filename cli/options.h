@@ -90,6 +90,12 @@ extern const char *options_usage_cmd;
 /* Prints "ccsim: MESSAGE" and the pointer to --help; returns CCSIM_EUSAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The name among names[0..n-1] that word most likely meant, for "did you mean": the one name
+ * word begins (when only one does), otherwise the nearest within an edit distance of about a
+ * third of word's length, leading dashes not counted (the first of equals); NULL when word is a
+ * name, is shorter than 2 characters or nothing is near. */
+const char *options_suggest(const char *word, const char *const *names, int n);
+
 /* Parses argv[2..argc-1] for cmd into out (the command's options struct, whose fields the table
  * names), after setting the table's defaults. Operands are stored in operands[0..max_operands-1]
  * and counted in *n_operands. Then checks what the table declares across options: operands

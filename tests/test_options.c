@@ -291,6 +291,75 @@ static void test_options_messages(void **state)
     assert_non_null(strstr(err, "validate: unexpected argument 'DIR'"));
 }
 
+/* A mistyped option or command is answered with the name meant: a letter dropped or swapped,
+ * or the start of a name (or a name as near); nothing is suggested for a word far from every name.
+ */
+static void test_options_did_you_mean(void **state)
+{
+    (void)state;
+    char err[1024], word[128];
+    int n_checked = 0;
+
+    for (int c = 0; c < n_cmd_specs; c++) {
+        const struct command *cmd = cmd_specs[c];
+        for (int k = 0; k < cmd->n_opts; k++) {
+            const char *lng = cmd->opts[k].lng;
+            size_t len = strlen(lng);
+            /* A letter dropped from the middle, and two letters swapped there. */
+            for (int variant = 0; variant < 2; variant++) {
+                size_t mid = len / 2 + 1;
+                snprintf(word, sizeof word, "%s", lng);
+                if (variant == 0) {
+                    memmove(word + mid, word + mid + 1, len - mid);
+                } else {
+                    char t = word[mid];
+                    word[mid] = word[mid + 1];
+                    word[mid + 1] = t;
+                }
+                if (strcmp(word, lng) == 0 || find_long(cmd, word) >= 0) {
+                    continue;
+                }
+                struct run_opts o = {0};
+                const char *words[] = {word};
+                assert_int_equal(parse_words(cmd, &o, err, sizeof err, 1, words), CCSIM_EUSAGE);
+                /* The name meant, one as near ("--sed": --seed or --set), or the one name the
+                 * word begins ("--st": --status). */
+                const char *near = strstr(err, "did you mean '");
+                char got[128] = "";
+                if (near) {
+                    near += strlen("did you mean '");
+                    snprintf(got, sizeof got, "%.*s", (int)strcspn(near, "'"), near);
+                }
+                bool begins = strncmp(got, word, strlen(word)) == 0;
+                if (!near || find_long(cmd, got) < 0 ||
+                    (!begins && cfg_edit_distance(word, got) > cfg_edit_distance(word, lng))) {
+                    fail_msg("ccsim %s %s: no suggestion of %s: %s", cmd->name, word, lng, err);
+                }
+                n_checked++;
+            }
+        }
+    }
+    assert_true(n_checked >= 40);
+
+    struct run_opts o = {0};
+    const char *typo[] = {"--replicatons=5"};
+    assert_int_equal(parse_words(&cmd_spec_run, &o, err, sizeof err, 1, typo), CCSIM_EUSAGE);
+    assert_string_equal(err, "ccsim: unknown option '--replicatons=5'; did you mean "
+                             "'--replications'?\n(see 'ccsim run --help')\n");
+    const char *far[] = {"--fast"};
+    assert_int_equal(parse_words(&cmd_spec_run, &o, err, sizeof err, 1, far), CCSIM_EUSAGE);
+    assert_null(strstr(err, "did you mean"));
+
+    const char *names[] = {"run", "check", "compare", "sweep", "sensitivity", "report", "keys"};
+    assert_string_equal(options_suggest("compar", names, 7), "compare");
+    assert_string_equal(options_suggest("comapre", names, 7), "compare");
+    assert_string_equal(options_suggest("sens", names, 7), "sensitivity");
+    assert_string_equal(options_suggest("chek", names, 7), "check");
+    assert_null(options_suggest("walk", names, 7));
+    assert_null(options_suggest("run", names, 7));
+    assert_null(options_suggest("r", names, 7));
+}
+
 /* The checks the tables declare across options and operands, each with its message. */
 static void test_options_declared_checks(void **state)
 {
@@ -340,6 +409,7 @@ int main(void)
         cmocka_unit_test(test_options_out_of_range_gives_the_range_message),
         cmocka_unit_test(test_options_messages),
         cmocka_unit_test(test_options_declared_checks),
+        cmocka_unit_test(test_options_did_you_mean),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

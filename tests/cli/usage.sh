@@ -30,6 +30,15 @@ expect 0 "usage: ccsim run" -- "$CCSIM" run --help
 expect 0 "^ccsim [0-9]" -- "$CCSIM" --version
 expect 2 "usage: ccsim" -- "$CCSIM"
 expect 2 "unknown command 'walk'" -- "$CCSIM" walk
+# A mistyped command or option: the one meant, exit status 2 as for every usage error.
+expect 2 "unknown command 'compar'; did you mean 'compare'?" -- "$CCSIM" compar
+expect 2 "unknown command 'sens'; did you mean 'sensitivity'?" -- "$CCSIM" sens
+expect 2 "unknown option '--replicatons'; did you mean '--replications'?" -- \
+    "$CCSIM" run "$scn" --replicatons 3
+expect 2 "unknown option '--replicatons=3'; did you mean '--replications'?" -- \
+    "$CCSIM" compare "$scn" "$scn" --replicatons=3
+expect 2 "validate: unexpected argument '--fre'; did you mean '--free'?" -- "$CCSIM" validate --fre
+"$CCSIM" walk 2>&1 | grep -q "did you mean" && { echo "FAIL: a suggestion for 'walk'"; fail=1; }
 expect 2 "run: no scenario file given" -- "$CCSIM" run
 expect 2 "unknown option '--fast'" -- "$CCSIM" run "$scn" --fast
 expect 2 "\-r: 'ten' is not a whole number (integer 2..1000000)" -- "$CCSIM" run "$scn" -r ten
