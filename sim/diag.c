@@ -17,6 +17,7 @@ void diag_fini(struct diag *d)
 {
     for (int i = 0; i < d->n; i++) {
         free(d->msgs[i]);
+        free(d->msg_file[i]);
     }
     for (int i = 0; i < d->n_warns; i++) {
         free(d->warns[i]);
@@ -52,6 +53,19 @@ static char *format_line(const char *file, int line, const char *key, const char
     return msg;
 }
 
+/* Where a message sorts: its file (a copy, or NULL) and *line. An override from a file's set
+ * list is located as "file:line" with no line of its own: it sorts at that line of that file. */
+static char *sort_file(const char *file, int *line)
+{
+    char *wf = file ? xstrdup(file) : NULL;
+    char *colon = wf && *line <= 0 ? strrchr(wf, ':') : NULL;
+    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
+        *line = atoi(colon + 1);
+        *colon = '\0';
+    }
+    return wf;
+}
+
 void diag_add(struct diag *d, const char *file, int line, const char *key, const char *fmt, ...)
 {
     va_list ap;
@@ -61,8 +75,10 @@ void diag_add(struct diag *d, const char *file, int line, const char *key, const
         return;
     }
     va_start(ap, fmt);
-    d->msgs[d->n++] = format_line(file, line, key, "", fmt, ap);
+    d->msgs[d->n] = format_line(file, line, key, "", fmt, ap);
     va_end(ap);
+    d->msg_file[d->n] = sort_file(file, &line);
+    d->msg_line[d->n++] = line;
 }
 
 void diag_warn(struct diag *d, const char *file, int line, const char *key, const char *fmt, ...)
@@ -84,34 +100,16 @@ void diag_warn(struct diag *d, const char *file, int line, const char *key, cons
         free(msg);
         return;
     }
-    /* An override from a file's set list is located as "file:line" with no line of its own:
-     * sort it at that line of that file. */
-    char *wf = file ? xstrdup(file) : NULL;
-    char *colon = wf && line <= 0 ? strrchr(wf, ':') : NULL;
-    if (colon && colon[1] && strspn(colon + 1, "0123456789") == strlen(colon + 1)) {
-        line = atoi(colon + 1);
-        *colon = '\0';
-    }
-    d->warn_file[d->n_warns] = wf;
+    d->warn_file[d->n_warns] = sort_file(file, &line);
     d->warn_line[d->n_warns] = line;
     d->warns[d->n_warns++] = msg;
 }
 
-void diag_print(const struct diag *d, FILE *out)
-{
-    for (int i = 0; i < d->n; i++) {
-        fprintf(out, "%s\n", d->msgs[i]);
-    }
-    if (d->n_omitted > 0) {
-        fprintf(out, "... and %d more problem%s\n", d->n_omitted, d->n_omitted == 1 ? "" : "s");
-    }
-}
-
-/* The rank of warning i's file: the index of the first warning about that file. */
-static int file_rank(const struct diag *d, int i)
+/* The rank of message i's file: the index of the first message about that file. */
+static int file_rank(char *const *file, int i)
 {
     for (int j = 0; j < i; j++) {
-        const char *a = d->warn_file[j], *b = d->warn_file[i];
+        const char *a = file[j], *b = file[i];
         if ((!a && !b) || (a && b && strcmp(a, b) == 0)) {
             return j;
         }
@@ -119,11 +117,11 @@ static int file_rank(const struct diag *d, int i)
     return i;
 }
 
-/* Whether warning a prints after warning b: those with a line first (files in the order first
- * warned about, lines ascending), then those without one (command-line options) as recorded. */
-static bool later(const struct diag *d, const int *rank, int a, int b)
+/* Whether message a prints after message b: those with a line first (files in the order first
+ * named, lines ascending), then those without one (command-line options) as recorded. */
+static bool later(const int *line, const int *rank, int a, int b)
 {
-    bool a_line = d->warn_line[a] > 0, b_line = d->warn_line[b] > 0;
+    bool a_line = line[a] > 0, b_line = line[b] > 0;
 
     if (a_line != b_line) {
         return !a_line;
@@ -131,26 +129,41 @@ static bool later(const struct diag *d, const int *rank, int a, int b)
     if (!a_line) {
         return false;
     }
-    return rank[a] > rank[b] || (rank[a] == rank[b] && d->warn_line[a] > d->warn_line[b]);
+    return rank[a] > rank[b] || (rank[a] == rank[b] && line[a] > line[b]);
 }
 
-int diag_print_warnings(const struct diag *d, FILE *out)
+/* Prints msg[0..n-1] in file order (a stable insertion sort: values are read in model order,
+ * which is not file order). */
+static void print_in_file_order(char *const *msg, char *const *file, const int *line, int n,
+                                FILE *out)
 {
     int order[DIAG_MAX], rank[DIAG_MAX];
 
-    /* Insertion sort, stable: values are read in model order, which is not file order. */
-    for (int i = 0; i < d->n_warns; i++) {
-        rank[i] = file_rank(d, i);
+    for (int i = 0; i < n; i++) {
+        rank[i] = file_rank(file, i);
         int j = i;
-        while (j > 0 && later(d, rank, order[j - 1], i)) {
+        while (j > 0 && later(line, rank, order[j - 1], i)) {
             order[j] = order[j - 1];
             j--;
         }
         order[j] = i;
     }
-    for (int i = 0; i < d->n_warns; i++) {
-        fprintf(out, "%s\n", d->warns[order[i]]);
+    for (int i = 0; i < n; i++) {
+        fprintf(out, "%s\n", msg[order[i]]);
     }
+}
+
+void diag_print(const struct diag *d, FILE *out)
+{
+    print_in_file_order(d->msgs, d->msg_file, d->msg_line, d->n, out);
+    if (d->n_omitted > 0) {
+        fprintf(out, "... and %d more problem%s\n", d->n_omitted, d->n_omitted == 1 ? "" : "s");
+    }
+}
+
+int diag_print_warnings(const struct diag *d, FILE *out)
+{
+    print_in_file_order(d->warns, d->warn_file, d->warn_line, d->n_warns, out);
     if (d->n_warns_omitted > 0) {
         fprintf(out, "... and %d more warning%s\n", d->n_warns_omitted,
                 d->n_warns_omitted == 1 ? "" : "s");

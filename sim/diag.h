@@ -4,7 +4,7 @@
  *
  * Each problem is one line in GNU style: "file:line: key: what is wrong (what is allowed)".
  * Problems are kept in the order found, up to DIAG_MAX; later ones are counted, and
- * diag_print() says how many were left out.
+ * diag_print() says how many were left out. They print in file order, as warnings do.
  *
  * Warnings are kept beside the problems, the same way, in a list of their own: a warning says
  * that a value is legal but probably a mistake ("file:line: key: warning: 2 days is below the
@@ -23,7 +23,9 @@
 #define DIAG_MAX 50
 
 struct diag {
-    char *msgs[DIAG_MAX];
+    char *msgs[DIAG_MAX];      /* problems, in the order found */
+    char *msg_file[DIAG_MAX];  /* each problem's file (NULL: none) and line, to print them in */
+    int msg_line[DIAG_MAX];    /* file order */
     int n;                     /* problems kept */
     int n_omitted;             /* problems beyond DIAG_MAX, counted only */
     char *warns[DIAG_MAX];     /* warnings, each "file:line: key: warning: ..." */
@@ -60,7 +62,9 @@ static inline int diag_n_warnings(const struct diag *d)
     return d->n_warns + d->n_warns_omitted;
 }
 
-/* Prints one line per problem, then "... and N more problems" if some were left out. */
+/* Prints one line per problem, in file order as diag_print_warnings() (a key that is not in
+ * the file first and a check across keys later may find them in another order), then "... and
+ * N more problems" if some were left out. */
 void diag_print(const struct diag *d, FILE *out);
 
 /* Prints one line per warning, in file order (files in the order first warned about, lines

@@ -1245,6 +1245,36 @@ static void test_cfg_warnings_print_in_file_order(void **state)
     free(text);
 }
 
+/* Problems print in file order too, whatever order the checks found them in; those without a
+ * line (a command-line option) after them, as found. */
+static void test_cfg_problems_print_in_file_order(void **state)
+{
+    struct fixture *f = *state;
+    char *text = NULL;
+    size_t len = 0;
+
+    load(&f->c, "a = 1;\nb = 2;\nc = 3;\n");
+    cfg_error(&f->c, member(&f->c, "c"), "third");
+    diag_add(&f->c.diag, "--set c=4", 0, "c", "an option");
+    cfg_error(&f->c, member(&f->c, "a"), "first");
+    diag_add(&f->c.diag, "other.cfg", 1, "x", "another file");
+    cfg_error_key(&f->c, cfg_root(&f->c), "zz", "at the top");
+    cfg_error(&f->c, member(&f->c, "b"), "second");
+    assert_int_equal(cfg_n_problems(&f->c), 6);
+    assert_string_equal(f->c.diag.msgs[0], "t.cfg:3: c: third"); /* kept as found */
+    FILE *out = open_memstream(&text, &len);
+    assert_non_null(out);
+    diag_print(&f->c.diag, out);
+    fclose(out);
+    assert_string_equal(text, "t.cfg:1: a: first\n"
+                              "t.cfg:1: zz: at the top\n"
+                              "t.cfg:2: b: second\n"
+                              "t.cfg:3: c: third\n"
+                              "other.cfg:1: x: another file\n"
+                              "--set c=4: c: an option\n");
+    free(text);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup_cfg, teardown_cfg)
 
 int main(void)
@@ -1292,6 +1322,7 @@ int main(void)
         T(test_cfg_deep_nesting_is_refused),
         T(test_cfg_implausible_value_warns),
         T(test_cfg_warnings_print_in_file_order),
+        T(test_cfg_problems_print_in_file_order),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
