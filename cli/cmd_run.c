@@ -197,30 +197,85 @@ static void add_row(void *ctx, const config_setting_t *s, const char *path,
     r->from = xstrdup(from);
 }
 
-/* What check prints of a valid scenario: the verdict, what a run needs, every resolved value. */
+/* One row of check's table in width columns. As a table (key, value, unit, origin in columns,
+ * the origin wrapped within its column) when from_col leaves room for it; otherwise the key, value
+ * and unit on one line (the value wrapped from column value_col) and the origin wrapped under
+ * them, indented. */
+static void print_row(const struct row *row, int wk, int wv, int wu, int width, bool is_table)
+{
+    char text[1200];
+
+    if (is_table) {
+        printf("%-*s  %-*s  %-*s  ", wk, row->key, wv, row->value, wu, row->unit);
+        int col = wk + wv + wu + 6;
+        int len = (int)(strlen(row->key) > (size_t)wk ? strlen(row->key) : (size_t)wk) + 2 +
+                  (int)(strlen(row->value) > (size_t)wv ? strlen(row->value) : (size_t)wv) + 2 +
+                  (int)(strlen(row->unit) > (size_t)wu ? strlen(row->unit) : (size_t)wu) + 2;
+        options_put_wrapped(stdout, row->from, len, col, width);
+        putchar('\n');
+        return;
+    }
+    int value_col = wk + 2 <= width - 28 ? wk + 2 : 4;
+    fputs(row->key, stdout);
+    int col = (int)strlen(row->key);
+    if (col + 2 <= value_col) {
+        printf("%*s", value_col - col, "");
+        col = value_col;
+    } else if (value_col == 4) {
+        fputs("  ", stdout);
+        col += 2;
+    } else {
+        printf("\n%*s", value_col, "");
+        col = value_col;
+    }
+    snprintf(text, sizeof text, "%s%s%s", row->value, row->unit[0] ? " " : "", row->unit);
+    options_put_wrapped(stdout, text, col, value_col, width);
+    putchar('\n');
+    options_put_wrapped(stdout, row->from, 0, 4, width);
+    putchar('\n');
+}
+
+/* What check prints of a valid scenario: the verdict, what a run needs, every resolved value,
+ * wrapped to the terminal's width (options_out_width()). */
 static void print_check(const struct run_opts *o, const struct runner *r)
 {
     const struct scenario *sc = r->sc[0];
-    char need[512];
+    char need[512], line[1024];
+    int width = options_out_width();
 
     struct rows rows = {0};
     cfg_walk(&r->cfg[0], add_row, &rows);
-    int wk = 3, wv = 5, wu = 4;
+    int wk = 3, wv = 5, wu = 4, wf = 4;
     for (size_t i = 0; i < rows.n; i++) {
         int k = (int)strlen(rows.v[i].key), v = (int)strlen(rows.v[i].value),
-            u = (int)strlen(rows.v[i].unit);
+            u = (int)strlen(rows.v[i].unit), f = (int)strlen(rows.v[i].from);
         wk = k > wk ? k : wk;
         wv = v > wv && v <= 32 ? v : wv;
         wu = u > wu ? u : wu;
+        wf = f > wf ? f : wf;
     }
     budget_describe(&r->budget, need, sizeof need);
-    printf("%s: valid; model \"%s\", %ld replications, seed %llu, %d metrics\n", o->scenario,
-           sc->ops->name, sc->replications, (unsigned long long)sc->seed, sc->n_metrics);
-    printf("a run needs %s\n\n", need);
-    printf("%-*s  %-*s  %-*s  %s\n", wk, "key", wv, "value", wu, "unit", "from");
+    snprintf(line, sizeof line, "%s: valid; model \"%s\", %ld replication%s, seed %llu, %d metrics",
+             o->scenario, sc->ops->name, sc->replications, sc->replications == 1 ? "" : "s",
+             (unsigned long long)sc->seed, sc->n_metrics);
+    /* From column 0, continued at column 2 (starting "at" column 2 leaves the first line so). */
+    options_put_wrapped(stdout, line, 2, 2, width);
+    snprintf(line, sizeof line, "a run needs %s", need);
+    putchar('\n');
+    options_put_wrapped(stdout, line, 2, 2, width);
+    fputs("\n\n", stdout);
+    /* A table while the origins have a column of 24 or more; below that, one row a key. */
+    int from_col = wk + wv + wu + 6;
+    bool is_table = from_col + (wf < 24 ? wf : 24) <= width;
+    if (is_table) {
+        struct row head = {"key", "value", "unit", "from"};
+        print_row(&head, wk, wv, wu, width, true);
+    } else {
+        printf("%-*s  value and unit\n    from\n", wk + 2 <= width - 28 ? wk : 0, "key");
+    }
     for (size_t i = 0; i < rows.n; i++) {
         struct row *row = &rows.v[i];
-        printf("%-*s  %-*s  %-*s  %s\n", wk, row->key, wv, row->value, wu, row->unit, row->from);
+        print_row(row, wk, wv, wu, width, is_table);
         free(row->key);
         free(row->value);
         free(row->unit);

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include "sim/cfg.h"
 #include "sim/error.h"
 
@@ -323,10 +326,7 @@ int options_read(const struct command *cmd, int argc, char **argv, void *out, co
     return 0;
 }
 
-/* Writes text from column col, continuing lines at column indent, words wrapped before
- * HELP_WIDTH (never at NBSP); a newline in text starts a new line. Returns the column it ends at.
- */
-static int put_wrapped(FILE *f, const char *text, int col, int indent)
+int options_put_wrapped(FILE *f, const char *text, int col, int indent, int width)
 {
     bool need_space = col > indent;
 
@@ -343,7 +343,7 @@ static int put_wrapped(FILE *f, const char *text, int col, int indent)
             continue;
         }
         size_t len = strcspn(s, " \n");
-        if (need_space && col + 1 + (int)len > HELP_WIDTH) {
+        if (need_space && col + 1 + (int)len > width) {
             fputc('\n', f);
             col = 0;
             need_space = false;
@@ -363,6 +363,29 @@ static int put_wrapped(FILE *f, const char *text, int col, int indent)
         need_space = true;
     }
     return col;
+}
+
+int options_out_width(void)
+{
+    const char *env = getenv("COLUMNS");
+    char *end;
+    long cols = env ? strtol(env, &end, 10) : 0;
+    struct winsize ws;
+
+    if (env && end != env && *end == '\0' && cols >= 40 && cols <= 1000) {
+        return (int)cols;
+    }
+    if (isatty(STDOUT_FILENO) == 1 && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+        ws.ws_col >= 20) {
+        return ws.ws_col;
+    }
+    return 80;
+}
+
+/* Text wrapped as the help is, before HELP_WIDTH. */
+static int put_wrapped(FILE *f, const char *text, int col, int indent)
+{
+    return options_put_wrapped(f, text, col, indent, HELP_WIDTH);
 }
 
 /* "[-o DIR]", "--vary KEY=FROM:TO:STEP", "[--set KEY=VALUE]..." for the synopsis. */

@@ -109,6 +109,15 @@ int options_parse(const struct command *cmd, int argc, char **argv, void *out,
 int options_read(const struct command *cmd, int argc, char **argv, void *out, const char **operands,
                  int *n_operands, bool *seen);
 
+/* Writes text from column col, continuing lines at column indent, words wrapped before column
+ * width (never at '\x01', printed as a space; a word longer than a line runs past it); a
+ * newline in text starts a new line. Returns the column it ends at. */
+int options_put_wrapped(FILE *f, const char *text, int col, int indent, int width);
+
+/* The columns of the terminal on standard output: $COLUMNS when it is a number from 40 to
+ * 1000, otherwise the terminal's width, or 80 when standard output is not a terminal. */
+int options_out_width(void);
+
 /* Writes the help of cmd: the synopsis, what it does, then every option with its range. */
 void options_help(const struct command *cmd, FILE *f);
 

@@ -155,7 +155,8 @@ const struct command cmd_spec_check = {
     .about = "Validates the scenario without running it. When it is valid, prints every resolved "
              "value (after base files, @include and overrides) with its unit and where it came "
              "from: file and line, a command-line option, or a built-in default with its "
-             "published source, and what a run needs (memory, time). Every problem is reported "
+             "published source, and what a run needs (memory, time), in lines that fit the "
+             "terminal ($COLUMNS, or 80 columns when not a terminal). Every problem is reported "
              "otherwise.",
     .opts = check_opts_table,
     .n_opts = N(check_opts_table),

@@ -23,27 +23,29 @@ const struct cfg_table *const shared_tables[] = {&dist_table, &schedule_table, N
 
 enum { K_MODEL, K_HORIZON, K_WARMUP, K_REPLICATIONS, K_SEED, K_BASE, K_SET };
 
+/* The horizon and warm-up in a time unit: the model's (model_ops.time_unit) once the model is
+ * known, so that check and every message say "days" for a model in days. */
+#define HORIZON_KEY(u)                                                                             \
+    {                                                                                              \
+        .name = "horizon", .type = CFG_REAL, .is_required = true, .lo = 0.0, .hi = HUGE_VAL,       \
+        .flags = CFG_LO_OPEN, .unit = u,                                                           \
+        .help = "simulated length of each replication, warm-up included, in the model's time "     \
+                "unit (days in the care model)"                                                    \
+    }
+#define WARMUP_KEY(u)                                                                              \
+    {                                                                                              \
+        .name = "warmup", .type = CFG_REAL, .lo = 0.0, .hi = HUGE_VAL, .def = 0.0, .unit = u,      \
+        .help = "statistics are discarded before this time; must be below horizon"                 \
+    }
+
 static const struct cfg_key scenario_keys[] = {
     [K_MODEL] = {.name = "model",
                  .type = CFG_CHOICE,
                  .is_required = true,
                  .choices = model_names,
                  .help = "which model the scenario describes"},
-    [K_HORIZON] = {.name = "horizon",
-                   .type = CFG_REAL,
-                   .is_required = true,
-                   .lo = 0.0,
-                   .hi = HUGE_VAL,
-                   .flags = CFG_LO_OPEN,
-                   .unit = "time units",
-                   .help = "simulated length of each replication, warm-up included"},
-    [K_WARMUP] = {.name = "warmup",
-                  .type = CFG_REAL,
-                  .lo = 0.0,
-                  .hi = HUGE_VAL,
-                  .def = 0.0,
-                  .unit = "time units",
-                  .help = "statistics are discarded before this time; must be below horizon"},
+    [K_HORIZON] = HORIZON_KEY("time units"),
+    [K_WARMUP] = WARMUP_KEY("time units"),
     [K_REPLICATIONS] = {.name = "replications",
                         .type = CFG_INT,
                         .lo = 2,
@@ -66,6 +68,9 @@ static const struct cfg_key scenario_keys[] = {
                .help = "overrides applied after the base and this file, in order, each "
                        "\"KEY=VALUE\" as for --set (to change one key inside a list)"},
 };
+
+/* The same two keys in days (a static table: a value's origin keeps a pointer to its key). */
+static const struct cfg_key day_keys[] = {HORIZON_KEY("days"), WARMUP_KEY("days")};
 
 const struct cfg_table scenario_table = {
     .path = "",
@@ -110,8 +115,9 @@ struct scenario *scenario_load(struct cfg *c)
     ok &= cfg_get_choice(c, root, &scenario_keys[K_MODEL], &model);
     const struct model_ops *ops = model >= 0 ? model_registry[model] : NULL;
     check_root_keys(c, root, ops);
-    ok &= cfg_get_real(c, root, &scenario_keys[K_HORIZON], &horizon);
-    ok &= cfg_get_real(c, root, &scenario_keys[K_WARMUP], &warmup);
+    bool in_days = ops && ops->time_unit && strcmp(ops->time_unit, "days") == 0;
+    ok &= cfg_get_real(c, root, in_days ? &day_keys[0] : &scenario_keys[K_HORIZON], &horizon);
+    ok &= cfg_get_real(c, root, in_days ? &day_keys[1] : &scenario_keys[K_WARMUP], &warmup);
     ok &= cfg_get_int(c, root, &scenario_keys[K_REPLICATIONS], &reps);
     ok &= cfg_get_int(c, root, &scenario_keys[K_SEED], &seed);
     if (ok && !(warmup < horizon)) {

@@ -48,5 +48,5 @@ run_mean=$(awk -F, '$1 == "q.wait" { print $2 }' "$tmp/s1/summary.csv")
 sweep_mean=$(awk -F, '$2 == "q.wait" { print $3 }' "$tmp/s2/sweep.csv")
 [ -n "$run_mean" ] && [ "$run_mean" = "$sweep_mean" ] ||
     bad "run and sweep disagree at seed $big: $run_mean against $sweep_mean"
-"$CCSIM" check "$scn" -s $big | grep -q "seed $big" || bad "check does not show seed $big"
+COLUMNS=1000 "$CCSIM" check "$scn" -s $big | grep -q "seed $big" || bad "check does not show seed $big"
 exit $fail

@@ -13,30 +13,54 @@ bad() {
     fail=1
 }
 
-# check: valid, exit 0, and every value with its origin.
-"$CCSIM" check "$variant" --set network.stations[0].service.mean=1.5 >"$tmp/check" 2>&1 ||
-    bad "check of $variant exited $?"
+# check: valid, exit 0, and every value with its origin; wrapped to 80 columns when not on a
+# terminal (each value on a line, its origin indented under it), a table when $COLUMNS is wide.
+# joined FILE: each indented line joined to the one before, so that a row is one line either way.
+joined() {
+    awk '/^ / { sub(/^ +/, ""); printf " %s", $0; next } NR > 1 { print "" } { printf "%s", $0 }
+         END { print "" }' "$1"
+}
 row() { # row KEY VALUE FROM: the check table holds KEY with VALUE, coming from FROM
-    if ! grep -E "^$1 +$2 .*$3\$" "$tmp/check" >/dev/null; then
-        bad "check: no row '$1 = $2' from '$3'"
+    if ! joined "$tmp/check" | grep -E "^$1 +$2 .*$3\$" >/dev/null; then
+        bad "check ($layout): no row '$1 = $2' from '$3'"
     fi
 }
-grep -q "^$variant: valid; model \"network\", 10 replications, seed 11" "$tmp/check" ||
-    bad "check: no summary line"
-row horizon 20000.0 "$variant:4"
-row seed 11 "$variant:5"
-row model '"network"' "scenarios/verify/mm1.cfg:4"
-row 'network.stations\[0\].servers' 2 "$variant:6"
-row 'network.stations\[0\].service.mean' 1.5 "--set network.stations\[0\].service.mean=1.5"
-row 'network.stations\[0\].capacity' 0 default
-row 'network.stations\[0\].discipline' '"fifo"' default
-row 'network.arrivals\[0\].interarrival.mean' 1.4285714285714286 "scenarios/verify/mm1.cfg:10"
-if grep -q "^base\|^set" "$tmp/check"; then
-    bad "check: base and set are resolved away, not shown as values"
-fi
+for layout in 80 table; do
+    if [ "$layout" = 80 ]; then
+        env -u COLUMNS "$CCSIM" check "$variant" --set network.stations[0].service.mean=1.5 \
+            >"$tmp/check" 2>&1 || bad "check of $variant exited $?"
+        awk 'length > 80 && index($0, " ") { print; bad = 1 } END { exit bad }' "$tmp/check" ||
+            bad "check: lines wider than 80 columns (not a terminal)"
+        grep -q "^    scenarios/verify/mm1.cfg:4\$" "$tmp/check" ||
+            bad "check: at 80 columns, no origin on its own line under its value"
+    else
+        COLUMNS=250 "$CCSIM" check "$variant" --set network.stations[0].service.mean=1.5 \
+            >"$tmp/check" 2>&1 || bad "check of $variant exited $?"
+        grep -qE "^key +value +unit +from\$" "$tmp/check" || bad "check: no table at 250 columns"
+    fi
+    joined "$tmp/check" | grep -q "^$variant: valid; model \"network\", 10 replications, seed 11" ||
+        bad "check ($layout): no summary line"
+    row horizon 20000.0 "$variant:4"
+    row seed 11 "$variant:5"
+    row model '"network"' "scenarios/verify/mm1.cfg:4"
+    row 'network.stations\[0\].servers' 2 "$variant:6"
+    row 'network.stations\[0\].service.mean' 1.5 "--set network.stations\[0\].service.mean=1.5"
+    row 'network.stations\[0\].capacity' 0 default
+    row 'network.stations\[0\].discipline' '"fifo"' default
+    row 'network.arrivals\[0\].interarrival.mean' 1.4285714285714286 "scenarios/verify/mm1.cfg:10"
+    if grep -q "^base\|^set" "$tmp/check"; then
+        bad "check: base and set are resolved away, not shown as values"
+    fi
+done
+# Units in words from the key tables: the care model's horizon and warm-up are in days.
+"$CCSIM" check tests/fixtures/care/baseline.cfg >"$tmp/check" 2>&1 || bad "check of the care fixture"
+layout=80
+row horizon '1100.0 days' "tests/fixtures/care/baseline.cfg:6"
+row warmup '365.0 days' "tests/fixtures/care/baseline.cfg:7"
+! grep -q "time units" "$tmp/check" || bad "check of a care scenario speaks of time units"
 
 # @include: values from the included file carry its path and line.
-"$CCSIM" check tests/scenarios/good/with_include.cfg >"$tmp/check" 2>&1 || bad "check with_include"
+env -u COLUMNS "$CCSIM" check tests/scenarios/good/with_include.cfg >"$tmp/check" 2>&1 || bad "check with_include"
 row 'network.stations\[0\].service.sd' 0.5 "tests/scenarios/good/parts/station.cfg:4"
 
 # A base with overrides runs exactly as the base with the same values set on the command line.
