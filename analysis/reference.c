@@ -1,6 +1,7 @@
 #include "analysis/reference.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
@@ -20,6 +21,19 @@ static void cell(FILE *out, const char *text)
     }
 }
 
+/* An integer key's number as an integer, between pre and post: 9223372036854775807, never
+ * 9.22337203685478e+18 (a bound at or beyond 2^63 is INT64_MAX, as cfg reads it). */
+static void integer_text(double x, char *buf, size_t n, const char *pre, const char *post)
+{
+    if (x >= 9223372036854775807.0) {
+        snprintf(buf, n, "%s%lld%s", pre, LLONG_MAX, post);
+    } else if (x <= -9223372036854775807.0) {
+        snprintf(buf, n, "%s%lld%s", pre, LLONG_MIN, post);
+    } else {
+        snprintf(buf, n, "%s%lld%s", pre, (long long)llround(x), post);
+    }
+}
+
 static void default_text(const struct cfg_key *k, char *buf, size_t n)
 {
     if (k->is_required) {
@@ -31,6 +45,8 @@ static void default_text(const struct cfg_key *k, char *buf, size_t n)
     case CFG_INT:
         if (k->def_str) { /* derived from other keys */
             snprintf(buf, n, "%s", k->def_str);
+        } else if (k->type == CFG_INT) {
+            integer_text(k->def, buf, n, "`", "`");
         } else {
             snprintf(buf, n, "`%.15g`", k->def);
         }
@@ -78,7 +94,12 @@ static void write_table(FILE *out, const struct cfg_table *t)
         cell(out, k->help ? k->help : "");
         fputs(" | ", out);
         cell(out, k->source ? k->source : "");
-        if (cfg_key_has_plausible(k)) {
+        if (cfg_key_has_plausible(k) && k->type == CFG_INT) {
+            char lo[64], hi[64];
+            integer_text(k->plausible_lo, lo, sizeof lo, "", "");
+            integer_text(k->plausible_hi, hi, sizeof hi, "", "");
+            fprintf(out, " | %s to %s |\n", lo, hi);
+        } else if (cfg_key_has_plausible(k)) {
             fprintf(out, " | %.15g to %.15g |\n", k->plausible_lo, k->plausible_hi);
         } else {
             fputs(" |  |\n", out);

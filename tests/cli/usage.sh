@@ -55,6 +55,12 @@ expect 2 "unknown option" -- "$CCSIM" run "$scn" -o "$tmp/new/deeper/out" --bogu
 "$CCSIM" run "$scn" -q -r 2 -o "$tmp/new/deeper/out" || { echo "FAIL: nested run"; fail=1; }
 [ -s "$tmp/new/deeper/out/summary.csv" ] || { echo "FAIL: nested results folder"; fail=1; }
 
+# keys prints integers as integers (the largest seed in full), and no number in e-notation.
+"$CCSIM" keys >"$tmp/keys" || { echo "FAIL: ccsim keys"; fail=1; }
+grep -qF '| `seed` | integer 0..9223372036854775807 | `1` |' "$tmp/keys" ||
+    { echo "FAIL: keys: the seed's range is not in whole numbers"; fail=1; }
+! grep -E '[0-9]e[+-]?[0-9]' "$tmp/keys" || { echo "FAIL: keys: a number in e-notation"; fail=1; }
+
 # The table: a header and one row per metric with a 95% interval.
 expect 0 "q.utilisation" -- "$CCSIM" run "$scn" -q -r 3 --replications=3
 expect 0 "95% confidence interval" -- "$CCSIM" run "$scn" -q -r 3
