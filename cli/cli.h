@@ -131,6 +131,7 @@ struct setup {
     char text[4][64];
     struct warnings warnings;
     struct runner_spec spec;
+    struct timespec started; /* when the command began (setup_init), for the closing line */
 };
 
 void setup_init(struct setup *s, const struct run_opts *o, const char *unit);
@@ -144,8 +145,10 @@ int check_outdir(const struct run_opts *o);
 int results_begin(struct folder *f, const struct run_opts *o, const struct runner *r, int argc,
                   char **argv, const char *scenario);
 /* The end of the folder: with rc 0, the events and time of r (when not NULL) in the manifest,
- * then folder_commit() and the figures; otherwise the partial folder removed. Returns rc, or
- * CCSIM_EIO after printing why the folder could not be completed. */
+ * then folder_commit(), the figures, the report (--report) and, unless -q, the closing line
+ * "ccsim: wrote DIR in N s"
+ * (the time since setup_init()); otherwise the partial folder removed. Returns rc, or CCSIM_EIO
+ * after printing why the folder could not be completed. */
 int results_end(struct folder *f, const struct run_opts *o, const struct setup *s,
                 const struct runner *r, int rc);
 /* The outcome rc of a writer of path as a code, printing "ccsim: path: reason" on failure. */

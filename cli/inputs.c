@@ -32,6 +32,7 @@ void setup_init(struct setup *s, const struct run_opts *o, const char *unit)
     int n = 0;
 
     memset(s, 0, sizeof *s);
+    clock_gettime(CLOCK_MONOTONIC, &s->started);
     if (o->reps >= 0) {
         snprintf(s->text[0], sizeof s->text[0], "replications=%lld", o->reps);
         snprintf(s->text[1], sizeof s->text[1], "-r %lld", o->reps);

@@ -136,5 +136,16 @@ int results_end(struct folder *f, const struct run_opts *o, const struct setup *
     }
     draw_after(o);
     (void)report_after(o);
+    if (!o->is_quiet) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        double secs = (double)(now.tv_sec - s->started.tv_sec) +
+                      1e-9 * (double)(now.tv_nsec - s->started.tv_nsec);
+        if (secs < 100.0) {
+            fprintf(stderr, "ccsim: wrote %s in %.1f s\n", o->outdir, secs);
+        } else {
+            fprintf(stderr, "ccsim: wrote %s in %.0f s (%.0f min)\n", o->outdir, secs, secs / 60.0);
+        }
+    }
     return 0;
 }

@@ -37,7 +37,8 @@
 #define OPT_QUIET                                                                                  \
     {                                                                                              \
         .shrt = "-q", .lng = "--quiet", .kind = OPT_FLAG, .off = F(is_quiet),                      \
-        .help = "no progress bar (it is shown only on a terminal anyway)"                          \
+        .help = "no progress bar (it is shown only on a terminal anyway) and no closing line "     \
+                "(\"wrote DIR in N s\")"                                                           \
     }
 #define OPT_FORCE                                                                                  \
     {                                                                                              \

@@ -55,6 +55,32 @@ expect 2 "unknown option" -- "$CCSIM" run "$scn" -o "$tmp/new/deeper/out" --bogu
 "$CCSIM" run "$scn" -q -r 2 -o "$tmp/new/deeper/out" || { echo "FAIL: nested run"; fail=1; }
 [ -s "$tmp/new/deeper/out/summary.csv" ] || { echo "FAIL: nested results folder"; fail=1; }
 
+# A command that writes a folder ends with "wrote DIR in N s" on stderr, and not with -q.
+closing() { # closing NAME QUIET -- command...: the closing line of the folder $tmp/NAME
+    name=$1
+    quiet=$2
+    shift 3
+    "$@" >/dev/null 2>"$tmp/err" || { echo "FAIL: '$*' failed"; cat "$tmp/err"; fail=1; }
+    n=$(grep -cE "^ccsim: wrote $tmp/$name in [0-9]+(\.[0-9])? s( \([0-9]+ min\))?\$" "$tmp/err")
+    if [ "$quiet" = no ] && [ "$n" -ne 1 ]; then
+        echo "FAIL: '$*': no closing line 'wrote $tmp/$name in N s':"
+        cat "$tmp/err"
+        fail=1
+    elif [ "$quiet" = yes ] && [ -s "$tmp/err" ]; then
+        echo "FAIL: '$*' with -q wrote to stderr:"
+        cat "$tmp/err"
+        fail=1
+    fi
+}
+closing c1 no -- "$CCSIM" run "$scn" -r 2 --no-plots -o "$tmp/c1"
+closing c2 yes -- "$CCSIM" run "$scn" -r 2 --no-plots -q -o "$tmp/c2"
+closing c3 no -- "$CCSIM" compare "$scn" tests/scenarios/good/variant.cfg -r 2 --no-plots \
+    --set horizon=2000 -o "$tmp/c3"
+closing c4 no -- "$CCSIM" sweep "$scn" --vary "network.stations[0].servers=1:2:1" -r 2 \
+    --no-plots -o "$tmp/c4"
+"$CCSIM" run "$scn" -r 2 2>&1 >/dev/null | grep -q "wrote" &&
+    { echo "FAIL: a closing line without a folder"; fail=1; }
+
 # keys prints integers as integers (the largest seed in full), and no number in e-notation.
 "$CCSIM" keys >"$tmp/keys" || { echo "FAIL: ccsim keys"; fail=1; }
 grep -qF '| `seed` | integer 0..9223372036854775807 | `1` |' "$tmp/keys" ||
