@@ -27,6 +27,14 @@ int parse_run(int argc, char **argv, struct run_opts *o)
     return rc;
 }
 
+/* -j unless given: one thread per online core, within the option's range (1..256). */
+static int default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
 void setup_init(struct setup *s, const struct run_opts *o, const char *unit)
 {
     int n = 0;
@@ -52,7 +60,7 @@ void setup_init(struct setup *s, const struct run_opts *o, const char *unit)
         .unit = unit,
         .common = s->common,
         .n_common = n,
-        .threads = o->threads > 0 ? (int)o->threads : 1,
+        .threads = o->threads > 0 ? (int)o->threads : default_threads(),
         .show_progress = !o->is_quiet && progress_wanted(),
         .progress = RUNNER_PROGRESS_EACH,
         .report = RUNNER_REPORT_EACH,

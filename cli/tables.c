@@ -31,8 +31,9 @@
 #define OPT_THREADS                                                                                \
     {                                                                                              \
         .shrt = "-j", .lng = "--threads", .kind = OPT_COUNT, .arg = "N", .lo = 1, .hi = 256,       \
-        .off = F(threads), .missing = "a number", .has_dflt = true, .dflt = 1,                     \
-        .help = "run replications on N threads; results do not depend on N"                        \
+        .off = F(threads), .missing = "a number",                                                  \
+        .help = "run replications on N threads (one per online core unless given); results do "    \
+                "not depend on N"                                                                  \
     }
 #define OPT_QUIET                                                                                  \
     {                                                                                              \

@@ -6,11 +6,18 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail=0
 scn=scenarios/verify/jackson.cfg
-"$CCSIM" run "$scn" -q -r 6 -o "$tmp/a" || fail=1
-"$CCSIM" run "$scn" -q -r 6 -o "$tmp/b" || fail=1
+"$CCSIM" run "$scn" -q -r 6 -j 1 -o "$tmp/a" || fail=1
+"$CCSIM" run "$scn" -q -r 6 -j 1 -o "$tmp/b" || fail=1
 "$CCSIM" run "$scn" -q -r 6 -j 2 -o "$tmp/c" || fail=1
 "$CCSIM" run "$scn" -q -r 6 -j 5 -o "$tmp/d" || fail=1
-for d in b c d; do
+# Without -j: one thread per online core (the manifest records it), the same results.
+"$CCSIM" run "$scn" -q -r 6 -o "$tmp/j" || fail=1
+cores=$(getconf _NPROCESSORS_ONLN)
+grep -q "\"threads\": $cores," "$tmp/j/manifest.json" || {
+    echo "FAIL: without -j, not one thread per online core ($cores): $(grep threads "$tmp/j/manifest.json")"
+    fail=1
+}
+for d in b c d j; do
     for f in summary.csv replications.csv; do
         if ! cmp "$tmp/a/$f" "$tmp/$d/$f"; then
             echo "FAIL: $f differs between run a and run $d"
