@@ -263,7 +263,9 @@ void compare_print_table(FILE *out, const struct compare_entry *e, int n)
             struct ci lv, d;
             row(&e[0], s == 0 ? -1 : m0, &e[s], ms, &lv, &d);
             fprintf(out, " %12.6g", lv.mean);
-            if (s > 0 && m0 >= 0) {
+            if (s > 0 && m0 >= 0 && isnan(d.lo)) { /* one replication: no interval */
+                fprintf(out, "   %+12.6g [NA, NA]", d.mean);
+            } else if (s > 0 && m0 >= 0) {
                 fprintf(out, "   %+12.6g [%+.6g, %+.6g]", d.mean, d.lo, d.hi);
             } else if (s > 0) {
                 fprintf(out, "   %12s (not in %s)", "NA", e[0].name);

@@ -44,6 +44,16 @@ char *csv_amount(double x, char *buf, size_t n)
     return buf;
 }
 
+char *csv_format_g(double x, char *buf, size_t n)
+{
+    if (isnan(x)) {
+        snprintf(buf, n, "NA");
+    } else {
+        snprintf(buf, n, "%.6g", x);
+    }
+    return buf;
+}
+
 void csv_field(FILE *out, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
@@ -264,7 +274,12 @@ void csv_print_table(FILE *out, const struct scenario *sc, const struct experime
     for (int m = 0; m < res->n_metrics; m++) {
         struct ci c;
         ci_t(res->metrics + m, (size_t)res->replications, (size_t)res->n_metrics, CSV_CI_LEVEL, &c);
-        fprintf(out, "%-*s  %12.6g  %12.6g  [%12.6g, %12.6g]  %4ld\n", width,
-                scenario_metric_name(sc, m), c.mean, c.sd, c.lo, c.hi, c.n);
+        char mean[32], sd[32], lo[32], hi[32];
+        csv_format_g(c.mean, mean, sizeof mean);
+        csv_format_g(c.sd, sd, sizeof sd);
+        csv_format_g(c.lo, lo, sizeof lo);
+        csv_format_g(c.hi, hi, sizeof hi);
+        fprintf(out, "%-*s  %12s  %12s  [%12s, %12s]  %4ld\n", width, scenario_metric_name(sc, m),
+                mean, sd, lo, hi, c.n);
     }
 }

@@ -62,6 +62,9 @@ void csv_number(FILE *out, double x);
  * thousands separators from 10 ("20,779", "-1,368"); one decimal from 1 ("4.6"); two significant
  * digits below ("0.87"). Into buf (32 bytes are enough); returns buf. */
 char *csv_amount(double x, char *buf, size_t n);
+/* x with "%.6g" into buf (n bytes), or "NA" when x is NaN (an interval of one replication), for
+ * a table on a terminal; returns buf. */
+char *csv_format_g(double x, char *buf, size_t n);
 /* Writes s as one CSV field: as it is, or between double quotes with each quote doubled when s
  * holds a comma, a double quote, a CR or a LF (RFC 4180). */
 void csv_field(FILE *out, const char *s);

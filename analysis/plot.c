@@ -566,6 +566,17 @@ static void dat_text(FILE *f, const char *s)
 
 /* ---- figures ------------------------------------------------------------------------------ */
 
+/* Whether column c of t holds no interval at all (a run of one replication: every bound NA). */
+static bool no_interval(const struct table *t, int c)
+{
+    for (int r = 0; c >= 0 && r < t->n_rows; r++) {
+        if (!isnan(table_num(t, r, c))) {
+            return false;
+        }
+    }
+    return c >= 0 && t->n_rows > 0;
+}
+
 /* outcomes: one panel per metric, one bar per scenario with its 95% CI. rows are (metric,
  * scenario, mean, lo, hi). */
 static int fig_outcomes(struct draw *dw, const struct table *t, int c_metric, int c_scen,
@@ -619,10 +630,10 @@ static int fig_outcomes(struct draw *dw, const struct table *t, int c_metric, in
     }
     script_head(f, "outcomes", "headline outcomes with 95% confidence intervals");
     int cols = nm > 3 ? 3 : nm, rows = (nm + cols - 1) / cols;
-    fprintf(f,
-            "set multiplot layout %d,%d title \"Headline outcomes (mean and 95%% CI across "
-            "replications)\" font ',16'\n",
-            rows, cols);
+    fprintf(f, "set multiplot layout %d,%d title \"Headline outcomes (%s)\" font ',16'\n", rows,
+            cols,
+            no_interval(t, c_lo) ? "one replication: no interval"
+                                 : "mean and 95% CI across replications");
     fputs("set style fill solid 0.85 border -1\nset boxwidth 0.7\nset yrange [0:*]\n"
           "set offsets 0.5, 0.5, 0, 0\n",
           f);
@@ -679,6 +690,9 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
                 continue;
             }
             double a = table_num(t, r, cl), b = table_num(t, r, ch);
+            if (isnan(a) || isnan(b)) { /* one replication: the point alone */
+                a = b = table_num(t, r, cd);
+            }
             if (row < 16) {
                 rowname[m][row] = table_at(t, r, cs);
             }
@@ -703,8 +717,8 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
     int cols = nm > 2 ? 2 : nm, rows = (nm + cols - 1) / cols;
     fprintf(f,
             "set multiplot layout %d,%d title \"Difference from the first scenario (same "
-            "clients, paired 95%% CI)\" font ',16'\n",
-            rows, cols);
+            "clients, %s)\" font ',16'\n",
+            rows, cols, no_interval(t, cl) ? "one replication: no interval" : "paired 95% CI");
     fprintf(f,
             "set yrange [-0.7:%d.7]\nset ytics scale 0\nunset grid\nset grid xtics lc rgb "
             "'#DDDDDD'\n",
@@ -778,9 +792,11 @@ static int fig_timeseries(struct draw *dw, const struct table *t, char *err, siz
     script_head(f, "timeseries", "weekly series, mean and 95% confidence band");
     int cols = n > 2 ? 2 : n, rows = (n + cols - 1) / cols;
     fprintf(f,
-            "set multiplot layout %d,%d title \"Weekly series (mean across replications, 95%% "
-            "CI band; warm-up included)\" font ',16'\n",
-            rows, cols);
+            "set multiplot layout %d,%d title \"Weekly series (%s; warm-up included)\" font "
+            "',16'\n",
+            rows, cols,
+            no_interval(t, cl) ? "one replication: no band"
+                               : "mean across replications, 95% CI band");
     fputs("set xlabel 'week'\nset style fill transparent solid 0.25 noborder\n", f);
     fputs("set yrange [0:*]\n", f);
     for (int k = 0; k < n; k++) {
@@ -1181,10 +1197,10 @@ static int fig_years(struct draw *dw, const struct table *t, char *err, size_t e
     }
     script_head(f, "years", "metrics per year of the horizon, mean and 95% confidence interval");
     int cols = n > 3 ? 3 : n, rows = (n + cols - 1) / cols;
-    fprintf(f,
-            "set multiplot layout %d,%d title \"Per year of the horizon (mean and 95%% CI across "
-            "replications)\" font ',16'\n",
-            rows, cols);
+    fprintf(f, "set multiplot layout %d,%d title \"Per year of the horizon (%s)\" font ',16'\n",
+            rows, cols,
+            no_interval(t, cl) ? "one replication: no interval"
+                               : "mean and 95% CI across replications");
     fputs("set xlabel 'year'\nset xtics 1\nset offsets 0.3, 0.3, 0, 0\nset yrange [0:*]\n", f);
     for (int k = 0; k < n; k++) {
         char ax[256], title[512];

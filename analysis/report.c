@@ -966,11 +966,17 @@ static void steady_state(FILE *f, const char *dir, const char *file, const char 
         c1 = table_col(&t, "first_half"), c2 = table_col(&t, "second_half"),
         cv = table_col(&t, "verdict"), ccl = table_col(&t, "change_low"),
         cch = table_col(&t, "change_high"), ccr = table_col(&t, "relative_change_per_year");
-    int n_drift = 0;
+    int n_drift = 0, n_untested = 0;
     for (int r = 0; r < t.n_rows; r++) {
         n_drift += strcmp(table_at(&t, r, cv), "drifting") == 0;
+        n_untested += strcmp(table_at(&t, r, cv), "untested") == 0;
     }
-    if (n_drift > 0) {
+    if (n_drift == 0 && n_untested == t.n_rows && t.n_rows > 0) {
+        fputs("<p class=\"note\">Untested: the drift of the weekly series after the warm-up "
+              "cannot be told from noise without an interval (one replication, or too few "
+              "weeks).</p>\n",
+              f);
+    } else if (n_drift > 0) {
         fprintf(f,
                 "<p class=\"fail\">Not steady: %d of %d weekly series drift after the warm-up, "
                 "so the results above depend on the run length: a longer run would give other "
@@ -1901,6 +1907,11 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
 
     /* Headline results. */
     fputs("<h2>Headline results</h2>\n", f);
+    if (strcmp(reps, "1") == 0) {
+        fputs("<p class=\"note\">One replication: no confidence interval (every interval below "
+              "is NA). Run two or more replications for one.</p>\n",
+              f);
+    }
     if (is_compare) {
         int cs = table_col(&comparison, "scenario"), cmean = table_col(&comparison, "mean"),
             clo = table_col(&comparison, "ci_low"), chi = table_col(&comparison, "ci_high"),

@@ -268,6 +268,14 @@ int runner_load(struct runner *r, const struct runner_spec *spec, const struct v
         return CCSIM_EINPUT;
     }
     fix_crn(r);
+    /* A single (long) replication is allowed; said once, and kept for warnings.txt. */
+    if (r->replications == 1 && spec->precision <= 0) {
+        const char *line = "one replication gives no confidence interval: every interval (and "
+                           "sd) is NA; run 2 or more replications for one";
+        if ((!spec->warnings || warnings_add(spec->warnings, line)) && spec->msgs) {
+            fprintf(spec->msgs, "ccsim: note: %s\n", line);
+        }
+    }
     for (int i = 0; rc == 0 && spec->outdir && spec->force && i < n; i++) {
         bool is_new = true;
         for (int k = 0; k < i && is_new; k++) {

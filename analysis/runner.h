@@ -122,7 +122,9 @@ struct runner {
     long journey_rep;
 };
 
-/* Loads and checks the n variants as described above. Returns 0; CCSIM_EINPUT after printing
+/* Loads and checks the n variants as described above; a set of one replication (without
+ * precision) is said once to have no confidence interval ("ccsim: note: ..." on msgs, and kept
+ * with the warnings). Returns 0; CCSIM_EINPUT after printing
  * every problem (or a duplicate label, or a budget refused); CCSIM_EEXIST when --force would
  * remove an input of the set. runner_fini() is needed whatever it returns. */
 int runner_load(struct runner *r, const struct runner_spec *spec, const struct variant *v, int n);

@@ -209,7 +209,13 @@ static int write_fit(struct folder *f, const struct calib_ctx *k, const struct c
         csv_number(out, tg->lo);
         fputc(',', out);
         csv_number(out, tg->hi);
-        fprintf(out, ",%.10g,%.10g,%.10g,%s,%s,", ci.mean, ci.lo, ci.hi,
+        fputc(',', out);
+        csv_number(out, ci.mean);
+        fputc(',', out);
+        csv_number(out, ci.lo);
+        fputc(',', out);
+        csv_number(out, ci.hi);
+        fprintf(out, ",%s,%s,",
                 isnan(tg->lo) ? "NA"
                 : in          ? "yes"
                               : "no",
@@ -218,7 +224,11 @@ static int write_fit(struct folder *f, const struct calib_ctx *k, const struct c
         fputc(',', out);
         csv_field(out, tg->source);
         fputc('\n', out);
-        fprintf(stderr, "  %-40s %10.4g (%.4g to %.4g)", tg->metric, ci.mean, ci.lo, ci.hi);
+        if (isnan(ci.lo)) { /* one replication */
+            fprintf(stderr, "  %-40s %10.4g (no interval)", tg->metric, ci.mean);
+        } else {
+            fprintf(stderr, "  %-40s %10.4g (%.4g to %.4g)", tg->metric, ci.mean, ci.lo, ci.hi);
+        }
         if (isnan(tg->lo)) {
             fprintf(stderr, "  target %.4g\n", tg->value);
         } else {

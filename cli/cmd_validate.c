@@ -112,8 +112,12 @@ int vcmd_check_metrics(const struct runner *r, const struct validate_table *vt,
 void vcmd_effect_text(char *buf, size_t n, enum validate_kind kind, double point, double lo,
                       double hi)
 {
-    snprintf(buf, n, "%s %.3g (%.3g to %.3g)",
-             kind == VALIDATE_MD_MONTH ? "MD/month" : validate_kind_name(kind), point, lo, hi);
+    const char *name = kind == VALIDATE_MD_MONTH ? "MD/month" : validate_kind_name(kind);
+    if (isnan(lo) || isnan(hi)) { /* one replication */
+        snprintf(buf, n, "%s %.3g (no interval)", name, point);
+    } else {
+        snprintf(buf, n, "%s %.3g (%.3g to %.3g)", name, point, lo, hi);
+    }
 }
 
 /* One row of validation.csv. */
@@ -142,8 +146,9 @@ int vcmd_print_table(const struct runner *r, const struct run_opts *o,
     char pub[80], sim[80];
     int passed[2] = {0, 0}, rows[2] = {0, 0}; /* held-out, train */
 
-    printf("validation: %ld replications, seed %llu, scenarios in %s%s\n\n", r->replications,
-           (unsigned long long)r->seed, o->dir, fitted ? fitted : "");
+    printf("validation: %ld replication%s, seed %llu, scenarios in %s%s\n\n", r->replications,
+           r->replications == 1 ? "" : "s", (unsigned long long)r->seed, o->dir,
+           fitted ? fitted : "");
     printf("%-62s %-34s %-34s %-8s %s\n", "published effect", "published (95% CI)",
            "simulated (95% CI)", "use", "result");
     for (int i = 0; i < n_rows; i++) {

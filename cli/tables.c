@@ -19,9 +19,10 @@
     }
 #define OPT_REPS                                                                                   \
     {                                                                                              \
-        .shrt = "-r", .lng = "--replications", .kind = OPT_COUNT, .arg = "N", .lo = 2,             \
+        .shrt = "-r", .lng = "--replications", .kind = OPT_COUNT, .arg = "N", .lo = 1,             \
         .hi = 1000000, .off = F(reps), .missing = "a number",                                      \
-        .help = "replications, overriding the scenario"                                            \
+        .help = "replications, overriding the scenario (1 gives no confidence interval: every "    \
+                "interval is NA)"                                                                  \
     }
 #define OPT_SEED                                                                                   \
     {                                                                                              \

@@ -48,10 +48,11 @@ static const struct cfg_key scenario_keys[] = {
     [K_WARMUP] = WARMUP_KEY("time units"),
     [K_REPLICATIONS] = {.name = "replications",
                         .type = CFG_INT,
-                        .lo = 2,
+                        .lo = 1,
                         .hi = 1000000,
                         .def = 10,
-                        .help = "independent replications (at least 2 for an interval)"},
+                        .help = "independent replications (1 gives no confidence interval: at "
+                                "least 2 for one)"},
     [K_SEED] = {.name = "seed",
                 .type = CFG_INT,
                 .lo = 0,

@@ -41,8 +41,8 @@ expect 2 "validate: unexpected argument '--fre'; did you mean '--free'?" -- "$CC
 "$CCSIM" walk 2>&1 | grep -q "did you mean" && { echo "FAIL: a suggestion for 'walk'"; fail=1; }
 expect 2 "run: no scenario file given" -- "$CCSIM" run
 expect 2 "unknown option '--fast'" -- "$CCSIM" run "$scn" --fast
-expect 2 "\-r: 'ten' is not a whole number (integer 2..1000000)" -- "$CCSIM" run "$scn" -r ten
-expect 2 "\-r: 1 is out of range (integer 2..1000000)" -- "$CCSIM" run "$scn" -r 1
+expect 2 "\-r: 'ten' is not a whole number (integer 1..1000000)" -- "$CCSIM" run "$scn" -r ten
+expect 2 "\-r: 0 is out of range (integer 1..1000000)" -- "$CCSIM" run "$scn" -r 0
 expect 2 "\-j: 0 is out of range (integer 1..256)" -- "$CCSIM" run "$scn" -j 0
 expect 2 "\-o: needs a folder name" -- "$CCSIM" run "$scn" -o
 expect 2 "missing.cfg: cannot read the scenario: No such file or directory" -- \
