@@ -37,8 +37,8 @@ awk -F, '$2 == "variant" && ($7 != "NA" || $8 != "NA" || $6 == "NA") { bad = 1 }
     "$tmp/cmp/comparison.csv" || bad "comparison.csv: a difference not given, or an interval not NA"
 
 # sweep: every point once, the note once.
-"$CCSIM" sweep "$scn" -r 1 --vary "network.stations[0].servers=1:3:1" -o "$tmp/sw" 2>"$tmp/err" ||
-    bad "sweep -r 1 exited $?"
+"$CCSIM" sweep "$scn" -r 1 --vary "network.stations[0].servers=1:3:1" --no-plots \
+    -o "$tmp/sw" 2>"$tmp/err" || bad "sweep -r 1 exited $?"
 once "$tmp/err" "sweep"
 awk -F, 'NR > 1 && ($4 != "NA" || $5 != "NA") { bad = 1 } END { exit bad }' "$tmp/sw/sweep.csv" ||
     bad "sweep.csv: an interval not NA"
