@@ -146,9 +146,8 @@ int results_begin(struct folder *f, const struct run_opts *o, const struct runne
                   char **argv, const char *scenario);
 /* The end of the folder: with rc 0, the events and time of r (when not NULL) in the manifest,
  * then folder_commit(), the figures, the report (--report) and, unless -q, the closing line
- * "ccsim: wrote DIR in N s"
- * (the time since setup_init()); otherwise the partial folder removed. Returns rc, or CCSIM_EIO
- * after printing why the folder could not be completed. */
+ * "ccsim: wrote DIR in N s" (the time since setup_init()); otherwise the partial folder removed.
+ * Returns rc, or CCSIM_EIO after printing why the folder could not be completed. */
 int results_end(struct folder *f, const struct run_opts *o, const struct setup *s,
                 const struct runner *r, int rc);
 /* The outcome rc of a writer of path as a code, printing "ccsim: path: reason" on failure. */
