@@ -255,9 +255,15 @@ static void print_check(const struct run_opts *o, const struct runner *r)
         wf = f > wf ? f : wf;
     }
     budget_describe(&r->budget, need, sizeof need);
-    snprintf(line, sizeof line, "%s: valid; model \"%s\", %ld replication%s, seed %llu, %d metrics",
-             o->scenario, sc->ops->name, sc->replications, sc->replications == 1 ? "" : "s",
+    /* "FILE: valid;" is never broken (scripts look for it), even by a space in the path: '\x01'
+     * is a space put_wrapped() keeps. */
+    snprintf(line, sizeof line,
+             "%s:\x01valid; model \"%s\", %ld replication%s, seed %llu, %d metrics", o->scenario,
+             sc->ops->name, sc->replications, sc->replications == 1 ? "" : "s",
              (unsigned long long)sc->seed, sc->n_metrics);
+    for (char *c = line; *c && c < line + strlen(o->scenario); c++) {
+        *c = *c == ' ' ? '\x01' : *c;
+    }
     /* From column 0, continued at column 2 (starting "at" column 2 leaves the first line so). */
     options_put_wrapped(stdout, line, 2, 2, width);
     snprintf(line, sizeof line, "a run needs %s", need);

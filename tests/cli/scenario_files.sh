@@ -52,6 +52,11 @@ for layout in 80 table; do
         bad "check: base and set are resolved away, not shown as values"
     fi
 done
+# "FILE: valid;" stays on one line (scripts look for it), even for a long path with spaces.
+long="$tmp/a folder with a name long enough to push the verdict past the eightieth column"
+mkdir -p "$long" && cp scenarios/verify/mm1.cfg "$long/mm1.cfg"
+env -u COLUMNS "$CCSIM" check "$long/mm1.cfg" | grep -qF "$long/mm1.cfg: valid;" ||
+    bad "check: the verdict of a long path is broken across lines"
 # Units in words from the key tables: the care model's horizon and warm-up are in days.
 "$CCSIM" check tests/fixtures/care/baseline.cfg >"$tmp/check" 2>&1 || bad "check of the care fixture"
 layout=80
