@@ -1593,7 +1593,6 @@ static const struct cfg_table *const care_tables[] = {
 const struct model_ops care_ops = {
     .name = "care",
     .help = "the care-coordination service model (docs/model.md)",
-    .time_unit = "days",
     .root_table = &care_root_table,
     .tables = care_tables,
     .load = care_load,

@@ -90,8 +90,7 @@ struct model_run {
 
 struct model_ops {
     const char *name;
-    const char *help;      /* one line, for docs */
-    const char *time_unit; /* "days", or NULL for abstract "time units" (horizon, warm-up) */
+    const char *help; /* one line, for docs */
     /* The model's keys at the root of a scenario (its top-level groups). */
     const struct cfg_table *root_table;
     /* Every table the model declares, root first, NULL-terminated (for docs). */
