@@ -73,15 +73,6 @@ static bool axis_label(const struct table *t, int c_metric, const char *metric, 
     return false;
 }
 
-/* An axis label for a change in metric: "change (UNIT)", or "change in NAME" without a unit. */
-static void change_label(const struct table *t, int c_metric, const char *metric, char *buf,
-                         size_t n)
-{
-    char ax[256];
-    bool has_unit = axis_label(t, c_metric, metric, ax, sizeof ax);
-    snprintf(buf, n, has_unit ? "change (%s)" : "change in %s", ax);
-}
-
 /* Which direction of metric is better, from the table's column better ("lower", "higher"):
  * -1 lower, 1 higher, 0 neither or not said (a table written before the column existed). */
 static int better_of(const struct table *t, int c_metric, const char *metric)
@@ -751,7 +742,7 @@ static int change_from_label(const struct table *t, int c_metric, const char *me
     char unit[256];
     bool has_unit = axis_label(t, c_metric, metric, unit, sizeof unit);
     const char *b = better_words(better_of(t, c_metric, metric));
-    bool is_long = strlen(ref) + strlen(unit) > 28;
+    bool is_long = strlen(ref) + strlen(unit) > 31; /* a line of 46 characters fits a panel */
     snprintf(buf, n, has_unit ? "change from %.100s%s(%.140s)%s%s" : "change from %.100s%sin %.140s%s%s",
              ref, is_long ? "\n" : " ", unit, b[0] ? "\n" : "", b);
     return 1 + is_long + (b[0] != '\0');
@@ -847,7 +838,7 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
         snprintf(err, err_len, "%s/differences.dat: %s", dir, strerror(errno));
         return -1;
     }
-    fputs("panel,row,scenario,diff,diff_ci_low,diff_ci_high,text\n", d);
+    fputs("panel,row,scenario,metric,diff,diff_ci_low,diff_ci_high,text\n", d);
     int max_rows = 0, n_rows[8] = {0};
     const char *rowname[8][16];
     double lo[8][16], hi[8][16];
@@ -865,6 +856,8 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
             diff_text(v, lo[m][row], hi[m][row], text, sizeof text);
             fprintf(d, "%d,%d,", m, row++);
             dat_text(d, table_at(t, r, cs));
+            fputc(',', d);
+            dat_text(d, metrics[m]);
             fprintf(d, ",%.10g,%.10g,%.10g,", v, lo[m][row - 1], hi[m][row - 1]);
             dat_text(d, text);
             fputc('\n', d);
@@ -912,10 +905,10 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
         xrange_with_zero(f, lo[m], hi[m], n_rows[m], is_cost_metric(t, cm, metrics[m]), true);
         fprintf(f,
                 "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#666666' dt 2\n"
-                "plot 'differences.dat' skip 1 using ($1==%d ? $4 : NaN):($1==%d ? $2 : NaN):"
-                "($1==%d ? $5 : NaN):($1==%d ? $6 : NaN) with xerrorbars lc rgb '%s' "
+                "plot 'differences.dat' skip 1 using ($1==%d ? $5 : NaN):($1==%d ? $2 : NaN):"
+                "($1==%d ? $6 : NaN):($1==%d ? $7 : NaN) with xerrorbars lc rgb '%s' "
                 "pt 7 ps 1.4 lw 2.5, \\\n"
-                "     '' skip 1 using ($1==%d ? $6 : NaN):($1==%d ? $2 : NaN):7 with "
+                "     '' skip 1 using ($1==%d ? $7 : NaN):($1==%d ? $2 : NaN):8 with "
                 "labels left offset 1,0 textcolor rgb '#222222'\n",
                 m, m, m, m, palette[0], m, m);
     }
@@ -1317,18 +1310,18 @@ static int fig_tornado(struct draw *dw, const struct table *t, const char *metri
     script_head(f, name, "one-way sensitivity: change at the low and high end of each range");
     char title[700];
     snprintf(title, sizeof title,
-             "One-way sensitivity: %.500s\n(change from the base, same clients)",
+             "One-way sensitivity of\n%.500s\n(change from the base, same clients)",
              title_of(t, cm, metric));
     fputs("set title ", f);
     label(f, title);
     fputs(" font ',16'\nset xlabel ", f);
-    char xl[300];
-    change_label(t, cm, metric, xl, sizeof xl);
+    char xl[400];
+    change_from_label(t, cm, metric, "the base", xl, sizeof xl);
     label(f, xl);
     fprintf(f,
             "\nset yrange [-0.7:%d.7]\nset ytics scale 0 font ',11'\nunset grid\n"
             "set grid xtics lc rgb '#DDDDDD'\nset style fill solid 0.85 noborder\n"
-            "set key outside bottom center horizontal\nset bmargin 6\n"
+            "set key inside bottom right vertical box opaque\nset bmargin 5\n"
             "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#444444'\n"
             "plot '%s.dat' skip 1 using (0):1:($3 < 0 ? $3 : 0):($3 < 0 ? 0 : $3):"
             "($1-0.38):($1-0.02):ytic(2) with boxxyerror lc rgb '%s' title 'low end of the "
