@@ -880,10 +880,10 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
                 "paired differences from the reference, scenario minus reference, 95% "
                 "confidence intervals");
     int cols = nm > 2 ? 2 : nm, rows = (nm + cols - 1) / cols;
-    snprintf(title, sizeof title, "Change from %.200s: %.400s (same clients, paired 95%% CI)",
+    snprintf(title, sizeof title, "Change from %.200s: %.400s\n(same clients, paired 95%% CI)",
              scen[0], minus);
     fprintf(f, "set multiplot layout %d,%d title ", rows, cols);
-    label_wrapped(f, title, 70);
+    label(f, title);
     fprintf(f,
             " font ',16'\nset yrange [-0.6:%d.75]\nset ytics scale 0\nunset grid\nset grid "
             "xtics lc rgb '#DDDDDD'\n",
@@ -1049,20 +1049,19 @@ static int fig_costs(struct draw *dw, const struct table *t, bool is_comparison,
                     "reference, 95% confidence intervals");
         minus_words(scen[0], scen + 1, ns - 1, minus, sizeof minus);
         snprintf(title, sizeof title,
-                 "Costs by component: change from %.200s, %.400s (same clients, paired 95%% CI)",
+                 "Costs by component: change from %.200s\n(%.400s; same clients, paired 95%% CI)",
                  scen[0], minus);
         const char *b = better_words(better_of(t, cm, metrics[0]));
         snprintf(ax, sizeof ax, "change from %.200s (%.300s)%s%s", scen[0], unit, b[0] ? "\n" : "",
                  b);
     } else {
         script_head(f, "costs", "costs by component, mean and 95% confidence interval");
-        snprintf(title, sizeof title, "Costs by component, %.200s (mean and 95%% CI across "
-                                      "replications)",
-                 run_label);
+        snprintf(title, sizeof title,
+                 "Costs by component, %.200s\n(mean and 95%% CI across replications)", run_label);
         snprintf(ax, sizeof ax, "%.500s", unit);
     }
     fputs("set title ", f);
-    label_wrapped(f, title, 56);
+    label(f, title);
     fputs(" font ',16'\nset xlabel ", f);
     label(f, ax);
     fprintf(f, "\nset bmargin %d\nset yrange [-0.6:%d.6]\nset ytics scale 0 (",
