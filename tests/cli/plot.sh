@@ -55,15 +55,15 @@ grep -q "beds44" "$tmp/cmp/figures/outcomes.gp" || bad "scenario names not used"
 # direction marked from the better column, and rows are named by scenario, never by index.
 awk -F, '
     FNR == 1 { next }
-    NR == FNR { if ($11 == 1 && $6 != "NA") { d[$1 "|" $2] = $6 "|" $7 "|" $8; n++ } next }
+    NR == FNR { if ($(NF - 1) == 1 && $6 != "NA") { d[$1 "|" $2] = $6 "|" $7 "|" $8; n++ } next }
     { gsub(/"/, "", $3); gsub(/"/, "", $4); k = $4 "|" $3; seen++
       if (!(k in d)) { print "row for " k " is not in comparison.csv"; bad++ }
       else if (d[k] != $5 "|" $6 "|" $7) { print k ": " $5 "|" $6 "|" $7 " != " d[k]; bad++ } }
     END { if (seen != n) { print seen " rows for " n " headline differences"; bad++ } exit bad > 0 }
 ' "$tmp/cmp/comparison.csv" "$tmp/cmp/figures/differences.dat" >"$tmp/out" ||
     bad "differences.dat is not comparison.csv's diff (B minus A): $(cat "$tmp/out")"
-[ "$(sed -n 1p "$tmp/cmp/comparison.csv" | cut -d, -f11,12)" = "headline,better" ] ||
-    bad "comparison.csv: the columns headline, better are not where this test reads them"
+[ "$(sed -n 1p "$tmp/cmp/comparison.csv" | cut -d, -f6-8,11,12)" = "diff,diff_ci_low,diff_ci_high,headline,better" ] ||
+    bad "comparison.csv: the columns diff, headline, better are not where this test reads them"
 grep -qF 'Change from region_30y: beds44 minus region_30y' "$tmp/cmp/figures/differences.gp" ||
     bad "differences.gp does not say the sign (scenario minus reference) in its title"
 grep -qF 'lower is better' "$tmp/cmp/figures/differences.gp" ||
@@ -72,7 +72,7 @@ grep -qF 'set ytics ("beds44" 0)' "$tmp/cmp/figures/differences.gp" ||
     bad "differences.gp does not name its rows by scenario"
 # Titles and axes in words: each headline metric's label (those short enough to be on one
 # line) titles a panel, and no metric's name is in a title or an axis label.
-awk -F, 'NR > 1 && $NF == "lower" || $NF == "higher" || $NF == "neither" { print $1 }' \
+awk -F, 'NR > 1 && ($NF == "lower" || $NF == "higher" || $NF == "neither") { print $1 }' \
     "$tmp/cmp/comparison.csv" | sort -u >"$tmp/metric_names"
 for gp in "$tmp/cmp/figures/"*.gp "$tmp/run/figures/"*.gp; do
     grep -E '^set (title|xlabel|ylabel)' "$gp" | grep -owFf "$tmp/metric_names" | grep '_' |
