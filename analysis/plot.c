@@ -486,12 +486,12 @@ static int run_gnuplot(const char *dir, const char *name, const char *terminal, 
 
 /* Figures are laid out for the width of an A4 or Letter page (7 inches, 1400 pixels at 200
  * pixels an inch), with fonts that stay readable there: when a figure fills the page's width,
- * text is 8 points and titles 10. PNG and SVG are WIDTH x HEIGHT pixels (cairo's PNG takes a
- * point as 4/3 pixel at scale 1); PDF is the same at 200 pixels an inch. */
+ * text is 7 points and titles about 9. PNG and SVG are WIDTH x HEIGHT pixels (cairo's PNG takes
+ * a point as a pixel); PDF is the same at 200 pixels an inch. */
 #define PLOT_WIDTH     1400
 #define PLOT_DPI       200.0
-#define PLOT_FONTSCALE (8.0 / 13.0) /* of the base font of 13 points, in the PDF */
-#define PLOT_PX_SCALE  (PLOT_FONTSCALE * PLOT_DPI / 72.0 * 0.75)
+#define PLOT_FONTSCALE (7.0 / 13.0) /* of the base font of 13 points, in the PDF */
+#define PLOT_PX_SCALE  (PLOT_FONTSCALE * PLOT_DPI / 72.0)
 
 /* Draws NAME.gp to PNG, SVG and PDF (nothing in a dry run). */
 static int render(struct draw *dw, const char *name, int width, int height, char *err,
@@ -553,7 +553,7 @@ static void script_head(FILE *f, const char *name, const char *what)
     fprintf(f,
             "# %s: %s\n"
             "# Drawn by ccsim from %s.dat. To restyle, edit and run, e.g.\n"
-            "#   gnuplot -e \"set terminal pngcairo size 1400,1000 fontscale 1.28; set output "
+            "#   gnuplot -e \"set terminal pngcairo size 1400,1000 fontscale 1.5; set output "
             "'x.png'\" %s.gp\n"
             "set datafile separator ','\n"
             "set encoding utf8\n"
@@ -742,20 +742,20 @@ static int change_from_label(const struct table *t, int c_metric, const char *me
     char unit[256];
     bool has_unit = axis_label(t, c_metric, metric, unit, sizeof unit);
     const char *b = better_words(better_of(t, c_metric, metric));
-    bool is_long = strlen(ref) + strlen(unit) > 31; /* a line of 46 characters fits a panel */
+    bool is_long = strlen(ref) + strlen(unit) > 24; /* a line of 40 characters fits a panel */
     snprintf(buf, n, has_unit ? "change from %.100s%s(%.140s)%s%s" : "change from %.100s%sin %.140s%s%s",
              ref, is_long ? "\n" : " ", unit, b[0] ? "\n" : "", b);
     return 1 + is_long + (b[0] != '\0');
 }
 
 /* A tick step for an axis spanning span, of 1, 2 or 5 times a power of ten, giving at most
- * about six ticks (so that long numbers do not run into each other). */
+ * about four ticks over the intervals (so that long numbers do not run into each other). */
 static double tick_step(double span)
 {
     if (!(span > 0) || !isfinite(span)) {
         return 1.0;
     }
-    double raw = span / 6.0, p = pow(10.0, floor(log10(raw)));
+    double raw = span / 4.0, p = pow(10.0, floor(log10(raw)));
     return raw <= p ? p : raw <= 2 * p ? 2 * p : raw <= 5 * p ? 5 * p : 10 * p;
 }
 
@@ -771,7 +771,7 @@ static void xrange_with_zero(FILE *f, const double *lo, const double *hi, int n,
         b = isfinite(hi[i]) && hi[i] > b ? hi[i] : b;
     }
     /* Room at the right for the values written after each interval. */
-    double pad = b > a ? 0.06 * (b - a) : 1.0, right = !is_room ? pad : b > a ? 0.6 * (b - a) : 1.0;
+    double pad = b > a ? 0.06 * (b - a) : 1.0, right = !is_room ? pad : b > a ? 0.8 * (b - a) : 1.0;
     double step = tick_step(b - a + 2 * pad);
     fprintf(f, "set xrange [%.10g:%.10g]\n", a - pad, b + right);
     double bmax = b + pad; /* no tick in the room for the values */
@@ -914,7 +914,7 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
     }
     fputs("unset multiplot\n", f);
     close_out(dw, f);
-    return render(dw, "differences", PLOT_WIDTH, 190 + rows * (250 + 70 * max_rows), err,
+    return render(dw, "differences", PLOT_WIDTH, 200 + rows * (270 + 70 * max_rows), err,
                   err_len) == 0
                ? 1
                : -1;

@@ -25,9 +25,9 @@
  *
  * Each figure is written as NAME.png (slides), NAME.svg (web) and NAME.pdf (print), beside
  * NAME.gp, the gnuplot script that drew it, and NAME.dat, its data, so that a user can restyle
- * it (`gnuplot -e "set terminal pngcairo size 1400,1000 fontscale 1.28; set output 'x.png'"
+ * it (`gnuplot -e "set terminal pngcairo size 1400,1000 fontscale 1.5; set output 'x.png'"
  * NAME.gp`). Style: titles, axis labels with units, laid out for the width of an A4 page (1400
- * pixels, 7 inches in the PDF) with text of 8 points there, the Okabe-Ito colour-blind-safe
+ * pixels, 7 inches in the PDF) with text of 7 points there, the Okabe-Ito colour-blind-safe
  * palette, the scenario names the user gave (file names). METRIC in a file name keeps letters,
  * digits, '_', '-' and '.'; other characters become '_'.
  *

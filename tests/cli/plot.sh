@@ -45,7 +45,7 @@ printf 'base = "%s/%s";\nhospital = { beds = 44; };\n' "$(pwd)" "$scn" >"$tmp/be
 "$CCSIM" compare "$scn" "$tmp/beds44.cfg" $care -o "$tmp/cmp" || bad "compare"
 check_figs "$tmp/cmp" outcomes differences
 grep -q 'set title "Admissions per 100 client-years"' "$tmp/cmp/figures/differences.gp" &&
-    grep -qF 'set xlabel "change from region_30y (per 100 client-years)' \
+    grep -qF 'set xlabel "change from region_30y\012(per 100 client-years)' \
         "$tmp/cmp/figures/differences.gp" ||
     bad "the forest plot is not titled by the metric's label and its unit"
 grep -q "beds44" "$tmp/cmp/figures/outcomes.gp" || bad "scenario names not used"
