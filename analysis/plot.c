@@ -506,9 +506,8 @@ static int render(struct draw *dw, const char *name, int width, int height, char
     if (dw->is_dry) {
         return 0;
     }
-    snprintf(term, sizeof term,
-             "pngcairo size %d,%d font 'Sans,13' fontscale %.3f linewidth 1.5", width, height,
-             PLOT_PX_SCALE);
+    snprintf(term, sizeof term, "pngcairo size %d,%d font 'Sans,13' fontscale %.3f linewidth 1.5",
+             width, height, PLOT_PX_SCALE);
     if (run_gnuplot(dw->path, name, term, "png", err, err_len) != 0) {
         return -1;
     }
@@ -591,8 +590,8 @@ static void label_wrapped(FILE *f, const char *s, size_t width)
 {
     size_t len = strlen(s), cut = 0;
     for (size_t i = 1; len > width && i + 1 < len; i++) {
-        size_t d = i > len / 2 ? i - len / 2 : len / 2 - i, best = cut > len / 2 ? cut - len / 2
-                                                                                : len / 2 - cut;
+        size_t d = i > len / 2 ? i - len / 2 : len / 2 - i,
+               best = cut > len / 2 ? cut - len / 2 : len / 2 - cut;
         if (s[i] == ' ' && (cut == 0 || d < best)) {
             cut = i;
         }
@@ -743,7 +742,8 @@ static int change_from_label(const struct table *t, int c_metric, const char *me
     bool has_unit = axis_label(t, c_metric, metric, unit, sizeof unit);
     const char *b = better_words(better_of(t, c_metric, metric));
     bool is_long = strlen(ref) + strlen(unit) > 24; /* a line of 40 characters fits a panel */
-    snprintf(buf, n, has_unit ? "change from %.100s%s(%.140s)%s%s" : "change from %.100s%sin %.140s%s%s",
+    snprintf(buf, n,
+             has_unit ? "change from %.100s%s(%.140s)%s%s" : "change from %.100s%sin %.140s%s%s",
              ref, is_long ? "\n" : " ", unit, b[0] ? "\n" : "", b);
     return 1 + is_long + (b[0] != '\0');
 }
@@ -1025,9 +1025,8 @@ static int fig_costs(struct draw *dw, const struct table *t, bool is_comparison,
                 hi[n_pts++] = fmax(a, b);
             }
             /* Row 0 at the top: the first cost drawn highest. */
-            fprintf(d, "%.4g,%d,", (nm - 1 - m) + (n_series > 1 ? 0.3 - 0.6 * si / (n_series - 1)
-                                                                 : 0.0),
-                    si);
+            fprintf(d, "%.4g,%d,",
+                    (nm - 1 - m) + (n_series > 1 ? 0.3 - 0.6 * si / (n_series - 1) : 0.0), si);
             dat_text(d, is_comparison ? table_at(t, r, cs) : run_label);
             fputc(',', d);
             dat_text(d, metrics[m]);
@@ -1065,7 +1064,10 @@ static int fig_costs(struct draw *dw, const struct table *t, bool is_comparison,
     fputs(" font ',16'\nset xlabel ", f);
     label(f, ax);
     fprintf(f, "\nset bmargin %d\nset yrange [-0.6:%d.6]\nset ytics scale 0 (",
-            n_series > 1 ? 7 : is_comparison ? 5 : 4, nm - 1);
+            n_series > 1    ? 7
+            : is_comparison ? 5
+                            : 4,
+            nm - 1);
     int label_lines = 1;
     for (int m = 0; m < nm; m++) {
         char w[600];
