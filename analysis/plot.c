@@ -575,6 +575,8 @@ static void label(FILE *f, const char *s)
         if (*c == '"' || *c == '\\') {
             fputc('\\', f);
             fputc(*c, f);
+        } else if (*c == '\n') { /* not as octal: a digit after it would be read into it */
+            fputs("\\n", f);
         } else if (*c < 0x20 || *c == 0x7f || *c == '`' || *c == '@') {
             fprintf(f, "\\%03o", *c);
         } else {
@@ -772,7 +774,10 @@ static void xrange_with_zero(FILE *f, const double *lo, const double *hi, int n,
     }
     /* Room at the right for the values written after each interval. */
     double pad = b > a ? 0.06 * (b - a) : 1.0, right = !is_room ? pad : b > a ? 0.8 * (b - a) : 1.0;
-    double step = tick_step(b - a + 2 * pad);
+    /* Numbers of four digits or more: fewer ticks, in words ("-4,000"), so they stay apart. */
+    bool is_long = fmax(fabs(a), fabs(b)) >= 1000;
+    is_words |= is_long;
+    double step = tick_step((b - a + 2 * pad) * (is_long ? 1.6 : is_room ? 1.0 : 0.8));
     fprintf(f, "set xrange [%.10g:%.10g]\n", a - pad, b + right);
     double bmax = b + pad; /* no tick in the room for the values */
     if (!is_words) {
@@ -841,6 +846,7 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
     fputs("panel,row,scenario,metric,diff,diff_ci_low,diff_ci_high,text\n", d);
     int max_rows = 0, n_rows[8] = {0};
     const char *rowname[8][16];
+    char rowtext[8][16][128]; /* each row's difference and interval in words */
     double lo[8][16], hi[8][16];
     for (int m = 0; m < nm; m++) {
         int row = 0;
@@ -854,6 +860,7 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
             lo[m][row] = isnan(a) ? v : fmin(a, b);
             hi[m][row] = isnan(b) ? v : fmax(a, b);
             diff_text(v, lo[m][row], hi[m][row], text, sizeof text);
+            snprintf(rowtext[m][row], sizeof rowtext[m][row], "%s", text);
             fprintf(d, "%d,%d,", m, row++);
             dat_text(d, table_at(t, r, cs));
             fputc(',', d);
@@ -884,33 +891,43 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
              scen[0], minus);
     fprintf(f, "set multiplot layout %d,%d title ", rows, cols);
     label(f, title);
+    /* One left margin for every panel, wide enough for the longest row label, so that the
+     * panels line up and their titles and axis labels stay within the figure. */
+    size_t lm = 8;
+    for (int m = 0; m < nm; m++) {
+        for (int k = 0; k < n_rows[m]; k++) {
+            size_t a = strlen(rowname[m][k]), b = strlen(rowtext[m][k]);
+            lm = a > lm ? a : lm;
+            lm = b > lm ? b : lm;
+        }
+    }
     fprintf(f,
             " font ',16'\nset yrange [-0.6:%d.75]\nset ytics scale 0\nunset grid\nset grid "
-            "xtics lc rgb '#DDDDDD'\n",
-            max_rows - 1);
+            "xtics lc rgb '#DDDDDD'\nset lmargin %d\nset rmargin 8\n",
+            max_rows - 1, (int)(0.85 * (double)(lm < 40 ? lm : 40)) + 2);
     for (int m = 0; m < nm; m++) {
         char ax[400];
         int lines = change_from_label(t, cm, metrics[m], scen[0], ax, sizeof ax);
         fputs("set title ", f);
-        label_wrapped(f, title_of(t, cm, metrics[m]), 44);
+        label_wrapped(f, title_of(t, cm, metrics[m]), 34);
         fputs("\nset xlabel ", f);
         label(f, ax);
         fprintf(f, "\nset bmargin %d\nset ytics (", 2 + lines);
-        for (int k = 0; k < n_rows[m]; k++) {
+        for (int k = 0; k < n_rows[m]; k++) { /* the scenario, its value below */
+            char both[400];
+            snprintf(both, sizeof both, "%.250s\n%s", rowname[m][k], rowtext[m][k]);
             fprintf(f, "%s", k ? ", " : "");
-            label(f, rowname[m][k]);
+            label(f, both);
             fprintf(f, " %d", k);
         }
         fputs(")\n", f);
-        xrange_with_zero(f, lo[m], hi[m], n_rows[m], is_cost_metric(t, cm, metrics[m]), true);
+        xrange_with_zero(f, lo[m], hi[m], n_rows[m], is_cost_metric(t, cm, metrics[m]), false);
         fprintf(f,
                 "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#666666' dt 2\n"
                 "plot 'differences.dat' skip 1 using ($1==%d ? $5 : NaN):($1==%d ? $2 : NaN):"
                 "($1==%d ? $6 : NaN):($1==%d ? $7 : NaN) with xerrorbars lc rgb '%s' "
-                "pt 7 ps 1.4 lw 2.5, \\\n"
-                "     '' skip 1 using ($1==%d ? $7 : NaN):($1==%d ? $2 : NaN):8 with "
-                "labels left offset 1,0 textcolor rgb '#222222'\n",
-                m, m, m, m, palette[0], m, m);
+                "pt 7 ps 1.4 lw 2.5\n",
+                m, m, m, m, palette[0]);
     }
     fputs("unset multiplot\n", f);
     close_out(dw, f);
@@ -1026,7 +1043,7 @@ static int fig_costs(struct draw *dw, const struct table *t, bool is_comparison,
             }
             /* Row 0 at the top: the first cost drawn highest. */
             fprintf(d, "%.4g,%d,",
-                    (nm - 1 - m) + (n_series > 1 ? 0.3 - 0.6 * si / (n_series - 1) : 0.0), si);
+                    (nm - 1 - m) + (n_series > 1 ? 0.18 - 0.36 * si / (n_series - 1) : 0.0), si);
             dat_text(d, is_comparison ? table_at(t, r, cs) : run_label);
             fputc(',', d);
             dat_text(d, metrics[m]);
@@ -1048,7 +1065,7 @@ static int fig_costs(struct draw *dw, const struct table *t, bool is_comparison,
                     "reference, 95% confidence intervals");
         minus_words(scen[0], scen + 1, ns - 1, minus, sizeof minus);
         snprintf(title, sizeof title,
-                 "Costs by component: change from %.200s\n(%.400s; same clients, paired 95%% CI)",
+                 "Costs by component: change from %.200s\n%.400s\n(same clients, paired 95%% CI)",
                  scen[0], minus);
         const char *b = better_words(better_of(t, cm, metrics[0]));
         snprintf(ax, sizeof ax, "change from %.200s (%.300s)%s%s", scen[0], unit, b[0] ? "\n" : "",

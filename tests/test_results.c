@@ -346,9 +346,9 @@ static void test_plot_uses_labels_units_and_headlines(void **state)
     free(gp);
     gp = slurp_fixture(fx, "figures/differences.gp");
     /* The sign in words, the unit, and the better direction the metric declares. */
-    assert_non_null(strstr(gp, "title \"Change from a: b minus a\\012"));
+    assert_non_null(strstr(gp, "title \"Change from a: b minus a\\n"));
     assert_non_null(
-        strstr(gp, "set xlabel \"change from a (days)\\012\xe2\x86\x90 lower is better\""));
+        strstr(gp, "set xlabel \"change from a (days)\\n\xe2\x86\x90 lower is better\""));
     free(gp);
     gp = slurp_fixture(fx, "figures/timeseries.gp");
     assert_non_null(strstr(gp, "set title \"Clients queueing at the week's end\""));
