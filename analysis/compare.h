@@ -16,8 +16,8 @@
  * per metric of the union and scenario (in the order given); diff is the scenario's mean minus
  * the first's (B minus A) with the paired 95% interval, NA for the first scenario itself and
  * wherever either of the two lacks the metric; a scenario without the metric has NA for its
- * mean and interval too. Each row ends with unit,label,headline: the description of the first
- * scenario that has the metric (see csv_describe()).
+ * mean and interval too. Each row ends with unit,label,headline,better: the description of the
+ * first scenario that has the metric (see csv_describe()).
  */
 #ifndef CCSIM_ANALYSIS_COMPARE_H
 #define CCSIM_ANALYSIS_COMPARE_H

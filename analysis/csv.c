@@ -77,7 +77,11 @@ void csv_describe(FILE *out, const struct metric_desc *d, bool with_headline)
     fputc(',', out);
     csv_field(out, d->label ? d->label : d->name);
     if (with_headline) {
-        fputs(d->is_headline ? ",1" : ",0", out);
+        fputs(d->is_headline ? ",1," : ",0,", out);
+        fputs(d->better == METRIC_LOWER_BETTER    ? "lower"
+              : d->better == METRIC_HIGHER_BETTER ? "higher"
+                                                  : "neither",
+              out);
     }
 }
 

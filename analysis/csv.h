@@ -1,11 +1,12 @@
 /*
  * csv — results as CSV files and as a readable table.
  *
- * summary.csv: "metric,mean,sd,ci_low,ci_high,n,unit,label,headline", one row per metric in the
- * model's order, 95% t interval across replications (see ci.h); unit and label are the model's
- * words for the metric (struct metric_desc) and headline is 1 for a headline metric, else 0, so
- * that figures and reports need nothing but the folder. comparison.csv, sweep.csv and
- * sensitivity.csv end with the same three columns, timeseries.csv with unit and label. (The
+ * summary.csv: "metric,mean,sd,ci_low,ci_high,n,unit,label,headline,better", one row per metric
+ * in the model's order, 95% t interval across replications (see ci.h); unit and label are the
+ * model's words for the metric (struct metric_desc), headline is 1 for a headline metric, else 0,
+ * and better is "lower", "higher" or "neither" (which direction is an improvement), so that
+ * figures and reports need nothing but the folder. comparison.csv, sweep.csv and
+ * sensitivity.csv end with the same four columns, timeseries.csv with unit and label. (The
  * writers without _flags, and with flags 0, write the files without these columns, as ccsim
  * did before them; figures and reports read both.)
  * replications.csv: "replication" then one column per metric, one row per replication in
@@ -39,7 +40,7 @@ int csv_write_summary_flags(const char *path, const struct scenario *sc,
 int csv_write_replications(const char *path, const struct scenario *sc,
                            const struct experiment_result *res);
 /* The columns csv_describe() writes, for a header. */
-#define CSV_DESCRIBE_HEADER "unit,label,headline"
+#define CSV_DESCRIBE_HEADER "unit,label,headline,better"
 
 /* timeseries.csv: "week,metric,mean,ci_low,ci_high,unit,label", week-major (weeks from 1), for
  * models that publish series. */
@@ -68,8 +69,9 @@ char *csv_format_g(double x, char *buf, size_t n);
 /* Writes s as one CSV field: as it is, or between double quotes with each quote doubled when s
  * holds a comma, a double quote, a CR or a LF (RFC 4180). */
 void csv_field(FILE *out, const char *s);
-/* Writes ",UNIT,LABEL" for d (the label is d's name when it has none), then ",1" or ",0" for
- * whether it is a headline metric when with_headline. */
+/* Writes ",UNIT,LABEL" for d (the label is d's name when it has none), then, when
+ * with_headline, ",1" or ",0" for whether it is a headline metric and ",lower", ",higher" or
+ * ",neither" for which direction of it is better (struct metric_desc's better). */
 void csv_describe(FILE *out, const struct metric_desc *d, bool with_headline);
 
 #endif

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analysis/csv.h"
 #include "analysis/manifest.h"
 #include "analysis/table.h"
 #include "sim/error.h"
@@ -28,10 +29,13 @@
 
 extern char **environ;
 
-/* Okabe & Ito (2008), a palette distinguishable with every common colour-vision deficiency. */
+/* Okabe & Ito (2008), a palette distinguishable with every common colour-vision deficiency.
+ * Yellow comes last: it fills a bar with a border well, but a thin line of it is faint on
+ * white, so lines and points take the first N_LINE_PALETTE only. */
 static const char *const palette[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00",
-                                      "#56B4E9", "#CC79A7", "#F0E442", "#000000"};
-#define N_PALETTE 8
+                                      "#56B4E9", "#CC79A7", "#000000", "#F0E442"};
+#define N_PALETTE      8
+#define N_LINE_PALETTE 7
 
 /* ---- metrics: which to show, and their words ------------------------------------------------ */
 
@@ -69,13 +73,29 @@ static bool axis_label(const struct table *t, int c_metric, const char *metric, 
     return false;
 }
 
-/* An axis label for a change in metric: "change (UNIT)", or "change in NAME" without a unit. */
-static void change_label(const struct table *t, int c_metric, const char *metric, char *buf,
-                         size_t n)
+/* Which direction of metric is better, from the table's column better ("lower", "higher"):
+ * -1 lower, 1 higher, 0 neither or not said (a table written before the column existed). */
+static int better_of(const struct table *t, int c_metric, const char *metric)
 {
-    char ax[256];
-    bool has_unit = axis_label(t, c_metric, metric, ax, sizeof ax);
-    snprintf(buf, n, has_unit ? "change (%s)" : "change in %s", ax);
+    int cb = table_col(t, "better");
+    for (int r = 0; cb >= 0 && c_metric >= 0 && r < t->n_rows; r++) {
+        if (strcmp(table_at(t, r, c_metric), metric) == 0) {
+            const char *b = table_at(t, r, cb);
+            return strcmp(b, "lower") == 0 ? -1 : strcmp(b, "higher") == 0 ? 1 : 0;
+        }
+    }
+    return 0;
+}
+
+/* Whether metric is a cost: its unit names the price year of its currency, as a model declares
+ * a cost's unit ("GBP a year, 2023 prices"). A metric per model or service (a dotted name) is
+ * not counted, so that a cost figure shows the region's costs by component. */
+static bool is_cost_metric(const struct table *t, int c_metric, const char *metric)
+{
+    struct table_meta mm;
+    table_metric_meta(t, c_metric, metric, &mm);
+    size_t len = strlen(mm.unit);
+    return len > 7 && strcmp(mm.unit + len - 7, " prices") == 0 && !strchr(metric, '.');
 }
 
 /* The metrics to draw: the table's headline ones (every one in a table without the marker),
@@ -464,6 +484,15 @@ static int run_gnuplot(const char *dir, const char *name, const char *terminal, 
     return 0;
 }
 
+/* Figures are laid out for the width of an A4 or Letter page (7 inches, 1400 pixels at 200
+ * pixels an inch), with fonts that stay readable there: when a figure fills the page's width,
+ * text is 7 points and titles about 9. PNG and SVG are WIDTH x HEIGHT pixels (cairo's PNG takes
+ * a point as a pixel); PDF is the same at 200 pixels an inch. */
+#define PLOT_WIDTH     1400
+#define PLOT_DPI       200.0
+#define PLOT_FONTSCALE (7.0 / 13.0) /* of the base font of 13 points, in the PDF */
+#define PLOT_PX_SCALE  (PLOT_FONTSCALE * PLOT_DPI / 72.0)
+
 /* Draws NAME.gp to PNG, SVG and PDF (nothing in a dry run). */
 static int render(struct draw *dw, const char *name, int width, int height, char *err,
                   size_t err_len)
@@ -477,16 +506,18 @@ static int render(struct draw *dw, const char *name, int width, int height, char
     if (dw->is_dry) {
         return 0;
     }
-    snprintf(term, sizeof term, "pngcairo size %d,%d font 'Sans,13' linewidth 1.5", width, height);
+    snprintf(term, sizeof term, "pngcairo size %d,%d font 'Sans,13' fontscale %.3f linewidth 1.5",
+             width, height, PLOT_PX_SCALE);
     if (run_gnuplot(dw->path, name, term, "png", err, err_len) != 0) {
         return -1;
     }
-    snprintf(term, sizeof term, "svg size %d,%d font 'Sans,13' dynamic", width, height);
+    snprintf(term, sizeof term, "svg size %d,%d font 'Sans,13' fontscale %.3f dynamic", width,
+             height, PLOT_PX_SCALE);
     if (run_gnuplot(dw->path, name, term, "svg", err, err_len) != 0) {
         return -1;
     }
-    snprintf(term, sizeof term, "pdfcairo size %.2fin,%.2fin font 'Sans,9'", width / 160.0,
-             height / 160.0);
+    snprintf(term, sizeof term, "pdfcairo size %.2fin,%.2fin font 'Sans,13' fontscale %.3f",
+             width / PLOT_DPI, height / PLOT_DPI, PLOT_FONTSCALE);
     return run_gnuplot(dw->path, name, term, "pdf", err, err_len);
 }
 
@@ -521,7 +552,8 @@ static void script_head(FILE *f, const char *name, const char *what)
     fprintf(f,
             "# %s: %s\n"
             "# Drawn by ccsim from %s.dat. To restyle, edit and run, e.g.\n"
-            "#   gnuplot -e \"set terminal pngcairo size 1600,1000; set output 'x.png'\" %s.gp\n"
+            "#   gnuplot -e \"set terminal pngcairo size 1400,1000 fontscale 1.5; set output "
+            "'x.png'\" %s.gp\n"
             "set datafile separator ','\n"
             "set encoding utf8\n"
             "set border 3 lc rgb '#444444'\n"
@@ -543,6 +575,8 @@ static void label(FILE *f, const char *s)
         if (*c == '"' || *c == '\\') {
             fputc('\\', f);
             fputc(*c, f);
+        } else if (*c == '\n') { /* not as octal: a digit after it would be read into it */
+            fputs("\\n", f);
         } else if (*c < 0x20 || *c == 0x7f || *c == '`' || *c == '@') {
             fprintf(f, "\\%03o", *c);
         } else {
@@ -550,6 +584,30 @@ static void label(FILE *f, const char *s)
         }
     }
     fputc('"', f);
+}
+
+/* label() over two lines when s is longer than width bytes: the break is the space nearest the
+ * middle (a line end in gnuplot's string), so that a long metric label fits a panel's title. */
+static void label_wrapped(FILE *f, const char *s, size_t width)
+{
+    size_t len = strlen(s), cut = 0;
+    for (size_t i = 1; len > width && i + 1 < len; i++) {
+        size_t d = i > len / 2 ? i - len / 2 : len / 2 - i,
+               best = cut > len / 2 ? cut - len / 2 : len / 2 - cut;
+        if (s[i] == ' ' && (cut == 0 || d < best)) {
+            cut = i;
+        }
+    }
+    if (cut == 0) {
+        label(f, s);
+        return;
+    }
+    char *head = xstrdup(s);
+    head[cut] = '\0';
+    label(f, head);
+    fputs(".\"\\n\".", f);
+    label(f, s + cut + 1);
+    free(head);
 }
 
 /* A name in a figure's data file: one field gnuplot reads as one, whatever the name holds
@@ -629,7 +687,7 @@ static int fig_outcomes(struct draw *dw, const struct table *t, int c_metric, in
         return -1;
     }
     script_head(f, "outcomes", "headline outcomes with 95% confidence intervals");
-    int cols = nm > 3 ? 3 : nm, rows = (nm + cols - 1) / cols;
+    int cols = nm > 2 ? 2 : nm, rows = (nm + cols - 1) / cols;
     fprintf(f, "set multiplot layout %d,%d title \"Headline outcomes (%s)\" font ',16'\n", rows,
             cols,
             no_interval(t, c_lo) ? "one replication: no interval"
@@ -648,9 +706,9 @@ static int fig_outcomes(struct draw *dw, const struct table *t, int c_metric, in
         char ax[256];
         axis_label(t, c_metric, metrics[m], ax, sizeof ax);
         fputs("set title ", f);
-        label(f, title_of(t, c_metric, metrics[m]));
+        label_wrapped(f, title_of(t, c_metric, metrics[m]), 44);
         fputs("\nset ylabel ", f);
-        label(f, ax);
+        label_wrapped(f, ax, 30);
         fputs("\n", f);
         fprintf(f,
                 "plot for [s=0:%d] 'outcomes.dat' skip 1 using ($1==%d && $2==s ? $2 : NaN):"
@@ -664,44 +722,166 @@ static int fig_outcomes(struct draw *dw, const struct table *t, int c_metric, in
     }
     fputs("unset multiplot\n", f);
     close_out(dw, f);
-    return render(dw, "outcomes", 1600, rows > 1 ? 1100 : 600, err, err_len);
+    return render(dw, "outcomes", PLOT_WIDTH, 140 + 520 * rows, err, err_len);
 }
 
-/* differences: forest plot of each scenario's paired difference against the first. */
+/* The words of a comparison's sign: "act_move_150 minus baseline" for one scenario against the
+ * reference, "each scenario minus baseline" for several. */
+static void minus_words(const char *ref, const char *const *scen, int ns, char *buf, size_t n)
+{
+    if (ns == 1) {
+        snprintf(buf, n, "%.200s minus %.200s", scen[0], ref);
+    } else {
+        snprintf(buf, n, "each scenario minus %.200s", ref);
+    }
+}
+
+/* The better direction of a metric in words, for a second line of an axis label: "<- lower is
+ * better", "higher is better ->", or "" when neither is better. */
+static const char *better_words(int better)
+{
+    return better < 0   ? "\xe2\x86\x90 lower is better"
+           : better > 0 ? "higher is better \xe2\x86\x92"
+                        : "";
+}
+
+/* An axis label for a change in metric from the reference ref: "change from REF (UNIT)", or
+ * "change from REF in NAME" without a unit, the unit on a line of its own when the line would
+ * be long, the better direction on the last line. Returns the number of lines. */
+static int change_from_label(const struct table *t, int c_metric, const char *metric,
+                             const char *ref, char *buf, size_t n)
+{
+    char unit[256];
+    bool has_unit = axis_label(t, c_metric, metric, unit, sizeof unit);
+    const char *b = better_words(better_of(t, c_metric, metric));
+    bool is_long = strlen(ref) + strlen(unit) > 24; /* a line of 40 characters fits a panel */
+    snprintf(buf, n,
+             has_unit ? "change from %.100s%s(%.140s)%s%s" : "change from %.100s%sin %.140s%s%s",
+             ref, is_long ? "\n" : " ", unit, b[0] ? "\n" : "", b);
+    return 1 + is_long + (b[0] != '\0');
+}
+
+/* A tick step for an axis spanning span, of 1, 2 or 5 times a power of ten, giving at most
+ * about four ticks over the intervals (so that long numbers do not run into each other). */
+static double tick_step(double span)
+{
+    if (!(span > 0) || !isfinite(span)) {
+        return 1.0;
+    }
+    double raw = span / 4.0, p = pow(10.0, floor(log10(raw)));
+    return raw <= p ? p : raw <= 2 * p ? 2 * p : raw <= 5 * p ? 5 * p : 10 * p;
+}
+
+/* An x range holding 0 and every interval lo[i] to hi[i] (n of them), with room around them
+ * (and at the right for the values written after each interval when is_room), and its ticks;
+ * with is_words, each tick in words ("250,000", "1.5 million"), as a cost axis wants. */
+static void xrange_with_zero(FILE *f, const double *lo, const double *hi, int n, bool is_words,
+                             bool is_room)
+{
+    double a = 0.0, b = 0.0;
+    for (int i = 0; i < n; i++) {
+        a = isfinite(lo[i]) && lo[i] < a ? lo[i] : a;
+        b = isfinite(hi[i]) && hi[i] > b ? hi[i] : b;
+    }
+    /* Room at the right for the values written after each interval. */
+    double pad = b > a ? 0.06 * (b - a) : 1.0, right = !is_room ? pad : b > a ? 0.8 * (b - a) : 1.0;
+    /* Numbers of four digits or more: fewer ticks, in words ("-4,000"), so they stay apart. */
+    bool is_long = fmax(fabs(a), fabs(b)) >= 1000;
+    is_words |= is_long;
+    double step = tick_step((b - a + 2 * pad) * (is_long ? 1.6 : is_room ? 1.0 : 0.8));
+    fprintf(f, "set xrange [%.10g:%.10g]\n", a - pad, b + right);
+    double bmax = b + pad; /* no tick in the room for the values */
+    if (!is_words) {
+        fprintf(f, "set xtics %.10g, %.10g, %.10g\n", ceil((a - pad) / step) * step, step, bmax);
+        return;
+    }
+    fputs("set xtics (", f);
+    long k0 = (long)ceil((a - pad) / step), k1 = (long)floor(bmax / step);
+    for (long k = k0; k <= k1 && k - k0 < 20; k++) {
+        char w[40];
+        double x = (double)k * step;
+        fprintf(f, "%s\"%s\" %.10g", k > k0 ? ", " : "", csv_amount(x, w, sizeof w), x);
+    }
+    fputs(")\n", f);
+}
+
+/* "-3.2 (-4.8 to -1.6)": a difference and its interval in words, for the point's label. */
+static void diff_text(double d, double lo, double hi, char *buf, size_t n)
+{
+    char a[3][40];
+    if (lo == d && hi == d) { /* the same in every replication: no interval to give */
+        snprintf(buf, n, "%s", csv_amount(d, a[0], sizeof a[0]));
+        return;
+    }
+    if (fabs(d) >= 1e6 && fabs(lo) >= 1e6 && fabs(hi) >= 1e6) { /* "12.2 (11.4 to 13) million" */
+        snprintf(buf, n, "%.3g (%.3g to %.3g) million", d / 1e6, lo / 1e6, hi / 1e6);
+        return;
+    }
+    snprintf(buf, n, "%s (%s to %s)", csv_amount(d, a[0], sizeof a[0]),
+             csv_amount(lo, a[1], sizeof a[1]), csv_amount(hi, a[2], sizeof a[2]));
+}
+
+/* The scenarios of a comparison table in order of first appearance (the first is the
+ * reference); returns how many, at most max. */
+static int scenarios_of(const struct table *t, int cs, const char **out, int max)
+{
+    int ns = 0;
+    for (int r = 0; r < t->n_rows && ns < max; r++) {
+        bool seen = false;
+        for (int k = 0; k < ns; k++) {
+            seen |= strcmp(out[k], table_at(t, r, cs)) == 0;
+        }
+        if (!seen) {
+            out[ns++] = table_at(t, r, cs);
+        }
+    }
+    return ns;
+}
+
+/* differences: forest plot of each scenario's paired difference from the reference (the first
+ * scenario), scenario minus reference as comparison.csv's diff column, in the metric's unit,
+ * the better direction marked; the numbers in differences.dat are the diff, diff_ci_low and
+ * diff_ci_high of comparison.csv. */
 static int fig_differences(struct draw *dw, const struct table *t, char *err, size_t err_len)
 {
     const char *dir = dw->path;
     int cm = table_col(t, "metric"), cs = table_col(t, "scenario"), cd = table_col(t, "diff"),
         cl = table_col(t, "diff_ci_low"), ch = table_col(t, "diff_ci_high");
-    const char *metrics[8];
-    int nm = choose_metrics(t, cm, metrics, 6);
+    const char *metrics[8], *scen[16];
+    int nm = choose_metrics(t, cm, metrics, 6), ns = scenarios_of(t, cs, scen, 16);
     FILE *d = open_in(dir, "differences", "dat");
     if (!d) {
         snprintf(err, err_len, "%s/differences.dat: %s", dir, strerror(errno));
         return -1;
     }
-    fputs("panel,row,scenario,effect,ci_low,ci_high\n", d);
+    fputs("panel,row,scenario,metric,diff,diff_ci_low,diff_ci_high,text\n", d);
     int max_rows = 0, n_rows[8] = {0};
     const char *rowname[8][16];
+    char rowtext[8][16][128]; /* each row's difference and interval in words */
+    double lo[8][16], hi[8][16];
     for (int m = 0; m < nm; m++) {
         int row = 0;
-        for (int r = 0; r < t->n_rows; r++) {
+        for (int r = 0; r < t->n_rows && row < 16; r++) {
             if (strcmp(table_at(t, r, cm), metrics[m]) != 0 || isnan(table_num(t, r, cd))) {
                 continue;
             }
-            double a = table_num(t, r, cl), b = table_num(t, r, ch);
-            if (isnan(a) || isnan(b)) { /* one replication: the point alone */
-                a = b = table_num(t, r, cd);
-            }
-            if (row < 16) {
-                rowname[m][row] = table_at(t, r, cs);
-            }
+            double a = table_num(t, r, cl), b = table_num(t, r, ch), v = table_num(t, r, cd);
+            char text[128];
+            rowname[m][row] = table_at(t, r, cs);
+            lo[m][row] = isnan(a) ? v : fmin(a, b); /* one replication: the point alone */
+            hi[m][row] = isnan(b) ? v : fmax(a, b);
+            diff_text(v, lo[m][row], hi[m][row], text, sizeof text);
+            snprintf(rowtext[m][row], sizeof rowtext[m][row], "%s", text);
             fprintf(d, "%d,%d,", m, row++);
             dat_text(d, table_at(t, r, cs));
-            fprintf(d, ",%.10g,%.10g,%.10g\n", table_num(t, r, cd), fmin(a, b), fmax(a, b));
+            fputc(',', d);
+            dat_text(d, metrics[m]);
+            fprintf(d, ",%.10g,%.10g,%.10g,", v, lo[m][row - 1], hi[m][row - 1]);
+            dat_text(d, text);
+            fputc('\n', d);
         }
         max_rows = row > max_rows ? row : max_rows;
-        n_rows[m] = row < 16 ? row : 16;
+        n_rows[m] = row;
     }
     close_out(dw, d);
     if (max_rows == 0) {
@@ -712,43 +892,249 @@ static int fig_differences(struct draw *dw, const struct table *t, char *err, si
         snprintf(err, err_len, "%s/differences.gp: %s", dir, strerror(errno));
         return -1;
     }
+    char minus[500], title[800];
+    minus_words(scen[0], scen + 1, ns - 1, minus, sizeof minus);
     script_head(f, "differences",
-                "paired differences against the first scenario, 95% confidence intervals");
+                "paired differences from the reference, scenario minus reference, 95% "
+                "confidence intervals");
     int cols = nm > 2 ? 2 : nm, rows = (nm + cols - 1) / cols;
-    fprintf(f,
-            "set multiplot layout %d,%d title \"Difference from the first scenario (same "
-            "clients, %s)\" font ',16'\n",
-            rows, cols, no_interval(t, cl) ? "one replication: no interval" : "paired 95% CI");
-    fprintf(f,
-            "set yrange [-0.7:%d.7]\nset ytics scale 0\nunset grid\nset grid xtics lc rgb "
-            "'#DDDDDD'\n",
-            max_rows - 1);
+    snprintf(title, sizeof title, "Change from %.200s: %.400s\n(same clients, %s)", scen[0], minus,
+             no_interval(t, cl) ? "one replication: no interval" : "paired 95% CI");
+    fprintf(f, "set multiplot layout %d,%d title ", rows, cols);
+    label(f, title);
+    /* One left margin for every panel, wide enough for the longest row label, so that the
+     * panels line up and their titles and axis labels stay within the figure. */
+    size_t lm = 8;
     for (int m = 0; m < nm; m++) {
-        char ax[300];
-        change_label(t, cm, metrics[m], ax, sizeof ax);
+        for (int k = 0; k < n_rows[m]; k++) {
+            size_t a = strlen(rowname[m][k]), b = strlen(rowtext[m][k]);
+            lm = a > lm ? a : lm;
+            lm = b > lm ? b : lm;
+        }
+    }
+    fprintf(f,
+            " font ',16'\nset yrange [-0.6:%d.75]\nset ytics scale 0\nunset grid\nset grid "
+            "xtics lc rgb '#DDDDDD'\nset lmargin %d\nset rmargin 8\n",
+            max_rows - 1, (int)(0.85 * (double)(lm < 40 ? lm : 40)) + 2);
+    for (int m = 0; m < nm; m++) {
+        char ax[400];
+        int lines = change_from_label(t, cm, metrics[m], scen[0], ax, sizeof ax);
         fputs("set title ", f);
-        label(f, title_of(t, cm, metrics[m]));
+        label_wrapped(f, title_of(t, cm, metrics[m]), 34);
         fputs("\nset xlabel ", f);
         label(f, ax);
-        fputs("\nset ytics (", f);
-        for (int k = 0; k < n_rows[m]; k++) {
+        fprintf(f, "\nset bmargin %d\nset ytics (", 2 + lines);
+        for (int k = 0; k < n_rows[m]; k++) { /* the scenario, its value below */
+            char both[400];
+            snprintf(both, sizeof both, "%.250s\n%s", rowname[m][k], rowtext[m][k]);
             fprintf(f, "%s", k ? ", " : "");
-            label(f, rowname[m][k]);
+            label(f, both);
             fprintf(f, " %d", k);
         }
-        fputs(")", f);
+        fputs(")\n", f);
+        xrange_with_zero(f, lo[m], hi[m], n_rows[m], is_cost_metric(t, cm, metrics[m]), false);
         fprintf(f,
-                "\nset arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#666666' dt 2\n"
-                "plot 'differences.dat' skip 1 using ($1==%d ? $4 : NaN):($1==%d ? $2 : NaN):"
-                "($1==%d ? $5 : NaN):($1==%d ? $6 : NaN) with xerrorbars lc rgb '%s' "
-                "pt 7 ps 1.6 lw 2.5\n",
+                "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#666666' dt 2\n"
+                "plot 'differences.dat' skip 1 using ($1==%d ? $5 : NaN):($1==%d ? $2 : NaN):"
+                "($1==%d ? $6 : NaN):($1==%d ? $7 : NaN) with xerrorbars lc rgb '%s' "
+                "pt 7 ps 1.4 lw 2.5\n",
                 m, m, m, m, palette[0]);
     }
     fputs("unset multiplot\n", f);
     close_out(dw, f);
-    return render(dw, "differences", 1600, 300 + 260 * rows + 40 * max_rows, err, err_len) == 0
+    return render(dw, "differences", PLOT_WIDTH, 200 + rows * (270 + 70 * max_rows), err,
+                  err_len) == 0
                ? 1
                : -1;
+}
+
+static int year_of(const char *metric, const char **name);
+
+/* s with line ends put in place of spaces so that no line is longer than width bytes where a
+ * space allows (greedy), into buf. Returns the number of lines. */
+static int wrap_text(const char *s, size_t width, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", s);
+    int lines = 1;
+    size_t start = 0, last_space = 0;
+    for (size_t i = 0; buf[i]; i++) {
+        if (buf[i] == ' ') {
+            last_space = i;
+        }
+        if (i - start >= width && last_space > start) {
+            buf[last_space] = '\n';
+            start = last_space + 1;
+            lines++;
+        }
+    }
+    return lines;
+}
+
+/* costs: the cost metrics (is_cost_metric(), those sharing the unit most of them have, at most
+ * eight) by component, one row each. In a comparison, each scenario's paired change from the
+ * reference (scenario minus reference, comparison.csv's diff); in a run, each cost's mean. The
+ * axis carries the unit with its currency and price year. Returns 1 when drawn, 0 when the
+ * table has no cost. */
+static int fig_costs(struct draw *dw, const struct table *t, bool is_comparison,
+                     const char *run_label, char *err, size_t err_len)
+{
+    const char *dir = dw->path;
+    int cm = table_col(t, "metric"), cs = is_comparison ? table_col(t, "scenario") : -1;
+    int cv = table_col(t, is_comparison ? "diff" : "mean"),
+        cl = table_col(t, is_comparison ? "diff_ci_low" : "ci_low"),
+        ch = table_col(t, is_comparison ? "diff_ci_high" : "ci_high");
+    const char *cost[64], *metrics[8], *scen[16];
+    int nc = 0, nm = 0, ns = is_comparison ? scenarios_of(t, cs, scen, 16) : 0;
+    for (int r = 0; r < t->n_rows && nc < 64; r++) {
+        const char *m = table_at(t, r, cm);
+        const char *name;
+        bool seen = false;
+        for (int k = 0; k < nc; k++) {
+            seen |= strcmp(cost[k], m) == 0;
+        }
+        if (!seen && year_of(m, &name) == 0 && is_cost_metric(t, cm, m)) {
+            cost[nc++] = m;
+        }
+    }
+    /* The unit most of them share ("GBP a year, 2023 prices"), and the costs in it. */
+    struct table_meta mm, mk;
+    const char *unit = NULL;
+    int best = 0;
+    for (int i = 0; i < nc; i++) {
+        int count = 0;
+        table_metric_meta(t, cm, cost[i], &mm);
+        for (int k = 0; k < nc; k++) {
+            table_metric_meta(t, cm, cost[k], &mk);
+            count += strcmp(mm.unit, mk.unit) == 0;
+        }
+        if (count > best) {
+            best = count;
+            unit = mm.unit;
+        }
+    }
+    for (int i = 0; i < nc && nm < 8; i++) {
+        table_metric_meta(t, cm, cost[i], &mm);
+        if (strcmp(mm.unit, unit) == 0) {
+            metrics[nm++] = cost[i];
+        }
+    }
+    if (nm == 0 || (is_comparison && ns < 2)) {
+        return 0;
+    }
+    int n_series = is_comparison ? ns - 1 : 1;
+    FILE *d = open_in(dir, "costs", "dat");
+    if (!d) {
+        snprintf(err, err_len, "%s/costs.dat: %s", dir, strerror(errno));
+        return -1;
+    }
+    fprintf(d, "row,series,scenario,metric,%s,%s,%s,text\n", t->header[cv], t->header[cl],
+            t->header[ch]);
+    double lo[8 * 16], hi[8 * 16];
+    char texts[8][128]; /* with one series, the text of each row's value */
+    int n_pts = 0, rows_of[8];
+    for (int m = 0; m < nm; m++) {
+        for (int r = 0; r < t->n_rows; r++) {
+            if (strcmp(table_at(t, r, cm), metrics[m]) != 0 || isnan(table_num(t, r, cv))) {
+                continue;
+            }
+            int si = 0;
+            for (int k = 1; is_comparison && k < ns; k++) {
+                si = strcmp(scen[k], table_at(t, r, cs)) == 0 ? k - 1 : si;
+            }
+            double v = table_num(t, r, cv), a = table_num(t, r, cl), b = table_num(t, r, ch);
+            a = isnan(a) ? v : a;
+            b = isnan(b) ? v : b;
+            char text[128];
+            diff_text(v, fmin(a, b), fmax(a, b), text, sizeof text);
+            if (n_pts < 8 * 16) {
+                snprintf(texts[n_pts < 8 ? n_pts : 0], sizeof texts[0], "%s", text);
+                rows_of[n_pts < 8 ? n_pts : 0] = nm - 1 - m;
+                lo[n_pts] = fmin(a, b);
+                hi[n_pts++] = fmax(a, b);
+            }
+            /* Row 0 at the top: the first cost drawn highest. */
+            fprintf(d, "%.4g,%d,",
+                    (nm - 1 - m) + (n_series > 1 ? 0.18 - 0.36 * si / (n_series - 1) : 0.0), si);
+            dat_text(d, is_comparison ? table_at(t, r, cs) : run_label);
+            fputc(',', d);
+            dat_text(d, metrics[m]);
+            fprintf(d, ",%.10g,%.10g,%.10g,", v, fmin(a, b), fmax(a, b));
+            dat_text(d, text);
+            fputc('\n', d);
+        }
+    }
+    close_out(dw, d);
+    FILE *f = open_in(dir, "costs", "gp");
+    if (!f) {
+        snprintf(err, err_len, "%s/costs.gp: %s", dir, strerror(errno));
+        return -1;
+    }
+    char title[800], minus[500], ax[600];
+    if (is_comparison) {
+        script_head(f, "costs",
+                    "costs by component: paired change from the reference, scenario minus "
+                    "reference, 95% confidence intervals");
+        minus_words(scen[0], scen + 1, ns - 1, minus, sizeof minus);
+        snprintf(title, sizeof title,
+                 "Costs by component: change from %.200s\n%.400s\n(same clients, paired 95%% CI)",
+                 scen[0], minus);
+        const char *b = better_words(better_of(t, cm, metrics[0]));
+        snprintf(ax, sizeof ax, "change from %.200s (%.300s)%s%s", scen[0], unit, b[0] ? "\n" : "",
+                 b);
+    } else {
+        script_head(f, "costs", "costs by component, mean and 95% confidence interval");
+        snprintf(title, sizeof title,
+                 "Costs by component, %.200s\n(mean and 95%% CI across replications)", run_label);
+        snprintf(ax, sizeof ax, "%.500s", unit);
+    }
+    fputs("set title ", f);
+    label(f, title);
+    fputs(" font ',16'\nset xlabel ", f);
+    label(f, ax);
+    fprintf(f, "\nset bmargin %d\nset yrange [-0.6:%d.6]\nset ytics scale 0 (",
+            n_series > 1    ? 7
+            : is_comparison ? 5
+                            : 4,
+            nm - 1);
+    int label_lines = 1;
+    for (int m = 0; m < nm; m++) {
+        char w[600];
+        int lines = wrap_text(title_of(t, cm, metrics[m]), 34, w, sizeof w);
+        label_lines = lines > label_lines ? lines : label_lines;
+        fprintf(f, "%s", m ? ", " : "");
+        label(f, w);
+        fprintf(f, " %d", nm - 1 - m);
+    }
+    fputs(")\nunset grid\nset grid xtics lc rgb '#DDDDDD'\n", f);
+    xrange_with_zero(f, lo, hi, n_pts, true, false);
+    if (is_comparison) {
+        fputs("set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#666666' dt 2\n", f);
+    }
+    fputs(n_series > 1 ? "set key outside bottom center horizontal\n" : "unset key\n", f);
+    if (n_series == 1) { /* the values in a column at the right, a row each */
+        size_t width = 0;
+        for (int i = 0; i < n_pts && i < nm; i++) {
+            width = strlen(texts[i]) > width ? strlen(texts[i]) : width;
+        }
+        fprintf(f, "set rmargin %d\n", (int)(0.8 * (double)width) + 3); /* in characters */
+        for (int i = 0; i < n_pts && i < nm; i++) {
+            fprintf(f, "set label %d ", 10 + i);
+            label(f, texts[i]);
+            fprintf(f, " at graph 1.02, first %d left textcolor rgb '#222222'\n", rows_of[i]);
+        }
+    }
+    fputs("plot ", f);
+    for (int k = 0; k < n_series; k++) {
+        fprintf(f,
+                "%s'costs.dat' skip 1 using ($2==%d ? $5 : NaN):1:6:7 with xerrorbars lc rgb "
+                "'%s' pt 7 ps 1.4 lw 2.5 title ",
+                k ? ", \\\n     " : "", k, palette[k % N_LINE_PALETTE]);
+        label(f, is_comparison ? scen[k + 1] : run_label);
+    }
+    fputs("\n", f);
+    close_out(dw, f);
+    int row_px = 36 + 24 * label_lines + (n_series > 1 ? 24 * n_series : 24);
+    return render(dw, "costs", PLOT_WIDTH, 260 + nm * row_px, err, err_len) == 0 ? 1 : -1;
 }
 
 /* timeseries: each weekly series with its CI band. */
@@ -803,17 +1189,17 @@ static int fig_timeseries(struct draw *dw, const struct table *t, char *err, siz
         char ax[256];
         axis_label(t, cm, series[k], ax, sizeof ax);
         fputs("set title ", f);
-        label(f, title_of(t, cm, series[k]));
+        label_wrapped(f, title_of(t, cm, series[k]), 44);
         fputs("\nset ylabel ", f);
         label(f, ax);
         fprintf(f,
                 "\nplot 'timeseries.dat' index %d using 1:3:4 with filledcurves lc rgb '%s', "
                 "\\\n     '' index %d using 1:2 with lines lc rgb '%s' lw 2\n",
-                k, palette[k % N_PALETTE], k, palette[k % N_PALETTE]);
+                k, palette[k % N_LINE_PALETTE], k, palette[k % N_LINE_PALETTE]);
     }
     fputs("unset multiplot\n", f);
     close_out(dw, f);
-    return render(dw, "timeseries", 1600, 360 * rows + 120, err, err_len);
+    return render(dw, "timeseries", PLOT_WIDTH, 400 * rows + 130, err, err_len);
 }
 
 /* sweep: each chosen metric against the first key, one line per value of the second key. */
@@ -887,12 +1273,12 @@ static int fig_sweep(struct draw *dw, const struct table *t, char *err, size_t e
             fprintf(f,
                     "%s'%s.dat' index %d using 1:4:5 with filledcurves lc rgb '%s' notitle, '' "
                     "index %d using 1:3 with linespoints lc rgb '%s' lw 2 pt 7 title '%s'",
-                    g ? ", \\\n     " : "", name, g, palette[g % N_PALETTE], g,
-                    palette[g % N_PALETTE], title);
+                    g ? ", \\\n     " : "", name, g, palette[g % N_LINE_PALETTE], g,
+                    palette[g % N_LINE_PALETTE], title);
         }
         fputs("\n", f);
         close_out(dw, f);
-        if (render(dw, name, 1400, 900, err, err_len) != 0) {
+        if (render(dw, name, PLOT_WIDTH, 1000, err, err_len) != 0) {
             return -1;
         }
         drawn++;
@@ -955,18 +1341,18 @@ static int fig_tornado(struct draw *dw, const struct table *t, const char *metri
     script_head(f, name, "one-way sensitivity: change at the low and high end of each range");
     char title[700];
     snprintf(title, sizeof title,
-             "One-way sensitivity: %.500s\n(change from the base, same clients)",
+             "One-way sensitivity of\n%.500s\n(change from the base, same clients)",
              title_of(t, cm, metric));
     fputs("set title ", f);
     label(f, title);
     fputs(" font ',16'\nset xlabel ", f);
-    char xl[300];
-    change_label(t, cm, metric, xl, sizeof xl);
+    char xl[400];
+    change_from_label(t, cm, metric, "the base", xl, sizeof xl);
     label(f, xl);
     fprintf(f,
             "\nset yrange [-0.7:%d.7]\nset ytics scale 0 font ',11'\nunset grid\n"
             "set grid xtics lc rgb '#DDDDDD'\nset style fill solid 0.85 noborder\n"
-            "set key outside bottom center horizontal\nset bmargin 6\n"
+            "set key inside bottom right vertical box opaque\nset bmargin 5\n"
             "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#444444'\n"
             "plot '%s.dat' skip 1 using (0):1:($3 < 0 ? $3 : 0):($3 < 0 ? 0 : $3):"
             "($1-0.38):($1-0.02):ytic(2) with boxxyerror lc rgb '%s' title 'low end of the "
@@ -975,7 +1361,7 @@ static int fig_tornado(struct draw *dw, const struct table *t, const char *metri
             "($1+0.38) with boxxyerror lc rgb '%s' title 'high end of the range'\n",
             n - 1, name, palette[4], palette[3]);
     close_out(dw, f);
-    if (render(dw, name, 1500, 300 + 36 * n, err, err_len) != 0) {
+    if (render(dw, name, PLOT_WIDTH, 340 + 50 * n, err, err_len) != 0) {
         return -1;
     }
     return 1;
@@ -1196,7 +1582,7 @@ static int fig_years(struct draw *dw, const struct table *t, char *err, size_t e
         return -1;
     }
     script_head(f, "years", "metrics per year of the horizon, mean and 95% confidence interval");
-    int cols = n > 3 ? 3 : n, rows = (n + cols - 1) / cols;
+    int cols = n > 2 ? 2 : n, rows = (n + cols - 1) / cols;
     fprintf(f, "set multiplot layout %d,%d title \"Per year of the horizon (%s)\" font ',16'\n",
             rows, cols,
             no_interval(t, cl) ? "one replication: no interval"
@@ -1212,18 +1598,18 @@ static int fig_years(struct draw *dw, const struct table *t, char *err, size_t e
             *cut = '\0';
         }
         fputs("set title ", f);
-        label(f, title);
+        label_wrapped(f, title, 44);
         fputs("\nset ylabel ", f);
         label(f, ax);
         fprintf(f,
                 "\nplot 'years.dat' index %d using 1:2:3:4 with yerrorbars lc rgb '%s' pt 7 "
                 "lw 2 notitle, \\\n     '' index %d using 1:2 with lines lc rgb '%s' lw 2 "
                 "notitle\n",
-                k, palette[k % N_PALETTE], k, palette[k % N_PALETTE]);
+                k, palette[k % N_LINE_PALETTE], k, palette[k % N_LINE_PALETTE]);
     }
     fputs("unset multiplot\n", f);
     close_out(dw, f);
-    if (render(dw, "years", 1600, 420 * rows + 120, err, err_len) < 0) {
+    if (render(dw, "years", PLOT_WIDTH, 460 * rows + 130, err, err_len) < 0) {
         return -1;
     }
     return 1;
@@ -1242,6 +1628,10 @@ static int draw_all(struct draw *dw, struct sources *s, char *err, size_t err_le
             return -1;
         }
         drawn += 1 + k;
+        if ((k = fig_costs(dw, t, true, NULL, err, err_len)) < 0) {
+            return -1;
+        }
+        drawn += k;
     }
     if (s->has_summary) {
         struct table *t = &s->summary;
@@ -1252,6 +1642,10 @@ static int draw_all(struct draw *dw, struct sources *s, char *err, size_t err_le
             return -1;
         }
         drawn += 1 + k;
+        if ((k = fig_costs(dw, t, false, s->run_name, err, err_len)) < 0) {
+            return -1;
+        }
+        drawn += k;
     }
     if (s->has_timeseries) {
         if (fig_timeseries(dw, &s->timeseries, err, err_len) < 0) {

@@ -6,21 +6,28 @@
  * analysis) and draws every figure they allow into DIR/figures/:
  *
  *   outcomes      headline metrics, one panel each, bars with 95% CI whiskers per scenario
- *   differences   forest plot of paired differences against the first scenario, in the
- *                 metric's unit ("change (days)")
+ *   differences   forest plot of paired differences from the first scenario (the reference),
+ *                 scenario minus reference as comparison.csv's diff column (differences.dat
+ *                 holds those numbers), in the metric's unit ("change from baseline (days)"),
+ *                 the better direction marked ("<- lower is better") from the column better
+ *   costs         the cost metrics by component (those whose unit names a price year, "GBP a
+ *                 year, 2023 prices", and not per model or service), their change from the
+ *                 reference in a comparison or their means in a run, on an axis in that unit
+ *   years         per-year metrics ("yearK.NAME") of a run with a planning horizon
  *   timeseries    weekly series with a 95% CI band
  *   sweep_METRIC  metric against the first varied key, a line and CI band per second key
  *   tornado_METRIC  one-way sensitivity, parameters sorted by the width of their effect
  *
  * The metrics drawn are the headline ones, titled by their labels, with their units on the axes,
- * all read from the files' columns headline, label and unit (analysis/csv.h); a folder written
- * before those columns existed is drawn by metric names, with every metric counted a headline
- * (at most six of them in a figure).
+ * all read from the files' columns headline, label, unit and better (analysis/csv.h); a folder
+ * written before those columns existed is drawn by metric names, with every metric counted a
+ * headline (at most six of them in a figure) and no better direction.
  *
  * Each figure is written as NAME.png (slides), NAME.svg (web) and NAME.pdf (print), beside
  * NAME.gp, the gnuplot script that drew it, and NAME.dat, its data, so that a user can restyle
- * it (`gnuplot -e "set terminal pngcairo size 1600,1000; set output 'x.png'" NAME.gp`). Style:
- * titles, axis labels with units, fonts readable at slide size, the Okabe-Ito colour-blind-safe
+ * it (`gnuplot -e "set terminal pngcairo size 1400,1000 fontscale 1.5; set output 'x.png'"
+ * NAME.gp`). Style: titles, axis labels with units, laid out for the width of an A4 page (1400
+ * pixels, 7 inches in the PDF) with text of 7 points there, the Okabe-Ito colour-blind-safe
  * palette, the scenario names the user gave (file names). METRIC in a file name keeps letters,
  * digits, '_', '-' and '.'; other characters become '_'.
  *

@@ -2006,12 +2006,16 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
 
     /* Figures. */
     fputs("<h2>Figures</h2>\n", f);
-    const char *fig_names[] = {"outcomes", "differences", "timeseries", "years", NULL};
+    const char *fig_names[] = {"outcomes", "differences", "costs", "timeseries", "years", NULL};
     const char *fig_captions[] = {
         "Headline outcomes: mean and 95% confidence interval",
-        "Difference from the reference scenario: paired 95% confidence intervals",
+        "Change from the reference scenario (scenario minus reference): paired 95% confidence "
+        "intervals",
+        "Costs a year by component (the change from the reference in a comparison), in the "
+        "scenario's currency and prices",
         "Weekly series with 95% confidence bands",
-        "Per year of the horizon: mean and 95% confidence interval of each year", NULL};
+        "Per year of the horizon: mean and 95% confidence interval of each year",
+        NULL};
     int n_figs = 0;
     for (int i = 0; fig_names[i]; i++) {
         snprintf(path, sizeof path, "%.4000s/%s.png", figs, fig_names[i]);

@@ -10,7 +10,8 @@
  * sensitivity.csv: parameter,low,high,metric,base,low_mean,high_mean,low_diff,low_diff_ci_low,
  * low_diff_ci_high,high_diff,high_diff_ci_low,high_diff_ci_high; one row per parameter and
  * metric, parameters in the scenario's order. Ready for a tornado plot: sort by the spread
- * between low_diff and high_diff. Each row ends with unit,label,headline (see csv_describe()).
+ * between low_diff and high_diff. Each row ends with unit,label,headline,better (see
+ * csv_describe()).
  */
 #ifndef CCSIM_ANALYSIS_SENSITIVITY_H
 #define CCSIM_ANALYSIS_SENSITIVITY_H

@@ -8,7 +8,7 @@
  * points share their random numbers (common random numbers along the grid).
  *
  * sweep.csv: one column per varied key, then metric,mean,ci_low,ci_high,n; one row per point and
- * metric, points in grid order; each row ends with unit,label,headline (see csv_describe()).
+ * metric, points in grid order; each row ends with unit,label,headline,better (see csv_describe()).
  */
 #ifndef CCSIM_ANALYSIS_SWEEP_H
 #define CCSIM_ANALYSIS_SWEEP_H

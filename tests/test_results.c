@@ -222,11 +222,11 @@ static void test_descriptive_columns_round_trip(void **state)
     path_of(fx, "summary.csv", path, sizeof path);
     assert_int_equal(csv_write_summary_flags(path, &fake_sc, &res, CSV_DESCRIBED), 0);
     char *text = slurp_fixture(fx, "summary.csv");
-    assert_string_equal(text, "metric,mean,sd,ci_low,ci_high,n,unit,label,headline\n"
+    assert_string_equal(text, "metric,mean,sd,ci_low,ci_high,n,unit,label,headline,better\n"
                               "waits,4,1.414213562,-8.706204736,16.70620474,2,days,"
-                              "\"Mean wait, first contact (days)\",1\n"
+                              "\"Mean wait, first contact (days)\",1,lower\n"
                               "served,11,1.414213562,-1.706204736,23.70620474,2,clients,"
-                              "Clients served,0\n");
+                              "Clients served,0,higher\n");
     free(text);
     read_fixture(fx, "summary.csv", &t);
     struct table_meta mm;
@@ -270,11 +270,13 @@ static void test_descriptive_columns_round_trip(void **state)
     assert_string_equal(t.header[8], "unit");
     assert_string_equal(t.header[9], "label");
     assert_string_equal(t.header[10], "headline");
-    assert_int_equal(t.n_cols, 11);
+    assert_string_equal(t.header[11], "better");
+    assert_int_equal(t.n_cols, 12);
     assert_int_equal(t.n_rows, 4);
     assert_string_equal(table_at(&t, 3, 0), "served");
     assert_string_equal(table_at(&t, 3, 8), "clients");
     assert_string_equal(table_at(&t, 3, 10), "0");
+    assert_string_equal(table_at(&t, 3, 11), "higher");
     table_free(&t);
 }
 
@@ -343,7 +345,10 @@ static void test_plot_uses_labels_units_and_headlines(void **state)
     assert_null(strstr(gp, "Clients served")); /* not a headline metric */
     free(gp);
     gp = slurp_fixture(fx, "figures/differences.gp");
-    assert_non_null(strstr(gp, "set xlabel \"change (days)\""));
+    /* The sign in words, the unit, and the better direction the metric declares. */
+    assert_non_null(strstr(gp, "title \"Change from a: b minus a\\n"));
+    assert_non_null(
+        strstr(gp, "set xlabel \"change from a (days)\\n\xe2\x86\x90 lower is better\""));
     free(gp);
     gp = slurp_fixture(fx, "figures/timeseries.gp");
     assert_non_null(strstr(gp, "set title \"Clients queueing at the week's end\""));

@@ -24,9 +24,9 @@ grep -Eq '^  Admissions per year \(all clients\): (([0-9,.]+ (fewer|more)|about 
 "$CCSIM" compare "$base" "$tmp/beds44.cfg" -q -r 4 -j 2 --no-plots -o "$tmp/c2" >/dev/null || bad "compare -j 2"
 cmp "$tmp/c1/comparison.csv" "$tmp/c2/comparison.csv" || bad "comparison differs with -j"
 c="$tmp/c1/comparison.csv"
-[ "$(head -n 1 "$c")" = "metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,unit,label,headline" ] ||
+[ "$(head -n 1 "$c")" = "metric,scenario,mean,ci_low,ci_high,diff,diff_ci_low,diff_ci_high,unit,label,headline,better" ] ||
     bad "header: $(head -n 1 "$c")"
-grep -q '^bed_occupancy,baseline,[0-9.]*,[0-9.]*,[0-9.]*,NA,NA,NA,share,Local bed occupancy (time average),0$' "$c" || bad "reference row"
+grep -q '^bed_occupancy,baseline,[0-9.]*,[0-9.]*,[0-9.]*,NA,NA,NA,share,Local bed occupancy (time average),0,neither$' "$c" || bad "reference row"
 # Fewer beds: occupancy up, with a paired interval above zero.
 awk -F, '$1 == "bed_occupancy" && $2 == "beds44" { exit !($6 > 0 && $7 > 0) }' "$c" ||
     bad "bed_occupancy difference is not above zero"

@@ -45,9 +45,69 @@ printf 'base = "%s/%s";\nhospital = { beds = 44; };\n' "$(pwd)" "$scn" >"$tmp/be
 "$CCSIM" compare "$scn" "$tmp/beds44.cfg" $care -o "$tmp/cmp" || bad "compare"
 check_figs "$tmp/cmp" outcomes differences
 grep -q 'set title "Admissions per 100 client-years"' "$tmp/cmp/figures/differences.gp" &&
-    grep -q 'set xlabel "change (per 100 client-years)"' "$tmp/cmp/figures/differences.gp" ||
+    grep -qF 'set xlabel "change from region_30y\n(per 100 client-years)' \
+        "$tmp/cmp/figures/differences.gp" ||
     bad "the forest plot is not titled by the metric's label and its unit"
 grep -q "beds44" "$tmp/cmp/figures/outcomes.gp" || bad "scenario names not used"
+# The differences are comparison.csv's, B minus A: every row of differences.dat holds the diff
+# and interval of its metric and scenario as comparison.csv gives them (same digits), one row
+# per headline metric and scenario after the first; the sign is said in words, the better
+# direction marked from the better column, and rows are named by scenario, never by index.
+awk -F, '
+    FNR == 1 { next }
+    NR == FNR { if ($(NF - 1) == 1 && $6 != "NA") { d[$1 "|" $2] = $6 "|" $7 "|" $8; n++ } next }
+    { gsub(/"/, "", $3); gsub(/"/, "", $4); k = $4 "|" $3; seen++
+      if (!(k in d)) { print "row for " k " is not in comparison.csv"; bad++ }
+      else if (d[k] != $5 "|" $6 "|" $7) { print k ": " $5 "|" $6 "|" $7 " != " d[k]; bad++ } }
+    END { if (seen != n) { print seen " rows for " n " headline differences"; bad++ } exit bad > 0 }
+' "$tmp/cmp/comparison.csv" "$tmp/cmp/figures/differences.dat" >"$tmp/out" ||
+    bad "differences.dat is not comparison.csv's diff (B minus A): $(cat "$tmp/out")"
+[ "$(sed -n 1p "$tmp/cmp/comparison.csv" | cut -d, -f6-8,11,12)" = "diff,diff_ci_low,diff_ci_high,headline,better" ] ||
+    bad "comparison.csv: the columns diff, headline, better are not where this test reads them"
+grep -qF 'Change from region_30y: beds44 minus region_30y' "$tmp/cmp/figures/differences.gp" ||
+    bad "differences.gp does not say the sign (scenario minus reference) in its title"
+grep -qF 'lower is better' "$tmp/cmp/figures/differences.gp" ||
+    bad "differences.gp does not mark the better direction"
+grep -qF 'set ytics ("beds44\n' "$tmp/cmp/figures/differences.gp" ||
+    bad "differences.gp does not name its rows by scenario"
+# Titles and axes in words: each headline metric's label (those short enough to be on one
+# line) titles a panel, and no metric's name is in a title or an axis label.
+awk -F, 'NR > 1 && ($NF == "lower" || $NF == "higher" || $NF == "neither") { print $1 }' \
+    "$tmp/cmp/comparison.csv" | sort -u >"$tmp/metric_names"
+for gp in "$tmp/cmp/figures/"*.gp "$tmp/run/figures/"*.gp; do
+    grep -E '^set (title|xlabel|ylabel)' "$gp" | grep -owFf "$tmp/metric_names" | grep '_' |
+        sed "s|^|$(basename "$gp"): a metric name in a label: |" >>"$tmp/named"
+done
+[ ! -s "$tmp/named" ] || bad "$(sort -u "$tmp/named" | head -n 5)"
+for label in "Crises per 100 client-years" "ED visits per 100 client-years" \
+    "Mean wait for a coordinator (days)"; do
+    grep -qF "set title \"$label\"" "$tmp/cmp/figures/outcomes.gp" &&
+        grep -qF "set title \"$label\"" "$tmp/cmp/figures/differences.gp" ||
+        bad "outcomes.gp or differences.gp is not titled \"$label\""
+done
+grep -qF 'set ylabel "days"' "$tmp/cmp/figures/outcomes.gp" || bad "outcomes.gp: no unit on an axis"
+# Costs: a figure by component whose axis carries the currency and price year, in a
+# comparison (the change, B minus A, as comparison.csv's diff) and in a run.
+printf 'base = "%s/%s";\ncosts = { currency = "EUR"; price_year = 2024; bed_day = 450.0;\n  ed_visit = 300.0; crisis_team_contact = 1500.0; coordinator_post = 55000.0; };\n' \
+    "$(pwd)" "$scn" >"$tmp/costed.cfg"
+printf 'base = "%s";\nhospital = { beds = 44; };\n' "$tmp/costed.cfg" >"$tmp/costed44.cfg"
+"$CCSIM" compare "$tmp/costed.cfg" "$tmp/costed44.cfg" $care -o "$tmp/cost" || bad "compare with costs"
+check_figs "$tmp/cost" outcomes differences costs
+grep -qF 'set xlabel "change from costed (EUR a year, 2024 prices)' "$tmp/cost/figures/costs.gp" ||
+    bad "costs.gp: the cost axis does not carry the currency: $(grep xlabel "$tmp/cost/figures/costs.gp")"
+grep -qF 'Costs by component: change from costed\ncosted44 minus costed\n' \
+    "$tmp/cost/figures/costs.gp" || bad "costs.gp does not say the sign in its title"
+awk -F, '
+    FNR == 1 { next }
+    NR == FNR { if ($2 == "costed44") d[$1] = $6; next }
+    { gsub(/"/, "", $4); seen++; if (d[$4] != $5) { print $4 ": " $5 " != " d[$4]; bad++ } }
+    END { if (seen < 2) { print seen " cost rows"; bad++ } exit bad > 0 }
+' "$tmp/cost/comparison.csv" "$tmp/cost/figures/costs.dat" >"$tmp/out" ||
+    bad "costs.dat is not comparison.csv's diff: $(cat "$tmp/out")"
+"$CCSIM" run "$tmp/costed.cfg" $care -o "$tmp/costrun" || bad "run with costs"
+check_figs "$tmp/costrun" outcomes costs
+grep -qF 'set xlabel "EUR a year, 2024 prices"' "$tmp/costrun/figures/costs.gp" ||
+    bad "a run's costs.gp: the axis does not carry the currency"
 "$CCSIM" sweep "$scn" --vary hospital.beds=46:50:4 $care -o "$tmp/sw" || bad "sweep"
 check_figs "$tmp/sw" sweep_crises sweep_bed_days
 "$CCSIM" sensitivity "$scn" $care -o "$tmp/se" --set risk.follow_days=730 || bad "sensitivity"
@@ -79,6 +139,7 @@ CCSIM_GNUPLOT=/nonexistent/gnuplot "$CCSIM" plot "$tmp/run" >"$tmp/out" 2>&1
 short="-q -r 2 --set horizon=2000"
 # shellcheck disable=SC2086
 "$CCSIM" run scenarios/verify/mm1.cfg $short -o "$tmp/m" || bad "mm1 run"
+[ ! -e "$tmp/m/figures/costs.gp" ] || bad "a run without costs drew a costs figure"
 staging() { # staging DIR: the staging folders and lock files plot or report left in DIR
     ls -A "$1" | grep -E '^\.(figures|report)\.ccsim-' || true
 }

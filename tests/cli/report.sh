@@ -276,7 +276,7 @@ n=$(wc -l <"$tmp/m/summary.csv")
 "$CCSIM" report "$tmp/m" >"$tmp/out" 2>&1
 rc=$?
 [ "$rc" -eq 2 ] || bad "ragged summary.csv: exit status $rc, expected 2"
-grep -q "m/summary.csv:$n: 3 fields where the header has 9" "$tmp/out" ||
+grep -q "m/summary.csv:$n: 3 fields where the header has 10" "$tmp/out" ||
     bad "ragged summary.csv message: $(cat "$tmp/out")"
 cmp -s "$tmp/m/report.html" "$tmp/old.html" || bad "a failed report replaced report.html"
 [ -z "$(staging "$tmp/m")" ] || bad "a failed report left $(staging "$tmp/m")"

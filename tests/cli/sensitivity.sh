@@ -6,7 +6,7 @@
 "$CCSIM" sensitivity tests/fixtures/care/baseline.cfg -r 4 -j 2 -q --no-plots -o "$tmp/s" ||
     bad "sensitivity"
 s="$tmp/s/sensitivity.csv"
-[ "$(head -n 1 "$s")" = "parameter,low,high,metric,base,low_mean,high_mean,low_diff,low_diff_ci_low,low_diff_ci_high,high_diff,high_diff_ci_low,high_diff_ci_high,unit,label,headline" ] ||
+[ "$(head -n 1 "$s")" = "parameter,low,high,metric,base,low_mean,high_mean,low_diff,low_diff_ci_low,low_diff_ci_high,high_diff,high_diff_ci_low,high_diff_ci_high,unit,label,headline,better" ] ||
     bad "header: $(head -n 1 "$s")"
 # Every parameter the key table gives a plausible range appears, each once per metric.
 n_params=$(awk -F, 'NR > 1 && $4 == "crises"' "$s" | wc -l)

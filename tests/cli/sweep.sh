@@ -13,7 +13,7 @@ vary="--vary coordination.models[0].posts=33:41:4 --vary hospital.beds=46:50:4
 "$CCSIM" sweep "$scn" $vary -r 4 -j 2 -q -o "$tmp/s2" || bad "sweep -j 2"
 cmp "$tmp/s1/sweep.csv" "$tmp/s2/sweep.csv" || bad "sweep.csv differs with -j"
 s="$tmp/s1/sweep.csv"
-[ "$(head -n 1 "$s")" = "coordination.models[0].posts,hospital.beds,metric,mean,ci_low,ci_high,n,unit,label,headline" ] ||
+[ "$(head -n 1 "$s")" = "coordination.models[0].posts,hospital.beds,metric,mean,ci_low,ci_high,n,unit,label,headline,better" ] ||
     bad "header: $(head -n 1 "$s")"
 # 3 x 2 points in grid order, the last key fastest.
 [ "$(awk -F, 'NR > 1 && $3 == "crises" { printf "%s/%s ", $1, $2 }' "$s")" = \

@@ -93,7 +93,7 @@ expect 0 "95% confidence interval" -- "$CCSIM" run "$scn" -q -r 3
 
 # Results folders: created complete, refused when present, replaced with --force.
 "$CCSIM" run "$scn" -q -r 3 -o "$tmp/res" || fail=1
-[ "$(head -n 1 "$tmp/res/summary.csv")" = "metric,mean,sd,ci_low,ci_high,n,unit,label,headline" ] || {
+[ "$(head -n 1 "$tmp/res/summary.csv")" = "metric,mean,sd,ci_low,ci_high,n,unit,label,headline,better" ] || {
     echo "FAIL: summary.csv header"
     fail=1
 }
