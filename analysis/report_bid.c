@@ -76,6 +76,10 @@ static int scenarios(const struct report_bid *b, const char **out, int max)
 static void value_ci(FILE *f, double mean, double lo, double hi)
 {
     char a[3][48];
+    if (lo == hi && mean == lo) { /* no variation: an interval of one point says nothing */
+        fprintf(f, "%s (every replication)", csv_amount(mean, a[0], sizeof a[0]));
+        return;
+    }
     fprintf(f, "%s (%s to %s)", csv_amount(mean, a[0], sizeof a[0]),
             csv_amount(lo, a[1], sizeof a[1]), csv_amount(hi, a[2], sizeof a[2]));
 }
@@ -91,6 +95,12 @@ static void difference(FILE *f, double d, double lo, double hi, const char *fewe
     what = what ? what : "";
     if (isnan(d)) {
         fputs("NA", f);
+    } else if (d == 0 && lo == 0 && hi == 0) {
+        fprintf(f, "no difference%s%s%s%s in any replication", what[0] ? " in" : "", sep, what,
+                after);
+    } else if (lo == hi && d == lo) {
+        fprintf(f, "%s %s%s%s%s in every replication", csv_amount(fabs(d), a[0], sizeof a[0]),
+                d < 0 ? fewer : more, sep, what, after);
     } else if (!(lo > 0 || hi < 0)) {
         fprintf(f, "no clear difference%s%s%s%s (%s to %s)", what[0] ? " in" : "", sep, what, after,
                 csv_amount(lo, a[1], sizeof a[1]), csv_amount(hi, a[2], sizeof a[2]));

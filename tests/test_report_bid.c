@@ -121,7 +121,8 @@ static void test_comparison(void **state)
     s = render(report_bid_costs, &b);
     assert_has(s, "in GBP a year, 2023 prices");
     assert_has(s, "<td>coordinator posts</td><td class=\"n\">2.04 million");
-    assert_has(s, "<td>660,000 more (660,000 to 660,000)</td>");
+    assert_has(s, "<td>660,000 more in every replication</td>");
+    assert_has(s, "2.04 million (every replication)");
     assert_has(s, "no cost per bed-day averted: the scenario adds to the outcome");
     free(s);
 
