@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "analysis/csv.h"
 #include "analysis/manifest.h"
 #include "analysis/plot.h"
 #include "analysis/report_bid.h"
@@ -1207,7 +1208,33 @@ static void mean_ci_cells(FILE *f, const struct table *t, int r, int cmean, int 
 
 /* The best point of a sweep for each outcome (sweep_best.csv, analysis/sweep_best.h), when the
  * folder has it: the answer to "which value is best?" with the points as good. */
-static void sweep_best_section(FILE *f, const char *dir)
+/* A point's name from sweep_best.csv ("a.b.key=1 & c.d=2") with each key's last part only
+ * ("key=1 & d=2"), for a page. */
+static void short_point(FILE *f, const char *point)
+{
+    char buf[2048];
+    size_t k = 0;
+    const char *seg = point;
+    while (*seg && k + 1 < sizeof buf) {
+        const char *end = strstr(seg, " & "), *eq = strchr(seg, '=');
+        size_t len = end ? (size_t)(end - seg) : strlen(seg);
+        const char *start = seg;
+        for (const char *q = seg; eq && q < eq && q < seg + len; q++) {
+            if (*q == '.') {
+                start = q + 1;
+            }
+        }
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%.*s", seg == point ? "" : " & ",
+                              (int)(seg + len - start), start);
+        if (!end || k >= sizeof buf) {
+            break;
+        }
+        seg = end + 3;
+    }
+    html(f, buf);
+}
+
+static void sweep_best_section(FILE *f, const char *dir, const struct table *sweep)
 {
     static const struct table_column cols[] = {{"metric", TABLE_TEXT},   {"better", TABLE_TEXT},
                                                {"best", TABLE_TEXT},     {"mean", TABLE_NUMBER},
@@ -1224,29 +1251,48 @@ static void sweep_best_section(FILE *f, const char *dir)
         cb = table_col(&t, "best"), cbt = table_col(&t, "better"), ct = table_col(&t, "tied"),
         cmean = table_col(&t, "mean"), clo = table_col(&t, "ci_low"),
         chi = table_col(&t, "ci_high");
-    fputs("<h2>The best point for each outcome</h2>\n<p>For each outcome with a better "
-          "direction, the point of the grid with the best mean, and the points that cannot be "
-          "told from it: every point runs the same clients and random numbers, so each is "
-          "compared with the best by the paired 95% interval of its difference.</p>\n"
+    fputs("<h3>The best point for each outcome</h3>\n<p>For each headline outcome and count a "
+          "year, the point of the grid with the best mean, and the points that cannot be told "
+          "from it: every point runs the same clients and random numbers, so each is compared "
+          "with the best by the paired 95% interval of its difference (every outcome with a "
+          "better direction is in sweep_best.csv).</p>\n"
           "<table><tr><th>outcome</th><th>unit</th><th>best</th><th>there (95% CI)</th>"
           "<th>as good (paired)</th></tr>\n",
           f);
+    int sm = table_col(sweep, "metric");
     for (int r = 0; r < t.n_rows; r++) {
+        const char *name = table_at(&t, r, cm);
+        size_t len = strlen(name);
+        struct table_meta meta;
+        table_metric_meta(sweep, sm, name, &meta);
+        if (!meta.is_headline && !(len > 9 && strcmp(name + len - 9, "_per_year") == 0)) {
+            continue;
+        }
         fputs("<tr><td>", f);
         html(f, cl >= 0 && table_at(&t, r, cl)[0] ? table_at(&t, r, cl) : table_at(&t, r, cm));
         fputs("</td><td>", f);
         html(f, cu >= 0 ? table_at(&t, r, cu) : "");
         fputs("</td><td>", f);
         html(f, strcmp(table_at(&t, r, cbt), "lower") == 0 ? "lowest at " : "highest at ");
-        html(f, table_at(&t, r, cb));
+        short_point(f, table_at(&t, r, cb));
         fputs("</td><td class=\"n\">", f);
-        number(f, table_at(&t, r, cmean));
-        fputs(" (", f);
-        number(f, table_at(&t, r, clo));
-        fputs(" to ", f);
-        number(f, table_at(&t, r, chi));
-        fputs(")</td><td>", f);
-        html(f, ct >= 0 && table_at(&t, r, ct)[0] ? table_at(&t, r, ct) : "none");
+        char v[3][48];
+        fprintf(f, "%s (%s to %s)</td><td>", csv_amount(table_num(&t, r, cmean), v[0], sizeof v[0]),
+                csv_amount(table_num(&t, r, clo), v[1], sizeof v[1]),
+                csv_amount(table_num(&t, r, chi), v[2], sizeof v[2]));
+        if (ct >= 0 && table_at(&t, r, ct)[0]) {
+            /* "; "-separated points */
+            char list[4096];
+            snprintf(list, sizeof list, "%s", table_at(&t, r, ct));
+            char *save = NULL;
+            int k = 0;
+            for (char *pt = strtok_r(list, ";", &save); pt; pt = strtok_r(NULL, ";", &save)) {
+                fputs(k++ ? "; " : "", f);
+                short_point(f, pt[0] == ' ' ? pt + 1 : pt);
+            }
+        } else {
+            fputs("none", f);
+        }
         fputs("</td></tr>\n", f);
     }
     fputs("</table>\n", f);
@@ -1977,7 +2023,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         equity(f, dir, &summary);
     } else if (has_sweep_t || has_sens_t) {
         if (has_sweep_t) {
-            sweep_best_section(f, dir);
+            sweep_best_section(f, dir, &sweep_t);
             sweep_results(f, &sweep_t, model);
         }
         if (has_sens_t) {
