@@ -208,11 +208,23 @@ void report_bid_summary(FILE *f, const struct report_bid *b)
                            i == 0 ? " a year" : "");
             }
             fputc('.', f);
-            /* The waits, in days (shorter is better). */
-            int rw = find(b, "wait_assessment_days", sc[k]);
-            int rwc = find(b, "wait_coordination_days", sc[k]);
-            if (rw >= 0 && rwc >= 0) {
-                fputs(" The mean wait for assessment: ", f);
+            /* The waits, in days (shorter is better): everyone's, then, where the run has
+             * groups (output.groups), those of everyone a transfer did not move. */
+            static const struct {
+                const char *prefix, *who;
+            } waits[] = {{"", " The mean wait"},
+                         {"by.transfer.others.", " For everyone else (the clients no transfer "
+                                                 "moved), the mean wait"}};
+            for (size_t w = 0; w < sizeof waits / sizeof waits[0]; w++) {
+                char na[96], nc[96];
+                snprintf(na, sizeof na, "%swait_assessment_days", waits[w].prefix);
+                snprintf(nc, sizeof nc, "%swait_coordination_days", waits[w].prefix);
+                int rw = find(b, na, sc[k]), rwc = find(b, nc, sc[k]);
+                if (rw < 0 || rwc < 0) {
+                    continue;
+                }
+                fputs(waits[w].who, f);
+                fputs(" for assessment: ", f);
                 difference(f, num(b, rw, "diff"), num(b, rw, "diff_ci_low"),
                            num(b, rw, "diff_ci_high"), "days shorter", "days longer", NULL, "");
                 fputs("; for a coordinator: ", f);

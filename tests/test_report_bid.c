@@ -36,6 +36,10 @@ static const char comparison_csv[] =
     "wait_assessment_days,act,16.5,14.5,18.5,-0.5,-1.25,0.25,days,Mean wait,1\n"
     "wait_coordination_days,base,20,18,22,NA,NA,NA,days,Mean wait for a coordinator,1\n"
     "wait_coordination_days,act,23,21,25,3,2.5,3.5,days,Mean wait for a coordinator,1\n"
+    "by.transfer.others.wait_assessment_days,base,17,15,19,NA,NA,NA,days,Wait others,0\n"
+    "by.transfer.others.wait_assessment_days,act,14,12,16,-3,-4,-2,days,Wait others,0\n"
+    "by.transfer.others.wait_coordination_days,base,20,18,22,NA,NA,NA,days,Wait others,0\n"
+    "by.transfer.others.wait_coordination_days,act,20,18,22,0.1,-0.5,0.7,days,Wait others,0\n"
     "cost_per_year,base,12300000,11900000,12700000,NA,NA,NA," UNIT ",Cost a year,0\n"
     "cost_per_year,act,12863661,12400000,13300000,563661,521967,605355," UNIT ",Cost a year,0\n"
     "cost_posts_per_year,base,2035000,2035000,2035000,NA,NA,NA," UNIT ",Posts,0\n"
@@ -108,6 +112,9 @@ static void test_comparison(void **state)
     assert_has(s, "no clear difference in crises (-22 to 2.0)");
     assert_has(s, "The mean wait for assessment: no clear difference (-1.2 to 0.25); for a "
                   "coordinator: 3.0 days longer (2.5 to 3.5).");
+    assert_has(s, "For everyone else (the clients no transfer moved), the mean wait for "
+                  "assessment: 3.0 days shorter (2.0 to 4.0); for a coordinator: no clear "
+                  "difference (-0.5 to 0.7).");
     assert_has(s, "It costs GBP 563,661 more a year (521,967 to 605,355) at 2023 prices");
     assert_has(s, "GBP 15,234 spent per admission averted (13,001 to 18,201)");
     assert_has(s, "A validation sentence. A steady sentence.");
