@@ -9,9 +9,13 @@
 #include "analysis/csv.h"
 #include "sim/xalloc.h"
 
-/* Index of metric name in sc, or -1. */
-static int index_of(const struct scenario *sc, const char *name)
+/* Index of metric name in sc, or -1; hint first (the points of a sweep share one layout
+ * unless a varied key changes it, so the lookup is then one comparison). */
+static int index_at(const struct scenario *sc, const char *name, int hint)
 {
+    if (hint >= 0 && hint < sc->n_metrics && strcmp(scenario_metric_name(sc, hint), name) == 0) {
+        return hint;
+    }
     for (int m = 0; m < sc->n_metrics; m++) {
         if (strcmp(scenario_metric_name(sc, m), name) == 0) {
             return m;
@@ -40,7 +44,7 @@ long sweep_best_point(const struct scenario *const *sc, const struct experiment_
     long best = -1;
     double best_mean = NAN;
     for (long p = 0; p < n_points; p++) {
-        int mp = index_of(sc[p], d->name);
+        int mp = index_at(sc[p], d->name, m);
         double v = mp < 0 ? NAN : point_mean(&res[p], mp, sc[p]->n_metrics);
         if (isfinite(v) &&
             (best < 0 || (d->better == METRIC_LOWER_BETTER ? v < best_mean : v > best_mean))) {
@@ -51,10 +55,10 @@ long sweep_best_point(const struct scenario *const *sc, const struct experiment_
     if (best < 0 || !tied) {
         return best;
     }
-    int mb = index_of(sc[best], d->name);
+    int mb = index_at(sc[best], d->name, m);
     for (long p = 0; p < n_points; p++) {
         tied[p] = 0;
-        int mp = index_of(sc[p], d->name);
+        int mp = index_at(sc[p], d->name, m);
         if (p == best || mp < 0) {
             continue;
         }
@@ -117,7 +121,7 @@ int sweep_best_write_csv(const char *path, const struct sweep_axis *axes, int n_
             continue;
         }
         const struct metric_desc *d = scenario_metric(sc[0], m);
-        int mb = index_of(sc[best], d->name);
+        int mb = index_at(sc[best], d->name, m);
         struct ci lv;
         ci_t(res[best].metrics + mb, (size_t)res[best].replications, (size_t)sc[best]->n_metrics,
              CSV_CI_LEVEL, &lv);
@@ -184,7 +188,7 @@ void sweep_best_print(FILE *out, const struct sweep_axis *axes, int n_axes, long
                          "cannot be told from it in brackets):\n");
             any = true;
         }
-        int mb = index_of(sc[best], d->name);
+        int mb = index_at(sc[best], d->name, m);
         struct ci lv;
         ci_t(res[best].metrics + mb, (size_t)res[best].replications, (size_t)sc[best]->n_metrics,
              CSV_CI_LEVEL, &lv);
