@@ -268,19 +268,26 @@ void care_follow_from(struct care_run *run, uint32_t id, double since)
 
 /* ---- a client's random decisions (enum care_draw) ------------------------------------------ */
 
-static gsl_rng *draw_rng(struct care_run *run, uint32_t id, enum care_draw what)
+/* The seed of client id's next draw of decision what (each draw its own substream). */
+static uint64_t draw_seed(struct care_run *run, uint32_t id, enum care_draw what)
 {
     SIM_ASSERT(id < run->n_slots && care_client_is_live(&run->cl[id]) && what > 0 &&
                    what < CARE_N_DRAWS,
                "draw %d for client slot %u of %u", (int)what, id, run->n_slots);
     uint32_t k = run->cl[id].n_draws[what]++;
     SIM_ASSERT(k < (1u << 24), "client %u: more than 2^24 draws of decision %d", id, (int)what);
-    enum stream_id stream = what >= CARE_DRAW_RISK_TIME && what <= CARE_DRAW_CRT_EPISODE
-                                ? STREAM_CLIENT_RISK
-                                : STREAM_CLIENT_CARE;
+    /* STREAM_CLIENT_RISK or STREAM_CLIENT_CARE, by the decision. */
+    uint64_t prefix = what >= CARE_DRAW_RISK_TIME && what <= CARE_DRAW_CRT_EPISODE
+                          ? run->risk_prefix
+                          : run->care_prefix;
     /* Keyed by the serial, not the slot: a recycled slot changes no draw. */
     uint64_t key = (uint64_t)what << 56 | (uint64_t)k << 32 | run->cl[id].serial;
-    rng_sub_init(&run->draw, rng_seed_derive(run->seed, run->replication, stream, key));
+    return rng_seed_from_prefix(prefix, key);
+}
+
+static gsl_rng *draw_rng(struct care_run *run, uint32_t id, enum care_draw what)
+{
+    rng_sub_init(&run->draw, draw_seed(run, id, what));
     return &run->draw.r;
 }
 
@@ -295,7 +302,7 @@ static double traced(struct care_run *run, uint32_t id, enum care_draw what, dou
 
 double care_uniform(struct care_run *run, uint32_t id, enum care_draw what)
 {
-    return traced(run, id, what, gsl_rng_uniform(draw_rng(run, id, what)));
+    return traced(run, id, what, rng_first_uniform(draw_seed(run, id, what)));
 }
 
 double care_draw(struct care_run *run, uint32_t id, enum care_draw what, const struct dist *d)
@@ -305,7 +312,7 @@ double care_draw(struct care_run *run, uint32_t id, enum care_draw what, const s
 
 double care_exponential(struct care_run *run, uint32_t id, enum care_draw what, double mean)
 {
-    return traced(run, id, what, gsl_ran_exponential(draw_rng(run, id, what), mean));
+    return traced(run, id, what, rng_first_exponential(draw_seed(run, id, what), mean));
 }
 
 void care_set_hospital(struct care_run *run, uint32_t id, bool in)
@@ -356,26 +363,33 @@ static bool is_one_of(event_fn *fn, event_fn *const *fns, size_t n)
 }
 
 /* Every pending event of a client names a slot that holds one: a walk over the calendar. */
+struct slot_walk {
+    struct care_run *run;
+    event_fn *fns[SIM_MAX_EVENT_NAMES];
+    size_t n_fns;
+    bool ok;
+};
+
+static void check_event_slot(void *ctx, const struct cal_event *ev)
+{
+    struct slot_walk *w = ctx;
+    struct care_run *run = w->run;
+    uint32_t id = (uint32_t)ev->arg;
+
+    if (w->ok && ev->obj == run && is_one_of(ev->fn, w->fns, w->n_fns) &&
+        (id >= run->n_slots || !care_client_is_live(&run->cl[id]))) {
+        care_fail(run, "client slot %u was released with an event still pending", id);
+        w->ok = false;
+    }
+}
+
 static bool events_name_live_slots(struct care_run *run)
 {
-    const struct heap *h = &run->sim.cal.heap;
-    event_fn *fns[SIM_MAX_EVENT_NAMES];
-    size_t n_fns = client_event_fns(&run->sim, fns);
+    struct slot_walk w = {.run = run, .ok = true};
 
-    for (uint32_t s = 0; s < h->cap; s++) {
-        if (!(h->gen[s] & 1u)) {
-            continue;
-        }
-        struct cal_event ev;
-        memcpy(&ev, h->payload + (size_t)s * h->payload_size, sizeof ev);
-        uint32_t id = (uint32_t)ev.arg;
-        if (ev.obj == run && is_one_of(ev.fn, fns, n_fns) &&
-            (id >= run->n_slots || !care_client_is_live(&run->cl[id]))) {
-            care_fail(run, "client slot %u was released with an event still pending", id);
-            return false;
-        }
-    }
-    return true;
+    w.n_fns = client_event_fns(&run->sim, w.fns);
+    calendar_visit(&run->sim.cal, check_event_slot, &w);
+    return w.ok;
 }
 
 /* Debug builds hold released slots back, CARE_HELD_SLOTS at a time, until a walk over the
@@ -1496,6 +1510,8 @@ static int care_run(const void *vp, uint64_t seed, unsigned replication, double 
     run->p = p;
     run->seed = seed;
     run->replication = replication;
+    run->risk_prefix = rng_seed_prefix(seed, replication, STREAM_CLIENT_RISK);
+    run->care_prefix = rng_seed_prefix(seed, replication, STREAM_CLIENT_CARE);
     run->warmup = warmup;
     run->horizon = horizon;
     run->err = out->err;

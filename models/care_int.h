@@ -530,6 +530,10 @@ struct care_unit {
 
 struct care_model_rt {
     int first_unit, n_units;
+    /* Tournament tree over the units (see free_unit): tree[leaves + k] is unit first_unit + k
+     * (-1 past the last), tree[i] the better of tree[2i] and tree[2i + 1]; tree[1] the best. */
+    int *tree;
+    int leaves;
     struct queue waiting;
     struct twavg caseload_tw;
     /* counts after warm-up */
@@ -625,7 +629,8 @@ struct care_run {
     double warmup, horizon;
     uint64_t seed;
     unsigned replication;
-    gsl_rng *arrivals; /* referral times and nothing else */
+    uint64_t risk_prefix, care_prefix; /* rng_seed_prefix of the clients' two decision streams */
+    gsl_rng *arrivals;                 /* referral times and nothing else */
 
     struct care_client *cl;     /* slots, live or free (see the top of this file) */
     uint32_t n_clients;         /* clients referred so far: serial numbers handed out */
@@ -650,6 +655,7 @@ struct care_run {
     struct tally wait_assess_urgency[2]; /* routine, urgent */
 
     struct care_unit *unit;
+    int *unit_tree; /* the models' unit trees, one allocation (care_model_rt.tree) */
     int n_units;
     struct care_model_rt model[CARE_MAX_MODELS];
     struct care_service_rt service[CARE_MAX_SERVICES];

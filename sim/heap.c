@@ -13,6 +13,16 @@ static inline uint64_t make_handle(uint32_t slot, uint32_t gen)
     return ((uint64_t)gen << 32) | slot;
 }
 
+/* The queue's payload is 16 bytes: a copy of known size is a few moves, not a call. */
+static inline void copy_payload(void *dst, const void *src, size_t size)
+{
+    if (size == 16) {
+        memcpy(dst, src, 16);
+    } else {
+        memcpy(dst, src, size);
+    }
+}
+
 static inline bool node_before(const struct heap_node *a, const struct heap_node *b)
 {
     return a->key < b->key || (a->key == b->key && a->seq < b->seq);
@@ -128,7 +138,7 @@ uint64_t heap_push(struct heap *h, double key, const void *payload)
 
     h->free_head = h->pos[slot];
     h->gen[slot]++; /* even (free) to odd (live) */
-    memcpy(h->payload + (size_t)slot * h->payload_size, payload, h->payload_size);
+    copy_payload(h->payload + (size_t)slot * h->payload_size, payload, h->payload_size);
     struct heap_node node = {.key = key, .seq = h->next_seq++, .slot = slot};
     sift_up(h, h->n++, node);
     return make_handle(slot, h->gen[slot]);
@@ -169,7 +179,7 @@ static void take(struct heap *h, uint32_t i, double *key, void *payload)
         *key = h->nodes[i].key;
     }
     if (payload) {
-        memcpy(payload, h->payload + (size_t)slot * h->payload_size, h->payload_size);
+        copy_payload(payload, h->payload + (size_t)slot * h->payload_size, h->payload_size);
     }
     remove_at(h, i);
     release_slot(h, slot);

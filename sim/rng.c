@@ -1,29 +1,24 @@
 #include "sim/rng.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "sim/fail.h"
 
-#define GOLDEN UINT64_C(0x9e3779b97f4a7c15)
+#define GOLDEN RNG_GOLDEN
 
-uint64_t rng_mix64(uint64_t x)
+uint64_t rng_seed_prefix(uint64_t scenario_seed, uint64_t replication, enum stream_id stream)
 {
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x *= UINT64_C(0xc4ceb9fe1a85ec53);
-    x ^= x >> 33;
-    return x;
+    uint64_t h = rng_mix64(scenario_seed);
+
+    h = rng_mix64(h + GOLDEN + replication);
+    return rng_mix64(h + GOLDEN + (uint64_t)stream);
 }
 
 uint64_t rng_seed_derive(uint64_t scenario_seed, uint64_t replication, enum stream_id stream,
                          uint64_t key)
 {
-    uint64_t h = rng_mix64(scenario_seed);
-
-    h = rng_mix64(h + GOLDEN + replication);
-    h = rng_mix64(h + GOLDEN + (uint64_t)stream);
-    return rng_mix64(h + GOLDEN + key);
+    return rng_seed_from_prefix(rng_seed_prefix(scenario_seed, replication, stream), key);
 }
 
 /* splitmix64 (Steele, Lea and Flood, 2014): the seeding generator recommended for xoshiro. */
@@ -106,6 +101,19 @@ void rng_reseed(gsl_rng *r, uint64_t seed)
 {
     SIM_ASSERT(r->type == rng_xoshiro256, "rng: reseed of a foreign generator");
     gsl_rng_set(r, (unsigned long)seed);
+}
+
+double rng_first_uniform(uint64_t seed)
+{
+    uint64_t x = seed + GOLDEN; /* splitmix64's first output fills s[0], unread here */
+    uint64_t s1 = splitmix64_next(&x);
+
+    return (double)((rotl(s1 * 5, 7) * 9) >> 11) * 0x1.0p-53;
+}
+
+double rng_first_exponential(uint64_t seed, double mean)
+{
+    return -mean * log1p(-rng_first_uniform(seed));
 }
 
 void rng_sub_init(struct rng_sub *sub, uint64_t seed)

@@ -44,12 +44,32 @@ enum stream_id {
 /* ccsim's generator type (xoshiro256**, 64-bit seed). */
 extern const gsl_rng_type *const rng_xoshiro256;
 
+#define RNG_GOLDEN UINT64_C(0x9e3779b97f4a7c15)
+
 /* MurmurHash3's 64-bit finaliser: a bijection with full avalanche. */
-uint64_t rng_mix64(uint64_t x);
+static inline uint64_t rng_mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= UINT64_C(0xff51afd7ed558ccd);
+    x ^= x >> 33;
+    x *= UINT64_C(0xc4ceb9fe1a85ec53);
+    x ^= x >> 33;
+    return x;
+}
 
 /* The derived seed for (scenario seed, replication, stream, key); see the scheme above. */
 uint64_t rng_seed_derive(uint64_t scenario_seed, uint64_t replication, enum stream_id stream,
                          uint64_t key);
+
+/* The same seed in two steps, for a caller that derives many keys of one stream: h2 of the
+ * scheme once (rng_seed_prefix), then one mix a key (rng_seed_from_prefix). rng_seed_derive(s,
+ * r, stream, key) == rng_seed_from_prefix(rng_seed_prefix(s, r, stream), key). */
+uint64_t rng_seed_prefix(uint64_t scenario_seed, uint64_t replication, enum stream_id stream);
+
+static inline uint64_t rng_seed_from_prefix(uint64_t prefix, uint64_t key)
+{
+    return rng_mix64(prefix + RNG_GOLDEN + key);
+}
 
 /* Allocates a generator of ccsim's type seeded with seed. Free with gsl_rng_free(). */
 gsl_rng *rng_create(uint64_t seed);
@@ -66,5 +86,15 @@ struct rng_sub {
 };
 
 void rng_sub_init(struct rng_sub *sub, uint64_t seed);
+
+/* The first uniform in [0, 1) of a generator seeded with seed: exactly what rng_sub_init()
+ * then gsl_rng_uniform() return, at a third of the cost (xoshiro256**'s first output reads
+ * only the second word of its state, so the other three are never computed). For a decision
+ * that draws one number from a substream of its own. */
+double rng_first_uniform(uint64_t seed);
+
+/* The first exponential draw of mean `mean` of a generator seeded with seed: exactly what
+ * gsl_ran_exponential() returns on it (-mean log(1 - u) of the first uniform u). */
+double rng_first_exponential(uint64_t seed, double mean);
 
 #endif

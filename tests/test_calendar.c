@@ -140,11 +140,54 @@ static void test_calendar_cancel_and_stale_handles(void **state)
     calendar_fini(&cal);
 }
 
+/* The 32-bit scheduling sequence is numbered again before it wraps: events at equal times
+ * scheduled on both sides of the wrap still run in the order scheduled. */
+static void test_calendar_keeps_fifo_across_sequence_wrap(void **state)
+{
+    struct calendar cal;
+    enum { N = 300 };
+    uint64_t handle[N];
+
+    (void)state;
+    calendar_init(&cal);
+    /* Half the events before the wrap, a few cancelled, half after it. */
+    for (uint64_t i = 0; i < N / 2; i++) {
+        handle[i] = calendar_schedule(&cal, (double)(i % 3), nothing, NULL, i);
+    }
+    cal.next_seq = UINT32_MAX - 7;
+    for (uint64_t i = N / 2; i < N; i++) {
+        handle[i] = calendar_schedule(&cal, (double)(i % 3), nothing, NULL, i);
+    }
+    assert_true(cal.next_seq < N + 1); /* numbered again */
+    for (int i = 0; i < N; i += 10) {
+        assert_true(calendar_cancel(&cal, handle[i]));
+    }
+    uint64_t last_arg = 0;
+    double last_t = -1.0;
+    int popped = 0;
+    struct cal_event ev;
+    double t;
+    while (calendar_pop(&cal, &t, &ev)) {
+        assert_true(ev.arg % 10 != 0);
+        assert_true(t == (double)(ev.arg % 3));
+        if (t == last_t) {
+            assert_true(ev.arg > last_arg); /* equal times: in scheduling order */
+        } else {
+            assert_true(t > last_t);
+        }
+        last_t = t;
+        last_arg = ev.arg;
+        popped++;
+    }
+    assert_int_equal(popped, N - N / 10);
+    calendar_fini(&cal);
+}
+
 /* Random schedules and cancels against a reference list kept in (time, sequence) order. */
 static void test_calendar_matches_reference_under_random_schedule_and_cancel(void **state)
 {
     struct calendar cal;
-    enum { OPS = 5000 };
+    enum { OPS = 20000 };
     struct {
         double t;
         uint64_t seq, handle, arg;
@@ -389,15 +432,15 @@ static void test_sim_hold_model_allocates_nothing_in_steady_state(void **state)
         sim_schedule(sim, gsl_rng_uniform(h.g), hold_event, &h, 0);
     }
     sim_run(sim, 50.0); /* warm-up */
-    uint32_t cap = sim->cal.heap.cap;
-    const void *nodes = sim->cal.heap.nodes;
-    const void *payload = sim->cal.heap.payload;
+    uint32_t cap = sim->cal.cap;
+    const void *nodes = sim->cal.node;
+    const void *events = sim->cal.ev;
     uint64_t ran = sim_run(sim, 2000.0);
     assert_true(ran > 100000);
     assert_int_equal(calendar_size(&sim->cal), 500);
-    assert_int_equal(sim->cal.heap.cap, cap);
-    assert_ptr_equal(sim->cal.heap.nodes, nodes);
-    assert_ptr_equal(sim->cal.heap.payload, payload);
+    assert_int_equal(sim->cal.cap, cap);
+    assert_ptr_equal(sim->cal.node, nodes);
+    assert_ptr_equal(sim->cal.ev, events);
     assert_int_equal(h.n_backwards, 0);
     /* Rate check of the loop itself: 500 streams of mean gap 2.385 over 1950 time units. */
     double expected = 500.0 * 1950.0 / 2.385;
@@ -423,6 +466,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_calendar_pops_by_time_then_scheduling_order),
         cmocka_unit_test(test_calendar_cancel_and_stale_handles),
+        cmocka_unit_test(test_calendar_keeps_fifo_across_sequence_wrap),
         cmocka_unit_test(test_calendar_matches_reference_under_random_schedule_and_cancel),
         cmocka_unit_test_setup_teardown(test_sim_run_executes_in_time_order_and_advances_clock,
                                         setup_sim, teardown_sim),

@@ -24,6 +24,7 @@
 
 #include <cmocka.h>
 #include <gsl/gsl_cdf.h>
+#include <gsl/gsl_randist.h>
 
 #include "sim/rng.h"
 #include "tests/support.h"
@@ -153,6 +154,30 @@ static void test_rng_create_matches_reference_for_any_64_bit_seed(void **state)
     }
 }
 
+/* rng_first_uniform() is the first uniform of a substream so seeded, for any seed. */
+static void test_rng_first_uniform_is_the_substream_first_draw(void **state)
+{
+    const uint64_t seeds[] = {
+        0,         1, 42, UINT64_C(0xffffffff), UINT64_C(0x100000000), UINT64_C(0x123456789abcdef0),
+        UINT64_MAX};
+    struct rng_sub sub;
+
+    (void)state;
+    for (size_t k = 0; k < sizeof seeds / sizeof seeds[0]; k++) {
+        rng_sub_init(&sub, seeds[k]);
+        assert_true(rng_first_uniform(seeds[k]) == gsl_rng_uniform(&sub.r));
+    }
+    for (uint64_t key = 0; key < 100000; key++) {
+        uint64_t seed = rng_seed_derive(2026, 3, STREAM_CLIENT_CARE, key * UINT64_C(0x100000001));
+        rng_sub_init(&sub, seed);
+        assert_true(rng_first_uniform(seed) == gsl_rng_uniform(&sub.r));
+        /* And GSL's exponential sampler on that substream, to the last bit. */
+        double mean = 0.5 + (double)(key % 7);
+        rng_sub_init(&sub, seed);
+        assert_true(rng_first_exponential(seed, mean) == gsl_ran_exponential(&sub.r, mean));
+    }
+}
+
 static void test_rng_mix64_is_murmur3_fmix64(void **state)
 {
     (void)state;
@@ -227,14 +252,17 @@ static void test_rng_seed_derive_follows_documented_scheme(void **state)
     (void)state;
     for (uint64_t seed = 0; seed < 5; seed++) {
         for (uint64_t rep = 0; rep < 4; rep++) {
-            for (int stream = STREAM_ARRIVALS; stream <= STREAM_CLIENT; stream++) {
+            for (int stream = STREAM_ARRIVALS; stream <= STREAM_CLIENT_CARE; stream++) {
+                uint64_t sc = seed * UINT64_C(1000003);
+                uint64_t prefix = rng_seed_prefix(sc, rep, (enum stream_id)stream);
                 for (uint64_t key = 0; key < 3; key++) {
-                    uint64_t sc = seed * UINT64_C(1000003);
                     uint64_t h0 = ref_fmix64(sc);
                     uint64_t h1 = ref_fmix64(h0 + REF_GOLDEN + rep);
                     uint64_t h2 = ref_fmix64(h1 + REF_GOLDEN + (uint64_t)stream);
                     uint64_t want = ref_fmix64(h2 + REF_GOLDEN + key);
                     assert_int_equal(rng_seed_derive(sc, rep, (enum stream_id)stream, key), want);
+                    /* The two-step form used for a client's many decisions. */
+                    assert_int_equal(rng_seed_from_prefix(prefix, key), want);
                 }
             }
         }
@@ -551,6 +579,7 @@ int main(void)
         cmocka_unit_test(test_rng_seeding_matches_published_splitmix64),
         cmocka_unit_test(test_rng_output_matches_published_xoshiro256starstar),
         cmocka_unit_test(test_rng_create_matches_reference_for_any_64_bit_seed),
+        cmocka_unit_test(test_rng_first_uniform_is_the_substream_first_draw),
         cmocka_unit_test(test_rng_mix64_is_murmur3_fmix64),
         cmocka_unit_test(test_rng_mix64_has_full_avalanche),
         cmocka_unit_test(test_rng_mix64_has_no_collisions_on_consecutive_inputs),
