@@ -11,6 +11,11 @@
 #define ARITY     4
 #define LINE      64
 #define FIRST_CAP 64
+/* Near heap size that moves the boundary back: 4,096 nodes are 64 KB. After the move about a
+ * quarter stay. */
+#define NEAR_LIMIT 4096
+/* A refill that moves fewer far events than this doubles the width. */
+#define FEW_MOVED 32
 
 static inline uint64_t make_handle(uint32_t slot, uint32_t gen)
 {
@@ -24,11 +29,22 @@ static inline bool before(const struct cal_node *a, const struct cal_node *b)
 
 /* Node storage for cap nodes, placed so that node[1] starts a cache line: the children of
  * node i, node[4i + 1] to node[4i + 4], then fill one line. */
-static struct cal_node *alloc_nodes(uint32_t cap, void **mem)
+static void heap_alloc(struct cal_heap *h, uint32_t cap)
 {
-    *mem = xmalloc((size_t)cap * sizeof(struct cal_node) + 2 * LINE);
-    uintptr_t line = ((uintptr_t)*mem + LINE - 1) & ~(uintptr_t)(LINE - 1);
-    return (struct cal_node *)(line + LINE - sizeof(struct cal_node));
+    h->mem = xmalloc((size_t)cap * sizeof(struct cal_node) + 2 * LINE);
+    uintptr_t line = ((uintptr_t)h->mem + LINE - 1) & ~(uintptr_t)(LINE - 1);
+    h->node = (struct cal_node *)(line + LINE - sizeof(struct cal_node));
+}
+
+static void heap_grow(struct cal_heap *h, uint32_t cap)
+{
+    struct cal_heap bigger;
+
+    heap_alloc(&bigger, cap);
+    memcpy(bigger.node, h->node, (size_t)h->n * sizeof *h->node);
+    free(h->mem);
+    h->node = bigger.node;
+    h->mem = bigger.mem;
 }
 
 static void link_free(struct calendar *cal, uint32_t from)
@@ -42,22 +58,28 @@ static void link_free(struct calendar *cal, uint32_t from)
 
 void calendar_init(struct calendar *cal)
 {
+    memset(cal, 0, sizeof *cal);
     cal->cap = FIRST_CAP;
-    cal->node = alloc_nodes(cal->cap, &cal->node_mem);
+    heap_alloc(&cal->near, cal->cap);
+    heap_alloc(&cal->far, cal->cap);
     cal->ev = xcalloc(cal->cap, sizeof *cal->ev);
     cal->pos = xcalloc(cal->cap, sizeof *cal->pos);
     cal->gen = xcalloc(cal->cap, sizeof *cal->gen);
-    cal->n = 0;
-    cal->next_seq = 0;
+    cal->scratch = xcalloc(cal->cap, sizeof *cal->scratch);
+    cal->boundary = INFINITY;
+    cal->width = 0.0;
+    cal->near_limit = NEAR_LIMIT;
     link_free(cal, 0);
 }
 
 void calendar_fini(struct calendar *cal)
 {
-    free(cal->node_mem);
+    free(cal->near.mem);
+    free(cal->far.mem);
     free(cal->ev);
     free(cal->pos);
     free(cal->gen);
+    free(cal->scratch);
     memset(cal, 0, sizeof *cal);
     cal->free_head = NO_SLOT;
 }
@@ -65,57 +87,28 @@ void calendar_fini(struct calendar *cal)
 static void grow(struct calendar *cal)
 {
     uint32_t old = cal->cap;
-    void *mem;
 
-    SIM_ASSERT(old < UINT32_MAX / 4, "calendar: more than %u pending events", old);
+    SIM_ASSERT(old < CAL_FAR / 2, "calendar: more than %u pending events", old);
     cal->cap = old * 2;
-    struct cal_node *node = alloc_nodes(cal->cap, &mem);
-    memcpy(node, cal->node, (size_t)cal->n * sizeof *node);
-    free(cal->node_mem);
-    cal->node = node;
-    cal->node_mem = mem;
+    heap_grow(&cal->near, cal->cap);
+    heap_grow(&cal->far, cal->cap);
     cal->ev = xreallocarray(cal->ev, cal->cap, sizeof *cal->ev);
     cal->pos = xreallocarray(cal->pos, cal->cap, sizeof *cal->pos);
     cal->gen = xreallocarray(cal->gen, cal->cap, sizeof *cal->gen);
+    cal->scratch = xreallocarray(cal->scratch, cal->cap, sizeof *cal->scratch);
     /* We grow only when the free list is empty, so the new slots are the whole list. */
     link_free(cal, old);
 }
 
-struct seq_rank {
-    uint32_t seq;
-    uint32_t i;
-};
+/* ---- one heap ------------------------------------------------------------------------------ */
 
-static int by_seq(const void *a, const void *b)
+/* The heap functions take the flag that pos[] carries for their heap (0 near, CAL_FAR far). */
+
+/* Moves nd up from hole i; each displaced node is written once. */
+static void sift_up(struct calendar *cal, struct cal_heap *h, uint32_t flag, uint32_t i,
+                    struct cal_node nd)
 {
-    uint32_t x = ((const struct seq_rank *)a)->seq;
-    uint32_t y = ((const struct seq_rank *)b)->seq;
-
-    return (x > y) - (x < y);
-}
-
-/* Numbers the pending events 0, 1, ... in their scheduling order, so that the sequence can go
- * on without wrapping. Relative order is kept, so the heap stays a heap. Runs once every 4
- * billion schedules; the allocation is not per event. */
-static void renumber(struct calendar *cal)
-{
-    struct seq_rank *r = xcalloc(cal->n ? cal->n : 1, sizeof *r);
-
-    for (uint32_t i = 0; i < cal->n; i++) {
-        r[i] = (struct seq_rank){.seq = cal->node[i].seq, .i = i};
-    }
-    qsort(r, cal->n, sizeof *r, by_seq);
-    for (uint32_t k = 0; k < cal->n; k++) {
-        cal->node[r[k].i].seq = k;
-    }
-    cal->next_seq = cal->n;
-    free(r);
-}
-
-/* Moves node up from hole i; each displaced node is written once. */
-static void sift_up(struct calendar *cal, uint32_t i, struct cal_node nd)
-{
-    struct cal_node *node = cal->node;
+    struct cal_node *node = h->node;
 
     while (i > 0) {
         uint32_t parent = (i - 1) / ARITY;
@@ -123,11 +116,11 @@ static void sift_up(struct calendar *cal, uint32_t i, struct cal_node nd)
             break;
         }
         node[i] = node[parent];
-        cal->pos[node[i].slot] = i;
+        cal->pos[node[i].slot] = i | flag;
         i = parent;
     }
     node[i] = nd;
-    cal->pos[nd.slot] = i;
+    cal->pos[nd.slot] = i | flag;
 }
 
 /* before() without branches, for the choice among children: which child comes first is a coin
@@ -157,18 +150,176 @@ static inline uint32_t first_child(const struct cal_node *node, uint32_t i, uint
 /* Fills hole i with nd: the hole first goes down to a leaf along the earliest children, then nd
  * goes up from there. The node that fills a hole is the old last one, which belongs near the
  * bottom, so this saves the comparison with nd at every level on the way down. */
-static void sift_down(struct calendar *cal, uint32_t i, struct cal_node nd)
+static void sift_down(struct calendar *cal, struct cal_heap *h, uint32_t flag, uint32_t i,
+                      struct cal_node nd)
 {
-    struct cal_node *node = cal->node;
-    uint32_t n = cal->n;
+    struct cal_node *node = h->node;
+    uint32_t n = h->n;
 
     while (ARITY * i + 1 < n) {
         uint32_t best = first_child(node, i, n);
         node[i] = node[best];
-        cal->pos[node[i].slot] = i;
+        cal->pos[node[i].slot] = i | flag;
         i = best;
     }
-    sift_up(cal, i, nd);
+    sift_up(cal, h, flag, i, nd);
+}
+
+static void heap_insert(struct calendar *cal, struct cal_heap *h, uint32_t flag, struct cal_node nd)
+{
+    sift_up(cal, h, flag, h->n++, nd);
+}
+
+/* Takes the node at position i out and restores order around the node moved into the hole. */
+static void heap_remove_at(struct calendar *cal, struct cal_heap *h, uint32_t flag, uint32_t i)
+{
+    struct cal_node last = h->node[--h->n];
+
+    if (i == h->n) {
+        return;
+    }
+    if (i > 0 && before(&last, &h->node[(i - 1) / ARITY])) {
+        sift_up(cal, h, flag, i, last);
+    } else {
+        sift_down(cal, h, flag, i, last);
+    }
+}
+
+/* ---- the boundary between the heaps --------------------------------------------------------- */
+
+static inline void swap_double(double *x, uint32_t i, uint32_t j)
+{
+    double tmp = x[i];
+    x[i] = x[j];
+    x[j] = tmp;
+}
+
+/* The k-th smallest of x[0..n) (0-based), reordering x: selection with a three-way partition,
+ * so that many equal times (contacts put off to the start of a week) cost O(n), not O(n^2). */
+static double select_kth(double *x, uint32_t n, uint32_t k)
+{
+    uint32_t lo = 0, hi = n - 1;
+
+    while (lo < hi) {
+        double pivot = x[lo + (hi - lo) / 2];
+        uint32_t lt = lo, i = lo, gt = hi + 1; /* [lo, lt) < pivot, [lt, i) =, [gt, hi] > */
+        while (i < gt) {
+            if (x[i] < pivot) {
+                swap_double(x, lt++, i++);
+            } else if (x[i] > pivot) {
+                swap_double(x, i, --gt);
+            } else {
+                i++;
+            }
+        }
+        if (k < lt) {
+            hi = lt - 1;
+        } else if (k >= gt) {
+            lo = gt;
+        } else {
+            return pivot;
+        }
+    }
+    return x[k];
+}
+
+/* The near heap has grown past its limit: move the boundary back to the time a quarter of its
+ * events come before, and those at or after it to the far heap. The width becomes the span of
+ * what stays, so later refills bring about as many. O(near) and rare. */
+static void split(struct calendar *cal)
+{
+    struct cal_heap *near = &cal->near;
+    uint32_t n = near->n;
+
+    for (uint32_t i = 0; i < n; i++) {
+        cal->scratch[i] = near->node[i].t;
+    }
+    double t0 = near->node[0].t;
+    double b = select_kth(cal->scratch, n, n / 4);
+    if (!(b > t0)) {
+        b = nextafter(t0, INFINITY); /* at least the earliest time stays near */
+    }
+    /* Compact the nodes that stay to the front (a subsequence of a heap array is not a heap,
+     * so they go in again), the others to the far heap. */
+    uint32_t keep = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        struct cal_node nd = near->node[i];
+        if (nd.t < b) {
+            near->node[keep++] = nd;
+        } else {
+            heap_insert(cal, &cal->far, CAL_FAR, nd);
+        }
+    }
+    near->n = 0;
+    for (uint32_t i = 0; i < keep; i++) {
+        heap_insert(cal, near, 0, near->node[i]);
+    }
+    cal->boundary = b;
+    cal->width = b - t0;
+}
+
+/* The near heap is empty and the far one is not: move the boundary a width past the earliest
+ * far event and bring the far events before it over. */
+static void refill(struct calendar *cal)
+{
+    struct cal_heap *far = &cal->far;
+    double t0 = far->node[0].t;
+    double b = t0 + cal->width;
+    uint32_t moved = 0;
+
+    if (!(b > t0)) {
+        b = nextafter(t0, INFINITY);
+    }
+    while (far->n > 0 && far->node[0].t < b) {
+        struct cal_node nd = far->node[0];
+        heap_remove_at(cal, far, CAL_FAR, 0);
+        heap_insert(cal, &cal->near, 0, nd);
+        moved++;
+    }
+    cal->boundary = b;
+    if (moved < FEW_MOVED && far->n > 0) {
+        cal->width *= 2.0;
+    }
+}
+
+/* ---- the calendar -----------------------------------------------------------------------------
+ */
+
+struct seq_rank {
+    uint32_t seq;
+    uint32_t i; /* position, CAL_FAR set for the far heap */
+};
+
+static int by_seq(const void *a, const void *b)
+{
+    uint32_t x = ((const struct seq_rank *)a)->seq;
+    uint32_t y = ((const struct seq_rank *)b)->seq;
+
+    return (x > y) - (x < y);
+}
+
+/* Numbers the pending events 0, 1, ... in their scheduling order, so that the sequence can go
+ * on without wrapping. Relative order is kept, so each heap stays a heap. Runs once every 4
+ * billion schedules; the allocation is not per event. */
+static void renumber(struct calendar *cal)
+{
+    uint32_t n = calendar_size(cal);
+    struct seq_rank *r = xcalloc(n ? n : 1, sizeof *r);
+    uint32_t k = 0;
+
+    for (uint32_t i = 0; i < cal->near.n; i++) {
+        r[k++] = (struct seq_rank){.seq = cal->near.node[i].seq, .i = i};
+    }
+    for (uint32_t i = 0; i < cal->far.n; i++) {
+        r[k++] = (struct seq_rank){.seq = cal->far.node[i].seq, .i = i | CAL_FAR};
+    }
+    qsort(r, n, sizeof *r, by_seq);
+    for (uint32_t j = 0; j < n; j++) {
+        struct cal_heap *h = r[j].i & CAL_FAR ? &cal->far : &cal->near;
+        h->node[r[j].i & ~CAL_FAR].seq = j;
+    }
+    cal->next_seq = n;
+    free(r);
 }
 
 uint64_t calendar_schedule(struct calendar *cal, double t, event_fn *fn, void *obj, uint64_t arg)
@@ -185,7 +336,19 @@ uint64_t calendar_schedule(struct calendar *cal, double t, event_fn *fn, void *o
     cal->free_head = cal->pos[slot];
     cal->gen[slot]++; /* even (free) to odd (pending) */
     cal->ev[slot] = (struct cal_event){.fn = fn, .obj = obj, .arg = arg};
-    sift_up(cal, cal->n++, (struct cal_node){.t = t, .seq = cal->next_seq++, .slot = slot});
+    struct cal_node nd = {.t = t, .seq = cal->next_seq++, .slot = slot};
+    if (cal->near.n == 0 && cal->width > 0) {
+        /* Both heaps are empty: the boundary may start again from here. */
+        cal->boundary = t + cal->width > t ? t + cal->width : nextafter(t, INFINITY);
+    }
+    if (t < cal->boundary) {
+        heap_insert(cal, &cal->near, 0, nd);
+        if (cal->near.n > cal->near_limit) {
+            split(cal);
+        }
+    } else {
+        heap_insert(cal, &cal->far, CAL_FAR, nd);
+    }
     return make_handle(slot, cal->gen[slot]);
 }
 
@@ -196,32 +359,33 @@ static void release_slot(struct calendar *cal, uint32_t slot)
     cal->free_head = slot;
 }
 
-/* Takes the node at position i out and restores order around the node moved into the hole. */
-static void remove_at(struct calendar *cal, uint32_t i)
+/* Takes the event in slot out of its heap, keeping the near heap non-empty while the far one
+ * holds events. */
+static void take_out(struct calendar *cal, uint32_t slot)
 {
-    struct cal_node last = cal->node[--cal->n];
+    uint32_t p = cal->pos[slot];
 
-    if (i == cal->n) {
-        return;
-    }
-    if (i > 0 && before(&last, &cal->node[(i - 1) / ARITY])) {
-        sift_up(cal, i, last);
+    if (p & CAL_FAR) {
+        heap_remove_at(cal, &cal->far, CAL_FAR, p & ~CAL_FAR);
     } else {
-        sift_down(cal, i, last);
+        heap_remove_at(cal, &cal->near, 0, p);
+        if (cal->near.n == 0 && cal->far.n > 0) {
+            refill(cal);
+        }
     }
+    release_slot(cal, slot);
 }
 
 bool calendar_pop(struct calendar *cal, double *t, struct cal_event *out)
 {
-    if (cal->n == 0) {
+    if (cal->near.n == 0) {
         return false;
     }
-    uint32_t slot = cal->node[0].slot;
+    uint32_t slot = cal->near.node[0].slot;
 
-    *t = cal->node[0].t;
+    *t = cal->near.node[0].t;
     *out = cal->ev[slot];
-    remove_at(cal, 0);
-    release_slot(cal, slot);
+    take_out(cal, slot);
     return true;
 }
 
@@ -232,8 +396,7 @@ bool calendar_cancel(struct calendar *cal, uint64_t handle)
     if (slot == NO_SLOT) {
         return false;
     }
-    remove_at(cal, cal->pos[slot]);
-    release_slot(cal, slot);
+    take_out(cal, slot);
     return true;
 }
 
@@ -242,13 +405,17 @@ double calendar_due(const struct calendar *cal, uint64_t handle)
     uint32_t slot = calendar_slot(cal, handle);
 
     SIM_ASSERT(slot != NO_SLOT, "calendar: due time of a stale handle");
-    return cal->node[cal->pos[slot]].t;
+    uint32_t p = cal->pos[slot];
+    return p & CAL_FAR ? cal->far.node[p & ~CAL_FAR].t : cal->near.node[p].t;
 }
 
 void calendar_visit(const struct calendar *cal,
                     void (*visit)(void *ctx, const struct cal_event *ev), void *ctx)
 {
-    for (uint32_t i = 0; i < cal->n; i++) {
-        visit(ctx, &cal->ev[cal->node[i].slot]);
+    for (uint32_t i = 0; i < cal->near.n; i++) {
+        visit(ctx, &cal->ev[cal->near.node[i].slot]);
+    }
+    for (uint32_t i = 0; i < cal->far.n; i++) {
+        visit(ctx, &cal->ev[cal->far.node[i].slot]);
     }
 }

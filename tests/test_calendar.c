@@ -183,8 +183,11 @@ static void test_calendar_keeps_fifo_across_sequence_wrap(void **state)
     calendar_fini(&cal);
 }
 
-/* Random schedules and cancels against a reference list kept in (time, sequence) order. */
-static void test_calendar_matches_reference_under_random_schedule_and_cancel(void **state)
+/* Random schedules and cancels against a reference list kept in (time, sequence) order. With
+ * near_limit > 0 the near heap is kept that small, so that nearly every operation moves the
+ * boundary between the near and far heaps (split and refill); with far_share > 0 that share of
+ * the events is due far ahead (a care model's risk events), the rest on a grid close to now. */
+static void check_against_reference(uint32_t near_limit, double far_share, uint64_t seed)
 {
     struct calendar cal;
     enum { OPS = 20000 };
@@ -194,17 +197,23 @@ static void test_calendar_matches_reference_under_random_schedule_and_cancel(voi
     } *ref = calloc(OPS, sizeof *ref);
     int n = 0;
     uint64_t seq = 0;
-    gsl_rng *g = rng_create(7);
+    gsl_rng *g = rng_create(seed);
     double now = 0.0;
+    bool split = false;
 
-    (void)state;
     assert_non_null(ref);
     calendar_init(&cal);
+    if (near_limit > 0) {
+        cal.near_limit = near_limit;
+    }
     for (int op = 0; op < OPS; op++) {
         double u = gsl_rng_uniform(g);
         if (u < 0.5 || n == 0) {
             /* Times on a grid of 1/8 after now, so that equal times are frequent. */
             double t = now + (double)gsl_rng_uniform_int(g, 40) * 0.125;
+            if (gsl_rng_uniform(g) < far_share) {
+                t = now + 50.0 + (double)gsl_rng_uniform_int(g, 400) * 0.25;
+            }
             uint64_t arg = (uint64_t)op;
             uint64_t hd = calendar_schedule(&cal, t, nothing, NULL, arg);
             ref[n].t = t;
@@ -237,10 +246,30 @@ static void test_calendar_matches_reference_under_random_schedule_and_cancel(voi
             ref[i] = ref[--n];
         }
         assert_int_equal(calendar_size(&cal), n);
+        split = split || cal.far.n > 0;
+        /* The near heap is empty only with the far one. */
+        assert_true(cal.near.n > 0 || cal.far.n == 0);
     }
+    /* The far heap was used whenever the near one was kept small. */
+    assert_true(split == (near_limit > 0));
     gsl_rng_free(g);
     free(ref);
     calendar_fini(&cal);
+}
+
+static void test_calendar_matches_reference_under_random_schedule_and_cancel(void **state)
+{
+    (void)state;
+    check_against_reference(0, 0.0, 7);
+    check_against_reference(0, 0.3, 8);
+}
+
+static void test_calendar_matches_reference_with_near_and_far_heaps(void **state)
+{
+    (void)state;
+    check_against_reference(8, 0.0, 9);
+    check_against_reference(8, 0.3, 10);
+    check_against_reference(64, 0.5, 11);
 }
 
 static void test_sim_run_executes_in_time_order_and_advances_clock(void **state)
@@ -433,13 +462,13 @@ static void test_sim_hold_model_allocates_nothing_in_steady_state(void **state)
     }
     sim_run(sim, 50.0); /* warm-up */
     uint32_t cap = sim->cal.cap;
-    const void *nodes = sim->cal.node;
+    const void *nodes = sim->cal.near.node;
     const void *events = sim->cal.ev;
     uint64_t ran = sim_run(sim, 2000.0);
     assert_true(ran > 100000);
     assert_int_equal(calendar_size(&sim->cal), 500);
     assert_int_equal(sim->cal.cap, cap);
-    assert_ptr_equal(sim->cal.node, nodes);
+    assert_ptr_equal(sim->cal.near.node, nodes);
     assert_ptr_equal(sim->cal.ev, events);
     assert_int_equal(h.n_backwards, 0);
     /* Rate check of the loop itself: 500 streams of mean gap 2.385 over 1950 time units. */
@@ -468,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_calendar_cancel_and_stale_handles),
         cmocka_unit_test(test_calendar_keeps_fifo_across_sequence_wrap),
         cmocka_unit_test(test_calendar_matches_reference_under_random_schedule_and_cancel),
+        cmocka_unit_test(test_calendar_matches_reference_with_near_and_far_heaps),
         cmocka_unit_test_setup_teardown(test_sim_run_executes_in_time_order_and_advances_clock,
                                         setup_sim, teardown_sim),
         cmocka_unit_test_setup_teardown(
