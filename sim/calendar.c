@@ -17,6 +17,12 @@
 /* A refill that moves fewer far events than this doubles the width. */
 #define FEW_MOVED 32
 
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 static inline uint64_t make_handle(uint32_t slot, uint32_t gen)
 {
     return ((uint64_t)gen << 32) | slot;
@@ -157,6 +163,15 @@ static void sift_down(struct calendar *cal, struct cal_heap *h, uint32_t flag, u
     uint32_t n = h->n;
 
     while (ARITY * i + 1 < n) {
+        /* The hole goes on to the children of one of these four children: their lines are on
+         * their way while the four are compared. */
+        uint32_t g = ARITY * (ARITY * i + 1) + 1;
+        if (g < n) {
+            PREFETCH(&node[g]);
+            PREFETCH(&node[g + ARITY]);
+            PREFETCH(&node[g + 2 * ARITY]);
+            PREFETCH(&node[g + 3 * ARITY]);
+        }
         uint32_t best = first_child(node, i, n);
         node[i] = node[best];
         cal->pos[node[i].slot] = i | flag;
@@ -386,6 +401,10 @@ bool calendar_pop(struct calendar *cal, double *t, struct cal_event *out)
     *t = cal->near.node[0].t;
     *out = cal->ev[slot];
     take_out(cal, slot);
+    if (cal->near.n > 0) {
+        /* The next event's action and object: fetched while this one runs. */
+        PREFETCH(&cal->ev[cal->near.node[0].slot]);
+    }
     return true;
 }
 
