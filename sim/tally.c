@@ -55,7 +55,7 @@ static double p2_parabolic(const struct p2_quantile *q, int i, double d)
                 (q->n[i + 1] - q->n[i] - d) * (q->q[i] - q->q[i - 1]) / (q->n[i] - q->n[i - 1]));
 }
 
-static void p2_add(struct p2_quantile *q, uint64_t count, double x)
+void tally_p2_add(struct p2_quantile *q, uint64_t count, double x)
 {
     /* count is the number of observations including x. */
     if (count <= 5) {
@@ -103,23 +103,6 @@ static void p2_add(struct p2_quantile *q, uint64_t count, double x)
     }
 }
 
-void tally_add(struct tally *t, double x)
-{
-    t->n++;
-    double delta = x - t->mean;
-    t->mean += delta / (double)t->n;
-    t->m2 += delta * (x - t->mean);
-    if (x < t->min) {
-        t->min = x;
-    }
-    if (x > t->max) {
-        t->max = x;
-    }
-    for (int i = 0; i < t->n_quantiles; i++) {
-        p2_add(&t->quant[i], t->n, x);
-    }
-}
-
 double tally_mean(const struct tally *t)
 {
     return t->n ? t->mean : NAN;
@@ -158,17 +141,6 @@ void twavg_init(struct twavg *w, double now, double value)
     w->value = value;
     w->area = 0.0;
     w->max = value;
-}
-
-void twavg_set(struct twavg *w, double now, double value)
-{
-    SIM_DEBUG_ASSERT(now >= w->t_last, "twavg: time went backwards");
-    w->area += w->value * (now - w->t_last);
-    w->t_last = now;
-    w->value = value;
-    if (value > w->max) {
-        w->max = value;
-    }
 }
 
 void twavg_reset(struct twavg *w, double now)

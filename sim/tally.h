@@ -18,6 +18,8 @@
 
 #include <stdint.h>
 
+#include "sim/fail.h"
+
 #define TALLY_MAX_QUANTILES 3
 
 struct p2_quantile {
@@ -43,8 +45,26 @@ struct tally {
 void tally_init(struct tally *t, int n_q, const double *p);
 /* Forgets every observation; keeps the quantiles asked for. */
 void tally_reset(struct tally *t);
-/* Adds one observation. O(1). */
-void tally_add(struct tally *t, double x);
+/* One observation for one P^2 quantile (the count includes it); for tally_add(). */
+void tally_p2_add(struct p2_quantile *q, uint64_t count, double x);
+
+/* Adds one observation. O(1). Inline: models call it on every customer or client event. */
+static inline void tally_add(struct tally *t, double x)
+{
+    t->n++;
+    double delta = x - t->mean;
+    t->mean += delta / (double)t->n;
+    t->m2 += delta * (x - t->mean);
+    if (x < t->min) {
+        t->min = x;
+    }
+    if (x > t->max) {
+        t->max = x;
+    }
+    for (int i = 0; i < t->n_quantiles; i++) {
+        tally_p2_add(&t->quant[i], t->n, x);
+    }
+}
 
 static inline uint64_t tally_count(const struct tally *t)
 {
@@ -69,7 +89,16 @@ struct twavg {
 /* Starts at time now with the given value. */
 void twavg_init(struct twavg *w, double now, double value);
 /* Changes the value at time now (>= the last change). O(1). */
-void twavg_set(struct twavg *w, double now, double value);
+static inline void twavg_set(struct twavg *w, double now, double value)
+{
+    SIM_DEBUG_ASSERT(now >= w->t_last, "twavg: time went backwards");
+    w->area += w->value * (now - w->t_last);
+    w->t_last = now;
+    w->value = value;
+    if (value > w->max) {
+        w->max = value;
+    }
+}
 /* Adds delta to the current value at time now. */
 static inline void twavg_add(struct twavg *w, double now, double delta)
 {
