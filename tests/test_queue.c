@@ -142,6 +142,62 @@ static void test_queue_remove_by_handle_abandons_once(void **state)
     queue_fini(&q);
 }
 
+/* The FIFO ring against a priority queue with one priority for all (a heap: in order of
+ * joining among equals), under random joins, services and abandonments that make the ring wrap
+ * and grow: the same entries leave in the same order, and the lengths agree throughout. */
+static void test_queue_fifo_ring_matches_heap_among_equals(void **state)
+{
+    struct queue fifo, heap;
+    enum { OPS = 30000, MAXH = 30000 };
+    uint64_t *hf = calloc(MAXH, sizeof *hf), *hh = calloc(MAXH, sizeof *hh);
+    int n_handles = 0, removed = 0;
+    gsl_rng *g = rng_create(11);
+
+    (void)state;
+    assert_non_null(hf);
+    assert_non_null(hh);
+    queue_init(&fifo, QUEUE_FIFO, 0, 0.0);
+    queue_init(&heap, QUEUE_PRIORITY, 0, 0.0);
+    for (int op = 0; op < OPS; op++) {
+        double now = (double)op;
+        double u = gsl_rng_uniform(g);
+        /* Joins outnumber services early on (the ring grows), then fall behind (it empties). */
+        double join = op < OPS / 2 ? 0.6 : 0.4;
+        if (u < join && n_handles < MAXH) {
+            hf[n_handles] = queue_push(&fifo, now, (uint64_t)op, 0.0);
+            hh[n_handles] = queue_push(&heap, now, (uint64_t)op, 1.0);
+            n_handles++;
+        } else if (u < join + 0.25) {
+            struct queue_entry a, b;
+            bool got = queue_pop(&fifo, now, &a);
+            assert_int_equal(got, queue_pop(&heap, now, &b));
+            if (got) {
+                assert_int_equal(a.item, b.item);
+                assert_true(a.t_enter == b.t_enter);
+            }
+        } else if (n_handles > 0) {
+            int k = (int)gsl_rng_uniform_int(g, (unsigned long)n_handles);
+            struct queue_entry a, b;
+            bool gone = queue_remove(&fifo, now, hf[k], &a);
+            assert_int_equal(gone, queue_remove(&heap, now, hh[k], &b));
+            if (gone) {
+                assert_int_equal(a.item, b.item);
+                removed++;
+            }
+        }
+        assert_int_equal(queue_length(&fifo), queue_length(&heap));
+    }
+    assert_true(removed > 1000);
+    assert_true(fifo.fifo.mask + 1 > 64); /* the ring grew */
+    assert_false(queue_remove(&fifo, 0.0, 0, NULL));
+    assert_true(twavg_mean(&fifo.len_tw, (double)OPS) == twavg_mean(&heap.len_tw, (double)OPS));
+    queue_fini(&fifo);
+    queue_fini(&heap);
+    gsl_rng_free(g);
+    free(hf);
+    free(hh);
+}
+
 static void test_queue_max_len_marks_full_without_refusing(void **state)
 {
     struct queue bounded, unbounded;
@@ -248,6 +304,7 @@ int main(void)
         cmocka_unit_test(test_queue_priority_lowest_first_fifo_among_equals),
         cmocka_unit_test(test_queue_priority_with_interleaved_arrivals),
         cmocka_unit_test(test_queue_remove_by_handle_abandons_once),
+        cmocka_unit_test(test_queue_fifo_ring_matches_heap_among_equals),
         cmocka_unit_test(test_queue_max_len_marks_full_without_refusing),
         cmocka_unit_test(test_queue_length_time_average_by_hand),
         cmocka_unit_test(test_queue_length_average_obeys_littles_law),
