@@ -8,17 +8,18 @@
  *
  * Layout (chosen from the care model's profile: about 16,000 pending events, of which about
  * 600 are due within a week and 10,000 more than a year ahead; most of the run's time went to
- * taking the earliest event off one large heap). Two 4-ary min-heaps of 16-byte nodes (time,
- * sequence, slot): the near heap holds every event due before a boundary, the far heap every
- * event due at or after it, so the near heap, where nearly every event is scheduled and taken,
- * stays small enough for the first-level cache. When the near heap runs empty the boundary moves
- * a width past the earliest far event and the far events before it move across; when the near
- * heap grows past near_limit the boundary moves back to a quarter of it. The width adapts to the
- * model's time scale (a calendar with few events, such as M/M/c, never splits). In each heap the
- * four children of a node share one 64-byte cache line. The event itself (action, object,
- * argument) lives in a slot array and never moves while it is pending. The sequence is 32 bits:
- * before it would wrap, the pending events are numbered again in their order (once every 4
- * billion schedules), which keeps the order exact.
+ * taking the earliest event off one large heap). Events due before a boundary sit in a near
+ * heap, a 4-ary min-heap of 16-byte nodes (time, sequence, slot) whose four children of a node
+ * share one 64-byte cache line; events due at or after it sit in an unsorted far array (O(1) to
+ * schedule and to cancel). Nearly every event is scheduled and taken in the near heap, which
+ * stays small enough for the first-level cache. When the near heap runs empty, the boundary
+ * moves a width past the earliest far event and the far events before it come across (two
+ * sequential passes over the array); when it grows past near_limit, the boundary moves back to
+ * its lower quarter and the width becomes that span. The width doubles when a move brings too
+ * few. A calendar with few events (M/M/c) never splits and is the near heap alone. The event
+ * itself (action, object, argument) lives in a slot array and never moves while it is pending.
+ * The sequence is 32 bits: before it would wrap, the pending events are numbered again in their
+ * order (once every 4 billion schedules), which keeps the order exact.
  *
  * Handles: calendar_schedule() returns a non-zero handle (slot and generation), valid until the
  * event runs or is cancelled. A slot's generation is odd while it holds an event and even while
@@ -53,7 +54,7 @@ struct cal_node {
     uint32_t slot;
 };
 
-/* One 4-ary heap of nodes (see calendar.c). */
+/* A 4-ary heap of nodes (near), or an unsorted array of them (far). */
 struct cal_heap {
     struct cal_node *node; /* node[0] is the earliest */
     void *mem;             /* the allocation node points into (aligned for the cache lines) */
