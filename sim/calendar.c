@@ -33,11 +33,22 @@ static inline bool before(const struct cal_node *a, const struct cal_node *b)
     return a->t < b->t || (a->t == b->t && a->seq < b->seq);
 }
 
-/* Node storage for cap nodes, placed so that node[1] starts a cache line: the children of
- * node i, node[4i + 1] to node[4i + 4], then fill one line. */
+/* The near heap keeps node[n] to node[n + 3] later than any event, so that every node with a
+ * child has four to compare and the choice among them never branches on how many there are. */
+static const struct cal_node SENTINEL = {.t = INFINITY, .seq = UINT32_MAX, .slot = NO_SLOT};
+
+static void set_sentinels(struct cal_heap *h)
+{
+    for (uint32_t k = 0; k < ARITY; k++) {
+        h->node[h->n + k] = SENTINEL;
+    }
+}
+
+/* Node storage for cap nodes and ARITY sentinels after them, placed so that node[1] starts a
+ * cache line: the children of node i, node[4i + 1] to node[4i + 4], then fill one line. */
 static void heap_alloc(struct cal_heap *h, uint32_t cap)
 {
-    h->mem = xmalloc((size_t)cap * sizeof(struct cal_node) + 2 * LINE);
+    h->mem = xmalloc((size_t)cap * sizeof(struct cal_node) + 4 * LINE);
     uintptr_t line = ((uintptr_t)h->mem + LINE - 1) & ~(uintptr_t)(LINE - 1);
     h->node = (struct cal_node *)(line + LINE - sizeof(struct cal_node));
 }
@@ -51,6 +62,7 @@ static void heap_grow(struct cal_heap *h, uint32_t cap)
     free(h->mem);
     h->node = bigger.node;
     h->mem = bigger.mem;
+    set_sentinels(h);
 }
 
 static void link_free(struct calendar *cal, uint32_t from)
@@ -68,6 +80,7 @@ void calendar_init(struct calendar *cal)
     cal->cap = FIRST_CAP;
     heap_alloc(&cal->near, cal->cap);
     heap_alloc(&cal->far, cal->cap);
+    set_sentinels(&cal->near);
     cal->ev = xcalloc(cal->cap, sizeof *cal->ev);
     cal->pos = xcalloc(cal->cap, sizeof *cal->pos);
     cal->gen = xcalloc(cal->cap, sizeof *cal->gen);
@@ -136,21 +149,15 @@ static inline uint32_t before_bit(const struct cal_node *a, const struct cal_nod
     return (uint32_t)(a->t < b->t) | ((uint32_t)(a->t == b->t) & (uint32_t)(a->seq < b->seq));
 }
 
-/* The earliest of the children of node i (there is at least one). */
-static inline uint32_t first_child(const struct cal_node *node, uint32_t i, uint32_t n)
+/* The earliest of the children of node i (there is at least one; the sentinels fill the
+ * last group). */
+static inline uint32_t first_child(const struct cal_node *node, uint32_t i)
 {
     uint32_t c = ARITY * i + 1;
+    uint32_t a = c + before_bit(&node[c + 1], &node[c]);
+    uint32_t b = c + 2 + before_bit(&node[c + 3], &node[c + 2]);
 
-    if (c + ARITY <= n) {
-        uint32_t a = c + before_bit(&node[c + 1], &node[c]);
-        uint32_t b = c + 2 + before_bit(&node[c + 3], &node[c + 2]);
-        return before_bit(&node[b], &node[a]) ? b : a;
-    }
-    uint32_t best = c;
-    for (uint32_t k = c + 1; k < n; k++) {
-        best = before_bit(&node[k], &node[best]) ? k : best;
-    }
-    return best;
+    return before_bit(&node[b], &node[a]) ? b : a;
 }
 
 /* Fills hole i with nd: the hole first goes down to a leaf along the earliest children, then nd
@@ -172,7 +179,7 @@ static void sift_down(struct calendar *cal, struct cal_heap *h, uint32_t flag, u
             PREFETCH(&node[g + 2 * ARITY]);
             PREFETCH(&node[g + 3 * ARITY]);
         }
-        uint32_t best = first_child(node, i, n);
+        uint32_t best = first_child(node, i);
         node[i] = node[best];
         cal->pos[node[i].slot] = i | flag;
         i = best;
@@ -183,6 +190,7 @@ static void sift_down(struct calendar *cal, struct cal_heap *h, uint32_t flag, u
 static void heap_insert(struct calendar *cal, struct cal_heap *h, uint32_t flag, struct cal_node nd)
 {
     sift_up(cal, h, flag, h->n++, nd);
+    h->node[h->n + ARITY - 1] = SENTINEL; /* the others were sentinels already */
 }
 
 /* Takes the node at position i out and restores order around the node moved into the hole. */
@@ -190,6 +198,7 @@ static void heap_remove_at(struct calendar *cal, struct cal_heap *h, uint32_t fl
 {
     struct cal_node last = h->node[--h->n];
 
+    h->node[h->n] = SENTINEL;
     if (i == h->n) {
         return;
     }
@@ -223,27 +232,28 @@ static void far_remove_at(struct calendar *cal, uint32_t i)
 
 /* ---- the boundary between the heaps --------------------------------------------------------- */
 
-static inline void swap_double(double *x, uint32_t i, uint32_t j)
+static inline void swap_nodes(struct cal_node *x, uint32_t i, uint32_t j)
 {
-    double tmp = x[i];
+    struct cal_node tmp = x[i];
     x[i] = x[j];
     x[j] = tmp;
 }
 
-/* The k-th smallest of x[0..n) (0-based), reordering x: selection with a three-way partition,
- * so that many equal times (contacts put off to the start of a week) cost O(n), not O(n^2). */
-static double select_kth(double *x, uint32_t n, uint32_t k)
+/* The k-th smallest time of x[0..n) (0-based), reordering x: selection with a three-way
+ * partition, so that many equal times (contacts put off to the start of a week) cost O(n), not
+ * O(n^2). */
+static double select_kth(struct cal_node *x, uint32_t n, uint32_t k)
 {
     uint32_t lo = 0, hi = n - 1;
 
     while (lo < hi) {
-        double pivot = x[lo + (hi - lo) / 2];
+        double pivot = x[lo + (hi - lo) / 2].t;
         uint32_t lt = lo, i = lo, gt = hi + 1; /* [lo, lt) < pivot, [lt, i) =, [gt, hi] > */
         while (i < gt) {
-            if (x[i] < pivot) {
-                swap_double(x, lt++, i++);
-            } else if (x[i] > pivot) {
-                swap_double(x, i, --gt);
+            if (x[i].t < pivot) {
+                swap_nodes(x, lt++, i++);
+            } else if (x[i].t > pivot) {
+                swap_nodes(x, i, --gt);
             } else {
                 i++;
             }
@@ -256,7 +266,7 @@ static double select_kth(double *x, uint32_t n, uint32_t k)
             return pivot;
         }
     }
-    return x[k];
+    return x[k].t;
 }
 
 /* The near heap has grown past its limit: move the boundary back to the time a quarter of its
@@ -267,28 +277,21 @@ static void split(struct calendar *cal)
     struct cal_heap *near = &cal->near;
     uint32_t n = near->n;
 
-    for (uint32_t i = 0; i < n; i++) {
-        cal->scratch[i] = near->node[i].t;
-    }
     double t0 = near->node[0].t;
+    memcpy(cal->scratch, near->node, (size_t)n * sizeof *near->node);
     double b = select_kth(cal->scratch, n, n / 4);
     if (!(b > t0)) {
         b = nextafter(t0, INFINITY); /* at least the earliest time stays near */
     }
-    /* Compact the nodes that stay to the front (a subsequence of a heap array is not a heap,
-     * so they go in again), the others to the far events. */
-    uint32_t keep = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        struct cal_node nd = near->node[i];
-        if (nd.t < b) {
-            near->node[keep++] = nd;
-        } else {
-            far_append(cal, nd);
-        }
-    }
+    /* The nodes that stay go into the near heap again, the others to the far events. */
     near->n = 0;
-    for (uint32_t i = 0; i < keep; i++) {
-        heap_insert(cal, near, 0, near->node[i]);
+    set_sentinels(near);
+    for (uint32_t i = 0; i < n; i++) {
+        if (cal->scratch[i].t < b) {
+            heap_insert(cal, near, 0, cal->scratch[i]);
+        } else {
+            far_append(cal, cal->scratch[i]);
+        }
     }
     cal->boundary = b;
     cal->width = b - t0;

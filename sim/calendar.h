@@ -62,19 +62,19 @@ struct cal_heap {
 };
 
 struct calendar {
-    struct cal_heap near; /* events due before boundary; empty only when far is empty too */
-    struct cal_heap far;  /* events due at or after boundary */
-    struct cal_event *ev; /* per slot: the event */
-    uint32_t *pos;        /* per slot: index in its heap (CAL_FAR set for far) while pending,
-                             next free slot while free */
-    uint32_t *gen;        /* per slot: odd while pending */
-    double *scratch;      /* per slot: room to choose a new boundary */
-    double boundary;      /* +infinity until the near heap first grows past near_limit */
-    double width;         /* how far past the earliest far event the boundary moves; 0 unset */
-    uint32_t near_limit;  /* near heap size that moves the boundary back */
-    uint32_t cap;         /* slots allocated */
-    uint32_t free_head;   /* first free slot, or UINT32_MAX */
-    uint32_t next_seq;    /* sequence of the next event scheduled */
+    struct cal_heap near;     /* events due before boundary; empty only when far is empty too */
+    struct cal_heap far;      /* events due at or after boundary */
+    struct cal_event *ev;     /* per slot: the event */
+    uint32_t *pos;            /* per slot: index in its heap (CAL_FAR set for far) while pending,
+                                 next free slot while free */
+    uint32_t *gen;            /* per slot: odd while pending */
+    struct cal_node *scratch; /* per slot: room to choose a new boundary */
+    double boundary;          /* +infinity until the near heap first grows past near_limit */
+    double width;             /* how far past the earliest far event the boundary moves; 0 unset */
+    uint32_t near_limit;      /* near heap size that moves the boundary back */
+    uint32_t cap;             /* slots allocated */
+    uint32_t free_head;       /* first free slot, or UINT32_MAX */
+    uint32_t next_seq;        /* sequence of the next event scheduled */
 };
 
 #define CAL_FAR UINT32_C(0x80000000)
