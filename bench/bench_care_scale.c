@@ -1,24 +1,27 @@
 /*
  * bench_care_scale — the care model's cost per event as the region grows.
  *
- * Runs scenarios/care/baseline.cfg as it is (x1) and as a region 10 and 100 times larger
- * (x10, x100): every rate and capacity of the region multiplied by the factor (population,
- * referral rate, the waiting-list lengths at which triage tightens and discharge is hurried,
- * assessor posts, coordinator posts, posts of any posts plan, service places, crisis-team
- * places, beds) and its saved start (initial.snapshot) repeated factor times, so that each
- * region starts in its own steady state. Rates per client (deterioration, contacts, episodes)
- * stay as they are. Each row simulates the same 100 region-years of the baseline's size:
- * x1 100 replications of one year, x10 10, x100 one, one after the other on one thread, in a
- * fresh process per row; the time is that of the simulation calls alone (loading, and writing
- * the scaled start, excluded) and the peak memory is the whole process's maximum resident set
- * (getrusage()), one replication at a time.
+ * Runs scenarios/care/baseline.cfg as a region 1, 10 and 100 times its size (x1, x10, x100):
+ * every rate and capacity of the region multiplied by the factor (population, referral rate,
+ * the waiting-list lengths at which triage tightens and discharge is hurried, assessor posts,
+ * coordinator posts, posts of any posts plan, clients of any move, service places, crisis-team
+ * places, beds). Rates per client (deterioration, contacts, episodes) stay as they are. The
+ * scaled regions start empty: the baseline's saved start (initial.snapshot, 876 KB) repeated
+ * 10 times exceeds the 1 MB a snapshot file may hold, so every scaled row starts from empty
+ * and runs 2 simulated years (x1 100 replications, x10 10, x100 1: the same 100 region-years
+ * of the baseline's size a row, in which the region fills to about half its steady number of
+ * clients). A further row runs the baseline as shipped, from its saved start (20 replications
+ * of 2 years): the care model's rate in its steady state, which the share of the kernel's
+ * M/M/c rate uses.
  *
- * The rows run in rounds (M/M/c W1a from bench_mmc, x1, x10, x100, then again), and the figures
- * are medians over the rounds; the care model's events per second at x1 is also given as a
- * share of the kernel's M/M/c events per second measured in the same rounds.
+ * Each row is a fresh process on one thread; the time is that of the simulation calls alone
+ * (loading excluded) and the peak memory is the whole process's maximum resident set
+ * (getrusage()), one replication at a time. The rows run in rounds (bench_mmc's W1a, the
+ * baseline, x1, x10, x100, then again), the figures being medians over the rounds.
  *
- * Usage: bench_care_scale [SCENARIO]                  the table
- *        bench_care_scale ONE SCENARIO FACTOR REPS     one row's measurement, printed as numbers
+ * Usage: bench_care_scale [ROUNDS [SCENARIO]]        the table (1 round unless given)
+ *        bench_care_scale ONE SCENARIO FACTOR REPS YEARS saved|empty
+ *                                                    one row's measurement, printed as numbers
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +35,7 @@
 #include "sim/cfg.h"
 #include "sim/fail.h"
 
-enum { ROUNDS = 3 };
+enum { MAX_ROUNDS = 15 };
 
 /* Multiplies the number at NAME in GROUP (PATH its dotted path) by factor through cfg_set. */
 static bool scale_key(struct cfg *c, const config_setting_t *group, const char *path,
@@ -96,7 +99,7 @@ static bool scale_region(struct cfg *c, int factor)
 }
 
 /* One row: prints replications, events, clients in service (mean), seconds, peak KB. */
-static int measure(const char *path, int factor, int reps, double years)
+static int measure(const char *path, int factor, int reps, double years, bool is_empty)
 {
     struct cfg c;
     char set[64];
@@ -104,7 +107,8 @@ static int measure(const char *path, int factor, int reps, double years)
     cfg_init(&c);
     snprintf(set, sizeof set, "horizon=%.2f", years * 365.25);
     bool ok = cfg_load_file(&c, path) && scale_region(&c, factor) &&
-              cfg_set(&c, "initial.snapshot=\"\"") && cfg_set(&c, set) && cfg_set(&c, "warmup=0.0");
+              (!is_empty || cfg_set(&c, "initial.snapshot=\"\"")) && cfg_set(&c, set) &&
+              cfg_set(&c, "warmup=0.0");
     struct scenario *sc = ok ? scenario_load(&c) : NULL;
     if (!sc) {
         diag_print(&c.diag, stderr);
@@ -149,30 +153,48 @@ static int cmp_double(const void *a, const void *b)
 
 static double median(const double *v, int n)
 {
-    double s[ROUNDS];
+    double s[MAX_ROUNDS];
     memcpy(s, v, (size_t)n * sizeof *s);
     qsort(s, (size_t)n, sizeof *s, cmp_double);
     return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
 }
 
+struct scale_row {
+    const char *name;
+    int factor, reps;
+    double years;
+    const char *start;
+};
+
 int main(int argc, char **argv)
 {
-    static const int factors[] = {1, 10, 100};
-    enum { N_ROWS = sizeof factors / sizeof factors[0] };
-    const char *path = argc == 2 ? argv[1] : "scenarios/care/baseline.cfg";
+    static const struct scale_row rows[] = {
+        {"baseline", 1, 20, 2.0, "saved"},
+        {"x1", 1, 100, 2.0, "empty"},
+        {"x10", 10, 10, 2.0, "empty"},
+        {"x100", 100, 1, 2.0, "empty"},
+    };
+    enum { N_ROWS = sizeof rows / sizeof rows[0] };
 
     sim_fail_install_gsl_handler();
-    if (argc == 6 && strcmp(argv[1], "ONE") == 0) {
-        return measure(argv[2], atoi(argv[3]), atoi(argv[4]), atof(argv[5]));
+    if (argc == 7 && strcmp(argv[1], "ONE") == 0) {
+        return measure(argv[2], atoi(argv[3]), atoi(argv[4]), atof(argv[5]),
+                       strcmp(argv[6], "empty") == 0);
+    }
+    int rounds = argc > 1 ? atoi(argv[1]) : 1;
+    const char *path = argc > 2 ? argv[2] : "scenarios/care/baseline.cfg";
+    if (rounds < 1 || rounds > MAX_ROUNDS) {
+        fprintf(stderr, "bench_care_scale: ROUNDS is 1 to %d\n", MAX_ROUNDS);
+        return 2;
     }
     const char *slash = strrchr(argv[0], '/');
     int dir_len = slash ? (int)(slash - argv[0]) + 1 : 0;
     char mmc[2048];
     snprintf(mmc, sizeof mmc, "%.*sbench_mmc ONE 9 80000", dir_len, argv[0]);
 
-    double rate[N_ROWS][ROUNDS], ns[N_ROWS][ROUNDS], kb[N_ROWS][ROUNDS], mmc_rate[ROUNDS];
-    double share[ROUNDS], clients[N_ROWS] = {0}, events[N_ROWS] = {0};
-    for (int k = 0; k < ROUNDS; k++) {
+    double rate[N_ROWS][MAX_ROUNDS], ns[N_ROWS][MAX_ROUNDS], kb[N_ROWS][MAX_ROUNDS];
+    double mmc_rate[MAX_ROUNDS], share[MAX_ROUNDS], clients[N_ROWS] = {0}, events[N_ROWS] = {0};
+    for (int k = 0; k < rounds; k++) {
         double c, e, s, m, w;
         FILE *p = popen(mmc, "r");
         if (!p || fscanf(p, "%lf %lf %lf %lf %lf", &c, &e, &s, &m, &w) != 5 || pclose(p) != 0) {
@@ -182,8 +204,8 @@ int main(int argc, char **argv)
         mmc_rate[k] = e / s;
         for (int i = 0; i < N_ROWS; i++) {
             char cmd[4096];
-            int reps = 100 / factors[i];
-            snprintf(cmd, sizeof cmd, "%s ONE %s %d %d", argv[0], path, factors[i], reps);
+            snprintf(cmd, sizeof cmd, "%s ONE %s %d %d %.17g %s", argv[0], path, rows[i].factor,
+                     rows[i].reps, rows[i].years, rows[i].start);
             p = popen(cmd, "r");
             int got_reps = 0;
             if (!p || fscanf(p, "%d %lf %lf %lf %lf", &got_reps, &e, &clients[i], &s, &m) != 5 ||
@@ -198,27 +220,27 @@ int main(int argc, char **argv)
         }
         share[k] = rate[0][k] / mmc_rate[k];
     }
-    printf("care model, %s scaled x1, x10, x100: 100 region-years of the baseline's size a row\n",
-           path);
-    printf("(x1 100 replications of 365.25 days, x10 10, x100 1, one thread, from the saved "
-           "start repeated x times;\n %d rounds interleaved with M/M/c W1a, medians; "
-           "simulation time alone)\n\n",
-           ROUNDS);
-    printf("%-6s %13s %13s %12s %14s %11s %8s %9s\n", "region", "clients held", "events",
-           "events/s", "events a rep.", "ns/event", "vs x1", "peak MB");
-    double ns1 = median(ns[0], ROUNDS);
+    printf("care model, %s and the region scaled x1, x10, x100 (every rate and capacity)\n", path);
+    printf("(one thread, a fresh process a row; %d round(s) with M/M/c W1a, medians; simulation "
+           "time alone;\n scaled rows from empty, 2 years, 100 region-years a row: x1 100 "
+           "replications, x10 10, x100 1)\n\n",
+           rounds);
+    printf("%-9s %6s %5s %6s %11s %11s %12s %10s %9s %8s\n", "region", "start", "reps", "years",
+           "in service", "events", "events/s", "ns/event", "vs x1", "peak MB");
+    double ns1 = median(ns[1], rounds);
     for (int i = 0; i < N_ROWS; i++) {
-        double per_rep = events[i] / (100.0 / factors[i]);
-        double ns_i = median(ns[i], ROUNDS);
-        printf("x%-5d %13.0f %13.0f %12.3g %14.0f %11.0f %7.2fx %9.1f\n", factors[i], clients[i],
-               events[i], median(rate[i], ROUNDS), per_rep, ns_i, ns_i / ns1,
-               median(kb[i], ROUNDS) / 1024.0);
+        double ns_i = median(ns[i], rounds);
+        printf("%-9s %6s %5d %6.1f %11.0f %11.0f %12.0f %10.0f %8.2fx %8.1f\n", rows[i].name,
+               rows[i].start, rows[i].reps, rows[i].years, clients[i], events[i],
+               median(rate[i], rounds), ns_i, ns_i / ns1, median(kb[i], rounds) / 1024.0);
     }
-    printf("\nkernel M/M/c W1a (bench_mmc) in the same rounds: %.3g events/s\n",
-           median(mmc_rate, ROUNDS));
-    printf("care model x1 events/s as a share of it: %.0f%% (median of %d rounds); "
+    printf("\n(in service: mean clients in the service, a replication; events: all replications "
+           "of the row)\n");
+    printf("kernel M/M/c W1a (bench_mmc) in the same rounds: %.3g events/s\n",
+           median(mmc_rate, rounds));
+    printf("care baseline events/s as a share of it: %.0f%% (median of %d round(s)); "
            "target at least 60%%\n",
-           100.0 * median(share, ROUNDS), ROUNDS);
-    printf("targets: cost per event at x10 and x100 within 1.3x of x1's\n\n");
+           100.0 * median(share, rounds), rounds);
+    printf("target: cost per event at x10 and x100 within 1.3x of x1's\n\n");
     return 0;
 }
