@@ -147,9 +147,12 @@ valgrind: $(BUILD)/ccsim
 	    [ $$? -ne 99 ] || { echo "valgrind: errors in ccsim check $$f"; exit 1; }; \
 	done; echo "valgrind: clean (mm1 and care runs, check of every bad scenario)"
 
+# BENCH_REPS: replications of the 1,000-replication benchmark (bench_replications), for a
+# quicker look; the target is stated for 1,000.
+BENCH_REPS ?= 1000
 bench: OPT := -O2 -g
 bench: $(BENCH_BIN) $(BUILD)/ccsim
-	$(Q)for b in $(BENCH_BIN); do $$b || exit 1; done
+	$(Q)for b in $(BENCH_BIN); do CCSIM_BENCH_REPS=$(BENCH_REPS) $$b || exit 1; done
 
 clean:
 	rm -rf build build-san build-tsan
