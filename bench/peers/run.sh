@@ -57,6 +57,8 @@ if [ -n "$CIMBA" ]; then
     done
     paste "$TMP/ccsim1" "$TMP/cimba" | awk '{ print $1 / $6 }' >"$TMP/r1"
     printf 'ccsim wall / cimba wall: %.2f (median of the pairs; %s)\n' "$(med <"$TMP/r1")" "$(range <"$TMP/r1")"
+    paste "$TMP/ccsim1" "$TMP/cimba" | awk '{ print ($2 + $3) / ($7 + $8) }' >"$TMP/c1"
+    printf 'ccsim CPU / cimba CPU: %.2f (median of the pairs; %s)\n' "$(med <"$TMP/c1")" "$(range <"$TMP/c1")"
     paste "$TMP/ccsim1" "$TMP/cimba" | awk '{ print $4 / $9 }' >"$TMP/m1"
     printf 'ccsim peak memory / cimba peak memory: %.2f\n\n' "$(med <"$TMP/m1")"
 fi
