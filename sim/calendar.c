@@ -68,8 +68,8 @@ static void heap_grow(struct cal_heap *h, uint32_t cap)
 static void link_free(struct calendar *cal, uint32_t from)
 {
     for (uint32_t i = from; i < cal->cap; i++) {
-        cal->pos[i] = i + 1 < cal->cap ? i + 1 : NO_SLOT;
-        cal->gen[i] = 0;
+        cal->sl[i].pos = i + 1 < cal->cap ? i + 1 : NO_SLOT;
+        cal->sl[i].gen = 0;
     }
     cal->free_head = from < cal->cap ? from : NO_SLOT;
 }
@@ -82,8 +82,7 @@ void calendar_init(struct calendar *cal)
     heap_alloc(&cal->far, cal->cap);
     set_sentinels(&cal->near);
     cal->ev = xcalloc(cal->cap, sizeof *cal->ev);
-    cal->pos = xcalloc(cal->cap, sizeof *cal->pos);
-    cal->gen = xcalloc(cal->cap, sizeof *cal->gen);
+    cal->sl = xcalloc(cal->cap, sizeof *cal->sl);
     cal->scratch = xcalloc(cal->cap, sizeof *cal->scratch);
     cal->boundary = INFINITY;
     cal->width = 0.0;
@@ -96,8 +95,7 @@ void calendar_fini(struct calendar *cal)
     free(cal->near.mem);
     free(cal->far.mem);
     free(cal->ev);
-    free(cal->pos);
-    free(cal->gen);
+    free(cal->sl);
     free(cal->scratch);
     memset(cal, 0, sizeof *cal);
     cal->free_head = NO_SLOT;
@@ -112,8 +110,7 @@ static void grow(struct calendar *cal)
     heap_grow(&cal->near, cal->cap);
     heap_grow(&cal->far, cal->cap);
     cal->ev = xreallocarray(cal->ev, cal->cap, sizeof *cal->ev);
-    cal->pos = xreallocarray(cal->pos, cal->cap, sizeof *cal->pos);
-    cal->gen = xreallocarray(cal->gen, cal->cap, sizeof *cal->gen);
+    cal->sl = xreallocarray(cal->sl, cal->cap, sizeof *cal->sl);
     cal->scratch = xreallocarray(cal->scratch, cal->cap, sizeof *cal->scratch);
     /* We grow only when the free list is empty, so the new slots are the whole list. */
     link_free(cal, old);
@@ -135,11 +132,11 @@ static void sift_up(struct calendar *cal, struct cal_heap *h, uint32_t flag, uin
             break;
         }
         node[i] = node[parent];
-        cal->pos[node[i].slot] = i | flag;
+        cal->sl[node[i].slot].pos = i | flag;
         i = parent;
     }
     node[i] = nd;
-    cal->pos[nd.slot] = i | flag;
+    cal->sl[nd.slot].pos = i | flag;
 }
 
 /* before() without branches, for the choice among children: which child comes first is a coin
@@ -181,7 +178,7 @@ static void sift_down(struct calendar *cal, struct cal_heap *h, uint32_t flag, u
         }
         uint32_t best = first_child(node, i);
         node[i] = node[best];
-        cal->pos[node[i].slot] = i | flag;
+        cal->sl[node[i].slot].pos = i | flag;
         i = best;
     }
     sift_up(cal, h, flag, i, nd);
@@ -216,7 +213,7 @@ static void far_append(struct calendar *cal, struct cal_node nd)
     struct cal_heap *far = &cal->far;
 
     far->node[far->n] = nd;
-    cal->pos[nd.slot] = far->n++ | CAL_FAR;
+    cal->sl[nd.slot].pos = far->n++ | CAL_FAR;
 }
 
 static void far_remove_at(struct calendar *cal, uint32_t i)
@@ -226,7 +223,7 @@ static void far_remove_at(struct calendar *cal, uint32_t i)
 
     if (i != far->n) {
         far->node[i] = last;
-        cal->pos[last.slot] = i | CAL_FAR;
+        cal->sl[last.slot].pos = i | CAL_FAR;
     }
 }
 
@@ -382,8 +379,8 @@ uint64_t calendar_schedule(struct calendar *cal, double t, event_fn *fn, void *o
     }
     uint32_t slot = cal->free_head;
 
-    cal->free_head = cal->pos[slot];
-    cal->gen[slot]++; /* even (free) to odd (pending) */
+    cal->free_head = cal->sl[slot].pos;
+    cal->sl[slot].gen++; /* even (free) to odd (pending) */
     cal->ev[slot] = (struct cal_event){.fn = fn, .obj = obj, .arg = arg};
     struct cal_node nd = {.t = t, .seq = cal->next_seq++, .slot = slot};
     if (cal->near.n == 0 && cal->width > 0) {
@@ -392,19 +389,22 @@ uint64_t calendar_schedule(struct calendar *cal, double t, event_fn *fn, void *o
     }
     if (t < cal->boundary) {
         heap_insert(cal, &cal->near, 0, nd);
-        if (cal->near.n > cal->near_limit) {
+        /* Past the limit, or past 1/16 of the far events: a refill must bring 1/64 of them to
+         * pay for its passes over the array, so with many far events the near heap is let grow
+         * with them (O(log n) a pop) rather than the refills' scans (O(far) each). */
+        if (cal->near.n > cal->near_limit && cal->near.n > cal->far.n / 16) {
             split(cal);
         }
     } else {
         far_append(cal, nd);
     }
-    return make_handle(slot, cal->gen[slot]);
+    return make_handle(slot, cal->sl[slot].gen);
 }
 
 static void release_slot(struct calendar *cal, uint32_t slot)
 {
-    cal->gen[slot]++; /* odd (pending) to even (free) */
-    cal->pos[slot] = cal->free_head;
+    cal->sl[slot].gen++; /* odd (pending) to even (free) */
+    cal->sl[slot].pos = cal->free_head;
     cal->free_head = slot;
 }
 
@@ -412,7 +412,7 @@ static void release_slot(struct calendar *cal, uint32_t slot)
  * holds events. */
 static void take_out(struct calendar *cal, uint32_t slot)
 {
-    uint32_t p = cal->pos[slot];
+    uint32_t p = cal->sl[slot].pos;
 
     if (p & CAL_FAR) {
         far_remove_at(cal, p & ~CAL_FAR);
@@ -458,7 +458,7 @@ double calendar_due(const struct calendar *cal, uint64_t handle)
     uint32_t slot = calendar_slot(cal, handle);
 
     SIM_ASSERT(slot != NO_SLOT, "calendar: due time of a stale handle");
-    uint32_t p = cal->pos[slot];
+    uint32_t p = cal->sl[slot].pos;
     return p & CAL_FAR ? cal->far.node[p & ~CAL_FAR].t : cal->near.node[p].t;
 }
 

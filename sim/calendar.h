@@ -54,6 +54,14 @@ struct cal_node {
     uint32_t slot;
 };
 
+/* A slot's bookkeeping, the two words a pop or a cancel reads and writes together (one cache
+ * line where two arrays took two). */
+struct cal_slot {
+    uint32_t pos; /* index in its heap (CAL_FAR set for far) while pending, next free slot while
+                     free */
+    uint32_t gen; /* odd while pending */
+};
+
 /* A 4-ary heap of nodes (near), or an unsorted array of them (far). */
 struct cal_heap {
     struct cal_node *node; /* node[0] is the earliest */
@@ -65,9 +73,7 @@ struct calendar {
     struct cal_heap near;     /* events due before boundary; empty only when far is empty too */
     struct cal_heap far;      /* events due at or after boundary */
     struct cal_event *ev;     /* per slot: the event */
-    uint32_t *pos;            /* per slot: index in its heap (CAL_FAR set for far) while pending,
-                                 next free slot while free */
-    uint32_t *gen;            /* per slot: odd while pending */
+    struct cal_slot *sl;      /* per slot: where its event is, and its generation */
     struct cal_node *scratch; /* per slot: room to choose a new boundary */
     double boundary;          /* +infinity until the near heap first grows past near_limit */
     double width;             /* how far past the earliest far event the boundary moves; 0 unset */
@@ -96,7 +102,7 @@ static inline uint32_t calendar_slot(const struct calendar *cal, uint64_t handle
     uint32_t i = (uint32_t)(handle & 0xffffffffu);
     uint32_t g = (uint32_t)(handle >> 32);
 
-    return i < cal->cap && cal->gen[i] == g && (g & 1u) ? i : UINT32_MAX;
+    return i < cal->cap && cal->sl[i].gen == g && (g & 1u) ? i : UINT32_MAX;
 }
 
 /* True while handle names a pending event. */
