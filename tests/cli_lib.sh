@@ -23,3 +23,9 @@ else
     care_weeks=157
     care_short="--set horizon=2200 --set warmup=1100"
 fi
+# text_report DIR [OPTION]...: ccsim report without drawing the figures (no gnuplot: the page
+# says they are missing), for the checks of a page's text. Drawing is most of the CPU of a short
+# run's report; plot.sh and report.sh check the figures themselves.
+text_report() {
+    CCSIM_GNUPLOT=/nonexistent/gnuplot "$CCSIM" report "$@"
+}

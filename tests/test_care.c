@@ -12,6 +12,7 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,34 @@ static void run_with(struct support_run *r, const char *const *sets)
     const char *all[16];
 
     support_run_load(r, BASELINE, support_sets_join(all, 16, six_years, sets), REPS, 11);
+}
+
+/* The runs several tests share, made once: a run is a function of its scenario, seed and
+ * replications alone (test_reproducible checks it on a fresh run), so sharing changes no
+ * result. shared[0] is the baseline; shared[1] and shared[2] the five-year runs with 30 and 50
+ * posts, triage and discharge as the baseline's (run_five_years(r, posts, 0, 1)). */
+static struct support_run shared[3];
+static bool shared_done[3];
+
+static const struct support_run *baseline(void)
+{
+    if (!shared_done[0]) {
+        run_with(&shared[0], NULL);
+        shared_done[0] = true;
+    }
+    return &shared[0];
+}
+
+static int free_shared(void **state)
+{
+    (void)state;
+    for (int i = 0; i < 3; i++) {
+        if (shared_done[i]) {
+            support_run_fini(&shared[i]);
+            shared_done[i] = false;
+        }
+    }
+    return 0;
 }
 
 static double mean(const struct support_run *r, const char *name)
@@ -281,30 +310,28 @@ static void test_assert_report_names_replication_time_event(void **state)
 static void test_baseline_runs_and_audits(void **state)
 {
     (void)state;
-    struct support_run r;
-    run_with(&r, NULL);
-    assert_true(mean(&r, "caseload") > 100);
-    assert_true(mean(&r, "crises") > 0);
+    const struct support_run *r = baseline();
+    assert_true(mean(r, "caseload") > 100);
+    assert_true(mean(r, "crises") > 0);
     /* Sanity of the outcome scales. */
-    assert_inside(mean(&r, "bed_occupancy"), 0.0, 1.0);
-    assert_inside(mean(&r, "missed_contacts_pct"), 0.0, 100.0);
-    assert_inside(mean(&r, "followup_7d_pct"), 0.0, 100.0);
+    assert_inside(mean(r, "bed_occupancy"), 0.0, 1.0);
+    assert_inside(mean(r, "missed_contacts_pct"), 0.0, 100.0);
+    assert_inside(mean(r, "followup_7d_pct"), 0.0, 100.0);
     /* Each value sits next to its name: identities between metrics computed in different rows
      * hold (the caseload is the sum of the models', a referral goes to a model or is
      * signposted). */
     double caseload = 0, referred = 0;
-    for (int i = 0; i < r.sc->n_metrics; i++) {
-        const char *name = scenario_metric_name(r.sc, i);
+    for (int i = 0; i < r->sc->n_metrics; i++) {
+        const char *name = scenario_metric_name(r->sc, i);
         const char *dot = strchr(name, '.');
         if (dot && strcmp(dot, ".caseload") == 0) {
-            caseload += mean(&r, name);
+            caseload += mean(r, name);
         } else if (dot && strcmp(dot, ".referrals_pct") == 0) {
-            referred += mean(&r, name);
+            referred += mean(r, name);
         }
     }
-    assert_close(mean(&r, "caseload"), caseload, 1e-9, 1e-9);
-    assert_close(referred + mean(&r, "signposted_pct"), 100.0, 1e-9, 1e-9);
-    support_run_fini(&r);
+    assert_close(mean(r, "caseload"), caseload, 1e-9, 1e-9);
+    assert_close(referred + mean(r, "signposted_pct"), 100.0, 1e-9, 1e-9);
 }
 
 /* The audit catches a client that a bug moved behind the counters' back. */
@@ -330,12 +357,11 @@ static void test_audit_catches_a_lost_client(void **state)
 static void test_reproducible(void **state)
 {
     (void)state;
-    struct support_run a, b;
-    run_with(&a, NULL);
+    const struct support_run *a = baseline();
+    struct support_run b;
     run_with(&b, NULL);
-    assert_memory_equal(a.res.metrics, b.res.metrics,
-                        sizeof(double) * (size_t)REPS * (size_t)a.sc->n_metrics);
-    support_run_fini(&a);
+    assert_memory_equal(a->res.metrics, b.res.metrics,
+                        sizeof(double) * (size_t)REPS * (size_t)a->sc->n_metrics);
     support_run_fini(&b);
 }
 
@@ -400,14 +426,13 @@ static void test_high_caseload_fewer_contacts_slower_linkage(void **state)
 static void test_missed_contacts_raise_disengagement(void **state)
 {
     (void)state;
-    struct support_run a, b;
+    const struct support_run *a = baseline();
+    struct support_run b;
     const char *const more_missed[] = {"coordination.models[0].dna=0.35", NULL};
-    run_with(&a, NULL);
     run_with(&b, more_missed);
-    assert_paired(&a, &b, "missed_contacts_pct", +1);
-    assert_paired(&a, &b, "standard.disengaged", +1);
-    assert_paired(&a, &b, "disengaged_at_contact_pct", +1);
-    support_run_fini(&a);
+    assert_paired(a, &b, "missed_contacts_pct", +1);
+    assert_paired(a, &b, "standard.disengaged", +1);
+    assert_paired(a, &b, "disengaged_at_contact_pct", +1);
     support_run_fini(&b);
 }
 
@@ -429,14 +454,13 @@ static void test_fewer_beds_more_boarding_and_out_of_area(void **state)
 static void test_service_closure_raises_unmet_need(void **state)
 {
     (void)state;
-    struct support_run a, b;
+    const struct support_run *a = baseline();
+    struct support_run b;
     /* Housing closed to new clients for the whole observed period. */
     const char *const closed[] = {"services[2].closures=({from=1826.0;to=3652.0;})", NULL};
-    run_with(&a, NULL);
     run_with(&b, closed);
-    assert_paired(&a, &b, "unmet_need_days", +1);
-    assert_paired(&a, &b, "housing.waiting", +1);
-    support_run_fini(&a);
+    assert_paired(a, &b, "unmet_need_days", +1);
+    assert_paired(a, &b, "housing.waiting", +1);
     support_run_fini(&b);
 }
 
@@ -461,17 +485,16 @@ static void test_no_crisis_team_hours_all_to_ed(void **state)
 static void test_24h_crisis_team_fewer_ed_visits(void **state)
 {
     (void)state;
-    struct support_run a, b;
+    struct support_run a;
+    const struct support_run *b = baseline();
     const char *const office[] = {
         "crisis_team.hours={period=7.0;at=[0.0,0.375,0.7083,1.0,1.375,1.7083,2.0,2.375,2.7083,"
         "3.0,3.375,3.7083,4.0,4.375,4.7083,5.0];value=[0,1,0,0,1,0,0,1,0,0,1,0,0,1,0,0];}",
         NULL};
     run_with(&a, office);
-    run_with(&b, NULL);
-    assert_paired(&a, &b, "ed_visits", -1);
-    assert_paired(&a, &b, "crisis_team_contacts", +1);
+    assert_paired(&a, b, "ed_visits", -1);
+    assert_paired(&a, b, "crisis_team_contacts", +1);
     support_run_fini(&a);
-    support_run_fini(&b);
 }
 
 /* Common random numbers: on the same runs, the paired interval of a difference is much
@@ -479,9 +502,9 @@ static void test_24h_crisis_team_fewer_ed_visits(void **state)
 static void test_paired_much_narrower_than_unpaired(void **state)
 {
     (void)state;
-    struct support_run a, b;
+    const struct support_run *a = baseline();
+    struct support_run b;
     const char *const fewer[] = {"hospital.beds=45", NULL};
-    run_with(&a, NULL);
     run_with(&b, fewer);
     const char *names[] = {"crises",
                            "ed_visits",
@@ -494,11 +517,11 @@ static void test_paired_much_narrower_than_unpaired(void **state)
     enum { N = sizeof names / sizeof names[0] };
     double ratio[N];
     for (size_t i = 0; i < N; i++) {
-        int ma = support_metric_index(a.sc, names[i]), mb = support_metric_index(b.sc, names[i]);
-        size_t sa = (size_t)a.sc->n_metrics, sb = (size_t)b.sc->n_metrics;
+        int ma = support_metric_index(a->sc, names[i]), mb = support_metric_index(b.sc, names[i]);
+        size_t sa = (size_t)a->sc->n_metrics, sb = (size_t)b.sc->n_metrics;
         struct ci p, w;
-        ci_paired(a.res.metrics + ma, sa, b.res.metrics + mb, sb, REPS, 0.95, &p);
-        ci_welch(a.res.metrics + ma, sa, b.res.metrics + mb, sb, REPS, 0.95, &w);
+        ci_paired(a->res.metrics + ma, sa, b.res.metrics + mb, sb, REPS, 0.95, &p);
+        ci_welch(a->res.metrics + ma, sa, b.res.metrics + mb, sb, REPS, 0.95, &w);
         printf("  %-26s paired +-%-10.4g unpaired +-%-10.4g ratio %.3f\n", names[i],
                (p.hi - p.lo) / 2, (w.hi - w.lo) / 2, (p.hi - p.lo) / (w.hi - w.lo));
         ratio[i] = (p.hi - p.lo) / (w.hi - w.lo);
@@ -519,7 +542,6 @@ static void test_paired_much_narrower_than_unpaired(void **state)
     double median = (ratio[N / 2 - 1] + ratio[N / 2]) / 2.0;
     printf("  median ratio %.3f\n", median);
     assert_true(median < 0.4);
-    support_run_fini(&a);
     support_run_fini(&b);
 }
 
@@ -538,6 +560,18 @@ static void run_five_years(struct support_run *r, int posts, double tighten_max,
     run_with(r, sets);
 }
 
+/* The five-year run with these posts, triage and discharge as the baseline's (shared). */
+static const struct support_run *five_years_as_baseline(int posts)
+{
+    int k = posts == 30 ? 1 : 2;
+    assert_true(posts == 30 || posts == 50);
+    if (!shared_done[k]) {
+        run_five_years(&shared[k], posts, 0, 1);
+        shared_done[k] = true;
+    }
+    return &shared[k];
+}
+
 /* Thresholds that tighten (referrals.tighten_*), over 5 years (2 of warm-up): with too few posts
  * the waiting list is long, so triage turns away more referrals and fewer wait; with posts to spare
  * the list never passes tighten_at and the results are the same to the bit (the draw has its own
@@ -545,18 +579,16 @@ static void run_five_years(struct support_run *r, int posts, double tighten_max,
 static void test_long_waiting_list_tightens_triage(void **state)
 {
     (void)state;
-    struct support_run a, b;
-    run_five_years(&a, 30, 0, 1);
+    const struct support_run *a = five_years_as_baseline(30);
+    struct support_run b;
     run_five_years(&b, 30, 0.8, 1);
-    assert_paired(&a, &b, "signposted_pct", +1);
-    assert_paired(&a, &b, "waiting_coordination", -1);
-    support_run_fini(&a);
+    assert_paired(a, &b, "signposted_pct", +1);
+    assert_paired(a, &b, "waiting_coordination", -1);
     support_run_fini(&b);
-    run_five_years(&a, 50, 0, 1);
+    a = five_years_as_baseline(50);
     run_five_years(&b, 50, 0.8, 1);
-    assert_memory_equal(a.res.metrics, b.res.metrics,
-                        sizeof(double) * (size_t)REPS * (size_t)a.sc->n_metrics);
-    support_run_fini(&a);
+    assert_memory_equal(a->res.metrics, b.res.metrics,
+                        sizeof(double) * (size_t)REPS * (size_t)a->sc->n_metrics);
     support_run_fini(&b);
 }
 
@@ -566,18 +598,16 @@ static void test_long_waiting_list_tightens_triage(void **state)
 static void test_pressure_discharge_only_when_the_list_is_long(void **state)
 {
     (void)state;
-    struct support_run a, b;
-    run_five_years(&a, 30, 0, 1);
+    const struct support_run *a = five_years_as_baseline(30);
+    struct support_run b;
     run_five_years(&b, 30, 0, 0.5);
-    assert_paired(&a, &b, "waiting_coordination", -1);
-    assert_paired(&a, &b, "wait_coordination_days", -1);
-    support_run_fini(&a);
+    assert_paired(a, &b, "waiting_coordination", -1);
+    assert_paired(a, &b, "wait_coordination_days", -1);
     support_run_fini(&b);
-    run_five_years(&a, 50, 0, 1);
+    a = five_years_as_baseline(50);
     run_five_years(&b, 50, 0, 0.5);
-    assert_memory_equal(a.res.metrics, b.res.metrics,
-                        sizeof(double) * (size_t)REPS * (size_t)a.sc->n_metrics);
-    support_run_fini(&a);
+    assert_memory_equal(a->res.metrics, b.res.metrics,
+                        sizeof(double) * (size_t)REPS * (size_t)a->sc->n_metrics);
     support_run_fini(&b);
 }
 
@@ -604,5 +634,5 @@ int main(void)
         cmocka_unit_test(test_long_waiting_list_tightens_triage),
         cmocka_unit_test(test_pressure_discharge_only_when_the_list_is_long),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, free_shared);
 }

@@ -5,8 +5,9 @@
 # writes none.
 . tests/cli_lib.sh
 attr='attributes=({ name = "age_band"; levels = ["18-34", "35-64", "65+"]; shares = [0.35, 0.5, 0.15]; })'
-"$CCSIM" run "$care" -q -r 3 --set "$attr" -o "$tmp/g" 2>/dev/null || bad "run with an attribute"
-"$CCSIM" run "$care" -q -r 3 -o "$tmp/n" 2>/dev/null || bad "run without groups"
+"$CCSIM" run "$care" -q -r 3 --set "$attr" --no-plots -o "$tmp/g" 2>/dev/null ||
+    bad "run with an attribute"
+"$CCSIM" run "$care" -q -r 3 --no-plots -o "$tmp/n" 2>/dev/null || bad "run without groups"
 [ ! -e "$tmp/n/groups.csv" ] || bad "groups.csv without groups"
 grep -q '"groups.csv"' "$tmp/g/manifest.json" || bad "groups.csv not in the manifest"
 [ "$(head -1 "$tmp/g/groups.csv")" = "group_kind,group,metric,mean,ci_low,ci_high,unit,label" ] ||
@@ -27,10 +28,10 @@ for kind in age_band severity; do
         "$tmp/g/summary.csv" "$tmp/g/groups.csv" || bad "$kind admissions per year do not add up"
 done
 # The report's equity table: a table per kind, the groups as rows, the highest wait in bold.
-"$CCSIM" report "$tmp/g" >/dev/null 2>&1 || bad "report on a folder with groups"
+text_report "$tmp/g" >/dev/null 2>&1 || bad "report on a folder with groups"
 grep -q '<h2>Equity: outcomes by group</h2>' "$tmp/g/report.html" || bad "no equity section"
 grep -q '<h3>By age_band</h3>' "$tmp/g/report.html" || bad "no age_band table"
 grep -q '<tr><td>65+</td>' "$tmp/g/report.html" || bad "no 65+ row"
-"$CCSIM" report "$tmp/n" >/dev/null 2>&1 || bad "report on a folder without groups"
+text_report "$tmp/n" >/dev/null 2>&1 || bad "report on a folder without groups"
 ! grep -q 'Equity' "$tmp/n/report.html" || bad "equity section without groups"
 exit $fail

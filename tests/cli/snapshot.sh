@@ -4,8 +4,11 @@
 # from another folder, and bad snapshots are reported line by line (see the bad corpus).
 . tests/cli_lib.sh
 scn=tests/scenarios/good/snapshot.cfg
-"$CCSIM" run "$scn" -q -r 3 --set warmup=0 --set horizon=730 -o "$tmp/s" || bad "run from snapshot"
-"$CCSIM" run tests/fixtures/care/region_30y.cfg -q -r 3 --set warmup=0 --set horizon=730 -o "$tmp/e" ||
+# (Figures only where they are checked, at the end: drawing is most of a short run's CPU.)
+"$CCSIM" run "$scn" -q -r 3 --set warmup=0 --set horizon=730 --no-plots -o "$tmp/s" ||
+    bad "run from snapshot"
+"$CCSIM" run tests/fixtures/care/region_30y.cfg -q -r 3 --set warmup=0 --set horizon=730 \
+    --no-plots -o "$tmp/e" ||
     bad "run from empty"
 # 600 coordinated in the snapshot (minus episodes already over by week 1); an empty start has
 # a handful.
@@ -15,14 +18,16 @@ awk -F, '$1 == 1 && $2 == "caseload" { exit !($3 < 50) }' "$tmp/e/timeseries.csv
     bad "week 1 caseload from empty"
 mkdir "$tmp/elsewhere"
 cp "$tmp/s/scenario.resolved.cfg" "$tmp/elsewhere/again.cfg"
-(cd "$tmp/elsewhere" && "$OLDPWD/$CCSIM" run again.cfg -q -o out) || bad "resolved elsewhere"
+(cd "$tmp/elsewhere" && "$OLDPWD/$CCSIM" run again.cfg -q --no-plots -o out) ||
+    bad "resolved elsewhere"
 cmp "$tmp/s/summary.csv" "$tmp/elsewhere/out/summary.csv" || bad "resolved snapshot differs"
 # The end state of a run as a snapshot (output.end_state): written into the results folder and
 # listed in its manifest; a run from it with no warm-up has metrics per year of the horizon, each
 # with its interval, and starts where the first run ended (the week-1 caseload within 5% of the
 # coordinated rows: the fixture's region is far from its slots' limit, so the caseload drifts up
 # slowly: 857 rows, 865 in week 1; a fresh episode less the days served gave 669).
-"$CCSIM" run tests/fixtures/care/baseline.cfg -q -r 2 --set output.end_state=true -o "$tmp/end" ||
+"$CCSIM" run tests/fixtures/care/baseline.cfg -q -r 2 --set output.end_state=true --no-plots \
+    -o "$tmp/end" ||
     bad "run writing its end state"
 head -1 "$tmp/end/end_state.csv" | grep -q '^stage,severity,needs,days,model,met,risk,' ||
     bad "end state header"

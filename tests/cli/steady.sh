@@ -33,7 +33,7 @@ grep -q '^not steady: Clients waiting for a coordinator' "$tmp/over/warnings.txt
 # shellcheck disable=SC2086
 "$CCSIM" run "$over" -r 4 -q $short --no-plots -o "$tmp/over" --force 2>/dev/null ||
     bad "--force refused a folder with diagnostics.csv"
-"$CCSIM" report "$tmp/over" >/dev/null 2>"$tmp/report.err" || bad "report: $(cat "$tmp/report.err")"
+text_report "$tmp/over" >/dev/null 2>"$tmp/report.err" || bad "report: $(cat "$tmp/report.err")"
 grep -q '<h2>Steady state</h2>' "$tmp/over/report.html" || bad "report: no Steady state section"
 grep -q 'class="fail">Not steady: [0-9]* of 11 weekly series drift' "$tmp/over/report.html" ||
     bad "report does not say the run is not steady"
@@ -57,7 +57,7 @@ if grep -q 'not steady' "$tmp/steady.err"; then
 fi
 [ "$(awk -F, 'NR > 1 && $NF != "steady"' "$tmp/steady/diagnostics.csv" | wc -l)" -eq 0 ] ||
     bad "steady.cfg: a series is not steady: $(cat "$tmp/steady/diagnostics.csv")"
-"$CCSIM" report "$tmp/steady" >/dev/null 2>&1 || bad "report of steady.cfg failed"
+text_report "$tmp/steady" >/dev/null 2>&1 || bad "report of steady.cfg failed"
 grep -q 'class="pass">Steady: no weekly series drifts' "$tmp/steady/report.html" ||
     bad "report of steady.cfg does not say it is steady"
 
@@ -70,7 +70,7 @@ for f in baseline.diagnostics.csv overloaded.diagnostics.csv; do
 done
 grep -q '^ccsim: overloaded: not steady: Clients waiting for a coordinator' "$tmp/cmp.err" ||
     bad "compare: no warning under the overloaded scenario's name"
-"$CCSIM" report "$tmp/cmp" >/dev/null 2>&1 || bad "report of the comparison failed"
+text_report "$tmp/cmp" >/dev/null 2>&1 || bad "report of the comparison failed"
 grep -q '<h3>overloaded</h3>' "$tmp/cmp/report.html" || bad "compare report: no overloaded steady state"
 
 # No weekly series: nothing to check, no file.

@@ -38,7 +38,7 @@ got=$(awk -F, '$1 == "wait_coordination_days" && $2 == "lower" { print $3 }' "$b
 awk -F, '$1 == "cost_posts_per_year" { exit !($7 >= 1) }' "$b" ||
     bad "sweep_best.csv: the cost of posts, equal at both bed counts, has no tied point"
 # The sweep's report answers with the best point.
-"$CCSIM" report "$tmp/s1" >/dev/null 2>&1 || bad "report of a sweep"
+text_report "$tmp/s1" >/dev/null 2>&1 || bad "report of a sweep"
 grep -q '<h3>The best point for each outcome</h3>' "$tmp/s1/report.html" ||
     bad "the sweep's report has no best point section"
 want_html=$(printf '%s' "$want" | sed -e 's/coordination.models\[0\].//' -e 's/hospital.//' -e 's/&/\&amp;/g')
