@@ -548,6 +548,7 @@ bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care
         config_setting_set_string((config_setting_t *)s, full);
     }
     int lineno = 0, n_bad = 0, where[N_COLUMNS], n_header = 0;
+    size_t cap = 0; /* records allocated: doubled as rows come, not one more a row */
     while (fgets(line, sizeof line, f)) {
         lineno++;
         trim(line);
@@ -577,7 +578,10 @@ bool care_snapshot_load(struct cfg *c, const config_setting_t *root, struct care
         }
         struct care_initial rec;
         if (read_row(c, p, path, lineno, col, &rec)) {
-            p->initial = xreallocarray(p->initial, (size_t)p->n_initial + 1, sizeof *p->initial);
+            if ((size_t)p->n_initial == cap) {
+                cap = cap ? 2 * cap : 256;
+                p->initial = xreallocarray(p->initial, cap, sizeof *p->initial);
+            }
             if (rec.foreign_model && p->snapshot_foreign++ == 0) {
                 p->snapshot_foreign_line = lineno;
             }

@@ -514,7 +514,10 @@ static void scan_widen_array(struct scan *s)
     size_t k = s->n_arr_ints;
 
     if (s->len + k + 1 > s->cap) {
-        s->cap = s->len + k + 4096;
+        /* Doubled, not grown by a page: a file of many integer arrays stays linear. */
+        while (s->len + k + 1 > s->cap) {
+            s->cap = s->cap ? 2 * s->cap : 4096;
+        }
         s->out = xrealloc(s->out, s->cap);
     }
     size_t src_end = s->len;
