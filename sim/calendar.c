@@ -118,11 +118,10 @@ static void grow(struct calendar *cal)
 
 /* ---- one heap ------------------------------------------------------------------------------ */
 
-/* The heap functions take the flag that pos[] carries for their heap (0 near, CAL_FAR far). */
+/* The near heap's functions: h is always &cal->near (the far events are an array). */
 
 /* Moves nd up from hole i; each displaced node is written once. */
-static void sift_up(struct calendar *cal, struct cal_heap *h, uint32_t flag, uint32_t i,
-                    struct cal_node nd)
+static void sift_up(struct calendar *cal, struct cal_heap *h, uint32_t i, struct cal_node nd)
 {
     struct cal_node *node = h->node;
 
@@ -132,11 +131,11 @@ static void sift_up(struct calendar *cal, struct cal_heap *h, uint32_t flag, uin
             break;
         }
         node[i] = node[parent];
-        cal->sl[node[i].slot].pos = i | flag;
+        cal->sl[node[i].slot].pos = i;
         i = parent;
     }
     node[i] = nd;
-    cal->sl[nd.slot].pos = i | flag;
+    cal->sl[nd.slot].pos = i;
 }
 
 /* before() without branches, for the choice among children: which child comes first is a coin
@@ -160,8 +159,7 @@ static inline uint32_t first_child(const struct cal_node *node, uint32_t i)
 /* Fills hole i with nd: the hole first goes down to a leaf along the earliest children, then nd
  * goes up from there. The node that fills a hole is the old last one, which belongs near the
  * bottom, so this saves the comparison with nd at every level on the way down. */
-static void sift_down(struct calendar *cal, struct cal_heap *h, uint32_t flag, uint32_t i,
-                      struct cal_node nd)
+static void sift_down(struct calendar *cal, struct cal_heap *h, uint32_t i, struct cal_node nd)
 {
     struct cal_node *node = h->node;
     uint32_t n = h->n;
@@ -178,20 +176,20 @@ static void sift_down(struct calendar *cal, struct cal_heap *h, uint32_t flag, u
         }
         uint32_t best = first_child(node, i);
         node[i] = node[best];
-        cal->sl[node[i].slot].pos = i | flag;
+        cal->sl[node[i].slot].pos = i;
         i = best;
     }
-    sift_up(cal, h, flag, i, nd);
+    sift_up(cal, h, i, nd);
 }
 
-static void heap_insert(struct calendar *cal, struct cal_heap *h, uint32_t flag, struct cal_node nd)
+static void heap_insert(struct calendar *cal, struct cal_heap *h, struct cal_node nd)
 {
-    sift_up(cal, h, flag, h->n++, nd);
+    sift_up(cal, h, h->n++, nd);
     h->node[h->n + ARITY - 1] = SENTINEL; /* the others were sentinels already */
 }
 
 /* Takes the node at position i out and restores order around the node moved into the hole. */
-static void heap_remove_at(struct calendar *cal, struct cal_heap *h, uint32_t flag, uint32_t i)
+static void heap_remove_at(struct calendar *cal, struct cal_heap *h, uint32_t i)
 {
     struct cal_node last = h->node[--h->n];
 
@@ -200,9 +198,9 @@ static void heap_remove_at(struct calendar *cal, struct cal_heap *h, uint32_t fl
         return;
     }
     if (i > 0 && before(&last, &h->node[(i - 1) / ARITY])) {
-        sift_up(cal, h, flag, i, last);
+        sift_up(cal, h, i, last);
     } else {
-        sift_down(cal, h, flag, i, last);
+        sift_down(cal, h, i, last);
     }
 }
 
@@ -227,7 +225,8 @@ static void far_remove_at(struct calendar *cal, uint32_t i)
     }
 }
 
-/* ---- the boundary between the heaps --------------------------------------------------------- */
+/* ---- the boundary between near and far ---------------------------------------------------------
+ */
 
 static inline void swap_nodes(struct cal_node *x, uint32_t i, uint32_t j)
 {
@@ -285,7 +284,7 @@ static void split(struct calendar *cal)
     set_sentinels(near);
     for (uint32_t i = 0; i < n; i++) {
         if (cal->scratch[i].t < b) {
-            heap_insert(cal, near, 0, cal->scratch[i]);
+            heap_insert(cal, near, cal->scratch[i]);
         } else {
             far_append(cal, cal->scratch[i]);
         }
@@ -315,7 +314,7 @@ static void refill(struct calendar *cal)
         struct cal_node nd = far->node[i];
         if (nd.t < b) {
             far_remove_at(cal, i); /* the last comes to i: look at i again */
-            heap_insert(cal, &cal->near, 0, nd);
+            heap_insert(cal, &cal->near, nd);
             moved++;
         } else {
             i++;
@@ -333,7 +332,7 @@ static void refill(struct calendar *cal)
 
 struct seq_rank {
     uint32_t seq;
-    uint32_t i; /* position, CAL_FAR set for the far heap */
+    uint32_t i; /* position, CAL_FAR set for the far array */
 };
 
 static int by_seq(const void *a, const void *b)
@@ -384,11 +383,11 @@ uint64_t calendar_schedule(struct calendar *cal, double t, event_fn *fn, void *o
     cal->ev[slot] = (struct cal_event){.fn = fn, .obj = obj, .arg = arg};
     struct cal_node nd = {.t = t, .seq = cal->next_seq++, .slot = slot};
     if (cal->near.n == 0 && cal->width > 0) {
-        /* Both heaps are empty: the boundary may start again from here. */
+        /* Nothing is pending: the boundary may start again from here. */
         cal->boundary = t + cal->width > t ? t + cal->width : nextafter(t, INFINITY);
     }
     if (t < cal->boundary) {
-        heap_insert(cal, &cal->near, 0, nd);
+        heap_insert(cal, &cal->near, nd);
         /* Past the limit, or past 1/16 of the far events: a refill must bring 1/64 of them to
          * pay for its passes over the array, so with many far events the near heap is let grow
          * with them (O(log n) a pop) rather than the refills' scans (O(far) each). */
@@ -417,7 +416,7 @@ static void take_out(struct calendar *cal, uint32_t slot)
     if (p & CAL_FAR) {
         far_remove_at(cal, p & ~CAL_FAR);
     } else {
-        heap_remove_at(cal, &cal->near, 0, p);
+        heap_remove_at(cal, &cal->near, p);
         if (cal->near.n == 0 && cal->far.n > 0) {
             refill(cal);
         }

@@ -57,8 +57,9 @@ struct cal_node {
 /* A slot's bookkeeping, the two words a pop or a cancel reads and writes together (one cache
  * line where two arrays took two). */
 struct cal_slot {
-    uint32_t pos; /* index in its heap (CAL_FAR set for far) while pending, next free slot while
-                     free */
+    /* Index in the near heap, or CAL_FAR | index in the far array, while pending; the next
+     * free slot while free. */
+    uint32_t pos;
     uint32_t gen; /* odd while pending */
 };
 

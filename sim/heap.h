@@ -1,5 +1,6 @@
 /*
- * heap — an indexed binary min-heap with handles, shared by the calendar and the queues.
+ * heap — an indexed binary min-heap with handles: the priority queues' (sim/queue.h). The
+ * calendar has a layout of its own (sim/calendar.h).
  *
  * Entries are ordered by (key, insertion sequence), so equal keys leave in the order they came.
  * Each entry carries a fixed-size payload chosen at init. Push, pop and remove-by-handle are

@@ -9,9 +9,11 @@
 
 void queue_init(struct queue *q, enum queue_discipline discipline, uint32_t max_len, double now)
 {
+    /* Each discipline uses one of the two; the other stays at its smallest. */
     heap_init(&q->heap, sizeof(struct queue_entry), discipline == QUEUE_PRIORITY ? 0 : 1);
-    q->fifo = (struct queue_ring){.mask = FIRST_CELLS - 1};
-    q->fifo.cell = xcalloc(FIRST_CELLS, sizeof *q->fifo.cell);
+    uint32_t cells = discipline == QUEUE_FIFO ? FIRST_CELLS : 1;
+    q->fifo = (struct queue_ring){.mask = cells - 1};
+    q->fifo.cell = xcalloc(cells, sizeof *q->fifo.cell);
     q->discipline = discipline;
     q->max_len = max_len;
     twavg_init(&q->len_tw, now, 0.0);
