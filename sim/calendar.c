@@ -87,6 +87,7 @@ void calendar_init(struct calendar *cal)
     cal->boundary = INFINITY;
     cal->width = 0.0;
     cal->near_limit = NEAR_LIMIT;
+    cal->held = NO_SLOT;
     link_free(cal, 0);
 }
 
@@ -99,6 +100,7 @@ void calendar_fini(struct calendar *cal)
     free(cal->scratch);
     memset(cal, 0, sizeof *cal);
     cal->free_head = NO_SLOT;
+    cal->held = NO_SLOT;
 }
 
 static void grow(struct calendar *cal)
@@ -367,9 +369,46 @@ static void renumber(struct calendar *cal)
     free(r);
 }
 
+/* The event calendar_pop_held() took is still node[0] of the near heap: take its node out now
+ * and free its slot. */
+static void drop_held(struct calendar *cal)
+{
+    uint32_t slot = cal->held;
+
+    cal->held = NO_SLOT;
+    heap_remove_at(cal, &cal->near, 0);
+    if (cal->near.n == 0 && cal->far.n > 0) {
+        refill(cal);
+    }
+    cal->sl[slot].pos = cal->free_head; /* its generation is even already */
+    cal->free_head = slot;
+}
+
+void calendar_settle(struct calendar *cal)
+{
+    if (cal->held != NO_SLOT) {
+        drop_held(cal);
+    }
+}
+
 uint64_t calendar_schedule(struct calendar *cal, double t, event_fn *fn, void *obj, uint64_t arg)
 {
     SIM_ASSERT(isfinite(t), "calendar: time %g is not finite", t);
+    if (cal->held != NO_SLOT) {
+        if (t < cal->boundary && cal->near.n > 1 && cal->next_seq != UINT32_MAX) {
+            /* The running event's node and slot go to this one: one pass down from the top
+             * instead of a pass down to take the old node out and a pass up to put this one
+             * in. The order is (time, sequence) whatever the heap's shape. */
+            uint32_t slot = cal->held;
+            cal->held = NO_SLOT;
+            cal->sl[slot].gen++; /* even (free) to odd (pending) */
+            cal->ev[slot] = (struct cal_event){.fn = fn, .obj = obj, .arg = arg};
+            struct cal_node nd = {.t = t, .seq = cal->next_seq++, .slot = slot};
+            sift_down(cal, &cal->near, 0, nd);
+            return make_handle(slot, cal->sl[slot].gen);
+        }
+        drop_held(cal);
+    }
     if (cal->free_head == NO_SLOT) {
         grow(cal);
     }
@@ -426,6 +465,7 @@ static void take_out(struct calendar *cal, uint32_t slot)
 
 bool calendar_pop(struct calendar *cal, double *t, struct cal_event *out)
 {
+    calendar_settle(cal);
     if (cal->near.n == 0) {
         return false;
     }
@@ -441,6 +481,21 @@ bool calendar_pop(struct calendar *cal, double *t, struct cal_event *out)
     return true;
 }
 
+bool calendar_pop_held(struct calendar *cal, double *t, struct cal_event *out)
+{
+    calendar_settle(cal);
+    if (cal->near.n == 0) {
+        return false;
+    }
+    uint32_t slot = cal->near.node[0].slot;
+
+    *t = cal->near.node[0].t;
+    *out = cal->ev[slot];
+    cal->sl[slot].gen++; /* odd (pending) to even: its handle is stale from here */
+    cal->held = slot;
+    return true;
+}
+
 bool calendar_cancel(struct calendar *cal, uint64_t handle)
 {
     uint32_t slot = calendar_slot(cal, handle);
@@ -448,6 +503,7 @@ bool calendar_cancel(struct calendar *cal, uint64_t handle)
     if (slot == NO_SLOT) {
         return false;
     }
+    calendar_settle(cal);
     take_out(cal, slot);
     return true;
 }
@@ -464,7 +520,7 @@ double calendar_due(const struct calendar *cal, uint64_t handle)
 void calendar_visit(const struct calendar *cal,
                     void (*visit)(void *ctx, const struct cal_event *ev), void *ctx)
 {
-    for (uint32_t i = 0; i < cal->near.n; i++) {
+    for (uint32_t i = cal->held != NO_SLOT; i < cal->near.n; i++) {
         visit(ctx, &cal->ev[cal->near.node[i].slot]);
     }
     for (uint32_t i = 0; i < cal->far.n; i++) {

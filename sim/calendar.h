@@ -82,6 +82,7 @@ struct calendar {
     uint32_t cap;             /* slots allocated */
     uint32_t free_head;       /* first free slot, or UINT32_MAX */
     uint32_t next_seq;        /* sequence of the next event scheduled */
+    uint32_t held;            /* slot of the event calendar_pop_held() took, or UINT32_MAX */
 };
 
 #define CAL_FAR UINT32_C(0x80000000)
@@ -117,10 +118,11 @@ double calendar_due(const struct calendar *cal, uint64_t handle);
 
 static inline uint32_t calendar_size(const struct calendar *cal)
 {
-    return cal->near.n + cal->far.n;
+    return cal->near.n + cal->far.n - (cal->held != UINT32_MAX);
 }
 
-/* Due time of the earliest event; the calendar must not be empty. */
+/* Due time of the earliest event; the calendar must not be empty, and no event held (see
+ * calendar_pop_held()). */
 static inline double calendar_peek_time(const struct calendar *cal)
 {
     return cal->near.node[0].t;
@@ -128,6 +130,17 @@ static inline double calendar_peek_time(const struct calendar *cal)
 
 /* Removes the earliest event into *t and *out. Returns false when empty. */
 bool calendar_pop(struct calendar *cal, double *t, struct cal_event *out);
+
+/* As calendar_pop(), for the event loop: the event's handle is stale at once, but its node
+ * stays at the top of the near heap until the next calendar call. If that call schedules an
+ * event due before the boundary, the new event takes the node's place with one pass down the
+ * heap (the "hold" of a simulation's event list: most events schedule one more); any other
+ * call takes the node out first. The order of events is the same either way. */
+bool calendar_pop_held(struct calendar *cal, double *t, struct cal_event *out);
+
+/* Takes out the node of a held event, if any (the event loop calls it after each event, before
+ * calendar_peek_time()). */
+void calendar_settle(struct calendar *cal);
 
 /* Calls visit(ctx, event) for every pending event, in no particular order (for consistency
  * checks in debug builds; not for the event loop). */

@@ -70,12 +70,13 @@ uint64_t sim_run(struct sim *sim, double until)
 
     sim->is_stopped = false;
     while (calendar_size(cal) > 0 && calendar_peek_time(cal) <= until) {
-        calendar_pop(cal, &t, &ev);
+        calendar_pop_held(cal, &t, &ev);
         SIM_DEBUG_ASSERT(t >= sim->now, "time went backwards");
         sim->now = t;
         sim->n_events++;
         sim->current = ev.fn;
         ev.fn(sim, ev.obj, ev.arg);
+        calendar_settle(cal);
         if (sim->is_stopped) {
             break;
         }

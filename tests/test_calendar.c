@@ -186,8 +186,11 @@ static void test_calendar_keeps_fifo_across_sequence_wrap(void **state)
 /* Random schedules and cancels against a reference list kept in (time, sequence) order. With
  * near_limit > 0 the near heap is kept that small, so that nearly every operation moves the
  * boundary between the near and far heaps (split and refill); with far_share > 0 that share of
- * the events is due far ahead (a care model's risk events), the rest on a grid close to now. */
-static void check_against_reference(uint32_t near_limit, double far_share, uint64_t seed)
+ * the events is due far ahead (a care model's risk events), the rest on a grid close to now.
+ * With hold, half the pops hold their event's node (the event loop's calendar_pop_held()), so
+ * that the next schedule, pop or cancel, or a settle, meets a held node. */
+static void check_against_reference(uint32_t near_limit, double far_share, bool hold,
+                                    uint64_t seed)
 {
     struct calendar cal;
     enum { OPS = 20000 };
@@ -231,7 +234,11 @@ static void check_against_reference(uint32_t near_limit, double far_share, uint6
             }
             struct cal_event ev;
             double t;
-            assert_true(calendar_pop(&cal, &t, &ev));
+            if (hold && gsl_rng_uniform(g) < 0.5) {
+                assert_true(calendar_pop_held(&cal, &t, &ev));
+            } else {
+                assert_true(calendar_pop(&cal, &t, &ev));
+            }
             assert_true(t == ref[best].t);
             assert_int_equal(ev.arg, ref[best].arg);
             assert_false(calendar_is_pending(&cal, ref[best].handle));
@@ -244,6 +251,10 @@ static void check_against_reference(uint32_t near_limit, double far_share, uint6
             assert_true(calendar_cancel(&cal, hd));
             assert_false(calendar_cancel(&cal, hd));
             ref[i] = ref[--n];
+        }
+        if (hold && gsl_rng_uniform(g) < 0.1) {
+            calendar_settle(&cal);
+            assert_int_equal(cal.held, UINT32_MAX);
         }
         assert_int_equal(calendar_size(&cal), n);
         split = split || cal.far.n > 0;
@@ -260,16 +271,19 @@ static void check_against_reference(uint32_t near_limit, double far_share, uint6
 static void test_calendar_matches_reference_under_random_schedule_and_cancel(void **state)
 {
     (void)state;
-    check_against_reference(0, 0.0, 7);
-    check_against_reference(0, 0.3, 8);
+    check_against_reference(0, 0.0, false, 7);
+    check_against_reference(0, 0.3, false, 8);
+    check_against_reference(0, 0.3, true, 12);
 }
 
 static void test_calendar_matches_reference_with_near_and_far_heaps(void **state)
 {
     (void)state;
-    check_against_reference(8, 0.0, 9);
-    check_against_reference(8, 0.3, 10);
-    check_against_reference(64, 0.5, 11);
+    check_against_reference(8, 0.0, false, 9);
+    check_against_reference(8, 0.3, false, 10);
+    check_against_reference(64, 0.5, false, 11);
+    check_against_reference(8, 0.3, true, 13);
+    check_against_reference(64, 0.5, true, 14);
 }
 
 static void test_sim_run_executes_in_time_order_and_advances_clock(void **state)
