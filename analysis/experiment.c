@@ -36,7 +36,7 @@ static void *worker(void *arg)
         if (r < 0) {
             break;
         }
-        size_t per = (size_t)sc->n_series * (size_t)sc->n_points;
+        size_t per = (size_t)sh->res->n_series * (size_t)sh->res->n_points;
         struct model_run out = {
             .metrics = sh->res->metrics + (size_t)r * (size_t)nm,
             .series = sh->res->series ? sh->res->series + (size_t)r * per : NULL,
@@ -46,7 +46,8 @@ static void *worker(void *arg)
             out.journey = sh->spec->journey;
             out.journey_ctx = sh->spec->journey_ctx;
         }
-        int rc = scenario_run(sc, sh->spec->seed, (unsigned)r, &out);
+        int rc = scenario_run(sc, sh->spec->seed, (unsigned)(sh->spec->first_rep + (uint64_t)r),
+                              &out);
         sh->events[r] = out.n_events;
         sh->entities[r] = out.n_entities;
         if (rc != 0) {
@@ -68,8 +69,8 @@ int experiment_run(const struct experiment_spec *spec, struct experiment_result 
 {
     memset(res, 0, sizeof *res);
     res->n_metrics = spec->sc->n_metrics;
-    res->n_series = spec->sc->n_series;
-    res->n_points = spec->sc->n_points;
+    res->n_series = spec->no_series ? 0 : spec->sc->n_series;
+    res->n_points = spec->no_series ? 0 : spec->sc->n_points;
     return experiment_extend(spec, res, spec->replications);
 }
 

@@ -30,6 +30,9 @@ struct experiment_spec {
                                   (model_run.journey, --trace); NULL: none */
     void *journey_ctx;
     long journey_rep;
+    uint64_t first_rep; /* the model's replication number of row 0 (a PSA draw's clients: its
+                           draw times its replications); 0 for every other experiment */
+    bool no_series;     /* keep no time series (res->series stays NULL) */
 };
 
 struct experiment_result {

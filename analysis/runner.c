@@ -314,6 +314,8 @@ static int run_one(struct runner *r, int i)
         .journey = i == 0 ? r->journey : NULL,
         .journey_ctx = r->journey_ctx,
         .journey_rep = r->journey_rep,
+        .first_rep = r->spec.first_rep,
+        .no_series = r->spec.no_series,
     };
 
     if (bar && r->n > 1 && r->spec.msgs) {

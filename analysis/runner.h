@@ -97,6 +97,8 @@ struct runner_spec {
     bool force;                /* --force */
     struct warnings *warnings; /* printed once and kept; NULL: not printed */
     FILE *msgs;                /* where messages go (stderr); NULL: nowhere */
+    uint64_t first_rep;        /* the model's replication number of the first (experiment_spec) */
+    bool no_series;            /* keep no time series */
 };
 
 struct runner {
