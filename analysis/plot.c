@@ -586,6 +586,22 @@ static void label(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* label() for a tic's label, which gnuplot reads as a format: each '%' doubled. */
+static void label_tic(FILE *f, const char *s)
+{
+    size_t n = strlen(s), k = 0;
+    char *buf = xmalloc(2 * n + 1);
+    for (size_t i = 0; i < n; i++) {
+        buf[k++] = s[i];
+        if (s[i] == '%') {
+            buf[k++] = '%';
+        }
+    }
+    buf[k] = '\0';
+    label(f, buf);
+    free(buf);
+}
+
 /* label() over two lines when s is longer than width bytes: the break is the space nearest the
  * middle (a line end in gnuplot's string), so that a long metric label fits a panel's title. */
 static void label_wrapped(FILE *f, const char *s, size_t width)
@@ -1367,12 +1383,664 @@ static int fig_tornado(struct draw *dw, const struct table *t, const char *metri
     return 1;
 }
 
+/* ---- probabilistic sensitivity analysis (ccsim psa) ----------------------------------------- */
+
+/* The row of (metric, scenario) in psa_summary.csv, or -1. */
+static int psa_row(const struct table *t, const char *metric, const char *scenario)
+{
+    int cm = table_col(t, "metric"), cs = table_col(t, "scenario");
+    for (int r = 0; r < t->n_rows; r++) {
+        if (strcmp(table_at(t, r, cm), metric) == 0 &&
+            (!scenario || strcmp(table_at(t, r, cs), scenario) == 0)) {
+            return r;
+        }
+    }
+    return -1;
+}
+
+/* Whether a PSA's scenarios have costs: psa_summary.csv has a cost_per_year difference and an
+ * admissions_per_year one for some scenario. */
+static bool psa_has_costs(const struct table *sum)
+{
+    int cd = table_col(sum, "difference"), cm = table_col(sum, "metric");
+    bool cost = false, adm = false;
+    for (int r = 0; r < sum->n_rows; r++) {
+        if (isnan(table_num(sum, r, cd))) {
+            continue;
+        }
+        cost |= strcmp(table_at(sum, r, cm), "cost_per_year") == 0;
+        adm |= strcmp(table_at(sum, r, cm), "admissions_per_year") == 0;
+    }
+    return cost && adm;
+}
+
+/* Ticks for the axis ("x" or "y") spanning a to b, in words ("250,000", "1.5 million"), about
+ * four of them. */
+static void ticks_in_words(FILE *f, const char *axis, double a, double b)
+{
+    double step = tick_step(b - a);
+    long k0 = (long)ceil(a / step), k1 = (long)floor(b / step);
+    fprintf(f, "set %stics (", axis);
+    for (long k = k0; k <= k1 && k - k0 < 20; k++) {
+        char w[40];
+        double x = (double)k * step;
+        fprintf(f, "%s\"%s\" %.10g", k > k0 ? ", " : "", csv_amount(x, w, sizeof w), x);
+    }
+    fputs(")\n", f);
+}
+
+/* A range holding 0 and every value of v (n of them), with room around them: into *a, *b. */
+static void range_with_zero(const double *v, int n, double *a, double *b)
+{
+    double lo = 0.0, hi = 0.0;
+    for (int i = 0; i < n; i++) {
+        lo = isfinite(v[i]) && v[i] < lo ? v[i] : lo;
+        hi = isfinite(v[i]) && v[i] > hi ? v[i] : hi;
+    }
+    double pad = hi > lo ? 0.08 * (hi - lo) : 1.0;
+    *a = lo - pad;
+    *b = hi + pad;
+}
+
+/* psa_plane: for each scenario but the reference, the draws' pairs of differences from the
+ * reference, their mean marked (psa_summary.csv's difference), the axes through 0. With costs,
+ * the cost-effectiveness plane: admissions averted a year (minus the difference of
+ * admissions_per_year) across, the change in cost a year (the difference of cost_per_year) up;
+ * without, the first two headline metrics' differences. */
+static int fig_psa_plane(struct draw *dw, const struct table *psa, const struct table *sum,
+                         char *err, size_t err_len)
+{
+    const char *dir = dw->path;
+    int cs = table_col(psa, "scenario"), cm = table_col(psa, "metric"),
+        cdraw = table_col(psa, "draw"), cdiff = table_col(psa, "difference");
+    int ss = table_col(sum, "scenario"), sd = table_col(sum, "difference");
+    bool costs = psa_has_costs(sum);
+    const char *scen[16], *mx, *my;
+    int ns = scenarios_of(sum, ss, scen, 16);
+    const char *heads[8];
+    int nh = choose_metrics(sum, table_col(sum, "metric"), heads, 6);
+    if (costs) {
+        mx = "admissions_per_year";
+        my = "cost_per_year";
+    } else if (nh >= 2) {
+        mx = heads[0];
+        my = heads[1];
+    } else {
+        return 0;
+    }
+    if (ns < 2) {
+        return 0;
+    }
+    double sign_x = costs ? -1.0 : 1.0; /* admissions averted: minus the difference */
+    /* Each draw's pair, per scenario: the rows of psa.csv in order, x and y matched by draw. */
+    struct pair {
+        long draw;
+        double x, y;
+        const char *xs, *ys;
+    };
+    struct pair *pairs = xcalloc((size_t)psa->n_rows + 1, sizeof *pairs);
+    int *of = xcalloc((size_t)psa->n_rows + 1, sizeof *of);
+    int np = 0;
+    for (int r = 0; r < psa->n_rows; r++) {
+        if (strcmp(table_at(psa, r, cm), mx) != 0 || isnan(table_num(psa, r, cdiff))) {
+            continue;
+        }
+        int k = -1;
+        for (int i = 1; i < ns; i++) {
+            k = strcmp(scen[i], table_at(psa, r, cs)) == 0 ? i : k;
+        }
+        if (k < 0) {
+            continue;
+        }
+        pairs[np] = (struct pair){(long)table_num(psa, r, cdraw), table_num(psa, r, cdiff), NAN,
+                                  table_at(psa, r, cdiff), NULL};
+        of[np++] = k;
+    }
+    for (int r = 0; r < psa->n_rows; r++) { /* the y of each pair, by scenario and draw */
+        if (strcmp(table_at(psa, r, cm), my) != 0 || isnan(table_num(psa, r, cdiff))) {
+            continue;
+        }
+        long d = (long)table_num(psa, r, cdraw);
+        for (int i = 0; i < np; i++) {
+            if (pairs[i].draw == d && !pairs[i].ys &&
+                strcmp(scen[of[i]], table_at(psa, r, cs)) == 0) {
+                pairs[i].y = table_num(psa, r, cdiff);
+                pairs[i].ys = table_at(psa, r, cdiff);
+                break;
+            }
+        }
+    }
+    FILE *d = open_in(dir, "psa_plane", "dat");
+    if (!d) {
+        free(pairs);
+        free(of);
+        snprintf(err, err_len, "%s/psa_plane.dat: %s", dir, strerror(errno));
+        return -1;
+    }
+    double *xv = xcalloc((size_t)np + 16, sizeof *xv), *yv = xcalloc((size_t)np + 16, sizeof *yv);
+    int nv = 0;
+    fprintf(d, "# scenario_index,scenario,draw,x,y: x = %s%s, y = %s difference from %s; "
+               "then, after two blank lines, the means (psa_summary.csv)\n",
+            costs ? "minus " : "", mx, my, scen[0]);
+    for (int i = 0; i < np; i++) {
+        if (!pairs[i].ys) {
+            continue;
+        }
+        fprintf(d, "%d,", of[i]);
+        dat_text(d, scen[of[i]]);
+        fprintf(d, ",%ld,%.10g,%.10g\n", pairs[i].draw, sign_x * pairs[i].x, pairs[i].y);
+        xv[nv] = sign_x * pairs[i].x;
+        yv[nv++] = pairs[i].y;
+    }
+    fputs("\n\n", d);
+    for (int k = 1; k < ns; k++) {
+        int rx = psa_row(sum, mx, scen[k]), ry = psa_row(sum, my, scen[k]);
+        double x = rx >= 0 ? sign_x * table_num(sum, rx, sd) : NAN,
+               y = ry >= 0 ? table_num(sum, ry, sd) : NAN;
+        fprintf(d, "%d,", k);
+        dat_text(d, scen[k]);
+        fprintf(d, ",mean,%.10g,%.10g\n", x, y);
+        xv[nv] = x;
+        yv[nv++] = y;
+    }
+    close_out(dw, d);
+    free(pairs);
+    free(of);
+    FILE *f = open_in(dir, "psa_plane", "gp");
+    if (!f) {
+        free(xv);
+        free(yv);
+        snprintf(err, err_len, "%s/psa_plane.gp: %s", dir, strerror(errno));
+        return -1;
+    }
+    script_head(f, "psa_plane",
+                costs ? "the cost-effectiveness plane: each parameter draw's admissions averted "
+                        "and change in cost, against the reference"
+                      : "each parameter draw's differences from the reference in two metrics");
+    double xa, xb, ya, yb;
+    range_with_zero(xv, nv, &xa, &xb);
+    range_with_zero(yv, nv, &ya, &yb);
+    free(xv);
+    free(yv);
+    char title[800], xl[600], yl[600];
+    struct table_meta mm;
+    if (costs) {
+        table_metric_meta(sum, table_col(sum, "metric"), my, &mm);
+        snprintf(title, sizeof title,
+                 "Cost-effectiveness plane against %.200s\neach point one parameter draw (the "
+                 "same clients in every scenario),\na cross the mean over the draws",
+                 scen[0]);
+        snprintf(xl, sizeof xl, "admissions averted a year (fewer than %.200s) \xe2\x86\x92",
+                 scen[0]);
+        snprintf(yl, sizeof yl, "change in cost a year from %.150s\n(%.200s)", scen[0],
+                 mm.unit[0] ? mm.unit : "cost");
+    } else {
+        snprintf(title, sizeof title,
+                 "Differences from %.200s in two headline outcomes\neach point one parameter "
+                 "draw (the same clients in every scenario),\na cross the mean over the draws",
+                 scen[0]);
+        char ux[300], uy[300];
+        change_from_label(sum, table_col(sum, "metric"), mx, scen[0], ux, sizeof ux);
+        change_from_label(sum, table_col(sum, "metric"), my, scen[0], uy, sizeof uy);
+        snprintf(xl, sizeof xl, "%.200s: %.380s", title_of(sum, table_col(sum, "metric"), mx), ux);
+        snprintf(yl, sizeof yl, "%.200s:\n%.380s", title_of(sum, table_col(sum, "metric"), my),
+                 uy);
+        for (char *c = xl; *c; c++) { /* one line across */
+            *c = *c == '\n' ? ' ' : *c;
+        }
+    }
+    fputs("set title ", f);
+    label(f, title);
+    fputs(" font ',16'\nset xlabel ", f);
+    label(f, xl);
+    fputs("\nset ylabel ", f);
+    label(f, yl);
+    fprintf(f, "\nset xrange [%.10g:%.10g]\nset yrange [%.10g:%.10g]\n", xa, xb, ya, yb);
+    if (fmax(fabs(xa), fabs(xb)) >= 1000) {
+        ticks_in_words(f, "x", xa, xb);
+    }
+    if (costs || fmax(fabs(ya), fabs(yb)) >= 1000) {
+        ticks_in_words(f, "y", ya, yb);
+    }
+    fputs("set grid xtics ytics lc rgb '#E4E4E4' lt 1\nset lmargin 20\nset rmargin 6\n"
+          "set bmargin 5\nset xzeroaxis lt 1 lc rgb '#444444' lw 1.2\n"
+          "set yzeroaxis lt 1 lc rgb '#444444' lw 1.2\nset key outside top center horizontal\n",
+          f);
+    if (costs) { /* the quadrants in words */
+        fputs("set label 1 \"costs more,\\naverts admissions\" at graph 0.98, graph 0.96 right "
+              "tc rgb '#666666'\n"
+              "set label 2 \"saves money,\\naverts admissions\" at graph 0.98, graph 0.1 right "
+              "tc rgb '#666666'\n"
+              "set label 3 \"costs more,\\nmore admissions\" at graph 0.02, graph 0.96 left "
+              "tc rgb '#666666'\n"
+              "set label 4 \"saves money,\\nmore admissions\" at graph 0.02, graph 0.1 left "
+              "tc rgb '#666666'\n",
+              f);
+    }
+    fputs("plot ", f);
+    for (int k = 1; k < ns; k++) {
+        fprintf(f,
+                "%s'psa_plane.dat' index 0 using ($1==%d ? $4 : NaN):5 with points pt 7 ps 0.9 "
+                "lc rgb '%s' title ",
+                k > 1 ? ", \\\n     " : "", k, palette[(k - 1) % N_LINE_PALETTE]);
+        label(f, scen[k]);
+    }
+    for (int k = 1; k < ns; k++) {
+        fprintf(f,
+                ", \\\n     'psa_plane.dat' index 1 using ($1==%d ? $4 : NaN):5 with points pt 2 "
+                "ps 3.5 lw 4 lc rgb '#000000' title '%s'",
+                k, k == 1 ? "mean" : "");
+        fprintf(f,
+                ", \\\n     'psa_plane.dat' index 1 using ($1==%d ? $4 : NaN):5 with points pt 2 "
+                "ps 3 lw 2 lc rgb '%s' notitle",
+                k, palette[(k - 1) % N_LINE_PALETTE]);
+    }
+    fputs("\n", f);
+    close_out(dw, f);
+    return render(dw, "psa_plane", PLOT_WIDTH, 1000, err, err_len) == 0 ? 1 : -1;
+}
+
+/* The words of a CEAC outcome: "admission", "bed-day" (the outcome as psa_ceac.csv names it). */
+static const char *ceac_one(const char *outcome)
+{
+    return strcmp(outcome, "admissions") == 0 ? "admission"
+           : strcmp(outcome, "bed_days") == 0 ? "bed-day"
+                                              : outcome;
+}
+
+/* psa_ceac: the cost-effectiveness acceptability curves, one panel per outcome of
+ * psa_ceac.csv (admissions, bed-days averted), one line per scenario: the share of draws in
+ * which the scenario has the greatest net benefit at each willingness to pay. */
+static int fig_psa_ceac(struct draw *dw, const struct table *t, char *err, size_t err_len)
+{
+    const char *dir = dw->path;
+    int co = table_col(t, "outcome"), cw = table_col(t, "willingness_to_pay"),
+        cs = table_col(t, "scenario"), cp = table_col(t, "probability_cost_effective"),
+        cc = table_col(t, "currency");
+    const char *outcomes[4], *scen[16];
+    int no = 0, ns = scenarios_of(t, cs, scen, 16);
+    for (int r = 0; r < t->n_rows && no < 4; r++) {
+        bool seen = false;
+        for (int k = 0; k < no; k++) {
+            seen |= strcmp(outcomes[k], table_at(t, r, co)) == 0;
+        }
+        if (!seen) {
+            outcomes[no++] = table_at(t, r, co);
+        }
+    }
+    if (no == 0 || ns == 0) {
+        return 0;
+    }
+    FILE *d = open_in(dir, "psa_ceac", "dat");
+    if (!d) {
+        snprintf(err, err_len, "%s/psa_ceac.dat: %s", dir, strerror(errno));
+        return -1;
+    }
+    fputs("# panel,willingness_to_pay,scenario_index,scenario,probability_cost_effective; one "
+          "block per outcome and scenario (index = panel * scenarios + scenario_index)\n",
+          d);
+    double wmax[4] = {0};
+    for (int o = 0; o < no; o++) {
+        for (int k = 0; k < ns; k++) {
+            for (int r = 0; r < t->n_rows; r++) {
+                if (strcmp(table_at(t, r, co), outcomes[o]) != 0 ||
+                    strcmp(table_at(t, r, cs), scen[k]) != 0) {
+                    continue;
+                }
+                fprintf(d, "%d,%s,%d,", o, table_at(t, r, cw), k);
+                dat_text(d, scen[k]);
+                fprintf(d, ",%s\n", table_at(t, r, cp));
+                wmax[o] = fmax(wmax[o], table_num(t, r, cw));
+            }
+            fputs("\n\n", d);
+        }
+    }
+    close_out(dw, d);
+    FILE *f = open_in(dir, "psa_ceac", "gp");
+    if (!f) {
+        snprintf(err, err_len, "%s/psa_ceac.gp: %s", dir, strerror(errno));
+        return -1;
+    }
+    script_head(f, "psa_ceac",
+                "cost-effectiveness acceptability curves: the share of parameter draws in which "
+                "each scenario has the greatest net benefit");
+    fprintf(f,
+            "set multiplot layout 1,%d title \"Cost-effectiveness acceptability curves\\n(share "
+            "of parameter draws in which each scenario has the greatest net benefit)\" font "
+            "',16'\n",
+            no);
+    fputs("set yrange [0:1.02]\nset ytics (\"0%%\" 0, \"25%%\" 0.25, \"50%%\" 0.5, \"75%%\" "
+          "0.75, \"100%%\" 1)\nset label 1 \"95%\" at graph 1.01, first 0.95 left font ',10' "
+          "tc rgb '#777777'\nset rmargin 6\nset grid xtics ytics lc rgb '#E4E4E4' lt 1\n"
+          "set ylabel \"probability cost-effective\"\nset key inside right center vertical box "
+          "opaque\nset bmargin 6\n",
+          f);
+    for (int o = 0; o < no; o++) {
+        char xl[400], tl[200];
+        const char *cur = "";
+        for (int r = 0; cc >= 0 && r < t->n_rows; r++) {
+            if (strcmp(table_at(t, r, co), outcomes[o]) == 0) {
+                cur = table_at(t, r, cc);
+                break;
+            }
+        }
+        snprintf(tl, sizeof tl, "Per %s averted", ceac_one(outcomes[o]));
+        snprintf(xl, sizeof xl, "willingness to pay per %s averted%s%.200s%s",
+                 ceac_one(outcomes[o]), cur[0] ? "\n(" : "", cur, cur[0] ? ")" : "");
+        fputs("set title ", f);
+        label(f, tl);
+        fputs("\nset xlabel ", f);
+        label(f, xl);
+        fprintf(f, "\nset xrange [0:%.10g]\n", wmax[o] > 0 ? wmax[o] : 1.0);
+        ticks_in_words(f, "x", 0.0, wmax[o] > 0 ? wmax[o] : 1.0);
+        fputs("set arrow 1 from graph 0, first 0.5 to graph 1, first 0.5 nohead lc rgb '#999999' "
+              "dt 2\nset arrow 2 from graph 0, first 0.95 to graph 1, first 0.95 nohead lc rgb "
+              "'#999999' dt 3\nplot ",
+              f);
+        for (int k = 0; k < ns; k++) {
+            fprintf(f, "%s'psa_ceac.dat' index %d using 2:5 with lines lw 3 lc rgb '%s' title ",
+                    k ? ", \\\n     " : "", o * ns + k, palette[k % N_LINE_PALETTE]);
+            label(f, scen[k]);
+        }
+        fputs("\n", f);
+    }
+    fputs("unset multiplot\n", f);
+    close_out(dw, f);
+    return render(dw, "psa_ceac", PLOT_WIDTH, 720, err, err_len) == 0 ? 1 : -1;
+}
+
+/* "in 97% of draws": a share in whole percent, never rounded to 0% or 100% when it is not. */
+static void share_words(double p, char *buf, size_t n)
+{
+    if (isnan(p)) {
+        snprintf(buf, n, "NA");
+    } else if (p > 0 && p < 0.005) {
+        snprintf(buf, n, "<1%%");
+    } else if (p < 1 && p > 0.995) {
+        snprintf(buf, n, ">99%%");
+    } else {
+        snprintf(buf, n, "%.0f%%", 100 * p);
+    }
+}
+
+/* psa_intervals: each headline metric's difference from the reference over the parameter
+ * draws, the mean with its 95% uncertainty interval (psa_summary.csv's difference,
+ * difference_lower and difference_upper), one row per scenario, the better direction marked
+ * and the share of draws in which it is better written beside. */
+static int fig_psa_intervals(struct draw *dw, const struct table *t, char *err, size_t err_len)
+{
+    const char *dir = dw->path;
+    int cm = table_col(t, "metric"), cs = table_col(t, "scenario"),
+        cd = table_col(t, "difference"), cl = table_col(t, "difference_lower"),
+        ch = table_col(t, "difference_upper"), cb = table_col(t, "probability_better");
+    const char *metrics[8], *scen[16];
+    int nm = choose_metrics(t, cm, metrics, 6), ns = scenarios_of(t, cs, scen, 16);
+    FILE *d = open_in(dir, "psa_intervals", "dat");
+    if (!d) {
+        snprintf(err, err_len, "%s/psa_intervals.dat: %s", dir, strerror(errno));
+        return -1;
+    }
+    fputs("panel,row,scenario,metric,difference,difference_lower,difference_upper,"
+          "probability_better,text\n",
+          d);
+    int max_rows = 0, n_rows[8] = {0};
+    const char *rowname[8][16];
+    char rowtext[8][16][160];
+    double lo[8][16], hi[8][16];
+    for (int m = 0; m < nm; m++) {
+        int row = 0;
+        for (int r = 0; r < t->n_rows && row < 16; r++) {
+            if (strcmp(table_at(t, r, cm), metrics[m]) != 0 || isnan(table_num(t, r, cd))) {
+                continue;
+            }
+            double v = table_num(t, r, cd), a = table_num(t, r, cl), b = table_num(t, r, ch);
+            char text[128], share[16];
+            lo[m][row] = isnan(a) ? v : fmin(a, b);
+            hi[m][row] = isnan(b) ? v : fmax(a, b);
+            diff_text(v, lo[m][row], hi[m][row], text, sizeof text);
+            share_words(table_num(t, r, cb), share, sizeof share);
+            if (isnan(table_num(t, r, cb))) {
+                snprintf(rowtext[m][row], sizeof rowtext[m][row], "%s", text);
+            } else {
+                snprintf(rowtext[m][row], sizeof rowtext[m][row], "%s; better in %s", text,
+                         share);
+            }
+            rowname[m][row] = table_at(t, r, cs);
+            fprintf(d, "%d,%d,", m, row);
+            dat_text(d, table_at(t, r, cs));
+            fputc(',', d);
+            dat_text(d, metrics[m]);
+            fprintf(d, ",%s,%s,%s,%s,", table_at(t, r, cd), table_at(t, r, cl),
+                    table_at(t, r, ch), table_at(t, r, cb));
+            dat_text(d, rowtext[m][row]);
+            fputc('\n', d);
+            row++;
+        }
+        max_rows = row > max_rows ? row : max_rows;
+        n_rows[m] = row;
+    }
+    close_out(dw, d);
+    if (max_rows == 0) {
+        return 0;
+    }
+    FILE *f = open_in(dir, "psa_intervals", "gp");
+    if (!f) {
+        snprintf(err, err_len, "%s/psa_intervals.gp: %s", dir, strerror(errno));
+        return -1;
+    }
+    char minus[500], title[800];
+    minus_words(scen[0], scen + 1, ns - 1, minus, sizeof minus);
+    script_head(f, "psa_intervals",
+                "differences from the reference over the parameter draws, mean and 95% "
+                "uncertainty interval");
+    int cols = nm > 2 ? 2 : nm, rows = (nm + cols - 1) / cols;
+    snprintf(title, sizeof title,
+             "Change from %.200s with parameter uncertainty: %.400s\n(mean over the parameter "
+             "draws and 95%% uncertainty interval, same clients)",
+             scen[0], minus);
+    fprintf(f, "set multiplot layout %d,%d title ", rows, cols);
+    label(f, title);
+    size_t lm = 8;
+    for (int m = 0; m < nm; m++) {
+        for (int k = 0; k < n_rows[m]; k++) {
+            size_t a = strlen(rowname[m][k]);
+            lm = a > lm ? a : lm;
+        }
+    }
+    fprintf(f,
+            " font ',16'\nset yrange [-0.6:%d.75]\nset ytics scale 0\nunset grid\nset grid "
+            "xtics lc rgb '#DDDDDD'\nset lmargin %d\nset rmargin 8\n",
+            max_rows - 1, (int)(0.85 * (double)(lm < 40 ? lm : 40)) + 2);
+    for (int m = 0; m < nm; m++) {
+        char ax[400];
+        int lines = change_from_label(t, cm, metrics[m], scen[0], ax, sizeof ax);
+        fputs("set title ", f);
+        label_wrapped(f, title_of(t, cm, metrics[m]), 34);
+        fputs("\nset xlabel ", f);
+        label(f, ax);
+        fprintf(f, "\nset bmargin %d\nset ytics (", 2 + lines);
+        for (int k = 0; k < n_rows[m]; k++) { /* the scenario; its numbers above the point */
+            fprintf(f, "%s", k ? ", " : "");
+            label_tic(f, rowname[m][k]);
+            fprintf(f, " %d", k);
+        }
+        fputs(")\n", f);
+        xrange_with_zero(f, lo[m], hi[m], n_rows[m], is_cost_metric(t, cm, metrics[m]), false);
+        fprintf(f,
+                "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#666666' dt 2\n"
+                "plot 'psa_intervals.dat' skip 1 using ($1==%d ? $5 : NaN):($1==%d ? $2 : NaN):"
+                "($1==%d ? $6 : NaN):($1==%d ? $7 : NaN) with xerrorbars lc rgb '%s' "
+                "pt 7 ps 1.4 lw 2.5, \\\n     '' skip 1 using ($1==%d ? $5 : NaN):($1==%d ? $2 + 0.32 "
+                ": NaN):9 with labels font ',10' tc rgb '#222222'\n",
+                m, m, m, m, palette[2], m, m);
+    }
+    fputs("unset multiplot\n", f);
+    close_out(dw, f);
+    return render(dw, "psa_intervals", PLOT_WIDTH, 200 + rows * (270 + 70 * max_rows), err,
+                  err_len) == 0
+               ? 1
+               : -1;
+}
+
+#define PSA_TOP_DRIVERS 10 /* parameters a driver panel shows */
+#define PSA_DRIVER_PANELS 4
+
+struct driver_bar {
+    int row;
+    double weight;
+};
+
+static int by_weight(const void *a, const void *b)
+{
+    const struct driver_bar *x = a, *y = b;
+    if (x->weight != y->weight) {
+        return (x->weight > y->weight) - (x->weight < y->weight); /* smallest first */
+    }
+    return (x->row < y->row) - (x->row > y->row); /* ties: the file's order from the top */
+}
+
+/* psa_drivers: the parameters whose draws move each headline difference most, as the Spearman
+ * rank correlation of psa_drivers.csv: one panel per (scenario, headline metric), the scenarios
+ * after the reference in order and each one's headline metrics in order, at most four panels,
+ * each the ten parameters of largest absolute correlation as horizontal bars, largest at the
+ * top. */
+static int fig_psa_drivers(struct draw *dw, const struct table *t, const char *ref, char *err,
+                           size_t err_len)
+{
+    const char *dir = dw->path;
+    int cm = table_col(t, "metric"), cs = table_col(t, "scenario"),
+        cp = table_col(t, "parameter"), cr = table_col(t, "rank_correlation");
+    const char *metrics[8], *scen[16];
+    int nm = choose_metrics(t, cm, metrics, 6), ns = scenarios_of(t, cs, scen, 16);
+    struct {
+        const char *scen, *metric;
+        int n;
+        struct driver_bar bar[PSA_TOP_DRIVERS];
+    } panel[PSA_DRIVER_PANELS];
+    int np = 0;
+    struct driver_bar *all = xcalloc((size_t)t->n_rows + 1, sizeof *all);
+    size_t lm = 10;
+    for (int k = 0; k < ns && np < PSA_DRIVER_PANELS; k++) {
+        for (int m = 0; m < nm && np < PSA_DRIVER_PANELS; m++) {
+            int n = 0;
+            for (int r = 0; r < t->n_rows; r++) {
+                double rho = table_num(t, r, cr);
+                if (strcmp(table_at(t, r, cs), scen[k]) == 0 &&
+                    strcmp(table_at(t, r, cm), metrics[m]) == 0 && !isnan(rho)) {
+                    all[n++] = (struct driver_bar){r, fabs(rho)};
+                }
+            }
+            if (n == 0) {
+                continue;
+            }
+            qsort(all, (size_t)n, sizeof *all, by_weight);
+            int top = n < PSA_TOP_DRIVERS ? n : PSA_TOP_DRIVERS;
+            panel[np].scen = scen[k];
+            panel[np].metric = metrics[m];
+            panel[np].n = top;
+            for (int i = 0; i < top; i++) { /* the largest top, smallest of them first */
+                panel[np].bar[i] = all[n - top + i];
+                size_t len = strlen(table_at(t, all[n - top + i].row, cp));
+                lm = len > lm ? len : lm;
+            }
+            np++;
+        }
+    }
+    free(all);
+    if (np == 0) {
+        return 0;
+    }
+    FILE *d = open_in(dir, "psa_drivers", "dat");
+    if (!d) {
+        snprintf(err, err_len, "%s/psa_drivers.dat: %s", dir, strerror(errno));
+        return -1;
+    }
+    fputs("panel,row,scenario,metric,parameter,rank_correlation\n", d);
+    int max_bars = 0;
+    for (int p = 0; p < np; p++) {
+        for (int i = 0; i < panel[p].n; i++) {
+            int r = panel[p].bar[i].row;
+            fprintf(d, "%d,%d,", p, i);
+            dat_text(d, panel[p].scen);
+            fputc(',', d);
+            dat_text(d, panel[p].metric);
+            fputc(',', d);
+            dat_text(d, table_at(t, r, cp));
+            fprintf(d, ",%s\n", table_at(t, r, cr));
+        }
+        max_bars = panel[p].n > max_bars ? panel[p].n : max_bars;
+    }
+    close_out(dw, d);
+    FILE *f = open_in(dir, "psa_drivers", "gp");
+    if (!f) {
+        snprintf(err, err_len, "%s/psa_drivers.gp: %s", dir, strerror(errno));
+        return -1;
+    }
+    script_head(f, "psa_drivers",
+                "the parameters that drive each difference from the reference most: Spearman "
+                "rank correlation across the parameter draws");
+    int cols = np > 1 ? 2 : 1, rows = (np + cols - 1) / cols;
+    char title[600];
+    snprintf(title, sizeof title,
+             "What drives the uncertainty: the rank correlation of each parameter's draws\nwith "
+             "the change from %.200s (the %d largest for each outcome)",
+             ref, PSA_TOP_DRIVERS);
+    bool one_scen = true;
+    for (int p = 1; p < np; p++) {
+        one_scen &= strcmp(panel[p].scen, panel[0].scen) == 0;
+    }
+    fprintf(f, "set multiplot layout %d,%d title ", rows, cols);
+    label(f, title);
+    fprintf(f,
+            " font ',16'\nset xrange [-1:1]\nset xtics -1, 0.5, 1\nset ytics scale 0\n"
+            "unset grid\nset grid xtics lc rgb '#DDDDDD'\nset style fill solid 0.85 noborder\n"
+            "set lmargin %d\nset rmargin 4\nset bmargin 4\n"
+            "set xlabel \"Spearman rank correlation\"\n"
+            "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#444444'\n",
+            (int)(0.85 * (double)(lm < 40 ? lm : 40)) + 2);
+    for (int p = 0; p < np; p++) {
+        char pt[700];
+        if (one_scen) {
+            snprintf(pt, sizeof pt, "%s", title_of(t, cm, panel[p].metric));
+        } else {
+            snprintf(pt, sizeof pt, "%.200s: %.400s", panel[p].scen,
+                     title_of(t, cm, panel[p].metric));
+        }
+        fputs("set title ", f);
+        label_wrapped(f, pt, 40);
+        fprintf(f, "\nset yrange [-0.7:%d.7]\nset ytics (", max_bars - 1);
+        for (int i = 0; i < panel[p].n; i++) {
+            fputs(i ? ", " : "", f);
+            label_tic(f, table_at(t, panel[p].bar[i].row, cp));
+            fprintf(f, " %d", i);
+        }
+        fprintf(f,
+                ")\nplot 'psa_drivers.dat' skip 1 using (0):($1==%d && $6 >= 0 ? $2 : NaN):(0):"
+                "6:($2-0.36):($2+0.36) with boxxyerror lc rgb '%s', \\\n"
+                "     '' skip 1 using (0):($1==%d && $6 < 0 ? $2 : NaN):6:(0):($2-0.36):"
+                "($2+0.36) with boxxyerror lc rgb '%s', \\\n"
+                "     '' skip 1 using ($1==%d && $6 >= 0 ? $6 : NaN):2:(sprintf(\"%%.2f\", $6)) "
+                "with labels left offset 0.6,0 font ',10', \\\n"
+                "     '' skip 1 using ($1==%d && $6 < 0 ? $6 : NaN):2:(sprintf(\"%%.2f\", $6)) "
+                "with labels right offset -0.6,0 font ',10'\n",
+                p, palette[0], p, palette[3], p, p);
+    }
+    fputs("unset multiplot\n", f);
+    close_out(dw, f);
+    return render(dw, "psa_drivers", PLOT_WIDTH, 160 + rows * (180 + 42 * max_bars), err,
+                  err_len) == 0
+               ? 1
+               : -1;
+}
+
 /* ---- the folder --------------------------------------------------------------------------- */
 
 /* The files of a results folder plot_folder() draws from, read and checked. */
 struct sources {
     struct table comparison, summary, timeseries, sweep, sensitivity;
+    struct table psa, psa_summary, psa_drivers, psa_ceac; /* ccsim psa */
     bool has_comparison, has_summary, has_timeseries, has_sweep, has_sensitivity;
+    bool has_psa, has_psa_summary, has_psa_drivers, has_psa_ceac;
     char run_name[256];
 };
 
@@ -1383,6 +2051,10 @@ static void sources_free(struct sources *s)
     table_free(&s->timeseries);
     table_free(&s->sweep);
     table_free(&s->sensitivity);
+    table_free(&s->psa);
+    table_free(&s->psa_summary);
+    table_free(&s->psa_drivers);
+    table_free(&s->psa_ceac);
 }
 
 int plot_check_scenario_names(const struct table *t, int c, char *err, size_t err_len)
@@ -1440,6 +2112,31 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
         {"metric", TABLE_TEXT},    {"low_diff", TABLE_NUMBER}, {"high_diff", TABLE_NUMBER},
         {NULL, TABLE_TEXT}};
 
+    static const struct table_column psa[] = {
+        {"draw", TABLE_COUNT},   {"scenario", TABLE_TEXT},      {"metric", TABLE_TEXT},
+        {"value", TABLE_NUMBER}, {"difference", TABLE_NUMBER}, {NULL, TABLE_TEXT}};
+    static const struct table_column psa_summary[] = {{"metric", TABLE_TEXT},
+                                                      {"scenario", TABLE_TEXT},
+                                                      {"mean", TABLE_NUMBER},
+                                                      {"lower", TABLE_NUMBER},
+                                                      {"upper", TABLE_NUMBER},
+                                                      {"difference", TABLE_NUMBER},
+                                                      {"difference_lower", TABLE_NUMBER},
+                                                      {"difference_upper", TABLE_NUMBER},
+                                                      {"probability_better", TABLE_NUMBER},
+                                                      {"probability_best", TABLE_NUMBER},
+                                                      {NULL, TABLE_TEXT}};
+    static const struct table_column psa_drivers[] = {{"metric", TABLE_TEXT},
+                                                      {"scenario", TABLE_TEXT},
+                                                      {"parameter", TABLE_TEXT},
+                                                      {"rank_correlation", TABLE_NUMBER},
+                                                      {NULL, TABLE_TEXT}};
+    static const struct table_column psa_ceac[] = {{"outcome", TABLE_TEXT},
+                                                   {"willingness_to_pay", TABLE_FINITE},
+                                                   {"scenario", TABLE_TEXT},
+                                                   {"probability_cost_effective", TABLE_NUMBER},
+                                                   {NULL, TABLE_TEXT}};
+
     memset(s, 0, sizeof *s);
     snprintf(s->run_name, sizeof s->run_name, "this run");
     if (read_source(dir, "comparison.csv", comparison, &s->comparison, &s->has_comparison, err,
@@ -1484,6 +2181,19 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
                     err_len) != 0) {
         return -1;
     }
+    /* A PSA: psa_summary.csv, with psa.csv, psa_drivers.csv and psa_ceac.csv when present. */
+    if (read_source(dir, "psa_summary.csv", psa_summary, &s->psa_summary, &s->has_psa_summary,
+                    err, err_len) != 0 ||
+        (s->has_psa_summary &&
+         (read_source(dir, "psa.csv", psa, &s->psa, &s->has_psa, err, err_len) != 0 ||
+          read_source(dir, "psa_drivers.csv", psa_drivers, &s->psa_drivers, &s->has_psa_drivers,
+                      err, err_len) != 0 ||
+          read_source(dir, "psa_ceac.csv", psa_ceac, &s->psa_ceac, &s->has_psa_ceac, err,
+                      err_len) != 0 ||
+          plot_check_scenario_names(&s->psa_summary, table_col(&s->psa_summary, "scenario"), err,
+                                    err_len) != 0))) {
+        return -1;
+    }
     if (s->has_sweep) {
         /* The varied keys come first, one column each, with a number in every row. */
         int cm = table_col(&s->sweep, "metric");
@@ -1501,10 +2211,10 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
         }
     }
     if (!s->has_comparison && !s->has_summary && !s->has_timeseries && !s->has_sweep &&
-        !s->has_sensitivity) {
+        !s->has_sensitivity && !s->has_psa_summary) {
         snprintf(err, err_len,
                  "%s holds no file to draw from (summary.csv, comparison.csv, timeseries.csv, "
-                 "sweep.csv or sensitivity.csv)",
+                 "sweep.csv, sensitivity.csv or psa_summary.csv)",
                  dir);
         return -1;
     }
@@ -1669,6 +2379,28 @@ static int draw_all(struct draw *dw, struct sources *s, char *err, size_t err_le
             }
             drawn += k;
         }
+    }
+    if (s->has_psa_summary) {
+        const struct table *t = &s->psa_summary;
+        const char *ref[1];
+        scenarios_of(t, table_col(t, "scenario"), ref, 1);
+        if ((k = s->has_psa ? fig_psa_plane(dw, &s->psa, t, err, err_len) : 0) < 0) {
+            return -1;
+        }
+        drawn += k;
+        if ((k = s->has_psa_ceac ? fig_psa_ceac(dw, &s->psa_ceac, err, err_len) : 0) < 0) {
+            return -1;
+        }
+        drawn += k;
+        if ((k = fig_psa_intervals(dw, t, err, err_len)) < 0) {
+            return -1;
+        }
+        drawn += k;
+        if ((k = s->has_psa_drivers ? fig_psa_drivers(dw, &s->psa_drivers, ref[0], err, err_len)
+                                    : 0) < 0) {
+            return -1;
+        }
+        drawn += k;
     }
     return drawn;
 }
