@@ -20,6 +20,7 @@
 #include "analysis/manifest.h"
 #include "analysis/plot.h"
 #include "analysis/report_bid.h"
+#include "analysis/report_psa.h"
 #include "analysis/stationarity.h"
 #include "analysis/table.h"
 #include "analysis/validate.h"
@@ -851,7 +852,8 @@ static void collect_presets(const char *dir, const struct table *comparison, boo
  * and the assumptions among the values used (counted in the reference's resolved scenario, where
  * a default's source says "assumption"), with where their weight is measured. */
 static void limitations(FILE *f, const char *dir, const struct table *comparison, bool is_compare,
-                        const char *model, const char *validation, const char *steady)
+                        const char *model, const char *validation, const char *steady,
+                        const char *psa)
 {
     char path[4400];
     const char *names[1];
@@ -879,10 +881,21 @@ static void limitations(FILE *f, const char *dir, const struct table *comparison
               "that rests on the same mechanism carries the same doubt.</li>\n",
               f);
     }
-    fputs("<li>Every interval is the simulation's own chance (replications) only: the "
-          "parameters are taken as known, though many come from studies with intervals of "
-          "their own or are assumptions.</li>\n",
-          f);
+    if (psa) { /* a probabilistic sensitivity analysis: the parameters were drawn */
+        fputs("<li>", f);
+        html(f, psa);
+        if (is_compare && table_col(comparison, "diff") >= 0) {
+            fputs(" The confidence intervals of the other tables are the simulation's own "
+                  "chance (replications) only.",
+                  f);
+        }
+        fputs("</li>\n", f);
+    } else {
+        fputs("<li>Every interval is the simulation's own chance (replications) only: the "
+              "parameters are taken as known, though many come from studies with intervals of "
+              "their own or are assumptions.</li>\n",
+              f);
+    }
     if (p.n > 0) {
         fprintf(f,
                 "<li>%d of the %d values the %s uses are built-in defaults whose source is an "
@@ -1625,6 +1638,39 @@ static int print_pdf(const char *dir, char *err, size_t err_len)
     return 0;
 }
 
+/* The --draws N (or --draws=N) of a manifest's command, 0 when it has none. */
+static long manifest_draws(const struct manifest_info *m)
+{
+    for (int i = 0; i < m->argc; i++) {
+        const char *a = m->argv[i];
+        if (strcmp(a, "--draws") == 0 && i + 1 < m->argc) {
+            return strtol(m->argv[i + 1], NULL, 10);
+        }
+        if (strncmp(a, "--draws=", 8) == 0) {
+            return strtol(a + 8, NULL, 10);
+        }
+    }
+    return 0;
+}
+
+/* The callbacks of the PSA section (report_psa.h): a figure of figures/ when drawn, a key in
+ * words. */
+struct psa_ctx {
+    const char *figs, *model;
+};
+
+static void psa_figure(FILE *f, void *ctx, const char *name, const char *caption)
+{
+    const struct psa_ctx *c = ctx;
+    figure(f, c->figs, name, caption);
+}
+
+static void psa_key(FILE *f, void *ctx, const char *path)
+{
+    const struct psa_ctx *c = ctx;
+    key_words(f, c->model, path);
+}
+
 void report_on_signal(void)
 {
     pid_t pid = (pid_t)chromium_pid;
@@ -1697,6 +1743,35 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
                  sweep_t = {0}, sens_t = {0};
     bool is_compare = false, is_run = false, has_validation = false, has_ce = false;
     bool has_sweep_t = false, has_sens_t = false;
+    static const struct table_column psa_summary_cols[] = {
+        {"metric", TABLE_TEXT},
+        {"scenario", TABLE_TEXT},
+        {"mean", TABLE_NUMBER},
+        {"lower", TABLE_NUMBER},
+        {"upper", TABLE_NUMBER},
+        {"difference", TABLE_NUMBER},
+        {"difference_lower", TABLE_NUMBER},
+        {"difference_upper", TABLE_NUMBER},
+        {"probability_better", TABLE_NUMBER},
+        {"probability_best", TABLE_NUMBER},
+        {NULL, TABLE_TEXT}};
+    static const struct table_column psa_parameters_cols[] = {
+        {"draw", TABLE_COUNT}, {"parameter", TABLE_TEXT}, {"value", TABLE_NUMBER},
+        {NULL, TABLE_TEXT}};
+    static const struct table_column psa_drivers_cols[] = {{"metric", TABLE_TEXT},
+                                                           {"scenario", TABLE_TEXT},
+                                                           {"parameter", TABLE_TEXT},
+                                                           {"rank_correlation", TABLE_NUMBER},
+                                                           {NULL, TABLE_TEXT}};
+    static const struct table_column psa_ceac_cols[] = {
+        {"outcome", TABLE_TEXT},
+        {"willingness_to_pay", TABLE_FINITE},
+        {"scenario", TABLE_TEXT},
+        {"probability_cost_effective", TABLE_NUMBER},
+        {"currency", TABLE_TEXT},
+        {NULL, TABLE_TEXT}};
+    struct table psa_sum = {0}, psa_par = {0}, psa_drv = {0}, psa_ceac = {0};
+    bool is_psa = false, has_psa_par = false, has_psa_drv = false, has_psa_ceac = false;
     if (read_rows(dir, "comparison.csv", comparison_cols, &comparison, &is_compare, err, err_len) !=
             0 ||
         (is_compare && plot_check_scenario_names(&comparison, table_col(&comparison, "scenario"),
@@ -1709,6 +1784,19 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
                                  err, err_len) != 0)) {
         goto out_free;
     }
+    if (read_rows(dir, "psa_summary.csv", psa_summary_cols, &psa_sum, &is_psa, err, err_len) !=
+            0 ||
+        (is_psa &&
+         (plot_check_scenario_names(&psa_sum, table_col(&psa_sum, "scenario"), err, err_len) !=
+              0 ||
+          read_rows(dir, "psa_parameters.csv", psa_parameters_cols, &psa_par, &has_psa_par, err,
+                    err_len) != 0 ||
+          read_rows(dir, "psa_drivers.csv", psa_drivers_cols, &psa_drv, &has_psa_drv, err,
+                    err_len) != 0 ||
+          read_rows(dir, "psa_ceac.csv", psa_ceac_cols, &psa_ceac, &has_psa_ceac, err, err_len) !=
+              0))) {
+        goto out_free;
+    }
     if (check_diagnostics(dir, err, err_len) != 0 ||
         read_sweep_tables(dir, &sweep_t, &has_sweep_t, &sens_t, &has_sens_t, err, err_len) != 0) {
         goto out_free;
@@ -1717,10 +1805,10 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     bool is_sweep = lstat(path, &st) == 0;
     snprintf(path, sizeof path, "%s/sensitivity.csv", dir);
     bool is_sens = lstat(path, &st) == 0;
-    if (!is_compare && !is_run && !has_validation && !is_sweep && !is_sens) {
+    if (!is_compare && !is_run && !has_validation && !is_sweep && !is_sens && !is_psa) {
         snprintf(err, err_len,
                  "%s holds no results to report (summary.csv, comparison.csv, "
-                 "sweep.csv, sensitivity.csv or validation.csv)",
+                 "sweep.csv, sensitivity.csv, psa_summary.csv or validation.csv)",
                  dir);
         goto out_free;
     }
@@ -1729,7 +1817,7 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
      * the figures out, and the page says why. */
     snprintf(figs, sizeof figs, "%s/figures", dir);
     char plot_err[1024] = "";
-    if (is_run || is_compare || is_sweep || is_sens) {
+    if (is_run || is_compare || is_sweep || is_sens || is_psa) {
         int prc = plot_folder_flags(dir, flags & REPORT_DRY_RUN ? PLOT_DRY_RUN : 0, plot_err,
                                     sizeof plot_err);
         if (prc == CCSIM_EINPUT) {
@@ -1749,6 +1837,10 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         table_free(&cost_effect);
         table_free(&sweep_t);
         table_free(&sens_t);
+        table_free(&psa_sum);
+        table_free(&psa_par);
+        table_free(&psa_drv);
+        table_free(&psa_ceac);
         return CCSIM_ETOOL;
     }
 
@@ -1781,6 +1873,10 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         table_free(&cost_effect);
         table_free(&sweep_t);
         table_free(&sens_t);
+        table_free(&psa_sum);
+        table_free(&psa_par);
+        table_free(&psa_drv);
+        table_free(&psa_ceac);
         return CCSIM_EIO;
     }
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -1798,7 +1894,8 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
           "figure,tr{break-inside:avoid}h2,h3{break-after:avoid}}</style>\n",
           f);
     fputs("</head>\n<body>\n<h1>", f);
-    html(f, is_compare               ? "Comparison of scenarios"
+    html(f, is_psa                   ? "Probabilistic sensitivity analysis"
+            : is_compare             ? "Comparison of scenarios"
             : has_validation         ? "Validation"
             : !is_run && has_sweep_t ? "Sweep"
             : !is_run && has_sens_t  ? "One-way sensitivity"
@@ -1815,6 +1912,22 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     html(f, started);
     fputs("</p>\n", f);
 
+    /* A probabilistic sensitivity analysis (report_psa.h). */
+    struct psa_ctx pctx = {.figs = figs, .model = model};
+    struct report_psa psa = {.summary = &psa_sum,
+                             .parameters = has_psa_par ? &psa_par : NULL,
+                             .drivers = has_psa_drv ? &psa_drv : NULL,
+                             .ceac = has_psa_ceac ? &psa_ceac : NULL,
+                             .draws = manifest_draws(&manifest),
+                             .replications = strtol(reps, NULL, 10),
+                             .figure = psa_figure,
+                             .key = psa_key,
+                             .ctx = &pctx};
+    char psa_note[600] = "";
+    if (is_psa) {
+        report_psa_caveat(&psa, psa_note, sizeof psa_note);
+    }
+
     /* The summary for a bid (report_bid.h), from the run's or the comparison's table. */
     char validation_note[2400] = "", steady_note[256] = "";
     struct report_bid bid = {.t = is_compare ? &comparison : &summary,
@@ -1822,7 +1935,8 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
                              .ce = has_ce ? &cost_effect : NULL,
                              .replications = strtol(reps, NULL, 10),
                              .validation = validation_note,
-                             .steady = steady_note};
+                             .steady = steady_note,
+                             .parameters = is_psa ? psa_note : NULL};
     if (is_run || is_compare) {
         bid_caveats(dir, &comparison, is_compare, scenario_file, validation_note,
                     sizeof validation_note, steady_note, sizeof steady_note);
@@ -1831,7 +1945,12 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         report_bid_counts(f, &bid);
         report_bid_costs(f, &bid);
         report_bid_years(f, &bid);
-        limitations(f, dir, &comparison, is_compare, model, validation_note, steady_note);
+        limitations(f, dir, &comparison, is_compare, model, validation_note, steady_note,
+                    is_psa ? psa_note : NULL);
+    } else if (is_psa) { /* the scenarios from psa_summary.csv */
+        bid_caveats(dir, &psa_sum, true, scenario_file, validation_note, sizeof validation_note,
+                    steady_note, sizeof steady_note);
+        limitations(f, dir, &psa_sum, true, model, validation_note, steady_note, psa_note);
     }
 
     /* The question and the scenarios. */
@@ -1841,17 +1960,18 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     read_params(path, &base_params);
     presets_add(&presets, &base_params);
     fputs("<h2>The question</h2>\n", f);
-    if (is_compare) {
-        int cs = table_col(&comparison, "scenario");
+    if (is_compare || is_psa) {
+        const struct table *named = is_compare ? &comparison : &psa_sum;
+        int cs = table_col(named, "scenario");
         const char *names[16];
         int ns = 0;
-        for (int r = 0; r < comparison.n_rows && ns < 16; r++) {
+        for (int r = 0; r < named->n_rows && ns < 16; r++) {
             bool seen = false;
             for (int k = 0; k < ns; k++) {
-                seen |= strcmp(names[k], table_at(&comparison, r, cs)) == 0;
+                seen |= strcmp(names[k], table_at(named, r, cs)) == 0;
             }
             if (!seen) {
-                names[ns++] = table_at(&comparison, r, cs);
+                names[ns++] = table_at(named, r, cs);
             }
         }
         struct params ps[16];
@@ -1929,7 +2049,15 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
             }
         }
         fputs("</table>\n", f);
-        if (n_diff == 0) {
+        bool any_resolved = false;
+        for (int k = 0; k < ns; k++) {
+            any_resolved |= ps[k].n > 0;
+        }
+        if (!any_resolved) {
+            fputs("<p class=\"note\">The folder holds no resolved scenario (NAME.resolved.cfg) to "
+                  "compare.</p>\n",
+                  f);
+        } else if (n_diff == 0) {
             fputs("<p class=\"note\">The scenarios have the same parameters.</p>\n", f);
         }
         /* Parameters and method below: the reference scenario's. */
@@ -1951,9 +2079,11 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         question(f, scenario_file);
     }
 
-    /* Headline results. */
-    fputs("<h2>Headline results</h2>\n", f);
-    if (strcmp(reps, "1") == 0) {
+    /* Headline results (a PSA's are its section, below). */
+    if (!is_psa || is_compare || is_run) {
+        fputs("<h2>Headline results</h2>\n", f);
+    }
+    if (strcmp(reps, "1") == 0 && (!is_psa || is_compare || is_run)) {
         fputs("<p class=\"note\">One replication: no confidence interval (every interval below "
               "is NA). Run two or more replications for one.</p>\n",
               f);
@@ -2029,8 +2159,11 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
         if (has_sens_t) {
             sensitivity_results(f, &sens_t, model);
         }
-    } else {
+    } else if (!is_psa) {
         fputs("<p class=\"note\">See the files of this folder.</p>\n", f);
+    }
+    if (is_psa) {
+        report_psa_section(f, &psa);
     }
 
     /* Steady state. */
@@ -2099,7 +2232,11 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
             free(names[i]);
         }
     }
-    if (n_figs == 0) {
+    if (n_figs == 0 && is_psa && !plot_err[0]) {
+        fputs("<p class=\"note\">The figures of the analysis are under Parameter uncertainty, "
+              "above.</p>\n",
+              f);
+    } else if (n_figs == 0) {
         fputs("<p class=\"note\">No figures: ", f);
         html(f, plot_err[0] ? plot_err : "none were drawn for this folder");
         fputs(".</p>\n", f);
@@ -2145,6 +2282,14 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
           "Student t intervals across replications; differences between scenarios use the "
           "paired replications.</p>\n",
           f);
+    if (is_psa) {
+        fputs("<p>A probabilistic sensitivity analysis repeats the experiment over parameter "
+              "draws: each draw gives every uncertain parameter a value from its distribution, "
+              "a pure function of the seed, the draw and the parameter's path, and runs every "
+              "scenario with it on the same clients. Uncertainty intervals are the 2.5% and "
+              "97.5% points over the draws of each draw's mean.</p>\n",
+              f);
+    }
 
     /* Parameters. */
     if (base_params.n > 0) {
@@ -2221,6 +2366,10 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     table_free(&cost_effect);
     table_free(&sweep_t);
     table_free(&sens_t);
+    table_free(&psa_sum);
+    table_free(&psa_par);
+    table_free(&psa_drv);
+    table_free(&psa_ceac);
     manifest_info_free(&manifest);
     bool bad = ferror(f) != 0;
     int rc = 0;
@@ -2255,5 +2404,9 @@ out_free:
     table_free(&cost_effect);
     table_free(&sweep_t);
     table_free(&sens_t);
+    table_free(&psa_sum);
+    table_free(&psa_par);
+    table_free(&psa_drv);
+    table_free(&psa_ceac);
     return CCSIM_EINPUT;
 }

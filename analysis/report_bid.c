@@ -296,11 +296,20 @@ void report_bid_summary(FILE *f, const struct report_bid *b)
         report_html(f, b->steady);
         fputc(' ', f);
     }
-    fputs("The intervals cover the simulation's own chance only, not the uncertainty of its "
-          "parameters. The figures are as good as the scenario's inputs: each value and its "
-          "source is under Parameters, and a region's own figures should replace the shipped "
-          "ones before a bid rests on them.</p>\n",
-          f);
+    if (b->parameters && b->parameters[0]) {
+        fputs("The intervals of this summary cover the simulation's own chance only. ", f);
+        report_html(f, b->parameters);
+        fputs(" The figures are as good as the scenario's inputs: each value and its source is "
+              "under Parameters, and a region's own figures should replace the shipped ones "
+              "before a bid rests on them.</p>\n",
+              f);
+    } else {
+        fputs("The intervals cover the simulation's own chance only, not the uncertainty of its "
+              "parameters. The figures are as good as the scenario's inputs: each value and its "
+              "source is under Parameters, and a region's own figures should replace the "
+              "shipped ones before a bid rests on them.</p>\n",
+              f);
+    }
 }
 
 void report_bid_counts(FILE *f, const struct report_bid *b)

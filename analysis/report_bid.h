@@ -25,6 +25,10 @@ struct report_bid {
     /* Caveats, each one sentence or "" (report.c writes them from the folder): */
     const char *validation; /* the validation status of the models used, failing rows named */
     const char *steady;     /* the steady-state verdict */
+    /* The parameters' uncertainty when a probabilistic sensitivity analysis of the folder
+     * includes it (report_psa_caveat()), or NULL: the intervals are the simulation's chance
+     * only and the caveats say the parameters are taken as known. */
+    const char *parameters;
 };
 
 /* The summary paragraph, for the top of the page. */
