@@ -111,7 +111,7 @@ static void difference(FILE *f, double d, double lo, double hi, const char *fewe
         return;
     }
     if (d == 0 && lo == 0 && hi == 0) {
-        fprintf(f, "no difference%s%s%s in any draw", what[0] ? " in " : "", what, than);
+        fprintf(f, "no difference%s%s in any draw", what[0] ? " in " : "", what);
         return;
     }
     fprintf(f, "%s%s %s%s%s%s", pre, amount(fabs(d), a[0], sizeof a[0]), d < 0 ? fewer : more,
@@ -437,7 +437,8 @@ static void ceac_sentences(FILE *f, const struct table *t, const char *const *sc
                 if (isnan(w)) {
                     fprintf(f, "does not reach %s up to ", pct);
                     report_html(f, cur);
-                    fprintf(f, " %s (at most ", amount(wmax, a[0], sizeof a[0]));
+                    fprintf(f, " %s per %s averted (at most ", amount(wmax, a[0], sizeof a[0]),
+                            one_of(outcomes[o]));
                     share(f, top);
                     fputc(')', f);
                 } else if (w == 0) {
@@ -445,14 +446,14 @@ static void ceac_sentences(FILE *f, const struct table *t, const char *const *sc
                 } else {
                     fprintf(f, "first reaches %s at ", pct);
                     report_html(f, cur);
-                    fprintf(f, " %s", amount(w, a[0], sizeof a[0]));
+                    fprintf(f, " %s per %s averted", amount(w, a[0], sizeof a[0]),
+                            one_of(outcomes[o]));
                 }
             }
-            fprintf(f, " per %s averted", one_of(outcomes[o]));
             if (!isnan(step) && step > 0) {
-                fputs(" (on a grid in steps of ", f);
+                fputs(", on a grid in steps of ", f);
                 report_html(f, cur);
-                fprintf(f, " %s)", amount(step, a[1], sizeof a[1]));
+                fprintf(f, " %s", amount(step, a[1], sizeof a[1]));
             }
             fputs(".</li>\n", f);
         }
