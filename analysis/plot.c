@@ -1981,10 +1981,17 @@ static int fig_psa_drivers(struct draw *dw, const struct table *t, const char *r
                 "rank correlation across the parameter draws");
     int cols = np > 1 ? 2 : 1, rows = (np + cols - 1) / cols;
     char title[600];
-    snprintf(title, sizeof title,
-             "What drives the uncertainty: the rank correlation of each parameter's draws\nwith "
-             "the change from %.200s (the %d largest for each outcome)",
-             ref, PSA_TOP_DRIVERS);
+    if (ns == 1 && strcmp(scen[0], ref) == 0) { /* one scenario: its values */
+        snprintf(title, sizeof title,
+                 "What drives the uncertainty: the rank correlation of each parameter's draws\n"
+                 "with the outcomes of %.200s (the %d largest for each outcome)",
+                 ref, PSA_TOP_DRIVERS);
+    } else {
+        snprintf(title, sizeof title,
+                 "What drives the uncertainty: the rank correlation of each parameter's draws\n"
+                 "with the change from %.200s (the %d largest for each outcome)",
+                 ref, PSA_TOP_DRIVERS);
+    }
     bool one_scen = true;
     for (int p = 1; p < np; p++) {
         one_scen &= strcmp(panel[p].scen, panel[0].scen) == 0;

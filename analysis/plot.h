@@ -3,7 +3,8 @@
  *
  * plot_folder() reads the CSV files a results folder holds (summary.csv and timeseries.csv of a
  * run, comparison.csv of a comparison, sweep.csv of a sweep, sensitivity.csv of a sensitivity
- * analysis) and draws every figure they allow into DIR/figures/:
+ * analysis, psa_summary.csv with psa.csv, psa_ceac.csv and psa_drivers.csv of a probabilistic
+ * sensitivity analysis) and draws every figure they allow into DIR/figures/:
  *
  *   outcomes      headline metrics, one panel each, bars with 95% CI whiskers per scenario
  *   differences   forest plot of paired differences from the first scenario (the reference),
@@ -17,6 +18,20 @@
  *   timeseries    weekly series with a 95% CI band
  *   sweep_METRIC  metric against the first varied key, a line and CI band per second key
  *   tornado_METRIC  one-way sensitivity, parameters sorted by the width of their effect
+ *   psa_plane     the cost-effectiveness plane of a PSA: for each scenario but the first, each
+ *                 draw's admissions averted a year (minus psa.csv's difference of
+ *                 admissions_per_year) against its change in cost a year, the axes through 0,
+ *                 the mean (psa_summary.csv's difference) marked; without costs, the draws'
+ *                 differences in the first two headline metrics
+ *   psa_ceac      the acceptability curves (psa_ceac.csv): the probability that each scenario
+ *                 is cost-effective against the willingness to pay, a panel per outcome
+ *                 averted (admissions, bed-days); only with costs
+ *   psa_intervals each headline metric's difference from the reference over the draws, the
+ *                 mean and 95% uncertainty interval (psa_summary.csv) per scenario, the better
+ *                 direction marked and the share of draws in which it is better written beside
+ *   psa_drivers   the Spearman rank correlation of each parameter's draws with a headline
+ *                 difference (psa_drivers.csv), the ten largest in absolute value as bars, a
+ *                 panel per scenario and headline metric (at most four)
  *
  * The metrics drawn are the headline ones, titled by their labels, with their units on the axes,
  * all read from the files' columns headline, label, unit and better (analysis/csv.h); a folder

@@ -10,8 +10,11 @@
  * on its own), every parameter with its value and origin (file and line, command-line option, or
  * default with its published source), the method (replications, warm-up, horizon, seeds, common
  * random numbers, version and revision), and the validation status (validation.csv of a `ccsim
- * validate -o` folder when the folder is one, else the pointer to docs/validation.md). Nothing in
- * it loads from the network.
+ * validate -o` folder when the folder is one, else the pointer to docs/validation.md). A folder
+ * of a probabilistic sensitivity analysis (psa_summary.csv; `ccsim psa`) is titled so and gets the
+ * section Parameter uncertainty (report_psa.h) in place of the headline table, with its figures,
+ * and limitations that say the parameters' uncertainty is included. Nothing in it loads from the
+ * network.
  *
  * With pdf, it also prints the page to DIR/report.pdf with a headless Chromium
  * (chromium or chromium-browser on PATH, or $CCSIM_CHROMIUM).

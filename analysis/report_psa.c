@@ -485,12 +485,20 @@ static void drivers_table(FILE *f, const struct report_psa *p, const char *ref)
         nh = table_headlines(t, table_col(t, "metric"), heads, 64);
     struct driver *d = xcalloc((size_t)t->n_rows + 1, sizeof *d);
     int cp = table_col(t, "parameter");
-    fputs("<p>How much each parameter's draws go with each difference from ", f);
+    bool alone = ns == 1 && strcmp(scen[0], ref) == 0; /* one scenario: its values */
+    fputs(alone ? "<p>How much each parameter's draws go with each outcome of "
+                : "<p>How much each parameter's draws go with each difference from ",
+          f);
     report_html(f, ref);
-    fputs(": the Spearman rank correlation across the draws (+1: the larger the parameter, the "
-          "larger the difference, scenario minus reference, in every draw; -1: the smaller; near "
-          "0: no steady link). The parameters with the largest correlations are those whose "
-          "better evidence would narrow the answer most.</p>\n",
+    fputs(alone ? ": the Spearman rank correlation across the draws (+1: the larger the "
+                  "parameter, the larger the outcome, in every draw; -1: the smaller; near 0: no "
+                  "steady link)."
+                : ": the Spearman rank correlation across the draws (+1: the larger the "
+                  "parameter, the larger the difference, scenario minus reference, in every draw; "
+                  "-1: the smaller; near 0: no steady link).",
+          f);
+    fputs(" The parameters with the largest correlations are those whose better evidence would "
+          "narrow the answer most.</p>\n",
           f);
     for (int pass = 0; pass < 2; pass++) { /* the first difference in a sentence, then all */
         bool said = false;
@@ -518,7 +526,7 @@ static void drivers_table(FILE *f, const struct report_psa *p, const char *ref)
                 if (pass == 0) {
                     fputs("<p>For ", f);
                     scenario_name(f, scen[k]);
-                    fputs("'s difference in ", f);
+                    fputs(alone ? "'s " : "'s difference in ", f);
                     report_html(f, what);
                     fputs(", the parameter that matters most is <code>", f);
                     report_html(f, table_at(t, d[0].row, cp));
@@ -585,10 +593,16 @@ void report_psa_section(FILE *f, const struct report_psa *p)
         return;
     }
     fputs("<h2>Parameter uncertainty</h2>\n<p>", f);
-    fprintf(f, "The comparison was repeated over %ld parameter draws: in each draw every "
-               "uncertain parameter took a value from its distribution, and every scenario was "
-               "run with those values on the same clients and random numbers",
-            draws);
+    if (ns == 1) {
+        fprintf(f, "The scenario was run over %ld parameter draws: in each draw every uncertain "
+                   "parameter took a value from its distribution",
+                draws);
+    } else {
+        fprintf(f, "The comparison was repeated over %ld parameter draws: in each draw every "
+                   "uncertain parameter took a value from its distribution, and every scenario "
+                   "was run with those values on the same clients and random numbers",
+                draws);
+    }
     if (p->replications > 0) {
         fprintf(f, " (%ld replication%s a draw)", p->replications,
                 p->replications == 1 ? "" : "s");
@@ -596,13 +610,16 @@ void report_psa_section(FILE *f, const struct report_psa *p)
     fputs(". A 95% uncertainty interval is the 2.5% to 97.5% points over the draws, so it "
           "includes the uncertainty of the parameters as well as the simulation's own chance. ",
           f);
-    scenario_name(f, scen[0]);
-    fputs(" is the reference.</p>\n", f);
+    if (ns > 1) {
+        scenario_name(f, scen[0]);
+        fputs(" is the reference.", f);
+    }
+    fputs("</p>\n", f);
     if (p->parameters && p->parameters->n_rows > 0) {
         fputs("<h3>What was drawn</h3>\n", f);
         drawn_table(f, p, draws);
     }
-    fputs("<h3>Differences from the reference</h3>\n", f);
+    fputs(ns > 1 ? "<h3>Differences from the reference</h3>\n" : "<h3>Outcomes</h3>\n", f);
     for (int k = 1; k < ns; k++) {
         scenario_sentences(f, p, scen[0], scen[k], ns, draws);
     }
