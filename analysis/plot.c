@@ -1519,8 +1519,9 @@ static int fig_psa_plane(struct draw *dw, const struct table *psa, const struct 
     }
     double *xv = xcalloc((size_t)np + 16, sizeof *xv), *yv = xcalloc((size_t)np + 16, sizeof *yv);
     int nv = 0;
-    fprintf(d, "# scenario_index,scenario,draw,x,y: x = %s%s, y = %s difference from %s; "
-               "then, after two blank lines, the means (psa_summary.csv)\n",
+    fprintf(d,
+            "# scenario_index,scenario,draw,x,y: x = %s%s, y = %s difference from %s; "
+            "then, after two blank lines, the means (psa_summary.csv)\n",
             costs ? "minus " : "", mx, my, scen[0]);
     for (int i = 0; i < np; i++) {
         if (!pairs[i].ys) {
@@ -1583,8 +1584,7 @@ static int fig_psa_plane(struct draw *dw, const struct table *psa, const struct 
         change_from_label(sum, table_col(sum, "metric"), mx, scen[0], ux, sizeof ux);
         change_from_label(sum, table_col(sum, "metric"), my, scen[0], uy, sizeof uy);
         snprintf(xl, sizeof xl, "%.200s: %.380s", title_of(sum, table_col(sum, "metric"), mx), ux);
-        snprintf(yl, sizeof yl, "%.200s:\n%.380s", title_of(sum, table_col(sum, "metric"), my),
-                 uy);
+        snprintf(yl, sizeof yl, "%.200s:\n%.380s", title_of(sum, table_col(sum, "metric"), my), uy);
         for (char *c = xl; *c; c++) { /* one line across */
             *c = *c == '\n' ? ' ' : *c;
         }
@@ -1770,9 +1770,9 @@ static void share_words(double p, char *buf, size_t n)
 static int fig_psa_intervals(struct draw *dw, const struct table *t, char *err, size_t err_len)
 {
     const char *dir = dw->path;
-    int cm = table_col(t, "metric"), cs = table_col(t, "scenario"),
-        cd = table_col(t, "difference"), cl = table_col(t, "difference_lower"),
-        ch = table_col(t, "difference_upper"), cb = table_col(t, "probability_better");
+    int cm = table_col(t, "metric"), cs = table_col(t, "scenario"), cd = table_col(t, "difference"),
+        cl = table_col(t, "difference_lower"), ch = table_col(t, "difference_upper"),
+        cb = table_col(t, "probability_better");
     const char *metrics[8], *scen[16];
     int nm = choose_metrics(t, cm, metrics, 6), ns = scenarios_of(t, cs, scen, 16);
     FILE *d = open_in(dir, "psa_intervals", "dat");
@@ -1802,16 +1802,15 @@ static int fig_psa_intervals(struct draw *dw, const struct table *t, char *err, 
             if (isnan(table_num(t, r, cb))) {
                 snprintf(rowtext[m][row], sizeof rowtext[m][row], "%s", text);
             } else {
-                snprintf(rowtext[m][row], sizeof rowtext[m][row], "%s; better in %s", text,
-                         share);
+                snprintf(rowtext[m][row], sizeof rowtext[m][row], "%s; better in %s", text, share);
             }
             rowname[m][row] = table_at(t, r, cs);
             fprintf(d, "%d,%d,", m, row);
             dat_text(d, table_at(t, r, cs));
             fputc(',', d);
             dat_text(d, metrics[m]);
-            fprintf(d, ",%s,%s,%s,%s,", table_at(t, r, cd), table_at(t, r, cl),
-                    table_at(t, r, ch), table_at(t, r, cb));
+            fprintf(d, ",%s,%s,%s,%s,", table_at(t, r, cd), table_at(t, r, cl), table_at(t, r, ch),
+                    table_at(t, r, cb));
             dat_text(d, rowtext[m][row]);
             fputc('\n', d);
             row++;
@@ -1866,13 +1865,14 @@ static int fig_psa_intervals(struct draw *dw, const struct table *t, char *err, 
         }
         fputs(")\n", f);
         xrange_with_zero(f, lo[m], hi[m], n_rows[m], is_cost_metric(t, cm, metrics[m]), false);
-        fprintf(f,
-                "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#666666' dt 2\n"
-                "plot 'psa_intervals.dat' skip 1 using ($1==%d ? $5 : NaN):($1==%d ? $2 : NaN):"
-                "($1==%d ? $6 : NaN):($1==%d ? $7 : NaN) with xerrorbars lc rgb '%s' "
-                "pt 7 ps 1.4 lw 2.5, \\\n     '' skip 1 using ($1==%d ? $5 : NaN):($1==%d ? $2 + 0.32 "
-                ": NaN):9 with labels font ',10' tc rgb '#222222'\n",
-                m, m, m, m, palette[2], m, m);
+        fprintf(
+            f,
+            "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lc rgb '#666666' dt 2\n"
+            "plot 'psa_intervals.dat' skip 1 using ($1==%d ? $5 : NaN):($1==%d ? $2 : NaN):"
+            "($1==%d ? $6 : NaN):($1==%d ? $7 : NaN) with xerrorbars lc rgb '%s' "
+            "pt 7 ps 1.4 lw 2.5, \\\n     '' skip 1 using ($1==%d ? $5 : NaN):($1==%d ? $2 + 0.32 "
+            ": NaN):9 with labels font ',10' tc rgb '#222222'\n",
+            m, m, m, m, palette[2], m, m);
     }
     fputs("unset multiplot\n", f);
     close_out(dw, f);
@@ -1882,7 +1882,7 @@ static int fig_psa_intervals(struct draw *dw, const struct table *t, char *err, 
                : -1;
 }
 
-#define PSA_TOP_DRIVERS 10 /* parameters a driver panel shows */
+#define PSA_TOP_DRIVERS   10 /* parameters a driver panel shows */
 #define PSA_DRIVER_PANELS 4
 
 struct driver_bar {
@@ -1908,8 +1908,8 @@ static int fig_psa_drivers(struct draw *dw, const struct table *t, const char *r
                            size_t err_len)
 {
     const char *dir = dw->path;
-    int cm = table_col(t, "metric"), cs = table_col(t, "scenario"),
-        cp = table_col(t, "parameter"), cr = table_col(t, "rank_correlation");
+    int cm = table_col(t, "metric"), cs = table_col(t, "scenario"), cp = table_col(t, "parameter"),
+        cr = table_col(t, "rank_correlation");
     const char *metrics[8], *scen[16];
     int nm = choose_metrics(t, cm, metrics, 6), ns = scenarios_of(t, cs, scen, 16);
     struct {
@@ -2120,7 +2120,7 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
         {NULL, TABLE_TEXT}};
 
     static const struct table_column psa[] = {
-        {"draw", TABLE_COUNT},   {"scenario", TABLE_TEXT},      {"metric", TABLE_TEXT},
+        {"draw", TABLE_COUNT},   {"scenario", TABLE_TEXT},     {"metric", TABLE_TEXT},
         {"value", TABLE_NUMBER}, {"difference", TABLE_NUMBER}, {NULL, TABLE_TEXT}};
     static const struct table_column psa_summary[] = {{"metric", TABLE_TEXT},
                                                       {"scenario", TABLE_TEXT},
@@ -2189,8 +2189,8 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
         return -1;
     }
     /* A PSA: psa_summary.csv, with psa.csv, psa_drivers.csv and psa_ceac.csv when present. */
-    if (read_source(dir, "psa_summary.csv", psa_summary, &s->psa_summary, &s->has_psa_summary,
-                    err, err_len) != 0 ||
+    if (read_source(dir, "psa_summary.csv", psa_summary, &s->psa_summary, &s->has_psa_summary, err,
+                    err_len) != 0 ||
         (s->has_psa_summary &&
          (read_source(dir, "psa.csv", psa, &s->psa, &s->has_psa, err, err_len) != 0 ||
           read_source(dir, "psa_drivers.csv", psa_drivers, &s->psa_drivers, &s->has_psa_drivers,

@@ -11,7 +11,7 @@
 #include "analysis/report_bid.h"
 #include "sim/xalloc.h"
 
-#define MAX_SCEN 16
+#define MAX_SCEN    16
 #define TOP_DRIVERS 5 /* parameters named for each difference in the table */
 
 /* The counts a year the sentences speak of first, with their words. */
@@ -101,8 +101,8 @@ static const char *amount(double x, char *buf, size_t n)
  * "46 fewer admissions a year than baseline (95% uncertainty interval 15 to 92 fewer)", or
  * "(95% uncertainty interval 12 fewer to 5 more)" when it includes 0. what and than may be "";
  * pre goes before each amount ("GBP "). */
-static void difference(FILE *f, double d, double lo, double hi, const char *fewer,
-                       const char *more, const char *what, const char *than, const char *pre)
+static void difference(FILE *f, double d, double lo, double hi, const char *fewer, const char *more,
+                       const char *what, const char *than, const char *pre)
 {
     char a[3][48];
     const char *sep = what[0] ? " " : "";
@@ -114,8 +114,8 @@ static void difference(FILE *f, double d, double lo, double hi, const char *fewe
         fprintf(f, "no difference%s%s in any draw", what[0] ? " in " : "", what);
         return;
     }
-    fprintf(f, "%s%s %s%s%s%s", pre, amount(fabs(d), a[0], sizeof a[0]), d < 0 ? fewer : more,
-            sep, what, than);
+    fprintf(f, "%s%s %s%s%s%s", pre, amount(fabs(d), a[0], sizeof a[0]), d < 0 ? fewer : more, sep,
+            what, than);
     if (isnan(lo) || isnan(hi)) {
         return;
     }
@@ -594,18 +594,19 @@ void report_psa_section(FILE *f, const struct report_psa *p)
     }
     fputs("<h2>Parameter uncertainty</h2>\n<p>", f);
     if (ns == 1) {
-        fprintf(f, "The scenario was run over %ld parameter draws: in each draw every uncertain "
-                   "parameter took a value from its distribution",
+        fprintf(f,
+                "The scenario was run over %ld parameter draws: in each draw every uncertain "
+                "parameter took a value from its distribution",
                 draws);
     } else {
-        fprintf(f, "The comparison was repeated over %ld parameter draws: in each draw every "
-                   "uncertain parameter took a value from its distribution, and every scenario "
-                   "was run with those values on the same clients and random numbers",
+        fprintf(f,
+                "The comparison was repeated over %ld parameter draws: in each draw every "
+                "uncertain parameter took a value from its distribution, and every scenario "
+                "was run with those values on the same clients and random numbers",
                 draws);
     }
     if (p->replications > 0) {
-        fprintf(f, " (%ld replication%s a draw)", p->replications,
-                p->replications == 1 ? "" : "s");
+        fprintf(f, " (%ld replication%s a draw)", p->replications, p->replications == 1 ? "" : "s");
     }
     fputs(". A 95% uncertainty interval is the 2.5% to 97.5% points over the draws, so it "
           "includes the uncertainty of the parameters as well as the simulation's own chance. ",

@@ -31,8 +31,8 @@ struct report_psa {
     const struct table *parameters; /* psa_parameters.csv, or NULL */
     const struct table *drivers;    /* psa_drivers.csv, or NULL */
     const struct table *ceac;       /* psa_ceac.csv, or NULL (the scenarios have no costs) */
-    long draws;          /* the number of draws when psa_parameters.csv does not say; 0: unknown */
-    long replications;   /* replications a draw (0: not known) */
+    long draws;        /* the number of draws when psa_parameters.csv does not say; 0: unknown */
+    long replications; /* replications a draw (0: not known) */
     /* Embeds figures/NAME.png with its caption when it exists (NULL: no figures). */
     void (*figure)(FILE *f, void *ctx, const char *name, const char *caption);
     /* Writes a parameter's dotted path in words, as a table cell's content (NULL: the path). */

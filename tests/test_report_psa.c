@@ -54,8 +54,8 @@ static char *parameters_csv(void)
     static char buf[8192];
     size_t k = (size_t)snprintf(buf, sizeof buf, "draw,parameter,value\n");
     for (int d = 0; d < 41; d++) {
-        k += (size_t)snprintf(buf + k, sizeof buf - k, "%d,risk.scale,%d\n%d,costs.bed_day,%g\n",
-                              d, (d * 17) % 41 + 1, d, 400.0 + d * 2.5);
+        k += (size_t)snprintf(buf + k, sizeof buf - k, "%d,risk.scale,%d\n%d,costs.bed_day,%g\n", d,
+                              (d * 17) % 41 + 1, d, 400.0 + d * 2.5);
     }
     return buf;
 }
@@ -215,8 +215,7 @@ static void test_without_costs(void **state)
     struct table sum = {0};
     read_text(summary_csv, &sum);
     char figures[256] = "";
-    struct report_psa p = {
-        .summary = &sum, .draws = 200, .figure = record_figure, .ctx = figures};
+    struct report_psa p = {.summary = &sum, .draws = 200, .figure = record_figure, .ctx = figures};
     char *s = render(&p);
     assert_has(s, "Over 200 parameter draws, <strong>icm</strong> had 37 fewer admissions");
     assert_has(s, "The scenarios give no costs");
