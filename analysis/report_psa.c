@@ -119,6 +119,10 @@ static void difference(FILE *f, double d, double lo, double hi, const char *fewe
     if (isnan(lo) || isnan(hi)) {
         return;
     }
+    if (lo == d && hi == d) { /* the same in every draw: no interval to give */
+        fputs(" in every draw", f);
+        return;
+    }
     fputs(" (95% uncertainty interval ", f);
     if (hi < 0) {
         fprintf(f, "%s%s to %s %s)", pre, amount(-hi, a[1], sizeof a[1]),
@@ -578,9 +582,10 @@ void report_psa_caveat(const struct report_psa *p, char *buf, size_t n)
     int np = n_parameters(p);
     snprintf(buf, n,
              "The uncertainty intervals under Parameter uncertainty include the uncertainty of "
-             "the %d parameter%s drawn from %s distributions, over %ld draws, as well as the "
+             "the %d parameter%s drawn from %s distribution%s, over %ld draws, as well as the "
              "simulation's own chance; the parameters not drawn are taken as known.",
-             np, np == 1 ? "" : "s", np == 1 ? "its" : "their", report_psa_draws(p));
+             np, np == 1 ? "" : "s", np == 1 ? "its" : "their", np == 1 ? "" : "s",
+             report_psa_draws(p));
 }
 
 void report_psa_section(FILE *f, const struct report_psa *p)

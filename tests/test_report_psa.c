@@ -19,6 +19,9 @@
 #include <cmocka.h>
 #include <unistd.h>
 
+#include "analysis/manifest.h"
+#include "analysis/psa.h"
+#include "analysis/report.h"
 #include "analysis/report_psa.h"
 #include "analysis/table.h"
 
@@ -226,11 +229,113 @@ static void test_without_costs(void **state)
     table_free(&sum);
 }
 
+/* The whole way: a folder written by analysis/psa.h's writers (and a manifest of `ccsim psa`),
+ * read back and reported by report_write_flags(), as `ccsim report` does. Draw d of 40: the
+ * parameter a.effect is d / 39; icm has 20 + 40 x effect fewer admissions than baseline (the 2.5%
+ * point of the difference, at (n - 1) 0.025 = 0.975 of the way from the first, is -59; the
+ * 97.5% point -21; the mean -40) and costs GBP 400,000 more in every draw. */
+static const struct metric_desc ADM = {.name = "admissions_per_year",
+                                       .unit = "admissions per year",
+                                       .label = "Admissions per year",
+                                       .better = METRIC_LOWER_BETTER};
+static const struct metric_desc BED = {.name = "bed_days_per_year",
+                                       .unit = "bed-days per year",
+                                       .label = "Bed-days per year",
+                                       .better = METRIC_LOWER_BETTER};
+static const struct metric_desc COST = {.name = "cost_per_year",
+                                        .unit = "GBP a year, 2023 prices",
+                                        .label = "Cost a year",
+                                        .better = METRIC_LOWER_BETTER};
+static const struct metric_desc CRI = {.name = "crises",
+                                       .unit = "per 100 client-years",
+                                       .label = "Crises per 100 client-years",
+                                       .is_headline = true,
+                                       .better = METRIC_LOWER_BETTER};
+
+static void test_folder_of_the_writers(void **state)
+{
+    (void)state;
+    enum { DRAWS = 40 };
+    static const char *const names[] = {"baseline", "icm"}, *const params[] = {"a.effect"};
+    const struct metric_desc *desc[] = {&ADM, &BED, &COST, &CRI};
+    struct psa p;
+    psa_init(&p, 2, names, DRAWS, 1, params, 4, desc);
+    for (long d = 0; d < DRAWS; d++) {
+        double e = (double)d / (DRAWS - 1);
+        p.x[d] = e;
+        *psa_at(&p, d, 0, 0) = 600.0;
+        *psa_at(&p, d, 1, 0) = 600.0 - 20.0 - 40.0 * e;
+        *psa_at(&p, d, 0, 1) = 20000.0;
+        *psa_at(&p, d, 1, 1) = 20000.0 - 30.0 * (20.0 + 40.0 * e);
+        *psa_at(&p, d, 0, 2) = 1e7;
+        *psa_at(&p, d, 1, 2) = 1e7 + 400000.0;
+        *psa_at(&p, d, 0, 3) = 100.0;
+        *psa_at(&p, d, 1, 3) = 100.0 - 2.0 * e;
+    }
+    char dir[] = "/tmp/ccsim-test-psa-folder-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    static const char *const files[] = {"psa.csv",         "psa_parameters.csv", "psa_summary.csv",
+                                        "psa_drivers.csv", "psa_ceac.csv",       "manifest.json"};
+    int (*const writers[])(const char *, const struct psa *) = {
+        psa_write_csv, psa_write_parameters, psa_write_summary, psa_write_drivers};
+    for (int i = 0; i < 4; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        assert_int_equal(writers[i](path, &p), 0);
+    }
+    snprintf(path, sizeof path, "%s/psa_ceac.csv", dir);
+    assert_int_equal(psa_write_ceac(path, &p, "GBP, 2023 prices"), 0);
+    char *const argv[] = {"ccsim", "psa", "baseline.cfg", "icm.cfg", "--draws", "40", "-r", "2"};
+    struct manifest m = {.argc = 8,
+                         .argv = argv,
+                         .scenario = "baseline.cfg",
+                         .model = "care",
+                         .seed = 1,
+                         .replications = 2,
+                         .threads = 1,
+                         .files = (char *const *)files,
+                         .n_files = 6};
+    snprintf(path, sizeof path, "%s/manifest.json", dir);
+    assert_int_equal(manifest_write(path, &m), 0);
+    psa_fini(&p);
+
+    char err[1024];
+    assert_int_equal(report_write_flags(dir, REPORT_DRY_RUN, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    size_t n;
+    char *s = table_slurp(path, 1 << 24, &n, err, sizeof err);
+    assert_non_null(s);
+    assert_has(s, "<h1>Probabilistic sensitivity analysis</h1>");
+    assert_has(s, "Over 40 parameter draws, <strong>icm</strong> had 40 fewer admissions a year "
+                  "than baseline (95% uncertainty interval 21 to 59 fewer); it was better in "
+                  "100% of draws.");
+    assert_has(s, "It cost GBP 400,000 more a year in every draw at 2023 prices; it cost less in "
+                  "0% of draws.");
+    assert_has(s, "<code>a.effect</code></td><td class=\"n\">0.5</td><td class=\"n\">0.025</td>"
+                  "<td class=\"n\">0.975</td><td class=\"n\">40</td>");
+    assert_has(s, "<strong>icm</strong> costs least in 0% of draws (a willingness to pay of 0); "
+                  "its probability of being cost-effective first reaches 50% at GBP ");
+    /* Spearman of a.effect with the crises difference -2 x effect: -1. */
+    assert_has(s, "the parameter that matters most is <code>a.effect</code> (rank correlation "
+                  "-1.00)");
+    assert_has(s, "include the uncertainty of the 1 parameter drawn from its distribution, over "
+                  "40 draws");
+    assert_null(strstr(s, "the parameters are taken as known, though"));
+    free(s);
+    for (int i = 0; i < 6; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    snprintf(path, sizeof path, "%s/report.html", dir);
+    unlink(path);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_three_scenarios),
         cmocka_unit_test(test_without_costs),
+        cmocka_unit_test(test_folder_of_the_writers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
