@@ -1603,8 +1603,8 @@ static int fig_psa_plane(struct draw *dw, const struct table *psa, const struct 
         ticks_in_words(f, "y", ya, yb);
     }
     fputs("set grid xtics ytics lc rgb '#E4E4E4' lt 1\nset lmargin 20\nset rmargin 6\n"
-          "set bmargin 5\nset xzeroaxis lt 1 lc rgb '#444444' lw 1.2\n"
-          "set yzeroaxis lt 1 lc rgb '#444444' lw 1.2\nset key outside top center horizontal\n",
+          "set bmargin 7\nset xzeroaxis lt 1 lc rgb '#444444' lw 1.2\n"
+          "set yzeroaxis lt 1 lc rgb '#444444' lw 1.2\nset key outside bottom center horizontal\n",
           f);
     if (costs) { /* the quadrants in words */
         fputs("set label 1 \"costs more,\\naverts admissions\" at graph 0.98, graph 0.96 right "
