@@ -428,7 +428,8 @@ const struct command cmd_spec_plot = {
     .operands = "DIR",
     .summary = "figures (PNG, SVG, PDF) from a results folder",
     .about = "Draws every figure the results folder DIR allows (from summary.csv, comparison.csv, "
-             "timeseries.csv, sweep.csv, sensitivity.csv) into DIR/figures/ as PNG, SVG and PDF, "
+             "timeseries.csv, sweep.csv, sensitivity.csv, psa_summary.csv) into DIR/figures/ as "
+             "PNG, SVG and PDF, "
              "with the gnuplot script and data of each beside it. run, compare, sweep and "
              "sensitivity draw their figures by default (--no-plots to skip). Needs gnuplot "
              "(make deps).",
