@@ -1901,9 +1901,10 @@ static int by_weight(const void *a, const void *b)
 
 /* psa_drivers: the parameters whose draws move each headline difference most, as the Spearman
  * rank correlation of psa_drivers.csv: one panel per (scenario, headline metric), the scenarios
- * after the reference in order and each one's headline metrics in order, at most four panels,
- * each the ten parameters of largest absolute correlation as horizontal bars, largest at the
- * top. */
+ * after the reference in order and each one's first headline metrics in order, four panels
+ * shared among them (with one scenario its first four metrics, with two the first two of each,
+ * with four or more the first metric of the first four), each the ten parameters of largest
+ * absolute correlation as horizontal bars, largest at the top. */
 static int fig_psa_drivers(struct draw *dw, const struct table *t, const char *ref, char *err,
                            size_t err_len)
 {
@@ -1920,8 +1921,10 @@ static int fig_psa_drivers(struct draw *dw, const struct table *t, const char *r
     int np = 0;
     struct driver_bar *all = xcalloc((size_t)t->n_rows + 1, sizeof *all);
     size_t lm = 10;
+    /* The panels shared among the scenarios: with two, the first two headline metrics each. */
+    int per_scen = ns > 0 && PSA_DRIVER_PANELS / ns > 1 ? PSA_DRIVER_PANELS / ns : 1;
     for (int k = 0; k < ns && np < PSA_DRIVER_PANELS; k++) {
-        for (int m = 0; m < nm && np < PSA_DRIVER_PANELS; m++) {
+        for (int m = 0, mk = 0; m < nm && mk < per_scen && np < PSA_DRIVER_PANELS; m++) {
             int n = 0;
             for (int r = 0; r < t->n_rows; r++) {
                 double rho = table_num(t, r, cr);
@@ -1935,6 +1938,7 @@ static int fig_psa_drivers(struct draw *dw, const struct table *t, const char *r
             }
             qsort(all, (size_t)n, sizeof *all, by_weight);
             int top = n < PSA_TOP_DRIVERS ? n : PSA_TOP_DRIVERS;
+            mk++;
             panel[np].scen = scen[k];
             panel[np].metric = metrics[m];
             panel[np].n = top;

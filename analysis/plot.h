@@ -31,7 +31,8 @@
  *                 direction marked and the share of draws in which it is better written beside
  *   psa_drivers   the Spearman rank correlation of each parameter's draws with a headline
  *                 difference (psa_drivers.csv), the ten largest in absolute value as bars, a
- *                 panel per scenario and headline metric (at most four)
+ *                 panel per scenario and headline metric (four shared among the scenarios
+ *                 after the first: their first headline metrics)
  *
  * The metrics drawn are the headline ones, titled by their labels, with their units on the axes,
  * all read from the files' columns headline, label, unit and better (analysis/csv.h); a folder
