@@ -67,6 +67,7 @@ static const struct cfg_key param_keys[N_PKEYS] = {
                 .type = CFG_REAL,
                 .lo = -HUGE_VAL,
                 .hi = HUGE_VAL,
+                .def_str = "none",
                 .help = "the distribution's mean, with sd (method of moments), instead of "
                         "from_ci"},
     [P_SD] = {.name = "sd",
@@ -74,6 +75,7 @@ static const struct cfg_key param_keys[N_PKEYS] = {
               .lo = 0.0,
               .hi = HUGE_VAL,
               .flags = CFG_LO_OPEN,
+              .def_str = "none",
               .help = "the distribution's standard deviation, with mean"},
     [P_SOURCE] = {.name = "source",
                   .type = CFG_STRING,
@@ -586,6 +588,16 @@ struct reader {
     int n_problems;
 };
 
+/* The file and line setting s came from (an @include'd file's own lines included). */
+static void where(const struct cfg *c, const config_setting_t *s, const char **file, int *line)
+{
+    struct cfg_origin o;
+
+    cfg_origin_of(c, s, &o);
+    *file = o.file ? o.file : c->path;
+    *line = o.line;
+}
+
 static void problem(struct reader *r, const config_setting_t *s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
@@ -598,8 +610,10 @@ static void problem(struct reader *r, const config_setting_t *s, const char *fmt
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
     cfg_path(s, path, sizeof path);
-    const char *file = config_setting_source_file(s);
-    diag_add(r->d, file ? file : r->c->path, (int)config_setting_source_line(s), path, "%s", text);
+    const char *file;
+    int line;
+    where(r->c, s, &file, &line);
+    diag_add(r->d, file, line, path, "%s", text);
     r->n_problems++;
 }
 
@@ -660,10 +674,11 @@ static const char *member_string(struct reader *r, const config_setting_t *g, co
     if (!s) {
         if (is_required) {
             char path[512];
+            const char *file;
+            int line;
             cfg_path(g, path, sizeof path);
-            const char *file = config_setting_source_file(g);
-            diag_add(r->d, file ? file : r->c->path, (int)config_setting_source_line(g), path,
-                     "missing required key '%s' (%s)", name, what);
+            where(r->c, g, &file, &line);
+            diag_add(r->d, file, line, path, "missing required key '%s' (%s)", name, what);
             r->n_problems++;
         }
         return NULL;
@@ -965,9 +980,11 @@ static bool read_param(struct reader *r, const struct index *ix, const config_se
         }
     } else {
         char gp[512];
+        const char *file;
+        int line;
         cfg_path(e, gp, sizeof gp);
-        const char *file = config_setting_source_file(e);
-        diag_add(r->d, file ? file : r->c->path, (int)config_setting_source_line(e), gp,
+        where(r->c, e, &file, &line);
+        diag_add(r->d, file, line, gp,
                  "no interval (from_ci = [LO, HI], a 95%% interval; or mean and sd)");
         r->n_problems++;
     }
@@ -996,9 +1013,10 @@ static bool read_param(struct reader *r, const struct index *ix, const config_se
         return false;
     }
     char origin[1024];
-    const char *file = config_setting_source_file(e);
-    snprintf(origin, sizeof origin, "%s:%d", file ? file : r->c->path,
-             (int)config_setting_source_line(e));
+    const char *file;
+    int line;
+    where(r->c, e, &file, &line);
+    snprintf(origin, sizeof origin, "%s:%d", file, line);
     p->origin = xstrdup(origin);
     p->source = xstrdup(source ? source : "the scenario's declaration (no source given)");
     return true;
@@ -1071,11 +1089,13 @@ static void read_defaults(struct reader *r, struct unc_set *u, int *cap, const s
             continue;
         }
         if (!use) {
+            const char *file;
+            int line;
+            where(r->c, flag, &file, &line);
             snprintf(text, sizeof text,
                      "%s: its default uncertainty (%s) is not used: uncertainty.defaults is false "
-                     "(%s:%d)",
-                     e->path, desc, config_setting_source_file(flag) ? config_setting_source_file(flag) : "?",
-                     (int)config_setting_source_line(flag));
+                     "(%s%s%.0d)",
+                     e->path, desc, file, line > 0 ? ":" : "", line);
             add_note(u, text);
             free(p.path);
             continue;
@@ -1125,11 +1145,12 @@ static void read_correlations(struct reader *r, struct unc_set *u, const config_
         const config_setting_t *ks = config_setting_get_member(e, "keys");
         const config_setting_t *rs = config_setting_get_member(e, "rho");
         char gp[512];
+        const char *file;
+        int line;
         cfg_path(e, gp, sizeof gp);
-        const char *file = config_setting_source_file(e);
-        file = file ? file : r->c->path;
+        where(r->c, e, &file, &line);
         if (!ks || !rs) {
-            diag_add(r->d, file, (int)config_setting_source_line(e), gp,
+            diag_add(r->d, file, line, gp,
                      "missing required key '%s' (keys = [\"PATH\", \"PATH\"]; rho = R, -1 < R < 1)",
                      ks ? "rho" : "keys");
             r->n_problems++;
@@ -1172,8 +1193,11 @@ static void read_correlations(struct reader *r, struct unc_set *u, const config_
         }
         const config_setting_t *prev = at[idx[0] * n + idx[1]];
         if (prev) {
-            problem(r, e, "the correlation of %s and %s is given twice (first at line %d)",
-                    u->p[idx[0]].path, u->p[idx[1]].path, (int)config_setting_source_line(prev));
+            const char *pfile;
+            int pline;
+            where(r->c, prev, &pfile, &pline);
+            problem(r, e, "the correlation of %s and %s is given twice (first at %s:%d)",
+                    u->p[idx[0]].path, u->p[idx[1]].path, pfile, pline);
             continue;
         }
         at[idx[0] * n + idx[1]] = at[idx[1] * n + idx[0]] = e;
