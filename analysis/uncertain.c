@@ -351,7 +351,7 @@ static double gamma_ratio(double t, const void *ctx)
 /* Shapes the gamma fit searches: a ratio hi/lo wider than shape 0.05 gives (about 10^30) or
  * narrower than shape 10^5 (1.0125) has no gamma here (use a lognormal or a normal); GSL's
  * incomplete gamma function fails beyond. */
-#define GAMMA_SHAPE_MAX 1e5
+#define GAMMA_SHAPE_MAX    1e5
 #define GAMMA_LOG_SHAPE_LO (-3.0)   /* shape 0.0498 */
 #define GAMMA_LOG_SHAPE_HI (11.512) /* shape 10^5 */
 
@@ -386,8 +386,7 @@ static double beta_cdf_hi(double t, const void *ctx)
 #define BETA_LOG_S_LO (-2.3) /* a + b = 0.1 */
 #define BETA_LOG_S_HI 23.0   /* a + b = 10^10 */
 
-int unc_fit_ci(enum unc_dist dist, double lo, double hi, double *a, double *b, char *why,
-               size_t n)
+int unc_fit_ci(enum unc_dist dist, double lo, double hi, double *a, double *b, char *why, size_t n)
 {
     *a = *b = NAN;
     if (!(isfinite(lo) && isfinite(hi) && lo < hi)) {
@@ -402,8 +401,9 @@ int unc_fit_ci(enum unc_dist dist, double lo, double hi, double *a, double *b, c
         break;
     case UNC_LOGNORMAL:
         if (!(lo > 0)) {
-            snprintf(why, n, "a lognormal's interval must be positive: [%.15g, %.15g] (0 < lo < hi)",
-                     lo, hi);
+            snprintf(why, n,
+                     "a lognormal's interval must be positive: [%.15g, %.15g] (0 < lo < hi)", lo,
+                     hi);
             return -1;
         }
         *a = 0.5 * (log(lo) + log(hi));
@@ -415,8 +415,8 @@ int unc_fit_ci(enum unc_dist dist, double lo, double hi, double *a, double *b, c
                      lo, hi);
             return -1;
         }
-        double t = bisect(gamma_ratio, NULL, GAMMA_LOG_SHAPE_LO, GAMMA_LOG_SHAPE_HI,
-                          log(hi) - log(lo));
+        double t =
+            bisect(gamma_ratio, NULL, GAMMA_LOG_SHAPE_LO, GAMMA_LOG_SHAPE_HI, log(hi) - log(lo));
         if (isnan(t)) {
             snprintf(why, n,
                      "no gamma has the interval [%.15g, %.15g] (a ratio hi/lo of %.6g; a gamma "
@@ -456,7 +456,8 @@ int unc_fit_ci(enum unc_dist dist, double lo, double hi, double *a, double *b, c
     /* The fit reproduces the interval, or it is refused. */
     double q_lo = quantile(dist, *a, *b, 0.025), q_hi = quantile(dist, *a, *b, 0.975);
     double scale = fabs(hi) > fabs(lo) ? fabs(hi) : fabs(lo);
-    if (!(fabs(q_lo - lo) <= FIT_TOLERANCE * scale) || !(fabs(q_hi - hi) <= FIT_TOLERANCE * scale)) {
+    if (!(fabs(q_lo - lo) <= FIT_TOLERANCE * scale) ||
+        !(fabs(q_hi - hi) <= FIT_TOLERANCE * scale)) {
         snprintf(why, n,
                  "no %s reproduces the interval [%.15g, %.15g] (the closest found has %.10g to "
                  "%.10g): use another distribution, or mean and sd",
@@ -557,7 +558,8 @@ static void index_visit(void *ctx, const config_setting_t *s, const char *path,
     e->path = xstrdup(path);
     e->s = s;
     e->o = *o;
-    e->is_numeric = type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64 || type == CONFIG_TYPE_FLOAT;
+    e->is_numeric =
+        type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64 || type == CONFIG_TYPE_FLOAT;
     e->value = !e->is_numeric              ? NAN
                : type == CONFIG_TYPE_FLOAT ? config_setting_get_float(s)
                                            : (double)config_setting_get_int64(s);
@@ -662,7 +664,8 @@ static double number_of(const config_setting_t *s)
 
 static bool is_sequence(const config_setting_t *s)
 {
-    return config_setting_type(s) == CONFIG_TYPE_ARRAY || config_setting_type(s) == CONFIG_TYPE_LIST;
+    return config_setting_type(s) == CONFIG_TYPE_ARRAY ||
+           config_setting_type(s) == CONFIG_TYPE_LIST;
 }
 
 /* The string member name of g, or NULL (a problem when present and not a string, or when
@@ -721,28 +724,27 @@ static void nearby(const struct index *ix, const char *want, char *best, size_t 
         }
         *cut = '\0';
         size_t lp = strlen(prefix), len = 0;
+        char names[1024] = "";
         int shown = 0, more = 0;
         for (int i = 0; i < ix->n; i++) {
             const char *p = ix->v[i].path;
             if (!ix->v[i].o.key || !ix->v[i].is_numeric || strncmp(p, prefix, lp) != 0 ||
-                p[lp] != '.' ||
-                strchr(p + lp + 1, '.') || strchr(p + lp + 1, '[')) {
+                p[lp] != '.' || strchr(p + lp + 1, '.') || strchr(p + lp + 1, '[')) {
                 continue;
             }
-            if (shown < 12 && len < nl) {
-                len += (size_t)snprintf(list + len, nl - len, "%s%s", shown ? ", " : "", p + lp + 1);
+            if (shown < 12 && len < sizeof names) {
+                len += (size_t)snprintf(names + len, sizeof names - len, "%s%s", shown ? ", " : "",
+                                        p + lp + 1);
                 shown++;
             } else {
                 more++;
             }
         }
         if (shown) {
-            if (more && len < nl) {
-                snprintf(list + len, nl - len, " and %d more", more);
+            if (more && len < sizeof names) {
+                snprintf(names + len, sizeof names - len, " and %d more", more);
             }
-            char tmp[1024];
-            snprintf(tmp, sizeof tmp, "numeric keys in %s: %s", prefix, list);
-            snprintf(list, nl, "%s", tmp);
+            snprintf(list, nl, "numeric keys in %.200s: %.780s", prefix, names);
             return;
         }
     }
@@ -849,8 +851,8 @@ static bool range_ok(struct unc_param *p, char *why, size_t n)
 static void describe_dist(const struct unc_param *p, char *buf, size_t n)
 {
     if (!isnan(p->ci_lo)) {
-        snprintf(buf, n, "%s from the 95%% interval %.6g to %.6g", unc_dist_name(p->dist),
-                 p->ci_lo, p->ci_hi);
+        snprintf(buf, n, "%s from the 95%% interval %.6g to %.6g", unc_dist_name(p->dist), p->ci_lo,
+                 p->ci_hi);
     } else {
         snprintf(buf, n, "%s", unc_dist_name(p->dist));
     }
@@ -889,14 +891,16 @@ static bool read_param(struct reader *r, const struct index *ix, const config_se
     p->ci_lo = p->ci_hi = NAN;
     check_members(r, e, &param_table);
     const char *path = member_string(r, e, "key", true, "a numeric key's dotted path");
-    const char *dname = member_string(r, e, "dist", true, "one of \"beta\", \"gamma\", "
-                                                          "\"lognormal\", \"normal\"");
+    const char *dname = member_string(r, e, "dist", true,
+                                      "one of \"beta\", \"gamma\", "
+                                      "\"lognormal\", \"normal\"");
     const char *source = member_string(r, e, "source", false, "where the interval comes from");
     const config_setting_t *ks = config_setting_get_member(e, "key");
     const config_setting_t *ds = config_setting_get_member(e, "dist");
     if (dname && unc_dist_parse(dname, &p->dist) != 0) {
-        problem(r, ds, "\"%s\" is not a distribution of parameter uncertainty (one of \"beta\", "
-                       "\"gamma\", \"lognormal\", \"normal\")",
+        problem(r, ds,
+                "\"%s\" is not a distribution of parameter uncertainty (one of \"beta\", "
+                "\"gamma\", \"lognormal\", \"normal\")",
                 dname);
         dname = NULL;
     }
@@ -922,8 +926,9 @@ static bool read_param(struct reader *r, const struct index *ix, const config_se
         } else if (!en->is_numeric || (en->o.key->type != CFG_REAL && en->o.key->type != CFG_INT)) {
             char allowed[256];
             allowed_of(en->o.key, allowed, sizeof allowed);
-            problem(r, ks, "\"%s\" is not a numeric key (it is %s; a real or integer key may be "
-                           "uncertain)",
+            problem(r, ks,
+                    "\"%s\" is not a numeric key (it is %s; a real or integer key may be "
+                    "uncertain)",
                     path, allowed);
             en = NULL;
         } else if (is_experiment_key(path)) {
@@ -948,8 +953,9 @@ static bool read_param(struct reader *r, const struct index *ix, const config_se
     double lo = NAN, hi = NAN, mean = NAN, sd = NAN;
     bool have = false;
     if (ci && (ms || ss)) {
-        problem(r, ci, "from_ci and mean/sd both given (one of them: from_ci = [LO, HI]; or mean "
-                       "and sd)");
+        problem(r, ci,
+                "from_ci and mean/sd both given (one of them: from_ci = [LO, HI]; or mean "
+                "and sd)");
     } else if (ci) {
         if (!is_sequence(ci) || config_setting_length(ci) != 2 ||
             !is_number(config_setting_get_elem(ci, 0)) ||
@@ -1070,8 +1076,8 @@ static void read_defaults(struct reader *r, struct unc_set *u, int *cap, const s
         p.ci_lo = k->uncertain->lo;
         p.ci_hi = k->uncertain->hi;
         if (unc_dist_parse(k->uncertain->dist, &p.dist) != 0) {
-            diag_add(r->d, NULL, 0, e->path, "the default uncertainty names no distribution (\"%s\")",
-                     k->uncertain->dist);
+            diag_add(r->d, NULL, 0, e->path,
+                     "the default uncertainty names no distribution (\"%s\")", k->uncertain->dist);
             r->n_problems++;
             free(p.path);
             continue;
@@ -1275,24 +1281,27 @@ int unc_set_load(struct unc_set *u, const struct cfg *c, struct diag *d)
         if (params && !(config_setting_type(params) == CONFIG_TYPE_LIST ||
                         (config_setting_type(params) == CONFIG_TYPE_ARRAY &&
                          config_setting_length(params) == 0))) {
-            problem(&r, params, "not a list of parameters (( { key = \"PATH\"; dist = ...; "
-                                "from_ci = [LO, HI]; }, ... ))");
+            problem(&r, params,
+                    "not a list of parameters (( { key = \"PATH\"; dist = ...; "
+                    "from_ci = [LO, HI]; }, ... ))");
             params = NULL;
         }
         corr = config_setting_get_member(g, "correlations");
         if (corr && !(config_setting_type(corr) == CONFIG_TYPE_LIST ||
                       (config_setting_type(corr) == CONFIG_TYPE_ARRAY &&
                        config_setting_length(corr) == 0))) {
-            problem(&r, corr, "not a list of correlations (( { keys = [\"PATH\", \"PATH\"]; rho "
-                              "= R; }, ... ))");
+            problem(&r, corr,
+                    "not a list of correlations (( { keys = [\"PATH\", \"PATH\"]; rho "
+                    "= R; }, ... ))");
             corr = NULL;
         }
     }
     for (int i = 0; params && i < config_setting_length(params); i++) {
         const config_setting_t *e = config_setting_get_elem(params, (unsigned)i);
         if (!config_setting_is_group(e)) {
-            problem(&r, e, "not a parameter (a group { key = \"PATH\"; dist = ...; from_ci = [LO, "
-                           "HI]; })");
+            problem(&r, e,
+                    "not a parameter (a group { key = \"PATH\"; dist = ...; from_ci = [LO, "
+                    "HI]; })");
             continue;
         }
         struct unc_param p;

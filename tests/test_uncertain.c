@@ -26,7 +26,7 @@
 #include "tests/support.h"
 
 #define N_DRAWS 20000
-#define Q_TOL (4 * 0.0011)
+#define Q_TOL   (4 * 0.0011)
 
 /* A one-station network whose keys the tests make uncertain, with an uncertainty group. */
 static const char net_text[] =
@@ -103,11 +103,11 @@ struct interval {
 };
 
 static const struct interval intervals[] = {
-    {UNC_BETA, 0.13, 0.45},       {UNC_BETA, 0.001, 0.02},     {UNC_BETA, 0.6, 0.99},
-    {UNC_BETA, 0.3, 0.31},        {UNC_GAMMA, 12.0, 48.0},     {UNC_GAMMA, 0.5, 0.97},
-    {UNC_GAMMA, 1e-3, 20.0},      {UNC_GAMMA, 100.0, 104.0},   {UNC_LOGNORMAL, 0.11, 0.32},
-    {UNC_LOGNORMAL, 0.5, 0.97},   {UNC_LOGNORMAL, 1e-4, 1e4},  {UNC_NORMAL, -1.37, -0.34},
-    {UNC_NORMAL, -0.37, 0.21},    {UNC_NORMAL, 1e6, 1.0001e6},
+    {UNC_BETA, 0.13, 0.45},     {UNC_BETA, 0.001, 0.02},     {UNC_BETA, 0.6, 0.99},
+    {UNC_BETA, 0.3, 0.31},      {UNC_GAMMA, 12.0, 48.0},     {UNC_GAMMA, 0.5, 0.97},
+    {UNC_GAMMA, 1e-3, 20.0},    {UNC_GAMMA, 100.0, 104.0},   {UNC_LOGNORMAL, 0.11, 0.32},
+    {UNC_LOGNORMAL, 0.5, 0.97}, {UNC_LOGNORMAL, 1e-4, 1e4},  {UNC_NORMAL, -1.37, -0.34},
+    {UNC_NORMAL, -0.37, 0.21},  {UNC_NORMAL, 1e6, 1.0001e6},
 };
 
 static void test_fit_ci_reproduces_the_interval(void **state)
@@ -179,7 +179,7 @@ static void test_fit_moments_reproduces_mean_and_sd(void **state)
     static const struct {
         enum unc_dist dist;
         double mean, sd;
-    } cases[] = {{UNC_BETA, 0.3, 0.05}, {UNC_BETA, 0.02, 0.01},   {UNC_GAMMA, 24.0, 6.0},
+    } cases[] = {{UNC_BETA, 0.3, 0.05}, {UNC_BETA, 0.02, 0.01},    {UNC_GAMMA, 24.0, 6.0},
                  {UNC_GAMMA, 0.4, 1.0}, {UNC_LOGNORMAL, 0.7, 0.1}, {UNC_NORMAL, -0.86, 0.26}};
 
     (void)state;
@@ -223,8 +223,8 @@ static int cmp_double(const void *x, const void *y)
  * are 2.5% and 97.5% within Q_TOL. */
 static void check_draws_match(const struct interval *iv)
 {
-    struct unc_param p = {.path = "some.key", .dist = iv->dist, .allowed_lo = -HUGE_VAL,
-                          .allowed_hi = HUGE_VAL};
+    struct unc_param p = {
+        .path = "some.key", .dist = iv->dist, .allowed_lo = -HUGE_VAL, .allowed_hi = HUGE_VAL};
     char why[1024];
     assert_int_equal(unc_fit_ci(iv->dist, iv->lo, iv->hi, &p.a, &p.b, why, sizeof why), 0);
     struct unc_set u = {.p = &p, .n = 1};
@@ -295,9 +295,10 @@ static void test_draws_are_pure_functions_of_seed_draw_and_path(void **state)
         unc_draw(&one.u, 8, d, &other_seed);
         assert_true(other_seed != x1);
         /* The uniform is the documented one. */
-        assert_true(unc_uniform(&one.u.p[0], 7, d) ==
-                    rng_first_uniform(rng_seed_derive(
-                        7, d, STREAM_PARAMETER, rng_key_string("network.stations[0].service.mean"))));
+        assert_true(
+            unc_uniform(&one.u.p[0], 7, d) ==
+            rng_first_uniform(rng_seed_derive(7, d, STREAM_PARAMETER,
+                                              rng_key_string("network.stations[0].service.mean"))));
         assert_true(x1 == unc_quantile(&one.u.p[0], unc_uniform(&one.u.p[0], 7, d)));
     }
     /* Two parameters' draws are not the same numbers (different keys). */
@@ -389,8 +390,12 @@ static void test_integer_keys_are_rounded(void **state)
 /* A normal on a bounded key is clipped into the key's range. */
 static void test_normal_draws_are_clipped_into_the_range(void **state)
 {
-    struct unc_param p = {.path = "a.p", .dist = UNC_NORMAL, .a = 0.001, .b = 0.01,
-                          .allowed_lo = 0.0, .allowed_hi = 1.0};
+    struct unc_param p = {.path = "a.p",
+                          .dist = UNC_NORMAL,
+                          .a = 0.001,
+                          .b = 0.01,
+                          .allowed_lo = 0.0,
+                          .allowed_hi = 1.0};
     struct unc_set u = {.p = &p, .n = 1};
     int at_zero = 0;
 
@@ -433,15 +438,17 @@ static void test_bad_declarations_are_refused(void **state)
     char first[1024];
 
     (void)state;
-    assert_int_equal(problems("uncertainty = { parameters = ( { key = \"network.stations[0].servrs\"; "
-                              "dist = \"normal\"; from_ci = [1.0, 3.0]; } ); };\n",
-                              first, sizeof first),
-                     1);
+    assert_int_equal(
+        problems("uncertainty = { parameters = ( { key = \"network.stations[0].servrs\"; "
+                 "dist = \"normal\"; from_ci = [1.0, 3.0]; } ); };\n",
+                 first, sizeof first),
+        1);
     assert_non_null(strstr(first, "did you mean 'network.stations[0].servers'"));
-    assert_int_equal(problems("uncertainty = { parameters = ( { key = \"network.stations[0].name\"; "
-                              "dist = \"normal\"; from_ci = [1.0, 3.0]; } ); };\n",
-                              first, sizeof first),
-                     1);
+    assert_int_equal(
+        problems("uncertainty = { parameters = ( { key = \"network.stations[0].name\"; "
+                 "dist = \"normal\"; from_ci = [1.0, 3.0]; } ); };\n",
+                 first, sizeof first),
+        1);
     assert_non_null(strstr(first, "not a numeric key"));
     assert_int_equal(problems("uncertainty = { parameters = ( { key = \"seed\"; dist = \"normal\"; "
                               "from_ci = [1.0, 3.0]; } ); };\n",
@@ -454,10 +461,11 @@ static void test_bad_declarations_are_refused(void **state)
                  first, sizeof first),
         1);
     assert_non_null(strstr(first, "use beta, gamma or lognormal"));
-    assert_int_equal(problems("uncertainty = { parameters = ( { key = \"network.stations[0].servers\"; "
-                              "dist = \"beta\"; from_ci = [0.2, 0.5]; } ); };\n",
-                              first, sizeof first),
-                     1);
+    assert_int_equal(
+        problems("uncertainty = { parameters = ( { key = \"network.stations[0].servers\"; "
+                 "dist = \"beta\"; from_ci = [0.2, 0.5]; } ); };\n",
+                 first, sizeof first),
+        1);
     assert_int_equal(problems("uncertainty = { defaults = 1; };\n", first, sizeof first), 1);
     assert_int_equal(problems("uncertainty = { };\n", first, sizeof first), 0);
 }
