@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "analysis/uncertain.h"
 #include "models/model.h"
 
 /* Writes text with the characters that would break a Markdown table cell escaped. */
@@ -94,6 +95,14 @@ static void write_table(FILE *out, const struct cfg_table *t)
         cell(out, k->help ? k->help : "");
         fputs(" | ", out);
         cell(out, k->source ? k->source : "");
+        if (k->uncertain) {
+            char text[1024];
+            snprintf(text, sizeof text, "; uncertainty for ccsim psa: %s from the 95%% interval "
+                                        "%.15g to %.15g (%s)",
+                     k->uncertain->dist, k->uncertain->lo, k->uncertain->hi,
+                     k->uncertain->source ? k->uncertain->source : "");
+            cell(out, text);
+        }
         if (cfg_key_has_plausible(k) && k->type == CFG_INT) {
             char lo[64], hi[64];
             integer_text(k->plausible_lo, lo, sizeof lo, "", "");
@@ -123,6 +132,15 @@ int reference_write_markdown(FILE *out)
           out);
     fputs("## Every scenario\n\n", out);
     write_table(out, &scenario_table);
+    fputs("## Parameter uncertainty\n\n"
+          "Any real or integer key a model reads may be declared uncertain, for `ccsim psa`; "
+          "a key whose source cites a published interval carries a default uncertainty (its "
+          "source says which) while it keeps its default value. `ccsim check` lists them; "
+          "docs/psa.md, \"Declaring uncertainty\", gives the fitting and the draws.\n\n",
+          out);
+    for (int t = 0; unc_tables[t]; t++) {
+        write_table(out, unc_tables[t]);
+    }
     for (int m = 0; model_registry[m]; m++) {
         const struct model_ops *ops = model_registry[m];
         fprintf(out, "## Model `%s`\n\n", ops->name);

@@ -9,6 +9,7 @@
 
 #include "analysis/outdir.h"
 #include "analysis/progress.h"
+#include "analysis/uncertain.h"
 #include "analysis/warmup.h"
 #include "sim/error.h"
 #include "sim/xalloc.h"
@@ -76,6 +77,12 @@ static void load_one(struct runner *r, int i, struct warnings *seen, bool *unpar
             apply(c, v->own, v->n_own);
         }
         sc = scenario_load(c);
+        /* The uncertainty declarations are checked here, for every command; only psa and check
+         * use them. */
+        struct unc_set u;
+        if (sc && unc_set_load(&u, c, &c->diag) == 0) {
+            unc_set_fini(&u);
+        }
         if (sc && cfg_n_problems(c) > 0) {
             scenario_destroy(sc);
             sc = NULL;

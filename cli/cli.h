@@ -38,6 +38,7 @@
 #include "analysis/sensitivity.h"
 #include "analysis/stationarity.h"
 #include "analysis/sweep.h"
+#include "analysis/uncertain.h"
 #include "analysis/sweep_best.h"
 #include "analysis/trace.h"
 #include "analysis/validate.h"

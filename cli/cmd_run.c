@@ -162,6 +162,11 @@ static void add_row(void *ctx, const config_setting_t *s, const char *path,
     struct rows *rows = ctx;
     char value[512], from[1024];
 
+    /* The uncertainty group has a table of its own (print_uncertain()). */
+    if (strncmp(path, "uncertainty.", 12) == 0) {
+        return;
+    }
+
     if (rows->n == rows->cap) {
         rows->cap = rows->cap ? 2 * rows->cap : 64;
         rows->v = xrealloc(rows->v, rows->cap * sizeof *rows->v);
@@ -235,6 +240,106 @@ static void print_row(const struct row *row, int wk, int wv, int wu, int width, 
     putchar('\n');
 }
 
+/* check's table of the uncertain parameters, after the values, when the scenario has any (or an
+ * uncertainty group, or a key whose default uncertainty it gives up): key, value, the fitted
+ * distribution and its 95% interval, then correlation, source and origin wrapped under them. */
+static void print_uncertain(const struct runner *r, int width)
+{
+    struct unc_set u;
+    struct diag d;
+    char text[4096], dist[256], ival[128];
+
+    diag_init(&d);
+    int rc = unc_set_load(&u, &r->cfg[0], &d);
+    diag_fini(&d);
+    if (rc != 0) { /* checked when the scenario was loaded */
+        return;
+    }
+    bool has_group = config_setting_get_member(cfg_root(&r->cfg[0]), "uncertainty") != NULL;
+    if (u.n == 0 && u.n_notes == 0 && !has_group) {
+        unc_set_fini(&u);
+        return;
+    }
+    putchar('\n');
+    snprintf(text, sizeof text,
+             "uncertain parameters: %d (what ccsim psa draws; docs/psa.md, \"Declaring "
+             "uncertainty\")",
+             u.n);
+    options_put_wrapped(stdout, text, 2, 2, width);
+    putchar('\n');
+    int wk = 3, wv = 5, wd = 12;
+    for (int i = 0; i < u.n; i++) {
+        unc_describe(&u.p[i], dist, sizeof dist);
+        int k = (int)strlen(u.p[i].path), v, dd = (int)strlen(dist);
+        char value[64];
+        v = snprintf(value, sizeof value, "%.10g", u.p[i].value);
+        wk = k > wk ? k : wk;
+        wv = v > wv ? v : wv;
+        wd = dd > wd ? dd : wd;
+    }
+    bool is_table = wk + wv + wd + 6 + 20 <= width;
+    if (u.n > 0) {
+        if (is_table) {
+            printf("%-*s  %-*s  %-*s  %s\n", wk, "key", wv, "value", wd, "distribution",
+                   "95% interval");
+        } else {
+            printf("key  value\n    distribution, 95%% interval; how it was fitted, source\n");
+        }
+    }
+    for (int i = 0; i < u.n; i++) {
+        const struct unc_param *p = &u.p[i];
+        unc_describe(p, dist, sizeof dist);
+        snprintf(ival, sizeof ival, "%.6g to %.6g", unc_quantile(p, 0.025),
+                 unc_quantile(p, 0.975));
+        char value[64];
+        snprintf(value, sizeof value, "%.10g", p->value);
+        if (is_table) {
+            printf("%-*s  %-*s  %-*s  %s\n", wk, p->path, wv, value, wd, dist, ival);
+        } else {
+            printf("%s  %s\n", p->path, value);
+            snprintf(text, sizeof text, "%s, 95%% interval %s", dist, ival);
+            options_put_wrapped(stdout, text, 0, 4, width);
+            putchar('\n');
+        }
+        size_t len = 0;
+        if (!isnan(p->ci_lo)) {
+            len += (size_t)snprintf(text + len, sizeof text - len,
+                                    "fitted to the 95%% interval %.10g to %.10g; ", p->ci_lo,
+                                    p->ci_hi);
+        } else {
+            len += (size_t)snprintf(text + len, sizeof text - len,
+                                    "fitted to a mean and standard deviation; ");
+        }
+        for (int j = 0; u.rho && j < u.n && len < sizeof text; j++) {
+            double rho = u.rho[i * u.n + j];
+            if (j != i && rho != 0) {
+                len += (size_t)snprintf(text + len, sizeof text - len,
+                                        "correlated with %s (rho %.6g); ", u.p[j].path, rho);
+            }
+        }
+        if (p->p_outside >= 1e-6 && len < sizeof text) {
+            len += (size_t)snprintf(text + len, sizeof text - len,
+                                    "%.2g%% of draws fall outside the allowed range and are "
+                                    "clipped; ",
+                                    100 * p->p_outside);
+        }
+        if (len < sizeof text) {
+            snprintf(text + len, sizeof text - len, "source: %s; from %s", p->source,
+                     strcmp(p->origin, "default") == 0 ? "the key's default uncertainty"
+                                                        : p->origin);
+        }
+        printf("    ");
+        options_put_wrapped(stdout, text, 4, 4, width);
+        putchar('\n');
+    }
+    for (int i = 0; i < u.n_notes; i++) {
+        snprintf(text, sizeof text, "note: %s", u.notes[i]);
+        options_put_wrapped(stdout, text, 4, 4, width);
+        putchar('\n');
+    }
+    unc_set_fini(&u);
+}
+
 /* What check prints of a valid scenario: the verdict, what a run needs, every resolved value,
  * wrapped to the terminal's width (options_out_width()). */
 static void print_check(const struct run_opts *o, const struct runner *r)
@@ -288,6 +393,7 @@ static void print_check(const struct run_opts *o, const struct runner *r)
         free(row->from);
     }
     free(rows.v);
+    print_uncertain(r, width);
 }
 
 int cmd_check(int argc, char **argv)

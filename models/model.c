@@ -21,7 +21,7 @@ static const char *const model_names[] = {"network", "care", NULL};
 
 const struct cfg_table *const shared_tables[] = {&dist_table, &schedule_table, NULL};
 
-enum { K_MODEL, K_HORIZON, K_WARMUP, K_REPLICATIONS, K_SEED, K_BASE, K_SET };
+enum { K_MODEL, K_HORIZON, K_WARMUP, K_REPLICATIONS, K_SEED, K_BASE, K_SET, K_UNCERTAINTY };
 
 /* The horizon and warm-up in a time unit: the model's (model_ops.time_unit) once the model is
  * known, so that check and every message say "days" for a model in days. */
@@ -68,6 +68,11 @@ static const struct cfg_key scenario_keys[] = {
                .type = CFG_LIST,
                .help = "overrides applied after the base and this file, in order, each "
                        "\"KEY=VALUE\" as for --set (to change one key inside a list)"},
+    [K_UNCERTAINTY] = {.name = "uncertainty",
+                       .type = CFG_GROUP,
+                       .help = "the uncertainty of numeric keys, for ccsim psa (see "
+                               "\"Parameter uncertainty\" below and docs/psa.md); a run "
+                               "ignores it"},
 };
 
 /* The same two keys in days (a static table: a value's origin keeps a pointer to its key). */

@@ -59,6 +59,16 @@ enum cfg_target {
 #define CFG_LO_OPEN 1u /* value must be > lo rather than >= lo */
 #define CFG_HI_OPEN 2u /* value must be < hi rather than <= hi */
 
+/* The default uncertainty of a key whose default is a published estimate with a published
+ * interval: the distribution `ccsim psa` draws it from while the key keeps its default value
+ * (analysis/uncertain.h fits it). dist is "beta", "gamma", "lognormal" or "normal"; lo and hi
+ * are the published 95% interval; source cites the interval. */
+struct cfg_uncertain {
+    const char *dist;
+    double lo, hi;
+    const char *source;
+};
+
 struct cfg_key {
     const char *name; /* key within its group */
     enum cfg_type type;
@@ -78,6 +88,8 @@ struct cfg_key {
     double plausible_lo, plausible_hi;
     enum cfg_target target; /* where cfg_read() stores the value; CFG_TO_NONE: nowhere */
     size_t offset;          /* of the target field in the struct cfg_read() fills */
+    /* REAL, INT: the default's published uncertainty, or NULL (no published interval). */
+    const struct cfg_uncertain *uncertain;
 };
 
 /* Target declarations, each checked against the field's type at compile time, for use inside a

@@ -111,6 +111,16 @@ double rng_first_uniform(uint64_t seed)
     return (double)((rotl(s1 * 5, 7) * 9) >> 11) * 0x1.0p-53;
 }
 
+uint64_t rng_key_string(const char *name)
+{
+    uint64_t h = UINT64_C(14695981039346656037); /* FNV-1a offset basis */
+
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        h = (h ^ *p) * UINT64_C(1099511628211); /* FNV prime */
+    }
+    return h;
+}
+
 double rng_first_exponential(uint64_t seed, double mean)
 {
     return -mean * log1p(-rng_first_uniform(seed));

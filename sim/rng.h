@@ -39,6 +39,8 @@ enum stream_id {
     STREAM_CLIENT = 5,      /* a client's own substream, key = client arrival index */
     STREAM_CLIENT_RISK = 6, /* a client's risk process (care model), key = client index */
     STREAM_CLIENT_CARE = 7, /* a client's contacts and care (care model), key = client index */
+    STREAM_PARAMETER = 8,   /* a parameter's draws (ccsim psa): replication = draw, key =
+                             * rng_key_string() of the key's dotted path */
 };
 
 /* ccsim's generator type (xoshiro256**, 64-bit seed). */
@@ -70,6 +72,10 @@ static inline uint64_t rng_seed_from_prefix(uint64_t prefix, uint64_t key)
 {
     return rng_mix64(prefix + RNG_GOLDEN + key);
 }
+
+/* A stream key for a name (a parameter's dotted path): FNV-1a, 64 bits, of its bytes. The same
+ * name gives the same key on every platform, whatever else is drawn. */
+uint64_t rng_key_string(const char *name);
 
 /* Allocates a generator of ccsim's type seeded with seed. Free with gsl_rng_free(). */
 gsl_rng *rng_create(uint64_t seed);

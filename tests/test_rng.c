@@ -278,6 +278,21 @@ static void test_rng_stream_ids_keep_their_values(void **state)
     assert_int_equal(STREAM_ROUTING, 3);
     assert_int_equal(STREAM_PATIENCE, 4);
     assert_int_equal(STREAM_CLIENT, 5);
+    assert_int_equal(STREAM_CLIENT_RISK, 6);
+    assert_int_equal(STREAM_CLIENT_CARE, 7);
+    assert_int_equal(STREAM_PARAMETER, 8);
+}
+
+/* A parameter's stream key is FNV-1a of its path: the published test vectors of the 64-bit
+ * hash, then a path. */
+static void test_rng_key_string_is_fnv1a(void **state)
+{
+    (void)state;
+    assert_int_equal(rng_key_string(""), UINT64_C(0xcbf29ce484222325));
+    assert_int_equal(rng_key_string("a"), UINT64_C(0xaf63dc4c8601ec8c));
+    assert_int_equal(rng_key_string("foobar"), UINT64_C(0x85944171f73967e8));
+    assert_true(rng_key_string("crisis_team.gatekeeping_or") !=
+                rng_key_string("crisis_team.gatekeeping_OR"));
 }
 
 static void draw_n(uint64_t seed, double *out, int n)
@@ -585,6 +600,7 @@ int main(void)
         cmocka_unit_test(test_rng_mix64_has_no_collisions_on_consecutive_inputs),
         cmocka_unit_test(test_rng_seed_derive_follows_documented_scheme),
         cmocka_unit_test(test_rng_stream_ids_keep_their_values),
+        cmocka_unit_test(test_rng_key_string_is_fnv1a),
         cmocka_unit_test(test_rng_same_coordinates_give_identical_sequences),
         cmocka_unit_test(test_rng_different_coordinates_give_unrelated_sequences),
         cmocka_unit_test(test_rng_seed_uses_all_64_bits),
