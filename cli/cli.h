@@ -86,11 +86,13 @@ struct run_opts {
     const char *paper;       /* report --paper: "a4" (default) or "letter" */
     long long trace_rep;     /* run --trace: the replication traced, -1 for none */
     long long trace_rows;    /* run --trace-rows: the most rows of trace.csv */
+    long long draws;         /* psa --draws */
+    long long wtp_max;       /* psa --wtp-max; 0: chosen from the results */
 };
 
 /* The option tables of the commands (tables.c), in the order ccsim --help lists them. */
 extern const struct command cmd_spec_run, cmd_spec_check, cmd_spec_compare, cmd_spec_sweep,
-    cmd_spec_sensitivity, cmd_spec_calibrate, cmd_spec_validate, cmd_spec_plot, cmd_spec_report,
+    cmd_spec_sensitivity, cmd_spec_psa, cmd_spec_calibrate, cmd_spec_validate, cmd_spec_plot, cmd_spec_report,
     cmd_spec_keys, cmd_spec_scenarios;
 extern const struct command *const cmd_specs[];
 extern const int n_cmd_specs;
@@ -101,6 +103,7 @@ int cmd_check(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_sweep(int argc, char **argv);
 int cmd_sensitivity(int argc, char **argv);
+int cmd_psa(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_plot(int argc, char **argv);

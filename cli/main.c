@@ -34,6 +34,7 @@ int main(int argc, char **argv)
         {"compare", cmd_compare},
         {"sweep", cmd_sweep},
         {"sensitivity", cmd_sensitivity},
+        {"psa", cmd_psa},
         {"calibrate", cmd_calibrate},
         {"validate", cmd_validate},
         {"plot", cmd_plot},

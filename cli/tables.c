@@ -205,6 +205,64 @@ const struct command cmd_spec_compare = {
     .few_operands = "compare: at least two scenarios (the first is the reference)",
 };
 
+static const struct opt psa_opts_table[] = {
+    {.shrt = "",
+     .lng = "--draws",
+     .kind = OPT_COUNT,
+     .arg = "N",
+     .lo = 1,
+     .hi = 1000000,
+     .off = F(draws),
+     .missing = "a number",
+     .is_required = true,
+     .help = "parameter draws; each runs every scenario for the replications (-r) on clients of "
+             "its own"},
+    {.shrt = "",
+     .lng = "--wtp-max",
+     .kind = OPT_COUNT,
+     .arg = "N",
+     .lo = 1,
+     .hi = 1000000000000LL,
+     .off = F(wtp_max),
+     .missing = "a number",
+     .help = "the largest willingness to pay per admission or bed-day averted of the "
+             "acceptability curves, in the scenarios' currency (chosen from the results unless "
+             "given)"},
+    OPT_OUTPUT("write DIR/psa.csv (draw,scenario,metric,value,difference), psa_parameters.csv, "
+               "psa_summary.csv (each metric's mean and 95% uncertainty interval, its difference "
+               "from the first scenario, the probability of being better and best), "
+               "psa_drivers.csv (rank correlations), psa_ceac.csv (acceptability, with costs), "
+               "each NAME.resolved.cfg and manifest.json"),
+    OPT_SET,
+    OPT_REPS,
+    OPT_SEED,
+    OPT_THREADS,
+    OPT_QUIET,
+    OPT_FORCE,
+    OPT_NO_PLOTS,
+    OPT_REPORT,
+};
+
+const struct command cmd_spec_psa = {
+    .name = "psa",
+    .operands = "A.cfg [B.cfg ...]",
+    .summary = "probabilistic sensitivity analysis: parameter draws from their evidence",
+    .about = "Draws every uncertain parameter of the scenarios (their uncertainty groups and the "
+             "default uncertainty of keys whose evidence gives an interval: see ccsim check and "
+             "docs/psa.md) N times; each draw runs every scenario on the same clients with the "
+             "same values, and the draws give each outcome's 95% uncertainty interval, its "
+             "difference from the first scenario, the probability that each scenario is better "
+             "and best, the parameters that drive the differences and, with costs, the "
+             "probability of being cost-effective at each willingness to pay. Results do not "
+             "depend on -j.",
+    .opts = psa_opts_table,
+    .n_opts = N(psa_opts_table),
+    .max_operands = MAX_SCENARIOS,
+    .extra = OPT_EXTRA_SCENARIOS,
+    .no_operands = "psa: no scenario file given",
+    .required = "psa: --draws N is required (how many parameter draws)",
+};
+
 static const struct opt sweep_opts_table[] = {
     {.shrt = "",
      .lng = "--vary",
@@ -509,7 +567,8 @@ const struct command cmd_spec_scenarios = {
 
 const struct command *const cmd_specs[] = {
     &cmd_spec_run,         &cmd_spec_check,     &cmd_spec_compare,   &cmd_spec_sweep,
-    &cmd_spec_sensitivity, &cmd_spec_calibrate, &cmd_spec_validate,  &cmd_spec_plot,
+    &cmd_spec_sensitivity, &cmd_spec_psa,       &cmd_spec_calibrate, &cmd_spec_validate,
+    &cmd_spec_plot,
     &cmd_spec_report,      &cmd_spec_keys,      &cmd_spec_scenarios,
 };
 const int n_cmd_specs = N(cmd_specs);
