@@ -129,7 +129,30 @@ int results_end(struct folder *f, const struct run_opts *o, const struct setup *
         f->m.n_events = r->n_events;
         f->m.wall_seconds = r->wall_seconds;
     }
+    if (s->units && unitstore_error(s->units)) {
+        fprintf(stderr,
+                "ccsim: warning: finished replications could not be kept (%s): had the run been "
+                "interrupted, --resume would have run them again\n",
+                unitstore_error(s->units));
+    }
+    if (s->units && s->is_resume) {
+        long n_used, n_added;
+        unitstore_counts(s->units, &n_used, &n_added);
+        fprintf(stderr,
+                "ccsim: %ld of %ld replications kept from an interrupted run, %ld run now\n",
+                n_used, n_used + n_added, n_added);
+    }
     rc = folder_commit(f, &s->warnings);
+    /* Once the folder exists, complete (this run's, or another's that finished first), what
+     * was kept to resume it is of no more use. */
+    struct stat st;
+    if (s->units && (rc == 0 || (lstat(o->outdir, &st) == 0 && S_ISDIR(st.st_mode)))) {
+        int removed = unitstore_remove(s->units);
+        if (removed != 0) {
+            fprintf(stderr, "ccsim: warning: %s: %s (remove it by hand)\n",
+                    unitstore_folder(s->units), strerror(-removed));
+        }
+    }
     if (rc != 0) {
         fprintf(stderr, "ccsim: %s\n", f->err);
         return rc;
