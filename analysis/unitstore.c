@@ -94,8 +94,7 @@ static uint64_t key_hash(const struct unit_key *k)
 static bool key_equal(const struct unit_key *a, const struct unit_key *b)
 {
     return a->variant == b->variant && a->replication == b->replication &&
-           a->n_metrics == b->n_metrics && a->n_series == b->n_series &&
-           a->n_points == b->n_points;
+           a->n_metrics == b->n_metrics && a->n_series == b->n_series && a->n_points == b->n_points;
 }
 
 /* The entry of key, or -1. */

@@ -141,8 +141,8 @@ struct setup {
 };
 
 /* With an output folder, setup_init() also opens the store of its finished replications
- * (analysis/unitstore.h): with --resume, using what an interrupted run kept ("ccsim: resuming
- * DIR: ..." on stderr); without, only noting on stderr that an interrupted run kept some. */
+ * (analysis/unitstore.h): with --resume, using what an interrupted run kept; without, only
+ * counting it (results_begin() says which). */
 void setup_init(struct setup *s, const struct run_opts *o, const char *unit);
 /* Closes the store, leaving its folder (results_end() removes it once the folder is complete). */
 void setup_fini(struct setup *s);
@@ -152,7 +152,10 @@ void setup_fini(struct setup *s);
 int check_outdir(struct run_opts *o);
 
 /* results.c: the results folder of o (nothing when o has no -o): begun with the manifest of
- * r's set (its first scenario, seed, replications); 0 or CCSIM_EIO after printing why. */
+ * r's set (its first scenario, seed, replications), then, on stderr, what r's store of kept
+ * replications found ("ccsim: resuming DIR: N replications kept from an interrupted run"; with
+ * nothing kept, that the run starts from the beginning; without --resume, a note that an
+ * interrupted run kept some); 0 or CCSIM_EIO after printing why. */
 int results_begin(struct folder *f, const struct run_opts *o, const struct runner *r, int argc,
                   char **argv, const char *scenario);
 /* The end of the folder: with rc 0, the events and time of r (when not NULL) in the manifest,

@@ -35,8 +35,8 @@ static int default_threads(void)
     return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
-/* The store of the finished replications of a run into o->outdir (unitstore.h), and what the
- * user should know of one an interrupted run left. */
+/* The store of the finished replications of a run into o->outdir (unitstore.h); what it
+ * found is said when the folder is begun (results_begin()). */
 static void open_units(struct setup *s, const struct run_opts *o)
 {
     char *folder = outdir_units_folder(o->outdir);
@@ -44,21 +44,6 @@ static void open_units(struct setup *s, const struct run_opts *o)
     s->is_resume = o->resume != NULL;
     s->units = unitstore_create(folder, s->is_resume);
     s->spec.units = s->units;
-    long n = unitstore_n_found(s->units);
-    if (s->is_resume && n > 0) {
-        fprintf(stderr, "ccsim: resuming %s: %ld replication%s kept from an interrupted run\n",
-                o->outdir, n, n == 1 ? "" : "s");
-    } else if (s->is_resume) {
-        fprintf(stderr,
-                "ccsim: --resume %s: no replications were kept by an earlier run; starting from "
-                "the beginning\n",
-                o->outdir);
-    } else if (n > 0) {
-        fprintf(stderr,
-                "ccsim: note: %s holds %ld replication%s kept from an interrupted run into %s; "
-                "--resume %s would use them (this run starts afresh)\n",
-                folder, n, n == 1 ? "" : "s", o->outdir, o->outdir);
-    }
     free(folder);
 }
 

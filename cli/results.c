@@ -1,6 +1,28 @@
 /* results — the results folder of a command, begun and ended (analysis/folder.h). */
 #include "cli/cli.h"
 
+/* What the store of kept replications found, for the user: with --resume, what is resumed;
+ * without, that an interrupted run kept some that --resume would use. */
+static void say_units(const struct run_opts *o, const struct unitstore *st)
+{
+    long n = unitstore_n_found(st);
+
+    if (o->resume && n > 0) {
+        fprintf(stderr, "ccsim: resuming %s: %ld replication%s kept from an interrupted run\n",
+                o->outdir, n, n == 1 ? "" : "s");
+    } else if (o->resume) {
+        fprintf(stderr,
+                "ccsim: --resume %s: no replications were kept by an earlier run; starting from "
+                "the beginning\n",
+                o->outdir);
+    } else if (n > 0) {
+        fprintf(stderr,
+                "ccsim: note: %s holds %ld replication%s kept from an interrupted run into %s; "
+                "--resume %s would use them (this run starts afresh)\n",
+                unitstore_folder(st), n, n == 1 ? "" : "s", o->outdir, o->outdir);
+    }
+}
+
 int results_begin(struct folder *f, const struct run_opts *o, const struct runner *r, int argc,
                   char **argv, const char *scenario)
 {
@@ -20,6 +42,9 @@ int results_begin(struct folder *f, const struct run_opts *o, const struct runne
     if (o->outdir && folder_begin(f, o->outdir, o->force) != 0) {
         fprintf(stderr, "ccsim: %s\n", f->err);
         return CCSIM_EIO;
+    }
+    if (o->outdir && r->spec.units) {
+        say_units(o, r->spec.units);
     }
     return 0;
 }

@@ -67,11 +67,8 @@ static void make_unit(struct unit *u, uint64_t variant, uint64_t rep)
                                .series = u->series,
                                .n_events = 1000003 * (rep + 1),
                                .n_entities = 977 + rep};
-    u->key = (struct unit_key){.variant = variant,
-                               .replication = rep,
-                               .n_metrics = NM,
-                               .n_series = NS,
-                               .n_points = NP};
+    u->key = (struct unit_key){
+        .variant = variant, .replication = rep, .n_metrics = NM, .n_series = NS, .n_points = NP};
 }
 
 /* Whether store st returns exactly unit u. */
@@ -353,9 +350,10 @@ static void test_unitstore_fingerprint_follows_values(void **state)
     snprintf(scn, sizeof scn, "%s/s.cfg", root);
     snprintf(data, sizeof data, "%s/state.csv", root);
     write_text(data, "stage,severity,days\nwaiting,2,14.5\n");
-    write_text(scn, "model = \"care\";\nreplications = 4;\nseed = 12;\n"
-                    "hospital = { beds = 48; occupancy = 0.85; };\n"
-                    "initial = { snapshot = \"state.csv\"; };\nlist = ( { a = 1; }, { a = 2; } );\n");
+    write_text(scn,
+               "model = \"care\";\nreplications = 4;\nseed = 12;\n"
+               "hospital = { beds = 48; occupancy = 0.85; };\n"
+               "initial = { snapshot = \"state.csv\"; };\nlist = ( { a = 1; }, { a = 2; } );\n");
     uint64_t base = fingerprint_of(scn, NULL, 12);
     assert_int_equal(fingerprint_of(scn, NULL, 12), base);
     /* Any value, anywhere. */
@@ -459,10 +457,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unitstore_not_used_without_resume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unitstore_threads_append_whole_records, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_unitstore_fingerprint_follows_values, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_unitstore_experiment_resumes_exactly, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(test_unitstore_fingerprint_follows_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unitstore_experiment_resumes_exactly, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
