@@ -6,6 +6,10 @@
  * are byte-identical for any number of threads. Threads take the next replication from a shared
  * counter; nothing else is shared while running.
  *
+ * With a store of kept replications (spec->units, analysis/unitstore.h), a row whose unit is
+ * there is copied from it instead of run, and every row run is added to it as it finishes, so
+ * that an experiment killed part-way resumes with the same results, byte for byte.
+ *
  * Ownership: experiment_run() allocates res->metrics (reps x n_metrics, row-major); free it
  * with experiment_result_fini().
  */
