@@ -17,10 +17,10 @@
         .missing = "the results folder of the interrupted run",                                    \
         .help = "write the results folder DIR, as -o DIR does, reusing the replications that an "  \
                 "earlier run of the same command into DIR finished before it was killed or "       \
-                "interrupted (a run with -o DIR keeps each replication as it finishes, in "        \
-                ".DIR.ccsim-units beside DIR, until DIR is complete); the results are those of "   \
-                "an uninterrupted run, byte for byte; with nothing kept, the run starts from the " \
-                "beginning"                                                                        \
+                "interrupted (a run with -o DIR keeps each replication as it finishes, in a "      \
+                "hidden .NAME.ccsim-units beside DIR, until DIR is complete); the results are "    \
+                "those of an uninterrupted run, byte for byte; with nothing kept, the run starts " \
+                "from the beginning"                                                               \
     }
 #define OPT_SET                                                                                    \
     {                                                                                              \
