@@ -426,12 +426,11 @@ int unitstore_put(struct unitstore *st, const struct unit_key *key, const struct
     size_t per = (size_t)key->n_series * (size_t)key->n_points;
     size_t doubles = (size_t)key->n_metrics + per;
 
-    if (st->failed) {
-        return st->failed;
-    }
     if (doubles > (UINT32_MAX - FIXED) / 8) {
         pthread_mutex_lock(&st->lock);
-        fail(st, -EFBIG);
+        if (!st->failed) {
+            fail(st, -EFBIG);
+        }
         pthread_mutex_unlock(&st->lock);
         return -EFBIG;
     }
@@ -502,7 +501,7 @@ int unitstore_remove(struct unitstore *st)
     forget_all(st);
     DIR *d = opendir(st->folder);
     if (!d) {
-        return errno == ENOENT ? 0 : -errno;
+        return errno == ENOENT || errno == ENOTDIR ? 0 : -errno; /* nothing of ours there */
     }
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {

@@ -276,6 +276,32 @@ static void test_unitstore_not_used_without_resume(void **state)
     assert_int_equal(access(folder, F_OK), -1);
 }
 
+/* A folder that cannot be made (a file of that name is in the way): the first unit says why,
+ * the store keeps nothing more, and nothing of the user's is removed. */
+static void test_unitstore_unwritable_folder_says_why(void **state)
+{
+    (void)state;
+    struct unit u;
+    FILE *f = fopen(folder, "w");
+
+    assert_non_null(f);
+    fputs("not a folder", f);
+    assert_int_equal(fclose(f), 0);
+    struct unitstore *st = unitstore_create(folder, true);
+    assert_int_equal(unitstore_n_found(st), 0);
+    assert_null(unitstore_error(st));
+    make_unit(&u, 3, 0);
+    assert_true(unitstore_put(st, &u.key, &u.v) < 0);
+    assert_non_null(unitstore_error(st));
+    assert_non_null(strstr(unitstore_error(st), folder));
+    make_unit(&u, 3, 1);
+    assert_true(unitstore_put(st, &u.key, &u.v) < 0);
+    assert_false(returns(st, &u));
+    assert_int_equal(unitstore_remove(st), 0);
+    unitstore_destroy(st);
+    assert_int_equal(access(folder, F_OK), 0);
+}
+
 struct writer {
     struct unitstore *st;
     int id;
@@ -455,6 +481,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_unitstore_torn_record_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unitstore_checksum_mismatch_ignored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unitstore_not_used_without_resume, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unitstore_unwritable_folder_says_why, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unitstore_threads_append_whole_records, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_unitstore_fingerprint_follows_values, setup, teardown),
