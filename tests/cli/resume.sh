@@ -72,19 +72,19 @@ kept "$tmp/sw.err" 12
 same "$tmp/ref" "$tmp/sw"
 [ -z "$(ls -a "$tmp" | grep 'ccsim-')" ] || bad "left after the resumed sweep: $(ls -a "$tmp" | grep ccsim-)"
 
-# A run of 8 replications on two threads, weekly series included.
-run="$CCSIM run $care $care_short -r 8 -j 2 -q --no-plots"
+# A run of 12 replications on two threads, weekly series included.
+run="$CCSIM run $care $care_short -r 12 -j 2 -q --no-plots"
 $run -o "$tmp/rref" 2>/dev/null || bad "the uninterrupted run failed"
 killed rn 1 $run
 $run --resume "$tmp/rn" 2>"$tmp/rn.err" || bad "the resumed run failed: $(cat "$tmp/rn.err")"
-kept "$tmp/rn.err" 8
+kept "$tmp/rn.err" 12
 [ -s "$tmp/rn/timeseries.csv" ] || bad "the resumed run has no weekly series"
 same "$tmp/rref" "$tmp/rn"
 [ ! -e "$tmp/.rn.ccsim-units" ] || bad "the resumed run left its kept replications"
 
 # Without --resume, what an interrupted run kept is said and not used; it goes once DIR is
 # complete.
-mm1="$CCSIM run scenarios/verify/mm1.cfg -r 20 -j 1 -q --no-plots --set horizon=100000"
+mm1="$CCSIM run scenarios/verify/mm1.cfg -r 30 -j 1 -q --no-plots --set horizon=100000"
 killed m1 1 $mm1
 $mm1 -o "$tmp/m1" 2>"$tmp/m1.err" || bad "the fresh run failed: $(cat "$tmp/m1.err")"
 grep -q "^ccsim: note: $tmp/.m1.ccsim-units holds [0-9]* replications* kept from an interrupted run into $tmp/m1; --resume $tmp/m1 would use them (this run starts afresh)$" \
