@@ -168,10 +168,12 @@ int results_end(struct folder *f, const struct run_opts *o, const struct setup *
                 n_used, n_used + n_added, n_added);
     }
     rc = folder_commit(f, &s->warnings);
-    /* Once the folder exists, complete (this run's, or another's that finished first), what
-     * was kept to resume it is of no more use. */
+    /* Once the folder is complete, what was kept to resume it is of no more use: this run's
+     * results are in place, or (without --force, a failed commit leaving a folder there)
+     * another run's finished first, so that --resume would be refused. */
     struct stat st;
-    if (s->units && (rc == 0 || (lstat(o->outdir, &st) == 0 && S_ISDIR(st.st_mode)))) {
+    bool is_done = rc == 0 || (!o->force && lstat(o->outdir, &st) == 0 && S_ISDIR(st.st_mode));
+    if (s->units && is_done) {
         int removed = unitstore_remove(s->units);
         if (removed != 0) {
             fprintf(stderr, "ccsim: warning: %s: %s (remove it by hand)\n",
