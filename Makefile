@@ -77,12 +77,13 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS_ALL) -c $< -o $@
 
-# The revision is compiled into the manifest writer and --version: rebuild them when it changes.
+# The revision is compiled into the manifest writer, --version and the key of kept replications
+# (unitstore): rebuild them when it changes.
 .PHONY: FORCE
 $(BUILD)/gitrev.stamp: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(GIT_REV)' | cmp -s - $@ 2>/dev/null || echo '$(GIT_REV)' >$@
-$(BUILD)/analysis/manifest.o $(BUILD)/cli/main.o: $(BUILD)/gitrev.stamp
+$(BUILD)/analysis/manifest.o $(BUILD)/analysis/unitstore.o $(BUILD)/cli/main.o: $(BUILD)/gitrev.stamp
 
 $(BUILD)/libccsim.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")

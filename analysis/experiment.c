@@ -46,8 +46,28 @@ static void *worker(void *arg)
             out.journey = sh->spec->journey;
             out.journey_ctx = sh->spec->journey_ctx;
         }
-        int rc = scenario_run(sc, sh->spec->seed, (unsigned)(sh->spec->first_rep + (uint64_t)r),
+        struct unit_key key = {.variant = sh->spec->units_variant,
+                               .replication = sh->spec->first_rep + (uint64_t)r,
+                               .n_metrics = nm,
+                               .n_series = sh->res->n_series,
+                               .n_points = sh->res->n_points};
+        struct unit_value kept = {.metrics = out.metrics, .series = out.series};
+        bool is_kept = sh->spec->units && !out.end_state && !out.journey &&
+                       unitstore_get(sh->spec->units, &key, &kept);
+        int rc = 0;
+        if (is_kept) {
+            out.n_events = kept.n_events;
+            out.n_entities = kept.n_entities;
+        } else {
+            rc = scenario_run(sc, sh->spec->seed, (unsigned)(sh->spec->first_rep + (uint64_t)r),
                               &out);
+        }
+        if (rc == 0 && !is_kept && sh->spec->units) {
+            kept.n_events = out.n_events;
+            kept.n_entities = out.n_entities;
+            /* A unit that could not be kept is only run again by a resumed run. */
+            (void)unitstore_put(sh->spec->units, &key, &kept);
+        }
         sh->events[r] = out.n_events;
         sh->entities[r] = out.n_entities;
         if (rc != 0) {

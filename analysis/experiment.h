@@ -6,6 +6,10 @@
  * are byte-identical for any number of threads. Threads take the next replication from a shared
  * counter; nothing else is shared while running.
  *
+ * With a store of kept replications (spec->units, analysis/unitstore.h), a row whose unit is
+ * there is copied from it instead of run, and every row run is added to it as it finishes, so
+ * that an experiment killed part-way resumes with the same results, byte for byte.
+ *
  * Ownership: experiment_run() allocates res->metrics (reps x n_metrics, row-major); free it
  * with experiment_result_fini().
  */
@@ -16,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "analysis/unitstore.h"
 #include "models/model.h"
 
 struct experiment_spec {
@@ -33,6 +38,11 @@ struct experiment_spec {
     uint64_t first_rep; /* the model's replication number of row 0 (a PSA draw's clients: its
                            draw times its replications); 0 for every other experiment */
     bool no_series;     /* keep no time series (res->series stays NULL) */
+    /* Finished replications kept and reused (analysis/unitstore.h), NULL: none. A row whose
+     * unit is in the store is copied from it instead of run; a row run is added to it (the
+     * rows with a side output, the end state or a journey, are always run). */
+    struct unitstore *units;
+    uint64_t units_variant; /* with units: unitstore_fingerprint() of the scenario */
 };
 
 struct experiment_result {

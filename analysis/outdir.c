@@ -137,6 +137,19 @@ static char *join(const char *dir, const char *name)
     return p;
 }
 
+char *outdir_units_folder(const char *dest)
+{
+    char *dir, *base;
+
+    split(dest, &dir, &base);
+    size_t n = strlen(dir) + NAME_IN_TMP + 32;
+    char *p = xmalloc(n);
+    snprintf(p, n, "%s/.%.*s.ccsim-units", dir, NAME_IN_TMP, base);
+    free(dir);
+    free(base);
+    return p;
+}
+
 /* ---- is it a results folder? ---------------------------------------------------------------- */
 
 /* Reads at most max bytes of a regular file, never blocking on a FIFO or following a link.
@@ -502,7 +515,9 @@ static bool lock_destination(const char *path, char *buf, size_t n)
 /* Removes the debris of dead runs in dir: every ".NAME.ccsim-writing-S" folder whose lock file
  * ".NAME.ccsim-writing-S.lock" is free or gone, and its lock file; an ".old" folder (the
  * results being replaced when the run died) goes back to its destination if that is missing.
- * Legacy ".NAME.ccsim-partial-PID" folders are removed when no such process exists. */
+ * Legacy ".NAME.ccsim-partial-PID" folders are removed when no such process exists. A
+ * ".NAME.ccsim-units" folder is never debris: it holds the replications an interrupted run
+ * finished, for --resume, and its run removes it once its results folder is complete. */
 static void clean_stale(const char *dir)
 {
     char stem[NAME_MAX + 1], lock_name[NAME_MAX + 8], old_name[NAME_MAX + 8];

@@ -67,6 +67,12 @@ void outdir_abort(struct outdir *o);
  * lock file, using only async-signal-safe calls. */
 void outdir_on_signal(void);
 
+/* The folder beside dest where a run into dest keeps its finished replications until dest is
+ * complete (analysis/unitstore.h): ".NAME.ccsim-units" in dest's parent, NAME being dest's last
+ * component (cut to 160 characters). outdir_begin() never takes it for debris. The caller frees
+ * the name. Cannot fail. */
+char *outdir_units_folder(const char *dest);
+
 /* Whether path is a results folder ccsim wrote (as --force requires); when not, why into err. */
 bool outdir_is_results(const char *path, char *err, size_t err_len);
 

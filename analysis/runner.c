@@ -323,6 +323,8 @@ static int run_one(struct runner *r, int i)
         .journey_rep = r->journey_rep,
         .first_rep = r->spec.first_rep,
         .no_series = r->spec.no_series,
+        .units = r->spec.units,
+        .units_variant = r->spec.units ? unitstore_fingerprint(&r->cfg[i], r->seed) : 0,
     };
 
     if (bar && r->n > 1 && r->spec.msgs) {
@@ -388,6 +390,8 @@ static int warmup_one(struct runner *r, int i, char *note, size_t note_len)
         .seed = (*sc)->seed,
         .threads = r->spec.threads,
         .show_progress = r->spec.show_progress,
+        .units = r->spec.units,
+        .units_variant = r->spec.units ? unitstore_fingerprint(&r->cfg[i], (*sc)->seed) : 0,
     };
     struct experiment_result res;
     if (experiment_run(&pilot, &res) != 0) {

@@ -99,6 +99,9 @@ struct runner_spec {
     FILE *msgs;                /* where messages go (stderr); NULL: nowhere */
     uint64_t first_rep;        /* the model's replication number of the first (experiment_spec) */
     bool no_series;            /* keep no time series */
+    /* Finished replications kept and reused (analysis/unitstore.h; -o DIR and --resume DIR),
+     * NULL: none; borrowed. Each variant's are keyed by its resolved cfg as it runs. */
+    struct unitstore *units;
 };
 
 struct runner {

@@ -41,6 +41,7 @@
 #include "analysis/uncertain.h"
 #include "analysis/sweep_best.h"
 #include "analysis/trace.h"
+#include "analysis/unitstore.h"
 #include "analysis/validate.h"
 #include "analysis/warmup.h"
 #include "analysis/warnings.h"
@@ -61,6 +62,7 @@ struct run_opts {
     const char *scenarios[MAX_SCENARIOS];
     int n_scenarios;
     const char *outdir;
+    const char *resume; /* --resume DIR: outdir is DIR, and the units kept for it are used */
     const char *sets[MAX_SETS];
     int n_sets;
     long long reps; /* -1: from the scenario */
@@ -136,20 +138,35 @@ struct setup {
     struct warnings warnings;
     struct runner_spec spec;
     struct timespec started; /* when the command began (setup_init), for the closing line */
+    /* With -o DIR or --resume DIR: the finished replications kept beside DIR until it is
+     * complete (spec.units), or NULL. */
+    struct unitstore *units;
+    bool is_resume;
 };
 
+/* With an output folder, setup_init() also opens the store of its finished replications
+ * (analysis/unitstore.h): with --resume, using what an interrupted run kept; without, only
+ * counting it (results_begin() says which). */
 void setup_init(struct setup *s, const struct run_opts *o, const char *unit);
+/* Closes the store, leaving its folder (results_end() removes it once the folder is complete). */
 void setup_fini(struct setup *s);
 
-/* -o DIR checked before anything is loaded: 0, or the code after printing why. */
-int check_outdir(const struct run_opts *o);
+/* -o DIR checked before anything is loaded: 0, or the code after printing why. --resume DIR
+ * first becomes -o DIR (given both, they must name the same folder). */
+int check_outdir(struct run_opts *o);
 
 /* results.c: the results folder of o (nothing when o has no -o): begun with the manifest of
- * r's set (its first scenario, seed, replications); 0 or CCSIM_EIO after printing why. */
+ * r's set (its first scenario, seed, replications), then, on stderr, what r's store of kept
+ * replications found ("ccsim: resuming DIR: N replications kept from an interrupted run"; with
+ * nothing kept, that the run starts from the beginning; without --resume, a note that an
+ * interrupted run kept some); 0 or CCSIM_EIO after printing why. */
 int results_begin(struct folder *f, const struct run_opts *o, const struct runner *r, int argc,
                   char **argv, const char *scenario);
 /* The end of the folder: with rc 0, the events and time of r (when not NULL) in the manifest,
- * then folder_commit(), the figures, the report (--report) and, unless -q, the closing line
+ * then (with --resume) "ccsim: K of N replications kept from an interrupted run, N - K run
+ * now" (each distinct replication counted once), then
+ * folder_commit(), the kept replications' folder removed, the figures, the report (--report)
+ * and, unless -q, the closing line
  * "ccsim: wrote DIR in N s" (the time since setup_init()); otherwise the partial folder removed.
  * Returns rc, or CCSIM_EIO after printing why the folder could not be completed. */
 int results_end(struct folder *f, const struct run_opts *o, const struct setup *s,

@@ -35,6 +35,18 @@ static int default_threads(void)
     return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
+/* The store of the finished replications of a run into o->outdir (unitstore.h); what it
+ * found is said when the folder is begun (results_begin()). */
+static void open_units(struct setup *s, const struct run_opts *o)
+{
+    char *folder = outdir_units_folder(o->outdir);
+
+    s->is_resume = o->resume != NULL;
+    s->units = unitstore_create(folder, s->is_resume);
+    s->spec.units = s->units;
+    free(folder);
+}
+
 void setup_init(struct setup *s, const struct run_opts *o, const char *unit)
 {
     int n = 0;
@@ -70,22 +82,42 @@ void setup_init(struct setup *s, const struct run_opts *o, const char *unit)
         .warnings = &s->warnings,
         .msgs = stderr,
     };
+    if (o->outdir) {
+        open_units(s, o);
+    }
 }
 
 void setup_fini(struct setup *s)
 {
+    unitstore_destroy(s->units);
+    s->units = NULL;
     warnings_fini(&s->warnings);
 }
 
-int check_outdir(const struct run_opts *o)
+int check_outdir(struct run_opts *o)
 {
     char err[1024];
+    struct stat st;
 
+    if (o->resume) {
+        if (o->outdir && strcmp(o->outdir, o->resume) != 0) {
+            return usage_error("--resume %s writes the results to %s: give -o the same folder, "
+                               "or leave -o out",
+                               o->resume, o->resume);
+        }
+        o->outdir = o->resume;
+    }
     if (!o->outdir) {
         return 0;
     }
     int rc = outdir_check(o->outdir, o->force, err, sizeof err);
-    if (rc != 0) {
+    if (rc == CCSIM_EEXIST && o->resume && !o->force && lstat(o->outdir, &st) == 0 &&
+        S_ISDIR(st.st_mode)) {
+        fprintf(stderr,
+                "ccsim: --resume %s: the folder exists already, so its run was not interrupted: "
+                "nothing to resume (add --force to run it again and replace it)\n",
+                o->outdir);
+    } else if (rc != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
     }
     return rc;

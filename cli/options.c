@@ -226,11 +226,19 @@ static int check_declared(const struct command *cmd, const bool *seen, int n_ope
     for (int k = 0; k < cmd->n_opts; k++) {
         const struct opt *p = &cmd->opts[k];
         int need = p->needs ? find_long(cmd, p->needs) : -1;
-        if (seen[k] && need >= 0 && !seen[need]) {
+        int other = p->needs_or ? find_long(cmd, p->needs_or) : -1;
+        if (seen[k] && need >= 0 && !seen[need] && (other < 0 || !seen[other])) {
             const struct opt *q = &cmd->opts[need];
             bool bare = q->kind == OPT_FLAG || q->kind == OPT_OPTIONAL;
-            return usage_error("%s: only with %s%s%s", p->lng, q->shrt[0] ? q->shrt : q->lng,
-                               bare ? "" : " ", bare ? "" : q->arg);
+            char alt[128] = "";
+            if (other >= 0) {
+                const struct opt *a = &cmd->opts[other];
+                bool a_bare = a->kind == OPT_FLAG || a->kind == OPT_OPTIONAL;
+                snprintf(alt, sizeof alt, " or %s%s%s", a->shrt[0] ? a->shrt : a->lng,
+                         a_bare ? "" : " ", a_bare ? "" : a->arg);
+            }
+            return usage_error("%s: only with %s%s%s%s", p->lng, q->shrt[0] ? q->shrt : q->lng,
+                               bare ? "" : " ", bare ? "" : q->arg, alt);
         }
     }
     return 0;

@@ -48,10 +48,12 @@ struct opt {
     bool has_dflt;
     long long dflt;
     const char *dflt_text;
-    bool is_required;  /* shown without brackets; missing: the command's `required` message */
-    const char *needs; /* the long name of an option this one is only given with, or NULL:
-                          "--force: only with -o DIR" otherwise */
-    const char *help;  /* what the option does, one paragraph (wrapped when printed) */
+    bool is_required;     /* shown without brackets; missing: the command's `required` message */
+    const char *needs;    /* the long name of an option this one is only given with, or NULL:
+                             "--force: only with -o DIR" otherwise */
+    const char *needs_or; /* with needs: another option that does as well, or NULL ("--force:
+                             only with -o DIR or --resume DIR") */
+    const char *help;     /* what the option does, one paragraph (wrapped when printed) */
 };
 
 /* What happens to an argument that is not an option, or an option the table lacks. */

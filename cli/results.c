@@ -1,6 +1,28 @@
 /* results — the results folder of a command, begun and ended (analysis/folder.h). */
 #include "cli/cli.h"
 
+/* What the store of kept replications found, for the user: with --resume, what is resumed;
+ * without, that an interrupted run kept some that --resume would use. */
+static void say_units(const struct run_opts *o, const struct unitstore *st)
+{
+    long n = unitstore_n_found(st);
+
+    if (o->resume && n > 0) {
+        fprintf(stderr, "ccsim: resuming %s: %ld replication%s kept from an interrupted run\n",
+                o->outdir, n, n == 1 ? "" : "s");
+    } else if (o->resume) {
+        fprintf(stderr,
+                "ccsim: --resume %s: no replications were kept by an earlier run; starting from "
+                "the beginning\n",
+                o->outdir);
+    } else if (n > 0) {
+        fprintf(stderr,
+                "ccsim: note: %s holds %ld replication%s kept from an interrupted run into %s; "
+                "--resume %s would use them (this run starts afresh)\n",
+                unitstore_folder(st), n, n == 1 ? "" : "s", o->outdir, o->outdir);
+    }
+}
+
 int results_begin(struct folder *f, const struct run_opts *o, const struct runner *r, int argc,
                   char **argv, const char *scenario)
 {
@@ -20,6 +42,9 @@ int results_begin(struct folder *f, const struct run_opts *o, const struct runne
     if (o->outdir && folder_begin(f, o->outdir, o->force) != 0) {
         fprintf(stderr, "ccsim: %s\n", f->err);
         return CCSIM_EIO;
+    }
+    if (o->outdir && r->spec.units) {
+        say_units(o, r->spec.units);
     }
     return 0;
 }
@@ -129,7 +154,32 @@ int results_end(struct folder *f, const struct run_opts *o, const struct setup *
         f->m.n_events = r->n_events;
         f->m.wall_seconds = r->wall_seconds;
     }
+    if (s->units && unitstore_error(s->units)) {
+        fprintf(stderr,
+                "ccsim: warning: finished replications could not be kept (%s): had the run been "
+                "interrupted, --resume would have run them again\n",
+                unitstore_error(s->units));
+    }
+    if (s->units && s->is_resume) {
+        long n_used, n_added;
+        unitstore_counts(s->units, &n_used, &n_added);
+        fprintf(stderr,
+                "ccsim: %ld of %ld replications kept from an interrupted run, %ld run now\n",
+                n_used, n_used + n_added, n_added);
+    }
     rc = folder_commit(f, &s->warnings);
+    /* Once the folder is complete, what was kept to resume it is of no more use: this run's
+     * results are in place, or (without --force, a failed commit leaving a folder there)
+     * another run's finished first, so that --resume would be refused. */
+    struct stat st;
+    bool is_done = rc == 0 || (!o->force && lstat(o->outdir, &st) == 0 && S_ISDIR(st.st_mode));
+    if (s->units && is_done) {
+        int removed = unitstore_remove(s->units);
+        if (removed != 0) {
+            fprintf(stderr, "ccsim: warning: %s: %s (remove it by hand)\n",
+                    unitstore_folder(s->units), strerror(-removed));
+        }
+    }
     if (rc != 0) {
         fprintf(stderr, "ccsim: %s\n", f->err);
         return rc;

@@ -11,6 +11,17 @@
         .shrt = "-o", .lng = "--output", .kind = OPT_TEXT, .arg = "DIR", .off = F(outdir),         \
         .missing = "a folder name", .help = what                                                   \
     }
+#define OPT_RESUME                                                                                 \
+    {                                                                                              \
+        .shrt = "", .lng = "--resume", .kind = OPT_TEXT, .arg = "DIR", .off = F(resume),           \
+        .missing = "the results folder of the interrupted run",                                    \
+        .help = "write the results folder DIR, as -o DIR does, reusing the replications that an "  \
+                "earlier run of the same command into DIR finished before it was killed or "       \
+                "interrupted (a run with -o DIR keeps each replication as it finishes, in a "      \
+                "hidden .NAME.ccsim-units beside DIR, until DIR is complete); the results are "    \
+                "those of an uninterrupted run, byte for byte; with nothing kept, the run starts " \
+                "from the beginning"                                                               \
+    }
 #define OPT_SET                                                                                    \
     {                                                                                              \
         .shrt = "", .lng = "--set", .kind = OPT_LIST, .arg = "KEY=VALUE", .hi = MAX_SETS,          \
@@ -45,6 +56,7 @@
 #define OPT_FORCE                                                                                  \
     {                                                                                              \
         .shrt = "", .lng = "--force", .kind = OPT_FLAG, .off = F(force), .needs = "--output",      \
+        .needs_or = "--resume",                                                                    \
         .help =                                                                                    \
             "replace DIR if it is a results folder that ccsim wrote, once the new results are "    \
             "complete (never a link, a file, a folder holding other files or an input of the "     \
@@ -112,6 +124,7 @@ static const struct opt run_opts_table[] = {
      .off = F(trace_rep),
      .dflt = 0,
      .needs = "--output",
+     .needs_or = "--resume",
      .help = "write DIR/trace.csv: every event of every client of replication REP (numbered as "
              "in replications.csv, from 0), one row each: replication,time_days,client,event,"
              "stage,model,service; the results are the same as without it"},
@@ -130,6 +143,7 @@ static const struct opt run_opts_table[] = {
              "file ends with a row whose event is 'truncated', and ccsim says so"},
     OPT_QUIET,
     OPT_FORCE,
+    OPT_RESUME,
     OPT_NO_PLOTS,
     OPT_REPORT,
 };
@@ -179,6 +193,7 @@ static const struct opt compare_opts_table[] = {
     OPT_THREADS,
     OPT_QUIET,
     OPT_FORCE,
+    OPT_RESUME,
     OPT_NO_PLOTS,
     OPT_REPORT,
 };
@@ -284,6 +299,7 @@ static const struct opt sweep_opts_table[] = {
     OPT_THREADS,
     OPT_QUIET,
     OPT_FORCE,
+    OPT_RESUME,
     OPT_NO_PLOTS,
     OPT_REPORT,
 };
@@ -313,6 +329,7 @@ static const struct opt sensitivity_opts_table[] = {
     OPT_THREADS,
     OPT_QUIET,
     OPT_FORCE,
+    OPT_RESUME,
     OPT_NO_PLOTS,
     OPT_REPORT,
 };
@@ -383,6 +400,7 @@ static const struct opt calibrate_opts_table[] = {
     OPT_THREADS,
     OPT_QUIET,
     OPT_FORCE,
+    OPT_RESUME,
 };
 
 const struct command cmd_spec_calibrate = {
@@ -463,6 +481,7 @@ static const struct opt validate_opts_table[] = {
     OPT_THREADS,
     OPT_QUIET,
     OPT_FORCE,
+    OPT_RESUME,
 };
 
 const struct command cmd_spec_validate = {

@@ -382,7 +382,8 @@ static void test_options_declared_checks(void **state)
     memset(&o, 0, sizeof o);
     const char *force[] = {"a.cfg", "--force"};
     assert_int_equal(parse_all(&cmd_spec_run, &o, err, sizeof err, 2, force), CCSIM_EUSAGE);
-    assert_string_equal(err, "ccsim: --force: only with -o DIR\n(see 'ccsim run --help')\n");
+    assert_string_equal(err, "ccsim: --force: only with -o DIR or --resume DIR\n(see 'ccsim run "
+                             "--help')\n");
 
     memset(&o, 0, sizeof o);
     const char *max_reps[] = {"a.cfg", "--max-reps", "50"};

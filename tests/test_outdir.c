@@ -255,6 +255,25 @@ static void test_live_partial_kept_dead_removed(void **state)
     assert_int_equal(count_named(root, ".live.ccsim-writing-"), 0);
 }
 
+/* The replications a killed run kept for --resume are not debris: another run beside them (or
+ * into the same folder) leaves them, and their name is the one outdir_units_folder() gives. */
+static void test_kept_units_are_not_debris(void **state)
+{
+    (void)state;
+    char *units = outdir_units_folder(at("res/"));
+    assert_string_equal(units, at(".res.ccsim-units"));
+    assert_int_equal(mkdir(units, 0777), 0);
+    write_file(at(".res.ccsim-units/units-AbC123"), "kept");
+    /* Beside them, the partial folder of the same killed run: that one is debris. */
+    assert_int_equal(mkdir(at(".res.ccsim-writing-XyZ789"), 0777), 0);
+    write_file(at(".res.ccsim-writing-XyZ789.lock"), "res\nccsim run, process 1 on elsewhere\n");
+    make_results(at("other"), 1);
+    make_results(at("res"), 1);
+    assert_true(exists(at(".res.ccsim-units/units-AbC123")));
+    assert_false(exists(at(".res.ccsim-writing-XyZ789")));
+    free(units);
+}
+
 /* Results set aside by a replacement that died before its second rename go back in place. */
 static void test_set_aside_results_restored(void **state)
 {
@@ -365,6 +384,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_inputs_are_never_removed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_signal_removes_any_number_of_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_live_partial_kept_dead_removed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_kept_units_are_not_debris, setup, teardown),
         cmocka_unit_test_setup_teardown(test_set_aside_results_restored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_destination_appearing_keeps_results, setup, teardown),
         cmocka_unit_test_setup_teardown(test_force_is_exact_about_what_is_ccsims, setup, teardown),

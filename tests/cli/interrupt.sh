@@ -19,8 +19,10 @@ start() {
     ls -a "$tmp" | grep -q '^\.out\.ccsim-writing-......$' || bad "no partial folder for $pid"
 }
 
+# What an interrupted run leaves besides the replications it finished (.NAME.ccsim-units, kept
+# for --resume: resume.sh checks them).
 debris() {
-    ls -a "$tmp" | grep "ccsim-"
+    ls -a "$tmp" | grep "ccsim-" | grep -v '^\.[a-z]*\.ccsim-units$'
 }
 
 for sig in INT TERM HUP; do

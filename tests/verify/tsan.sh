@@ -47,11 +47,12 @@ run() { # run NAME COMMAND...
         done
     fi
 }
-# The cmocka suites that run experiments on two threads: test_netq, and test_runner (variants
-# loaded and run as a whole, with the first one's seed). (test_care runs its many short
+# The cmocka suites that run experiments on two threads: test_netq, test_runner (variants
+# loaded and run as a whole, with the first one's seed) and test_unitstore (kept replications
+# read and appended by several threads). (test_care runs its many short
 # experiments on two threads too, but takes ten minutes under ThreadSanitizer; the care model's
 # threaded runs are covered by the command-line tests below, -j 2 and -j 5.)
-for t in test_netq test_runner; do
+for t in test_netq test_runner test_unitstore; do
     run "$t" "$B/tests/$t"
 done
 # The command-line tests with -j cases that are short under ThreadSanitizer (a few seconds of
@@ -78,6 +79,24 @@ same_sweep() { # a sweep of 2 x 2 points, 3 replications, on 2 threads and on 1
         cmp "$out/sweep1/sweep.csv" "$out/sweep2/sweep.csv"
 }
 run "sweep-j2" same_sweep
+resumed_sweep() { # a sweep killed once it has kept a replication, resumed on 2 threads
+    # shellcheck disable=SC2086
+    $prefix "$B/ccsim" sweep $fx --vary hospital.beds=46:50:4 \
+        --vary coordination.models[0].posts=33:41:8 -r 3 -j 2 $short -o "$out/resumed" &
+    pid=$!
+    i=0
+    while [ $i -lt 3000 ] && ! [ -s "$(ls "$out"/.resumed.ccsim-units/units-* 2>/dev/null | head -n 1)" ]; do
+        sleep 0.01
+        i=$((i + 1))
+    done
+    kill -KILL $pid 2>/dev/null
+    wait $pid
+    # shellcheck disable=SC2086
+    $prefix "$B/ccsim" sweep $fx --vary hospital.beds=46:50:4 \
+        --vary coordination.models[0].posts=33:41:8 -r 3 -j 2 $short --resume "$out/resumed" &&
+        cmp "$out/sweep1/sweep.csv" "$out/resumed/sweep.csv"
+}
+run "resume-j2" resumed_sweep
 # shellcheck disable=SC2086
 run "sensitivity-j2" "$B/ccsim" sensitivity $fx -r 2 -j 2 $short -o "$out/sensitivity"
 # shellcheck disable=SC2086
