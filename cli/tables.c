@@ -248,6 +248,7 @@ static const struct opt psa_opts_table[] = {
                "from the first scenario, the probability of being better and best), "
                "psa_drivers.csv (rank correlations), psa_ceac.csv (acceptability, with costs), "
                "each NAME.resolved.cfg and manifest.json"),
+    OPT_RESUME,
     OPT_SET,
     OPT_REPS,
     OPT_SEED,

@@ -114,4 +114,13 @@ grep "replications kept from an interrupted run, " "$tmp/cal.err" |
     grep -q '^ccsim: [1-9][0-9]* of ' || bad "the calibration used nothing kept: $(cat "$tmp/cal.err")"
 same "$tmp/cref" "$tmp/cal"
 [ -z "$(ls -a "$tmp" | grep 'ccsim-')" ] || bad "left at the end: $(ls -a "$tmp" | grep ccsim-)"
+# A probabilistic sensitivity analysis of 6 draws, 2 scenarios, 2 replications (24 units) on one
+# thread: killed after its first unit, resumed, every file the same.
+psa="$CCSIM psa tests/fixtures/care/psa_a.cfg tests/fixtures/care/psa_b.cfg --draws 6 -r 2 -j 1
+    -q --no-plots"
+$psa -o "$tmp/pref" >/dev/null 2>&1 || bad "the uninterrupted psa failed"
+killed ps 1 $psa
+$psa --resume "$tmp/ps" >/dev/null 2>"$tmp/ps.err" || bad "the resumed psa failed: $(cat "$tmp/ps.err")"
+kept "$tmp/ps.err" 24
+same "$tmp/pref" "$tmp/ps"
 exit $fail
