@@ -116,7 +116,7 @@ same "$tmp/cref" "$tmp/cal"
 [ -z "$(ls -a "$tmp" | grep 'ccsim-')" ] || bad "left at the end: $(ls -a "$tmp" | grep ccsim-)"
 # A probabilistic sensitivity analysis of 6 draws, 2 scenarios, 2 replications (24 units) on one
 # thread: killed after its first unit, resumed, every file the same.
-psa="$CCSIM psa tests/fixtures/care/psa_a.cfg tests/fixtures/care/psa_b.cfg --draws 6 -r 2 -j 1
+psa="$CCSIM psa tests/fixtures/care/psa_a.cfg tests/fixtures/care/psa_b.cfg --draws 6 -r 2 -j 1 --set horizon=700
     -q --no-plots"
 $psa -o "$tmp/pref" >/dev/null 2>&1 || bad "the uninterrupted psa failed"
 killed ps 1 $psa
