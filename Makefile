@@ -46,8 +46,21 @@ BUILD ?= build-tsan
 OPT := -O1 -g
 CFLAGS_ALL += $(TSAN_FLAGS)
 LDFLAGS += $(TSAN_FLAGS)
+else ifeq ($(MPI),1)
+BUILD ?= build-mpi
 else
 BUILD ?= build
+endif
+
+# MPI=1: the MPI build (docs/cluster.md), with Open MPI found by pkg-config (Debian's
+# libopenmpi-dev); the default build needs no MPI.
+ifeq ($(MPI),1)
+MPI_PKG := $(shell pkg-config --exists ompi-c 2>/dev/null && echo ompi-c || echo mpi-c)
+MPI_CFLAGS := $(shell pkg-config --cflags $(MPI_PKG) 2>/dev/null)
+MPI_LIBS := $(shell pkg-config --libs $(MPI_PKG) 2>/dev/null || echo -lmpi)
+CPPFLAGS += -DCCSIM_MPI
+PKG_CFLAGS += $(MPI_CFLAGS)
+PKG_LIBS += $(MPI_LIBS)
 endif
 
 ifeq ($(V),1)
@@ -68,7 +81,8 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps deps-browser test check tsan tsan-run bench verify golden validate validate-fit \
 	validation-status clean install \
-        uninstall format format-check docs baseline-state hdrcheck clang-check layers valgrind
+        uninstall format format-check docs baseline-state hdrcheck clang-check layers valgrind \
+        mpi-test
 
 all: $(BUILD)/ccsim
 
@@ -101,8 +115,9 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libccsim.a
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-# Debian packages the project needs; safe to run twice.
-DEB_PKGS := build-essential pkg-config libgsl-dev libconfig-dev libcmocka-dev libjansson-dev gnuplot-nox valgrind
+# Debian packages the project needs (Open MPI for make MPI=1 and make mpi-test); safe to run twice.
+DEB_PKGS := build-essential pkg-config libgsl-dev libconfig-dev libcmocka-dev libjansson-dev \
+            gnuplot-nox valgrind libopenmpi-dev openmpi-bin
 deps:
 	@if dpkg -s $(DEB_PKGS) >/dev/null 2>&1; then \
 	    echo "deps: all packages present"; \
@@ -124,6 +139,13 @@ check:
 # the closed-form queueing checks and the care command-line checks at full length.
 verify: $(BUILD)/ccsim $(TEST_BIN)
 	$(Q)BUILD=$(BUILD) sh tests/verify/run.sh
+
+# The MPI build (build-mpi) against the ordinary one: every command's results under
+# mpirun -n 2 and -n 3 byte for byte as with -j 1 (tests/mpi/run.sh).
+mpi-test:
+	$(Q)$(MAKE) --no-print-directory MPI=1 BUILD=build-mpi all
+	$(Q)$(MAKE) --no-print-directory MPI=0 BUILD=build all
+	$(Q)CCSIM=build/ccsim CCSIM_MPI=build-mpi/ccsim sh tests/mpi/run.sh
 
 # ThreadSanitizer (no ASan: the two do not mix) on every test that runs replications on more
 # than one thread, in its own tree (build-tsan unless BUILD is given).
@@ -156,7 +178,7 @@ bench: $(BENCH_BIN) $(BUILD)/ccsim
 	$(Q)for b in $(BENCH_BIN); do CCSIM_BENCH_REPS=$(BENCH_REPS) $$b || exit 1; done
 
 clean:
-	rm -rf build build-san build-tsan
+	rm -rf build build-san build-tsan build-mpi
 
 # The program, its manual page, every file of scenarios/ under DATADIR/scenarios with its
 # folders (so that base = paths and data files such as baseline_state.csv stay where the

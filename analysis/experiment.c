@@ -8,6 +8,7 @@
 #include <pthread.h>
 
 #include "analysis/ci.h"
+#include "analysis/par.h"
 #include "analysis/progress.h"
 #include "sim/xalloc.h"
 
@@ -16,7 +17,9 @@ struct shared {
     struct experiment_result *res;
     struct progress progress;
     pthread_mutex_t lock;
-    long next;        /* next replication to hand out */
+    const long *todo; /* the replications this rank runs, in increasing order */
+    long n_todo;
+    long next;        /* the next of todo to hand out */
     long first_fail;  /* lowest failed replication, or -1 */
     uint64_t *events; /* per replication */
     uint64_t *entities;
@@ -31,7 +34,7 @@ static void *worker(void *arg)
 
     for (;;) {
         pthread_mutex_lock(&sh->lock);
-        long r = sh->next < sh->res->replications ? sh->next++ : -1;
+        long r = sh->next < sh->n_todo ? sh->todo[sh->next++] : -1;
         pthread_mutex_unlock(&sh->lock);
         if (r < 0) {
             break;
@@ -77,7 +80,7 @@ static void *worker(void *arg)
                 sh->first_fail = r;
             }
             /* Stop handing out work: the run has failed. */
-            sh->next = sh->res->replications;
+            sh->next = sh->n_todo;
             pthread_mutex_unlock(&sh->lock);
         }
         progress_step(&sh->progress, 1);
@@ -94,13 +97,132 @@ int experiment_run(const struct experiment_spec *spec, struct experiment_result 
     return experiment_extend(spec, res, spec->replications);
 }
 
+/* The rank that runs replication r of rows first..: every rank's share in turn, but the --trace
+ * journey and the end state (row 0) on rank 0, which writes them. The one place where work is
+ * divided among ranks. */
+static int owner(const struct experiment_spec *spec, long first, long r)
+{
+    int size = par_size();
+    if (size == 1 || r == 0 || (spec->journey && r == spec->journey_rep)) {
+        return 0;
+    }
+    return (int)((r - first) % size);
+}
+
+/* The replications of rows first .. total - 1 that this rank runs, in increasing order, into
+ * todo; returns how many. */
+static long own_rows(const struct experiment_spec *spec, long first, long total, long *todo)
+{
+    int rank = par_rank();
+    long n = 0;
+    for (long r = first; r < total; r++) {
+        if (owner(spec, first, r) == rank) {
+            todo[n++] = r;
+        }
+    }
+    return n;
+}
+
+/* Copies n_per values a row of the rows of rank k from (or, with is_out false, into) a packed
+ * buffer, in row order. */
+static void pack_rows(const struct experiment_spec *spec, long first, long total, int k,
+                      double *rows, size_t n_per, double *packed, bool is_out)
+{
+    size_t at = 0;
+    for (long r = first; r < total; r++) {
+        if (owner(spec, first, r) != k) {
+            continue;
+        }
+        double *row = rows + (size_t)r * n_per;
+        if (is_out) {
+            memcpy(packed + at, row, n_per * sizeof *row);
+        } else {
+            memcpy(row, packed + at, n_per * sizeof *row);
+        }
+        at += n_per;
+    }
+}
+
+/* n_per doubles a row of rows first..total-1, each from the rank that ran it, to every rank. */
+static void exchange_doubles(const struct experiment_spec *spec, long first, long total,
+                             double *rows, size_t n_per)
+{
+    int size = par_size();
+    size_t *counts = xcalloc((size_t)size * 2, sizeof *counts), *displs = counts + size;
+    for (long r = first; r < total; r++) {
+        counts[owner(spec, first, r)] += n_per;
+    }
+    for (int k = 1; k < size; k++) {
+        displs[k] = displs[k - 1] + counts[k - 1];
+    }
+    size_t n_all = displs[size - 1] + counts[size - 1];
+    double *send = xreallocarray(NULL, counts[par_rank()] + 1, sizeof *send);
+    double *all = xreallocarray(NULL, n_all + 1, sizeof *all);
+    pack_rows(spec, first, total, par_rank(), rows, n_per, send, true);
+    par_allgatherv_doubles(send, counts[par_rank()], all, counts, displs);
+    for (int k = 0; k < size; k++) {
+        pack_rows(spec, first, total, k, rows, n_per, all + displs[k], false);
+    }
+    free(all);
+    free(send);
+    free(counts);
+}
+
+/* After the rows first..total-1 ran, each on its rank: every rank gets every row's metrics,
+ * series, events and entities, and the lowest failed row (its message from the rank that ran
+ * it). Returns the lowest failed row over the ranks, or -1. With one rank, nothing to do. */
+static long exchange_rows(const struct experiment_spec *spec, struct experiment_result *res,
+                          struct shared *sh, long first, long total)
+{
+    if (par_size() == 1) {
+        return sh->first_fail;
+    }
+    size_t per = (size_t)res->n_series * (size_t)res->n_points;
+    exchange_doubles(spec, first, total, res->metrics, (size_t)res->n_metrics);
+    if (res->series) {
+        exchange_doubles(spec, first, total, res->series, per);
+    }
+    /* The counts, as doubles would lose bits: one exchange of both per row. */
+    int size = par_size();
+    size_t *counts = xcalloc((size_t)size * 2, sizeof *counts), *displs = counts + size;
+    for (long r = first; r < total; r++) {
+        counts[owner(spec, first, r)] += 2;
+    }
+    for (int k = 1; k < size; k++) {
+        displs[k] = displs[k - 1] + counts[k - 1];
+    }
+    uint64_t *send = xcalloc(counts[par_rank()] + 1, sizeof *send);
+    uint64_t *all = xcalloc(displs[size - 1] + counts[size - 1] + 1, sizeof *all);
+    for (long i = 0; i < sh->n_todo; i++) {
+        send[2 * i] = sh->events[sh->todo[i]];
+        send[2 * i + 1] = sh->entities[sh->todo[i]];
+    }
+    par_allgatherv_u64(send, counts[par_rank()], all, counts, displs);
+    for (long r = first; r < total; r++) {
+        int k = owner(spec, first, r);
+        sh->events[r] = all[displs[k]];
+        sh->entities[r] = all[displs[k] + 1];
+        displs[k] += 2;
+    }
+    free(all);
+    free(send);
+    free(counts);
+
+    long fail = par_min_long(sh->first_fail >= 0 ? sh->first_fail : total);
+    if (fail >= total) {
+        return -1;
+    }
+    par_bcast(sh->errs[fail], sizeof sh->errs[fail], owner(spec, first, fail));
+    return fail;
+}
+
 int experiment_extend(const struct experiment_spec *spec, struct experiment_result *res, long total)
 {
     long first = res->replications;
     long reps = total - first;
     int nm = spec->sc->n_metrics;
     int threads = spec->threads < 1 ? 1 : spec->threads;
-    struct shared sh = {.spec = spec, .res = res, .first_fail = -1, .next = first};
+    struct shared sh = {.spec = spec, .res = res, .first_fail = -1};
     size_t per = (size_t)res->n_series * (size_t)res->n_points;
 
     if (reps <= 0) {
@@ -114,12 +236,15 @@ int experiment_extend(const struct experiment_spec *spec, struct experiment_resu
     sh.events = xcalloc((size_t)total, sizeof *sh.events);
     sh.entities = xcalloc((size_t)total, sizeof *sh.entities);
     sh.errs = xcalloc((size_t)total, sizeof *sh.errs);
+    long *todo = xcalloc((size_t)reps, sizeof *todo);
+    sh.todo = todo;
+    sh.n_todo = own_rows(spec, first, total, todo);
     pthread_mutex_init(&sh.lock, NULL);
-    progress_init(&sh.progress, spec->show_progress, reps, "replications");
+    progress_init(&sh.progress, spec->show_progress, sh.n_todo, "replications");
 
     double t0 = progress_now();
-    if (threads > reps) {
-        threads = (int)reps;
+    if (threads > sh.n_todo) {
+        threads = sh.n_todo > 0 ? (int)sh.n_todo : 1;
     }
     if (threads <= 1) {
         worker(&sh);
@@ -140,6 +265,7 @@ int experiment_extend(const struct experiment_spec *spec, struct experiment_resu
         }
         free(tid);
     }
+    long fail = exchange_rows(spec, res, &sh, first, total);
     res->wall_seconds += progress_now() - t0;
     progress_fini(&sh.progress);
 
@@ -148,14 +274,15 @@ int experiment_extend(const struct experiment_spec *spec, struct experiment_resu
         res->n_events += sh.events[r];
         res->n_entities += sh.entities[r];
     }
-    if (sh.first_fail >= 0) {
-        snprintf(res->err, sizeof res->err, "%s", sh.errs[sh.first_fail]);
+    if (fail >= 0) {
+        snprintf(res->err, sizeof res->err, "%s", sh.errs[fail]);
     }
     pthread_mutex_destroy(&sh.lock);
+    free(todo);
     free(sh.events);
     free(sh.entities);
     free(sh.errs);
-    return sh.first_fail >= 0 ? 1 : 0;
+    return fail >= 0 ? 1 : 0;
 }
 
 void experiment_result_fini(struct experiment_result *res)

@@ -9,15 +9,29 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis/par.h"
 #include "analysis/plot.h"
 #include "analysis/report.h"
 #include "sim/error.h"
 
+/* Under MPI only rank 0 has a folder (analysis/par.h): the other ranks go through the same steps,
+ * so that every rank takes the same path, but their files go to /dev/null, and rank 0's outcome
+ * of creating the folder is every rank's. */
 int folder_begin(struct folder *f, const char *dest, bool force)
 {
+    int rc = 0;
+
     f->is_open = false;
-    if (outdir_begin(&f->od, dest, force, f->err, sizeof f->err) != 0) {
-        return CCSIM_EIO;
+    if (par_is_root() && outdir_begin(&f->od, dest, force, f->err, sizeof f->err) != 0) {
+        rc = CCSIM_EIO;
+    }
+    rc = par_root_int(rc);
+    if (rc != 0) {
+        if (!par_is_root()) {
+            snprintf(f->err, sizeof f->err, "%s: rank 0 could not create the results folder",
+                     dest);
+        }
+        return rc;
     }
     f->is_open = true;
     return 0;
@@ -25,6 +39,10 @@ int folder_begin(struct folder *f, const char *dest, bool force)
 
 const char *folder_file(struct folder *f, const char *name, char *buf, size_t n)
 {
+    if (!par_is_root()) {
+        snprintf(buf, n, "/dev/null");
+        return buf;
+    }
     return outdir_file(&f->od, name, buf, n);
 }
 
@@ -66,8 +84,15 @@ int folder_commit(struct folder *f, const struct warnings *w)
     char path[4096];
     int rc = 0;
 
+    if (!par_is_root()) {
+        f->is_open = false;
+        return 0;
+    }
     if (!f->m.finished) {
         f->m.finished = time(NULL);
+    }
+    if (!f->m.ranks) {
+        f->m.ranks = par_size();
     }
     if (w && w->n > 0) {
         rc = warnings_write(w, folder_file(f, "warnings.txt", path, sizeof path), f->err,
@@ -93,7 +118,9 @@ int folder_commit(struct folder *f, const struct warnings *w)
 void folder_abort(struct folder *f)
 {
     if (f->is_open) {
-        outdir_abort(&f->od);
+        if (par_is_root()) {
+            outdir_abort(&f->od);
+        }
         f->is_open = false;
     }
 }

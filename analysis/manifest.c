@@ -90,6 +90,7 @@ int manifest_write(const char *path, const struct manifest *m)
     PUT("seed", json_integer((json_int_t)m->seed));
     PUT("replications", json_integer(m->replications));
     PUT("threads", json_integer(m->threads));
+    PUT("ranks", json_integer(m->ranks > 0 ? m->ranks : 1));
     PUT("started", iso_time(m->started));
     PUT("finished", iso_time(m->finished));
     /* to the millisecond: as many significant digits as that takes */
@@ -192,6 +193,7 @@ void manifest_info_free(struct manifest_info *m)
     *m = (struct manifest_info){.seed = -1,
                                 .replications = -1,
                                 .threads = -1,
+                                .ranks = -1,
                                 .n_events = -1,
                                 .wall_seconds = -1,
                                 .n_files = -1};
@@ -232,6 +234,7 @@ int manifest_parse(const char *text_, size_t len, struct manifest_info *out, cha
     out->seed = get_count(o, "seed");
     out->replications = get_count(o, "replications");
     out->threads = get_count(o, "threads");
+    out->ranks = get_count(o, "ranks");
     out->n_events = get_count(o, "events");
     const json_t *w = json_object_get(o, "wall_seconds");
     out->wall_seconds = json_is_number(w) ? json_number_value(w) : -1;

@@ -3,10 +3,11 @@
  *
  * Fields, in this order: ccsim_version, git_revision ("unknown" outside a git checkout), command
  * (the argument vector), scenario (as given), scenario_file (its full name, when it exists),
- * model, seed, replications, threads, started and finished (UTC, ISO 8601), wall_seconds, events,
+ * model, seed, replications, threads (a process's), ranks (the MPI processes that ran it, 1
+ * without MPI), started and finished (UTC, ISO 8601), wall_seconds, events,
  * host, note when given, and files: the name of every file the command wrote into the folder
- * (what --force may replace). Everything but the times, wall_seconds and host is determined by
- * the command line and the scenario.
+ * (what --force may replace). Everything but the times, wall_seconds, host and ranks is
+ * determined by the command line and the scenario.
  *
  * The file is written and read with jansson: UTF-8 JSON, two spaces of indent, one array
  * element a line. A string that is not valid UTF-8 (a file name in another encoding, say) is
@@ -27,6 +28,7 @@ struct manifest {
     uint64_t seed;
     long replications;
     int threads;
+    int ranks; /* MPI processes; 0: as many as run this one (analysis/par.h) */
     time_t started, finished;
     double wall_seconds;
     uint64_t n_events;
@@ -47,7 +49,7 @@ struct manifest_info {
     char *started, *finished, *host, *note;
     int argc; /* 0 when there is no command */
     char **argv;
-    long long seed, replications, threads, n_events;
+    long long seed, replications, threads, ranks, n_events;
     double wall_seconds;
     int n_files;
     char **files;

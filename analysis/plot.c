@@ -22,6 +22,7 @@
 
 #include "analysis/csv.h"
 #include "analysis/manifest.h"
+#include "analysis/par.h"
 #include "analysis/table.h"
 #include "sim/error.h"
 #include "sim/fail.h"
@@ -2422,6 +2423,9 @@ int plot_folder_flags(const char *dir, unsigned flags, char *err, size_t err_len
     struct sources src;
     struct plot_stage stage;
 
+    if (!par_is_root()) {
+        return 0; /* under MPI, rank 0 draws (analysis/par.h) */
+    }
     if (stat(dir, &st) != 0) {
         snprintf(err, err_len, "%s is not a results folder (%s)", dir, strerror(errno));
         return CCSIM_EINPUT;

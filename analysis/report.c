@@ -18,6 +18,7 @@
 
 #include "analysis/csv.h"
 #include "analysis/manifest.h"
+#include "analysis/par.h"
 #include "analysis/plot.h"
 #include "analysis/report_bid.h"
 #include "analysis/report_psa.h"
@@ -1707,6 +1708,10 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
     char path[4400], figs[4400], tmp[PLOT_PATH_MAX + 20], buf[1024];
     struct stat st;
     bool pdf = (flags & REPORT_PDF) != 0;
+
+    if (!par_is_root()) {
+        return 0; /* under MPI, rank 0 writes the report (analysis/par.h) */
+    }
 
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
         snprintf(err, err_len, "%s is not a results folder", dir);

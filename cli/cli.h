@@ -30,6 +30,7 @@
 #include "analysis/folder.h"
 #include "analysis/manifest.h"
 #include "analysis/outdir.h"
+#include "analysis/par.h"
 #include "analysis/plot.h"
 #include "analysis/progress.h"
 #include "analysis/reference.h"

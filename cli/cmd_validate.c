@@ -197,7 +197,7 @@ int vcmd_write_files(struct folder *f, const struct run_opts *o, const struct ru
         }
         rc = results_wrote(f, fclose(csv) != 0 ? -errno : 0, path);
     }
-    if (rc == 0 && o->status_file) {
+    if (rc == 0 && o->status_file && par_is_root()) {
         char date[16];
         time_t now = time(NULL);
         struct tm tm;

@@ -110,7 +110,8 @@ int check_outdir(struct run_opts *o)
     if (!o->outdir) {
         return 0;
     }
-    int rc = outdir_check(o->outdir, o->force, err, sizeof err);
+    /* Under MPI, rank 0's view of the folder decides for every rank (analysis/par.h). */
+    int rc = par_is_root() ? outdir_check(o->outdir, o->force, err, sizeof err) : 0;
     if (rc == CCSIM_EEXIST && o->resume && !o->force && lstat(o->outdir, &st) == 0 &&
         S_ISDIR(st.st_mode)) {
         fprintf(stderr,
@@ -120,5 +121,5 @@ int check_outdir(struct run_opts *o)
     } else if (rc != 0) {
         fprintf(stderr, "ccsim: %s\n", err);
     }
-    return rc;
+    return par_root_int(rc);
 }

@@ -4,13 +4,30 @@
  * Exit status: 0 done; 1 failed while running (a replication failed, a file could not be
  * written); 2 bad command line or scenario (nothing is run and nothing is written). Every
  * command returns a code of sim/error.h, and ccsim_exit_status() alone turns it into the status.
+ *
+ * Under MPI (make MPI=1, docs/cluster.md) every rank runs the command and they exit with the same
+ * status (analysis/par.h).
  */
 #include "cli/cli.h"
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
 {
+    char err[512];
+
     sim_fail_install_gsl_handler();
     folder_install_signals();
+    int rc = par_init(&argc, &argv, err, sizeof err);
+    if (rc != 0) {
+        fprintf(stderr, "ccsim: %s\n", err);
+        return ccsim_exit_status(rc);
+    }
+    return par_finalize(dispatch(argc, argv));
+}
+
+static int dispatch(int argc, char **argv)
+{
     if (argc < 2) {
         options_help_main(cmd_specs, n_cmd_specs, stderr);
         return ccsim_exit_status(CCSIM_EUSAGE);
