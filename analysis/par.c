@@ -106,6 +106,8 @@ int par_finalize(int status)
 {
 #ifdef CCSIM_MPI
     if (is_started && !is_finished) {
+        /* Everything out before the launcher, seeing a status other than 0, ends the others. */
+        fflush(NULL);
         int agreed = status;
         MPI_Allreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
         is_finished = true;

@@ -39,7 +39,11 @@ static int dispatch(int argc, char **argv)
         return 0;
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+#ifdef CCSIM_MPI
+        printf("ccsim %s (%s, MPI)\n", CCSIM_VERSION, CCSIM_GIT_REV);
+#else
         printf("ccsim %s (%s)\n", CCSIM_VERSION, CCSIM_GIT_REV);
+#endif
         return 0;
     }
     static const struct {
