@@ -10,6 +10,13 @@
  * there is copied from it instead of run, and every row run is added to it as it finishes, so
  * that an experiment killed part-way resumes with the same results, byte for byte.
  *
+ * Under MPI (analysis/par.h) each experiment's replications are divided among the ranks here
+ * and nowhere else: rank k runs every P-th row from the first new one (the end state's row 0 and
+ * the --trace journey on rank 0, which writes them), on its own threads, then the ranks exchange
+ * their rows (metrics, series, events and entities, exact doubles) and the lowest failure, so
+ * that every rank holds the whole result, as one process with -j 1 would, and takes the same
+ * next decision (--precision, calibrate's simplex).
+ *
  * Ownership: experiment_run() allocates res->metrics (reps x n_metrics, row-major); free it
  * with experiment_result_fini().
  */

@@ -1,5 +1,9 @@
 /* par — MPI ranks, or one process without MPI (see par.h). */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "analysis/par.h"
+
+#include <sched.h>
+#include <unistd.h>
 
 #include <limits.h>
 #include <stdio.h>
@@ -116,6 +120,20 @@ int par_finalize(int status)
     }
 #endif
     return status;
+}
+
+int par_cpus(void)
+{
+    cpu_set_t set;
+    long n = 0;
+
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        n = CPU_COUNT(&set);
+    }
+    if (n < 1) {
+        n = sysconf(_SC_NPROCESSORS_ONLN);
+    }
+    return n < 1 ? 1 : n > 256 ? 256 : (int)n;
 }
 
 int par_rank(void)

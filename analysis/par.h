@@ -35,6 +35,10 @@ int par_finalize(int status);
  * OMPI_COMM_WORLD_SIZE, PMI_SIZE of MPICH and srun), 0 when not started by a launcher. */
 long par_launched(void);
 
+/* The processors this process may run on (its affinity, which mpirun and srun set for each
+ * rank), 1..256. */
+int par_cpus(void);
+
 int par_rank(void);
 int par_size(void);
 /* Rank 0: the one that writes. */

@@ -28,8 +28,13 @@ int parse_run(int argc, char **argv, struct run_opts *o)
 }
 
 /* -j unless given: one thread per online core, within the option's range (1..256). */
+/* One thread per online processor; under MPI, per processor this rank is bound to (several
+ * ranks share a machine). */
 static int default_threads(void)
 {
+    if (par_size() > 1) {
+        return par_cpus();
+    }
     long n = sysconf(_SC_NPROCESSORS_ONLN);
 
     return n < 1 ? 1 : n > 256 ? 256 : (int)n;
