@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include "analysis/par.h"
 #include "sim/xalloc.h"
 
 /* The pilot stops doubling its horizon once a replication takes this much CPU time. */
@@ -201,10 +202,22 @@ static double wall_seconds(const struct budget *b)
     if (par > (double)n_cpus()) {
         par = (double)n_cpus();
     }
+    par *= (double)par_size(); /* under MPI, ranks of as many threads each */
     if (par > (double)b->replications && b->replications > 0) {
         par = (double)b->replications;
     }
     return b->seconds / par;
+}
+
+/* "4 threads", or under MPI "3 ranks of 4 threads". */
+static void workers_text(const struct budget *b, char *buf, size_t n)
+{
+    const char *s = b->threads == 1 ? "" : "s";
+    if (par_size() > 1) {
+        snprintf(buf, n, "%d ranks of %d thread%s", par_size(), b->threads, s);
+    } else {
+        snprintf(buf, n, "%d thread%s", b->threads, s);
+    }
 }
 
 static void bytes_text(double x, char *buf, size_t n)
@@ -261,7 +274,7 @@ static double total_bytes(const struct budget *b)
 
 void budget_describe(const struct budget *b, char *buf, size_t n)
 {
-    char mem[32], t[32], ev[48];
+    char mem[32], t[32], ev[48], on[64];
     bytes_text(total_bytes(b), mem, sizeof mem);
     count_text(b->events, ev, sizeof ev);
     if (b->seconds < 0) {
@@ -269,15 +282,16 @@ void budget_describe(const struct budget *b, char *buf, size_t n)
         return;
     }
     time_text(wall_seconds(b), t, sizeof t);
+    workers_text(b, on, sizeof on);
     snprintf(buf, n,
-             "memory about %s for the results, time about %s on %d thread%s (%s events, from a "
+             "memory about %s for the results, time about %s on %s (%s events, from a "
              "pilot replication)",
-             mem, t, b->threads, b->threads == 1 ? "" : "s", ev);
+             mem, t, on, ev);
 }
 
 enum budget_verdict budget_judge(const struct budget *b, char *msg, size_t n)
 {
-    char need[32], have[32], t[32], ev[48];
+    char need[32], have[32], t[32], ev[48], on[64];
     double machine = machine_bytes(), total = total_bytes(b);
     enum budget_verdict v = BUDGET_FINE;
     size_t len = 0;
@@ -303,10 +317,11 @@ enum budget_verdict budget_judge(const struct budget *b, char *msg, size_t n)
     if (b->seconds >= 0 && wall_seconds(b) > WARN_SECONDS && len < n) {
         time_text(wall_seconds(b), t, sizeof t);
         count_text(b->events, ev, sizeof ev);
+        workers_text(b, on, sizeof on);
         snprintf(msg + len, n - len,
-                 "%swill take about %s on %d thread%s (%s events, from a pilot replication); "
+                 "%swill take about %s on %s (%s events, from a pilot replication); "
                  "lower the replications or the horizon, or add threads (-j)",
-                 len ? ", and " : "", t, b->threads, b->threads == 1 ? "" : "s", ev);
+                 len ? ", and " : "", t, on, ev);
         v = BUDGET_WARN;
     }
     return v;

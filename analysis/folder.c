@@ -28,8 +28,7 @@ int folder_begin(struct folder *f, const char *dest, bool force)
     rc = par_root_int(rc);
     if (rc != 0) {
         if (!par_is_root()) {
-            snprintf(f->err, sizeof f->err, "%s: rank 0 could not create the results folder",
-                     dest);
+            snprintf(f->err, sizeof f->err, "%s: rank 0 could not create the results folder", dest);
         }
         return rc;
     }

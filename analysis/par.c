@@ -2,13 +2,13 @@
 #define _GNU_SOURCE /* sched_getaffinity */
 #include "analysis/par.h"
 
-#include <sched.h>
-#include <unistd.h>
-
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sched.h>
+#include <unistd.h>
 
 #ifdef CCSIM_MPI
 #include <mpi.h>

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "analysis/outdir.h"
+#include "analysis/par.h"
 #include "analysis/progress.h"
 #include "analysis/uncertain.h"
 #include "analysis/warmup.h"
@@ -200,6 +201,9 @@ static int check_budget(struct runner *r)
         break;
     }
     enum budget_verdict v = budget_judge(&r->budget, msg, sizeof msg);
+    /* Under MPI, rank 0's machine decides for every rank: ranks on machines with other memory
+     * must not part ways (analysis/par.h). */
+    v = (enum budget_verdict)par_root_int((int)v);
     if (v == BUDGET_REFUSE) {
         if (r->spec.msgs) {
             fprintf(r->spec.msgs, "ccsim: the experiment %s; nothing was run\n", msg);
