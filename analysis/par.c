@@ -222,6 +222,18 @@ long par_min_long(long v)
     return v;
 }
 
+int par_max_int(int v)
+{
+#ifdef CCSIM_MPI
+    if (par_size_ > 1) {
+        int m = v;
+        MPI_Allreduce(&v, &m, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+        return m;
+    }
+#endif
+    return v;
+}
+
 void par_bcast(void *buf, size_t n, int root)
 {
 #ifdef CCSIM_MPI

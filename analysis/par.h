@@ -52,6 +52,8 @@ void par_allgatherv_u64(const uint64_t *send, size_t n, uint64_t *recv, const si
                         const size_t *displs);
 /* The smallest v over the ranks. */
 long par_min_long(long v);
+/* The largest v over the ranks. */
+int par_max_int(int v);
 /* root's n bytes of buf, on every rank. */
 void par_bcast(void *buf, size_t n, int root);
 /* Rank 0's v, on every rank (an outcome only rank 0 knows, such as that of creating the results

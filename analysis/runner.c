@@ -275,7 +275,19 @@ int runner_load(struct runner *r, const struct runner_spec *spec, const struct v
         fprintf(spec->msgs, "ccsim: %s: %d of %d %s have problems; nothing was run\n", spec->name,
                 r->n_bad, n, spec->unit);
     }
-    if (r->n_bad > 0 || is_dup) {
+    /* Under MPI every rank loaded the same files; one that could not (a file not readable from
+     * its node) must not leave the others waiting (analysis/par.h). */
+    bool is_bad = r->n_bad > 0 || is_dup;
+    if (par_max_int(is_bad) && !is_bad) {
+        if (spec->msgs) {
+            fprintf(spec->msgs,
+                    "ccsim: %s: another MPI rank could not load the %s (the files must be "
+                    "readable alike from every node); nothing was run\n",
+                    spec->name, spec->unit);
+        }
+        return CCSIM_EINPUT;
+    }
+    if (is_bad) {
         return CCSIM_EINPUT;
     }
     fix_crn(r);
@@ -294,6 +306,7 @@ int runner_load(struct runner *r, const struct runner_spec *spec, const struct v
         }
         rc = is_new ? check_inputs(r, i) : 0;
     }
+    rc = par_root_int(rc); /* rank 0's view of the folder --force replaces */
     return rc == 0 ? check_budget(r) : rc;
 }
 

@@ -113,6 +113,29 @@ mkdir -p "$tmp/exists/res"
 one "$tmp/exists" 3 1 run "$care" -r 3 $short --no-plots
 [ "$(cat "$tmp/exists/rc")" -eq 2 ] || bad "an existing folder: exit status $(cat "$tmp/exists/rc"), expected 2"
 
+# A scenario that one rank cannot load (its own scenarios folder holds a bad copy, as a node
+# that sees other files would): every rank ends with status 2, and rank 0, which loaded it,
+# says why.
+for k in 0 1; do
+    mkdir -p "$tmp/sc$k"
+    cp "$care" "$tmp/sc$k/fixture.cfg"
+    sed -i 's|^base = "region_30y.cfg";|base = "'"$root"'/tests/fixtures/care/region_30y.cfg";|' \
+        "$tmp/sc$k/fixture.cfg"
+done
+echo 'no_such_key = 1;' >>"$tmp/sc1/fixture.cfg"
+printf '#!/bin/sh\nCCSIM_SCENARIOS=%s/sc$OMPI_COMM_WORLD_RANK exec %s "$@"\n' "$tmp" "$CCSIM_MPI" \
+    >"$tmp/per_rank.sh"
+chmod +x "$tmp/per_rank.sh"
+mkdir -p "$tmp/apart"
+# shellcheck disable=SC2086
+(cd "$tmp/apart" && timeout "$LIMIT" $MPIRUN -n 2 "$tmp/per_rank.sh" run fixture -r 2 $short \
+    --no-plots -o res >out 2>err)
+rc=$?
+[ "$rc" -eq 2 ] || bad "a scenario one rank cannot load: exit status $rc, expected 2"
+grep -q "another MPI rank could not load" "$tmp/apart/err" ||
+    bad "a scenario one rank cannot load: $(cat "$tmp/apart/err")"
+[ ! -e "$tmp/apart/res" ] || bad "a scenario one rank cannot load: a folder was written"
+
 # ---- The ordinary build refuses to run under an MPI launcher ----------------------------------
 mkdir -p "$tmp/plain"
 (cd "$tmp/plain" && timeout "$LIMIT" $MPIRUN -n 2 "$CCSIM" run "$care" -r 2 -q -o res >out 2>err)
