@@ -178,6 +178,7 @@ static long exchange_rows(const struct experiment_spec *spec, struct experiment_
         return sh->first_fail;
     }
     size_t per = (size_t)res->n_series * (size_t)res->n_points;
+    par_wait(); /* asleep until the slowest rank is done, then the exchanges at once */
     exchange_doubles(spec, first, total, res->metrics, (size_t)res->n_metrics);
     if (res->series) {
         exchange_doubles(spec, first, total, res->series, per);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <sched.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifdef CCSIM_MPI
@@ -106,12 +107,32 @@ int par_init(int *argc, char ***argv, char *err, size_t err_len)
     return 0;
 }
 
+void par_wait(void)
+{
+#ifdef CCSIM_MPI
+    if (par_size_ > 1) {
+        MPI_Request req;
+        int done = 0;
+        const struct timespec ms = {0, 1000000};
+        MPI_Ibarrier(MPI_COMM_WORLD, &req);
+        for (;;) {
+            MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+            if (done) {
+                break;
+            }
+            nanosleep(&ms, NULL);
+        }
+    }
+#endif
+}
+
 int par_finalize(int status)
 {
 #ifdef CCSIM_MPI
     if (is_started && !is_finished) {
         /* Everything out before the launcher, seeing a status other than 0, ends the others. */
         fflush(NULL);
+        par_wait(); /* while rank 0 writes the results, draws and reports */
         int agreed = status;
         MPI_Allreduce(&status, &agreed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
         is_finished = true;

@@ -50,6 +50,10 @@ void par_allgatherv_doubles(const double *send, size_t n, double *recv, const si
                             const size_t *displs);
 void par_allgatherv_u64(const uint64_t *send, size_t n, uint64_t *recv, const size_t *counts,
                         const size_t *displs);
+/* Waits until every rank is here, sleeping (a millisecond at a time) rather than spinning as MPI
+ * waits do, so that a rank done early leaves its processor to the threads of others sharing the
+ * machine. */
+void par_wait(void);
 /* The smallest v over the ranks. */
 long par_min_long(long v);
 /* The largest v over the ranks. */
