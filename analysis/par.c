@@ -6,9 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sched.h>
-#include <time.h>
 #include <unistd.h>
 
 #ifdef CCSIM_MPI
