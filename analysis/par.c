@@ -255,6 +255,18 @@ int par_max_int(int v)
     return v;
 }
 
+long par_sum_long(long v)
+{
+#ifdef CCSIM_MPI
+    if (par_size_ > 1) {
+        long m = v;
+        MPI_Allreduce(&v, &m, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
+        return m;
+    }
+#endif
+    return v;
+}
+
 void par_bcast(void *buf, size_t n, int root)
 {
 #ifdef CCSIM_MPI
@@ -269,6 +281,19 @@ void par_bcast(void *buf, size_t n, int root)
     (void)n;
     (void)root;
 #endif
+}
+
+int par_first_error(int rc)
+{
+    if (par_size_ == 1) {
+        return rc;
+    }
+    long k = par_min_long(rc != 0 ? par_rank_ : par_size_);
+    if (k >= par_size_) {
+        return 0;
+    }
+    par_bcast(&rc, sizeof rc, (int)k);
+    return rc;
 }
 
 int par_root_int(int v)

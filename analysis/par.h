@@ -58,8 +58,13 @@ void par_wait(void);
 long par_min_long(long v);
 /* The largest v over the ranks. */
 int par_max_int(int v);
+/* The sum of v over the ranks. */
+long par_sum_long(long v);
 /* root's n bytes of buf, on every rank. */
 void par_bcast(void *buf, size_t n, int root);
+/* An outcome every rank reached on its own (0, or a code of sim/error.h): 0 when it is 0 on
+ * every rank, else the code of the lowest-numbered rank where it is not. */
+int par_first_error(int rc);
 /* Rank 0's v, on every rank (an outcome only rank 0 knows, such as that of creating the results
  * folder). */
 int par_root_int(int v);

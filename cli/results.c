@@ -146,6 +146,8 @@ int results_end(struct folder *f, const struct run_opts *o, const struct setup *
     if (!f->is_open) {
         return rc;
     }
+    /* Under MPI, a file only rank 0 wrote may have failed: every rank ends alike. */
+    rc = par_first_error(rc);
     if (rc != 0) {
         folder_abort(f);
         return rc;
@@ -163,6 +165,8 @@ int results_end(struct folder *f, const struct run_opts *o, const struct setup *
     if (s->units && s->is_resume) {
         long n_used, n_added;
         unitstore_counts(s->units, &n_used, &n_added);
+        n_used = par_sum_long(n_used); /* under MPI, each rank kept and ran its own rows */
+        n_added = par_sum_long(n_added);
         fprintf(stderr,
                 "ccsim: %ld of %ld replications kept from an interrupted run, %ld run now\n",
                 n_used, n_used + n_added, n_added);
@@ -173,7 +177,7 @@ int results_end(struct folder *f, const struct run_opts *o, const struct setup *
      * another run's finished first, so that --resume would be refused. */
     struct stat st;
     bool is_done = rc == 0 || (!o->force && lstat(o->outdir, &st) == 0 && S_ISDIR(st.st_mode));
-    if (s->units && is_done) {
+    if (s->units && is_done && par_is_root()) { /* rank 0, once its folder is in place */
         int removed = unitstore_remove(s->units);
         if (removed != 0) {
             fprintf(stderr, "ccsim: warning: %s: %s (remove it by hand)\n",

@@ -101,7 +101,43 @@ compare_cmd calibrate calibrate "$care" --target crises=30 --free risk.crisis_ra
     $short --max-iter 4
 # validate: the fixture table (one row cannot pass: exit status 1 on every rank).
 compare_cmd validate validate --dir "$root/tests/fixtures/validation" -r 3
+# psa: parameter draws of two scenarios, each draw's replications spread over the ranks.
+compare_cmd psa psa "$root/tests/fixtures/care/psa_a.cfg" "$root/tests/fixtures/care/psa_b.cfg" \
+    --draws 4 -r 2 --set horizon=500 --set warmup=100 --no-plots
 }
+
+# ---- --resume under MPI: a serial run killed part-way, resumed by 3 ranks ---------------------
+# The ranks share the kept replications (each reads every file of the store), run the rest,
+# and the folder is the uninterrupted run's, byte for byte; rank 0 removes the store.
+mkdir -p "$tmp/resume"
+(cd "$tmp/resume" && "$CCSIM" run "$care" -r 8 -j 1 -q --no-plots -o res >out 2>err) &
+pid=$!
+i=0
+while [ $i -lt 2000 ]; do
+    n=$(cat "$tmp/resume/.res.ccsim-units"/units-* 2>/dev/null | wc -c)
+    [ "$n" -ge 30000 ] && break
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.01
+    i=$((i + 1))
+done
+kill -KILL "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+if [ -e "$tmp/resume/res" ] || [ ! -d "$tmp/resume/.res.ccsim-units" ]; then
+    bad "resume: the serial run ended before it was killed (too fast a test)"
+else
+    (cd "$tmp/resume" && timeout "$LIMIT" $MPIRUN -n 3 "$CCSIM_MPI" run "$care" -r 8 -j 1 \
+        --no-plots --resume res >out 2>err) || bad "resume under mpirun: $(cat "$tmp/resume/err")"
+    one "$tmp/resume/whole" 0 1 run "$care" -r 8 --no-plots
+    for f in "$tmp/resume/whole/res"/*; do
+        b=$(basename "$f")
+        [ "$b" = manifest.json ] || cmp -s "$f" "$tmp/resume/res/$b" ||
+            bad "resume under mpirun: $b differs from an uninterrupted run's"
+    done
+    [ ! -e "$tmp/resume/.res.ccsim-units" ] || bad "resume under mpirun: the kept replications stay"
+    grep -q "^ccsim: [1-7] of 8 replications kept from an interrupted run, [1-7] run now$" \
+        "$tmp/resume/err" || bad "resume under mpirun: the account: $(cat "$tmp/resume/err")"
+    echo "mpi: resume: $(grep 'replications kept' "$tmp/resume/err")"
+fi
 
 # ---- Failures end every rank with the same status, without hanging --------------------------
 one "$tmp/badscn" 3 1 run "$tmp/nosuch.cfg" -r 3
