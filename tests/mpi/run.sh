@@ -10,6 +10,8 @@
 #
 # A new command is one more line: compare_cmd NAME ARGS... (ARGS without -j, -q, -o).
 # CCSIM: the ordinary build; CCSIM_MPI: the MPI build; MPIRUN: the launcher and its options.
+# MPIRUN and the shared options ($short) are split into words on purpose.
+# shellcheck disable=SC2086,SC2016
 set -u
 CCSIM=$(realpath "${CCSIM:-build/ccsim}")
 CCSIM_MPI=$(realpath "${CCSIM_MPI:-build-mpi/ccsim}")
