@@ -502,8 +502,16 @@ static void drivers_table(FILE *f, const struct report_psa *p, const char *ref)
                   "-1: the smaller; near 0: no steady link).",
           f);
     fputs(" The parameters with the largest correlations are those whose better evidence would "
-          "narrow the answer most.</p>\n",
-          f);
+          "narrow the answer most.", f);
+    /* Spearman's r of n independent draws with no link is about normal with sd 1/sqrt(n - 1). */
+    long nd = report_psa_draws(p);
+    double chance = nd > 2 ? 1.959964 / sqrt((double)(nd - 1)) : 1.0;
+    fprintf(f,
+            " With %ld draws, a correlation between %.2f and %.2f is what chance alone gives "
+            "when a parameter has no link with the difference (the 95%% limits, 1.96 / "
+            "&radic;(draws &minus; 1)); the simulation's own noise within a draw can hide a "
+            "parameter's effect, and more replications a draw (-r) reduce it.</p>\n",
+            nd, -chance, chance);
     for (int pass = 0; pass < 2; pass++) { /* the first difference in a sentence, then all */
         bool said = false;
         if (pass == 1) {
@@ -527,6 +535,20 @@ static void drivers_table(FILE *f, const struct report_psa *p, const char *ref)
                 qsort(d, (size_t)n, sizeof *d, by_weight);
                 const char *what =
                     text(t, d[0].row, "label")[0] ? text(t, d[0].row, "label") : heads[h];
+                if (pass == 0 && d[0].weight < chance) {
+                    fputs("<p>For ", f);
+                    scenario_name(f, scen[k]);
+                    fputs(alone ? "'s " : "'s difference in ", f);
+                    report_html(f, what);
+                    fputs(", no parameter's draws go with it beyond chance: the largest rank "
+                          "correlation, <code>",
+                          f);
+                    report_html(f, table_at(t, d[0].row, cp));
+                    fprintf(f, "</code>'s %.2f, is within &plusmn;%.2f.</p>\n",
+                            cell(t, d[0].row, "rank_correlation"), chance);
+                    said = true;
+                    continue;
+                }
                 if (pass == 0) {
                     fputs("<p>For ", f);
                     scenario_name(f, scen[k]);

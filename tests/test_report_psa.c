@@ -197,8 +197,28 @@ static void test_three_scenarios(void **state)
     assert_has(s, "<td>Crises per 100 client-years</td><td>icm</td><td><code>coordination.outreach"
                   "</code> -0.61; <code>risk.crisis_rate</code> 0.45; <code>risk.scale</code> "
                   "0.20</td>");
+    /* The limits of chance for 41 draws: 1.96 / sqrt(40) = 0.31. */
+    assert_has(s, "With 41 draws, a correlation between -0.31 and 0.31 is what chance alone gives "
+                  "when a parameter has no link with the difference");
     assert_string_equal(figures, "psa_intervals psa_plane psa_ceac psa_drivers ");
     free(s);
+
+    /* Correlations all within those limits: the sentence says no parameter goes beyond chance,
+     * not which "matters most". */
+    struct table weak = {0};
+    read_text("metric,scenario,parameter,rank_correlation,unit,label,headline,better\n"
+              "crises,icm,risk.scale,0.2," DESC_CRI "\n"
+              "crises,icm,coordination.outreach,-0.29," DESC_CRI "\n",
+              &weak);
+    p.drivers = &weak;
+    s = render(&p);
+    assert_has(s, "For <strong>icm</strong>'s difference in Crises per 100 client-years, no "
+                  "parameter's draws go with it beyond chance: the largest rank correlation, "
+                  "<code>coordination.outreach</code>'s -0.29, is within &plusmn;0.31.");
+    assert_null(strstr(s, "matters most"));
+    free(s);
+    table_free(&weak);
+    p.drivers = &drv;
 
     char caveat[600];
     report_psa_caveat(&p, caveat, sizeof caveat);
