@@ -126,9 +126,8 @@ double psa_p_better(const struct psa *p, int s, int m)
 
 /* The share of draws in which scenario s has the largest score(d, k) of all scenarios (ties
  * shared); draws where any scenario's score is undefined do not count. */
-static double p_top(const struct psa *p, int s, double (*score)(const struct psa *, long, int,
-                                                                 const void *),
-                    const void *ctx)
+static double p_top(const struct psa *p, int s,
+                    double (*score)(const struct psa *, long, int, const void *), const void *ctx)
 {
     double won = 0.0;
     long n = 0;

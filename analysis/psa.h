@@ -49,7 +49,7 @@ struct psa {
     double *x;    /* [d * n_params + k]: draw d's value of parameter k */
     int n_metrics;
     const struct metric_desc **desc; /* [n_metrics], borrowed from the loaded scenarios */
-    double *value; /* [(d * n_scen + s) * n_metrics + m]; NaN where the scenario lacks it */
+    double *value;     /* [(d * n_scen + s) * n_metrics + m]; NaN where the scenario lacks it */
     double wtp_max[2]; /* the acceptability curves' largest willingness to pay (admissions,
                           bed-days); 0: chosen from the draws (psa_choose_wtp()) */
 };

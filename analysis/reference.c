@@ -97,8 +97,9 @@ static void write_table(FILE *out, const struct cfg_table *t)
         cell(out, k->source ? k->source : "");
         if (k->uncertain) {
             char text[1024];
-            snprintf(text, sizeof text, "; uncertainty for ccsim psa: %s from the 95%% interval "
-                                        "%.15g to %.15g (%s)",
+            snprintf(text, sizeof text,
+                     "; uncertainty for ccsim psa: %s from the 95%% interval "
+                     "%.15g to %.15g (%s)",
                      k->uncertain->dist, k->uncertain->lo, k->uncertain->hi,
                      k->uncertain->source ? k->uncertain->source : "");
             cell(out, text);

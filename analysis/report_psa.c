@@ -502,7 +502,8 @@ static void drivers_table(FILE *f, const struct report_psa *p, const char *ref)
                   "-1: the smaller; near 0: no steady link).",
           f);
     fputs(" The parameters with the largest correlations are those whose better evidence would "
-          "narrow the answer most.", f);
+          "narrow the answer most.",
+          f);
     /* Spearman's r of n independent draws with no link is about normal with sd 1/sqrt(n - 1). */
     long nd = report_psa_draws(p);
     double chance = nd > 2 ? 1.959964 / sqrt((double)(nd - 1)) : 1.0;

@@ -27,14 +27,14 @@ enum unc_dist {
 };
 
 struct unc_param {
-    char *path;         /* the key's dotted path, as --set takes it */
+    char *path; /* the key's dotted path, as --set takes it */
     enum unc_dist dist;
-    double a, b;        /* the fitted distribution's parameters (see enum unc_dist) */
+    double a, b;         /* the fitted distribution's parameters (see enum unc_dist) */
     double ci_lo, ci_hi; /* the 95% interval it was fitted from; NaN when given by its moments */
-    double value;       /* the scenario's own value of the key */
-    bool is_int;        /* an integer key: draws are rounded */
-    char *source;       /* where the distribution comes from, in words */
-    char *origin;       /* "FILE:LINE" of the declaration, or "default" */
+    double value;        /* the scenario's own value of the key */
+    bool is_int;         /* an integer key: draws are rounded */
+    char *source;        /* where the distribution comes from, in words */
+    char *origin;        /* "FILE:LINE" of the declaration, or "default" */
     /* The key, and its allowed range, which draws are clipped into (see unc_draw()). */
     const struct cfg_key *key;
     double allowed_lo, allowed_hi;
@@ -77,8 +77,7 @@ double unc_uniform(const struct unc_param *p, uint64_t seed, uint64_t draw);
 /* Fits dist to a 95% interval [lo, hi] (its 2.5% and 97.5% quantiles) into the parameters a, b
  * of enum unc_dist (methods in docs/psa.md). Returns 0, or -1 with the reason (what is allowed)
  * in why when no distribution of that family has the interval to a relative 1e-6. */
-int unc_fit_ci(enum unc_dist dist, double lo, double hi, double *a, double *b, char *why,
-               size_t n);
+int unc_fit_ci(enum unc_dist dist, double lo, double hi, double *a, double *b, char *why, size_t n);
 /* Fits dist to a mean and a standard deviation (the method of moments). Returns 0, or -1 with
  * the reason in why. */
 int unc_fit_moments(enum unc_dist dist, double mean, double sd, double *a, double *b, char *why,

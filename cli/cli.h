@@ -39,9 +39,9 @@
 #include "analysis/sensitivity.h"
 #include "analysis/stationarity.h"
 #include "analysis/sweep.h"
-#include "analysis/uncertain.h"
 #include "analysis/sweep_best.h"
 #include "analysis/trace.h"
+#include "analysis/uncertain.h"
 #include "analysis/unitstore.h"
 #include "analysis/validate.h"
 #include "analysis/warmup.h"
@@ -95,8 +95,8 @@ struct run_opts {
 
 /* The option tables of the commands (tables.c), in the order ccsim --help lists them. */
 extern const struct command cmd_spec_run, cmd_spec_check, cmd_spec_compare, cmd_spec_sweep,
-    cmd_spec_sensitivity, cmd_spec_psa, cmd_spec_calibrate, cmd_spec_validate, cmd_spec_plot, cmd_spec_report,
-    cmd_spec_keys, cmd_spec_scenarios;
+    cmd_spec_sensitivity, cmd_spec_psa, cmd_spec_calibrate, cmd_spec_validate, cmd_spec_plot,
+    cmd_spec_report, cmd_spec_keys, cmd_spec_scenarios;
 extern const struct command *const cmd_specs[];
 extern const int n_cmd_specs;
 
@@ -155,6 +155,13 @@ void setup_fini(struct setup *s);
 /* -o DIR checked before anything is loaded: 0, or the code after printing why. --resume DIR
  * first becomes -o DIR (given both, they must name the same folder). */
 int check_outdir(struct run_opts *o);
+
+/* cmd_compare.c: the name a scenario goes by in a comparison (and a psa): its file name without
+ * folder and ".cfg", into buf. */
+void scenario_label(const char *path, char *buf, size_t n);
+/* Each variant of r as it ran, NAME.resolved.cfg (NAME its label) in the open folder f; 0, or
+ * CCSIM_EIO after printing why. */
+int results_resolved(struct folder *f, const struct runner *r);
 
 /* results.c: the results folder of o (nothing when o has no -o): begun with the manifest of
  * r's set (its first scenario, seed, replications), then, on stderr, what r's store of kept

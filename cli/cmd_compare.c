@@ -1,8 +1,7 @@
 /* compare: the same clients under each scenario, paired differences. */
 #include "cli/cli.h"
 
-/* The name a scenario goes by in a comparison: its file name without folder and ".cfg". */
-static void scenario_label(const char *path, char *buf, size_t n)
+void scenario_label(const char *path, char *buf, size_t n)
 {
     const char *base = strrchr(path, '/');
     base = base ? base + 1 : path;
@@ -19,7 +18,7 @@ static void scenario_label(const char *path, char *buf, size_t n)
  * results_steady()). */
 static int write_compare(struct folder *f, const struct runner *r, const struct compare_entry *e)
 {
-    char path[4096], file[512];
+    char path[4096];
 
     int rc = compare_write_files(f, e, r->n);
     if (rc != 0) {
@@ -30,14 +29,20 @@ static int write_compare(struct folder *f, const struct runner *r, const struct 
             f, costeff_write_csv(folder_file(f, "cost_effect.csv", path, sizeof path), e, r->n),
             path);
     }
-    for (int i = 0; rc == 0 && i < r->n; i++) {
-        snprintf(file, sizeof file, "%.255s.resolved.cfg", e[i].name);
+    return rc == 0 ? results_resolved(f, r) : rc;
+}
+
+int results_resolved(struct folder *f, const struct runner *r)
+{
+    for (int i = 0; i < r->n; i++) {
+        char file[512];
+        snprintf(file, sizeof file, "%.255s.resolved.cfg", r->v[i].label);
         if (folder_write_resolved(f, file, &r->cfg[i], r->v[i].path) != 0) {
             fprintf(stderr, "ccsim: %s\n", f->err);
-            rc = CCSIM_EIO;
+            return CCSIM_EIO;
         }
     }
-    return rc;
+    return 0;
 }
 
 int cmd_compare(int argc, char **argv)

@@ -1,22 +1,9 @@
 /* psa: parameter draws, each run for every scenario on the same clients (analysis/psa.h). */
-#include "cli/cli.h"
-
 #include <math.h>
 
 #include "analysis/psa.h"
 #include "analysis/uncertain.h"
-
-/* The name a scenario goes by: its file name without folder and ".cfg" (as compare). */
-static void psa_label(const char *path, char *buf, size_t n)
-{
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    size_t len = strlen(base);
-    if (len > 4 && strcmp(base + len - 4, ".cfg") == 0) {
-        len -= 4;
-    }
-    snprintf(buf, n, "%.*s", (int)len, base);
-}
+#include "cli/cli.h"
 
 /* The uncertain parameters of every scenario, and their union by path. */
 struct params {
@@ -153,8 +140,8 @@ static int run_draw(struct psa *p, const struct params *pp, const struct setup *
     for (int i = 0; i < n; i++) {
         const struct unc_set *us = &pp->u[i];
         unc_draw(us, base->seed, (uint64_t)d, xbuf);
-        v[i] = (struct variant){.label = p->names[i], .path = base->v[i].path, .own = ov + used,
-                                .n_own = us->n};
+        v[i] = (struct variant){
+            .label = p->names[i], .path = base->v[i].path, .own = ov + used, .n_own = us->n};
         for (int k = 0; k < us->n; k++) {
             char buf[1200];
             unc_assign(&us->p[k], xbuf[k], buf, sizeof buf);
@@ -254,15 +241,7 @@ static int write_psa(struct folder *f, const struct psa *p, const struct runner 
             f, psa_write_ceac(folder_file(f, "psa_ceac.csv", path, sizeof path), p, currency),
             path);
     }
-    for (int i = 0; rc == 0 && i < base->n; i++) {
-        char file[512];
-        snprintf(file, sizeof file, "%.255s.resolved.cfg", p->names[i]);
-        if (folder_write_resolved(f, file, &base->cfg[i], base->v[i].path) != 0) {
-            fprintf(stderr, "ccsim: %s\n", f->err);
-            rc = CCSIM_EIO;
-        }
-    }
-    return rc;
+    return rc == 0 ? results_resolved(f, base) : rc;
 }
 
 int cmd_psa(int argc, char **argv)
@@ -288,7 +267,7 @@ int cmd_psa(int argc, char **argv)
         return rc;
     }
     for (int i = 0; i < o.n_scenarios; i++) {
-        psa_label(o.scenarios[i], names[i], sizeof names[i]);
+        scenario_label(o.scenarios[i], names[i], sizeof names[i]);
         name_ptr[i] = names[i];
         v[i] = (struct variant){.label = names[i], .path = o.scenarios[i]};
     }

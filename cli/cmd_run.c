@@ -289,8 +289,7 @@ static void print_uncertain(const struct runner *r, int width)
     for (int i = 0; i < u.n; i++) {
         const struct unc_param *p = &u.p[i];
         unc_describe(p, dist, sizeof dist);
-        snprintf(ival, sizeof ival, "%.6g to %.6g", unc_quantile(p, 0.025),
-                 unc_quantile(p, 0.975));
+        snprintf(ival, sizeof ival, "%.6g to %.6g", unc_quantile(p, 0.025), unc_quantile(p, 0.975));
         char value[64];
         snprintf(value, sizeof value, "%.10g", p->value);
         if (is_table) {
@@ -326,7 +325,7 @@ static void print_uncertain(const struct runner *r, int width)
         if (len < sizeof text) {
             snprintf(text + len, sizeof text - len, "source: %s; from %s", p->source,
                      strcmp(p->origin, "default") == 0 ? "the key's default uncertainty"
-                                                        : p->origin);
+                                                       : p->origin);
         }
         printf("    ");
         options_put_wrapped(stdout, text, 4, 4, width);

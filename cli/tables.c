@@ -586,9 +586,8 @@ const struct command cmd_spec_scenarios = {
 };
 
 const struct command *const cmd_specs[] = {
-    &cmd_spec_run,         &cmd_spec_check,     &cmd_spec_compare,   &cmd_spec_sweep,
-    &cmd_spec_sensitivity, &cmd_spec_psa,       &cmd_spec_calibrate, &cmd_spec_validate,
-    &cmd_spec_plot,
-    &cmd_spec_report,      &cmd_spec_keys,      &cmd_spec_scenarios,
+    &cmd_spec_run,         &cmd_spec_check,  &cmd_spec_compare,   &cmd_spec_sweep,
+    &cmd_spec_sensitivity, &cmd_spec_psa,    &cmd_spec_calibrate, &cmd_spec_validate,
+    &cmd_spec_plot,        &cmd_spec_report, &cmd_spec_keys,      &cmd_spec_scenarios,
 };
 const int n_cmd_specs = N(cmd_specs);

@@ -189,8 +189,7 @@ static void test_calendar_keeps_fifo_across_sequence_wrap(void **state)
  * the events is due far ahead (a care model's risk events), the rest on a grid close to now.
  * With hold, half the pops hold their event's node (the event loop's calendar_pop_held()), so
  * that the next schedule, pop or cancel, or a settle, meets a held node. */
-static void check_against_reference(uint32_t near_limit, double far_share, bool hold,
-                                    uint64_t seed)
+static void check_against_reference(uint32_t near_limit, double far_share, bool hold, uint64_t seed)
 {
     struct calendar cal;
     enum { OPS = 20000 };

@@ -14,9 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
+#include <unistd.h>
 
 #include "analysis/psa.h"
 #include "tests/support.h"
