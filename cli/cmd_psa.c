@@ -1,10 +1,9 @@
 /* psa: parameter draws, each run for every scenario on the same clients (analysis/psa.h). */
-#include "cli/cli.h"
-
 #include <math.h>
 
 #include "analysis/psa.h"
 #include "analysis/uncertain.h"
+#include "cli/cli.h"
 
 /* The name a scenario goes by: its file name without folder and ".cfg" (as compare). */
 static void psa_label(const char *path, char *buf, size_t n)
@@ -153,8 +152,8 @@ static int run_draw(struct psa *p, const struct params *pp, const struct setup *
     for (int i = 0; i < n; i++) {
         const struct unc_set *us = &pp->u[i];
         unc_draw(us, base->seed, (uint64_t)d, xbuf);
-        v[i] = (struct variant){.label = p->names[i], .path = base->v[i].path, .own = ov + used,
-                                .n_own = us->n};
+        v[i] = (struct variant){
+            .label = p->names[i], .path = base->v[i].path, .own = ov + used, .n_own = us->n};
         for (int k = 0; k < us->n; k++) {
             char buf[1200];
             unc_assign(&us->p[k], xbuf[k], buf, sizeof buf);
