@@ -163,7 +163,9 @@ static int run_draw(struct psa *p, const struct params *pp, const struct setup *
     spec.show_progress = false;
     spec.report = RUNNER_REPORT_POINTS;
     spec.budget = RUNNER_BUDGET_NONE;
-    spec.warnings = NULL; /* the scenarios' warnings were printed once, for the base */
+    /* The scenarios' warnings were printed once, for the base: the same set keeps a draw from
+     * saying them again (a warning only a draw's values give is said, and kept, once). */
+    spec.warnings = s->spec.warnings;
     spec.outdir = NULL;
     spec.force = false;
     spec.first_rep = (uint64_t)d * (uint64_t)base->replications;
@@ -277,6 +279,14 @@ int cmd_psa(int argc, char **argv)
     rc = runner_load(&base, &bspec, v, o.n_scenarios);
     for (int i = 0; rc == 0 && i < base.n; i++) {
         e[i] = (struct compare_entry){.name = names[i], .sc = base.sc[i]};
+    }
+    /* Draw d runs replications d*R .. d*R+R-1, and a replication's number is 32 bits. */
+    if (rc == 0 && (uint64_t)o.draws * (uint64_t)base.replications > (uint64_t)UINT_MAX + 1) {
+        fprintf(stderr,
+                "ccsim: psa: %lld draws of %ld replications are more than the seed's %llu "
+                "replications: give fewer draws or replications; nothing was run\n",
+                o.draws, base.replications, (unsigned long long)UINT_MAX + 1);
+        rc = CCSIM_EUSAGE;
     }
     if (rc == 0) {
         compare_warn_settings(e, base.n, &s.warnings, stderr);

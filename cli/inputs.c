@@ -117,8 +117,9 @@ int check_outdir(struct run_opts *o)
     }
     /* Under MPI, rank 0's view of the folder decides for every rank (analysis/par.h). */
     int rc = par_is_root() ? outdir_check(o->outdir, o->force, err, sizeof err) : 0;
+    char why[512];
     if (rc == CCSIM_EEXIST && o->resume && !o->force && lstat(o->outdir, &st) == 0 &&
-        S_ISDIR(st.st_mode)) {
+        S_ISDIR(st.st_mode) && outdir_is_results(o->outdir, why, sizeof why)) {
         fprintf(stderr,
                 "ccsim: --resume %s: the folder exists already, so its run was not interrupted: "
                 "nothing to resume (add --force to run it again and replace it)\n",

@@ -89,4 +89,14 @@ grep -q "risk.crisis_rate is uncertain in $a and in $tmp/other.cfg, but declared
 "$CCSIM" psa "$a" -r 1 -q >"$tmp/e3" 2>&1
 [ $? -eq 2 ] || bad "no --draws: exit status"
 grep -q "psa: --draws N is required" "$tmp/e3" || bad "no --draws: $(cat "$tmp/e3")"
+# More replications than the seed numbers (draw d runs d*R .. d*R+R-1, 32 bits).
+"$CCSIM" psa "$a" --draws 1000000 -r 5000 -q -o "$tmp/never" >"$tmp/e4" 2>&1
+[ $? -eq 2 ] || bad "too many replications: exit status"
+grep -q "more than the seed's 4294967296 replications" "$tmp/e4" ||
+    bad "too many replications: $(cat "$tmp/e4")"
+[ ! -e "$tmp/never" ] || bad "a refused analysis left a folder"
+# One draw's note said once, not once a draw.
+"$CCSIM" psa "$a" --draws 3 -r 1 $short -q --no-plots >/dev/null 2>"$tmp/e5" || bad "psa -r 1"
+[ "$(grep -c "one replication gives no confidence interval" "$tmp/e5")" -eq 1 ] ||
+    bad "the note of one replication: $(cat "$tmp/e5")"
 exit $fail

@@ -96,6 +96,13 @@ grep -q "^ccsim: note: $tmp/.m1.ccsim-units holds [0-9]* replications* kept from
 $mm1 --resume "$tmp/m1" 2>"$tmp/done.err"
 [ $? -ne 0 ] || bad "--resume of a complete folder succeeded"
 grep -q "nothing to resume" "$tmp/done.err" || bad "complete folder: $(cat "$tmp/done.err")"
+# A folder ccsim did not write is not said to be a finished run (--force would not replace it).
+mkdir -p "$tmp/other" && : >"$tmp/other/notes.txt"
+$mm1 --resume "$tmp/other" 2>"$tmp/other.err"
+[ $? -eq 2 ] || bad "--resume of another folder: exit status"
+grep -q "only a results folder that ccsim wrote" "$tmp/other.err" ||
+    bad "another folder: $(cat "$tmp/other.err")"
+! grep -q "nothing to resume" "$tmp/other.err" || bad "another folder: $(cat "$tmp/other.err")"
 $mm1 --resume "$tmp/m2" -o "$tmp/m3" 2>"$tmp/two.err"
 [ $? -eq 2 ] || bad "--resume with another -o: status $?"
 grep -q "give -o the same folder" "$tmp/two.err" || bad "two folders: $(cat "$tmp/two.err")"
