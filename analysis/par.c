@@ -21,6 +21,8 @@
 /* Set once by par_init(), before any thread starts; read-only afterwards. */
 static int par_rank_ = 0;
 static int par_size_ = 1;
+/* par_local(): this rank acts as a world of one (the effective size and rank below). */
+static bool is_local = false;
 #ifdef CCSIM_MPI
 static bool is_started = false;  /* MPI_Init_thread done */
 static bool is_finished = false; /* MPI_Finalize done (or about to be) */
@@ -110,7 +112,7 @@ int par_init(int *argc, char ***argv, char *err, size_t err_len)
 void par_wait(void)
 {
 #ifdef CCSIM_MPI
-    if (par_size_ > 1) {
+    if (par_size_ > 1 && !is_local) {
         MPI_Request req;
         int done = 0;
         const struct timespec ms = {0, 1000000};
@@ -159,17 +161,22 @@ int par_cpus(void)
 
 int par_rank(void)
 {
-    return par_rank_;
+    return is_local ? 0 : par_rank_;
 }
 
 int par_size(void)
 {
-    return par_size_;
+    return is_local ? 1 : par_size_;
 }
 
 bool par_is_root(void)
 {
-    return par_rank_ == 0;
+    return par_rank() == 0;
+}
+
+void par_local(bool on)
+{
+    is_local = on;
 }
 
 #ifdef CCSIM_MPI
@@ -205,7 +212,7 @@ void par_allgatherv_doubles(const double *send, size_t n, double *recv, const si
                             const size_t *displs)
 {
 #ifdef CCSIM_MPI
-    if (par_size_ > 1) {
+    if (par_size_ > 1 && !is_local) {
         allgatherv(send, n, recv, counts, displs, MPI_DOUBLE);
         return;
     }
@@ -220,7 +227,7 @@ void par_allgatherv_u64(const uint64_t *send, size_t n, uint64_t *recv, const si
                         const size_t *displs)
 {
 #ifdef CCSIM_MPI
-    if (par_size_ > 1) {
+    if (par_size_ > 1 && !is_local) {
         allgatherv(send, n, recv, counts, displs, MPI_UINT64_T);
         return;
     }
@@ -234,7 +241,7 @@ void par_allgatherv_u64(const uint64_t *send, size_t n, uint64_t *recv, const si
 long par_min_long(long v)
 {
 #ifdef CCSIM_MPI
-    if (par_size_ > 1) {
+    if (par_size_ > 1 && !is_local) {
         long m = v;
         MPI_Allreduce(&v, &m, 1, MPI_LONG, MPI_MIN, MPI_COMM_WORLD);
         return m;
@@ -246,7 +253,7 @@ long par_min_long(long v)
 int par_max_int(int v)
 {
 #ifdef CCSIM_MPI
-    if (par_size_ > 1) {
+    if (par_size_ > 1 && !is_local) {
         int m = v;
         MPI_Allreduce(&v, &m, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
         return m;
@@ -258,7 +265,7 @@ int par_max_int(int v)
 long par_sum_long(long v)
 {
 #ifdef CCSIM_MPI
-    if (par_size_ > 1) {
+    if (par_size_ > 1 && !is_local) {
         long m = v;
         MPI_Allreduce(&v, &m, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
         return m;
@@ -270,7 +277,7 @@ long par_sum_long(long v)
 void par_bcast(void *buf, size_t n, int root)
 {
 #ifdef CCSIM_MPI
-    if (par_size_ > 1) {
+    if (par_size_ > 1 && !is_local) {
         if (n > INT_MAX) {
             sim_fail(__FILE__, __LINE__, "a broadcast of %zu bytes is beyond MPI's int counts", n);
         }
@@ -285,7 +292,7 @@ void par_bcast(void *buf, size_t n, int root)
 
 int par_first_error(int rc)
 {
-    if (par_size_ == 1) {
+    if (par_size() == 1) {
         return rc;
     }
     long k = par_min_long(rc != 0 ? par_rank_ : par_size_);

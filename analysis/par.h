@@ -43,6 +43,11 @@ int par_rank(void);
 int par_size(void);
 /* Rank 0: the one that writes. */
 bool par_is_root(void);
+/* While on, this rank acts as a world of its own: par_rank() is 0, par_size() 1 and every
+ * exchange a copy, so that a piece of work a command gives to one rank alone (a psa's draw)
+ * runs there with no other rank taking part. Off by default; set only between experiments,
+ * never from a worker thread. */
+void par_local(bool on);
 
 /* Every rank contributes n values (counts[k] from rank k, counts[rank] == n) and receives them
  * all in rank order: recv[displs[k] ...] gets rank k's. With one rank, a copy. */

@@ -292,7 +292,7 @@ int runner_load(struct runner *r, const struct runner_spec *spec, const struct v
     }
     fix_crn(r);
     /* A single (long) replication is allowed; said once, and kept for warnings.txt. */
-    if (r->replications == 1 && spec->precision <= 0) {
+    if (r->replications == 1 && spec->precision <= 0 && !spec->one_rep_ok) {
         const char *line = "one replication gives no confidence interval: every interval (and "
                            "sd) is NA; run 2 or more replications for one";
         if ((!spec->warnings || warnings_add(spec->warnings, line)) && spec->msgs) {

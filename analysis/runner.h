@@ -99,6 +99,8 @@ struct runner_spec {
     FILE *msgs;                /* where messages go (stderr); NULL: nowhere */
     uint64_t first_rep;        /* the model's replication number of the first (experiment_spec) */
     bool no_series;            /* keep no time series */
+    bool one_rep_ok;           /* one replication is no cause for a note (psa: its intervals are
+                                  over parameter draws) */
     /* Finished replications kept and reused (analysis/unitstore.h; -o DIR and --resume DIR),
      * NULL: none; borrowed. Each variant's are keyed by its resolved cfg as it runs. */
     struct unitstore *units;

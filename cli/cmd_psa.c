@@ -1,6 +1,7 @@
 /* psa: parameter draws, each run for every scenario on the same clients (analysis/psa.h). */
 #include <math.h>
 
+#include "analysis/par.h"
 #include "analysis/psa.h"
 #include "analysis/uncertain.h"
 #include "cli/cli.h"
@@ -124,7 +125,7 @@ static bool kept(const struct metric_desc *d)
  * the analysis. */
 static int run_draw(struct psa *p, const struct params *pp, const struct setup *s,
                     const struct runner *base, const struct compare_metrics *u, const int *mi,
-                    long d, double *xbuf, uint64_t *events, double *secs)
+                    long d, double *xbuf, struct warnings *quiet, uint64_t *events, double *secs)
 {
     struct variant v[MAX_SCENARIOS];
     int n = base->n, total = 0;
@@ -163,16 +164,26 @@ static int run_draw(struct psa *p, const struct params *pp, const struct setup *
     spec.show_progress = false;
     spec.report = RUNNER_REPORT_POINTS;
     spec.budget = RUNNER_BUDGET_NONE;
-    /* The scenarios' warnings were printed once, for the base: the same set keeps a draw from
-     * saying them again (a warning only a draw's values give is said, and kept, once). */
-    spec.warnings = s->spec.warnings;
+    /* The scenarios' warnings and notes were said once, for the base; a draw's own (a drawn
+     * value outside a key's plausible range) go to a set of the draws' that is never printed,
+     * and the draws' values are summed up once they are all in (plausible_note()). */
+    spec.warnings = quiet;
+    spec.msgs = NULL;
     spec.outdir = NULL;
     spec.force = false;
     spec.first_rep = (uint64_t)d * (uint64_t)base->replications;
     spec.no_series = true;
     struct runner r;
     int rc = runner_load(&r, &spec, v, n);
+    if (rc != 0) { /* again, to say why */
+        runner_fini(&r);
+        spec.warnings = NULL;
+        spec.msgs = stderr;
+        rc = runner_load(&r, &spec, v, n);
+        rc = rc != 0 ? rc : CCSIM_EINPUT;
+    }
     if (rc == 0) {
+        r.spec.msgs = stderr; /* a failed replication is said */
         rc = runner_run(&r);
     }
     for (int i = 0; rc == 0 && i < n; i++) {
@@ -192,8 +203,8 @@ static int run_draw(struct psa *p, const struct params *pp, const struct setup *
         }
     }
     if (rc == 0) {
-        *events += r.n_events;
-        *secs += r.wall_seconds;
+        *events = r.n_events;
+        *secs = r.wall_seconds;
     } else {
         fprintf(stderr, "ccsim: psa: draw %ld failed; nothing was written\n", d);
     }
@@ -204,6 +215,95 @@ static int run_draw(struct psa *p, const struct params *pp, const struct setup *
     free(text);
     free(ov);
     return rc;
+}
+
+/* For each parameter whose key declares a plausible range, how many draws fell outside it: one
+ * line for all the draws (each draw's own warning is not said), printed and kept for
+ * warnings.txt. */
+static void plausible_note(const struct psa *p, const struct params *pp, struct warnings *w)
+{
+    for (int j = 0; j < pp->n; j++) {
+        const struct unc_param *up = NULL;
+        for (int s = 0; s < pp->n_scen && !up; s++) {
+            int k = pp->index[s * pp->n + j];
+            up = k >= 0 ? &pp->u[s].p[k] : NULL;
+        }
+        if (!up || !up->key || !cfg_key_has_plausible(up->key)) {
+            continue;
+        }
+        long out = 0;
+        for (long d = 0; d < p->n_draws; d++) {
+            double x = p->x[(size_t)d * (size_t)p->n_params + (size_t)j];
+            out += x < up->key->plausible_lo || x > up->key->plausible_hi;
+        }
+        if (out > 0) {
+            char line[1200];
+            snprintf(line, sizeof line,
+                     "psa: %s: warning: %ld of %ld draws are outside its plausible range "
+                     "%.6g..%.6g (drawn from the distribution declared for it; docs/psa.md)",
+                     pp->path[j], out, p->n_draws, up->key->plausible_lo, up->key->plausible_hi);
+            if (warnings_add(w, line)) {
+                fprintf(stderr, "ccsim: %s\n", line);
+            }
+        }
+    }
+}
+
+/* How many of n draws rank k of P runs (draws k, k + P, ...). */
+static long draws_of(long n, int ranks, int k)
+{
+    return n > k ? (n - 1 - k) / ranks + 1 : 0;
+}
+
+/* Every rank's draws to every rank: each draw's values, parameters, events and time, from the
+ * rank that ran it. With one rank, nothing to do. */
+static void share_draws(struct psa *p, uint64_t *events, double *secs)
+{
+    int ranks = par_size();
+    if (ranks == 1) {
+        return;
+    }
+    size_t nv = (size_t)p->n_scen * (size_t)p->n_metrics, np = (size_t)p->n_params;
+    size_t row = nv + np + 1;
+    size_t *counts = xcalloc(4 * (size_t)ranks, sizeof *counts), *displs = counts + ranks;
+    size_t *counts2 = displs + ranks, *displs2 = counts2 + ranks;
+    for (int k = 0; k < ranks; k++) {
+        counts[k] = (size_t)draws_of(p->n_draws, ranks, k) * row;
+        counts2[k] = (size_t)draws_of(p->n_draws, ranks, k);
+        displs[k] = k > 0 ? displs[k - 1] + counts[k - 1] : 0;
+        displs2[k] = k > 0 ? displs2[k - 1] + counts2[k - 1] : 0;
+    }
+    int me = par_rank();
+    double *send = xcalloc(counts[me] + 1, sizeof *send);
+    double *all = xcalloc(displs[ranks - 1] + counts[ranks - 1] + 1, sizeof *all);
+    uint64_t *send2 = xcalloc(counts2[me] + 1, sizeof *send2);
+    uint64_t *all2 = xcalloc(displs2[ranks - 1] + counts2[ranks - 1] + 1, sizeof *all2);
+    size_t at = 0, at2 = 0;
+    for (long d = me; d < p->n_draws; d += ranks) {
+        memcpy(send + at, psa_at(p, d, 0, 0), nv * sizeof *send);
+        memcpy(send + at + nv, &p->x[(size_t)d * np], np * sizeof *send);
+        send[at + nv + np] = secs[d];
+        send2[at2++] = events[d];
+        at += row;
+    }
+    par_allgatherv_doubles(send, counts[me], all, counts, displs);
+    par_allgatherv_u64(send2, counts2[me], all2, counts2, displs2);
+    for (int k = 0; k < ranks; k++) {
+        at = displs[k];
+        at2 = displs2[k];
+        for (long d = k; d < p->n_draws; d += ranks) {
+            memcpy(psa_at(p, d, 0, 0), all + at, nv * sizeof *all);
+            memcpy(&p->x[(size_t)d * np], all + at + nv, np * sizeof *all);
+            secs[d] = all[at + nv + np];
+            events[d] = all2[at2++];
+            at += row;
+        }
+    }
+    free(all2);
+    free(send2);
+    free(all);
+    free(send);
+    free(counts);
 }
 
 /* The currency of the cost metric's unit: "GBP a year, 2023 prices" gives "GBP, 2023 prices". */
@@ -276,6 +376,7 @@ int cmd_psa(int argc, char **argv)
     setup_init(&s, &o, "scenarios");
     struct runner_spec bspec = s.spec;
     bspec.budget = RUNNER_BUDGET_NONE;
+    bspec.one_rep_ok = true;
     rc = runner_load(&base, &bspec, v, o.n_scenarios);
     for (int i = 0; rc == 0 && i < base.n; i++) {
         e[i] = (struct compare_entry){.name = names[i], .sc = base.sc[i]};
@@ -318,13 +419,37 @@ int cmd_psa(int argc, char **argv)
             most = pp.u[i].n > most ? pp.u[i].n : most;
         }
         double *xbuf = xcalloc((size_t)most + 1, sizeof *xbuf);
+        uint64_t *events = xcalloc((size_t)o.draws, sizeof *events);
+        double *secs = xcalloc((size_t)o.draws, sizeof *secs);
+        /* Under MPI, draw d is rank d mod P's alone, run there on the rank's threads. */
+        int ranks = par_size(), rank = par_rank();
         struct progress bar;
-        progress_init(&bar, s.spec.show_progress, o.draws, "draws");
-        for (long d = 0; rc == 0 && d < o.draws; d++) {
-            rc = run_draw(&p, &pp, &s, &base, &u, mi, d, xbuf, &base.n_events, &base.wall_seconds);
+        progress_init(&bar, s.spec.show_progress, draws_of(o.draws, ranks, rank), "draws");
+        struct warnings quiet;
+        warnings_init(&quiet);
+        par_local(true);
+        for (long d = rank; rc == 0 && d < o.draws; d += ranks) {
+            rc = run_draw(&p, &pp, &s, &base, &u, mi, d, xbuf, &quiet, &events[d], &secs[d]);
             progress_step(&bar, 1);
         }
+        par_local(false);
+        warnings_fini(&quiet);
         progress_fini(&bar);
+        int any = par_first_error(rc);
+        if (any != 0 && rc == 0) {
+            fprintf(stderr, "ccsim: psa: a draw failed on another MPI rank; nothing was written\n");
+        }
+        rc = any;
+        if (rc == 0) {
+            share_draws(&p, events, secs);
+            plausible_note(&p, &pp, &s.warnings);
+        }
+        for (long d = 0; rc == 0 && d < o.draws; d++) { /* in draw order, on every rank */
+            base.n_events += events[d];
+            base.wall_seconds += secs[d];
+        }
+        free(secs);
+        free(events);
         free(xbuf);
     }
     if (rc == 0 && o.outdir) {

@@ -95,8 +95,21 @@ grep -q "psa: --draws N is required" "$tmp/e3" || bad "no --draws: $(cat "$tmp/e
 grep -q "more than the seed's 4294967296 replications" "$tmp/e4" ||
     bad "too many replications: $(cat "$tmp/e4")"
 [ ! -e "$tmp/never" ] || bad "a refused analysis left a folder"
-# One draw's note said once, not once a draw.
-"$CCSIM" psa "$a" --draws 3 -r 1 $short -q --no-plots >/dev/null 2>"$tmp/e5" || bad "psa -r 1"
-[ "$(grep -c "one replication gives no confidence interval" "$tmp/e5")" -eq 1 ] ||
+# One replication a draw is no cause for the note that intervals are NA (a psa's intervals are
+# over the draws); a drawn value outside its key's plausible range is said once for all the
+# draws, with their count (the gatekeeping odds ratio's plausible range starts at its default,
+# 0.19, so about half its draws are below it), not once a draw.
+# shellcheck disable=SC2086
+"$CCSIM" psa "$a" --draws 6 -r 1 $short -q --no-plots -o "$tmp/r1" >/dev/null 2>"$tmp/e5" ||
+    bad "psa -r 1"
+! grep -q "one replication gives no confidence interval" "$tmp/e5" ||
     bad "the note of one replication: $(cat "$tmp/e5")"
+below=$(awk -F, '$2 == "crisis_team.gatekeeping_or" && $3 < 0.19' "$tmp/r1/psa_parameters.csv" |
+    wc -l)
+[ "$below" -gt 0 ] || bad "no gatekeeping draw below 0.19: the check below tests nothing"
+grep -q "^ccsim: psa: crisis_team.gatekeeping_or: warning: $below of 6 draws are outside its plausible range 0.19..1" \
+    "$tmp/e5" || bad "the plausible-range line: $(cat "$tmp/e5")"
+[ "$(grep -c "plausible" "$tmp/e5")" -eq 1 ] || bad "plausible range said more than once"
+grep -q "^psa: crisis_team.gatekeeping_or: warning: $below of 6 draws" "$tmp/r1/warnings.txt" ||
+    bad "warnings.txt: $(cat "$tmp/r1/warnings.txt")"
 exit $fail

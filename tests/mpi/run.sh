@@ -103,7 +103,8 @@ compare_cmd calibrate calibrate "$care" --target crises=30 --free risk.crisis_ra
     $short --max-iter 4
 # validate: the fixture table (one row cannot pass: exit status 1 on every rank).
 compare_cmd validate validate --dir "$root/tests/fixtures/validation" -r 3
-# psa: parameter draws of two scenarios, each draw's replications spread over the ranks.
+# psa: parameter draws of two scenarios, the draws divided among the ranks (each draw's values,
+# events and time exchanged once all have run).
 compare_cmd psa psa "$root/tests/fixtures/care/psa_a.cfg" "$root/tests/fixtures/care/psa_b.cfg" \
     --draws 4 -r 2 --set horizon=500 --set warmup=100 --no-plots
 }
