@@ -389,6 +389,16 @@ int cmd_psa(int argc, char **argv)
                 o.draws, base.replications, (unsigned long long)UINT_MAX + 1);
         rc = CCSIM_EUSAGE;
     }
+    /* The differences are of one region's outcomes under each scenario: one model. */
+    for (int i = 1; rc == 0 && i < base.n; i++) {
+        if (strcmp(base.sc[i]->ops->name, base.sc[0]->ops->name) != 0) {
+            fprintf(stderr,
+                    "ccsim: psa: %s is a %s scenario and %s a %s one: a psa compares scenarios "
+                    "of one model (their differences are of the same outcomes); nothing was run\n",
+                    base.v[0].path, base.sc[0]->ops->name, base.v[i].path, base.sc[i]->ops->name);
+            rc = CCSIM_EINPUT;
+        }
+    }
     if (rc == 0) {
         compare_warn_settings(e, base.n, &s.warnings, stderr);
         rc = params_load(&pp, &base, base.seed);

@@ -89,6 +89,12 @@ grep -q "risk.crisis_rate is uncertain in $a and in $tmp/other.cfg, but declared
 "$CCSIM" psa "$a" -r 1 -q >"$tmp/e3" 2>&1
 [ $? -eq 2 ] || bad "no --draws: exit status"
 grep -q "psa: --draws N is required" "$tmp/e3" || bad "no --draws: $(cat "$tmp/e3")"
+# Scenarios of two models: refused, before anything runs.
+"$CCSIM" psa "$a" scenarios/verify/mm1.cfg --draws 2 -r 1 -q -o "$tmp/never" >"$tmp/e6" 2>&1
+[ $? -eq 2 ] || bad "two models: exit status"
+grep -q "psa: $a is a care scenario and scenarios/verify/mm1.cfg a network one" "$tmp/e6" ||
+    bad "two models: $(cat "$tmp/e6")"
+[ ! -e "$tmp/never" ] || bad "a refused analysis left a folder"
 # More replications than the seed numbers (draw d runs d*R .. d*R+R-1, 32 bits).
 "$CCSIM" psa "$a" --draws 1000000 -r 5000 -q -o "$tmp/never" >"$tmp/e4" 2>&1
 [ $? -eq 2 ] || bad "too many replications: exit status"
