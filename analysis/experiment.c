@@ -17,9 +17,9 @@ struct shared {
     struct experiment_result *res;
     struct progress progress;
     pthread_mutex_t lock;
-    const long *todo; /* the replications this rank runs, in increasing order */
-    long n_todo;
-    long next;        /* the next of todo to hand out */
+    const long *mine; /* the replications this rank runs, in increasing order */
+    long n_mine;
+    long next;        /* the next of mine to hand out */
     long first_fail;  /* lowest failed replication, or -1 */
     uint64_t *events; /* per replication */
     uint64_t *entities;
@@ -34,7 +34,7 @@ static void *worker(void *arg)
 
     for (;;) {
         pthread_mutex_lock(&sh->lock);
-        long r = sh->next < sh->n_todo ? sh->todo[sh->next++] : -1;
+        long r = sh->next < sh->n_mine ? sh->mine[sh->next++] : -1;
         pthread_mutex_unlock(&sh->lock);
         if (r < 0) {
             break;
@@ -80,7 +80,7 @@ static void *worker(void *arg)
                 sh->first_fail = r;
             }
             /* Stop handing out work: the run has failed. */
-            sh->next = sh->n_todo;
+            sh->next = sh->n_mine;
             pthread_mutex_unlock(&sh->lock);
         }
         progress_step(&sh->progress, 1);
@@ -110,14 +110,14 @@ static int owner(const struct experiment_spec *spec, long first, long r)
 }
 
 /* The replications of rows first .. total - 1 that this rank runs, in increasing order, into
- * todo; returns how many. */
-static long own_rows(const struct experiment_spec *spec, long first, long total, long *todo)
+ * mine; returns how many. */
+static long own_rows(const struct experiment_spec *spec, long first, long total, long *mine)
 {
     int rank = par_rank();
     long n = 0;
     for (long r = first; r < total; r++) {
         if (owner(spec, first, r) == rank) {
-            todo[n++] = r;
+            mine[n++] = r;
         }
     }
     return n;
@@ -194,9 +194,9 @@ static long exchange_rows(const struct experiment_spec *spec, struct experiment_
     }
     uint64_t *send = xcalloc(counts[par_rank()] + 1, sizeof *send);
     uint64_t *all = xcalloc(displs[size - 1] + counts[size - 1] + 1, sizeof *all);
-    for (long i = 0; i < sh->n_todo; i++) {
-        send[2 * i] = sh->events[sh->todo[i]];
-        send[2 * i + 1] = sh->entities[sh->todo[i]];
+    for (long i = 0; i < sh->n_mine; i++) {
+        send[2 * i] = sh->events[sh->mine[i]];
+        send[2 * i + 1] = sh->entities[sh->mine[i]];
     }
     par_allgatherv_u64(send, counts[par_rank()], all, counts, displs);
     for (long r = first; r < total; r++) {
@@ -237,15 +237,15 @@ int experiment_extend(const struct experiment_spec *spec, struct experiment_resu
     sh.events = xcalloc((size_t)total, sizeof *sh.events);
     sh.entities = xcalloc((size_t)total, sizeof *sh.entities);
     sh.errs = xcalloc((size_t)total, sizeof *sh.errs);
-    long *todo = xcalloc((size_t)reps, sizeof *todo);
-    sh.todo = todo;
-    sh.n_todo = own_rows(spec, first, total, todo);
+    long *mine = xcalloc((size_t)reps, sizeof *mine);
+    sh.mine = mine;
+    sh.n_mine = own_rows(spec, first, total, mine);
     pthread_mutex_init(&sh.lock, NULL);
-    progress_init(&sh.progress, spec->show_progress, sh.n_todo, "replications");
+    progress_init(&sh.progress, spec->show_progress, sh.n_mine, "replications");
 
     double t0 = progress_now();
-    if (threads > sh.n_todo) {
-        threads = sh.n_todo > 0 ? (int)sh.n_todo : 1;
+    if (threads > sh.n_mine) {
+        threads = sh.n_mine > 0 ? (int)sh.n_mine : 1;
     }
     if (threads <= 1) {
         worker(&sh);
@@ -279,7 +279,7 @@ int experiment_extend(const struct experiment_spec *spec, struct experiment_resu
         snprintf(res->err, sizeof res->err, "%s", sh.errs[fail]);
     }
     pthread_mutex_destroy(&sh.lock);
-    free(todo);
+    free(mine);
     free(sh.events);
     free(sh.entities);
     free(sh.errs);

@@ -596,8 +596,7 @@ static void clean_stale(const char *dir)
 
 /* ---- writing -------------------------------------------------------------------------------- */
 
-/* mkdir -p for the parents of a results folder. */
-static int make_parents(const char *dir)
+int outdir_make_folders(const char *dir)
 {
     char *p = xstrdup(dir);
     int rc = 0;
@@ -693,7 +692,7 @@ static int begin(struct outdir *o, const char *dest, bool force, char *err, size
         return rc;
     }
     split(dest, &dir, &base);
-    rc = make_parents(dir);
+    rc = outdir_make_folders(dir);
     if (rc != 0) {
         snprintf(err, err_len, "%s: cannot create the folder %s: %s", dest, dir, strerror(-rc));
     } else {

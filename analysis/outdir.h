@@ -76,4 +76,8 @@ char *outdir_units_folder(const char *dest);
 /* Whether path is a results folder ccsim wrote (as --force requires); when not, why into err. */
 bool outdir_is_results(const char *path, char *err, size_t err_len);
 
+/* mkdir -p: dir and every folder above it that is missing (mode 0777 before the umask). Returns 0
+ * or -errno. */
+int outdir_make_folders(const char *dir);
+
 #endif

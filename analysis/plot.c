@@ -23,6 +23,7 @@
 #include "analysis/csv.h"
 #include "analysis/manifest.h"
 #include "analysis/par.h"
+#include "analysis/psa.h"
 #include "analysis/table.h"
 #include "sim/error.h"
 #include "sim/fail.h"
@@ -1401,7 +1402,7 @@ static int psa_row(const struct table *t, const char *metric, const char *scenar
 
 /* Whether a PSA's scenarios have costs: psa_summary.csv has a cost_per_year difference and an
  * admissions_per_year one for some scenario. */
-static bool psa_has_costs(const struct table *sum)
+static bool psa_table_has_costs(const struct table *sum)
 {
     int cd = table_col(sum, "difference"), cm = table_col(sum, "metric");
     bool cost = false, adm = false;
@@ -1455,7 +1456,7 @@ static int fig_psa_plane(struct draw *dw, const struct table *psa, const struct 
     int cs = table_col(psa, "scenario"), cm = table_col(psa, "metric"),
         cdraw = table_col(psa, "draw"), cdiff = table_col(psa, "difference");
     int ss = table_col(sum, "scenario"), sd = table_col(sum, "difference");
-    bool costs = psa_has_costs(sum);
+    bool costs = psa_table_has_costs(sum);
     const char *scen[16], *mx, *my;
     int ns = scenarios_of(sum, ss, scen, 16);
     const char *heads[8];
@@ -2124,31 +2125,6 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
         {"metric", TABLE_TEXT},    {"low_diff", TABLE_NUMBER}, {"high_diff", TABLE_NUMBER},
         {NULL, TABLE_TEXT}};
 
-    static const struct table_column psa[] = {
-        {"draw", TABLE_COUNT},   {"scenario", TABLE_TEXT},     {"metric", TABLE_TEXT},
-        {"value", TABLE_NUMBER}, {"difference", TABLE_NUMBER}, {NULL, TABLE_TEXT}};
-    static const struct table_column psa_summary[] = {{"metric", TABLE_TEXT},
-                                                      {"scenario", TABLE_TEXT},
-                                                      {"mean", TABLE_NUMBER},
-                                                      {"lower", TABLE_NUMBER},
-                                                      {"upper", TABLE_NUMBER},
-                                                      {"difference", TABLE_NUMBER},
-                                                      {"difference_lower", TABLE_NUMBER},
-                                                      {"difference_upper", TABLE_NUMBER},
-                                                      {"probability_better", TABLE_NUMBER},
-                                                      {"probability_best", TABLE_NUMBER},
-                                                      {NULL, TABLE_TEXT}};
-    static const struct table_column psa_drivers[] = {{"metric", TABLE_TEXT},
-                                                      {"scenario", TABLE_TEXT},
-                                                      {"parameter", TABLE_TEXT},
-                                                      {"rank_correlation", TABLE_NUMBER},
-                                                      {NULL, TABLE_TEXT}};
-    static const struct table_column psa_ceac[] = {{"outcome", TABLE_TEXT},
-                                                   {"willingness_to_pay", TABLE_FINITE},
-                                                   {"scenario", TABLE_TEXT},
-                                                   {"probability_cost_effective", TABLE_NUMBER},
-                                                   {NULL, TABLE_TEXT}};
-
     memset(s, 0, sizeof *s);
     snprintf(s->run_name, sizeof s->run_name, "this run");
     if (read_source(dir, "comparison.csv", comparison, &s->comparison, &s->has_comparison, err,
@@ -2194,13 +2170,13 @@ static int read_sources(const char *dir, struct sources *s, char *err, size_t er
         return -1;
     }
     /* A PSA: psa_summary.csv, with psa.csv, psa_drivers.csv and psa_ceac.csv when present. */
-    if (read_source(dir, "psa_summary.csv", psa_summary, &s->psa_summary, &s->has_psa_summary, err,
-                    err_len) != 0 ||
+    if (read_source(dir, "psa_summary.csv", psa_summary_columns, &s->psa_summary,
+                    &s->has_psa_summary, err, err_len) != 0 ||
         (s->has_psa_summary &&
-         (read_source(dir, "psa.csv", psa, &s->psa, &s->has_psa, err, err_len) != 0 ||
-          read_source(dir, "psa_drivers.csv", psa_drivers, &s->psa_drivers, &s->has_psa_drivers,
-                      err, err_len) != 0 ||
-          read_source(dir, "psa_ceac.csv", psa_ceac, &s->psa_ceac, &s->has_psa_ceac, err,
+         (read_source(dir, "psa.csv", psa_csv_columns, &s->psa, &s->has_psa, err, err_len) != 0 ||
+          read_source(dir, "psa_drivers.csv", psa_drivers_columns, &s->psa_drivers,
+                      &s->has_psa_drivers, err, err_len) != 0 ||
+          read_source(dir, "psa_ceac.csv", psa_ceac_columns, &s->psa_ceac, &s->has_psa_ceac, err,
                       err_len) != 0 ||
           plot_check_scenario_names(&s->psa_summary, table_col(&s->psa_summary, "scenario"), err,
                                     err_len) != 0))) {

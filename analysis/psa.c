@@ -11,6 +11,32 @@
 #include "analysis/csv.h"
 #include "sim/xalloc.h"
 
+const struct table_column psa_csv_columns[] = {
+    {"draw", TABLE_COUNT},   {"scenario", TABLE_TEXT},     {"metric", TABLE_TEXT},
+    {"value", TABLE_NUMBER}, {"difference", TABLE_NUMBER}, {NULL, TABLE_TEXT}};
+const struct table_column psa_summary_columns[] = {{"metric", TABLE_TEXT},
+                                                   {"scenario", TABLE_TEXT},
+                                                   {"mean", TABLE_NUMBER},
+                                                   {"lower", TABLE_NUMBER},
+                                                   {"upper", TABLE_NUMBER},
+                                                   {"difference", TABLE_NUMBER},
+                                                   {"difference_lower", TABLE_NUMBER},
+                                                   {"difference_upper", TABLE_NUMBER},
+                                                   {"probability_better", TABLE_NUMBER},
+                                                   {"probability_best", TABLE_NUMBER},
+                                                   {NULL, TABLE_TEXT}};
+const struct table_column psa_parameters_columns[] = {
+    {"draw", TABLE_COUNT}, {"parameter", TABLE_TEXT}, {"value", TABLE_NUMBER}, {NULL, TABLE_TEXT}};
+const struct table_column psa_drivers_columns[] = {{"metric", TABLE_TEXT},
+                                                   {"scenario", TABLE_TEXT},
+                                                   {"parameter", TABLE_TEXT},
+                                                   {"rank_correlation", TABLE_NUMBER},
+                                                   {NULL, TABLE_TEXT}};
+const struct table_column psa_ceac_columns[] = {
+    {"outcome", TABLE_TEXT},  {"willingness_to_pay", TABLE_FINITE},
+    {"scenario", TABLE_TEXT}, {"probability_cost_effective", TABLE_NUMBER},
+    {"currency", TABLE_TEXT}, {NULL, TABLE_TEXT}};
+
 static const char *const OUTCOME[2] = {"admissions_per_year", "bed_days_per_year"};
 static const char *const OUTCOME_WORD[2] = {"admissions", "bed_days"};
 

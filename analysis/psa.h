@@ -36,6 +36,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "analysis/table.h"
 #include "models/model.h"
 
 #define PSA_CEAC_POINTS 101
@@ -89,6 +90,11 @@ double psa_p_cost_effective(const struct psa *p, int s, int outcome, double wtp)
  * twice the largest of the later scenarios' mean cost per one averted and the reference's mean
  * cost per one, rounded up to 1, 2 or 5 times a power of ten. */
 double psa_choose_wtp(const struct psa *p, int outcome);
+
+/* The columns the readers of a psa folder require (analysis/table.h), file by file: psa.csv,
+ * psa_summary.csv, psa_parameters.csv, psa_drivers.csv, psa_ceac.csv. */
+extern const struct table_column psa_csv_columns[], psa_summary_columns[], psa_parameters_columns[],
+    psa_drivers_columns[], psa_ceac_columns[];
 
 int psa_write_csv(const char *path, const struct psa *p);
 int psa_write_parameters(const char *path, const struct psa *p);

@@ -20,6 +20,7 @@
 #include "analysis/manifest.h"
 #include "analysis/par.h"
 #include "analysis/plot.h"
+#include "analysis/psa.h"
 #include "analysis/report_bid.h"
 #include "analysis/report_psa.h"
 #include "analysis/stationarity.h"
@@ -1748,30 +1749,6 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
                  sweep_t = {0}, sens_t = {0};
     bool is_compare = false, is_run = false, has_validation = false, has_ce = false;
     bool has_sweep_t = false, has_sens_t = false;
-    static const struct table_column psa_summary_cols[] = {{"metric", TABLE_TEXT},
-                                                           {"scenario", TABLE_TEXT},
-                                                           {"mean", TABLE_NUMBER},
-                                                           {"lower", TABLE_NUMBER},
-                                                           {"upper", TABLE_NUMBER},
-                                                           {"difference", TABLE_NUMBER},
-                                                           {"difference_lower", TABLE_NUMBER},
-                                                           {"difference_upper", TABLE_NUMBER},
-                                                           {"probability_better", TABLE_NUMBER},
-                                                           {"probability_best", TABLE_NUMBER},
-                                                           {NULL, TABLE_TEXT}};
-    static const struct table_column psa_parameters_cols[] = {{"draw", TABLE_COUNT},
-                                                              {"parameter", TABLE_TEXT},
-                                                              {"value", TABLE_NUMBER},
-                                                              {NULL, TABLE_TEXT}};
-    static const struct table_column psa_drivers_cols[] = {{"metric", TABLE_TEXT},
-                                                           {"scenario", TABLE_TEXT},
-                                                           {"parameter", TABLE_TEXT},
-                                                           {"rank_correlation", TABLE_NUMBER},
-                                                           {NULL, TABLE_TEXT}};
-    static const struct table_column psa_ceac_cols[] = {
-        {"outcome", TABLE_TEXT},  {"willingness_to_pay", TABLE_FINITE},
-        {"scenario", TABLE_TEXT}, {"probability_cost_effective", TABLE_NUMBER},
-        {"currency", TABLE_TEXT}, {NULL, TABLE_TEXT}};
     struct table psa_sum = {0}, psa_par = {0}, psa_drv = {0}, psa_ceac = {0};
     bool is_psa = false, has_psa_par = false, has_psa_drv = false, has_psa_ceac = false;
     if (read_rows(dir, "comparison.csv", comparison_cols, &comparison, &is_compare, err, err_len) !=
@@ -1786,15 +1763,16 @@ int report_write_flags(const char *dir, unsigned flags, char *err, size_t err_le
                                  err, err_len) != 0)) {
         goto out_free;
     }
-    if (read_rows(dir, "psa_summary.csv", psa_summary_cols, &psa_sum, &is_psa, err, err_len) != 0 ||
+    if (read_rows(dir, "psa_summary.csv", psa_summary_columns, &psa_sum, &is_psa, err, err_len) !=
+            0 ||
         (is_psa &&
          (plot_check_scenario_names(&psa_sum, table_col(&psa_sum, "scenario"), err, err_len) != 0 ||
-          read_rows(dir, "psa_parameters.csv", psa_parameters_cols, &psa_par, &has_psa_par, err,
+          read_rows(dir, "psa_parameters.csv", psa_parameters_columns, &psa_par, &has_psa_par, err,
                     err_len) != 0 ||
-          read_rows(dir, "psa_drivers.csv", psa_drivers_cols, &psa_drv, &has_psa_drv, err,
+          read_rows(dir, "psa_drivers.csv", psa_drivers_columns, &psa_drv, &has_psa_drv, err,
                     err_len) != 0 ||
-          read_rows(dir, "psa_ceac.csv", psa_ceac_cols, &psa_ceac, &has_psa_ceac, err, err_len) !=
-              0))) {
+          read_rows(dir, "psa_ceac.csv", psa_ceac_columns, &psa_ceac, &has_psa_ceac, err,
+                    err_len) != 0))) {
         goto out_free;
     }
     if (check_diagnostics(dir, err, err_len) != 0 ||

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis/outdir.h"
 #include "sim/rng.h"
 #include "sim/xalloc.h"
 
@@ -370,33 +371,10 @@ bool unitstore_get(struct unitstore *st, const struct unit_key *key, struct unit
 
 /* ---- writing -------------------------------------------------------------------------------- */
 
-/* mkdir -p. */
-static int make_folders(const char *path)
-{
-    char *p = xstrdup(path);
-    int rc = 0;
-
-    for (char *q = p + 1; rc == 0; q++) {
-        if (*q == '/' || *q == '\0') {
-            char c = *q;
-            *q = '\0';
-            if (mkdir(p, 0777) != 0 && errno != EEXIST) {
-                rc = -errno;
-            }
-            *q = c;
-            if (c == '\0') {
-                break;
-            }
-        }
-    }
-    free(p);
-    return rc;
-}
-
 /* This process's file, created on its first unit; under the lock. */
 static int open_own(struct unitstore *st)
 {
-    int rc = make_folders(st->folder);
+    int rc = outdir_make_folders(st->folder);
     if (rc != 0) {
         return rc;
     }
